@@ -1,0 +1,249 @@
+// Package sqlite is vigil's embedded store: SQLite through the pure-Go
+// modernc.org/sqlite driver, in WAL mode with foreign keys on. Writes go
+// through one connection (SQLite has one writer anyway, and BEGIN IMMEDIATE
+// on it turns lock waits into a queue instead of SQLITE_BUSY deadlocks);
+// reads use a small pool of query-only connections that WAL lets run beside
+// the writer.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	sqlite3 "modernc.org/sqlite"
+	sqlite3lib "modernc.org/sqlite/lib"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is an open SQLite database.
+type DB struct {
+	path  string
+	write *sql.DB
+	read  *sql.DB
+	// Now is the clock read once at the start of each transaction.
+	Now func() time.Time
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open opens (creating if needed) the database file at path. It does not
+// migrate; call Migrate.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, fmt.Errorf("open sqlite: empty path: %w", vigil.ErrInvalid)
+	}
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open sqlite %s: path must not contain '?' or '#': %w", path, vigil.ErrInvalid)
+	}
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+		}
+	}
+	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	write.SetMaxOpenConns(1)
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	read.SetMaxOpenConns(4)
+	db := &DB{path: path, write: write, read: read, Now: time.Now}
+	// The first connection creates the file and switches it to WAL; do it
+	// on the writer so the readers never race to.
+	if err := write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Backend names the database kind.
+func (db *DB) Backend() string { return "sqlite" }
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// Close closes both pools.
+func (db *DB) Close() error {
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// View runs fn in a read-only transaction.
+func (db *DB) View(ctx context.Context, fn func(store.Tx) error) error {
+	return db.run(ctx, db.read, fn)
+}
+
+// Update runs fn in a read-write transaction.
+func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return db.run(ctx, db.write, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(store.Tx) error) error {
+	sqlTx, err := pool.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", mapError(err))
+	}
+	defer sqlTx.Rollback()
+	if err := fn(&Tx{tx: sqlTx, now: db.Now().UTC()}); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapError(err))
+	}
+	return nil
+}
+
+func (db *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(goose.DialectSQLite3, db.write, sub, goose.WithDisableGlobalRegistry(true))
+}
+
+// Migrate applies pending migrations.
+func (db *DB) Migrate(ctx context.Context) ([]store.Migration, error) {
+	p, err := db.provider()
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	out := make([]store.Migration, 0, len(results))
+	for _, r := range results {
+		out = append(out, store.Migration{Version: r.Source.Version, Source: filepath.Base(r.Source.Path), Duration: r.Duration})
+	}
+	return out, nil
+}
+
+// SchemaVersion reports the applied and the newest known migration.
+func (db *DB) SchemaVersion(ctx context.Context) (int64, int64, error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, 0, fmt.Errorf("schema version: %w", err)
+	}
+	cur, latest, err := p.GetVersions(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("schema version: %w", err)
+	}
+	return cur, latest, nil
+}
+
+// Ping checks that the database answers and its schema is current.
+func (db *DB) Ping(ctx context.Context) error {
+	return store.CheckSchema(ctx, db)
+}
+
+// Backup writes a consistent copy of the live database to path with VACUUM
+// INTO, which reads one snapshot while writers go on. It refuses to
+// overwrite an existing file.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup to %s: file exists: %w", path, vigil.ErrConflict)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	if _, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// Tx is one SQLite transaction.
+type Tx struct {
+	tx  *sql.Tx
+	now time.Time
+}
+
+var _ store.Tx = (*Tx)(nil)
+
+// Now is the transaction's time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// mapError turns driver errors into vigil's error kinds by SQLite's extended
+// result code, keeping the original text for the message.
+func mapError(err error) error {
+	var se *sqlite3.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() {
+	case sqlite3lib.SQLITE_CONSTRAINT_UNIQUE, sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return fmt.Errorf("%s: %w", se.Error(), vigil.ErrConflict)
+	case sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY, sqlite3lib.SQLITE_CONSTRAINT_CHECK, sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
+		return fmt.Errorf("%s: %w", se.Error(), vigil.ErrInvalid)
+	}
+	return err
+}
+
+// Times are stored as fixed-width UTC text so that they sort as strings.
+const timeLayout = "2006-01-02T15:04:05.000000Z"
+
+func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+func formatNullTime(t time.Time) sql.NullString {
+	if t.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: formatTime(t), Valid: true}
+}
+
+func parseTime(s string) (time.Time, error) {
+	t, err := time.Parse(timeLayout, s)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
+	}
+	return t, nil
+}
+
+func parseNullTime(s sql.NullString) (time.Time, error) {
+	if !s.Valid {
+		return time.Time{}, nil
+	}
+	return parseTime(s.String)
+}
+
+func formatDate(d vigil.Date) sql.NullString {
+	if d.IsZero() {
+		return sql.NullString{}
+	}
+	return sql.NullString{String: d.String(), Valid: true}
+}
+
+func parseDate(s sql.NullString) (vigil.Date, error) {
+	if !s.Valid {
+		return vigil.Date{}, nil
+	}
+	return vigil.ParseDate(s.String)
+}
+
+// limitClause renders a page; SQLite spells "no limit" as LIMIT -1.
+func limitClause(p store.Page) (string, []any) {
+	limit := p.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	return " LIMIT ? OFFSET ?", []any{limit, max(p.Offset, 0)}
+}

@@ -1,0 +1,204 @@
+package storetest
+
+import (
+	"errors"
+	"testing"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/store"
+)
+
+// testIsolation is the organization-isolation matrix: for every kind of
+// organization row, organization B can neither read, list, update nor
+// delete organization A's, and a call without a scope is refused. Rows of
+// another organization must look absent (ErrNotFound), so B cannot even
+// learn that they exist.
+func testIsolation(t *testing.T, open Opener) {
+	s := open(t, fixedClock())
+	ctx := t.Context()
+	a := MustCreateOrg(t, s, "org-a", vigil.Manufacturer)
+	b := MustCreateOrg(t, s, "org-b", vigil.HealthcareProvider)
+	pa := mustCreateProduct(t, s, a, "A's Pump", "AP-1")
+	ra := mustCreateRelease(t, s, a, pa.ID, "1.0")
+	ta := &vigil.APIToken{Name: "a-token", Hint: "vgl_a"}
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateToken(ctx, a, ta, []byte("hash-of-a")); err != nil {
+			return err
+		}
+		return tx.AddPhaseChange(ctx, a, &vigil.PhaseChange{ReleaseID: ra.ID, To: vigil.PhaseSupport, Actor: "a", Reason: "launch"})
+	})
+	// B gets rows of its own so "list" returning nothing is not trivially true.
+	pb := mustCreateProduct(t, s, b, "B's Catalogue Entry")
+	mustCreateRelease(t, s, b, pb.ID, "9.9")
+
+	type op struct {
+		name     string
+		readOnly bool
+		run      func(tx store.Tx, sc vigil.Scope) error
+	}
+	ops := []op{
+		{"FindProductByID", true, func(tx store.Tx, sc vigil.Scope) error {
+			_, err := tx.FindProductByID(ctx, sc, pa.ID)
+			return err
+		}},
+		{"FindProductByName", true, func(tx store.Tx, sc vigil.Scope) error {
+			_, err := tx.FindProductByName(ctx, sc, pa.Name)
+			return err
+		}},
+		{"FindProducts", true, func(tx store.Tx, sc vigil.Scope) error {
+			return notListed(tx.FindProducts(ctx, sc, store.ProductFilter{}))(func(p *vigil.Product) bool { return p.ID == pa.ID })
+		}},
+		{"UpdateProduct", false, func(tx store.Tx, sc vigil.Scope) error {
+			p := *pa
+			p.Manufacturer = "hijacked"
+			return tx.UpdateProduct(ctx, sc, &p)
+		}},
+		{"DeleteProduct", false, func(tx store.Tx, sc vigil.Scope) error { return tx.DeleteProduct(ctx, sc, pa.ID) }},
+		{"CreateRelease(of A's product)", false, func(tx store.Tx, sc vigil.Scope) error {
+			return tx.CreateRelease(ctx, sc, &vigil.Release{ProductID: pa.ID, Version: "6.6.6", Phase: vigil.PhaseSupport})
+		}},
+		{"FindReleaseByID", true, func(tx store.Tx, sc vigil.Scope) error {
+			_, err := tx.FindReleaseByID(ctx, sc, ra.ID)
+			return err
+		}},
+		{"FindReleaseByVersion", true, func(tx store.Tx, sc vigil.Scope) error {
+			_, err := tx.FindReleaseByVersion(ctx, sc, pa.ID, ra.Version)
+			return err
+		}},
+		{"FindReleases", true, func(tx store.Tx, sc vigil.Scope) error {
+			return notListed(tx.FindReleases(ctx, sc, store.ReleaseFilter{}))(func(r *vigil.Release) bool { return r.ID == ra.ID })
+		}},
+		{"FindReleases(product filter)", true, func(tx store.Tx, sc vigil.Scope) error {
+			return notListed(tx.FindReleases(ctx, sc, store.ReleaseFilter{ProductID: &pa.ID}))(func(r *vigil.Release) bool { return r.ID == ra.ID })
+		}},
+		{"UpdateRelease", false, func(tx store.Tx, sc vigil.Scope) error {
+			r := *ra
+			r.Phase = vigil.PhaseEndOfSupport
+			return tx.UpdateRelease(ctx, sc, &r)
+		}},
+		{"DeleteRelease", false, func(tx store.Tx, sc vigil.Scope) error { return tx.DeleteRelease(ctx, sc, ra.ID) }},
+		{"AddPhaseChange", false, func(tx store.Tx, sc vigil.Scope) error {
+			return tx.AddPhaseChange(ctx, sc, &vigil.PhaseChange{ReleaseID: ra.ID, To: vigil.PhaseEndOfSupport, Actor: "b", Reason: "x"})
+		}},
+		{"FindPhaseChanges", true, func(tx store.Tx, sc vigil.Scope) error {
+			hist, err := tx.FindPhaseChanges(ctx, sc, ra.ID)
+			if err != nil {
+				return err
+			}
+			if len(hist) > 0 {
+				return errLeak
+			}
+			return vigil.ErrNotFound
+		}},
+		{"FindTokens", true, func(tx store.Tx, sc vigil.Scope) error {
+			list, err := tx.FindTokens(ctx, sc)
+			if err != nil {
+				return err
+			}
+			for _, tok := range list {
+				if tok.ID == ta.ID {
+					return errLeak
+				}
+			}
+			return vigil.ErrNotFound
+		}},
+		{"TouchToken", false, func(tx store.Tx, sc vigil.Scope) error { return tx.TouchToken(ctx, sc, ta.ID) }},
+		{"DeleteToken", false, func(tx store.Tx, sc vigil.Scope) error { return tx.DeleteToken(ctx, sc, ta.ID) }},
+	}
+	for _, o := range ops {
+		t.Run(o.name+"/other org", func(t *testing.T) {
+			err := runIsolated(t, s, o.readOnly, func(tx store.Tx) error { return o.run(tx, b) })
+			// Writes that reference A's rows by foreign key may be refused
+			// as invalid rather than absent; both mean "not done".
+			if !errors.Is(err, vigil.ErrNotFound) && !(errors.Is(err, vigil.ErrInvalid) && !o.readOnly) {
+				t.Errorf("as org B: error = %v, want not found", err)
+			}
+		})
+		t.Run(o.name+"/no scope", func(t *testing.T) {
+			err := runIsolated(t, s, o.readOnly, func(tx store.Tx) error { return o.run(tx, vigil.Scope{}) })
+			if !errors.Is(err, vigil.ErrForbidden) {
+				t.Errorf("without scope: error = %v, want forbidden", err)
+			}
+		})
+		if o.readOnly {
+			// A itself must find the row, which proves the operation can
+			// see it at all and B's "not found" is the scope at work.
+			t.Run(o.name+"/own org", func(t *testing.T) {
+				err := s.View(ctx, func(tx store.Tx) error { return o.run(tx, a) })
+				if err != nil && !errors.Is(err, errLeak) {
+					t.Errorf("as org A: error = %v, want A's row found", err)
+				}
+			})
+		}
+	}
+	// After all of B's attempts A's rows are untouched.
+	view(t, s, func(tx store.Tx) error {
+		p, err := tx.FindProductByID(ctx, a, pa.ID)
+		if err != nil {
+			return err
+		}
+		if p.Manufacturer != pa.Manufacturer {
+			t.Errorf("A's product manufacturer = %q, changed by B", p.Manufacturer)
+		}
+		r, err := tx.FindReleaseByID(ctx, a, ra.ID)
+		if err != nil {
+			return err
+		}
+		if r.Phase != ra.Phase {
+			t.Errorf("A's release phase = %q, changed by B", r.Phase)
+		}
+		if _, err := tx.FindReleaseByVersion(ctx, a, pa.ID, "6.6.6"); !errors.Is(err, vigil.ErrNotFound) {
+			t.Errorf("B created a release under A's product: %v", err)
+		}
+		hist, err := tx.FindPhaseChanges(ctx, a, ra.ID)
+		if err != nil {
+			return err
+		}
+		if len(hist) != 1 {
+			t.Errorf("A's release has %d phase changes, want 1", len(hist))
+		}
+		if _, err := tx.FindTokenByHash(ctx, []byte("hash-of-a")); err != nil {
+			t.Errorf("A's token: %v", err)
+		}
+		return nil
+	})
+}
+
+// errLeak marks an operation that returned another organization's row.
+var errLeak = errors.New("returned another organization's row")
+
+// notListed turns a listing into ErrNotFound when it does not hold the row
+// that is looked for, and errLeak when it does.
+func notListed[T any](items []T, _ int, err error) func(func(T) bool) error {
+	return func(is func(T) bool) error {
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if is(it) {
+				return errLeak
+			}
+		}
+		return vigil.ErrNotFound
+	}
+}
+
+// runIsolated runs fn in a transaction that is always rolled back, so that
+// one operation's success (a bug) does not change what the next one sees.
+func runIsolated(t *testing.T, s store.Store, readOnly bool, fn func(store.Tx) error) error {
+	t.Helper()
+	var got error
+	rollback := errors.New("rollback")
+	do := s.Update
+	if readOnly {
+		do = s.View
+	}
+	err := do(t.Context(), func(tx store.Tx) error {
+		got = fn(tx)
+		return rollback
+	})
+	if !errors.Is(err, rollback) {
+		return err
+	}
+	return got
+}
