@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil/vigil/internal/config"
+	"github.com/vigil/vigil/internal/store"
+)
+
+func (a *app) dbCommand() *cobra.Command {
+	migrate := &cobra.Command{
+		Use:   "migrate",
+		Short: "Bring the database schema up to date",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			applied, err := st.Migrate(cmd.Context())
+			if err != nil {
+				return err
+			}
+			cur, _, err := st.SchemaVersion(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out := struct {
+				Database string            `json:"database"`
+				Version  int64             `json:"version"`
+				Applied  []store.Migration `json:"applied"`
+			}{config.Redact(a.cfg.DB), cur, applied}
+			if applied == nil {
+				out.Applied = []store.Migration{}
+			}
+			t := &table{header: []string{"VERSION", "MIGRATION", "DURATION"}}
+			for _, m := range applied {
+				t.add(fmt.Sprint(m.Version), m.Source, m.Duration.String())
+			}
+			if a.output == formatTable {
+				cmd.Printf("%s: schema at version %d, %d migration(s) applied\n", out.Database, cur, len(applied))
+				if len(applied) == 0 {
+					return nil
+				}
+			}
+			return a.render(cmd, out, t)
+		},
+	}
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show the database and its schema version",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			cur, latest, err := st.SchemaVersion(cmd.Context())
+			if err != nil {
+				return err
+			}
+			out := struct {
+				Database string `json:"database"`
+				Backend  string `json:"backend"`
+				Version  int64  `json:"version"`
+				Latest   int64  `json:"latest"`
+				Current  bool   `json:"current"`
+			}{config.Redact(a.cfg.DB), st.Backend(), cur, latest, cur == latest}
+			return a.render(cmd, out, keyValues("database", out.Database, "backend", out.Backend,
+				"schema version", fmt.Sprint(cur), "latest known", fmt.Sprint(latest), "current", fmt.Sprint(out.Current)))
+		},
+	}
+	backup := &cobra.Command{
+		Use:   "backup FILE",
+		Short: "Write a consistent copy of the database to FILE (SQLite; PostgreSQL uses pg_dump)",
+		Args:  exactArgs(1, "FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			dst, err := filepath.Abs(args[0])
+			if err != nil {
+				return err
+			}
+			if err := st.Backup(cmd.Context(), dst); err != nil {
+				return err
+			}
+			cmd.Printf("backup written to %s\n", dst)
+			return nil
+		},
+	}
+	return group("db", "Manage the database: migrate, status, backup", migrate, status, backup)
+}

@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil/vigil/internal/demo"
+)
+
+func (a *app) quickstartCommand() *cobra.Command {
+	var dir string
+	cmd := &cobra.Command{
+		Use:   "quickstart",
+		Short: "Set up a working demo on the embedded store and show what to try next",
+		Long: `Create (or reuse) an embedded SQLite store in --dir, migrate it, load a demo
+portfolio and print what was done and what to try next. Running it again
+changes nothing but the demo API token. With --db or VIGIL_DB the demo goes
+into that database instead.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !strings.HasPrefix(a.cfg.Origin["db"], "flag") && !strings.HasPrefix(a.cfg.Origin["db"], "environment") {
+				abs, err := filepath.Abs(filepath.Join(dir, "vigil.db"))
+				if err != nil {
+					return err
+				}
+				a.cfg.DB = "sqlite:" + abs
+			}
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			applied, err := st.Migrate(cmd.Context())
+			if err != nil {
+				return err
+			}
+			sum, err := demo.Load(cmd.Context(), a.newService(), "cli:"+a.actor())
+			if err != nil {
+				return err
+			}
+			if a.output != formatTable {
+				out := struct {
+					Database   string `json:"database"`
+					Migrations int    `json:"migrations_applied"`
+					*demo.Summary
+				}{a.cfg.DB, len(applied), sum}
+				t := &table{header: []string{"KIND", "NAME", "DETAIL", "CREATED"}}
+				for _, group := range []struct {
+					kind  string
+					items []demo.Item
+				}{{"org", sum.Orgs}, {"product", sum.Products}, {"release", sum.Releases}} {
+					for _, it := range group.items {
+						t.add(group.kind, it.Name, it.Detail, fmt.Sprint(it.Created))
+					}
+				}
+				return a.render(cmd, out, t)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "vigil quickstart\n\nDatabase: %s (%d migration(s) applied)\n", a.cfg.DB, len(applied))
+			printItems := func(title string, items []demo.Item) {
+				fmt.Fprintf(w, "\n%s\n", title)
+				for _, it := range items {
+					state := "exists"
+					if it.Created {
+						state = "created"
+					}
+					fmt.Fprintf(w, "  %-8s %-22s %s\n", state, it.Name, it.Detail)
+				}
+			}
+			printItems("Organizations", sum.Orgs)
+			printItems("Products of "+demo.Manufacturer, sum.Products)
+			printItems("Releases and their lifecycle phase today", sum.Releases)
+			fmt.Fprintf(w, `
+Try next:
+  export VIGIL_DB=%s VIGIL_ORG=%s
+  go run ./cmd/vigil release list
+  go run ./cmd/vigil release show 2.1 --product "Infusion Pump"
+  go run ./cmd/vigil release set-phase 3.1 support --product "Infusion Pump" --reason "released to market"
+  go run ./cmd/vigil product list -o json
+
+  go run ./cmd/vigil serve &
+  curl -s -H "Authorization: Bearer %s" localhost:8080/api/v1/releases
+  curl -s localhost:8080/api/v1/openapi.json
+`, a.cfg.DB, demo.Manufacturer, sum.Token)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&dir, "dir", "vigil-quickstart", "directory for the demo database")
+	return cmd
+}

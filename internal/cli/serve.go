@@ -1,0 +1,41 @@
+package cli
+
+import (
+	"github.com/spf13/cobra"
+)
+
+func (a *app) serveCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the HTTP API (migrates the database first)",
+		Long: `Run the HTTP API until SIGINT or SIGTERM, then shut down gracefully.
+The database is migrated at start. Health: /healthz, /readyz; metrics:
+/metrics; OpenAPI 3.1: /api/v1/openapi.json. API calls need a token
+(vigil token create NAME) sent as "Authorization: Bearer SECRET".`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			applied, err := st.Migrate(cmd.Context())
+			if err != nil {
+				return err
+			}
+			log := a.log.With("component", "server")
+			if len(applied) > 0 {
+				log.Info("database migrated", "migrations", len(applied))
+			}
+			svc := a.newService()
+			return a.env.Serve(cmd.Context(), svc, ServeOptions{
+				Addr:    a.cfg.Listen,
+				Version: a.env.Version,
+				Ready: func(addr string) {
+					log.Info("listening", "addr", addr, "backend", st.Backend())
+				},
+			}, a.log)
+		},
+	}
+	cmd.Flags().String("listen", "", "address to listen on (default 127.0.0.1:8080; env VIGIL_LISTEN)")
+	return cmd
+}
