@@ -93,5 +93,35 @@ func (a *app) dbCommand() *cobra.Command {
 			return nil
 		},
 	}
-	return group("db", "Manage the database: migrate, status, backup", migrate, status, backup)
+	var yes bool
+	restore := &cobra.Command{
+		Use:   "restore FILE --yes",
+		Short: "Replace the whole database with a backup (SQLite; PostgreSQL uses pg_restore)",
+		Long: `Replace the whole database with a backup written by 'vigil db backup'. The
+file is checked first (SQLite integrity check, a vigil schema no newer than
+this binary); it is then copied in through SQLite's online backup API and
+migrated to the current schema. Everything written since the backup is lost,
+so --yes is required.`,
+		Args: exactArgs(1, "FILE --yes"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !yes {
+				return usagef("restoring replaces every row in %s; confirm with --yes", config.Redact(a.cfg.DB))
+			}
+			st, err := a.openStore(cmd.Context())
+			if err != nil {
+				return err
+			}
+			src, err := filepath.Abs(args[0])
+			if err != nil {
+				return err
+			}
+			if err := st.Restore(cmd.Context(), src); err != nil {
+				return err
+			}
+			cmd.Printf("database restored from %s\n", src)
+			return nil
+		},
+	}
+	restore.Flags().BoolVar(&yes, "yes", false, "confirm replacing the database")
+	return group("db", "Manage the database: migrate, status, backup, restore", migrate, status, backup, restore)
 }

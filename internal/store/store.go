@@ -33,6 +33,11 @@ type Store interface {
 	// Backup writes a consistent copy of the database to path, or returns
 	// vigil.ErrInvalid where the backend leaves backups to its own tools.
 	Backup(ctx context.Context, path string) error
+	// Restore replaces the whole database with a backup made by Backup,
+	// after checking that the file is an intact vigil database no newer
+	// than this binary, then migrates it to the current schema. Backends
+	// that leave restores to their own tools return vigil.ErrInvalid.
+	Restore(ctx context.Context, path string) error
 	// Backend names the database kind: "sqlite" or "postgres".
 	Backend() string
 	Close() error

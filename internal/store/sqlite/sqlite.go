@@ -165,7 +165,14 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
-	if _, err := db.read.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	// A connection of its own: the readers are query-only, which VACUUM
+	// INTO refuses, and the writer must stay free for writes meanwhile.
+	conn, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
 	return nil
@@ -246,4 +253,80 @@ func limitClause(p store.Page) (string, []any) {
 		limit = -1
 	}
 	return " LIMIT ? OFFSET ?", []any{limit, max(p.Offset, 0)}
+}
+
+// Restore replaces the database with the backup at path, through SQLite's
+// online backup API on the writer connection, so open readers see either
+// the old or the new database, never a torn one.
+func (db *DB) Restore(ctx context.Context, path string) error {
+	if err := db.checkBackup(ctx, path); err != nil {
+		return fmt.Errorf("restore from %s: %w", path, err)
+	}
+	if err := db.restore(ctx, path); err != nil {
+		return fmt.Errorf("restore from %s: %w", path, err)
+	}
+	// The writer connection is free again: Migrate needs it.
+	if _, err := db.Migrate(ctx); err != nil {
+		return fmt.Errorf("restore from %s: %w", path, err)
+	}
+	return nil
+}
+
+func (db *DB) restore(ctx context.Context, path string) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	return conn.Raw(func(driverConn any) error {
+		r, ok := driverConn.(interface {
+			NewRestore(string) (*sqlite3.Backup, error)
+		})
+		if !ok {
+			return errors.New("driver connection cannot restore")
+		}
+		b, err := r.NewRestore(path)
+		if err != nil {
+			return err
+		}
+		for more := true; more; {
+			if more, err = b.Step(-1); err != nil {
+				b.Finish()
+				return err
+			}
+		}
+		return b.Finish()
+	})
+}
+
+// checkBackup refuses a file that is not an intact vigil database, or that
+// a newer vigil wrote.
+func (db *DB) checkBackup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err != nil {
+		return err
+	}
+	src, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=query_only(1)")
+	if err != nil {
+		return err
+	}
+	defer src.Close()
+	var integrity string
+	if err := src.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&integrity); err != nil {
+		return fmt.Errorf("not a readable SQLite database: %w: %w", mapError(err), vigil.ErrInvalid)
+	}
+	if integrity != "ok" {
+		return fmt.Errorf("integrity check failed: %s: %w", integrity, vigil.ErrInvalid)
+	}
+	var version int64
+	if err := src.QueryRowContext(ctx, "SELECT COALESCE(MAX(version_id), 0) FROM goose_db_version WHERE is_applied").Scan(&version); err != nil {
+		return fmt.Errorf("not a vigil database (no schema version table): %w", vigil.ErrInvalid)
+	}
+	_, latest, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if version > latest {
+		return fmt.Errorf("backup has schema version %d, newer than this vigil knows (%d): %w", version, latest, vigil.ErrInvalid)
+	}
+	return nil
 }
