@@ -8,6 +8,11 @@
 // rolls back together. Every method that touches organization data takes a
 // vigil.Scope and refuses an invalid one with vigil.ErrForbidden; rows of
 // another organization are reported as vigil.ErrNotFound, never returned.
+//
+// Every backend behaves alike where a caller could tell: a write returns
+// what a later read returns (times in UTC, to the microsecond), constraint
+// violations come back as vigil.ErrConflict or vigil.ErrInvalid, and
+// listings sort text in byte order whatever the database's locale.
 package store
 
 import (

@@ -30,7 +30,12 @@ func (tx *Tx) CreateProduct(ctx context.Context, sc vigil.Scope, in vigil.Produc
 	return p, nil
 }
 
+// replaceModels writes p's device models in order. No models are an empty
+// list, as a read returns them.
 func (tx *Tx) replaceModels(ctx context.Context, p *vigil.Product) error {
+	if p.DeviceModels == nil {
+		p.DeviceModels = []string{}
+	}
 	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM product_models WHERE product_id = ? AND org_id = ?`, p.ID, p.OrgID); err != nil {
 		return fmt.Errorf("product %d models: %w", p.ID, err)
 	}

@@ -103,7 +103,9 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(store.Tx) error) er
 		return fmt.Errorf("begin: %w", mapError(err))
 	}
 	defer sqlTx.Rollback()
-	if err := fn(&Tx{tx: sqlTx, now: db.Now().UTC()}); err != nil {
+	// Cut the clock as times are stored, so what a transaction returns
+	// equals what it later reads back.
+	if err := fn(&Tx{tx: sqlTx, now: storedTime(db.Now())}); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
@@ -209,6 +211,9 @@ func mapError(err error) error {
 const timeLayout = "2006-01-02T15:04:05.000000Z"
 
 func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
+
+// storedTime is t as it reads back: in UTC, cut to the microsecond.
+func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
 func formatNullTime(t time.Time) sql.NullString {
 	if t.IsZero() {

@@ -16,7 +16,8 @@ func (tx *Tx) CreateToken(ctx context.Context, sc vigil.Scope, t *vigil.APIToken
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	t.OrgID, t.CreatedAt = sc.OrgID, tx.now
+	// The expiry is kept as stored: in UTC, to the microsecond.
+	t.OrgID, t.CreatedAt, t.ExpiresAt = sc.OrgID, tx.now, storedTime(t.ExpiresAt)
 	err := tx.tx.QueryRowContext(ctx,
 		`INSERT INTO api_tokens (org_id, name, hint, secret_hash, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,

@@ -26,6 +26,9 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Products", func(t *testing.T) { testProducts(t, open) })
 	t.Run("Releases", func(t *testing.T) { testReleases(t, open) })
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, open) })
+	t.Run("ReadBack", func(t *testing.T) { testReadBack(t, open) })
+	t.Run("Constraints", func(t *testing.T) { testConstraints(t, open) })
+	t.Run("Order", func(t *testing.T) { testOrder(t, open) })
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, open) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, open) })
 	t.Run("Migrate", func(t *testing.T) { testMigrate(t, open) })
@@ -442,4 +445,182 @@ func testMigrate(t *testing.T, open Opener) {
 	if err := s.Ping(t.Context()); err != nil {
 		t.Errorf("Ping: %v", err)
 	}
+}
+
+// testReadBack checks that what a write returns is what a later read
+// returns, whatever the clock's precision and zone: times cut to the
+// microsecond both backends keep and in UTC, no models an empty list.
+func testReadBack(t *testing.T, open Opener) {
+	india := time.FixedZone("IST", 5*3600+1800)
+	s := open(t, func() time.Time { return time.Date(2026, 3, 14, 20, 39, 26, 535897932, india) })
+	ctx := t.Context()
+	wantNow := time.Date(2026, 3, 14, 15, 9, 26, 535897000, time.UTC)
+	var (
+		org *vigil.Organization
+		p   *vigil.Product
+		r   = &vigil.Release{Version: "1.0", Phase: vigil.PhaseDevelopment}
+		tok = &vigil.APIToken{Name: "ci", Hint: "vgl_x", ExpiresAt: time.Date(2027, 1, 1, 0, 0, 0, 1999, india)}
+		c   = &vigil.PhaseChange{To: vigil.PhaseDevelopment, Actor: "alice", Reason: "started"}
+		sc  vigil.Scope
+	)
+	update(t, s, func(tx store.Tx) error {
+		if got := tx.Now(); !exactTime(got, wantNow) {
+			t.Errorf("Tx.Now = %v (%v), want %v", got, got.Location(), wantNow)
+		}
+		var err error
+		if org, err = tx.CreateOrg(ctx, vigil.OrgInput{Slug: "acme", Name: "Acme", Kind: vigil.Manufacturer}); err != nil {
+			return err
+		}
+		sc = vigil.Scope{OrgID: org.ID, Actor: "test"}
+		if p, err = tx.CreateProduct(ctx, sc, vigil.ProductInput{Name: "Pump", Manufacturer: "Acme"}); err != nil {
+			return err
+		}
+		r.ProductID = p.ID
+		if err := tx.CreateRelease(ctx, sc, r); err != nil {
+			return err
+		}
+		if err := tx.CreateToken(ctx, sc, tok, []byte("hash")); err != nil {
+			return err
+		}
+		c.ReleaseID = r.ID
+		return tx.AddPhaseChange(ctx, sc, c)
+	})
+	if !exactTime(org.CreatedAt, wantNow) {
+		t.Errorf("CreateOrg: created_at = %v, want %v", org.CreatedAt, wantNow)
+	}
+	if want := time.Date(2026, 12, 31, 18, 30, 0, 1000, time.UTC); !exactTime(tok.ExpiresAt, want) {
+		t.Errorf("CreateToken: expires_at = %v, want %v", tok.ExpiresAt, want)
+	}
+	same := cmp.Comparer(exactTime)
+	view(t, s, func(tx store.Tx) error {
+		gotOrg, err := tx.FindOrgByID(ctx, org.ID)
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(org, gotOrg, same); diff != "" {
+			t.Errorf("CreateOrg, then FindOrgByID (-created +read):\n%s", diff)
+		}
+		gotP, err := tx.FindProductByID(ctx, sc, p.ID)
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(p, gotP, same); diff != "" {
+			t.Errorf("CreateProduct, then FindProductByID (-created +read):\n%s", diff)
+		}
+		gotR, err := tx.FindReleaseByID(ctx, sc, r.ID)
+		if err != nil {
+			return err
+		}
+		r.Product = p.Name // CreateRelease does not look the name up
+		if diff := cmp.Diff(r, gotR, same); diff != "" {
+			t.Errorf("CreateRelease, then FindReleaseByID (-created +read):\n%s", diff)
+		}
+		gotTok, err := tx.FindTokenByHash(ctx, []byte("hash"))
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(tok, gotTok, same); diff != "" {
+			t.Errorf("CreateToken, then FindTokenByHash (-created +read):\n%s", diff)
+		}
+		hist, err := tx.FindPhaseChanges(ctx, sc, r.ID)
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff([]*vigil.PhaseChange{c}, hist, same); diff != "" {
+			t.Errorf("AddPhaseChange, then FindPhaseChanges (-created +read):\n%s", diff)
+		}
+		return nil
+	})
+}
+
+// exactTime is true when a and b are the same instant in the same location,
+// which time.Time's Equal (and so cmp) does not check.
+func exactTime(a, b time.Time) bool { return a.Equal(b) && a.Location() == b.Location() }
+
+// testConstraints checks that the schema itself refuses rows the service
+// should never send, with the same error kinds on every backend: the store
+// is the last check, not the only one.
+func testConstraints(t *testing.T, open Opener) {
+	s := open(t, fixedClock())
+	ctx := t.Context()
+	sc := MustCreateOrg(t, s, "acme", vigil.Manufacturer)
+	p := mustCreateProduct(t, s, sc, "Pump")
+	r := mustCreateRelease(t, s, sc, p.ID, "1.0")
+	tests := []struct {
+		name string
+		run  func(tx store.Tx) error
+		want error
+	}{
+		{"UnknownOrgKind", func(tx store.Tx) error {
+			_, err := tx.CreateOrg(ctx, vigil.OrgInput{Slug: "vendor", Name: "Vendor", Kind: "vendor"})
+			return err
+		}, vigil.ErrInvalid},
+		{"UnknownPhase", func(tx store.Tx) error {
+			return tx.CreateRelease(ctx, sc, &vigil.Release{ProductID: p.ID, Version: "2.0", Phase: "retired"})
+		}, vigil.ErrInvalid},
+		{"ReleaseOfMissingProduct", func(tx store.Tx) error {
+			return tx.CreateRelease(ctx, sc, &vigil.Release{ProductID: p.ID + 1000, Version: "2.0", Phase: vigil.PhaseSupport})
+		}, vigil.ErrInvalid},
+		{"PhaseChangeOfMissingRelease", func(tx store.Tx) error {
+			return tx.AddPhaseChange(ctx, sc, &vigil.PhaseChange{ReleaseID: r.ID + 1000, To: vigil.PhaseSupport, Actor: "a", Reason: "b"})
+		}, vigil.ErrInvalid},
+		{"TokenOfMissingOrg", func(tx store.Tx) error {
+			return tx.CreateToken(ctx, vigil.Scope{OrgID: sc.OrgID + 1000}, &vigil.APIToken{Name: "ci", Hint: "x"}, []byte("h"))
+		}, vigil.ErrInvalid},
+		{"DuplicateDeviceModel", func(tx store.Tx) error {
+			_, err := tx.CreateProduct(ctx, sc, vigil.ProductInput{Name: "Monitor", Manufacturer: "Acme", DeviceModels: []string{"M-1", "M-1"}})
+			return err
+		}, vigil.ErrConflict},
+		{"DuplicateTokenHash", func(tx store.Tx) error {
+			if err := tx.CreateToken(ctx, sc, &vigil.APIToken{Name: "one", Hint: "x"}, []byte("same")); err != nil {
+				return err
+			}
+			return tx.CreateToken(ctx, sc, &vigil.APIToken{Name: "two", Hint: "x"}, []byte("same"))
+		}, vigil.ErrConflict},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wantErr(t, tt.name, s.Update(ctx, tt.run), tt.want)
+		})
+	}
+}
+
+// testOrder checks that listings sort text in byte order, as SQLite does,
+// so every backend lists alike whatever the database's locale (which would
+// put "a1" before "a-c", or "a" before "B").
+func testOrder(t *testing.T, open Opener) {
+	s := open(t, fixedClock())
+	ctx := t.Context()
+	var sc vigil.Scope
+	for _, slug := range []string{"ab", "a1", "acme", "a-c"} {
+		sc = MustCreateOrg(t, s, slug, vigil.Manufacturer)
+	}
+	for _, name := range []string{"b", "Ä", "9", "B", "a", "10"} {
+		mustCreateProduct(t, s, sc, name)
+	}
+	view(t, s, func(tx store.Tx) error {
+		orgs, _, err := tx.FindOrgs(ctx, store.OrgFilter{})
+		if err != nil {
+			return err
+		}
+		var slugs []string
+		for _, o := range orgs {
+			slugs = append(slugs, o.Slug)
+		}
+		if diff := cmp.Diff([]string{"a-c", "a1", "ab", "acme"}, slugs); diff != "" {
+			t.Errorf("FindOrgs order (-want +got):\n%s", diff)
+		}
+		products, _, err := tx.FindProducts(ctx, sc, store.ProductFilter{})
+		if err != nil {
+			return err
+		}
+		var names []string
+		for _, p := range products {
+			names = append(names, p.Name)
+		}
+		if diff := cmp.Diff([]string{"10", "9", "B", "a", "b", "Ä"}, names); diff != "" {
+			t.Errorf("FindProducts order (-want +got):\n%s", diff)
+		}
+		return nil
+	})
 }

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+
+	"github.com/vigil/vigil/internal/cli"
+	"github.com/vigil/vigil/internal/config"
+	"github.com/vigil/vigil/internal/httpapi"
+	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/store"
+	"github.com/vigil/vigil/internal/store/postgres"
+	"github.com/vigil/vigil/internal/store/sqlite"
+)
+
+// openStore opens the backend a database setting names.
+func openStore(ctx context.Context, db string) (store.Store, error) {
+	backend, target, err := config.ParseDB(db)
+	if err != nil {
+		return nil, err
+	}
+	switch backend {
+	case config.SQLite:
+		return sqlite.Open(ctx, target)
+	default:
+		return postgres.Open(ctx, target)
+	}
+}
+
+// serve runs the HTTP API on opts.Addr until ctx ends.
+func serve(ctx context.Context, svc *service.Service, opts cli.ServeOptions, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", opts.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", opts.Addr, err)
+	}
+	srv := httpapi.New(svc, httpapi.Config{Addr: opts.Addr, Version: opts.Version}, log.With("component", "http"))
+	if opts.Ready != nil {
+		opts.Ready(ln.Addr().String())
+	}
+	return srv.Serve(ctx, ln)
+}

@@ -1,0 +1,83 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/store"
+)
+
+// CreateOrg inserts an organization.
+func (tx *Tx) CreateOrg(ctx context.Context, in vigil.OrgInput) (*vigil.Organization, error) {
+	o := &vigil.Organization{Slug: in.Slug, Name: in.Name, Kind: in.Kind, CreatedAt: tx.now}
+	err := tx.tx.QueryRow(ctx,
+		`INSERT INTO organizations (slug, name, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
+		o.Slug, o.Name, string(o.Kind), o.CreatedAt).Scan(&o.ID)
+	if err != nil {
+		return nil, fmt.Errorf("create organization %q: %w", in.Slug, mapError(err))
+	}
+	return o, nil
+}
+
+// FindOrgByID returns one organization.
+func (tx *Tx) FindOrgByID(ctx context.Context, id int64) (*vigil.Organization, error) {
+	orgs, _, err := tx.findOrgs(ctx, "id = $1", []any{id}, store.Page{})
+	if err != nil {
+		return nil, err
+	}
+	if len(orgs) == 0 {
+		return nil, fmt.Errorf("organization %d: %w", id, vigil.ErrNotFound)
+	}
+	return orgs[0], nil
+}
+
+// FindOrgBySlug returns one organization.
+func (tx *Tx) FindOrgBySlug(ctx context.Context, slug string) (*vigil.Organization, error) {
+	orgs, _, err := tx.findOrgs(ctx, "slug = $1", []any{slug}, store.Page{})
+	if err != nil {
+		return nil, err
+	}
+	if len(orgs) == 0 {
+		return nil, fmt.Errorf("organization %q: %w", slug, vigil.ErrNotFound)
+	}
+	return orgs[0], nil
+}
+
+// FindOrgs lists organizations by slug.
+func (tx *Tx) FindOrgs(ctx context.Context, f store.OrgFilter) ([]*vigil.Organization, int, error) {
+	where, args := "TRUE", []any{}
+	if f.Kind != nil {
+		args = append(args, string(*f.Kind))
+		where += fmt.Sprintf(" AND kind = $%d", len(args))
+	}
+	return tx.findOrgs(ctx, where, args, f.Page)
+}
+
+// findOrgs lists the organizations matching where, whose placeholders
+// number args.
+func (tx *Tx) findOrgs(ctx context.Context, where string, args []any, p store.Page) ([]*vigil.Organization, int, error) {
+	limit, args := limitClause(p, args)
+	rows, err := tx.tx.Query(ctx,
+		`SELECT id, slug, name, kind, created_at, COUNT(*) OVER ()
+		FROM organizations WHERE `+where+` ORDER BY slug`+limit, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("find organizations: %w", mapError(err))
+	}
+	defer rows.Close()
+	var out []*vigil.Organization
+	total := 0
+	for rows.Next() {
+		var o vigil.Organization
+		var kind string
+		if err := rows.Scan(&o.ID, &o.Slug, &o.Name, &kind, &o.CreatedAt, &total); err != nil {
+			return nil, 0, fmt.Errorf("find organizations: %w", err)
+		}
+		o.Kind = vigil.OrgKind(kind)
+		out = append(out, &o)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("find organizations: %w", mapError(err))
+	}
+	return out, total, nil
+}

@@ -1,0 +1,306 @@
+// Package postgres is vigil's server store: PostgreSQL through pgx's native
+// interface and a pgxpool connection pool (native rather than database/sql,
+// so bulk imports can use COPY). Migrations are goose files embedded in the
+// binary; goose reaches the same pool through pgx's database/sql adapter.
+//
+// Every row of organization data carries org_id, and child rows reference
+// their parent by (org_id, id), so the schema itself refuses a row that
+// points into another organization.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is an open PostgreSQL database.
+type DB struct {
+	pool *pgxpool.Pool
+	// sqlDB is pool seen through database/sql, for goose.
+	sqlDB *sql.DB
+	// dumpURL names the database for pg_dump, without a password.
+	dumpURL string
+	// Now is the clock read once at the start of each transaction.
+	Now func() time.Time
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open connects to the database at url, a postgres:// URL or a keyword/value
+// connection string as libpq takes them. It does not migrate; call Migrate.
+func Open(ctx context.Context, url string) (*DB, error) {
+	if url == "" {
+		return nil, fmt.Errorf("open postgres: empty URL: %w", vigil.ErrInvalid)
+	}
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		// pgconn's message shows the URL with its password redacted.
+		return nil, fmt.Errorf("open postgres: %w: %w", err, vigil.ErrInvalid)
+	}
+	return OpenConfig(ctx, cfg)
+}
+
+// OpenConfig connects with a parsed pool configuration, for callers that set
+// pool sizes or runtime parameters (such as search_path) themselves. It
+// leaves cfg as it was.
+func OpenConfig(ctx context.Context, cfg *pgxpool.Config) (*DB, error) {
+	cfg = cfg.Copy()
+	cc := cfg.ConnConfig
+	if _, ok := cc.RuntimeParams["application_name"]; !ok {
+		cc.RuntimeParams["application_name"] = "vigil"
+	}
+	afterConnect := cfg.AfterConnect
+	cfg.AfterConnect = func(ctx context.Context, conn *pgx.Conn) error {
+		// Scan every timestamptz in UTC, not in the process's local zone,
+		// so times read back equal the UTC times the store wrote.
+		conn.TypeMap().RegisterType(&pgtype.Type{
+			Name: "timestamptz", OID: pgtype.TimestamptzOID,
+			Codec: &pgtype.TimestamptzCodec{ScanLocation: time.UTC},
+		})
+		if afterConnect != nil {
+			return afterConnect(ctx, conn)
+		}
+		return nil
+	}
+	target := dumpURL(&cc.Config)
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open postgres %s: %w", target, err)
+	}
+	// The pool connects lazily; connect now so a wrong address or password
+	// shows at startup, not at the first request.
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open postgres %s: %w", target, err)
+	}
+	return &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool), dumpURL: target, Now: time.Now}, nil
+}
+
+// Backend names the database kind.
+func (db *DB) Backend() string { return "postgres" }
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	err := db.sqlDB.Close()
+	db.pool.Close()
+	return err
+}
+
+// View runs fn in a read-only transaction.
+func (db *DB) View(ctx context.Context, fn func(store.Tx) error) error {
+	return db.run(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly}, fn)
+}
+
+// Update runs fn in a read-write transaction.
+func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
+	return db.run(ctx, pgx.TxOptions{AccessMode: pgx.ReadWrite}, fn)
+}
+
+func (db *DB) run(ctx context.Context, opts pgx.TxOptions, fn func(store.Tx) error) error {
+	pgTx, err := db.pool.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("begin: %w", mapError(err))
+	}
+	defer pgTx.Rollback(ctx)
+	// Cut the clock as PostgreSQL keeps times, so what a transaction
+	// returns equals what it later reads back.
+	if err := fn(&Tx{tx: pgTx, now: storedTime(db.Now())}); err != nil {
+		return err
+	}
+	if err := pgTx.Commit(ctx); err != nil {
+		return fmt.Errorf("commit: %w", mapError(err))
+	}
+	return nil
+}
+
+func (db *DB) provider() (*goose.Provider, error) {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	return goose.NewProvider(goose.DialectPostgres, db.sqlDB, sub, goose.WithDisableGlobalRegistry(true))
+}
+
+// Migrate applies pending migrations.
+func (db *DB) Migrate(ctx context.Context) ([]store.Migration, error) {
+	p, err := db.provider()
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	results, err := p.Up(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	out := make([]store.Migration, 0, len(results))
+	for _, r := range results {
+		out = append(out, store.Migration{Version: r.Source.Version, Source: filepath.Base(r.Source.Path), Duration: r.Duration})
+	}
+	return out, nil
+}
+
+// SchemaVersion reports the applied and the newest known migration.
+func (db *DB) SchemaVersion(ctx context.Context) (int64, int64, error) {
+	p, err := db.provider()
+	if err != nil {
+		return 0, 0, fmt.Errorf("schema version: %w", err)
+	}
+	cur, latest, err := p.GetVersions(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("schema version: %w", err)
+	}
+	return cur, latest, nil
+}
+
+// Ping checks that the database answers and its schema is current.
+func (db *DB) Ping(ctx context.Context) error {
+	return store.CheckSchema(ctx, db)
+}
+
+// Backup refuses: a PostgreSQL server is backed up with its own tools, which
+// the error names, ready to run.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	return fmt.Errorf("backup to %s: PostgreSQL backups are taken with pg_dump: pg_dump --format=custom --file=%s %s: %w",
+		path, shellQuote(path), shellQuote(db.dumpURL), vigil.ErrInvalid)
+}
+
+// Restore refuses for the same reason: pg_restore restores what pg_dump
+// wrote.
+func (db *DB) Restore(ctx context.Context, path string) error {
+	return fmt.Errorf("restore from %s: PostgreSQL restores are done with pg_restore: pg_restore --clean --if-exists --dbname=%s %s: %w",
+		path, shellQuote(db.dumpURL), shellQuote(path), vigil.ErrInvalid)
+}
+
+// dumpURL renders a connection configuration as a URL for pg_dump, leaving
+// out the password (pg_dump asks for it, or reads PGPASSWORD or ~/.pgpass).
+func dumpURL(c *pgconn.Config) string {
+	u := url.URL{Scheme: "postgres", User: url.User(c.User), Path: "/" + c.Database}
+	if strings.HasPrefix(c.Host, "/") {
+		// A Unix socket directory goes in the query, as libpq spells it.
+		u.RawQuery = url.Values{"host": {c.Host}, "port": {strconv.Itoa(int(c.Port))}}.Encode()
+	} else {
+		u.Host = net.JoinHostPort(c.Host, strconv.Itoa(int(c.Port)))
+	}
+	return u.String()
+}
+
+// shellQuote quotes s for a POSIX shell.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// Tx is one PostgreSQL transaction.
+type Tx struct {
+	tx  pgx.Tx
+	now time.Time
+}
+
+var _ store.Tx = (*Tx)(nil)
+
+// Now is the transaction's time.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// SQLSTATE codes that mapError turns into vigil's error kinds.
+const (
+	codeNotNullViolation        = "23502"
+	codeForeignKeyViolation     = "23503"
+	codeUniqueViolation         = "23505"
+	codeCheckViolation          = "23514"
+	codeCharacterNotInRepertory = "22021" // invalid UTF-8, or a NUL byte in text
+)
+
+// mapError turns server errors into vigil's error kinds by SQLSTATE, keeping
+// the server's error in the chain (and its text in the message).
+func mapError(err error) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	switch pe.Code {
+	case codeUniqueViolation:
+		return fmt.Errorf("%w: %w", err, vigil.ErrConflict)
+	case codeForeignKeyViolation, codeCheckViolation, codeNotNullViolation, codeCharacterNotInRepertory:
+		return fmt.Errorf("%w: %w", err, vigil.ErrInvalid)
+	}
+	return err
+}
+
+// notFoundIfNoRows turns pgx.ErrNoRows into ErrNotFound for what.
+func notFoundIfNoRows(err error, what string) error {
+	if errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, vigil.ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, mapError(err))
+}
+
+// mustAffect reports ErrNotFound when a scoped UPDATE or DELETE touched no
+// row: the row is absent or belongs to another organization, and the caller
+// must not learn which.
+func mustAffect(tag pgconn.CommandTag, err error, what string) error {
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, mapError(err))
+	}
+	if tag.RowsAffected() == 0 {
+		return fmt.Errorf("%s: %w", what, vigil.ErrNotFound)
+	}
+	return nil
+}
+
+// storedTime is t as it reads back: in UTC (see OpenConfig), cut to the
+// microsecond that PostgreSQL keeps.
+func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// nullTime stores the zero time as NULL.
+func nullTime(t time.Time) pgtype.Timestamptz {
+	return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()}
+}
+
+// nullDate stores the zero Date as NULL.
+func nullDate(d vigil.Date) pgtype.Date {
+	return pgtype.Date{Time: d.Time(), Valid: !d.IsZero()}
+}
+
+// dateOf reads a DATE column; NULL is the zero Date.
+func dateOf(d pgtype.Date) (vigil.Date, error) {
+	if !d.Valid {
+		return vigil.Date{}, nil
+	}
+	if d.InfinityModifier != pgtype.Finite {
+		return vigil.Date{}, fmt.Errorf("stored date is %s, want a day", d.InfinityModifier)
+	}
+	return vigil.DateOf(d.Time), nil
+}
+
+// limitClause appends a page's placeholders to args, numbered after those
+// already there; PostgreSQL reads LIMIT NULL as no limit.
+func limitClause(p store.Page, args []any) (string, []any) {
+	var limit any
+	if p.Limit > 0 {
+		limit = p.Limit
+	}
+	args = append(slices.Clip(args), limit, max(p.Offset, 0))
+	return fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args
+}
