@@ -71,7 +71,7 @@ func TestExitCodes(t *testing.T) {
 		{"not found", []string{"product", "show", "Nope"}, 1, `product "Nope": not found`},
 		{"invalid input", []string{"org", "create", "Bad Slug", "--kind", "manufacturer"}, 1, "slug: must be"},
 		{"invalid kind", []string{"org", "create", "x", "--kind", "hospital"}, 1, `kind: must be "manufacturer" or "healthcare_provider"`},
-		{"duplicate", []string{"org", "create", "acme", "--kind", "manufacturer"}, 1, "conflict"},
+		{"duplicate", []string{"org", "create", "acme", "--kind", "manufacturer"}, 1, `organization "acme": already exists`},
 		{"bad date", []string{"release", "create", "1.0", "--product", "x", "--released", "31/01/2024"}, 2, "--released"},
 		{"bad db scheme", []string{"--db", "mysql://x", "product", "list"}, 1, "unknown database scheme"},
 	}

@@ -36,8 +36,5 @@ func serve(ctx context.Context, svc *service.Service, opts cli.ServeOptions, log
 		return fmt.Errorf("listen on %s: %w", opts.Addr, err)
 	}
 	srv := httpapi.New(svc, httpapi.Config{Addr: opts.Addr, Version: opts.Version}, log.With("component", "http"))
-	if opts.Ready != nil {
-		opts.Ready(ln.Addr().String())
-	}
 	return srv.Serve(ctx, ln)
 }

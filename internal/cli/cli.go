@@ -34,8 +34,6 @@ const (
 type ServeOptions struct {
 	Addr    string
 	Version string
-	// Ready is called once the listener is bound, with its address.
-	Ready func(addr string)
 }
 
 // Env is everything the CLI needs from the outside world.

@@ -22,17 +22,11 @@ The database is migrated at start. Health: /healthz, /readyz; metrics:
 			if err != nil {
 				return err
 			}
-			log := a.log.With("component", "server")
-			if len(applied) > 0 {
-				log.Info("database migrated", "migrations", len(applied))
-			}
+			a.log.Info("database ready", "component", "server", "backend", st.Backend(), "migrations_applied", len(applied))
 			svc := a.newService()
 			return a.env.Serve(cmd.Context(), svc, ServeOptions{
 				Addr:    a.cfg.Listen,
 				Version: a.env.Version,
-				Ready: func(addr string) {
-					log.Info("listening", "addr", addr, "backend", st.Backend())
-				},
 			}, a.log)
 		},
 	}

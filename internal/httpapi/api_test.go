@@ -448,12 +448,12 @@ func TestProblems(t *testing.T) {
 		{
 			name: "Duplicate", method: "POST", path: "/api/v1/products",
 			body:       vigil.ProductInput{Name: "Pump", Manufacturer: "Acme"},
-			wantStatus: http.StatusConflict, wantDetail: "conflict",
+			wantStatus: http.StatusConflict, wantDetail: `product "Pump": already exists`,
 		},
 		{
 			name: "DuplicateRelease", method: "POST", path: fmt.Sprintf("/api/v1/products/%d/releases", pump.ID),
 			body:       vigil.ReleaseInput{Version: "1.0"},
-			wantStatus: http.StatusConflict, wantDetail: "conflict",
+			wantStatus: http.StatusConflict, wantDetail: `release "1.0": already exists`,
 		},
 		{
 			name: "PhaseBackwards", method: "POST", path: relPhase,

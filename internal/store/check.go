@@ -29,3 +29,26 @@ func RequireScope(sc vigil.Scope) error {
 	}
 	return nil
 }
+
+// ConstraintError is a constraint the database enforced, told in words a
+// user understands ("already exists"). The driver's own error stays in the
+// chain for logs and errors.As; Kind is the vigil error kind it maps to.
+type ConstraintError struct {
+	Kind    error
+	Message string
+	Err     error
+}
+
+func (e *ConstraintError) Error() string { return e.Message }
+
+// Unwrap exposes both the kind and the driver error.
+func (e *ConstraintError) Unwrap() []error { return []error{e.Kind, e.Err} }
+
+// Constraint messages shared by the backends.
+const (
+	MsgExists      = "already exists"
+	MsgNoReference = "refers to something that does not exist"
+	MsgNotAllowed  = "has a value that is not allowed"
+	MsgMissing     = "lacks a required value"
+	MsgBadText     = "contains a NUL byte or invalid UTF-8"
+)

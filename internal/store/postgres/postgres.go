@@ -241,9 +241,15 @@ func mapError(err error) error {
 	}
 	switch pe.Code {
 	case codeUniqueViolation:
-		return fmt.Errorf("%w: %w", err, vigil.ErrConflict)
-	case codeForeignKeyViolation, codeCheckViolation, codeNotNullViolation, codeCharacterNotInRepertory:
-		return fmt.Errorf("%w: %w", err, vigil.ErrInvalid)
+		return &store.ConstraintError{Kind: vigil.ErrConflict, Message: store.MsgExists, Err: err}
+	case codeForeignKeyViolation:
+		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgNoReference, Err: err}
+	case codeCheckViolation:
+		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgNotAllowed, Err: err}
+	case codeNotNullViolation:
+		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgMissing, Err: err}
+	case codeCharacterNotInRepertory:
+		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgBadText, Err: err}
 	}
 	return err
 }

@@ -200,9 +200,13 @@ func mapError(err error) error {
 	}
 	switch se.Code() {
 	case sqlite3lib.SQLITE_CONSTRAINT_UNIQUE, sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return fmt.Errorf("%s: %w", se.Error(), vigil.ErrConflict)
-	case sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY, sqlite3lib.SQLITE_CONSTRAINT_CHECK, sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
-		return fmt.Errorf("%s: %w", se.Error(), vigil.ErrInvalid)
+		return &store.ConstraintError{Kind: vigil.ErrConflict, Message: store.MsgExists, Err: err}
+	case sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgNoReference, Err: err}
+	case sqlite3lib.SQLITE_CONSTRAINT_CHECK:
+		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgNotAllowed, Err: err}
+	case sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
+		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgMissing, Err: err}
 	}
 	return err
 }
