@@ -263,6 +263,8 @@ func TestIsolation(t *testing.T) {
 		{"SetReleasePhase", "POST", relPath + "/phase", service.PhaseChangeInput{Phase: vigil.PhaseEndOfSupport, Reason: "x", Force: true}},
 		{"DeleteRelease", "DELETE", relPath, nil},
 		{"GetOrg", "GET", "/api/v1/orgs/org-a", nil},
+		{"ListReleasesOfProduct", "GET", prodPath + "/releases", nil},
+		{"ListReleasesByProductFilter", "GET", fmt.Sprintf("/api/v1/releases?product_id=%d", prodA.ID), nil},
 		{"DeleteToken", "DELETE", fmt.Sprintf("/api/v1/tokens/%d", tokenAID), nil},
 	}
 	for _, tt := range denied {
@@ -274,8 +276,6 @@ func TestIsolation(t *testing.T) {
 	empty := []string{
 		"/api/v1/products",
 		"/api/v1/releases",
-		fmt.Sprintf("/api/v1/releases?product_id=%d", prodA.ID),
-		prodPath + "/releases",
 		"/api/v1/products?name=Pump",
 	}
 	for _, path := range empty {

@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/vigil/vigil"
 )
@@ -37,14 +36,8 @@ func (s *Server) listOrgs(ctx context.Context, _ *struct{}) (*orgListOutput, err
 	return &orgListOutput{Body: orgList{Items: []*vigil.Organization{org}, Total: 1}}, nil
 }
 
-// getOrg shows the caller's own organization under its slug. Any other
-// slug is not found, whether or not it exists: a token must not learn
-// which other organizations there are.
 func (s *Server) getOrg(ctx context.Context, in *slugPath) (*orgOutput, error) {
-	org, err := s.svc.Org(ctx, scopeFrom(ctx))
-	if err == nil && org.Slug != in.Slug {
-		err = fmt.Errorf("organization %q: %w", in.Slug, vigil.ErrNotFound)
-	}
+	org, err := s.svc.OrgBySlug(ctx, scopeFrom(ctx), in.Slug)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

@@ -63,8 +63,8 @@ func (s *Server) listReleases(ctx context.Context, in *listReleasesInput) (*rele
 	return &releaseListOutput{Body: releaseList{Items: orEmpty(items), Total: total}}, nil
 }
 
-// listProductReleases lists the releases of one product. A product the
-// caller cannot see has, to the caller, no releases.
+// listProductReleases lists the releases of one product; a product the
+// caller cannot see is not found.
 func (s *Server) listProductReleases(ctx context.Context, in *listProductReleasesInput) (*releaseListOutput, error) {
 	items, total, err := s.svc.Releases(ctx, scopeFrom(ctx), store.ReleaseFilter{ProductID: &in.ID, Page: in.page()})
 	if err != nil {

@@ -55,6 +55,20 @@ func (s *Service) Org(ctx context.Context, sc vigil.Scope) (*vigil.Organization,
 	return org, err
 }
 
+// OrgBySlug returns the scope's own organization when slug names it. Any
+// other slug is not found, whether or not it exists, so a caller cannot
+// learn which other organizations there are.
+func (s *Service) OrgBySlug(ctx context.Context, sc vigil.Scope, slug string) (*vigil.Organization, error) {
+	org, err := s.Org(ctx, sc)
+	if err != nil {
+		return nil, err
+	}
+	if org.Slug != slug {
+		return nil, fmt.Errorf("organization %q: %w", slug, vigil.ErrNotFound)
+	}
+	return org, nil
+}
+
 // ScopeFor resolves an organization slug to a scope acting as actor. With
 // an empty slug it picks the only organization there is, so a single-tenant
 // install needs no --org.

@@ -55,10 +55,16 @@ func actorOf(sc vigil.Scope) string {
 }
 
 // Releases lists the scope's releases, each with the phase it is in today.
+// Asking for the releases of a product the scope cannot see is not found.
 func (s *Service) Releases(ctx context.Context, sc vigil.Scope, f store.ReleaseFilter) ([]*vigil.Release, int, error) {
 	var out []*vigil.Release
 	var total int
 	err := s.store.View(ctx, func(tx store.Tx) error {
+		if f.ProductID != nil {
+			if _, err := tx.FindProductByID(ctx, sc, *f.ProductID); err != nil {
+				return err
+			}
+		}
 		var err error
 		out, total, err = tx.FindReleases(ctx, sc, f)
 		return err
