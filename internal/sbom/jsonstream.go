@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 )
 
 // jsonStream walks a JSON document token by token and decodes the parts a
@@ -47,7 +48,12 @@ func (j *jsonStream) fail(path string, start int64, err error) error {
 	return j.g.errorAtPath(path, j.dec.InputOffset(), err.Error())
 }
 
+// orDot names the field of a type error: encoding/json says
+// "Component.hashes.alg"; the Go type name means nothing to a user.
 func orDot(s string) string {
+	if i := strings.IndexByte(s, '.'); i > 0 && s[0] >= 'A' && s[0] <= 'Z' {
+		s = s[i+1:]
+	}
 	if s == "" {
 		return "value"
 	}
@@ -188,7 +194,11 @@ func (j *jsonStream) end() error {
 		return nil
 	}
 	if err != nil {
-		return j.fail("", start, fmt.Errorf("content after the end of the document: %w", err))
+		var syn *json.SyntaxError
+		if errors.As(err, &syn) {
+			return j.g.errorAtPath("", syn.Offset, "content after the end of the document: "+syn.Error())
+		}
+		return j.fail("", start, err)
 	}
 	return j.g.errorAtPath("", start, fmt.Sprintf("content after the end of the document (%s)", describeToken(t)))
 }
