@@ -237,7 +237,7 @@ func (s *state) cdxMap(c *cdxComponent, path string) (*vigil.Component, error) {
 	}
 	if c.ExternalReferences != nil {
 		for _, r := range *c.ExternalReferences {
-			v.ExternalRefs = append(v.ExternalRefs, vigil.ExternalRef{Type: string(r.Type), URL: r.URL})
+			v.ExternalRefs = append(v.ExternalRefs, vigil.ExternalRef{Type: string(r.Type), URL: normalizeURL(r.URL)})
 		}
 	}
 	if c.Properties != nil {

@@ -126,6 +126,11 @@ func spdxPackageOf(c *vigil.Component, stamp string) spdxPackage {
 	if c.PURL != "" {
 		p.ExternalRefs = append(p.ExternalRefs, spdxExternalRef{ReferenceCategory: "PACKAGE-MANAGER", ReferenceType: "purl", ReferenceLocator: c.PURL})
 	}
+	for _, prop := range c.Properties {
+		if prop.Name == "vigil:purl" {
+			p.ExternalRefs = append(p.ExternalRefs, spdxExternalRef{ReferenceCategory: "PACKAGE-MANAGER", ReferenceType: "purl", ReferenceLocator: prop.Value})
+		}
+	}
 	for _, cpe := range c.CPEs {
 		typ := "cpe23Type"
 		if strings.HasPrefix(cpe, "cpe:/") {

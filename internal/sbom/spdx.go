@@ -223,7 +223,7 @@ func (s *state) spdxMap(p *spdxPackage, path string) (*vigil.Component, error) {
 		v.Hashes = append(v.Hashes, h)
 	}
 	if !noAssertion(p.Homepage) {
-		v.ExternalRefs = append(v.ExternalRefs, vigil.ExternalRef{Type: "website", URL: strings.TrimSpace(p.Homepage)})
+		v.ExternalRefs = append(v.ExternalRefs, vigil.ExternalRef{Type: "website", URL: normalizeURL(p.Homepage)})
 	}
 	for i, r := range p.ExternalRefs {
 		rp := idx(field(path, "externalRefs"), i)
@@ -244,7 +244,7 @@ func (s *state) spdxMap(p *spdxPackage, path string) (*vigil.Component, error) {
 		case "swid":
 			v.SWIDTagID = loc
 		default:
-			v.ExternalRefs = append(v.ExternalRefs, vigil.ExternalRef{Type: strings.TrimSpace(r.ReferenceType), URL: loc})
+			v.ExternalRefs = append(v.ExternalRefs, vigil.ExternalRef{Type: strings.TrimSpace(r.ReferenceType), URL: normalizeURL(loc)})
 		}
 	}
 	if d := strings.TrimSpace(p.ValidUntilDate); d != "" {

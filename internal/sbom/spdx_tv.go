@@ -31,10 +31,16 @@ func (t *tvReader) read() (tag, value string, err error) {
 		}
 		t.line = t.next
 		tag, value, ok := strings.Cut(l, ":")
+		if rest, isText := strings.CutPrefix(strings.TrimLeft(value, " \t"), "<text>"); isText {
+			value = "<text>" + rest // keep the text's own leading space
+		}
 		if !ok || strings.ContainsAny(strings.TrimSpace(tag), " \t") || strings.TrimSpace(tag) == "" {
 			return "", "", &Error{Line: t.line, Offset: -1, Msg: fmt.Sprintf("not a \"Tag: value\" line: %q", truncate(trimmed, 60))}
 		}
-		tag, value = strings.TrimSpace(tag), strings.TrimSpace(value)
+		tag = strings.TrimSpace(tag)
+		if !strings.HasPrefix(value, "<text>") {
+			value = strings.TrimSpace(value)
+		}
 		if rest, ok := strings.CutPrefix(value, "<text>"); ok {
 			var b strings.Builder
 			b.WriteString(rest)
@@ -57,7 +63,7 @@ func (t *tvReader) read() (tag, value string, err error) {
 			if strings.TrimSpace(after) != "" {
 				return "", "", &Error{Line: t.next, Offset: -1, Msg: fmt.Sprintf("%s: content after </text>: %q", tag, truncate(strings.TrimSpace(after), 40))}
 			}
-			value = strings.TrimSpace(v)
+			value = v // exactly what is between <text> and </text>
 		}
 		return tag, value, nil
 	}

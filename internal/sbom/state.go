@@ -3,6 +3,8 @@ package sbom
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -197,6 +199,43 @@ func normalizePURL(s string) (string, error) {
 	}
 	return out, nil
 }
+
+var reSCPLike = regexp.MustCompile(`^([A-Za-z0-9._-]+@)?([A-Za-z0-9.-]+\.[A-Za-z]{2,}):([^/].*)$`)
+
+// normalizeURL makes a reference URL a valid URI reference, as the
+// CycloneDX schema wants: git's scp-like "git@host:path" becomes
+// "ssh://git@host/path", and characters a URI cannot hold are escaped.
+// Valid URLs are left as they are, so the result is stable.
+func normalizeURL(s string) string {
+	s = strings.TrimSpace(s)
+	if _, err := url.Parse(s); err == nil {
+		return s
+	}
+	if m := reSCPLike.FindStringSubmatch(s); m != nil {
+		return "ssh://" + m[1] + m[2] + "/" + m[3]
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"<>\^`+"`"+`{|}%`, c) >= 0 {
+			if c == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
+				b.WriteByte(c)
+				continue
+			}
+			fmt.Fprintf(&b, "%%%02X", c)
+			continue
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	if _, err := url.Parse(out); err != nil {
+		// A colon in the first segment of a relative reference.
+		out = strings.Replace(out, ":", "%3A", 1)
+	}
+	return out
+}
+
+func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
 // Names of the CycloneDX properties and SPDX annotation keys that carry the
 // FDA fields (docs/sbom.md). The first of each list is what Encode writes;
