@@ -84,6 +84,23 @@ type input struct {
 
 // open wraps r, decodes UTF-16 and detects the kind.
 func (p *Parser) open(r io.Reader) (*input, error) {
+	in, err := p.decode(r)
+	if err != nil {
+		return nil, err
+	}
+	head, err := in.text.Peek(headSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, readError(err)
+	}
+	in.kind, err = detect(head)
+	if err != nil {
+		return nil, err
+	}
+	return in, nil
+}
+
+// decode wraps r in the meter and undoes a byte order mark.
+func (p *Parser) decode(r io.Reader) (*input, error) {
 	l := p.limits()
 	m := newMeter(r, l.MaxSize)
 	raw := bufio.NewReaderSize(m, 64<<10)
@@ -104,16 +121,7 @@ func (p *Parser) open(r io.Reader) (*input, error) {
 	case len(b) >= 2 && (b[0] == 0 && b[1] != 0 || b[0] != 0 && b[1] == 0):
 		return nil, &Error{Offset: 0, Msg: "looks like UTF-16 without a byte order mark; add a BOM or convert to UTF-8"}
 	}
-	in := &input{meter: m, text: bufio.NewReaderSize(text, 64<<10)}
-	head, err := in.text.Peek(headSize)
-	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, readError(err)
-	}
-	in.kind, err = detect(head)
-	if err != nil {
-		return nil, err
-	}
-	return in, nil
+	return &input{meter: m, text: bufio.NewReaderSize(text, 64<<10)}, nil
 }
 
 // Detect tells the kind of the document that begins with head (its first
@@ -268,8 +276,16 @@ func (p *Parser) Parse(ctx context.Context, r io.Reader, sink Sink) (*vigil.SBOM
 	if err != nil {
 		return nil, err
 	}
+	return p.parseAs(ctx, in, in.kind, sink)
+}
+
+// parseAs parses in as kind, whatever detection said (the fuzz tests use it
+// to reach each decoder directly).
+func (p *Parser) parseAs(ctx context.Context, in *input, kind Kind, sink Sink) (*vigil.SBOMDocument, error) {
+	in.kind = kind
 	doc := &vigil.SBOMDocument{}
 	doc.Format, doc.Encoding = in.kind.Format()
+	var err error
 	st := &state{ctx: ctx, sink: sink, doc: doc, limits: p.limits(), refs: make(map[string]struct{}),
 		renameDuplicates: doc.Format == vigil.FormatSPDX}
 	switch in.kind {
