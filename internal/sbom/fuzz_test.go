@@ -171,4 +171,3 @@ func FuzzParseSupportCSV(f *testing.F) {
 		}
 	})
 }
-

@@ -106,7 +106,6 @@ func ParseSupportCSV(r io.Reader) ([]SupportRecord, []RowError, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := cr.FieldPos(0)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
@@ -118,6 +117,7 @@ func ParseSupportCSV(r io.Reader) ([]SupportRecord, []RowError, error) {
 		if len(strings.Join(row, "")) == 0 {
 			continue // blank line
 		}
+		line, _ := cr.FieldPos(0) // only after a successful Read
 		rec := SupportRecord{Line: line, PURL: get(row, "purl"), Name: get(row, "name"), Version: get(row, "version")}
 		var rowBad []RowError
 		if rec.PURL != "" {
