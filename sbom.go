@@ -82,6 +82,9 @@ type SBOMDocument struct {
 	WarningsDropped int      `json:"warnings_dropped,omitempty"`
 
 	CreatedAt time.Time `json:"created_at,omitzero"`
+	// SupersededAt is when a newer document replaced this one as its
+	// release's SBOM; zero while it is current.
+	SupersededAt time.Time `json:"superseded_at,omitzero"`
 }
 
 // ComponentType is what kind of thing a component is, in CycloneDX's tokens.

@@ -154,6 +154,7 @@ Start with: vigil quickstart`,
 		a.orgCommand(),
 		a.productCommand(),
 		a.releaseCommand(),
+		a.sbomCommand(),
 		a.tokenCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true

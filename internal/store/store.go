@@ -94,6 +94,8 @@ type Tx interface {
 	DeleteRelease(ctx context.Context, sc vigil.Scope, id int64) error
 	AddPhaseChange(ctx context.Context, sc vigil.Scope, c *vigil.PhaseChange) error
 	FindPhaseChanges(ctx context.Context, sc vigil.Scope, releaseID int64) ([]*vigil.PhaseChange, error)
+
+	SBOMTx
 }
 
 // Page limits a listing. A zero Limit means no limit.

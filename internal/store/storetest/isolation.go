@@ -28,6 +28,26 @@ func testIsolation(t *testing.T, open Opener) {
 		return tx.AddPhaseChange(ctx, a, &vigil.PhaseChange{ReleaseID: ra.ID, To: vigil.PhaseSupport, Actor: "a", Reason: "launch"})
 	})
 	// B gets rows of its own so "list" returning nothing is not trivially true.
+	docA := &vigil.SBOMDocument{ReleaseID: ra.ID, Format: vigil.FormatSPDX, SpecVersion: "2.3", Encoding: vigil.EncodingJSON, SHA256: "aa"}
+	var compA int64
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateSBOM(ctx, a, docA); err != nil {
+			return err
+		}
+		if err := tx.AddComponents(ctx, a, docA, sampleComponents()); err != nil {
+			return err
+		}
+		if err := tx.AddDependencies(ctx, a, docA.ID, []*vigil.Dependency{{Ref: "fw", DependsOn: []string{"x"}}}); err != nil {
+			return err
+		}
+		if err := tx.AddSBOMContent(ctx, a, docA.ID, 0, []byte("secret bytes")); err != nil {
+			return err
+		}
+		return tx.EachComponent(ctx, a, docA.ID, func(c *vigil.Component) error {
+			compA = c.ID
+			return nil
+		})
+	})
 	pb := mustCreateProduct(t, s, b, "B's Catalogue Entry")
 	mustCreateRelease(t, s, b, pb.ID, "9.9")
 
@@ -104,6 +124,41 @@ func testIsolation(t *testing.T, open Opener) {
 		}},
 		{"TouchToken", false, func(tx store.Tx, sc vigil.Scope) error { return tx.TouchToken(ctx, sc, ta.ID) }},
 		{"DeleteToken", false, func(tx store.Tx, sc vigil.Scope) error { return tx.DeleteToken(ctx, sc, ta.ID) }},
+		{"FindSBOMByID", true, func(tx store.Tx, sc vigil.Scope) error {
+			_, err := tx.FindSBOMByID(ctx, sc, docA.ID)
+			return err
+		}},
+		{"FindSBOMs", true, func(tx store.Tx, sc vigil.Scope) error {
+			list, err := tx.FindSBOMs(ctx, sc, store.SBOMFilter{ReleaseID: &ra.ID})
+			return notListed(list, 0, err)(func(d *vigil.SBOMDocument) bool { return d.ID == docA.ID })
+		}},
+		{"EachComponent", true, func(tx store.Tx, sc vigil.Scope) error {
+			return eachFound(tx.EachComponent(ctx, sc, docA.ID, func(*vigil.Component) error { return errLeak }))
+		}},
+		{"EachDependency", true, func(tx store.Tx, sc vigil.Scope) error {
+			return eachFound(tx.EachDependency(ctx, sc, docA.ID, func(*vigil.Dependency) error { return errLeak }))
+		}},
+		{"EachSBOMContent", true, func(tx store.Tx, sc vigil.Scope) error {
+			return eachFound(tx.EachSBOMContent(ctx, sc, docA.ID, func([]byte) error { return errLeak }))
+		}},
+		{"CreateSBOM(for A's release)", false, func(tx store.Tx, sc vigil.Scope) error {
+			return tx.CreateSBOM(ctx, sc, &vigil.SBOMDocument{ReleaseID: ra.ID, Format: vigil.FormatSPDX, SpecVersion: "2.3", Encoding: vigil.EncodingJSON})
+		}},
+		{"AddComponents(to A's SBOM)", false, func(tx store.Tx, sc vigil.Scope) error {
+			return tx.AddComponents(ctx, sc, docA, []*vigil.Component{{Ref: "evil", Type: vigil.ComponentLibrary, Name: "evil"}})
+		}},
+		{"AddSBOMContent(to A's SBOM)", false, func(tx store.Tx, sc vigil.Scope) error {
+			return tx.AddSBOMContent(ctx, sc, docA.ID, 1, []byte("evil"))
+		}},
+		{"FinishSBOM", false, func(tx store.Tx, sc vigil.Scope) error {
+			d := *docA
+			d.Name = "hijacked"
+			return tx.FinishSBOM(ctx, sc, &d)
+		}},
+		{"UpdateComponentSupport", false, func(tx store.Tx, sc vigil.Scope) error {
+			return tx.UpdateComponentSupport(ctx, sc, compA, vigil.SupportAbandoned, vigil.Date{})
+		}},
+		{"DeleteSBOM", false, func(tx store.Tx, sc vigil.Scope) error { return tx.DeleteSBOM(ctx, sc, docA.ID) }},
 	}
 	for _, o := range ops {
 		t.Run(o.name+"/other org", func(t *testing.T) {
@@ -131,6 +186,10 @@ func testIsolation(t *testing.T, open Opener) {
 			})
 		}
 	}
+	// SupersedeSBOMs is not in the matrix: by design it touches no row of
+	// another organization and says nothing, so A's document must simply
+	// still be current afterwards.
+	update(t, s, func(tx store.Tx) error { return tx.SupersedeSBOMs(ctx, b, ra.ID) })
 	// After all of B's attempts A's rows are untouched.
 	view(t, s, func(tx store.Tx) error {
 		p, err := tx.FindProductByID(ctx, a, pa.ID)
@@ -157,11 +216,27 @@ func testIsolation(t *testing.T, open Opener) {
 		if len(hist) != 1 {
 			t.Errorf("A's release has %d phase changes, want 1", len(hist))
 		}
+		cur, err := tx.FindSBOMs(ctx, a, store.SBOMFilter{ReleaseID: &ra.ID, CurrentOnly: true})
+		if err != nil {
+			return err
+		}
+		if len(cur) != 1 || cur[0].Name != "" {
+			t.Errorf("A's current SBOMs = %v, changed by B", cur)
+		}
 		if _, err := tx.FindTokenByHash(ctx, []byte("hash-of-a")); err != nil {
 			t.Errorf("A's token: %v", err)
 		}
 		return nil
 	})
+}
+
+// eachFound turns an Each* walk whose callback returns errLeak on the first
+// item into errLeak when it saw an item and ErrNotFound when it saw none.
+func eachFound(err error) error {
+	if err == nil {
+		return vigil.ErrNotFound
+	}
+	return err
 }
 
 // errLeak marks an operation that returned another organization's row.

@@ -26,6 +26,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Products", func(t *testing.T) { testProducts(t, open) })
 	t.Run("Releases", func(t *testing.T) { testReleases(t, open) })
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, open) })
+	t.Run("SBOMs", func(t *testing.T) { testSBOMs(t, open) })
 	t.Run("ReadBack", func(t *testing.T) { testReadBack(t, open) })
 	t.Run("Constraints", func(t *testing.T) { testConstraints(t, open) })
 	t.Run("Order", func(t *testing.T) { testOrder(t, open) })

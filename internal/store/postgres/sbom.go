@@ -1,0 +1,341 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/store"
+)
+
+// SupersedeSBOMs retires the release's current document.
+func (tx *Tx) SupersedeSBOMs(ctx context.Context, sc vigil.Scope, releaseID int64) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	_, err := tx.tx.Exec(ctx,
+		`UPDATE sbom_documents SET superseded_at = $1 WHERE org_id = $2 AND release_id = $3 AND superseded_at IS NULL`,
+		tx.now, sc.OrgID, releaseID)
+	if err != nil {
+		return fmt.Errorf("supersede SBOMs of release %d: %w", releaseID, mapError(err))
+	}
+	return nil
+}
+
+// CreateSBOM inserts a document row.
+func (tx *Tx) CreateSBOM(ctx context.Context, sc vigil.Scope, doc *vigil.SBOMDocument) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	doc.OrgID, doc.CreatedAt = sc.OrgID, tx.now
+	err := tx.tx.QueryRow(ctx,
+		`INSERT INTO sbom_documents (org_id, release_id, format, spec_version, encoding, sha256, size, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		sc.OrgID, doc.ReleaseID, string(doc.Format), doc.SpecVersion, string(doc.Encoding), doc.SHA256, doc.Size,
+		tx.now).Scan(&doc.ID)
+	if err != nil {
+		return fmt.Errorf("create SBOM of release %d: %w", doc.ReleaseID, mapError(err))
+	}
+	return nil
+}
+
+// FinishSBOM writes the document's metadata.
+func (tx *Tx) FinishSBOM(ctx context.Context, sc vigil.Scope, doc *vigil.SBOMDocument) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	tag, err := tx.tx.Exec(ctx,
+		`UPDATE sbom_documents SET format = $1, spec_version = $2, encoding = $3, serial_number = $4, bom_version = $5,
+			name = $6, supplier = $7, document_time = $8, data_license = $9, authors = $10, tools = $11, describes = $12,
+			warnings = $13, warnings_dropped = $14, sha256 = $15, size = $16, component_count = $17, dependency_count = $18
+		WHERE id = $19 AND org_id = $20`,
+		string(doc.Format), doc.SpecVersion, string(doc.Encoding), doc.SerialNumber, doc.Version,
+		doc.Name, doc.Supplier, nullTime(doc.Timestamp), doc.DataLicense, jsonArray(doc.Authors), jsonArray(doc.Tools),
+		jsonArray(doc.Describes), jsonArray(doc.Warnings), doc.WarningsDropped, doc.SHA256, doc.Size,
+		doc.Components, doc.Dependencies, doc.ID, sc.OrgID)
+	return mustAffect(tag, err, fmt.Sprintf("finish SBOM %d", doc.ID))
+}
+
+// AddSBOMContent stores one chunk of the original bytes.
+func (tx *Tx) AddSBOMContent(ctx context.Context, sc vigil.Scope, sbomID int64, seq int, chunk []byte) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	if _, err := tx.tx.Exec(ctx, `INSERT INTO sbom_content (org_id, sbom_id, seq, chunk) VALUES ($1, $2, $3, $4)`,
+		sc.OrgID, sbomID, seq, chunk); err != nil {
+		return fmt.Errorf("store SBOM %d content: %w", sbomID, mapError(err))
+	}
+	return nil
+}
+
+var componentCopyColumns = []string{"org_id", "release_id", "sbom_id", "ref", "parent_ref", "type", "grp", "name",
+	"version", "supplier", "manufacturer", "author", "publisher", "purl", "swid_tag_id", "copyright", "description",
+	"scope", "download_location", "support_level", "end_of_support", "cpes", "hashes", "licenses", "external_refs",
+	"properties"}
+
+// AddComponents copies components in with COPY, PostgreSQL's bulk path.
+func (tx *Tx) AddComponents(ctx context.Context, sc vigil.Scope, doc *vigil.SBOMDocument, comps []*vigil.Component) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	rows := make([][]any, len(comps))
+	for i, c := range comps {
+		c.OrgID, c.ReleaseID, c.SBOMID = sc.OrgID, doc.ReleaseID, doc.ID
+		rows[i] = []any{sc.OrgID, c.ReleaseID, c.SBOMID, c.Ref, c.ParentRef, string(c.Type), c.Group, c.Name,
+			c.Version, c.Supplier, c.Manufacturer, c.Author, c.Publisher, c.PURL, c.SWIDTagID, c.Copyright,
+			c.Description, string(c.Scope), c.DownloadLocation, string(c.SupportLevel), nullDate(c.EndOfSupport),
+			jsonArray(c.CPEs), jsonArray(c.Hashes), jsonArray(c.Licenses), jsonArray(c.ExternalRefs), jsonArray(c.Properties)}
+	}
+	if _, err := tx.tx.CopyFrom(ctx, pgx.Identifier{"components"}, componentCopyColumns, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("store components of SBOM %d: %w", doc.ID, mapError(err))
+	}
+	return nil
+}
+
+// AddDependencies stores dependency edges, one statement per batch.
+func (tx *Tx) AddDependencies(ctx context.Context, sc vigil.Scope, sbomID int64, deps []*vigil.Dependency) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	var refs, ons []string
+	for _, d := range deps {
+		for _, on := range d.DependsOn {
+			refs, ons = append(refs, d.Ref), append(ons, on)
+		}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	_, err := tx.tx.Exec(ctx,
+		`INSERT INTO component_dependencies (org_id, sbom_id, ref, depends_on)
+		SELECT $1, $2, e.r, e.d FROM unnest($3::text[], $4::text[]) AS e (r, d)
+		ON CONFLICT DO NOTHING`, sc.OrgID, sbomID, refs, ons)
+	if err != nil {
+		return fmt.Errorf("store dependencies of SBOM %d: %w", sbomID, mapError(err))
+	}
+	return nil
+}
+
+const sbomColumns = `id, org_id, release_id, format, spec_version, encoding, serial_number, bom_version, name, supplier,
+	document_time, data_license, authors, tools, describes, warnings, warnings_dropped, sha256, size,
+	component_count, dependency_count, created_at, superseded_at`
+
+func scanSBOM(row pgx.Row) (*vigil.SBOMDocument, error) {
+	var d vigil.SBOMDocument
+	var format, encoding string
+	var docTime, superseded pgtype.Timestamptz
+	var authors, tools, describes, warnings []byte
+	if err := row.Scan(&d.ID, &d.OrgID, &d.ReleaseID, &format, &d.SpecVersion, &encoding, &d.SerialNumber, &d.Version,
+		&d.Name, &d.Supplier, &docTime, &d.DataLicense, &authors, &tools, &describes, &warnings, &d.WarningsDropped,
+		&d.SHA256, &d.Size, &d.Components, &d.Dependencies, &d.CreatedAt, &superseded); err != nil {
+		return nil, err
+	}
+	d.Format, d.Encoding = vigil.SBOMFormat(format), vigil.SBOMEncoding(encoding)
+	d.Timestamp, d.SupersededAt = timeOf(docTime), timeOf(superseded)
+	for _, f := range []struct {
+		raw []byte
+		dst *[]string
+	}{{authors, &d.Authors}, {tools, &d.Tools}, {describes, &d.Describes}, {warnings, &d.Warnings}} {
+		if err := unmarshalArray(f.raw, f.dst); err != nil {
+			return nil, err
+		}
+	}
+	return &d, nil
+}
+
+func timeOf(t pgtype.Timestamptz) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+// FindSBOMByID returns one document.
+func (tx *Tx) FindSBOMByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.SBOMDocument, error) {
+	if err := store.RequireScope(sc); err != nil {
+		return nil, err
+	}
+	d, err := scanSBOM(tx.tx.QueryRow(ctx, `SELECT `+sbomColumns+` FROM sbom_documents WHERE id = $1 AND org_id = $2`, id, sc.OrgID))
+	if err != nil {
+		return nil, notFoundIfNoRows(err, fmt.Sprintf("SBOM %d", id))
+	}
+	return d, nil
+}
+
+// FindSBOMs lists documents, newest first.
+func (tx *Tx) FindSBOMs(ctx context.Context, sc vigil.Scope, f store.SBOMFilter) ([]*vigil.SBOMDocument, error) {
+	if err := store.RequireScope(sc); err != nil {
+		return nil, err
+	}
+	where, args := "org_id = $1", []any{sc.OrgID}
+	if f.ReleaseID != nil {
+		args = append(args, *f.ReleaseID)
+		where += fmt.Sprintf(" AND release_id = $%d", len(args))
+	}
+	if f.CurrentOnly {
+		where += " AND superseded_at IS NULL"
+	}
+	rows, err := tx.tx.Query(ctx, `SELECT `+sbomColumns+` FROM sbom_documents WHERE `+where+` ORDER BY id DESC`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find SBOMs: %w", err)
+	}
+	defer rows.Close()
+	var out []*vigil.SBOMDocument
+	for rows.Next() {
+		d, err := scanSBOM(rows)
+		if err != nil {
+			return nil, fmt.Errorf("find SBOMs: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// EachComponent streams a document's components in ref order.
+func (tx *Tx) EachComponent(ctx context.Context, sc vigil.Scope, sbomID int64, fn func(*vigil.Component) error) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	rows, err := tx.tx.Query(ctx, `SELECT id, org_id, release_id, sbom_id, ref, parent_ref, type, grp, name, version,
+			supplier, manufacturer, author, publisher, purl, swid_tag_id, copyright, description, scope,
+			download_location, support_level, end_of_support, cpes, hashes, licenses, external_refs, properties
+		FROM components WHERE org_id = $1 AND sbom_id = $2 ORDER BY ref COLLATE "C"`, sc.OrgID, sbomID)
+	if err != nil {
+		return fmt.Errorf("components of SBOM %d: %w", sbomID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c vigil.Component
+		var typ, scope, support string
+		var eos pgtype.Date
+		var cpes, hashes, licenses, refs, props []byte
+		if err := rows.Scan(&c.ID, &c.OrgID, &c.ReleaseID, &c.SBOMID, &c.Ref, &c.ParentRef, &typ, &c.Group, &c.Name,
+			&c.Version, &c.Supplier, &c.Manufacturer, &c.Author, &c.Publisher, &c.PURL, &c.SWIDTagID, &c.Copyright,
+			&c.Description, &scope, &c.DownloadLocation, &support, &eos, &cpes, &hashes, &licenses, &refs, &props); err != nil {
+			return fmt.Errorf("components of SBOM %d: %w", sbomID, err)
+		}
+		c.Type, c.Scope, c.SupportLevel = vigil.ComponentType(typ), vigil.ComponentScope(scope), vigil.SupportLevel(support)
+		if c.EndOfSupport, err = dateOf(eos); err != nil {
+			return err
+		}
+		for _, f := range []struct {
+			raw []byte
+			dst any
+		}{{cpes, &c.CPEs}, {hashes, &c.Hashes}, {licenses, &c.Licenses}, {refs, &c.ExternalRefs}, {props, &c.Properties}} {
+			if err := unmarshalArray(f.raw, f.dst); err != nil {
+				return fmt.Errorf("component %d: %w", c.ID, err)
+			}
+		}
+		if err := fn(&c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// EachDependency streams a document's dependency graph.
+func (tx *Tx) EachDependency(ctx context.Context, sc vigil.Scope, sbomID int64, fn func(*vigil.Dependency) error) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	rows, err := tx.tx.Query(ctx, `SELECT ref, depends_on FROM component_dependencies
+		WHERE org_id = $1 AND sbom_id = $2 ORDER BY ref COLLATE "C", depends_on COLLATE "C"`, sc.OrgID, sbomID)
+	if err != nil {
+		return fmt.Errorf("dependencies of SBOM %d: %w", sbomID, err)
+	}
+	defer rows.Close()
+	var cur *vigil.Dependency
+	for rows.Next() {
+		var ref, on string
+		if err := rows.Scan(&ref, &on); err != nil {
+			return fmt.Errorf("dependencies of SBOM %d: %w", sbomID, err)
+		}
+		if cur != nil && cur.Ref != ref {
+			if err := fn(cur); err != nil {
+				return err
+			}
+			cur = nil
+		}
+		if cur == nil {
+			cur = &vigil.Dependency{SBOMID: sbomID, Ref: ref}
+		}
+		cur.DependsOn = append(cur.DependsOn, on)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if cur != nil {
+		return fn(cur)
+	}
+	return nil
+}
+
+// EachSBOMContent streams the stored chunks in order.
+func (tx *Tx) EachSBOMContent(ctx context.Context, sc vigil.Scope, sbomID int64, fn func([]byte) error) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	rows, err := tx.tx.Query(ctx, `SELECT chunk FROM sbom_content WHERE org_id = $1 AND sbom_id = $2 ORDER BY seq`, sc.OrgID, sbomID)
+	if err != nil {
+		return fmt.Errorf("content of SBOM %d: %w", sbomID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var chunk []byte
+		if err := rows.Scan(&chunk); err != nil {
+			return fmt.Errorf("content of SBOM %d: %w", sbomID, err)
+		}
+		if err := fn(chunk); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// UpdateComponentSupport sets a component's FDA support fields.
+func (tx *Tx) UpdateComponentSupport(ctx context.Context, sc vigil.Scope, componentID int64, level vigil.SupportLevel, eos vigil.Date) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	tag, err := tx.tx.Exec(ctx, `UPDATE components SET support_level = $1, end_of_support = $2 WHERE id = $3 AND org_id = $4`,
+		string(level), nullDate(eos), componentID, sc.OrgID)
+	return mustAffect(tag, err, fmt.Sprintf("update support of component %d", componentID))
+}
+
+// DeleteSBOM deletes a document with its components.
+func (tx *Tx) DeleteSBOM(ctx context.Context, sc vigil.Scope, id int64) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	tag, err := tx.tx.Exec(ctx, `DELETE FROM sbom_documents WHERE id = $1 AND org_id = $2`, id, sc.OrgID)
+	return mustAffect(tag, err, fmt.Sprintf("delete SBOM %d", id))
+}
+
+// jsonArray encodes a slice for a JSONB column; nil becomes [].
+func jsonArray[T any](v []T) string {
+	if len(v) == 0 {
+		return "[]"
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Slices of strings and plain structs always encode.
+		panic(fmt.Sprintf("encode JSON column: %v", err))
+	}
+	return string(b)
+}
+
+// unmarshalArray decodes a JSONB column, leaving dst nil for [].
+func unmarshalArray(raw []byte, dst any) error {
+	if len(raw) == 0 || string(raw) == "[]" {
+		return nil
+	}
+	if err := json.Unmarshal(raw, dst); err != nil {
+		return fmt.Errorf("stored JSON %q: %w", raw, err)
+	}
+	return nil
+}
