@@ -94,12 +94,11 @@ func (r *Report) NTIAOK() bool {
 // added before Report is called; the order of Add and AddDependency does
 // not matter.
 type Checker struct {
-	doc      *vigil.SBOMDocument
-	comps    []checked
-	inGraph  map[string]bool
-	hasDeps  bool
-	counts   map[Element]int
-	complete int
+	doc     *vigil.SBOMDocument
+	comps   []checked
+	inGraph map[string]bool
+	hasDeps bool
+	counts  map[Element]int
 }
 
 // checked is what the checker keeps of a component: little, so that a

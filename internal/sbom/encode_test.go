@@ -124,6 +124,7 @@ func TestEncode_roundTrip(t *testing.T) {
 		}
 		for _, kind := range Kinds {
 			t.Run(rel+"/"+string(kind), func(t *testing.T) {
+				t.Parallel()
 				var out bytes.Buffer
 				if err := Encode(&out, kind, exportDoc(doc), col.Components, col.Dependencies); err != nil {
 					t.Fatalf("Encode: %v", err)

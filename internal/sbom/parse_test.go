@@ -105,6 +105,7 @@ func wantError(t *testing.T, rel string) (string, bool) {
 func TestParse_testdata(t *testing.T) {
 	for _, rel := range sbomFiles(t) {
 		t.Run(rel, func(t *testing.T) {
+			t.Parallel()
 			b := readFile(t, rel)
 			doc, col, err := parseBytes(t, b)
 			msg, mustFail := wantError(t, rel)
