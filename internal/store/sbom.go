@@ -28,7 +28,8 @@ type SBOMTx interface {
 	// back with EachComponent.
 	AddComponents(ctx context.Context, sc vigil.Scope, doc *vigil.SBOMDocument, comps []*vigil.Component) error
 	// AddDependencies stores a batch of dependency edges; repeated edges
-	// are stored once.
+	// are stored once. A Dependency with no targets is kept too: it says
+	// the component is known to depend on nothing, which NTIA counts.
 	AddDependencies(ctx context.Context, sc vigil.Scope, sbomID int64, deps []*vigil.Dependency) error
 
 	FindSBOMByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.SBOMDocument, error)
@@ -46,6 +47,10 @@ type SBOMTx interface {
 	UpdateComponentSupport(ctx context.Context, sc vigil.Scope, componentID int64, level vigil.SupportLevel, eos vigil.Date) error
 	DeleteSBOM(ctx context.Context, sc vigil.Scope, id int64) error
 }
+
+// NoDependencies is the stored target of a component declared to have no
+// dependencies; EachDependency turns it back into an empty DependsOn.
+const NoDependencies = ""
 
 // SBOMFilter selects SBOM documents of one organization.
 type SBOMFilter struct {

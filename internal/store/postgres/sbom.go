@@ -104,7 +104,11 @@ func (tx *Tx) AddDependencies(ctx context.Context, sc vigil.Scope, sbomID int64,
 	}
 	var refs, ons []string
 	for _, d := range deps {
-		for _, on := range d.DependsOn {
+		targets := d.DependsOn
+		if len(targets) == 0 {
+			targets = []string{store.NoDependencies}
+		}
+		for _, on := range targets {
 			refs, ons = append(refs, d.Ref), append(ons, on)
 		}
 	}
@@ -262,9 +266,11 @@ func (tx *Tx) EachDependency(ctx context.Context, sc vigil.Scope, sbomID int64, 
 			cur = nil
 		}
 		if cur == nil {
-			cur = &vigil.Dependency{SBOMID: sbomID, Ref: ref}
+			cur = &vigil.Dependency{SBOMID: sbomID, Ref: ref, DependsOn: []string{}}
 		}
-		cur.DependsOn = append(cur.DependsOn, on)
+		if on != store.NoDependencies {
+			cur.DependsOn = append(cur.DependsOn, on)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return err

@@ -121,7 +121,7 @@ func (tx *Tx) AddDependencies(ctx context.Context, sc vigil.Scope, sbomID int64,
 	}
 	defer stmt.Close()
 	for _, d := range deps {
-		for _, on := range d.DependsOn {
+		for _, on := range dependencyTargets(d) {
 			if _, err := stmt.ExecContext(ctx, sc.OrgID, sbomID, d.Ref, on); err != nil {
 				return fmt.Errorf("store dependencies of SBOM %d: %w", sbomID, mapError(err))
 			}
@@ -271,9 +271,11 @@ func (tx *Tx) EachDependency(ctx context.Context, sc vigil.Scope, sbomID int64, 
 			cur = nil
 		}
 		if cur == nil {
-			cur = &vigil.Dependency{SBOMID: sbomID, Ref: ref}
+			cur = &vigil.Dependency{SBOMID: sbomID, Ref: ref, DependsOn: []string{}}
 		}
-		cur.DependsOn = append(cur.DependsOn, on)
+		if on != store.NoDependencies {
+			cur.DependsOn = append(cur.DependsOn, on)
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
@@ -323,6 +325,15 @@ func (tx *Tx) DeleteSBOM(ctx context.Context, sc vigil.Scope, id int64) error {
 	}
 	res, err := tx.tx.ExecContext(ctx, `DELETE FROM sbom_documents WHERE id = ? AND org_id = ?`, id, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("delete SBOM %d", id))
+}
+
+// dependencyTargets are the rows a Dependency becomes: one per target, or
+// the NoDependencies marker when the document says there are none.
+func dependencyTargets(d *vigil.Dependency) []string {
+	if len(d.DependsOn) == 0 {
+		return []string{store.NoDependencies}
+	}
+	return d.DependsOn
 }
 
 // jsonArray encodes a slice for a JSON column; nil becomes [].

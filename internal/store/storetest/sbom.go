@@ -51,6 +51,7 @@ func testSBOMs(t *testing.T, open Opener) {
 			if err := tx.AddDependencies(ctx, sc, doc.ID, []*vigil.Dependency{
 				{Ref: "pkg:npm/left-pad@1.3.0", DependsOn: []string{"fw"}},
 				{Ref: "pkg:npm/left-pad@1.3.0", DependsOn: []string{"fw"}}, // repeated edge
+				{Ref: "fw"}, // known to depend on nothing
 			}); err != nil {
 				return err
 			}
@@ -106,7 +107,10 @@ func testSBOMs(t *testing.T, open Opener) {
 		}); err != nil {
 			return err
 		}
-		wantDeps := []*vigil.Dependency{{SBOMID: first.ID, Ref: "pkg:npm/left-pad@1.3.0", DependsOn: []string{"fw"}}}
+		wantDeps := []*vigil.Dependency{
+			{SBOMID: first.ID, Ref: "fw", DependsOn: []string{}},
+			{SBOMID: first.ID, Ref: "pkg:npm/left-pad@1.3.0", DependsOn: []string{"fw"}},
+		}
 		if diff := cmp.Diff(wantDeps, deps); diff != "" {
 			t.Errorf("EachDependency (-want +got):\n%s", diff)
 		}
