@@ -72,6 +72,19 @@ into that database instead.`,
 			printItems("Organizations", sum.Orgs)
 			printItems("Products of "+demo.Manufacturer, sum.Products)
 			printItems("Releases and their lifecycle phase today", sum.Releases)
+			if st := sum.SBOM; st != nil {
+				d := st.Import.Document
+				state := "imported"
+				if st.Import.Unchanged {
+					state = "already there"
+				}
+				fmt.Fprintf(w, "\nSBOM of %s (a real, anonymised medical device SBOM)\n", st.Release)
+				fmt.Fprintf(w, "  %s: %s %s %s, %d components, sha256 %.16s…\n", state, d.Format, d.SpecVersion, d.Encoding, d.Components, d.SHA256)
+				fmt.Fprintf(w, "  support addendum: %d rows, %d components updated\n", st.Support.Records, st.Support.Updated)
+				fmt.Fprintf(w, "  conformance: %d of %d components complete; missing supplier %d, version %d, unique id %d, support level %d, end of support %d\n",
+					st.Complete, st.Components, st.Missing["supplier"], st.Missing["version"], st.Missing["unique_identifier"],
+					st.Missing["support_level"], st.Missing["end_of_support"])
+			}
 			fmt.Fprintf(w, `
 Try next:
   export VIGIL_DB=%s VIGIL_ORG=%s
@@ -79,6 +92,9 @@ Try next:
   go run ./cmd/vigil release show 2.1 --product "Infusion Pump"
   go run ./cmd/vigil release set-phase 3.1 support --product "Infusion Pump" --reason "released to market"
   go run ./cmd/vigil product list -o json
+  go run ./cmd/vigil sbom check -p "Infusion Pump" -r 3.0
+  go run ./cmd/vigil sbom components -p "Infusion Pump" -r 3.0
+  go run ./cmd/vigil sbom export -p "Infusion Pump" -r 3.0 --format spdx-json
 
   go run ./cmd/vigil serve &
   curl -s -H "Authorization: Bearer %s" localhost:8080/api/v1/releases

@@ -5,7 +5,9 @@
 package demo
 
 import (
+	"bytes"
 	"context"
+	"embed"
 	"errors"
 	"fmt"
 	"time"
@@ -13,6 +15,9 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/service"
 )
+
+//go:embed data/*.json data/*.csv
+var data embed.FS
 
 // Manufacturer and Hospital are the demo organizations' slugs.
 const (
@@ -62,8 +67,24 @@ type Summary struct {
 	Orgs     []Item `json:"orgs"`
 	Products []Item `json:"products"`
 	Releases []Item `json:"releases"`
+	// SBOM is what the demo did with the real medical device SBOM.
+	SBOM *SBOMStep `json:"sbom"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
+}
+
+// SBOMStep is the SBOM part of the demo: the real medical device SBOM
+// imported into a release, its support addendum applied and its
+// conformance checked.
+type SBOMStep struct {
+	Release    string                 `json:"release"`
+	Import     *service.SBOMImport    `json:"import"`
+	Support    *service.SupportImport `json:"support"`
+	Components int                    `json:"components"`
+	Complete   int                    `json:"complete"`
+	// Missing counts the components that lack each element.
+	Missing map[string]int `json:"missing"`
+	NTIAOK  bool           `json:"ntia_ok"`
 }
 
 // Item is one thing Load created or found.
@@ -123,6 +144,11 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 			sum.Releases = append(sum.Releases, Item{Name: prod.Name + " " + rel.Version, Detail: string(rel.Phase), Created: created})
 		}
 	}
+	step, err := loadSBOM(ctx, svc, mdm)
+	if err != nil {
+		return nil, err
+	}
+	sum.SBOM = step
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {
 		return nil, err
 	}
@@ -149,4 +175,45 @@ func replaceToken(ctx context.Context, svc *service.Service, sc vigil.Scope, sum
 	}
 	sum.Token = secret
 	return nil
+}
+
+// SBOMProduct and SBOMRelease name the release that gets the real SBOM.
+const (
+	SBOMProduct = "Infusion Pump"
+	SBOMRelease = "3.0"
+)
+
+func loadSBOM(ctx context.Context, svc *service.Service, sc vigil.Scope) (*SBOMStep, error) {
+	rel, err := svc.ReleaseByVersion(ctx, sc, SBOMProduct, SBOMRelease)
+	if err != nil {
+		return nil, err
+	}
+	doc, err := data.ReadFile("data/infusion-pump-3.0.cdx.json")
+	if err != nil {
+		return nil, err
+	}
+	imp, err := svc.ImportSBOM(ctx, sc, rel.ID, bytes.NewReader(doc))
+	if err != nil {
+		return nil, fmt.Errorf("demo SBOM: %w", err)
+	}
+	csv, err := data.ReadFile("data/infusion-pump-3.0-support.csv")
+	if err != nil {
+		return nil, err
+	}
+	sup, err := svc.ImportSupport(ctx, sc, rel.ID, bytes.NewReader(csv))
+	if err != nil {
+		return nil, fmt.Errorf("demo support addendum: %w", err)
+	}
+	_, rep, err := svc.CheckRelease(ctx, sc, rel.ID)
+	if err != nil {
+		return nil, err
+	}
+	step := &SBOMStep{
+		Release: SBOMProduct + " " + SBOMRelease, Import: imp, Support: sup,
+		Components: rep.Components, Complete: rep.Complete, Missing: map[string]int{}, NTIAOK: rep.NTIAOK(),
+	}
+	for _, e := range rep.Elements {
+		step.Missing[string(e.Element)] = e.Missing
+	}
+	return step, nil
 }
