@@ -76,7 +76,8 @@ func render(w io.Writer, format string, v any, t *table) error {
 // quote, as OWASP recommends, so data from SBOMs and advisories cannot run
 // in a hospital's Excel.
 func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	// A lone "-" (our "none") cannot be a formula.
+	if s != "" && s != "-" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
 		return "'" + s
 	}
 	return s
