@@ -2,8 +2,8 @@ package epss
 
 import (
 	"bufio"
-	"compress/gzip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"os"
 	"path/filepath"

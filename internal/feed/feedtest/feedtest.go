@@ -44,7 +44,7 @@ func (s *Sink) dup(key string) bool {
 func (s *Sink) PutVulnerability(_ context.Context, v *vigil.Vulnerability) (feed.Outcome, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.Dedup && s.dup("v/" + string(v.Source) + "/" + v.SourceID + "/" + v.Modified.String()) {
+	if s.Dedup && s.dup("v/"+string(v.Source)+"/"+v.SourceID+"/"+v.Modified.String()) {
 		return feed.Unchanged, nil
 	}
 	s.Vulnerabilities = append(s.Vulnerabilities, v)
@@ -94,7 +94,9 @@ func (Discard) PutVulnerability(context.Context, *vigil.Vulnerability) (feed.Out
 }
 
 // PutKEV implements feed.Sink.
-func (Discard) PutKEV(context.Context, *vigil.KEVEntry) (feed.Outcome, error) { return feed.Stored, nil }
+func (Discard) PutKEV(context.Context, *vigil.KEVEntry) (feed.Outcome, error) {
+	return feed.Stored, nil
+}
 
 // PutEPSS implements feed.Sink.
 func (Discard) PutEPSS(context.Context, *vigil.EPSSScore) (feed.Outcome, error) {

@@ -354,7 +354,7 @@ func TestLimits(t *testing.T) {
 
 func TestDetect(t *testing.T) {
 	tests := []struct {
-		file       string
+		file        string
 		api, legacy bool
 	}{
 		{filepath.Join(api20Dir, "vunnel/full-page.json"), true, false},
