@@ -80,10 +80,10 @@ func Detect(head []byte, importers []Importer) Importer {
 }
 
 // sidecar reports whether name is a file that accompanies another (a
-// checksum or signature) rather than a document.
+// checksum, a signature, a README) rather than a document.
 func sidecar(name string) bool {
 	switch strings.ToLower(path.Ext(name)) {
-	case ".sha256", ".sha512", ".asc", ".sig", ".md5", ".meta":
+	case ".sha256", ".sha512", ".asc", ".sig", ".md5", ".meta", ".md":
 		return true
 	}
 	return false
