@@ -18,13 +18,15 @@ import (
 // Config configures the importers that take options.
 type Config struct {
 	Limits feed.Limits
-	// CSAF configures the CSAF importer (mandatory tests, schema).
+	// OSV configures the OSV importer (schema check).
+	OSV osv.Config
+	// CSAF configures the CSAF importer (schema, mandatory tests).
 	CSAF csaf.Config
 }
 
 // All returns every importer, in the order feed.Detect tries them.
 func All(cfg Config) ([]feed.Importer, error) {
-	o, err := osv.New(cfg.Limits)
+	o, err := osv.New(cfg.Limits, cfg.OSV)
 	if err != nil {
 		return nil, err
 	}

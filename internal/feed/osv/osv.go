@@ -2,7 +2,9 @@
 // record per JSON document, or a JSON array of records, as osv.dev serves
 // them and as its per-ecosystem all.zip holds them (one entry each; feed
 // opens the zip). Each record is checked against the OSV JSON schema
-// before it is converted.
+// before it is converted; a record whose only fault is an id prefix the
+// schema does not list (a database newer than the embedded schema) is kept
+// with a warning.
 package osv
 
 import (
@@ -33,13 +35,23 @@ const schemaURL = "https://raw.githubusercontent.com/ossf/osv-schema/main/valida
 // Importer reads OSV JSON.
 type Importer struct {
 	limits feed.Limits
+	cfg    Config
 	schema *jsonschema.Schema
+}
+
+// Config selects the checks.
+type Config struct {
+	// SkipSchema turns the OSV JSON schema check off. The check costs
+	// about two thirds of the import time (docs/performance.md); a mirror
+	// of osv.dev's own exports may skip it. The record is still decoded
+	// into typed fields and validated (vigil.Vulnerability.Validate).
+	SkipSchema bool
 }
 
 // New returns an OSV importer bounded by limits (zero: defaults). It
 // compiles the embedded OSV schema, which cannot fail short of a broken
 // build; the error is returned all the same.
-func New(limits feed.Limits) (*Importer, error) {
+func New(limits feed.Limits, cfg Config) (*Importer, error) {
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
 	if err != nil {
 		return nil, fmt.Errorf("osv schema: %w", err)
@@ -52,7 +64,7 @@ func New(limits feed.Limits) (*Importer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("osv schema: %w", err)
 	}
-	return &Importer{limits: limits.WithDefaults(), schema: s}, nil
+	return &Importer{limits: limits.WithDefaults(), cfg: cfg, schema: s}, nil
 }
 
 var _ feed.Importer = (*Importer)(nil)
@@ -129,15 +141,15 @@ func (im *Importer) one(ctx context.Context, dec *json.Decoder, rep *feed.Report
 		rep.Reject(vigil.SourceOSV, rec.ID, path, err)
 		return nil
 	}
-	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-	if err != nil {
-		rep.Reject(vigil.SourceOSV, rec.ID, path, err)
-		return nil
-	}
-	if err := im.schema.Validate(inst); err != nil {
+	if err := im.validate(raw); err != nil {
 		loc, reason := schemaProblem(err)
-		rep.Reject(vigil.SourceOSV, rec.ID, path+loc, errors.New("osv schema: "+reason))
-		return nil
+		if loc != ".id" {
+			rep.Reject(vigil.SourceOSV, rec.ID, path+loc, errors.New("osv schema: "+reason))
+			return nil
+		}
+		// Only the id fails: its prefix is not (yet) in the schema's list
+		// of home databases. OSV adds databases often; keep the record.
+		rep.Warn(vigil.SourceOSV, rec.ID, path+loc, "osv schema: "+reason)
 	}
 	v, err := rec.vulnerability(rep, path)
 	if err != nil {
@@ -149,21 +161,39 @@ func (im *Importer) one(ctx context.Context, dec *json.Decoder, rep *feed.Report
 	})
 }
 
+func (im *Importer) validate(raw []byte) error {
+	if im.cfg.SkipSchema {
+		return nil
+	}
+	inst, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	return im.schema.Validate(inst)
+}
+
 // schemaProblem turns a schema validation error into a JSON path suffix
-// (from the deepest failing instance location) and a reason.
+// and a reason, from the deepest failing instance location; when every
+// failure is at /id, the location is ".id".
 func schemaProblem(err error) (string, string) {
 	var ve *jsonschema.ValidationError
 	if !errors.As(err, &ve) {
 		return "", err.Error()
 	}
-	out := ve.BasicOutput()
-	for _, e := range out.Errors {
-		if e.Error == nil {
+	loc, reason, onlyID := "", ve.Error(), true
+	for _, e := range ve.BasicOutput().Errors {
+		if e.Error == nil || e.InstanceLocation == "" {
 			continue
 		}
-		return pointerToPath(e.InstanceLocation), e.Error.String()
+		onlyID = onlyID && e.InstanceLocation == "/id"
+		if len(e.InstanceLocation) >= len(loc) {
+			loc, reason = e.InstanceLocation, e.Error.String()
+		}
 	}
-	return "", ve.Error()
+	if onlyID && loc == "/id" {
+		return ".id", reason
+	}
+	return pointerToPath(loc), reason
 }
 
 // pointerToPath turns a JSON pointer "/affected/0/ranges" into

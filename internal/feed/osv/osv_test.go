@@ -21,7 +21,7 @@ const dir = "../../../testdata/osv"
 
 func newImporter(t testing.TB) *Importer {
 	t.Helper()
-	im, err := New(feed.Limits{})
+	im, err := New(feed.Limits{}, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,6 +239,24 @@ func TestZip(t *testing.T) {
 		if !found {
 			t.Errorf("no problem %q in %q", want, reasons)
 		}
+	}
+}
+
+func TestUnknownPrefixKept(t *testing.T) {
+	doc := `{"schema_version":"1.6.0","id":"NEWDB-2025-1","modified":"2025-01-01T00:00:00Z",
+	 "affected":[{"package":{"ecosystem":"npm","name":"x"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"1.0.0"}]}]}]}`
+	sink := &feedtest.Sink{}
+	rep, err := newImporter(t).Import(t.Context(), strings.NewReader(doc), sink)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Accepted != 1 || rep.Warnings != 1 || rep.Problems[0].Path != "$.id" {
+		t.Errorf("report %+v", rep)
+	}
+	bad := strings.Replace(doc, `"introduced":"0"`, `"introduced":0`, 1)
+	rep, _ = newImporter(t).Import(t.Context(), strings.NewReader(bad), sink)
+	if rep.Rejected != 1 {
+		t.Errorf("bad record: %+v", rep)
 	}
 }
 
