@@ -131,8 +131,8 @@ func osvRecord(r *rand.Rand, z *rand.Zipf, i int) map[string]any {
 		"modified": mod.Format(time.RFC3339), "published": mod.Add(-24 * time.Hour).Format(time.RFC3339),
 		"aliases": []string{fmt.Sprintf("CVE-%d-%d", mod.Year(), 500000+i)},
 		"summary": "Synthetic vulnerability", "details": "A synthetic record for benchmarks.",
-		"severity": []any{map[string]any{"type": "CVSS_V3", "score": vector31(r)}},
-		"affected": affected,
+		"severity":   []any{map[string]any{"type": "CVSS_V3", "score": vector31(r)}},
+		"affected":   affected,
 		"references": []any{map[string]any{"type": "ADVISORY", "url": fmt.Sprintf("https://example.org/osv/%d", i)}},
 	}
 }
