@@ -103,16 +103,17 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, sink feed.Sink) (fe
 		if errors.Is(err, io.EOF) {
 			return rep, nil
 		}
-		line, _ := cr.FieldPos(0)
-		path := fmt.Sprintf("line %d", line+1)
 		if err != nil {
+			// FieldPos panics after a failed Read; the error has the line.
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && errors.Is(pe.Err, csv.ErrFieldCount) {
-				rep.Reject(vigil.SourceEPSS, "", path, err)
+				rep.Reject(vigil.SourceEPSS, "", fmt.Sprintf("line %d", pe.Line+1), err)
 				continue
 			}
-			return rep, fmt.Errorf("%s: %w", path, err)
+			return rep, fmt.Errorf("csv: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
+		path := fmt.Sprintf("line %d", line+1)
 		if n >= im.limits.MaxRecords {
 			return rep, fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, feed.ErrLimit)
 		}

@@ -135,16 +135,16 @@ func (im *Importer) importCSV(ctx context.Context, r io.Reader, sink feed.Sink, 
 		if errors.Is(err, io.EOF) {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
-		path := fmt.Sprintf("line %d", line)
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && !errors.Is(pe.Err, csv.ErrQuote) {
-				rep.Reject(vigil.SourceKEV, "", path, err)
+				rep.Reject(vigil.SourceKEV, "", fmt.Sprintf("line %d", pe.Line), err)
 				continue
 			}
 			return fmt.Errorf("csv: %w", err)
 		}
+		line, _ := cr.FieldPos(0)
+		path := fmt.Sprintf("line %d", line)
 		if n > im.limits.MaxRecords {
 			return fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, feed.ErrLimit)
 		}
