@@ -15,17 +15,19 @@ import (
 	"github.com/vigil/vigil/internal/cvss"
 )
 
-// MandatoryTests lists the CSAF 2.0 mandatory tests (section 6.1) that
+// MandatoryTests returns the CSAF 2.0 mandatory tests (section 6.1) that
 // Mandatory implements. 6.1.8 (invalid CVSS) is done by the JSON schema,
 // which embeds the FIRST CVSS schemas. Not implemented: 6.1.11 (CWE id and
 // name against the CWE catalogue, which vigil does not ship).
-var MandatoryTests = []string{
-	"6.1.1", "6.1.2", "6.1.3", "6.1.4", "6.1.5", "6.1.6", "6.1.7", "6.1.9", "6.1.10",
-	"6.1.12", "6.1.13", "6.1.14", "6.1.15", "6.1.16", "6.1.17", "6.1.18", "6.1.19", "6.1.20",
-	"6.1.21", "6.1.22", "6.1.23", "6.1.24", "6.1.25", "6.1.26",
-	"6.1.27.1", "6.1.27.2", "6.1.27.3", "6.1.27.4", "6.1.27.5", "6.1.27.6", "6.1.27.7",
-	"6.1.27.8", "6.1.27.9", "6.1.27.10", "6.1.27.11",
-	"6.1.28", "6.1.29", "6.1.30", "6.1.31", "6.1.32", "6.1.33",
+func MandatoryTests() []string {
+	return []string{
+		"6.1.1", "6.1.2", "6.1.3", "6.1.4", "6.1.5", "6.1.6", "6.1.7", "6.1.9", "6.1.10",
+		"6.1.12", "6.1.13", "6.1.14", "6.1.15", "6.1.16", "6.1.17", "6.1.18", "6.1.19", "6.1.20",
+		"6.1.21", "6.1.22", "6.1.23", "6.1.24", "6.1.25", "6.1.26",
+		"6.1.27.1", "6.1.27.2", "6.1.27.3", "6.1.27.4", "6.1.27.5", "6.1.27.6", "6.1.27.7",
+		"6.1.27.8", "6.1.27.9", "6.1.27.10", "6.1.27.11",
+		"6.1.28", "6.1.29", "6.1.30", "6.1.31", "6.1.32", "6.1.33",
+	}
 }
 
 // Mandatory runs the implemented mandatory tests on a schema-valid
