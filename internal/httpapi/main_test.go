@@ -18,8 +18,12 @@ import (
 	"github.com/vigil/vigil/internal/store/sqlite"
 )
 
-// testMaxBody is small so the oversize case needs no big buffer.
-const testMaxBody = 4096
+// testMaxBody and testMaxSBOM are small so the oversize cases need no big
+// buffer; testMaxSBOM still takes the real SBOMs the tests import.
+const (
+	testMaxBody = 4096
+	testMaxSBOM = 256 << 10
+)
 
 // env is a server on a real listener over a real SQLite store.
 type env struct {
@@ -41,7 +45,9 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	e := &env{svc: service.New(db), db: db, logs: &syncBuffer{}}
-	e.srv = httpapi.New(e.svc, httpapi.Config{MaxBodyBytes: testMaxBody, Version: "1.2.3-test"},
+	e.srv = httpapi.New(e.svc, httpapi.Config{
+		MaxBodyBytes: testMaxBody, MaxSBOMBytes: testMaxSBOM, Version: "1.2.3-test",
+	},
 		slog.New(slog.NewJSONHandler(e.logs, nil)))
 	ts := httptest.NewServer(e.srv.Handler())
 	t.Cleanup(ts.Close)

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/danielgtaylor/huma/v2"
 )
 
 // requestInfo is the edge metadata of one request, shared between the
@@ -62,10 +64,11 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	ri := &requestInfo{id: requestID(r.Header.Get("X-Request-ID"))}
 	w.Header().Set("X-Request-ID", ri.id)
 	r = r.WithContext(context.WithValue(r.Context(), infoKey, ri))
-	// huma enforces MaxBodyBytes per operation with a 413 problem; this is
-	// the backstop for anything that reads a body past it.
-	if r.Body != nil {
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes+1)
+	// huma enforces MaxBodyBytes per operation with a 413 problem, and the
+	// operations that stream their body enforce theirs (upload.go); this
+	// is the backstop for anything that reads a body past it.
+	if r.Body != nil && r.Body != http.NoBody {
+		r.Body = http.MaxBytesReader(w, r.Body, s.bodyLimit(r)+1)
 	}
 
 	s.inFlight.Inc()
@@ -103,6 +106,33 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		// The handler asked net/http to abort the response; let it.
 		panic(http.ErrAbortHandler)
 	}
+}
+
+// bodyLimit is the body limit of the operation r is for: MaxBodyBytes, or
+// more for the few operations that take whole documents.
+func (s *Server) bodyLimit(r *http.Request) int64 {
+	if len(s.bodyLimits) > 0 {
+		if _, pattern := s.mux.Handler(r); pattern != "" {
+			if n, ok := s.bodyLimits[pattern]; ok {
+				return n
+			}
+		}
+	}
+	return s.cfg.MaxBodyBytes
+}
+
+// largeBodies returns the ServeMux pattern and body limit of each operation
+// in doc allowed a body larger than def.
+func largeBodies(doc *huma.OpenAPI, def int64) map[string]int64 {
+	out := make(map[string]int64)
+	for _, item := range doc.Paths {
+		for _, op := range []*huma.Operation{item.Get, item.Put, item.Post, item.Delete, item.Options, item.Head, item.Patch, item.Trace} {
+			if op != nil && op.MaxBodyBytes > def {
+				out[op.Method+" "+op.Path] = op.MaxBodyBytes
+			}
+		}
+	}
+	return out
 }
 
 // serveRecovering runs the mux and turns a panic into a 500 problem, if

@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/sbom"
 )
 
 // classify is the one place where vigil's error kinds become HTTP statuses.
@@ -18,7 +19,22 @@ import (
 // request ID the client is shown.
 func classify(ctx context.Context, err error) (int, string, []error) {
 	var ve *vigil.ValidationError
+	var se *sbom.Error
 	switch {
+	case errors.As(err, &se):
+		// A document vigil cannot read: the detail is the parser's message,
+		// what is wrong and where, and the error points into the body.
+		status := http.StatusUnprocessableEntity
+		if errors.Is(err, sbom.ErrUnsupported) {
+			status = http.StatusUnsupportedMediaType
+		}
+		at := *se
+		at.Path = ""
+		loc := "body"
+		if se.Path != "" {
+			loc += "." + se.Path
+		}
+		return status, err.Error(), []error{&huma.ErrorDetail{Message: at.Error(), Location: loc}}
 	case errors.As(err, &ve):
 		details := make([]error, len(ve.Fields))
 		for i, f := range ve.Fields {

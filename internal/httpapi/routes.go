@@ -2,13 +2,17 @@ package httpapi
 
 import (
 	"net/http"
+	"reflect"
+	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vigil/vigil/internal/metrics"
+	"github.com/vigil/vigil/internal/service"
 )
 
-// routes registers every operation. This is the whole route table.
+// routes registers every operation. This is the whole route table, with
+// sbomRoutes below.
 func (s *Server) routes() {
 	api := s.api
 	const (
@@ -76,6 +80,9 @@ func (s *Server) routes() {
 		"Move a release to another lifecycle phase, recording who did it and why.",
 		notFound, conflict, invalid, tooLarge), s.setReleasePhase)
 
+	// SBOMs.
+	s.sbomRoutes()
+
 	// API tokens.
 	huma.Register(api, s.authed(get, "/api/v1/tokens", "list-tokens", tagTokens,
 		"List the organization's API tokens (never their secrets)."), s.listTokens)
@@ -126,3 +133,105 @@ func created(op huma.Operation) huma.Operation {
 }
 
 func textSchema() *huma.Schema { return &huma.Schema{Type: huma.TypeString} }
+
+// sbomRoutes registers the SBOM operations. Those that take a document
+// stream it to the service under their own, larger body limit.
+func (s *Server) sbomRoutes() {
+	api := s.api
+	const (
+		get  = http.MethodGet
+		post = http.MethodPost
+	)
+	const (
+		notFound    = http.StatusNotFound
+		invalid     = http.StatusBadRequest
+		tooLarge    = http.StatusRequestEntityTooLarge
+		unsupported = http.StatusUnsupportedMediaType
+		unreadable  = http.StatusUnprocessableEntity
+	)
+	limit := s.cfg.MaxSBOMBytes
+	sbomTypes := []string{
+		"application/vnd.cyclonedx+json", "application/vnd.cyclonedx+xml", "application/spdx+json", "text/spdx",
+		"application/json", "application/xml", "text/xml", "text/plain", "application/octet-stream",
+	}
+	sbomBody := uploadBody("The SBOM: CycloneDX 1.2–1.6 (JSON or XML) or SPDX 2.2/2.3 (JSON or tag-value), "+
+		"UTF-8 or UTF-16 with a byte order mark; the format is told from the content, not from the Content-Type. "+
+		"Send it as the body, or as the field file of a multipart/form-data body.", sbomTypes...)
+	uploadNote := "The document is read as it arrives, up to " + byteSize(limit) + " (413 beyond): larger SBOMs go " +
+		"through the command line (vigil sbom import), which streams from the file. A document vigil cannot read " +
+		"is a 422 problem whose detail says what is wrong and where (a JSON path, an XML path or a line and " +
+		"column); a format vigil does not read (SPDX YAML, SPDX 3, a PDF…) is 415."
+
+	op := s.authed(post, "/api/v1/releases/{id}/sbom", "import-sbom", tagSBOMs,
+		"Import an SBOM into a release.", notFound, invalid, tooLarge, unsupported, unreadable)
+	op.Description = "Stores the document (its original bytes, components, dependency graph and FDA support " +
+		"fields) in one transaction and makes it the release's current SBOM: 201. Sending the bytes the " +
+		"release's current SBOM already has changes nothing: 200, with unchanged set. " + uploadNote
+	op.MaxBodyBytes = limit
+	op.Responses = map[string]*huma.Response{
+		"201": {Description: "Stored: the document is the release's current SBOM."},
+		"200": {
+			Description: "Unchanged: the release's current SBOM has exactly these bytes.",
+			Content: map[string]*huma.MediaType{"application/json": {
+				Schema: api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[service.SBOMImport](), true, ""),
+			}},
+		},
+	}
+	registerUpload(api, created(op), sbomBody, s.importSBOM)
+
+	huma.Register(api, s.authed(get, "/api/v1/releases/{id}/sboms", "list-release-sboms", tagSBOMs,
+		"List a release's SBOM documents, the current one first.", notFound), s.listSBOMs)
+	huma.Register(api, s.authed(get, "/api/v1/releases/{id}/sbom/components", "list-release-components", tagSBOMs,
+		"List the components of a release's current SBOM, in ref order.", notFound), s.listComponents)
+	huma.Register(api, s.authed(get, "/api/v1/releases/{id}/sbom/check", "check-release-sbom", tagSBOMs,
+		"Check a release's current SBOM against the NTIA minimum elements and the FDA support fields.",
+		notFound), s.checkRelease)
+
+	op = s.authed(post, "/api/v1/sbom/check", "check-sbom", tagSBOMs,
+		"Check an SBOM against the NTIA minimum elements and the FDA support fields, without storing it.",
+		invalid, tooLarge, unsupported, unreadable)
+	op.Description = "The body is read as for an import; nothing is written. " + uploadNote
+	op.MaxBodyBytes = limit
+	registerUpload(api, op, sbomBody, s.checkSBOM)
+
+	op = s.authed(get, "/api/v1/releases/{id}/sbom/export", "export-release-sbom", tagSBOMs,
+		"Export a release's current SBOM, with the FDA support fields.", notFound)
+	op.Description = "Writes CycloneDX 1.6 (JSON or XML) or SPDX 2.3 (JSON or tag-value), or with format=original " +
+		"the bytes as imported, as an attachment named release-ID-sbom with the format's suffix."
+	op.Responses = map[string]*huma.Response{"200": {
+		Description: "The document.",
+		Headers: map[string]*huma.Param{"Content-Disposition": {
+			Description: "attachment, with the file name.", Schema: textSchema(),
+		}},
+		Content: map[string]*huma.MediaType{},
+	}}
+	for _, f := range exportFormats {
+		op.Responses["200"].Content[f.contentType] = &huma.MediaType{Schema: binarySchema()}
+	}
+	huma.Register(api, op, s.exportSBOM)
+
+	huma.Register(api, s.authed(get, "/api/v1/sbom/diff", "diff-sboms", tagSBOMs,
+		"Compare the current SBOMs of two releases: components added, removed and changed in version.",
+		notFound), s.diffSBOMs)
+
+	op = s.authed(post, "/api/v1/releases/{id}/sbom/support", "import-sbom-support", tagSBOMs,
+		"Apply an FDA support addendum (CSV) to a release's current SBOM.", notFound, invalid, tooLarge, unreadable)
+	op.Description = "The CSV has a header naming the columns purl, name, version, support_level and " +
+		"end_of_support (docs/sbom.md); each row sets the support level and end-of-support date of the " +
+		"components it names, by purl or by name and version. A faulty row applies nothing: 422, with one " +
+		"error per problem, located at body.line[N] and the column when known. Up to " + byteSize(limit) + "."
+	op.MaxBodyBytes = limit
+	registerUpload(api, op, uploadBody("The CSV addendum, as the body or as the field file of a "+
+		"multipart/form-data body.", "text/csv", "text/plain"), s.importSupport)
+}
+
+// byteSize writes a body limit for people.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}

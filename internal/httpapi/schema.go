@@ -2,10 +2,12 @@ package httpapi
 
 import (
 	"reflect"
+	"slices"
 
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/sbom"
 )
 
 // newRegistry returns the schema registry of the OpenAPI document. vigil's
@@ -18,6 +20,9 @@ func newRegistry() huma.Registry {
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.Date](), reflect.TypeFor[dateSchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.Phase](), reflect.TypeFor[phaseSchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.OrgKind](), reflect.TypeFor[orgKindSchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[vigil.ComponentType](), reflect.TypeFor[componentTypeSchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[vigil.SupportLevel](), reflect.TypeFor[supportLevelSchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[sbom.Element](), reflect.TypeFor[elementSchema]())
 	return r
 }
 
@@ -55,6 +60,46 @@ func (orgKindSchema) Schema(huma.Registry) *huma.Schema {
 	}
 }
 
+// componentTypeSchema describes vigil.ComponentType.
+type componentTypeSchema string
+
+func (componentTypeSchema) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{
+		Type:        huma.TypeString,
+		Enum:        enum(vigil.ComponentTypes),
+		Description: "What kind of thing a component is, in CycloneDX's terms.",
+	}
+}
+
+// supportLevelSchema describes vigil.SupportLevel.
+type supportLevelSchema string
+
+func (supportLevelSchema) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{
+		Type:        huma.TypeString,
+		Enum:        enum(vigil.SupportLevels),
+		Description: "A component's level of support (FDA section 524B).",
+	}
+}
+
+// elementSchema describes sbom.Element: the NTIA minimum elements and the
+// FDA fields a conformance check looks for.
+type elementSchema string
+
+func (elementSchema) Schema(huma.Registry) *huma.Schema {
+	all := slices.Clone(sbom.ComponentElements)
+	for _, e := range sbom.DocumentElements {
+		if !slices.Contains(all, e) {
+			all = append(all, e)
+		}
+	}
+	return &huma.Schema{
+		Type:        huma.TypeString,
+		Enum:        enum(all),
+		Description: "An NTIA minimum element or an FDA field of an SBOM.",
+	}
+}
+
 func enum[T ~string](values []T) []any {
 	out := make([]any, len(values))
 	for i, v := range values {
@@ -69,6 +114,7 @@ const (
 	tagOrgs     = "organizations"
 	tagProducts = "products"
 	tagReleases = "releases"
+	tagSBOMs    = "sboms"
 	tagTokens   = "tokens"
 )
 
@@ -78,6 +124,7 @@ func tags() []*huma.Tag {
 		{Name: tagOrgs, Description: "The organization the caller's token belongs to."},
 		{Name: tagProducts, Description: "Medical device product lines."},
 		{Name: tagReleases, Description: "Product versions and their lifecycle phase."},
+		{Name: tagSBOMs, Description: "Software bills of materials of releases: import, conformance, diff and export."},
 		{Name: tagTokens, Description: "API tokens of the caller's organization."},
 	}
 }

@@ -1,6 +1,7 @@
 // Package httpapi is vigil's HTTP API: the JSON API under /api/v1 for
-// organizations, products, releases and API tokens, its OpenAPI 3.1
-// description, and the operational endpoints /healthz, /readyz and /metrics.
+// organizations, products, releases, their SBOMs and API tokens, its OpenAPI
+// 3.1 description, and the operational endpoints /healthz, /readyz and
+// /metrics.
 //
 // Handlers are thin: each decodes a request, calls one service method and
 // encodes the result. Every failure becomes an RFC 9457 problem in one place
@@ -48,6 +49,11 @@ type Config struct {
 	// MaxBodyBytes caps a request body; a body that reaches it is refused
 	// with 413. Default 1 MiB.
 	MaxBodyBytes int64
+	// MaxSBOMBytes caps the body of the operations that take a whole
+	// document (SBOM import and check, support addendum), which stream it
+	// rather than hold it; default DefaultMaxSBOMBytes. Larger documents
+	// go through the command line.
+	MaxSBOMBytes int64
 	// Version is vigil's version, shown in the OpenAPI document and in
 	// the vigil_build_info metric; default "dev".
 	Version string
@@ -62,6 +68,7 @@ const (
 	DefaultIdleTimeout       = 2 * time.Minute
 	DefaultShutdownTimeout   = 15 * time.Second
 	DefaultMaxBodyBytes      = 1 << 20
+	DefaultMaxSBOMBytes      = 256 << 20
 	DefaultVersion           = "dev"
 )
 
@@ -82,6 +89,9 @@ func (c Config) withDefaults() Config {
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = DefaultMaxBodyBytes
 	}
+	if c.MaxSBOMBytes <= 0 {
+		c.MaxSBOMBytes = DefaultMaxSBOMBytes
+	}
 	if c.Version == "" {
 		c.Version = DefaultVersion
 	}
@@ -100,6 +110,9 @@ type Server struct {
 	// patterns are the ServeMux patterns registered, in order; every one
 	// must be described by the OpenAPI document.
 	patterns []string
+	// bodyLimits are the body limits of the operations allowed more than
+	// MaxBodyBytes, by ServeMux pattern.
+	bodyLimits map[string]int64
 
 	metrics  *metrics.Registry
 	requests *metrics.CounterVec
@@ -157,6 +170,7 @@ func New(svc *service.Service, cfg Config, log *slog.Logger) *Server {
 	s.api = humago.New(recordingMux{s}, hc)
 	s.api.UseMiddleware(s.authenticate)
 	s.routes()
+	s.bodyLimits = largeBodies(s.api.OpenAPI(), s.cfg.MaxBodyBytes)
 
 	s.specJSON = sync.OnceValues(func() ([]byte, error) { return json.Marshal(s.api.OpenAPI()) })
 	s.specYAML = sync.OnceValues(func() ([]byte, error) { return s.api.OpenAPI().YAML() })

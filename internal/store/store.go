@@ -96,6 +96,7 @@ type Tx interface {
 	FindPhaseChanges(ctx context.Context, sc vigil.Scope, releaseID int64) ([]*vigil.PhaseChange, error)
 
 	SBOMTx
+	KBTx
 }
 
 // Page limits a listing. A zero Limit means no limit.

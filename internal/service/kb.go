@@ -1,0 +1,589 @@
+package service
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/feed/csaf"
+	"github.com/vigil/vigil/internal/feed/list"
+	"github.com/vigil/vigil/internal/feed/osv"
+	"github.com/vigil/vigil/internal/store"
+)
+
+// FeedOptions configure a knowledge-base import.
+type FeedOptions struct {
+	// SkipOSVSchema skips the OSV JSON-schema check, which costs most of
+	// an OSV import; for trusted mirrors of osv.dev's own exports.
+	SkipOSVSchema bool
+	// CSAFKeys are armored OpenPGP public keys; when given, CSAF files with
+	// a .asc beside them must verify against one of them.
+	CSAFKeys []string
+	// RequireSignature refuses CSAF files without a valid .asc.
+	RequireSignature bool
+	// Progress, when set, is told of each record as it is read.
+	Progress func(records int)
+}
+
+// ImportFeeds imports vulnerability data from files, directories, .zip
+// and .gz archives into the knowledge base, the format of each file
+// detected from its content. Each path is one transaction: a fatal error
+// (unreadable path, cancelled import, store failure) rolls that path back;
+// faulty records are reported and skipped. Re-importing the same data
+// changes nothing, and a record older than the stored one is left alone.
+func (s *Service) ImportFeeds(ctx context.Context, paths []string, opt FeedOptions) (feed.Report, error) {
+	importers, fopt, err := feedSetup(opt)
+	if err != nil {
+		return feed.Report{}, err
+	}
+	var total feed.Report
+	for _, p := range paths {
+		rep, err := s.importFeed(ctx, p, opt, func(sink feed.Sink) (feed.Report, error) {
+			return feed.ImportPath(ctx, p, importers, sink, fopt)
+		})
+		total.Merge(rep, "")
+		if err != nil {
+			return total, fmt.Errorf("import %s: %w", p, err)
+		}
+	}
+	return total, nil
+}
+
+// ImportFeedReader imports one document (or .zip/.gz) read from r, named
+// name in the report, in one transaction. Sync and the API use it.
+func (s *Service) ImportFeedReader(ctx context.Context, name string, r io.Reader, opt FeedOptions) (feed.Report, error) {
+	importers, fopt, err := feedSetup(opt)
+	if err != nil {
+		return feed.Report{}, err
+	}
+	return s.importFeed(ctx, name, opt, func(sink feed.Sink) (feed.Report, error) {
+		return feed.ImportReader(ctx, name, r, importers, sink, fopt)
+	})
+}
+
+func feedSetup(opt FeedOptions) ([]feed.Importer, feed.Options, error) {
+	importers, err := list.All(list.Config{OSV: osvConfig(opt)})
+	if err != nil {
+		return nil, feed.Options{}, err
+	}
+	var fopt feed.Options
+	v, err := csaf.NewVerifier(opt.CSAFKeys...)
+	if err != nil {
+		return nil, fopt, fmt.Errorf("CSAF keys: %w", err)
+	}
+	v.RequireSignature = opt.RequireSignature
+	fopt.Verify = v.Verify
+	return importers, fopt, nil
+}
+
+func (s *Service) importFeed(ctx context.Context, name string, opt FeedOptions, run func(feed.Sink) (feed.Report, error)) (feed.Report, error) {
+	var rep feed.Report
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		sink := &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}}
+		var err error
+		if rep, err = run(sink); err != nil {
+			return err
+		}
+		report, err := json.Marshal(rep)
+		if err != nil {
+			return err
+		}
+		for src := range sink.sources {
+			if err := tx.SetFeedState(ctx, src, report, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return rep, err
+}
+
+// kbSink stores what importers read, deciding per record whether it is
+// new, changed, or already known (same digest, or older than the stored).
+type kbSink struct {
+	tx       store.Tx
+	progress func(int)
+	records  int
+	sources  map[vigil.Source]bool
+}
+
+var _ feed.Sink = (*kbSink)(nil)
+
+func canonical(v any) ([]byte, string, error) {
+	doc, err := json.Marshal(v)
+	if err != nil {
+		return nil, "", err
+	}
+	sum := sha256.Sum256(doc)
+	return doc, hex.EncodeToString(sum[:]), nil
+}
+
+func (k *kbSink) seen(src vigil.Source) {
+	k.sources[src] = true
+	k.records++
+	if k.progress != nil {
+		k.progress(k.records)
+	}
+}
+
+// olderThan reports whether an incoming record's modification time is
+// before the stored one's: newer "modified" wins, so it is left alone.
+func olderThan(modified time.Time, stored store.KBMeta) bool {
+	return !modified.IsZero() && !stored.Modified.IsZero() && modified.Before(stored.Modified)
+}
+
+func (k *kbSink) PutVulnerability(ctx context.Context, v *vigil.Vulnerability) (feed.Outcome, error) {
+	k.seen(v.Source)
+	doc, digest, err := canonical(v)
+	if err != nil {
+		return "", err
+	}
+	meta, found, err := k.tx.FindKBVulnMeta(ctx, v.Source, v.SourceID)
+	if err != nil {
+		return "", err
+	}
+	if found && (meta.SHA256 == digest || olderThan(v.Modified, meta)) {
+		return feed.Unchanged, nil
+	}
+	rec := &store.KBVuln{Vuln: v, Doc: doc, SHA256: digest, Aliases: aliasesOf(v), Packages: packagesOf(v), CPEs: cpesOf(v)}
+	if err := k.tx.PutKBVuln(ctx, rec); err != nil {
+		return "", err
+	}
+	return feed.Stored, nil
+}
+
+func (k *kbSink) PutKEV(ctx context.Context, e *vigil.KEVEntry) (feed.Outcome, error) {
+	k.seen(vigil.SourceKEV)
+	doc, digest, err := canonical(e)
+	if err != nil {
+		return "", err
+	}
+	meta, found, err := k.tx.FindKEVMeta(ctx, e.CVEID)
+	if err != nil {
+		return "", err
+	}
+	if found && meta.SHA256 == digest {
+		return feed.Unchanged, nil
+	}
+	if err := k.tx.PutKEV(ctx, e, digest, doc); err != nil {
+		return "", err
+	}
+	return feed.Stored, nil
+}
+
+func (k *kbSink) PutEPSS(ctx context.Context, sc *vigil.EPSSScore) (feed.Outcome, error) {
+	k.seen(vigil.SourceEPSS)
+	stored, err := k.tx.PutEPSS(ctx, sc)
+	if err != nil {
+		return "", err
+	}
+	if !stored {
+		return feed.Unchanged, nil
+	}
+	return feed.Stored, nil
+}
+
+func (k *kbSink) PutAdvisory(ctx context.Context, a *vigil.Advisory) (feed.Outcome, error) {
+	k.seen(vigil.SourceCSAF)
+	doc, digest, err := canonical(a)
+	if err != nil {
+		return "", err
+	}
+	meta, found, err := k.tx.FindAdvisoryMeta(ctx, a.SourceID)
+	if err != nil {
+		return "", err
+	}
+	if found && (meta.SHA256 == digest || olderThan(a.Modified, meta)) {
+		return feed.Unchanged, nil
+	}
+	rec := &store.KBAdvisory{Advisory: a, Doc: doc, SHA256: digest, Vulns: advisoryVulns(a), Products: advisoryProducts(a)}
+	if err := k.tx.PutAdvisory(ctx, rec); err != nil {
+		return "", err
+	}
+	return feed.Stored, nil
+}
+
+func osvConfig(opt FeedOptions) osv.Config { return osv.Config{SkipSchema: opt.SkipOSVSchema} }
+
+// aliasesOf is every id a record is known by.
+func aliasesOf(v *vigil.Vulnerability) []string {
+	return uniqueSorted(append([]string{v.ID, v.SourceID}, v.Aliases...))
+}
+
+// packagesOf indexes a record under each package it names. Names are
+// lower-cased: matching compares them case-insensitively and checks the
+// exact rules afterwards.
+func packagesOf(v *vigil.Vulnerability) []store.PackageKey {
+	seen := map[store.PackageKey]bool{}
+	var out []store.PackageKey
+	add := func(k store.PackageKey) {
+		if k.Name == "" || seen[k] {
+			return
+		}
+		seen[k] = true
+		out = append(out, k)
+	}
+	for _, a := range v.Affected {
+		add(store.PackageKey{Ecosystem: string(a.Ecosystem.Base()), Name: strings.ToLower(a.Name), PURL: purlWithoutVersion(a.PURL)})
+	}
+	for _, p := range v.Products {
+		if p.PackageName != "" {
+			add(store.PackageKey{Ecosystem: p.CollectionURL, Name: strings.ToLower(p.PackageName)})
+		}
+	}
+	return out
+}
+
+// purlWithoutVersion cuts "@version", qualifiers and subpath off a purl.
+func purlWithoutVersion(p string) string {
+	if i := strings.IndexAny(p, "?#"); i >= 0 {
+		p = p[:i]
+	}
+	if i := strings.LastIndex(p, "@"); i > strings.LastIndex(p, "/") {
+		p = p[:i]
+	}
+	return strings.ToLower(p)
+}
+
+// cpesOf indexes a record under the vendor and product of every CPE it
+// names: NVD configurations (with the "running on" flag), CVE 5 products
+// and CISA ADP data.
+func cpesOf(v *vigil.Vulnerability) []store.CPEKey {
+	seen := map[store.CPEKey]bool{}
+	var out []store.CPEKey
+	add := func(cpe string, vulnerable bool) {
+		part, vendor, product, ok := splitCPE(cpe)
+		if !ok {
+			return
+		}
+		k := store.CPEKey{Part: part, Vendor: vendor, Product: product, Vulnerable: vulnerable}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	var walk func(nodes []vigil.CPENode)
+	walk = func(nodes []vigil.CPENode) {
+		for _, n := range nodes {
+			for _, m := range n.Matches {
+				add(m.Criteria, m.Vulnerable)
+			}
+			walk(n.Children)
+		}
+	}
+	for _, c := range v.Configurations {
+		walk(c.Nodes)
+	}
+	for _, p := range v.Products {
+		for _, c := range p.CPEs {
+			add(c, true)
+		}
+	}
+	for _, a := range v.ADP {
+		for _, c := range a.CPEs() {
+			add(c, true)
+		}
+	}
+	return out
+}
+
+// splitCPE reads part, vendor and product from a CPE 2.3 formatted string
+// (cpe:2.3:a:vendor:product:…) or a CPE 2.2 URI (cpe:/a:vendor:product…),
+// honouring backslash-escaped colons.
+func splitCPE(cpe string) (part, vendor, product string, ok bool) {
+	var fields []string
+	switch {
+	case strings.HasPrefix(cpe, "cpe:2.3:"):
+		fields = splitEscaped(cpe[len("cpe:2.3:"):])
+	case strings.HasPrefix(cpe, "cpe:/"):
+		fields = strings.Split(cpe[len("cpe:/"):], ":")
+	default:
+		return "", "", "", false
+	}
+	if len(fields) < 3 || fields[1] == "" || fields[2] == "" {
+		return "", "", "", false
+	}
+	return strings.ToLower(fields[0]), strings.ToLower(fields[1]), strings.ToLower(fields[2]), true
+}
+
+func splitEscaped(s string) []string {
+	var out []string
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s):
+			b.WriteByte(s[i])
+			b.WriteByte(s[i+1])
+			i++
+		case s[i] == ':':
+			out = append(out, b.String())
+			b.Reset()
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	return append(out, b.String())
+}
+
+// advisoryVulns are the ids a CSAF advisory is about.
+func advisoryVulns(a *vigil.Advisory) []string {
+	var ids []string
+	for _, v := range a.Vulnerabilities {
+		if v.CVE != "" {
+			ids = append(ids, v.CVE)
+		}
+		for _, id := range v.IDs {
+			ids = append(ids, id.Text)
+		}
+	}
+	return uniqueSorted(ids)
+}
+
+// advisoryProducts indexes an advisory under each identifier of each
+// product its tree defines, so that a device found by model number, purl,
+// CPE, SKU, serial number, hash or vendor and product name leads to it.
+func advisoryProducts(a *vigil.Advisory) []store.ProductKey {
+	seen := map[store.ProductKey]bool{}
+	var out []store.ProductKey
+	add := func(id, kind, value string) {
+		value = strings.ToLower(strings.TrimSpace(value))
+		if value == "" {
+			return
+		}
+		k := store.ProductKey{ProductID: id, Kind: kind, Value: value}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, k)
+		}
+	}
+	for _, p := range a.ProductTree.Products() {
+		if p.Vendor != "" || p.Product != "" {
+			add(p.ProductID, "name", NormalizeName(p.Vendor+" "+p.Product))
+		}
+		h := p.Helper
+		if h == nil {
+			continue
+		}
+		add(p.ProductID, "purl", purlWithoutVersion(h.PURL))
+		if _, vendor, product, ok := splitCPE(h.CPE); ok {
+			add(p.ProductID, "cpe", vendor+":"+product)
+		}
+		for _, m := range h.ModelNumbers {
+			add(p.ProductID, "model", m)
+		}
+		for _, m := range h.SKUs {
+			add(p.ProductID, "sku", m)
+		}
+		for _, m := range h.SerialNumbers {
+			add(p.ProductID, "serial", m)
+		}
+		for _, fh := range h.Hashes {
+			for _, x := range fh.Hashes {
+				add(p.ProductID, "hash", x.Value)
+			}
+		}
+	}
+	return out
+}
+
+// NormalizeName folds a vendor or product name for comparison: lower case,
+// punctuation to spaces, runs of spaces to one.
+func NormalizeName(s string) string {
+	s = strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r > 127:
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		default:
+			return ' '
+		}
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func uniqueSorted(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// KBStatus is what the knowledge base holds and what each feed last did.
+type KBStatus struct {
+	Sources []store.KBSourceStats `json:"sources"`
+	Feeds   []FeedStatus          `json:"feeds"`
+}
+
+// FeedStatus is a feed's last import.
+type FeedStatus struct {
+	Source       vigil.Source `json:"source"`
+	LastImportAt time.Time    `json:"last_import_at"`
+	LastReport   feed.Report  `json:"last_report"`
+}
+
+// KnowledgeBaseStatus counts the knowledge base per source.
+func (s *Service) KnowledgeBaseStatus(ctx context.Context) (*KBStatus, error) {
+	st := &KBStatus{Sources: []store.KBSourceStats{}, Feeds: []FeedStatus{}}
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		if st.Sources, err = tx.KBStats(ctx); err != nil {
+			return err
+		}
+		feeds, err := tx.FindFeedStates(ctx)
+		if err != nil {
+			return err
+		}
+		for _, f := range feeds {
+			fs := FeedStatus{Source: f.Source, LastImportAt: f.LastImportAt}
+			if err := json.Unmarshal(f.LastReport, &fs.LastReport); err != nil {
+				return fmt.Errorf("stored report of %s: %w", f.Source, err)
+			}
+			st.Feeds = append(st.Feeds, fs)
+		}
+		return nil
+	})
+	if st.Sources == nil {
+		st.Sources = []store.KBSourceStats{}
+	}
+	return st, err
+}
+
+// VulnView is the merged view of one vulnerability: every source's record,
+// every alias, KEV, the EPSS history and the CSAF advisories about it.
+type VulnView struct {
+	ID      string   `json:"id"`
+	Aliases []string `json:"aliases"`
+	Summary string   `json:"summary"`
+	// Records are the source records, each with its provenance.
+	Records    []*vigil.Vulnerability `json:"records"`
+	KEV        *vigil.KEVEntry        `json:"kev,omitempty"`
+	EPSS       []*vigil.EPSSScore     `json:"epss"`
+	Advisories []*vigil.Advisory      `json:"advisories"`
+	Withdrawn  bool                   `json:"withdrawn"`
+}
+
+// Vulnerability returns the merged view of id (a CVE, GHSA, OSV or other
+// id): the records that carry it as id or alias, then, one step further,
+// the records that carry any of their aliases.
+func (s *Service) Vulnerability(ctx context.Context, id string) (*VulnView, error) {
+	id = strings.TrimSpace(id)
+	if id == "" || len(id) > 200 {
+		return nil, fmt.Errorf("vulnerability id %q: %w", id, vigil.ErrInvalid)
+	}
+	view := &VulnView{ID: id, EPSS: []*vigil.EPSSScore{}, Advisories: []*vigil.Advisory{}}
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		recs, err := tx.FindKBVulns(ctx, id)
+		if err != nil {
+			return err
+		}
+		ids := map[string]bool{id: true}
+		for _, r := range recs {
+			for _, a := range aliasesOf(r) {
+				ids[a] = true
+			}
+		}
+		seen := map[string]bool{}
+		for _, r := range recs {
+			seen[string(r.Source)+"\x00"+r.SourceID] = true
+		}
+		for a := range ids {
+			if a == id {
+				continue
+			}
+			more, err := tx.FindKBVulns(ctx, a)
+			if err != nil {
+				return err
+			}
+			for _, r := range more {
+				key := string(r.Source) + "\x00" + r.SourceID
+				if !seen[key] {
+					seen[key] = true
+					recs = append(recs, r)
+				}
+			}
+		}
+		view.Records = recs
+		for _, r := range recs {
+			for _, a := range aliasesOf(r) {
+				ids[a] = true
+			}
+		}
+		for a := range ids {
+			if a != id {
+				view.Aliases = append(view.Aliases, a)
+			}
+		}
+		sort.Strings(view.Aliases)
+		for _, cve := range append([]string{id}, view.Aliases...) {
+			if !vigil.IsCVE(cve) {
+				continue
+			}
+			if view.KEV == nil {
+				kev, err := tx.FindKEV(ctx, cve)
+				if err != nil && !errors.Is(err, vigil.ErrNotFound) {
+					return err
+				}
+				view.KEV = kev
+			}
+			scores, err := tx.FindEPSS(ctx, cve)
+			if err != nil {
+				return err
+			}
+			view.EPSS = append(view.EPSS, scores...)
+			advs, err := tx.FindAdvisoriesByVuln(ctx, cve)
+			if err != nil {
+				return err
+			}
+			view.Advisories = append(view.Advisories, advs...)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(view.Records) == 0 && view.KEV == nil && len(view.EPSS) == 0 && len(view.Advisories) == 0 {
+		return nil, fmt.Errorf("vulnerability %s: %w", id, vigil.ErrNotFound)
+	}
+	view.Withdrawn = len(view.Records) > 0
+	for _, r := range view.Records {
+		if view.Summary == "" {
+			view.Summary = r.Summary
+		}
+		if r.Withdrawn.IsZero() {
+			view.Withdrawn = false
+		}
+	}
+	if view.Summary == "" && len(view.Records) > 0 {
+		view.Summary = firstLine(view.Records[0].Details)
+	}
+	if view.Aliases == nil {
+		view.Aliases = []string{}
+	}
+	return view, nil
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
+}
