@@ -22,7 +22,7 @@ func sampleComponents() []*vigil.Component {
 			DownloadLocation: "https://registry.npmjs.org/left-pad/-/left-pad-1.3.0.tgz",
 			ExternalRefs:     []vigil.ExternalRef{{Type: "website", URL: "https://github.com/left-pad/left-pad"}},
 			SupportLevel:     vigil.SupportNone, EndOfSupport: vigil.Date{Year: 2020, Month: 1, Day: 1},
-			Properties:       []vigil.Property{{Name: "internal:team", Value: "ui"}},
+			Properties: []vigil.Property{{Name: "internal:team", Value: "ui"}},
 		},
 		{Ref: "fw", Type: vigil.ComponentFirmware, Name: "pump-firmware", Version: "2.1.0", ParentRef: "pkg:npm/left-pad@1.3.0"},
 	}
