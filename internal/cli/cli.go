@@ -155,6 +155,8 @@ Start with: vigil quickstart`,
 		a.productCommand(),
 		a.releaseCommand(),
 		a.sbomCommand(),
+		a.feedCommand(),
+		a.vulnCommand(),
 		a.tokenCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true

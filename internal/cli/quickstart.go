@@ -85,6 +85,13 @@ into that database instead.`,
 					st.Complete, st.Components, st.Missing["supplier"], st.Missing["version"], st.Missing["unique_identifier"],
 					st.Missing["support_level"], st.Missing["end_of_support"])
 			}
+			if fs := sum.Feeds; fs != nil {
+				fmt.Fprintf(w, "\nKnowledge base (real CISA KEV, ICSMA advisories, NVD and CVE 5 records, embedded)\n")
+				fmt.Fprintf(w, "  %d files: %d records stored, %d unchanged, %d rejected\n", fs.Files, fs.Accepted, fs.Unchanged, fs.Rejected)
+				for _, s := range fs.Sources {
+					fmt.Fprintf(w, "  %-5s %6d records\n", s.Source, s.Records)
+				}
+			}
 			fmt.Fprintf(w, `
 Try next:
   export VIGIL_DB=%s VIGIL_ORG=%s
@@ -95,6 +102,9 @@ Try next:
   go run ./cmd/vigil sbom check -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil sbom components -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil sbom export -p "Infusion Pump" -r 3.0 --format spdx-json
+  go run ./cmd/vigil feed status
+  go run ./cmd/vigil vuln show CVE-2019-10964
+  go run ./cmd/vigil feed import PATH...     # NVD, CVE 5, OSV, KEV, EPSS, CSAF files, dirs, .zip, .gz
 
   go run ./cmd/vigil serve &
   curl -s -H "Authorization: Bearer %s" localhost:8080/api/v1/releases

@@ -10,13 +10,16 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
+	"path"
 	"time"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/store"
 )
 
-//go:embed data/*.json data/*.csv
+//go:embed data/*.json data/*.csv data/feeds
 var data embed.FS
 
 // Manufacturer and Hospital are the demo organizations' slugs.
@@ -69,6 +72,8 @@ type Summary struct {
 	Releases []Item `json:"releases"`
 	// SBOM is what the demo did with the real medical device SBOM.
 	SBOM *SBOMStep `json:"sbom"`
+	// Feeds is what the demo imported into the knowledge base.
+	Feeds *FeedStep `json:"feeds"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
 }
@@ -149,6 +154,9 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	sum.SBOM = step
+	if sum.Feeds, err = loadFeeds(ctx, svc); err != nil {
+		return nil, err
+	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {
 		return nil, err
 	}
@@ -215,5 +223,47 @@ func loadSBOM(ctx context.Context, svc *service.Service, sc vigil.Scope) (*SBOMS
 	for _, e := range rep.Elements {
 		step.Missing[string(e.Element)] = e.Missing
 	}
+	return step, nil
+}
+
+// FeedStep is the knowledge-base part of the demo: real public feed data
+// imported from the files embedded in the binary.
+type FeedStep struct {
+	Files     int                   `json:"files"`
+	Accepted  int                   `json:"accepted"`
+	Unchanged int                   `json:"unchanged"`
+	Rejected  int                   `json:"rejected"`
+	Sources   []store.KBSourceStats `json:"sources"`
+}
+
+func loadFeeds(ctx context.Context, svc *service.Service) (*FeedStep, error) {
+	step := &FeedStep{}
+	err := fs.WalkDir(data, "data/feeds", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		f, err := data.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		rep, err := svc.ImportFeedReader(ctx, path.Base(p), f, service.FeedOptions{})
+		if err != nil {
+			return fmt.Errorf("demo feed %s: %w", p, err)
+		}
+		step.Files++
+		step.Accepted += rep.Accepted
+		step.Unchanged += rep.Unchanged
+		step.Rejected += rep.Rejected
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	st, err := svc.KnowledgeBaseStatus(ctx)
+	if err != nil {
+		return nil, err
+	}
+	step.Sources = st.Sources
 	return step, nil
 }

@@ -1,0 +1,167 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/service"
+)
+
+func (a *app) feedCommand() *cobra.Command {
+	var opt service.FeedOptions
+	var keyFiles []string
+	var showProblems int
+	imp := &cobra.Command{
+		Use:   "import PATH...",
+		Short: "Import vulnerability data (NVD, CVE 5, OSV, KEV, EPSS, CSAF) from files, directories, .zip or .gz",
+		Long: `Import vulnerability data into the knowledge base, the format of each file
+detected from its content: NVD CVE API 2.0 responses and 1.1 feed files, CVE JSON
+5 (cvelistV5, CISA vulnrichment), OSV (files, directories, all.zip), CISA KEV
+(JSON, CSV), FIRST EPSS CSV, CSAF 2.0 advisories (with .sha256/.sha512 checked
+when present, and .asc signatures with --csaf-key). Each PATH is imported in one
+transaction. Faulty records are reported and skipped; importing the same data
+again changes nothing.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usagef("usage: vigil feed import PATH...")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, f := range keyFiles {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					return fmt.Errorf("--csaf-key: %w", err)
+				}
+				opt.CSAFKeys = append(opt.CSAFKeys, string(b))
+			}
+			svc, err := a.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			bar := a.progress("importing")
+			if bar != nil {
+				opt.Progress = func(n int) { _ = bar.Set(n) }
+			}
+			start := time.Now()
+			rep, err := svc.ImportFeeds(cmd.Context(), args, opt)
+			if bar != nil {
+				_ = bar.Finish()
+			}
+			if err != nil {
+				return err
+			}
+			return a.renderFeedReport(cmd, rep, time.Since(start), showProblems)
+		},
+	}
+	imp.Flags().BoolVar(&opt.SkipOSVSchema, "skip-osv-schema", false, "skip the OSV JSON-schema check (faster; for trusted osv.dev exports)")
+	imp.Flags().StringArrayVar(&keyFiles, "csaf-key", nil, "armored OpenPGP public key file that CSAF .asc signatures must verify against (repeatable)")
+	imp.Flags().BoolVar(&opt.RequireSignature, "require-signature", false, "refuse CSAF files without a valid .asc signature (needs --csaf-key)")
+	imp.Flags().IntVar(&showProblems, "problems", 20, "how many record problems to list (all with -o json)")
+
+	status := &cobra.Command{
+		Use:   "status",
+		Short: "Show what the knowledge base holds per source and each feed's last import",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, err := a.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			st, err := svc.KnowledgeBaseStatus(cmd.Context())
+			if err != nil {
+				return err
+			}
+			last := map[string]service.FeedStatus{}
+			for _, f := range st.Feeds {
+				last[string(f.Source)] = f
+			}
+			t := &table{header: []string{"SOURCE", "RECORDS", "WITHDRAWN", "NEWEST", "LAST IMPORT", "LAST ACCEPTED", "LAST REJECTED"}}
+			for _, s := range st.Sources {
+				f, ok := last[string(s.Source)]
+				lastAt, acc, rej := "-", "-", "-"
+				if ok {
+					lastAt, acc, rej = formatTime(f.LastImportAt), fmt.Sprint(f.LastReport.Accepted), fmt.Sprint(f.LastReport.Rejected)
+				}
+				t.add(string(s.Source), fmt.Sprint(s.Records), fmt.Sprint(s.Withdrawn), formatTime(s.LastModified), lastAt, acc, rej)
+			}
+			if a.output == formatTable && len(t.rows) == 0 {
+				cmd.Println("the knowledge base is empty; import data with: vigil feed import PATH...")
+				return nil
+			}
+			return a.render(cmd, st, t)
+		},
+	}
+	return group("feed", "Manage the vulnerability knowledge base", imp, status)
+}
+
+// progress returns a progress counter on standard error when it is a
+// terminal, nil otherwise (scripts and logs get the summary only).
+func (a *app) progress(what string) *progressbar.ProgressBar {
+	f, ok := a.env.Stderr.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	return progressbar.NewOptions64(-1,
+		progressbar.OptionSetWriter(f),
+		progressbar.OptionSetDescription(what),
+		progressbar.OptionShowCount(),
+		progressbar.OptionSetItsString("records"),
+		progressbar.OptionShowIts(),
+		progressbar.OptionThrottle(100*time.Millisecond),
+		progressbar.OptionClearOnFinish(),
+	)
+}
+
+func (a *app) renderFeedReport(cmd *cobra.Command, rep feed.Report, took time.Duration, show int) error {
+	out := struct {
+		feed.Report
+		Seconds float64 `json:"seconds"`
+	}{rep, took.Seconds()}
+	t := keyValues(
+		"files", fmt.Sprint(rep.Files),
+		"records", fmt.Sprint(rep.Records),
+		"accepted", fmt.Sprint(rep.Accepted),
+		"unchanged", fmt.Sprint(rep.Unchanged),
+		"rejected", fmt.Sprint(rep.Rejected),
+		"warnings", fmt.Sprint(rep.Warnings),
+		"skipped files", fmt.Sprint(rep.SkippedFiles),
+		"importers", orDash(strings.Join(rep.Importers, ", ")),
+		"seconds", fmt.Sprintf("%.1f", took.Seconds()),
+	)
+	if a.output != formatTable {
+		if a.output == formatCSV {
+			t = &table{header: []string{"FILE", "SOURCE", "RECORD", "PATH", "REASON", "WARNING"}}
+			for _, p := range rep.Problems {
+				t.add(p.File, string(p.Source), p.RecordID, p.Path, p.Reason, fmt.Sprint(p.Warning))
+			}
+		}
+		return a.render(cmd, out, t)
+	}
+	if err := a.render(cmd, out, t); err != nil {
+		return err
+	}
+	if len(rep.Problems) > 0 && show > 0 {
+		w := cmd.OutOrStdout()
+		fmt.Fprintf(w, "\nproblems (%d):\n", len(rep.Problems)+rep.MoreProblems)
+		for i, p := range rep.Problems {
+			if i == show {
+				fmt.Fprintf(w, "  … and %d more (all of them with -o json or -o csv)\n", len(rep.Problems)+rep.MoreProblems-show)
+				break
+			}
+			kind := "rejected"
+			if p.Warning {
+				kind = "warning"
+			}
+			fmt.Fprintf(w, "  %s: %s\n", kind, terminalSafe(p.String()))
+		}
+	}
+	return nil
+}
