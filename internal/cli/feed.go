@@ -99,7 +99,7 @@ again changes nothing.`,
 			return a.render(cmd, st, t)
 		},
 	}
-	return group("feed", "Manage the vulnerability knowledge base", imp, status)
+	return group("feed", "Manage the vulnerability knowledge base", imp, status, a.bundleCommand())
 }
 
 // progress returns a progress counter on standard error when it is a
@@ -164,4 +164,73 @@ func (a *app) renderFeedReport(cmd *cobra.Command, rep feed.Report, took time.Du
 		}
 	}
 	return nil
+}
+
+func (a *app) bundleCommand() *cobra.Command {
+	export := &cobra.Command{
+		Use:   "export FILE",
+		Short: "Write the whole knowledge base to an offline bundle (zip with a manifest and checksums)",
+		Args:  exactArgs(1, "FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			svc, err := a.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			f, err := os.OpenFile(args[0], os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			if err != nil {
+				return err
+			}
+			m, err := svc.ExportBundle(cmd.Context(), f, a.env.Version)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				os.Remove(args[0])
+				return err
+			}
+			t := &table{header: []string{"FILE", "RECORDS", "BYTES", "SHA256"}}
+			for _, bf := range m.Files {
+				t.add(bf.Name, fmt.Sprint(bf.Records), fmt.Sprint(bf.Size), bf.SHA256)
+			}
+			if a.output == formatTable {
+				cmd.Printf("bundle written to %s\n\n", args[0])
+			}
+			return a.render(cmd, m, t)
+		},
+	}
+	imp := &cobra.Command{
+		Use:   "import FILE",
+		Short: "Import an offline bundle after checking every file against its manifest",
+		Args:  exactArgs(1, "FILE"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			f, err := os.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			fi, err := f.Stat()
+			if err != nil {
+				return err
+			}
+			svc, err := a.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var opt service.FeedOptions
+			bar := a.progress("importing bundle")
+			if bar != nil {
+				opt.Progress = func(n int) { _ = bar.Set(n) }
+			}
+			start := time.Now()
+			rep, _, err := svc.ImportBundle(cmd.Context(), f, fi.Size(), opt)
+			if bar != nil {
+				_ = bar.Finish()
+			}
+			if err != nil {
+				return err
+			}
+			return a.renderFeedReport(cmd, rep, time.Since(start), 20)
+		},
+	}
+	return group("bundle", "Carry the knowledge base into an air-gapped site", export, imp)
 }

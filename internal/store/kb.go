@@ -38,6 +38,12 @@ type KBTx interface {
 	// vulnerability, newest first.
 	FindAdvisoriesByVuln(ctx context.Context, vulnID string) ([]*vigil.Advisory, error)
 
+	// EachKBDoc calls fn with the stored JSON of every record of one kind
+	// (KBVulns, KBKEV, KBAdvisories), in a stable order, for bundles.
+	EachKBDoc(ctx context.Context, kind KBKind, fn func(doc []byte) error) error
+	// EachEPSS calls fn with every stored EPSS score.
+	EachEPSS(ctx context.Context, fn func(*vigil.EPSSScore) error) error
+
 	// KBStats counts what the knowledge base holds per source.
 	KBStats(ctx context.Context) ([]KBSourceStats, error)
 	// SetFeedState records a feed's last import report and sync state
@@ -45,6 +51,15 @@ type KBTx interface {
 	SetFeedState(ctx context.Context, source vigil.Source, report, syncState []byte) error
 	FindFeedStates(ctx context.Context) ([]FeedState, error)
 }
+
+// KBKind names a kind of knowledge-base record kept as JSON.
+type KBKind string
+
+const (
+	KBVulns      KBKind = "vulns"
+	KBKEV        KBKind = "kev"
+	KBAdvisories KBKind = "advisories"
+)
 
 // KBMeta is what the store knows about a record without reading it.
 type KBMeta struct {

@@ -240,7 +240,7 @@ func (tx *Tx) FindAdvisoriesByVuln(ctx context.Context, vulnID string) ([]*vigil
 func (tx *Tx) KBStats(ctx context.Context) ([]store.KBSourceStats, error) {
 	rows, err := tx.tx.Query(ctx, `
 		SELECT source, COUNT(*), COUNT(withdrawn), MAX(modified) FROM kb_vulns GROUP BY source
-		UNION ALL SELECT 'kev', COUNT(*), 0, MAX(imported_at) FROM kb_kev HAVING COUNT(*) > 0
+		UNION ALL SELECT 'kev', COUNT(*), 0, MAX(date_added)::timestamptz FROM kb_kev HAVING COUNT(*) > 0
 		UNION ALL SELECT 'epss', COUNT(DISTINCT cve_id), 0, MAX(score_date)::timestamptz FROM kb_epss HAVING COUNT(*) > 0
 		UNION ALL SELECT 'csaf', COUNT(*), 0, MAX(modified) FROM kb_advisories HAVING COUNT(*) > 0
 		ORDER BY 1`)
@@ -300,4 +300,59 @@ func (tx *Tx) FindFeedStates(ctx context.Context) ([]store.FeedState, error) {
 		out = append(out, f)
 	}
 	return out, rows.Err()
+}
+
+// kbDocQueries are the bundle reads; the kinds are a closed set, so the
+// query text never comes from input.
+var kbDocQueries = map[store.KBKind]string{
+	store.KBVulns:      `SELECT doc FROM kb_vulns ORDER BY source COLLATE "C", source_id COLLATE "C"`,
+	store.KBKEV:        `SELECT doc FROM kb_kev ORDER BY cve_id COLLATE "C"`,
+	store.KBAdvisories: `SELECT doc FROM kb_advisories ORDER BY source_id COLLATE "C"`,
+}
+
+// EachKBDoc streams the stored JSON of one kind of record.
+func (tx *Tx) EachKBDoc(ctx context.Context, kind store.KBKind, fn func([]byte) error) error {
+	q, ok := kbDocQueries[kind]
+	if !ok {
+		return fmt.Errorf("knowledge base kind %q: %w", kind, vigil.ErrInvalid)
+	}
+	rows, err := tx.tx.Query(ctx, q)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", kind, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return fmt.Errorf("read %s: %w", kind, err)
+		}
+		if err := fn(doc); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// EachEPSS streams every stored EPSS score.
+func (tx *Tx) EachEPSS(ctx context.Context, fn func(*vigil.EPSSScore) error) error {
+	rows, err := tx.tx.Query(ctx, `SELECT cve_id, score_date, epss, percentile, model_version FROM kb_epss ORDER BY cve_id COLLATE "C", score_date`)
+	if err != nil {
+		return fmt.Errorf("read EPSS: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s vigil.EPSSScore
+		var day pgtype.Date
+		if err := rows.Scan(&s.CVEID, &day, &s.Score, &s.Percentile, &s.ModelVersion); err != nil {
+			return fmt.Errorf("read EPSS: %w", err)
+		}
+		if s.Date, err = dateOf(day); err != nil {
+			return err
+		}
+		s.Provenance = vigil.Provenance{Source: vigil.SourceEPSS, SourceID: s.CVEID}
+		if err := fn(&s); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
