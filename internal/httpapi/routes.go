@@ -83,6 +83,13 @@ func (s *Server) routes() {
 	// SBOMs.
 	s.sbomRoutes()
 
+	// Knowledge base: read-only.
+	huma.Register(api, s.authed(get, "/api/v1/kb/status", "get-kb-status", tagKB,
+		"What the knowledge base holds per source, and each feed's last import."), s.kbStatus)
+	huma.Register(api, s.authed(get, "/api/v1/vulns/{id}", "get-vuln", tagKB,
+		"A vulnerability by any of its ids, merged across sources: records, aliases, KEV, EPSS history, CSAF advisories.",
+		notFound, invalid), s.getVuln)
+
 	// API tokens.
 	huma.Register(api, s.authed(get, "/api/v1/tokens", "list-tokens", tagTokens,
 		"List the organization's API tokens (never their secrets)."), s.listTokens)

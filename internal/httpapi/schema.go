@@ -115,6 +115,7 @@ const (
 	tagProducts = "products"
 	tagReleases = "releases"
 	tagSBOMs    = "sboms"
+	tagKB       = "knowledge-base"
 	tagTokens   = "tokens"
 )
 
@@ -125,6 +126,7 @@ func tags() []*huma.Tag {
 		{Name: tagProducts, Description: "Medical device product lines."},
 		{Name: tagReleases, Description: "Product versions and their lifecycle phase."},
 		{Name: tagSBOMs, Description: "Software bills of materials of releases: import, conformance, diff and export."},
+		{Name: tagKB, Description: "The public vulnerability knowledge base (NVD, CVE 5, OSV, KEV, EPSS, CSAF): read-only to organizations; it is filled by vigil feed import, sync and bundles."},
 		{Name: tagTokens, Description: "API tokens of the caller's organization."},
 	}
 }

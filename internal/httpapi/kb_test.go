@@ -1,0 +1,34 @@
+package httpapi_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/vigil/vigil/internal/service"
+)
+
+func TestKnowledgeBase(t *testing.T) {
+	e := newEnv(t)
+	tok := e.org(t, "acme")
+	if _, err := e.svc.ImportFeeds(t.Context(), []string{
+		"../../testdata/kev/known_exploited_vulnerabilities.json", "../../testdata/nvd/api-2.0/osv-dev",
+	}, service.FeedOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	var st service.KBStatus
+	e.do(t, "GET", "/api/v1/kb/status", tok, nil).want(t, http.StatusOK, &st)
+	counts := map[string]int{}
+	for _, s := range st.Sources {
+		counts[string(s.Source)] = s.Records
+	}
+	if counts["kev"] != 1404 || counts["nvd"] == 0 {
+		t.Errorf("status counts = %v", counts)
+	}
+	var v service.VulnView
+	e.do(t, "GET", "/api/v1/vulns/CVE-2023-4863", tok, nil).want(t, http.StatusOK, &v)
+	if v.KEV == nil || len(v.Records) == 0 {
+		t.Errorf("CVE-2023-4863 = %+v", v)
+	}
+	e.do(t, "GET", "/api/v1/vulns/CVE-1999-99999", tok, nil).problem(t, http.StatusNotFound)
+	e.do(t, "GET", "/api/v1/vulns/CVE-2023-4863", "", nil).problem(t, http.StatusUnauthorized)
+}
