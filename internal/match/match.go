@@ -31,9 +31,19 @@ type Matcher interface {
 	// that a component is not affected or fixed (kept as evidence). It
 	// looks at the whole SBOM because some rules need more than one
 	// component (a CPE configuration's "running on" platform). Records the
-	// matcher does not handle yield nothing; an ecosystem it cannot order
-	// versions of is reported in the error as ErrUnsupported, not guessed.
-	Match(ctx context.Context, rec Record, sbom *SBOM) ([]vigil.Match, error)
+	// matcher does not handle yield an empty result. What it cannot decide
+	// (an ecosystem whose version order it does not know, a malformed
+	// range) is reported in Result.Unsupported, never guessed. The error is
+	// for ctx cancellation only.
+	Match(ctx context.Context, rec Record, sbom *SBOM) (Result, error)
+}
+
+// Result is what a matcher found for one record.
+type Result struct {
+	Matches []vigil.Match
+	// Unsupported says what could not be decided and why, e.g.
+	// "GHSA-xxxx: ecosystem \"Hex\": version order unknown".
+	Unsupported []string
 }
 
 // SBOM is the component set matchers look at, with the lookups they share
