@@ -45,3 +45,22 @@ fuzz:
 
 clean:
 	rm -rf bin vigil-quickstart
+
+## scale: whole SBOM imports (service.ImportSBOM) of 1k/10k/100k/300k synthetic
+## components into SQLite and PostgreSQL, one line each with components/s and
+## peak RSS (docs/performance.md). Takes a few minutes and about 1 GB in
+## $TMPDIR. SCALE_POSTGRES is a server where the user may create schemas
+## (each run uses a fresh schema and drops it); SCALE_POSTGRES= skips PostgreSQL.
+## SCALE_SIZES (CycloneDX JSON) and SCALE_SPDX (SPDX JSON) choose the sizes.
+SCALE_SIZES ?= 1000 10000 100000 300000
+SCALE_SPDX ?= 100000
+SCALE_POSTGRES ?= $(or $(VIGIL_TEST_POSTGRES),postgres://postgres@127.0.0.1:5432/test?sslmode=disable)
+.PHONY: scale
+scale:
+	$(GO) build -o bin/sbomimport ./tools/sbomimport
+	@uptime
+	@for db in "" $(if $(SCALE_POSTGRES),"$(SCALE_POSTGRES)"); do \
+	  for n in $(SCALE_SIZES); do bin/sbomimport -n $$n -format cyclonedx-json -db "$$db" || exit 1; done; \
+	  for n in $(SCALE_SPDX); do bin/sbomimport -n $$n -format spdx-json -db "$$db" || exit 1; done; \
+	done
+	@uptime
