@@ -99,7 +99,11 @@ type Finding struct {
 	OrgID       int64 `json:"org_id"`
 	ReleaseID   int64 `json:"release_id"`
 	ComponentID int64 `json:"component_id"`
+	SBOMID      int64 `json:"sbom_id"`
 	Match
+	// ComponentKey identifies the component across releases (purl without
+	// version, or type/group/name), to link findings release to release.
+	ComponentKey string `json:"component_key"`
 	// ComponentName and ComponentVersion are copied for display.
 	ComponentName    string    `json:"component_name"`
 	ComponentVersion string    `json:"component_version,omitempty"`

@@ -17,6 +17,7 @@ import (
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/list"
 	"github.com/vigil/vigil/internal/feed/osv"
+	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/store"
 )
 
@@ -233,7 +234,7 @@ func packagesOf(v *vigil.Vulnerability) []store.PackageKey {
 		out = append(out, k)
 	}
 	for _, a := range v.Affected {
-		add(store.PackageKey{Ecosystem: string(a.Ecosystem.Base()), Name: strings.ToLower(a.Name), PURL: purlWithoutVersion(a.PURL)})
+		add(store.PackageKey{Ecosystem: string(a.Ecosystem.Base()), Name: strings.ToLower(a.Name), PURL: match.PURLKey(a.PURL)})
 	}
 	for _, p := range v.Products {
 		if p.PackageName != "" {
@@ -243,16 +244,6 @@ func packagesOf(v *vigil.Vulnerability) []store.PackageKey {
 	return out
 }
 
-// purlWithoutVersion cuts "@version", qualifiers and subpath off a purl.
-func purlWithoutVersion(p string) string {
-	if i := strings.IndexAny(p, "?#"); i >= 0 {
-		p = p[:i]
-	}
-	if i := strings.LastIndex(p, "@"); i > strings.LastIndex(p, "/") {
-		p = p[:i]
-	}
-	return strings.ToLower(p)
-}
 
 // cpesOf indexes a record under the vendor and product of every CPE it
 // names: NVD configurations (with the "running on" flag), CVE 5 products
@@ -261,7 +252,7 @@ func cpesOf(v *vigil.Vulnerability) []store.CPEKey {
 	seen := map[store.CPEKey]bool{}
 	var out []store.CPEKey
 	add := func(cpe string, vulnerable bool) {
-		part, vendor, product, ok := splitCPE(cpe)
+		part, vendor, product, ok := match.SplitCPE(cpe)
 		if !ok {
 			return
 		}
@@ -296,43 +287,7 @@ func cpesOf(v *vigil.Vulnerability) []store.CPEKey {
 	return out
 }
 
-// splitCPE reads part, vendor and product from a CPE 2.3 formatted string
-// (cpe:2.3:a:vendor:product:…) or a CPE 2.2 URI (cpe:/a:vendor:product…),
-// honouring backslash-escaped colons.
-func splitCPE(cpe string) (part, vendor, product string, ok bool) {
-	var fields []string
-	switch {
-	case strings.HasPrefix(cpe, "cpe:2.3:"):
-		fields = splitEscaped(cpe[len("cpe:2.3:"):])
-	case strings.HasPrefix(cpe, "cpe:/"):
-		fields = strings.Split(cpe[len("cpe:/"):], ":")
-	default:
-		return "", "", "", false
-	}
-	if len(fields) < 3 || fields[1] == "" || fields[2] == "" {
-		return "", "", "", false
-	}
-	return strings.ToLower(fields[0]), strings.ToLower(fields[1]), strings.ToLower(fields[2]), true
-}
 
-func splitEscaped(s string) []string {
-	var out []string
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] == '\\' && i+1 < len(s):
-			b.WriteByte(s[i])
-			b.WriteByte(s[i+1])
-			i++
-		case s[i] == ':':
-			out = append(out, b.String())
-			b.Reset()
-		default:
-			b.WriteByte(s[i])
-		}
-	}
-	return append(out, b.String())
-}
 
 // advisoryVulns are the ids a CSAF advisory is about.
 func advisoryVulns(a *vigil.Advisory) []string {
@@ -367,24 +322,26 @@ func advisoryProducts(a *vigil.Advisory) []store.ProductKey {
 	}
 	for _, p := range a.ProductTree.Products() {
 		if p.Vendor != "" || p.Product != "" {
-			add(p.ProductID, "name", NormalizeName(p.Vendor+" "+p.Product))
+			add(p.ProductID, "name", match.NormalizeName(p.Vendor+" "+p.Product))
 		}
+		add(p.ProductID, "product", match.NormalizeName(p.Product))
+		add(p.ProductID, "product", match.NormalizeName(p.Name))
 		h := p.Helper
 		if h == nil {
 			continue
 		}
-		add(p.ProductID, "purl", purlWithoutVersion(h.PURL))
-		if _, vendor, product, ok := splitCPE(h.CPE); ok {
+		add(p.ProductID, "purl", match.PURLKey(h.PURL))
+		if _, vendor, product, ok := match.SplitCPE(h.CPE); ok {
 			add(p.ProductID, "cpe", vendor+":"+product)
 		}
 		for _, m := range h.ModelNumbers {
-			add(p.ProductID, "model", m)
+			add(p.ProductID, "model", match.NormalizeName(m))
 		}
 		for _, m := range h.SKUs {
-			add(p.ProductID, "sku", m)
+			add(p.ProductID, "sku", match.NormalizeName(m))
 		}
 		for _, m := range h.SerialNumbers {
-			add(p.ProductID, "serial", m)
+			add(p.ProductID, "serial", match.NormalizeName(m))
 		}
 		for _, fh := range h.Hashes {
 			for _, x := range fh.Hashes {
@@ -395,21 +352,6 @@ func advisoryProducts(a *vigil.Advisory) []store.ProductKey {
 	return out
 }
 
-// NormalizeName folds a vendor or product name for comparison: lower case,
-// punctuation to spaces, runs of spaces to one.
-func NormalizeName(s string) string {
-	s = strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r > 127:
-			return r
-		case r >= 'A' && r <= 'Z':
-			return r + 'a' - 'A'
-		default:
-			return ' '
-		}
-	}, s)
-	return strings.Join(strings.Fields(s), " ")
-}
 
 func uniqueSorted(list []string) []string {
 	seen := map[string]bool{}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/store"
 )
 
@@ -19,6 +20,8 @@ type Service struct {
 	// (which phase a release is in). Stores keep their own transaction
 	// clock for timestamps.
 	now func() time.Time
+	// engine matches components against the knowledge base.
+	engine *match.Engine
 }
 
 // New returns a service over s.

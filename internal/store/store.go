@@ -97,6 +97,7 @@ type Tx interface {
 
 	SBOMTx
 	KBTx
+	FindingTx
 }
 
 // Page limits a listing. A zero Limit means no limit.

@@ -1,0 +1,132 @@
+package match
+
+import (
+	"context"
+	"sort"
+
+	"github.com/vigil/vigil"
+)
+
+// Engine runs every matcher over records and an SBOM and merges what they
+// find.
+type Engine struct {
+	matchers []Matcher
+}
+
+// NewEngine returns an engine over matchers, run in the order given.
+func NewEngine(matchers ...Matcher) *Engine { return &Engine{matchers: matchers} }
+
+// Matchers lists the engine's matchers.
+func (e *Engine) Matchers() []Matcher { return e.matchers }
+
+// Match runs every matcher on every record. Each vulnerability is named by
+// its CVE id when the record has one, so that the same vulnerability from
+// NVD, OSV and a CSAF advisory lands on one id; the record's own id moves
+// to the aliases. One match is kept per component, vulnerability and
+// matcher: the most confident.
+func (e *Engine) Match(ctx context.Context, recs []Record, sbom *SBOM) (Result, error) {
+	var out Result
+	best := map[[3]string]int{}
+	for _, rec := range recs {
+		for _, m := range e.matchers {
+			if err := ctx.Err(); err != nil {
+				return out, err
+			}
+			r, err := m.Match(ctx, rec, sbom)
+			if err != nil {
+				return out, err
+			}
+			out.Unsupported = append(out.Unsupported, r.Unsupported...)
+			for _, x := range r.Matches {
+				canonicalID(&x)
+				k := [3]string{x.ComponentRef, x.VulnID, x.Evidence.Matcher}
+				if i, ok := best[k]; ok {
+					if x.Confidence.Rank() < out.Matches[i].Confidence.Rank() {
+						out.Matches[i] = x
+					}
+					continue
+				}
+				best[k] = len(out.Matches)
+				out.Matches = append(out.Matches, x)
+			}
+		}
+	}
+	sort.Slice(out.Matches, func(i, j int) bool {
+		a, b := out.Matches[i], out.Matches[j]
+		if a.VulnID != b.VulnID {
+			return a.VulnID < b.VulnID
+		}
+		if a.ComponentRef != b.ComponentRef {
+			return a.ComponentRef < b.ComponentRef
+		}
+		return a.Evidence.Matcher < b.Evidence.Matcher
+	})
+	return out, nil
+}
+
+// canonicalID names a match by the CVE among its ids, when there is one.
+func canonicalID(m *vigil.Match) {
+	if vigil.IsCVE(m.VulnID) {
+		return
+	}
+	for i, a := range m.Aliases {
+		if vigil.IsCVE(a) {
+			rest := append([]string{m.VulnID}, m.Aliases[:i]...)
+			m.Aliases = append(rest, m.Aliases[i+1:]...)
+			m.VulnID = a
+			return
+		}
+	}
+}
+
+// Verdict is what all the matches on one component and vulnerability add up
+// to: the status a person should see first, and the strongest evidence.
+type Verdict struct {
+	ComponentRef string
+	VulnID       string
+	Status       vigil.MatchStatus
+	Confidence   vigil.Confidence
+	Matches      []vigil.Match
+}
+
+// Verdicts groups matches by component and vulnerability. A statement that
+// the component is not affected or fixed (a manufacturer's or vendor's
+// CSAF/VEX word about that very product) outweighs generic affected ranges;
+// otherwise the pair is affected, at the best confidence any matcher had.
+func Verdicts(matches []vigil.Match) []Verdict {
+	idx := map[[2]string]int{}
+	var out []Verdict
+	for _, m := range matches {
+		k := [2]string{m.ComponentRef, m.VulnID}
+		i, ok := idx[k]
+		if !ok {
+			i = len(out)
+			idx[k] = i
+			out = append(out, Verdict{ComponentRef: m.ComponentRef, VulnID: m.VulnID, Status: m.Status, Confidence: m.Confidence})
+		}
+		v := &out[i]
+		v.Matches = append(v.Matches, m)
+		if m.Confidence.Rank() < v.Confidence.Rank() {
+			v.Confidence = m.Confidence
+		}
+		if statusWeight(m.Status) > statusWeight(v.Status) {
+			v.Status = m.Status
+		}
+	}
+	return out
+}
+
+// statusWeight orders statuses by how much they decide: a product-specific
+// "fixed" or "not affected" beats "affected", which beats "under
+// investigation".
+func statusWeight(s vigil.MatchStatus) int {
+	switch s {
+	case vigil.MatchNotAffected, vigil.MatchFixed:
+		return 3
+	case vigil.MatchAffected:
+		return 2
+	case vigil.MatchUnderInvestigation:
+		return 1
+	}
+	return 0
+}

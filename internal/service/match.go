@@ -1,0 +1,427 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"errors"
+	"io"
+	"sort"
+	"time"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/match"
+	"github.com/vigil/vigil/internal/sbom"
+	"github.com/vigil/vigil/internal/store"
+)
+
+// WithEngine returns a copy of the service that matches with e.
+func (s *Service) WithEngine(e *match.Engine) *Service {
+	c := *s
+	c.engine = e
+	return &c
+}
+
+func (s *Service) matchEngine() (*match.Engine, error) {
+	if s.engine == nil || len(s.engine.Matchers()) == 0 {
+		return nil, fmt.Errorf("no matchers configured: %w", vigil.ErrInvalid)
+	}
+	return s.engine, nil
+}
+
+func toStoreKeys(keys []match.Key) []store.Key {
+	out := make([]store.Key, len(keys))
+	for i, k := range keys {
+		out[i] = store.Key(k)
+	}
+	return out
+}
+
+// candidates returns the knowledge-base records worth matching against
+// comps: those the reverse index connects to any of their keys.
+func candidates(ctx context.Context, tx store.Tx, comps []*vigil.Component) ([]match.Record, error) {
+	seen := map[match.Key]bool{}
+	var keys []match.Key
+	for _, c := range comps {
+		for _, k := range match.ComponentKeys(c) {
+			if !seen[k] {
+				seen[k] = true
+				keys = append(keys, k)
+			}
+		}
+	}
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	vulns, advs, err := tx.FindKBCandidates(ctx, toStoreKeys(keys))
+	if err != nil {
+		return nil, err
+	}
+	recs := make([]match.Record, 0, len(vulns)+len(advs))
+	for _, v := range vulns {
+		recs = append(recs, match.Record{Vuln: v})
+	}
+	for _, a := range advs {
+		recs = append(recs, match.Record{Advisory: a})
+	}
+	return recs, nil
+}
+
+// MatchSummary says what a release match changed.
+type MatchSummary struct {
+	ReleaseID   int64    `json:"release_id"`
+	SBOMID      int64    `json:"sbom_id"`
+	Components  int      `json:"components"`
+	Candidates  int      `json:"candidate_records"`
+	New         int      `json:"new"`
+	Changed     int      `json:"changed"`
+	Unchanged   int      `json:"unchanged"`
+	Resolved    int      `json:"resolved"`
+	Unsupported []string `json:"unsupported,omitempty"`
+}
+
+// MatchRelease matches a release's current SBOM against the knowledge base
+// and brings its findings up to date: new matches appear, changed ones
+// are updated, and those no longer found are resolved (kept, with the
+// time). With only set, just those records are matched and just their
+// findings are touched: the incremental path after a feed import.
+func (s *Service) MatchRelease(ctx context.Context, sc vigil.Scope, releaseID int64, only []match.Record) (*MatchSummary, error) {
+	eng, err := s.matchEngine()
+	if err != nil {
+		return nil, err
+	}
+	sum := &MatchSummary{ReleaseID: releaseID}
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		rel, err := tx.FindReleaseByID(ctx, sc, releaseID)
+		if err != nil {
+			return err
+		}
+		doc, err := currentSBOM(ctx, tx, sc, releaseID)
+		if err != nil {
+			return err
+		}
+		sum.SBOMID = doc.ID
+		var comps []*vigil.Component
+		if err := tx.EachComponent(ctx, sc, doc.ID, func(c *vigil.Component) error {
+			comps = append(comps, c)
+			return nil
+		}); err != nil {
+			return err
+		}
+		sum.Components = len(comps)
+		recs := only
+		if recs == nil {
+			if recs, err = candidates(ctx, tx, comps); err != nil {
+				return err
+			}
+		}
+		sum.Candidates = len(recs)
+		res, err := eng.Match(ctx, recs, match.NewSBOM(comps))
+		if err != nil {
+			return err
+		}
+		sum.Unsupported = res.Unsupported
+		return s.saveFindings(ctx, tx, sc, rel, doc, comps, res.Matches, only != nil, sum)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+// saveFindings diffs matches against the stored findings of the document.
+// When partial, only findings of the vulnerabilities matched this time can
+// resolve; otherwise every finding not matched again does.
+func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope, rel *vigil.Release, doc *vigil.SBOMDocument,
+	comps []*vigil.Component, matches []vigil.Match, partial bool, sum *MatchSummary) error {
+	now := tx.Now()
+	byRef := make(map[string]*vigil.Component, len(comps))
+	for _, c := range comps {
+		byRef[c.Ref] = c
+	}
+	existing, err := tx.FindFindings(ctx, sc, store.FindingFilter{SBOMID: &doc.ID, IncludeResolved: true})
+	if err != nil {
+		return err
+	}
+	type key struct{ ref, vuln, matcher string }
+	old := make(map[key]*vigil.Finding, len(existing))
+	for _, f := range existing {
+		old[key{f.ComponentRef, f.VulnID, f.Evidence.Matcher}] = f
+	}
+	prevRelease, err := previousRelease(ctx, tx, sc, rel)
+	if err != nil {
+		return err
+	}
+	seen := map[key]bool{}
+	touched := map[string]bool{}
+	for _, m := range matches {
+		c := byRef[m.ComponentRef]
+		if c == nil {
+			continue
+		}
+		k := key{m.ComponentRef, m.VulnID, m.Evidence.Matcher}
+		seen[k] = true
+		touched[m.VulnID] = true
+		if f, ok := old[k]; ok {
+			changed := f.Status != m.Status || f.Confidence != m.Confidence || f.Evidence != m.Evidence || !f.ResolvedAt.IsZero()
+			f.Match, f.LastSeenAt, f.ResolvedAt = m, now, time.Time{}
+			if err := tx.UpdateFinding(ctx, sc, f); err != nil {
+				return err
+			}
+			if changed {
+				sum.Changed++
+			} else {
+				sum.Unchanged++
+			}
+			continue
+		}
+		f := &vigil.Finding{
+			ReleaseID: rel.ID, ComponentID: c.ID, SBOMID: doc.ID, Match: m, ComponentKey: match.ComponentIdentity(c),
+			ComponentName: c.Name, ComponentVersion: c.Version, FirstSeenAt: now, LastSeenAt: now,
+		}
+		if prevRelease != nil {
+			prev, err := tx.FindFindings(ctx, sc, store.FindingFilter{ReleaseID: &prevRelease.ID, ComponentKey: &f.ComponentKey, VulnID: &m.VulnID, IncludeResolved: true})
+			if err != nil {
+				return err
+			}
+			if len(prev) > 0 {
+				f.PreviousID = prev[0].ID
+			}
+		}
+		if err := tx.CreateFinding(ctx, sc, f); err != nil {
+			return err
+		}
+		sum.New++
+	}
+	for k, f := range old {
+		if seen[k] || !f.ResolvedAt.IsZero() || (partial && !touched[f.VulnID]) {
+			continue
+		}
+		f.ResolvedAt = now
+		if err := tx.UpdateFinding(ctx, sc, f); err != nil {
+			return err
+		}
+		sum.Resolved++
+	}
+	return nil
+}
+
+// previousRelease is the release of the same product created just before
+// rel, whose findings a new finding links back to.
+func previousRelease(ctx context.Context, tx store.Tx, sc vigil.Scope, rel *vigil.Release) (*vigil.Release, error) {
+	rs, _, err := tx.FindReleases(ctx, sc, store.ReleaseFilter{ProductID: &rel.ProductID})
+	if err != nil {
+		return nil, err
+	}
+	var prev *vigil.Release
+	for _, r := range rs {
+		if r.ID == rel.ID {
+			return prev, nil
+		}
+		prev = r
+	}
+	return nil, nil
+}
+
+// Findings lists a release's findings; resolved ones only when asked.
+func (s *Service) Findings(ctx context.Context, sc vigil.Scope, releaseID int64, includeResolved bool) ([]*vigil.Finding, error) {
+	var out []*vigil.Finding
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		if _, err := tx.FindReleaseByID(ctx, sc, releaseID); err != nil {
+			return err
+		}
+		var err error
+		out, err = tx.FindFindings(ctx, sc, store.FindingFilter{ReleaseID: &releaseID, IncludeResolved: includeResolved})
+		return err
+	})
+	return out, err
+}
+
+// ScanResult is a one-shot scan of an SBOM: its verdicts per component and
+// vulnerability, with the signals that rank them.
+type ScanResult struct {
+	Document    *vigil.SBOMDocument `json:"document"`
+	Components  int                 `json:"components"`
+	Candidates  int                 `json:"candidate_records"`
+	Findings    []ScanFinding       `json:"findings"`
+	Unsupported []string            `json:"unsupported,omitempty"`
+}
+
+// ScanFinding is one component and vulnerability with what is known of it.
+type ScanFinding struct {
+	Component  vigil.Component    `json:"component"`
+	VulnID     string             `json:"vuln_id"`
+	Aliases    []string           `json:"aliases,omitempty"`
+	Summary    string             `json:"summary,omitempty"`
+	Status     vigil.MatchStatus  `json:"status"`
+	Confidence vigil.Confidence   `json:"confidence"`
+	Severity   *vigil.Severity    `json:"severity,omitempty"`
+	KEV        *vigil.KEVEntry    `json:"kev,omitempty"`
+	EPSS       *vigil.EPSSScore   `json:"epss,omitempty"`
+	Evidence   []vigil.Evidence   `json:"evidence"`
+}
+
+// ScanSBOM matches an SBOM file against the knowledge base without storing
+// anything, and ranks what it finds: KEV first, then severity, then EPSS.
+func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*ScanResult, error) {
+	eng, err := s.matchEngine()
+	if err != nil {
+		return nil, err
+	}
+	var comps []*vigil.Component
+	doc, err := sbom.Parse(ctx, r, sbom.SinkFuncs{OnComponent: func(c *vigil.Component) error {
+		comps = append(comps, c)
+		return nil
+	}})
+	if err != nil {
+		return nil, err
+	}
+	res := &ScanResult{Document: doc, Components: len(comps), Findings: []ScanFinding{}}
+	err = s.store.View(ctx, func(tx store.Tx) error {
+		recs, err := candidates(ctx, tx, comps)
+		if err != nil {
+			return err
+		}
+		res.Candidates = len(recs)
+		mr, err := eng.Match(ctx, recs, match.NewSBOM(comps))
+		if err != nil {
+			return err
+		}
+		res.Unsupported = mr.Unsupported
+		byRef := make(map[string]*vigil.Component, len(comps))
+		for _, c := range comps {
+			byRef[c.Ref] = c
+		}
+		sig := newSignals(ctx, tx, recs)
+		for _, v := range match.Verdicts(mr.Matches) {
+			f := ScanFinding{Component: *byRef[v.ComponentRef], VulnID: v.VulnID, Status: v.Status, Confidence: v.Confidence}
+			for _, m := range v.Matches {
+				f.Evidence = append(f.Evidence, m.Evidence)
+				f.Aliases = appendNew(f.Aliases, m.Aliases...)
+			}
+			if err := sig.fill(&f); err != nil {
+				return err
+			}
+			res.Findings = append(res.Findings, f)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sort.SliceStable(res.Findings, func(i, j int) bool { return rankBefore(res.Findings[i], res.Findings[j]) })
+	return res, nil
+}
+
+// signals looks up, once per vulnerability, what ranks a finding: the
+// severity, KEV and the latest EPSS score.
+type signals struct {
+	ctx   context.Context
+	tx    store.Tx
+	byID  map[string][]*vigil.Vulnerability
+	cache map[string]*ScanFinding
+}
+
+func newSignals(ctx context.Context, tx store.Tx, recs []match.Record) *signals {
+	sg := &signals{ctx: ctx, tx: tx, byID: map[string][]*vigil.Vulnerability{}, cache: map[string]*ScanFinding{}}
+	for _, r := range recs {
+		if r.Vuln == nil {
+			continue
+		}
+		for _, id := range aliasesOf(r.Vuln) {
+			sg.byID[id] = append(sg.byID[id], r.Vuln)
+		}
+	}
+	return sg
+}
+
+func (sg *signals) fill(f *ScanFinding) error {
+	if c, ok := sg.cache[f.VulnID]; ok {
+		f.Summary, f.Severity, f.KEV, f.EPSS = c.Summary, c.Severity, c.KEV, c.EPSS
+		return nil
+	}
+	for _, v := range sg.byID[f.VulnID] {
+		if f.Summary == "" {
+			f.Summary = v.Summary
+		}
+		for i := range v.Severities {
+			if sev := &v.Severities[i]; betterSeverity(sev, f.Severity) {
+				f.Severity = sev
+			}
+		}
+	}
+	if vigil.IsCVE(f.VulnID) {
+		kev, err := sg.tx.FindKEV(sg.ctx, f.VulnID)
+		if err != nil && !errors.Is(err, vigil.ErrNotFound) {
+			return err
+		}
+		f.KEV = kev
+		scores, err := sg.tx.FindEPSS(sg.ctx, f.VulnID)
+		if err != nil {
+			return err
+		}
+		if len(scores) > 0 {
+			f.EPSS = scores[0]
+		}
+	}
+	c := *f
+	sg.cache[f.VulnID] = &c
+	return nil
+}
+
+// betterSeverity prefers a computed CVSS score of a newer version, then the
+// higher score.
+func betterSeverity(a, b *vigil.Severity) bool {
+	if a.Vector == "" && !a.HasGivenScore {
+		return false
+	}
+	if b == nil {
+		return true
+	}
+	if a.Version != b.Version {
+		return a.Version > b.Version
+	}
+	return a.BaseScore > b.BaseScore
+}
+
+func rankBefore(a, b ScanFinding) bool {
+	if (a.KEV != nil) != (b.KEV != nil) {
+		return a.KEV != nil
+	}
+	if sa, sb := score(a.Severity), score(b.Severity); sa != sb {
+		return sa > sb
+	}
+	if ea, eb := epss(a.EPSS), epss(b.EPSS); ea != eb {
+		return ea > eb
+	}
+	if a.VulnID != b.VulnID {
+		return a.VulnID < b.VulnID
+	}
+	return a.Component.Ref < b.Component.Ref
+}
+
+func score(s *vigil.Severity) float64 {
+	if s == nil {
+		return -1
+	}
+	return s.BaseScore
+}
+
+func epss(e *vigil.EPSSScore) float64 {
+	if e == nil {
+		return -1
+	}
+	return e.Score
+}
+
+func appendNew(list []string, add ...string) []string {
+	for _, a := range add {
+		found := false
+		for _, l := range list {
+			found = found || l == a
+		}
+		if !found {
+			list = append(list, a)
+		}
+	}
+	return list
+}

@@ -1,0 +1,287 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/store"
+)
+
+// AddComponentKeys stores reverse-index keys.
+func (tx *Tx) AddComponentKeys(ctx context.Context, sc vigil.Scope, sbomID int64, keys []store.ComponentKey) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	stmt, err := tx.tx.PrepareContext(ctx,
+		`INSERT INTO component_keys (org_id, sbom_id, ref, kind, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return fmt.Errorf("component keys: %w", err)
+	}
+	defer stmt.Close()
+	for _, k := range keys {
+		if _, err := stmt.ExecContext(ctx, sc.OrgID, sbomID, k.Ref, k.Kind, k.Value); err != nil {
+			return fmt.Errorf("component keys of SBOM %d: %w", sbomID, mapError(err))
+		}
+	}
+	return nil
+}
+
+// keyBatch bounds the keys of one lookup statement (two parameters each).
+const keyBatch = 400
+
+// keyClause renders "(kind = ? AND value = ?) OR …" for a batch of keys.
+func keyClause(keys []store.Key, kindCol, valueCol string) (string, []any) {
+	parts := make([]string, len(keys))
+	args := make([]any, 0, 2*len(keys))
+	for i, k := range keys {
+		parts[i] = "(" + kindCol + " = ? AND " + valueCol + " = ?)"
+		args = append(args, k.Kind, k.Value)
+	}
+	return strings.Join(parts, " OR "), args
+}
+
+// FindComponentsByKeys finds components of current SBOMs by key.
+func (tx *Tx) FindComponentsByKeys(ctx context.Context, sc vigil.Scope, keys []store.Key) ([]store.ComponentHit, error) {
+	if err := store.RequireScope(sc); err != nil {
+		return nil, err
+	}
+	seen := map[store.ComponentHit]bool{}
+	var out []store.ComponentHit
+	for len(keys) > 0 {
+		n := min(len(keys), keyBatch)
+		where, args := keyClause(keys[:n], "k.kind", "k.value")
+		keys = keys[n:]
+		rows, err := tx.tx.QueryContext(ctx,
+			`SELECT DISTINCT d.release_id, k.sbom_id, k.ref FROM component_keys k
+			JOIN sbom_documents d ON d.id = k.sbom_id AND d.org_id = k.org_id AND d.superseded_at IS NULL
+			WHERE k.org_id = ? AND (`+where+`)`, append([]any{sc.OrgID}, args...)...)
+		if err != nil {
+			return nil, fmt.Errorf("find components by key: %w", err)
+		}
+		for rows.Next() {
+			var h store.ComponentHit
+			if err := rows.Scan(&h.ReleaseID, &h.SBOMID, &h.Ref); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("find components by key: %w", err)
+			}
+			if !seen[h] {
+				seen[h] = true
+				out = append(out, h)
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// FindKBCandidates finds the records whose index rows carry the keys.
+func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.Vulnerability, []*vigil.Advisory, error) {
+	vulnIDs := map[int64]bool{}
+	advIDs := map[int64]bool{}
+	collect := func(dst map[int64]bool, q string, args []any) error {
+		rows, err := tx.tx.QueryContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("knowledge base candidates: %w", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return err
+			}
+			dst[id] = true
+		}
+		return rows.Err()
+	}
+	for len(keys) > 0 {
+		n := min(len(keys), keyBatch)
+		batch := keys[:n]
+		keys = keys[n:]
+		var pk, nk, ck, ak []any
+		for _, k := range batch {
+			switch k.Kind {
+			case store.KeyPackage:
+				pk = append(pk, k.Value)
+				ak = append(ak, "purl", k.Value)
+			case store.KeyPackageName:
+				nk = append(nk, k.Value)
+			case store.KeyCPE:
+				vendor, product, _ := strings.Cut(k.Value, ":")
+				ck = append(ck, vendor, product)
+				ak = append(ak, "cpe", k.Value)
+			case store.KeyName:
+				for _, kind := range []string{"name", "product", "model", "sku", "serial"} {
+					ak = append(ak, kind, k.Value)
+				}
+			case store.KeyHash:
+				ak = append(ak, "hash", k.Value)
+			}
+		}
+		if len(pk) > 0 {
+			if err := collect(vulnIDs, `SELECT record_id FROM kb_packages WHERE purl IN (?`+strings.Repeat(", ?", len(pk)-1)+`)`, pk); err != nil {
+				return nil, nil, err
+			}
+		}
+		if len(nk) > 0 {
+			if err := collect(vulnIDs, `SELECT record_id FROM kb_packages WHERE name IN (?`+strings.Repeat(", ?", len(nk)-1)+`)`, nk); err != nil {
+				return nil, nil, err
+			}
+		}
+		if len(ck) > 0 {
+			cond := strings.Repeat(" OR (vendor = ? AND product = ?)", len(ck)/2)[4:]
+			if err := collect(vulnIDs, `SELECT record_id FROM kb_cpes WHERE `+cond, ck); err != nil {
+				return nil, nil, err
+			}
+		}
+		if len(ak) > 0 {
+			cond := strings.Repeat(" OR (kind = ? AND value = ?)", len(ak)/2)[4:]
+			if err := collect(advIDs, `SELECT advisory_id FROM kb_advisory_products WHERE `+cond, ak); err != nil {
+				return nil, nil, err
+			}
+		}
+	}
+	var vulns []*vigil.Vulnerability
+	for id := range vulnIDs {
+		var doc string
+		var withdrawn sql.NullString
+		if err := tx.tx.QueryRowContext(ctx, `SELECT doc, withdrawn FROM kb_vulns WHERE id = ?`, id).Scan(&doc, &withdrawn); err != nil {
+			return nil, nil, fmt.Errorf("knowledge base record %d: %w", id, err)
+		}
+		if withdrawn.Valid {
+			continue
+		}
+		var v vigil.Vulnerability
+		if err := json.Unmarshal([]byte(doc), &v); err != nil {
+			return nil, nil, fmt.Errorf("stored record %d: %w", id, err)
+		}
+		vulns = append(vulns, &v)
+	}
+	var advs []*vigil.Advisory
+	for id := range advIDs {
+		var doc string
+		if err := tx.tx.QueryRowContext(ctx, `SELECT doc FROM kb_advisories WHERE id = ?`, id).Scan(&doc); err != nil {
+			return nil, nil, fmt.Errorf("advisory %d: %w", id, err)
+		}
+		var a vigil.Advisory
+		if err := json.Unmarshal([]byte(doc), &a); err != nil {
+			return nil, nil, fmt.Errorf("stored advisory %d: %w", id, err)
+		}
+		advs = append(advs, &a)
+	}
+	return vulns, advs, nil
+}
+
+// CreateFinding inserts a finding.
+func (tx *Tx) CreateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Finding) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	f.OrgID = sc.OrgID
+	evidence, err := json.Marshal(f.Evidence)
+	if err != nil {
+		return err
+	}
+	var prev sql.NullInt64
+	if f.PreviousID != 0 {
+		prev = sql.NullInt64{Int64: f.PreviousID, Valid: true}
+	}
+	err = tx.tx.QueryRowContext(ctx,
+		`INSERT INTO findings (org_id, release_id, sbom_id, component_id, component_ref, component_name, component_version,
+			component_key, vuln_id, aliases, status, confidence, matcher, evidence, first_seen_at, last_seen_at, resolved_at, previous_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		sc.OrgID, f.ReleaseID, f.SBOMID, f.ComponentID, f.ComponentRef, f.ComponentName, f.ComponentVersion, f.ComponentKey,
+		f.VulnID, jsonArray(f.Aliases), string(f.Status), string(f.Confidence), f.Evidence.Matcher, string(evidence),
+		formatTime(f.FirstSeenAt), formatTime(f.LastSeenAt), formatNullTime(f.ResolvedAt), prev).Scan(&f.ID)
+	if err != nil {
+		return fmt.Errorf("create finding %s on %s: %w", f.VulnID, f.ComponentRef, mapError(err))
+	}
+	return nil
+}
+
+// UpdateFinding writes a finding's match and times.
+func (tx *Tx) UpdateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Finding) error {
+	if err := store.RequireScope(sc); err != nil {
+		return err
+	}
+	evidence, err := json.Marshal(f.Evidence)
+	if err != nil {
+		return err
+	}
+	res, err := tx.tx.ExecContext(ctx,
+		`UPDATE findings SET aliases = ?, status = ?, confidence = ?, evidence = ?, last_seen_at = ?, resolved_at = ?
+		WHERE id = ? AND org_id = ?`,
+		jsonArray(f.Aliases), string(f.Status), string(f.Confidence), string(evidence), formatTime(f.LastSeenAt),
+		formatNullTime(f.ResolvedAt), f.ID, sc.OrgID)
+	return mustAffect(res, err, fmt.Sprintf("update finding %d", f.ID))
+}
+
+// FindFindings lists findings, ordered by vulnerability and component.
+func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingFilter) ([]*vigil.Finding, error) {
+	if err := store.RequireScope(sc); err != nil {
+		return nil, err
+	}
+	where, args := "org_id = ?", []any{sc.OrgID}
+	if f.ReleaseID != nil {
+		where += " AND release_id = ?"
+		args = append(args, *f.ReleaseID)
+	}
+	if f.SBOMID != nil {
+		where += " AND sbom_id = ?"
+		args = append(args, *f.SBOMID)
+	}
+	if f.VulnID != nil {
+		where += " AND vuln_id = ?"
+		args = append(args, *f.VulnID)
+	}
+	if f.ComponentKey != nil {
+		where += " AND component_key = ?"
+		args = append(args, *f.ComponentKey)
+	}
+	if !f.IncludeResolved {
+		where += " AND resolved_at IS NULL"
+	}
+	rows, err := tx.tx.QueryContext(ctx,
+		`SELECT id, org_id, release_id, sbom_id, component_id, component_ref, component_name, component_version, component_key,
+			vuln_id, aliases, status, confidence, evidence, first_seen_at, last_seen_at, resolved_at, previous_id
+		FROM findings WHERE `+where+` ORDER BY vuln_id, component_name, component_ref, matcher`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find findings: %w", err)
+	}
+	defer rows.Close()
+	var out []*vigil.Finding
+	for rows.Next() {
+		var x vigil.Finding
+		var aliases, status, confidence, evidence, first, last string
+		var resolved sql.NullString
+		var prev sql.NullInt64
+		if err := rows.Scan(&x.ID, &x.OrgID, &x.ReleaseID, &x.SBOMID, &x.ComponentID, &x.ComponentRef, &x.ComponentName,
+			&x.ComponentVersion, &x.ComponentKey, &x.VulnID, &aliases, &status, &confidence, &evidence, &first, &last,
+			&resolved, &prev); err != nil {
+			return nil, fmt.Errorf("find findings: %w", err)
+		}
+		x.Status, x.Confidence, x.PreviousID = vigil.MatchStatus(status), vigil.Confidence(confidence), prev.Int64
+		if err := unmarshalArray(aliases, &x.Aliases); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(evidence), &x.Evidence); err != nil {
+			return nil, fmt.Errorf("finding %d evidence: %w", x.ID, err)
+		}
+		if x.FirstSeenAt, err = parseTime(first); err != nil {
+			return nil, err
+		}
+		if x.LastSeenAt, err = parseTime(last); err != nil {
+			return nil, err
+		}
+		if x.ResolvedAt, err = parseNullTime(resolved); err != nil {
+			return nil, err
+		}
+		out = append(out, &x)
+	}
+	return out, rows.Err()
+}
