@@ -183,9 +183,14 @@ func (s *CSAF) provider(ctx context.Context, p *provider, pmURL string, st *Stat
 				sum.fail(pmURL, err)
 				continue
 			}
+			// One listed provider failing does not stop the others.
 			sub := &provider{CSAFProvider: CSAFProvider{URL: u}}
 			if err := s.provider(ctx, sub, u, st, sum, emit, false); err != nil {
-				return err
+				var emitErr *emitError
+				if ctx.Err() != nil || errors.As(err, &emitErr) {
+					return err
+				}
+				sum.problem(u, err.Error())
 			}
 		}
 		return nil
@@ -540,11 +545,17 @@ func (s *CSAF) document(ctx context.Context, p *provider, e entry, sum *Summary,
 		return &rejection{err: fmt.Errorf("document is TLP:%s, not authorised", label), skip: true}
 	}
 	if err := emit(ctx, &Document{Source: CSAFName, Name: fetch.Redact(e.url), Body: bytes.NewReader(data), Size: int64(len(data))}); err != nil {
-		return fmt.Errorf("%s: %w", fetch.Redact(e.url), err)
+		return &emitError{fmt.Errorf("%s: %w", fetch.Redact(e.url), err)}
 	}
 	sum.Documents++
 	return nil
 }
+
+// emitError is an error from Emit, which stops everything.
+type emitError struct{ err error }
+
+func (e *emitError) Error() string { return e.err.Error() }
+func (e *emitError) Unwrap() error { return e.err }
 
 // checkHash compares data with a checksum file ("HEX" or "HEX  NAME"),
 // whose algorithm its name's extension gives, else its length.
