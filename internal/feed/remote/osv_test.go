@@ -97,6 +97,7 @@ func modifiedIDs(recs []osvRecord, changed map[string]time.Time) []byte {
 const osvBase = remote.DefaultOSVURL + "/Bitnami/"
 
 func TestOSV_FullThenIncremental(t *testing.T) {
+	t.Parallel()
 	recs := bitnami(t)
 	w := newWorld(t, fetch.Config{})
 	for _, r := range recs {
@@ -180,6 +181,7 @@ func TestOSV_FullThenIncremental(t *testing.T) {
 }
 
 func TestOSV_DeletedRecordAndMissingList(t *testing.T) {
+	t.Parallel()
 	recs := bitnami(t)
 	w := newWorld(t, fetch.Config{})
 	newest := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -206,6 +208,7 @@ func TestOSV_DeletedRecordAndMissingList(t *testing.T) {
 }
 
 func TestOSV_ZipDownloadResumesNextRun(t *testing.T) {
+	t.Parallel()
 	recs := bitnami(t)
 	data := allZip(t, recs)
 	w := newWorld(t, fetch.Config{Retries: -1})

@@ -183,6 +183,7 @@ func roundTrip(t *testing.T, st *remote.State) *remote.State {
 }
 
 func TestKEV_ConditionalRequestsAndImport(t *testing.T) {
+	t.Parallel()
 	data := readFile(t, "kev/known_exploited_vulnerabilities.json")
 	var want struct {
 		Count           int               `json:"count"`
@@ -238,6 +239,7 @@ func TestKEV_ConditionalRequestsAndImport(t *testing.T) {
 }
 
 func TestEPSS_FollowsRedirectAndGunzips(t *testing.T) {
+	t.Parallel()
 	csvData := readFile(t, "epss/vunnel-fixtures/example-1.csv")
 	var gz bytes.Buffer
 	zw := gzip.NewWriter(&gz)
@@ -269,6 +271,7 @@ func TestEPSS_FollowsRedirectAndGunzips(t *testing.T) {
 }
 
 func TestEPSS_SizeLimit(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, fetch.Config{})
 	w.file(remote.DefaultEPSSURL, bytes.Repeat([]byte("x"), 4096), `"big"`)
 	st := &remote.State{}
@@ -396,6 +399,7 @@ func cveIDs(sink *feedtest.Sink) []string {
 }
 
 func TestNVD_PagingAndRateLimit(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name      string
 		apiKey    string
@@ -452,6 +456,7 @@ func TestNVD_PagingAndRateLimit(t *testing.T) {
 }
 
 func TestNVD_IncrementalWindows(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, fetch.Config{})
 	nvd := newNVDServer(t)
 	w.handle(remote.DefaultNVDURL, nvd.ServeHTTP)
@@ -491,6 +496,7 @@ func TestNVD_IncrementalWindows(t *testing.T) {
 }
 
 func TestNVD_ResumesWhereItStopped(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t, fetch.Config{Retries: 1})
 	nvd := newNVDServer(t)
 	nvd.failAt = 20
@@ -529,6 +535,7 @@ func TestNVD_ResumesWhereItStopped(t *testing.T) {
 }
 
 func TestNVD_APIKeyNeverInErrors(t *testing.T) {
+	t.Parallel()
 	const key = "6f1ed002-ab5d-4ff7-SECRET"
 	w := newWorld(t, fetch.Config{})
 	for _, status := range []int{http.StatusForbidden, http.StatusTooManyRequests, http.StatusInternalServerError} {
