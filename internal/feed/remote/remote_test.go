@@ -561,3 +561,26 @@ func TestNVD_APIKeyNeverInErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestNVD_CancelledKeepsProgress(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t, fetch.Config{})
+	w.handle(remote.DefaultNVDURL, newNVDServer(t).ServeHTTP)
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	pages := 0
+	st := &remote.State{}
+	src := w.source(t, remote.Config{NVD: remote.NVDConfig{ResultsPerPage: 5}}, remote.NVDName)
+	sum, err := src.Sync(ctx, st, func(_ context.Context, d *remote.Document) error {
+		if pages++; pages == 2 {
+			cancel()
+		}
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("error %v, want context.Canceled", err)
+	}
+	if cur := st.Cursors["nvd"]; sum.Documents != 2 || cur.Index != 10 {
+		t.Errorf("summary %+v, cursor %+v; want 2 pages done and index 10", sum, cur)
+	}
+}
