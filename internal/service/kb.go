@@ -244,7 +244,6 @@ func packagesOf(v *vigil.Vulnerability) []store.PackageKey {
 	return out
 }
 
-
 // cpesOf indexes a record under the vendor and product of every CPE it
 // names: NVD configurations (with the "running on" flag), CVE 5 products
 // and CISA ADP data.
@@ -286,8 +285,6 @@ func cpesOf(v *vigil.Vulnerability) []store.CPEKey {
 	}
 	return out
 }
-
-
 
 // advisoryVulns are the ids a CSAF advisory is about.
 func advisoryVulns(a *vigil.Advisory) []string {
@@ -351,7 +348,6 @@ func advisoryProducts(a *vigil.Advisory) []store.ProductKey {
 	}
 	return out
 }
-
 
 func uniqueSorted(list []string) []string {
 	seen := map[string]bool{}

@@ -2,8 +2,8 @@ package service
 
 import (
 	"context"
-	"fmt"
 	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"time"
@@ -248,16 +248,16 @@ type ScanResult struct {
 
 // ScanFinding is one component and vulnerability with what is known of it.
 type ScanFinding struct {
-	Component  vigil.Component    `json:"component"`
-	VulnID     string             `json:"vuln_id"`
-	Aliases    []string           `json:"aliases,omitempty"`
-	Summary    string             `json:"summary,omitempty"`
-	Status     vigil.MatchStatus  `json:"status"`
-	Confidence vigil.Confidence   `json:"confidence"`
-	Severity   *vigil.Severity    `json:"severity,omitempty"`
-	KEV        *vigil.KEVEntry    `json:"kev,omitempty"`
-	EPSS       *vigil.EPSSScore   `json:"epss,omitempty"`
-	Evidence   []vigil.Evidence   `json:"evidence"`
+	Component  vigil.Component   `json:"component"`
+	VulnID     string            `json:"vuln_id"`
+	Aliases    []string          `json:"aliases,omitempty"`
+	Summary    string            `json:"summary,omitempty"`
+	Status     vigil.MatchStatus `json:"status"`
+	Confidence vigil.Confidence  `json:"confidence"`
+	Severity   *vigil.Severity   `json:"severity,omitempty"`
+	KEV        *vigil.KEVEntry   `json:"kev,omitempty"`
+	EPSS       *vigil.EPSSScore  `json:"epss,omitempty"`
+	Evidence   []vigil.Evidence  `json:"evidence"`
 }
 
 // ScanSBOM matches an SBOM file against the knowledge base without storing
