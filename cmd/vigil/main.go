@@ -26,13 +26,14 @@ func main() {
 // environment is the real world the CLI runs in.
 func environment() cli.Env {
 	return cli.Env{
-		Stdin:     os.Stdin,
-		Stdout:    os.Stdout,
-		Stderr:    os.Stderr,
-		Getenv:    os.Getenv,
-		Version:   buildVersion(),
-		OpenStore: openStore,
-		Serve:     serve,
+		Stdin:       os.Stdin,
+		Stdout:      os.Stdout,
+		Stderr:      os.Stderr,
+		Getenv:      os.Getenv,
+		Version:     buildVersion(),
+		OpenStore:   openStore,
+		FeedSources: feedSources,
+		Serve:       serve,
 	}
 }
 

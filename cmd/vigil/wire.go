@@ -8,6 +8,8 @@ import (
 
 	"github.com/vigil/vigil/internal/cli"
 	"github.com/vigil/vigil/internal/config"
+	"github.com/vigil/vigil/internal/feed/fetch"
+	"github.com/vigil/vigil/internal/feed/remote"
 	"github.com/vigil/vigil/internal/httpapi"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
@@ -37,4 +39,34 @@ func serve(ctx context.Context, svc *service.Service, opts cli.ServeOptions, log
 	}
 	srv := httpapi.New(svc, httpapi.Config{Addr: opts.Addr, Version: opts.Version}, log.With("component", "http"))
 	return srv.Serve(ctx, ln)
+}
+
+// feedSources builds the remote feed sources over one HTTP client.
+func feedSources(opt cli.SyncOptions) ([]remote.Source, error) {
+	client, err := fetch.New(fetch.Config{Version: opt.Version, Proxy: opt.Proxy})
+	if err != nil {
+		return nil, err
+	}
+	cfg := remote.Config{CacheDir: opt.CacheDir}
+	cfg.NVD.APIKey = opt.NVDAPIKey
+	cfg.OSV.Ecosystems = opt.OSVEcosystems
+	for _, p := range opt.CSAFProviders {
+		cfg.CSAF.Providers = append(cfg.CSAF.Providers, remote.CSAFProvider{URL: p})
+	}
+	all, err := remote.Sources(client, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if len(opt.Sources) == 0 {
+		return all, nil
+	}
+	var out []remote.Source
+	for _, name := range opt.Sources {
+		src, err := remote.ByName(all, name)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, src)
+	}
+	return out, nil
 }

@@ -99,7 +99,7 @@ again changes nothing.`,
 			return a.render(cmd, st, t)
 		},
 	}
-	return group("feed", "Manage the vulnerability knowledge base", imp, status, a.bundleCommand())
+	return group("feed", "Manage the vulnerability knowledge base", imp, a.syncCommand(), status, a.bundleCommand())
 }
 
 // progress returns a progress counter on standard error when it is a

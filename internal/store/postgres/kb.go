@@ -263,19 +263,22 @@ func (tx *Tx) KBStats(ctx context.Context) ([]store.KBSourceStats, error) {
 	return out, rows.Err()
 }
 
-// SetFeedState records a feed's last import.
+// SetFeedState records a feed's last import; a nil syncState keeps the
+// stored one (a file import must not reset a sync's cursors).
 func (tx *Tx) SetFeedState(ctx context.Context, source vigil.Source, report, syncState []byte) error {
 	if report == nil {
 		report = []byte("{}")
 	}
-	if syncState == nil {
-		syncState = []byte("{}")
+	var st *string
+	if syncState != nil {
+		v := string(syncState)
+		st = &v
 	}
 	_, err := tx.tx.Exec(ctx,
-		`INSERT INTO kb_feeds (source, last_import_at, last_report, sync_state) VALUES ($1, $2, $3, $4)
+		`INSERT INTO kb_feeds (source, last_import_at, last_report, sync_state) VALUES ($1, $2, $3, COALESCE($4::jsonb, '{}'))
 		ON CONFLICT (source) DO UPDATE SET last_import_at = excluded.last_import_at,
-			last_report = excluded.last_report, sync_state = excluded.sync_state`,
-		string(source), tx.now, string(report), string(syncState))
+			last_report = excluded.last_report, sync_state = COALESCE($4::jsonb, kb_feeds.sync_state)`,
+		string(source), tx.now, string(report), st)
 	if err != nil {
 		return fmt.Errorf("feed state of %s: %w", source, mapError(err))
 	}

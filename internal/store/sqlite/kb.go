@@ -268,19 +268,21 @@ func (tx *Tx) KBStats(ctx context.Context) ([]store.KBSourceStats, error) {
 	return out, rows.Err()
 }
 
-// SetFeedState records a feed's last import.
+// SetFeedState records a feed's last import; a nil syncState keeps the
+// stored one (a file import must not reset a sync's cursors).
 func (tx *Tx) SetFeedState(ctx context.Context, source vigil.Source, report, syncState []byte) error {
 	if report == nil {
 		report = []byte("{}")
 	}
-	if syncState == nil {
-		syncState = []byte("{}")
+	var st sql.NullString
+	if syncState != nil {
+		st = sql.NullString{String: string(syncState), Valid: true}
 	}
 	_, err := tx.tx.ExecContext(ctx,
-		`INSERT INTO kb_feeds (source, last_import_at, last_report, sync_state) VALUES (?, ?, ?, ?)
+		`INSERT INTO kb_feeds (source, last_import_at, last_report, sync_state) VALUES (?, ?, ?, COALESCE(?, '{}'))
 		ON CONFLICT (source) DO UPDATE SET last_import_at = excluded.last_import_at,
-			last_report = excluded.last_report, sync_state = excluded.sync_state`,
-		string(source), formatTime(tx.now), string(report), string(syncState))
+			last_report = excluded.last_report, sync_state = COALESCE(?, kb_feeds.sync_state)`,
+		string(source), formatTime(tx.now), string(report), st, st)
 	if err != nil {
 		return fmt.Errorf("feed state of %s: %w", source, mapError(err))
 	}

@@ -1,0 +1,95 @@
+package service
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/feed/remote"
+	"github.com/vigil/vigil/internal/store"
+)
+
+// SyncResult is what syncing one source did.
+type SyncResult struct {
+	Source  string         `json:"source"`
+	Summary remote.Summary `json:"summary"`
+	Report  feed.Report    `json:"report"`
+	Error   string         `json:"error,omitempty"`
+}
+
+// SyncFeeds brings the knowledge base up to date from remote sources (NVD,
+// OSV, KEV, EPSS, CSAF providers). Each downloaded document is imported in
+// its own transaction as it arrives; each source's sync state (validators
+// for conditional requests, cursors) is saved afterwards even when the
+// sync failed half-way, so the next run resumes where this one stopped.
+// vigil feed sync and scheduled syncs both call this.
+func (s *Service) SyncFeeds(ctx context.Context, sources []remote.Source, opt FeedOptions) ([]SyncResult, error) {
+	importers, fopt, err := feedSetup(opt)
+	if err != nil {
+		return nil, err
+	}
+	states := map[string]remote.State{}
+	err = s.store.View(ctx, func(tx store.Tx) error {
+		feeds, err := tx.FindFeedStates(ctx)
+		if err != nil {
+			return err
+		}
+		for _, f := range feeds {
+			var st remote.State
+			if len(f.SyncState) > 0 {
+				if err := json.Unmarshal(f.SyncState, &st); err != nil {
+					return fmt.Errorf("sync state of %s: %w", f.Source, err)
+				}
+			}
+			states[string(f.Source)] = st
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	var results []SyncResult
+	var errs []error
+	for _, src := range sources {
+		st := states[syncKey(src.Name())]
+		res := SyncResult{Source: src.Name()}
+		emit := func(ctx context.Context, doc *remote.Document) error {
+			return s.store.Update(ctx, func(tx store.Tx) error {
+				sink := &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}}
+				return remote.Import(importers, sink, fopt, &res.Report)(ctx, doc)
+			})
+		}
+		sum, serr := src.Sync(ctx, &st, emit)
+		res.Summary = sum
+		if serr != nil {
+			res.Error = serr.Error()
+			errs = append(errs, fmt.Errorf("sync %s: %w", src.Name(), serr))
+		}
+		if err := s.saveSyncState(context.WithoutCancel(ctx), src.Name(), st, res.Report); err != nil {
+			errs = append(errs, err)
+		}
+		results = append(results, res)
+	}
+	return results, errors.Join(errs...)
+}
+
+// syncKey is the feed-state row a remote source keeps its sync state in.
+// The remote sources are named like the knowledge-base sources.
+func syncKey(name string) string { return name }
+
+func (s *Service) saveSyncState(ctx context.Context, name string, st remote.State, rep feed.Report) error {
+	state, err := json.Marshal(st)
+	if err != nil {
+		return err
+	}
+	report, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	return s.store.Update(ctx, func(tx store.Tx) error {
+		return tx.SetFeedState(ctx, vigil.Source(syncKey(name)), report, state)
+	})
+}
