@@ -160,6 +160,9 @@ Start with: vigil quickstart`,
 		a.sbomCommand(),
 		a.feedCommand(),
 		a.vulnCommand(),
+		a.scanCommand(),
+		a.matchCommand(),
+		a.findingCommand(),
 		a.tokenCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
@@ -168,8 +171,9 @@ Start with: vigil quickstart`,
 
 // setup resolves the configuration and the logger before any command runs.
 func (a *app) setup(cmd *cobra.Command, _ []string) error {
-	switch a.output {
-	case formatTable, formatJSON, formatCSV:
+	switch {
+	case a.output == formatTable, a.output == formatJSON, a.output == formatCSV:
+	case cmd.Name() == "scan" && (a.output == "sarif" || a.output == "cyclonedx-vex"):
 	default:
 		return usagef("-o %q: want table, json or csv", a.output)
 	}

@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"time"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/sbom"
+	"github.com/vigil/vigil/internal/scan"
 	"github.com/vigil/vigil/internal/store"
 )
 
@@ -236,33 +236,9 @@ func (s *Service) Findings(ctx context.Context, sc vigil.Scope, releaseID int64,
 	return out, err
 }
 
-// ScanResult is a one-shot scan of an SBOM: its verdicts per component and
-// vulnerability, with the signals that rank them.
-type ScanResult struct {
-	Document    *vigil.SBOMDocument `json:"document"`
-	Components  int                 `json:"components"`
-	Candidates  int                 `json:"candidate_records"`
-	Findings    []ScanFinding       `json:"findings"`
-	Unsupported []string            `json:"unsupported,omitempty"`
-}
-
-// ScanFinding is one component and vulnerability with what is known of it.
-type ScanFinding struct {
-	Component  vigil.Component   `json:"component"`
-	VulnID     string            `json:"vuln_id"`
-	Aliases    []string          `json:"aliases,omitempty"`
-	Summary    string            `json:"summary,omitempty"`
-	Status     vigil.MatchStatus `json:"status"`
-	Confidence vigil.Confidence  `json:"confidence"`
-	Severity   *vigil.Severity   `json:"severity,omitempty"`
-	KEV        *vigil.KEVEntry   `json:"kev,omitempty"`
-	EPSS       *vigil.EPSSScore  `json:"epss,omitempty"`
-	Evidence   []vigil.Evidence  `json:"evidence"`
-}
-
 // ScanSBOM matches an SBOM file against the knowledge base without storing
 // anything, and ranks what it finds: KEV first, then severity, then EPSS.
-func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*ScanResult, error) {
+func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, error) {
 	eng, err := s.matchEngine()
 	if err != nil {
 		return nil, err
@@ -275,7 +251,7 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*ScanResult, error
 	if err != nil {
 		return nil, err
 	}
-	res := &ScanResult{Document: doc, Components: len(comps), Findings: []ScanFinding{}}
+	res := &scan.Result{Document: doc, Components: len(comps), Findings: []scan.Finding{}}
 	err = s.store.View(ctx, func(tx store.Tx) error {
 		recs, err := candidates(ctx, tx, comps)
 		if err != nil {
@@ -293,7 +269,7 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*ScanResult, error
 		}
 		sig := newSignals(ctx, tx, recs)
 		for _, v := range match.Verdicts(mr.Matches) {
-			f := ScanFinding{Component: *byRef[v.ComponentRef], VulnID: v.VulnID, Status: v.Status, Confidence: v.Confidence}
+			f := scan.Finding{Component: *byRef[v.ComponentRef], VulnID: v.VulnID, Status: v.Status, Confidence: v.Confidence}
 			for _, m := range v.Matches {
 				f.Evidence = append(f.Evidence, m.Evidence)
 				f.Aliases = appendNew(f.Aliases, m.Aliases...)
@@ -308,7 +284,7 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*ScanResult, error
 	if err != nil {
 		return nil, err
 	}
-	sort.SliceStable(res.Findings, func(i, j int) bool { return rankBefore(res.Findings[i], res.Findings[j]) })
+	scan.Sort(res.Findings)
 	return res, nil
 }
 
@@ -318,11 +294,11 @@ type signals struct {
 	ctx   context.Context
 	tx    store.Tx
 	byID  map[string][]*vigil.Vulnerability
-	cache map[string]*ScanFinding
+	cache map[string]*scan.Finding
 }
 
 func newSignals(ctx context.Context, tx store.Tx, recs []match.Record) *signals {
-	sg := &signals{ctx: ctx, tx: tx, byID: map[string][]*vigil.Vulnerability{}, cache: map[string]*ScanFinding{}}
+	sg := &signals{ctx: ctx, tx: tx, byID: map[string][]*vigil.Vulnerability{}, cache: map[string]*scan.Finding{}}
 	for _, r := range recs {
 		if r.Vuln == nil {
 			continue
@@ -334,7 +310,7 @@ func newSignals(ctx context.Context, tx store.Tx, recs []match.Record) *signals 
 	return sg
 }
 
-func (sg *signals) fill(f *ScanFinding) error {
+func (sg *signals) fill(f *scan.Finding) error {
 	if c, ok := sg.cache[f.VulnID]; ok {
 		f.Summary, f.Severity, f.KEV, f.EPSS = c.Summary, c.Severity, c.KEV, c.EPSS
 		return nil
@@ -381,36 +357,6 @@ func betterSeverity(a, b *vigil.Severity) bool {
 		return a.Version > b.Version
 	}
 	return a.BaseScore > b.BaseScore
-}
-
-func rankBefore(a, b ScanFinding) bool {
-	if (a.KEV != nil) != (b.KEV != nil) {
-		return a.KEV != nil
-	}
-	if sa, sb := score(a.Severity), score(b.Severity); sa != sb {
-		return sa > sb
-	}
-	if ea, eb := epss(a.EPSS), epss(b.EPSS); ea != eb {
-		return ea > eb
-	}
-	if a.VulnID != b.VulnID {
-		return a.VulnID < b.VulnID
-	}
-	return a.Component.Ref < b.Component.Ref
-}
-
-func score(s *vigil.Severity) float64 {
-	if s == nil {
-		return -1
-	}
-	return s.BaseScore
-}
-
-func epss(e *vigil.EPSSScore) float64 {
-	if e == nil {
-		return -1
-	}
-	return e.Score
 }
 
 func appendNew(list []string, add ...string) []string {

@@ -206,6 +206,9 @@ func (s *Service) SBOMs(ctx context.Context, sc vigil.Scope, releaseID int64) ([
 	return out, err
 }
 
+// ErrNoSBOM is the not-found of a release that has no SBOM yet.
+var ErrNoSBOM = fmt.Errorf("no SBOM: %w", vigil.ErrNotFound)
+
 // currentSBOM returns a release's current document, or not found when the
 // release has none.
 func currentSBOM(ctx context.Context, tx store.Tx, sc vigil.Scope, releaseID int64) (*vigil.SBOMDocument, error) {
@@ -218,7 +221,7 @@ func currentSBOM(ctx context.Context, tx store.Tx, sc vigil.Scope, releaseID int
 		return nil, err
 	}
 	if len(docs) == 0 {
-		return nil, fmt.Errorf("release %s %s has no SBOM (import one with vigil sbom import): %w", rel.Product, rel.Version, vigil.ErrNotFound)
+		return nil, fmt.Errorf("release %s %s has no SBOM (import one with vigil sbom import): %w", rel.Product, rel.Version, ErrNoSBOM)
 	}
 	return docs[0], nil
 }

@@ -1,0 +1,215 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/scan"
+	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/store"
+)
+
+func (a *app) scanCommand() *cobra.Command {
+	var failOn, format string
+	cmd := &cobra.Command{
+		Use:   "scan SBOM|-",
+		Short: "Scan an SBOM against the knowledge base: prioritised findings out (nothing stored)",
+		Long: `Scan an SBOM (CycloneDX or SPDX, any encoding) against the knowledge base in the
+store, offline: package URLs with each ecosystem's version order, NVD CPE
+configurations, CSAF product trees. Findings are ranked: known exploited (KEV)
+first, then severity, then EPSS. Vendor statements that a component is not
+affected or fixed are shown as such. Output: -o table|json|sarif|cyclonedx-vex.
+--fail-on none|low|medium|high|critical|kev exits 3 when a finding reaches it
+(a finding of unknown severity reaches any level).`,
+		Args: exactArgs(1, "SBOM|-"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			level, err := scan.ParseFailOn(failOn)
+			if err != nil {
+				return usagef("--fail-on %v", err)
+			}
+			out := a.output
+			if format != "" {
+				out = format
+			}
+			switch out {
+			case formatTable, formatJSON, formatCSV, "sarif", "cyclonedx-vex":
+			default:
+				return usagef("-o %q: want table, json, csv, sarif or cyclonedx-vex", out)
+			}
+			in, err := a.openInput(args[0])
+			if err != nil {
+				return err
+			}
+			defer in.Close()
+			svc, err := a.service(cmd.Context())
+			if err != nil {
+				return err
+			}
+			res, err := svc.ScanSBOM(cmd.Context(), in)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			switch out {
+			case "sarif":
+				err = scan.WriteSARIF(w, res, args[0], a.env.Version)
+			case "cyclonedx-vex":
+				err = scan.WriteCycloneDXVEX(w, res, a.now(), a.env.Version)
+			default:
+				err = a.renderScan(cmd, res, out)
+			}
+			if err != nil {
+				return err
+			}
+			if res.FailsOn(level) {
+				return &exitError{code: ExitFindings, msg: fmt.Sprintf("findings at or above --fail-on %s", level)}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&failOn, "fail-on", "none", "exit 3 when a finding reaches this severity: none, low, medium, high, critical, kev")
+	cmd.Flags().StringVar(&format, "format", "", "same as -o, for the scan formats sarif and cyclonedx-vex")
+	return cmd
+}
+
+func (a *app) now() time.Time {
+	if a.env.Now != nil {
+		return a.env.Now()
+	}
+	return time.Now()
+}
+
+func (a *app) renderScan(cmd *cobra.Command, res *scan.Result, format string) error {
+	t := &table{header: []string{"SEVERITY", "VULNERABILITY", "COMPONENT", "VERSION", "STATUS", "KEV", "EPSS", "CONFIDENCE", "MATCHED BY"}}
+	for _, f := range res.Findings {
+		sev := "unknown"
+		if f.Severity != nil {
+			sev = fmt.Sprintf("%.1f %s", f.Severity.BaseScore, f.Severity.Rating)
+		}
+		kev := "-"
+		if f.KEV != nil {
+			kev = "yes"
+		}
+		ep := "-"
+		if f.EPSS != nil {
+			ep = fmt.Sprintf("%.3f", f.EPSS.Score)
+		}
+		var by []string
+		for _, e := range f.Evidence {
+			by = append(by, e.Matcher)
+		}
+		t.add(sev, f.VulnID, f.Component.Name, orDash(f.Component.Version), string(f.Status), kev, ep, string(f.Confidence), strings.Join(by, ", "))
+	}
+	if format != formatTable {
+		return render(cmd.OutOrStdout(), format, res, t)
+	}
+	w := cmd.OutOrStdout()
+	fmt.Fprintf(w, "%d components, %d candidate records, %d findings\n\n", res.Components, res.Candidates, len(res.Findings))
+	if len(res.Findings) > 0 {
+		if err := render(w, formatTable, nil, t); err != nil {
+			return err
+		}
+	}
+	if len(res.Unsupported) > 0 {
+		fmt.Fprintf(w, "\nnot decided (%d): %s\n", len(res.Unsupported), terminalSafe(strings.Join(first(res.Unsupported, 5), "; ")))
+	}
+	return nil
+}
+
+func first(s []string, n int) []string {
+	if len(s) > n {
+		return append(s[:n:n], fmt.Sprintf("… %d more (-o json)", len(s)-n))
+	}
+	return s
+}
+
+func (a *app) matchCommand() *cobra.Command {
+	var ref releaseRef
+	run := &cobra.Command{
+		Use:   "run [--product P --release V]",
+		Short: "Match releases' SBOMs against the knowledge base and update their findings",
+		Long: `Match the current SBOM of one release (--product and --release), or of every
+release of the organization that has one, against the knowledge base, and bring
+the stored findings up to date: new matches appear, changed ones are updated,
+and those no longer found are resolved (kept, with the time).`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, sc, err := a.scope(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var rels []*vigil.Release
+			if ref.set() {
+				_, _, r, err := a.resolveRelease(cmd.Context(), ref)
+				if err != nil {
+					return err
+				}
+				rels = append(rels, r)
+			} else if rels, _, err = svc.Releases(cmd.Context(), sc, store.ReleaseFilter{}); err != nil {
+				return err
+			}
+			t := &table{header: []string{"RELEASE", "COMPONENTS", "CANDIDATES", "NEW", "CHANGED", "UNCHANGED", "RESOLVED"}}
+			var sums []*service.MatchSummary
+			for _, r := range rels {
+				sum, err := svc.MatchRelease(cmd.Context(), sc, r.ID, nil)
+				if err != nil {
+					if !ref.set() && errors.Is(err, service.ErrNoSBOM) {
+						continue
+					}
+					return err
+				}
+				sums = append(sums, sum)
+				t.add(r.Product+" "+r.Version, fmt.Sprint(sum.Components), fmt.Sprint(sum.Candidates), fmt.Sprint(sum.New),
+					fmt.Sprint(sum.Changed), fmt.Sprint(sum.Unchanged), fmt.Sprint(sum.Resolved))
+			}
+			if sums == nil {
+				sums = []*service.MatchSummary{}
+			}
+			return a.render(cmd, sums, t)
+		},
+	}
+	ref.register(run)
+	return group("match", "Match SBOMs against the knowledge base", run)
+}
+
+
+func (a *app) findingCommand() *cobra.Command {
+	var ref releaseRef
+	var all bool
+	list := &cobra.Command{
+		Use:   "list --product P --release V",
+		Short: "List a release's findings with their evidence",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			svc, sc, rel, err := a.resolveRelease(cmd.Context(), ref)
+			if err != nil {
+				return err
+			}
+			fs, err := svc.Findings(cmd.Context(), sc, rel.ID, all)
+			if err != nil {
+				return err
+			}
+			if fs == nil {
+				fs = []*vigil.Finding{}
+			}
+			t := &table{header: []string{"ID", "VULNERABILITY", "COMPONENT", "VERSION", "STATUS", "CONFIDENCE", "MATCHER", "EVIDENCE", "SINCE", "RESOLVED"}}
+			for _, f := range fs {
+				ev := f.Evidence.Identifier
+				if f.Evidence.Range != "" {
+					ev += " in " + f.Evidence.Range
+				}
+				t.add(fmt.Sprint(f.ID), f.VulnID, f.ComponentName, orDash(f.ComponentVersion), string(f.Status), string(f.Confidence),
+					f.Evidence.Matcher, ev, formatTime(f.FirstSeenAt), formatTime(f.ResolvedAt))
+			}
+			return a.render(cmd, fs, t)
+		},
+	}
+	ref.register(list)
+	list.Flags().BoolVar(&all, "all", false, "include resolved findings")
+	return group("finding", "Review findings", list)
+}
