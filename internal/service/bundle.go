@@ -62,8 +62,9 @@ func (s *Service) ImportBundle(ctx context.Context, r io.ReaderAt, size int64, o
 		return feed.Report{}, nil, err
 	}
 	var rep feed.Report
+	changed := newChangeSet()
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		sink := &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}}
+		sink := &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}, changed: changed}
 		rep = feed.Report{Importers: []string{"bundle"}, Files: len(br.Manifest.Files)}
 		if err := br.Each(bundle.FileVulns, bundleLine(ctx, &rep, bundle.FileVulns, func() (feed.Validator, func() (feed.Outcome, error)) {
 			v := &vigil.Vulnerability{}
@@ -103,7 +104,7 @@ func (s *Service) ImportBundle(ctx context.Context, r io.ReaderAt, size int64, o
 	if err != nil {
 		return rep, nil, fmt.Errorf("import bundle: %w", err)
 	}
-	return rep, &br.Manifest, nil
+	return rep, &br.Manifest, s.afterImport(ctx, changed, opt)
 }
 
 // bundleLine decodes one JSON line into a fresh record and delivers it.

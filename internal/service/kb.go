@@ -33,6 +33,9 @@ type FeedOptions struct {
 	RequireSignature bool
 	// Progress, when set, is told of each record as it is read.
 	Progress func(records int)
+	// OnMatched, when set, is told what matching the changed records
+	// against the stored SBOMs did after the import committed.
+	OnMatched func(*IncrementalSummary)
 }
 
 // ImportFeeds imports vulnerability data from files, directories, .zip
@@ -88,8 +91,9 @@ func feedSetup(opt FeedOptions) ([]feed.Importer, feed.Options, error) {
 
 func (s *Service) importFeed(ctx context.Context, name string, opt FeedOptions, run func(feed.Sink) (feed.Report, error)) (feed.Report, error) {
 	var rep feed.Report
+	changed := newChangeSet()
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		sink := &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}}
+		sink := &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}, changed: changed}
 		var err error
 		if rep, err = run(sink); err != nil {
 			return err
@@ -105,7 +109,22 @@ func (s *Service) importFeed(ctx context.Context, name string, opt FeedOptions, 
 		}
 		return nil
 	})
-	return rep, err
+	if err != nil {
+		return rep, err
+	}
+	return rep, s.afterImport(ctx, changed, opt)
+}
+
+// afterImport matches what an import changed against the stored SBOMs.
+func (s *Service) afterImport(ctx context.Context, changed *changeSet, opt FeedOptions) error {
+	sum, err := s.rematch(ctx, changed)
+	if err != nil {
+		return err
+	}
+	if opt.OnMatched != nil {
+		opt.OnMatched(sum)
+	}
+	return nil
 }
 
 // kbSink stores what importers read, deciding per record whether it is
@@ -115,6 +134,10 @@ type kbSink struct {
 	progress func(int)
 	records  int
 	sources  map[vigil.Source]bool
+	// changed collects the records stored (new or changed), with the keys
+	// that find the components they may touch, for incremental matching;
+	// nil when nobody will match.
+	changed *changeSet
 }
 
 var _ feed.Sink = (*kbSink)(nil)
@@ -159,6 +182,7 @@ func (k *kbSink) PutVulnerability(ctx context.Context, v *vigil.Vulnerability) (
 	if err := k.tx.PutKBVuln(ctx, rec); err != nil {
 		return "", err
 	}
+	k.changed.addVuln(rec)
 	return feed.Stored, nil
 }
 
@@ -210,6 +234,7 @@ func (k *kbSink) PutAdvisory(ctx context.Context, a *vigil.Advisory) (feed.Outco
 	if err := k.tx.PutAdvisory(ctx, rec); err != nil {
 		return "", err
 	}
+	k.changed.addAdvisory(rec)
 	return feed.Stored, nil
 }
 

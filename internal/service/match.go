@@ -120,7 +120,11 @@ func (s *Service) MatchRelease(ctx context.Context, sc vigil.Scope, releaseID in
 			return err
 		}
 		sum.Unsupported = res.Unsupported
-		return s.saveFindings(ctx, tx, sc, rel, doc, comps, res.Matches, only != nil, sum)
+		var scope map[string]bool
+		if only != nil {
+			scope = recordIDs(only)
+		}
+		return s.saveFindings(ctx, tx, sc, rel, doc, comps, res.Matches, scope, sum)
 	})
 	if err != nil {
 		return nil, err
@@ -129,10 +133,11 @@ func (s *Service) MatchRelease(ctx context.Context, sc vigil.Scope, releaseID in
 }
 
 // saveFindings diffs matches against the stored findings of the document.
-// When partial, only findings of the vulnerabilities matched this time can
-// resolve; otherwise every finding not matched again does.
+// With scope set (an incremental match), only findings of those
+// vulnerability ids can resolve; otherwise every finding not matched again
+// does.
 func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope, rel *vigil.Release, doc *vigil.SBOMDocument,
-	comps []*vigil.Component, matches []vigil.Match, partial bool, sum *MatchSummary) error {
+	comps []*vigil.Component, matches []vigil.Match, scope map[string]bool, sum *MatchSummary) error {
 	now := tx.Now()
 	byRef := make(map[string]*vigil.Component, len(comps))
 	for _, c := range comps {
@@ -152,7 +157,6 @@ func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope,
 		return err
 	}
 	seen := map[key]bool{}
-	touched := map[string]bool{}
 	for _, m := range matches {
 		c := byRef[m.ComponentRef]
 		if c == nil {
@@ -160,7 +164,6 @@ func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope,
 		}
 		k := key{m.ComponentRef, m.VulnID, m.Evidence.Matcher}
 		seen[k] = true
-		touched[m.VulnID] = true
 		if f, ok := old[k]; ok {
 			changed := f.Status != m.Status || f.Confidence != m.Confidence || f.Evidence != m.Evidence || !f.ResolvedAt.IsZero()
 			f.Match, f.LastSeenAt, f.ResolvedAt = m, now, time.Time{}
@@ -193,7 +196,7 @@ func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope,
 		sum.New++
 	}
 	for k, f := range old {
-		if seen[k] || !f.ResolvedAt.IsZero() || (partial && !touched[f.VulnID]) {
+		if seen[k] || !f.ResolvedAt.IsZero() || (scope != nil && !scope[f.VulnID]) {
 			continue
 		}
 		f.ResolvedAt = now
@@ -203,6 +206,25 @@ func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope,
 		sum.Resolved++
 	}
 	return nil
+}
+
+// recordIDs are every id the records go by.
+func recordIDs(recs []match.Record) map[string]bool {
+	ids := map[string]bool{}
+	for _, r := range recs {
+		if r.Vuln != nil {
+			for _, id := range aliasesOf(r.Vuln) {
+				ids[id] = true
+			}
+		}
+		if r.Advisory != nil {
+			ids[r.Advisory.ID] = true
+			for _, id := range advisoryVulns(r.Advisory) {
+				ids[id] = true
+			}
+		}
+	}
+	return ids
 }
 
 // previousRelease is the release of the same product created just before

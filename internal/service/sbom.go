@@ -9,6 +9,7 @@ import (
 	"io"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/store"
 )
@@ -128,6 +129,15 @@ func (k *componentSink) Dependency(d *vigil.Dependency) error {
 func (k *componentSink) flush() error {
 	if len(k.comps) > 0 {
 		if err := k.tx.AddComponents(k.ctx, k.sc, k.doc, k.comps); err != nil {
+			return err
+		}
+		var keys []store.ComponentKey
+		for _, c := range k.comps {
+			for _, key := range match.ComponentKeys(c) {
+				keys = append(keys, store.ComponentKey{Ref: c.Ref, Key: store.Key(key)})
+			}
+		}
+		if err := k.tx.AddComponentKeys(k.ctx, k.sc, k.doc.ID, keys); err != nil {
 			return err
 		}
 		k.comps = k.comps[:0]

@@ -53,14 +53,21 @@ func (s *Service) SyncFeeds(ctx context.Context, sources []remote.Source, opt Fe
 	}
 	var results []SyncResult
 	var errs []error
+	changed := newChangeSet()
 	for _, src := range sources {
 		st := states[syncKey(src.Name())]
 		res := SyncResult{Source: src.Name()}
 		emit := func(ctx context.Context, doc *remote.Document) error {
-			return s.store.Update(ctx, func(tx store.Tx) error {
-				sink := &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}}
+			// Only what commits counts for matching.
+			local := newChangeSet()
+			err := s.store.Update(ctx, func(tx store.Tx) error {
+				sink := &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}, changed: local}
 				return remote.Import(importers, sink, fopt, &res.Report)(ctx, doc)
 			})
+			if err == nil {
+				changed.merge(local)
+			}
+			return err
 		}
 		sum, serr := src.Sync(ctx, &st, emit)
 		res.Summary = sum
@@ -72,6 +79,9 @@ func (s *Service) SyncFeeds(ctx context.Context, sources []remote.Source, opt Fe
 			errs = append(errs, err)
 		}
 		results = append(results, res)
+	}
+	if err := s.afterImport(ctx, changed, opt); err != nil {
+		errs = append(errs, err)
 	}
 	return results, errors.Join(errs...)
 }

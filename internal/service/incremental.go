@@ -1,0 +1,154 @@
+package service
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/match"
+	"github.com/vigil/vigil/internal/store"
+)
+
+// maxIncremental bounds the records an import remembers for incremental
+// matching; past it, every release with an SBOM is rematched instead (a
+// first full NVD import changes everything anyway).
+const maxIncremental = 20000
+
+// changeSet is what an import stored, for incremental matching.
+type changeSet struct {
+	records  []match.Record
+	keys     map[store.Key]bool
+	overflow bool
+}
+
+func newChangeSet() *changeSet { return &changeSet{keys: map[store.Key]bool{}} }
+
+func (c *changeSet) add(rec match.Record, keys []store.Key) {
+	if c == nil {
+		return
+	}
+	if len(c.records) >= maxIncremental {
+		c.overflow, c.records, c.keys = true, nil, nil
+	}
+	if c.overflow {
+		return
+	}
+	c.records = append(c.records, rec)
+	for _, k := range keys {
+		c.keys[k] = true
+	}
+}
+
+// merge adds what o collected.
+func (c *changeSet) merge(o *changeSet) {
+	if o.overflow {
+		c.overflow, c.records, c.keys = true, nil, nil
+		return
+	}
+	for _, r := range o.records {
+		c.add(r, nil)
+	}
+	if c.overflow {
+		return
+	}
+	for k := range o.keys {
+		c.keys[k] = true
+	}
+}
+
+func (c *changeSet) addVuln(r *store.KBVuln) {
+	var keys []store.Key
+	for _, p := range r.Packages {
+		if p.PURL != "" {
+			keys = append(keys, store.Key{Kind: store.KeyPackage, Value: p.PURL})
+		}
+		keys = append(keys, store.Key{Kind: store.KeyPackageName, Value: p.Name})
+	}
+	for _, cpe := range r.CPEs {
+		keys = append(keys, store.Key{Kind: store.KeyCPE, Value: cpe.Vendor + ":" + cpe.Product})
+	}
+	c.add(match.Record{Vuln: r.Vuln}, keys)
+}
+
+func (c *changeSet) addAdvisory(r *store.KBAdvisory) {
+	var keys []store.Key
+	for _, p := range r.Products {
+		switch p.Kind {
+		case "purl":
+			keys = append(keys, store.Key{Kind: store.KeyPackage, Value: p.Value})
+		case "cpe":
+			keys = append(keys, store.Key{Kind: store.KeyCPE, Value: p.Value})
+		case "hash":
+			keys = append(keys, store.Key{Kind: store.KeyHash, Value: p.Value})
+		default:
+			keys = append(keys, store.Key{Kind: store.KeyName, Value: p.Value})
+		}
+	}
+	c.add(match.Record{Advisory: r.Advisory}, keys)
+}
+
+// IncrementalSummary says what matching after an import did.
+type IncrementalSummary struct {
+	Records  int  `json:"records"`
+	Releases int  `json:"releases"`
+	New      int  `json:"new"`
+	Changed  int  `json:"changed"`
+	Resolved int  `json:"resolved"`
+	Full     bool `json:"full"`
+}
+
+// rematch matches what an import changed against the components it may
+// touch, in every organization, found through the reverse index: only the
+// releases holding such components are looked at, and only for the changed
+// records. Without matchers it does nothing.
+func (s *Service) rematch(ctx context.Context, c *changeSet) (*IncrementalSummary, error) {
+	sum := &IncrementalSummary{}
+	if s.engine == nil || len(s.engine.Matchers()) == 0 || c == nil || (!c.overflow && len(c.records) == 0) {
+		return sum, nil
+	}
+	sum.Records, sum.Full = len(c.records), c.overflow
+	keys := make([]store.Key, 0, len(c.keys))
+	for k := range c.keys {
+		keys = append(keys, k)
+	}
+	orgs, err := s.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, org := range orgs {
+		sc := vigil.Scope{OrgID: org.ID, Actor: "system:incremental-match"}
+		releases := map[int64]bool{}
+		err := s.store.View(ctx, func(tx store.Tx) error {
+			if c.overflow {
+				docs, err := tx.FindSBOMs(ctx, sc, store.SBOMFilter{CurrentOnly: true})
+				for _, d := range docs {
+					releases[d.ReleaseID] = true
+				}
+				return err
+			}
+			hits, err := tx.FindComponentsByKeys(ctx, sc, keys)
+			for _, h := range hits {
+				releases[h.ReleaseID] = true
+			}
+			return err
+		})
+		if err != nil {
+			return nil, fmt.Errorf("incremental match for %s: %w", org.Slug, err)
+		}
+		for id := range releases {
+			var only []match.Record
+			if !c.overflow {
+				only = c.records
+			}
+			ms, err := s.MatchRelease(ctx, sc, id, only)
+			if err != nil {
+				return nil, fmt.Errorf("incremental match of release %d: %w", id, err)
+			}
+			sum.Releases++
+			sum.New += ms.New
+			sum.Changed += ms.Changed
+			sum.Resolved += ms.Resolved
+		}
+	}
+	return sum, nil
+}
