@@ -50,6 +50,8 @@ again changes nothing.`,
 			if bar != nil {
 				opt.Progress = func(n int) { _ = bar.Set(n) }
 			}
+			var matched *service.IncrementalSummary
+			opt.OnMatched = func(m *service.IncrementalSummary) { matched = m }
 			start := time.Now()
 			rep, err := svc.ImportFeeds(cmd.Context(), args, opt)
 			if bar != nil {
@@ -58,7 +60,11 @@ again changes nothing.`,
 			if err != nil {
 				return err
 			}
-			return a.renderFeedReport(cmd, rep, time.Since(start), showProblems)
+			if err := a.renderFeedReport(cmd, rep, time.Since(start), showProblems); err != nil {
+				return err
+			}
+			a.printMatched(cmd, matched)
+			return nil
 		},
 	}
 	imp.Flags().BoolVar(&opt.SkipOSVSchema, "skip-osv-schema", false, "skip the OSV JSON-schema check (faster; for trusted osv.dev exports)")
@@ -233,4 +239,13 @@ func (a *app) bundleCommand() *cobra.Command {
 		},
 	}
 	return group("bundle", "Carry the knowledge base into an air-gapped site", export, imp)
+}
+
+// printMatched tells what the incremental match after an import did.
+func (a *app) printMatched(cmd *cobra.Command, m *service.IncrementalSummary) {
+	if m == nil || a.output != formatTable || m.Releases == 0 {
+		return
+	}
+	cmd.Printf("\nmatched %d changed record(s) against %d release(s): %d new finding(s), %d changed, %d resolved\n",
+		m.Records, m.Releases, m.New, m.Changed, m.Resolved)
 }
