@@ -27,66 +27,76 @@ import "strings"
 // PEP 440's "a"/"b" pre-releases. The fixture lines in
 // testdata/versions.txt pin the rule.
 func CompareVersions(a, b string) int {
-	ta, tb := tokenize(a), tokenize(b)
-	for i := 0; ; i++ {
+	ia, ib := skipV(a), skipV(b)
+	for {
+		ta, na, oka := next(a, ia)
+		tb, nb, okb := next(b, ib)
 		switch {
-		case i >= len(ta) && i >= len(tb):
+		case !oka && !okb:
 			return 0
-		case i >= len(ta):
-			return -tail(tb[i:])
-		case i >= len(tb):
-			return tail(ta[i:])
+		case !oka:
+			return -tail(b, ib)
+		case !okb:
+			return tail(a, ia)
 		}
-		if c := compareTokens(ta[i], tb[i]); c != 0 {
+		if c := compareTokens(ta, tb); c != 0 {
 			return c
 		}
+		ia, ib = na, nb
 	}
 }
 
 type token struct {
-	s   string // digits without leading zeros, or a lower-case word
+	s   string // digits without leading zeros, or a word
 	num bool
 }
 
 func isDigit(c byte) bool  { return c >= '0' && c <= '9' }
-func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80 }
 
-func tokenize(v string) []token {
-	out := make([]token, 0, 6)
-	for i := 0; i < len(v); {
-		c := v[i]
-		switch {
-		case isDigit(c):
-			j := i
-			for j < len(v) && isDigit(v[j]) {
-				j++
-			}
-			s := strings.TrimLeft(v[i:j], "0")
-			if s == "" {
-				s = "0"
-			}
-			out = append(out, token{s: s, num: true})
-			i = j
-		case isLetter(c) || c >= 0x80:
-			j := i
-			for j < len(v) && (isLetter(v[j]) || v[j] >= 0x80) {
-				j++
-			}
-			out = append(out, token{s: strings.ToLower(v[i:j])})
-			i = j
-		default:
+// skipV returns where v's tokens start: past a leading "v" or "V" that
+// precedes a digit.
+func skipV(v string) int {
+	i := 0
+	for i < len(v) && !isDigit(v[i]) && !isLetter(v[i]) {
+		i++
+	}
+	if i+1 < len(v) && (v[i] == 'v' || v[i] == 'V') && isDigit(v[i+1]) {
+		return i + 1
+	}
+	return i
+}
+
+// next returns the token at or after i and where the one after starts.
+func next(v string, i int) (token, int, bool) {
+	for i < len(v) && !isDigit(v[i]) && !isLetter(v[i]) {
+		i++
+	}
+	if i >= len(v) {
+		return token{}, i, false
+	}
+	j := i
+	if isDigit(v[i]) {
+		for j < len(v) && isDigit(v[j]) {
+			j++
+		}
+		for i < j-1 && v[i] == '0' {
 			i++
 		}
+		return token{s: v[i:j], num: true}, j, true
 	}
-	if len(out) > 1 && !out[0].num && out[0].s == "v" && out[1].num {
-		out = out[1:]
+	for j < len(v) && isLetter(v[j]) {
+		j++
 	}
-	return out
+	return token{s: v[i:j]}, j, true
 }
 
 // preRank ranks pre-release words; ordinary words rank above them all.
 func preRank(w string) int {
-	switch w {
+	if len(w) < 2 || len(w) > 9 {
+		return 10
+	}
+	switch strings.ToLower(w) {
 	case "dev", "snapshot":
 		return 0
 	case "alpha":
@@ -129,19 +139,34 @@ func compareTokens(x, y token) int {
 	case preRank(x.s) != preRank(y.s):
 		return sign(preRank(x.s) - preRank(y.s))
 	}
-	return strings.Compare(x.s, y.s)
+	return compareFold(x.s, y.s)
 }
 
-// tail is the sign of the extra tokens one version has beyond the other,
-// compared with the zeros that pad the shorter one.
-func tail(rest []token) int {
+// tail is the sign of the tokens of v from i on, which the other version
+// lacks, compared with the zeros that pad the shorter one.
+func tail(v string, i int) int {
 	zero := token{s: "0", num: true}
-	for _, t := range rest {
+	for {
+		t, n, ok := next(v, i)
+		if !ok {
+			return 0
+		}
 		if c := compareTokens(t, zero); c != 0 {
 			return c
 		}
+		i = n
 	}
-	return 0
+}
+
+// compareFold compares ASCII words without regard to case.
+func compareFold(x, y string) int {
+	for i := 0; i < len(x) && i < len(y); i++ {
+		a, b := lower(x[i]), lower(y[i])
+		if a != b {
+			return sign(int(a) - int(b))
+		}
+	}
+	return sign(len(x) - len(y))
 }
 
 func sign(n int) int {

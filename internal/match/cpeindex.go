@@ -12,8 +12,8 @@ import (
 type CPEIndex struct {
 	sbom    *SBOM
 	entries []CPEEntry
-	// byVP maps "vendor:product" (WFN values) to entry positions.
-	byVP map[string][]int32
+	// byVP maps vendor and product (WFN values) to entry positions.
+	byVP map[vpKey][]int32
 	// Invalid lists the component CPEs that did not parse.
 	Invalid []InvalidCPE
 }
@@ -40,11 +40,17 @@ type InvalidCPE struct {
 	Err       error
 }
 
-func vpKey(vendor, product string) string { return vendor + ":" + product }
+type vpKey struct{ vendor, product string }
 
 // NewCPEIndex indexes the CPEs of s's components.
 func NewCPEIndex(s *SBOM) *CPEIndex {
-	x := &CPEIndex{sbom: s, byVP: make(map[string][]int32)}
+	n := 0
+	for _, c := range s.Components {
+		if c != nil {
+			n += len(c.CPEs)
+		}
+	}
+	x := &CPEIndex{sbom: s, byVP: make(map[vpKey][]int32, n), entries: make([]CPEEntry, 0, n)}
 	for ci, c := range s.Components {
 		if c == nil {
 			continue
@@ -62,7 +68,7 @@ func NewCPEIndex(s *SBOM) *CPEIndex {
 			if cpe.IsLiteral(n[cpe.Version]) {
 				e.Version = cpe.Unquote(n[cpe.Version])
 			}
-			k := vpKey(n[cpe.Vendor], n[cpe.Product])
+			k := vpKey{n[cpe.Vendor], n[cpe.Product]}
 			x.byVP[k] = append(x.byVP[k], int32(len(x.entries)))
 			x.entries = append(x.entries, e)
 		}
@@ -89,7 +95,7 @@ func (x *CPEIndex) Component(e *CPEEntry) *vigil.Component { return x.sbom.Compo
 func (x *CPEIndex) Candidates(criterion cpe.Name, fn func(i int) bool) {
 	v, p := criterion[cpe.Vendor], criterion[cpe.Product]
 	if cpe.IsLiteral(v) && cpe.IsLiteral(p) {
-		for _, i := range x.byVP[vpKey(v, p)] {
+		for _, i := range x.byVP[vpKey{v, p}] {
 			if !fn(int(i)) {
 				return
 			}

@@ -197,7 +197,7 @@ func (r *run) node(n *vigil.CPENode, path string, depth int) result {
 	}
 	items := make([]result, 0, len(n.Matches)+len(n.Children))
 	for k := range n.Matches {
-		items = append(items, r.criterion(&n.Matches[k], path, fmt.Sprintf("%s.matches[%d]", path, k)))
+		items = append(items, r.criterion(&n.Matches[k], path, k))
 	}
 	for k := range n.Children {
 		items = append(items, r.node(&n.Children[k], fmt.Sprintf("%s.children[%d]", path, k), depth+1))
@@ -259,10 +259,10 @@ next:
 }
 
 // criterion evaluates one CPE match criterion against the SBOM's CPEs.
-func (r *run) criterion(m *vigil.CPEMatch, nodePath, path string) result {
+func (r *run) criterion(m *vigil.CPEMatch, nodePath string, k int) result {
 	crit, err := cpe.Parse(m.Criteria)
 	if err != nil {
-		r.unsupportedf("%s: %v", path, err)
+		r.unsupportedf("%s.matches[%d]: %v", nodePath, k, err)
 		return result{}
 	}
 	if !m.Vulnerable && crit[cpe.Version] == cpe.NA {

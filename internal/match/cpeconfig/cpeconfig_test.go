@@ -17,8 +17,8 @@ import (
 )
 
 var (
-	api20  = filepath.Join("..", "..", "..", "testdata", "nvd", "api-2.0")
-	feed11 = filepath.Join("..", "..", "..", "testdata", "nvd", "feed-1.1")
+	api20   = filepath.Join("..", "..", "..", "testdata", "nvd", "api-2.0")
+	feed11  = filepath.Join("..", "..", "..", "testdata", "nvd", "feed-1.1")
 	cve5Dir = filepath.Join("..", "..", "..", "testdata", "cve5")
 )
 
