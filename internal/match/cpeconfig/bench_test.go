@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/feed/nvd"
 	"github.com/vigil/vigil/internal/match"
 )
 
@@ -31,7 +29,7 @@ func sbom10k() *match.SBOM {
 // One real record (CVE-2022-31676: three configurations, AND with
 // running-on platforms) against a 10k-component SBOM, index built.
 func BenchmarkMatch_OneRecord10k(b *testing.B) {
-	v := load(b, feed11, nvd.NewLegacy(feed.Limits{}))["CVE-2022-31676"]
+	v := load(b, "feed-1.1")["CVE-2022-31676"]
 	sbom := sbom10k()
 	m := New()
 	ctx := context.Background()
@@ -59,7 +57,7 @@ func BenchmarkNewCPEIndex10k(b *testing.B) {
 // Every record of the real 1.1 feed (669 CVEs) against the 10k SBOM; one
 // op is the whole feed.
 func BenchmarkMatch_Feed11x10k(b *testing.B) {
-	recs := load(b, feed11, nvd.NewLegacy(feed.Limits{}))
+	recs := load(b, "feed-1.1")
 	sbom := sbom10k()
 	m := New()
 	ctx := context.Background()

@@ -2,8 +2,10 @@ package cpeconfig
 
 import (
 	"context"
+	"fmt"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -22,21 +24,42 @@ var (
 	cve5Dir = filepath.Join("..", "..", "..", "testdata", "cve5")
 )
 
-// load imports the real records under dir, by id.
-func load(t testing.TB, dir string, im feed.Importer) map[string]*vigil.Vulnerability {
+// corpus is the real records, read once per test binary and never
+// modified: by feed ("api-2.0", "feed-1.1", "cve5"), then id.
+var corpus = sync.OnceValues(func() (map[string]map[string]*vigil.Vulnerability, error) {
+	out := map[string]map[string]*vigil.Vulnerability{}
+	for _, src := range []struct {
+		name, dir string
+		im        feed.Importer
+	}{
+		{"api-2.0", api20, nvd.New(feed.Limits{})},
+		{"feed-1.1", feed11, nvd.NewLegacy(feed.Limits{})},
+		{"cve5", cve5Dir, cve5.New(feed.Limits{})},
+	} {
+		sink := &feedtest.Sink{}
+		if _, err := feed.ImportPath(context.Background(), src.dir, []feed.Importer{src.im}, sink, feed.Options{}); err != nil {
+			return nil, err
+		}
+		recs := make(map[string]*vigil.Vulnerability, len(sink.Vulnerabilities))
+		for _, v := range sink.Vulnerabilities {
+			recs[v.ID] = v
+		}
+		if len(recs) == 0 {
+			return nil, fmt.Errorf("no records in %s", src.dir)
+		}
+		out[src.name] = recs
+	}
+	return out, nil
+})
+
+// load returns the real records of one feed. Callers must not modify them.
+func load(t testing.TB, name string) map[string]*vigil.Vulnerability {
 	t.Helper()
-	sink := &feedtest.Sink{}
-	if _, err := feed.ImportPath(context.Background(), dir, []feed.Importer{im}, sink, feed.Options{}); err != nil {
+	all, err := corpus()
+	if err != nil {
 		t.Fatal(err)
 	}
-	out := make(map[string]*vigil.Vulnerability, len(sink.Vulnerabilities))
-	for _, v := range sink.Vulnerabilities {
-		out[v.ID] = v
-	}
-	if len(out) == 0 {
-		t.Fatalf("no records in %s", dir)
-	}
-	return out
+	return all[name]
 }
 
 // sbomOf makes one component per CPE, ref "c0", "c1", …, its name and
@@ -91,8 +114,8 @@ func verify(v string) string {
 func TestMatch_RealNVD(t *testing.T) {
 	ctx := context.Background()
 	recs := map[string]map[string]*vigil.Vulnerability{
-		"api-2.0":  load(t, api20, nvd.New(feed.Limits{})),
-		"feed-1.1": load(t, feed11, nvd.NewLegacy(feed.Limits{})),
+		"api-2.0":  load(t, "api-2.0"),
+		"feed-1.1": load(t, "feed-1.1"),
 	}
 	// CVE-2022-31676 (1.1 feed), VMware Tools:
 	//   [0] AND(tools >=10.0.0 <12.1.0, running on windows)
@@ -214,7 +237,7 @@ func TestMatch_RealNVD(t *testing.T) {
 
 // One match in full: every evidence field.
 func TestMatch_Evidence(t *testing.T) {
-	v := load(t, feed11, nvd.NewLegacy(feed.Limits{}))["CVE-2022-31676"]
+	v := load(t, "feed-1.1")["CVE-2022-31676"]
 	sbom := sbomOf(t, tools("10.3.24"), linux)
 	sbom.Components[1].Name, sbom.Components[1].Version = "linux", "5.15.0"
 	res, err := New().Match(context.Background(), match.Record{Vuln: v}, sbom)
@@ -243,7 +266,7 @@ func TestMatch_Evidence(t *testing.T) {
 // (CVE-2022-22377: the application AND running on macOS or Windows) and
 // negate parts of it.
 func TestMatch_Negate(t *testing.T) {
-	real := load(t, api20, nvd.New(feed.Limits{}))["CVE-2022-22377"]
+	real := load(t, "api-2.0")["CVE-2022-22377"]
 	negated := func(node, config bool) *vigil.Vulnerability {
 		v := *real
 		cfg := real.Configurations[0]
@@ -322,7 +345,7 @@ func TestMatch_Trees(t *testing.T) {
 }
 
 func TestMatch_Nothing(t *testing.T) {
-	v := load(t, feed11, nvd.NewLegacy(feed.Limits{}))["CVE-2022-31676"]
+	v := load(t, "feed-1.1")["CVE-2022-31676"]
 	noCPE := match.NewSBOM([]*vigil.Component{{Ref: "c0", Name: "tools", Version: "10.3.24", Supplier: "VMware"}})
 	tests := []struct {
 		name string
@@ -368,7 +391,7 @@ func TestMatch_Unsupported(t *testing.T) {
 
 // A component CPE with version ANY takes the component's version.
 func TestMatch_ComponentVersion(t *testing.T) {
-	v := load(t, feed11, nvd.NewLegacy(feed.Limits{}))["CVE-2022-31676"]
+	v := load(t, "feed-1.1")["CVE-2022-31676"]
 	for _, tt := range []struct {
 		version string
 		want    int
@@ -387,7 +410,7 @@ func TestMatch_ComponentVersion(t *testing.T) {
 
 // CVE 5 products with CPEs, from the real CISA vulnrichment records.
 func TestMatch_CVE5Products(t *testing.T) {
-	recs := load(t, cve5Dir, cve5.New(feed.Limits{}))
+	recs := load(t, "cve5")
 	tests := []struct {
 		name, id string
 		sbom     []string
@@ -477,7 +500,7 @@ func TestMatch_ProductStatuses(t *testing.T) {
 
 // The matcher keeps one SBOM's index and rebuilds it for another.
 func TestMatch_IndexReuse(t *testing.T) {
-	v := load(t, feed11, nvd.NewLegacy(feed.Limits{}))["CVE-2022-31676"]
+	v := load(t, "feed-1.1")["CVE-2022-31676"]
 	m := New()
 	in := sbomOf(t, tools("10.3.24"), linux)
 	out := sbomOf(t, tools("10.3.25"), linux)

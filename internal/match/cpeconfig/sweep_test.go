@@ -8,8 +8,6 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/cpe"
-	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/feed/nvd"
 	"github.com/vigil/vigil/internal/match"
 )
 
@@ -51,7 +49,7 @@ func synth(m *vigil.CPEMatch) (string, bool) {
 }
 
 type sweep struct {
-	records, configs, criteria, synthesised, skipped                    int
+	records, configs, criteria, synthesised, skipped int
 	held, matches, withPlatform, heldWithoutPlatform int
 }
 
@@ -65,8 +63,8 @@ func TestMatch_EveryRealConfiguration(t *testing.T) {
 		name string
 		recs map[string]*vigil.Vulnerability
 	}{
-		{"api-2.0", load(t, api20, nvd.New(feed.Limits{}))},
-		{"feed-1.1", load(t, feed11, nvd.NewLegacy(feed.Limits{}))},
+		{"api-2.0", load(t, "api-2.0")},
+		{"feed-1.1", load(t, "feed-1.1")},
 	} {
 		var s sweep
 		ids := make([]string, 0, len(src.recs))
