@@ -29,7 +29,8 @@
 //     [product_family →] product_name → product_version or
 //     product_version_range): the normalised product name (alone, without
 //     the vendor's name in front, or with it) equals the component's name
-//     (match.NameKey), and the vendor (legal forms stripped, parenthesised
+//     (match.NameKey) — also with the vendor's first word in front, the
+//     brand a component's name often carries — and the vendor (legal forms stripped, parenthesised
 //     aliases and comma lists split; see VendorNames) is one of the
 //     component's: supplier, manufacturer, publisher, author, the vendor of
 //     any of its CPEs, or the namespace of a github/gitlab/bitbucket/
@@ -392,6 +393,12 @@ func (s *session) match(p vigil.TreeProduct) ([]hit, []string) {
 			addKey(v+" "+pn, true)
 			if family != "" {
 				addKey(v+" "+family+" "+pn, true)
+			}
+			// The brand, the vendor's first word, often leads a component's
+			// name ("Acme Viewer" of Acme Medical): the vendor is then still
+			// checked against the component's.
+			if w, _, ok := strings.Cut(v, " "); ok && len(w) >= 3 {
+				addKey(w+" "+pn, false)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Op is a vers comparator.
@@ -166,7 +167,7 @@ func single(op Op, orig, v string) (Range, error) {
 		}
 	}
 	v = trimVersionWord(v)
-	if err := checkVersion(v); err != nil {
+	if err := checkVersion(v, true); err != nil {
 		return Range{}, err
 	}
 	return Range{Scheme: "generic", Constraints: []Constraint{{Op: op, Version: v}}}, nil
@@ -205,33 +206,34 @@ func parseConstraint(part string, encoded bool) (Constraint, error) {
 	} else {
 		v = trimVersionWord(v)
 	}
-	if err := checkVersion(v); err != nil {
+	if err := checkVersion(v, !encoded); err != nil {
 		return Constraint{}, err
 	}
 	c.Version = v
 	return c, nil
 }
 
-// checkVersion accepts one word with at least one digit and no
-// comparator characters.
-func checkVersion(v string) error {
+// checkVersion accepts one word without control characters. Free text
+// (strict) must also hold a digit and no comparator or wildcard
+// characters; a vers version may hold anything percent-encoded.
+func checkVersion(v string, strict bool) error {
 	if v == "" {
 		return errors.New("empty version")
 	}
 	digit := false
 	for _, r := range v {
 		switch {
-		case unicode.IsSpace(r):
-			return fmt.Errorf("version %q is more than one word", v)
-		case r == '<' || r == '>' || r == '=' || r == '|' || r == '!' || r == '*' && v != "*":
-			return fmt.Errorf("version %q holds a comparator", v)
+		case unicode.IsSpace(r) || r == utf8.RuneError:
+			return fmt.Errorf("version %q is not one word", v)
 		case unicode.IsControl(r):
 			return fmt.Errorf("version %q holds a control character", v)
+		case strict && (r == '<' || r == '>' || r == '=' || r == '|' || r == '!' || r == '*'):
+			return fmt.Errorf("version %q holds a comparator", v)
 		case unicode.IsDigit(r):
 			digit = true
 		}
 	}
-	if !digit {
+	if strict && !digit {
 		return fmt.Errorf("version %q has no digit", v)
 	}
 	return nil
