@@ -98,8 +98,9 @@ func PropertyKey(name string) string {
 //     normalised name says so (model, model_number, sku, part_number,
 //     serial_number, …); a device's name also counts as its model number.
 func NewProductIndex(comps []*vigil.Component) *ProductIndex {
-	x := &ProductIndex{comps: comps, purl: map[string][]int{}, cpe: map[string][]int{},
-		hash: map[string][]int{}, name: map[string][]int{}, idents: map[IdentKind][]Ident{}}
+	n := len(comps)
+	x := &ProductIndex{comps: comps, purl: make(map[string][]int, n), cpe: make(map[string][]int, n),
+		hash: make(map[string][]int, 2*n), name: make(map[string][]int, n), idents: map[IdentKind][]Ident{}}
 	for i, c := range comps {
 		if c == nil {
 			continue

@@ -652,6 +652,7 @@ func (s *session) vulnerability(v *vigil.AdvisoryVulnerability) []vigil.Match {
 		}
 	}
 	vulnID, aliases := s.ids(v)
+	notes := s.notes(v)
 	comps := make([]int, 0, len(best))
 	for i := range best {
 		comps = append(comps, i)
@@ -669,7 +670,7 @@ func (s *session) vulnerability(v *vigil.AdvisoryVulnerability) []vigil.Match {
 				Criterion:  s.criterion(t),
 				Range:      t.rule,
 				Source:     s.a.Provenance,
-				Detail:     s.detail(v, t, others[i], recommended[i]),
+				Detail:     s.detail(notes, t, others[i], recommended[i]),
 			},
 		})
 	}
@@ -729,27 +730,58 @@ func clip(s string) string {
 
 func utf8Start(b byte) bool { return b&0xC0 != 0x80 }
 
-// applies reports whether a flag, threat or remediation listing productIDs
-// and groupIDs speaks of one of ids.
-func (s *session) applies(productIDs, groupIDs []string, ids []string) bool {
-	for _, id := range ids {
-		if slices.Contains(productIDs, id) {
-			return true
+// vulnNotes is what a vulnerability adds about products, by product id:
+// flags and impact statements (for not affected) and remediations (for the
+// rest), each text clipped once.
+type vulnNotes struct {
+	notAffected map[string][]string
+	remedies    map[string][]string
+}
+
+// notes indexes a vulnerability's flags, impact threats and remediations by
+// product id, groups expanded.
+func (s *session) notes(v *vigil.AdvisoryVulnerability) vulnNotes {
+	n := vulnNotes{notAffected: map[string][]string{}, remedies: map[string][]string{}}
+	add := func(m map[string][]string, productIDs, groupIDs []string, text string) {
+		seen := map[string]bool{}
+		put := func(id string) {
+			if !seen[id] {
+				seen[id] = true
+				m[id] = append(m[id], text)
+			}
+		}
+		for _, id := range productIDs {
+			put(id)
 		}
 		for _, g := range groupIDs {
-			if slices.Contains(s.groups[g], id) {
-				return true
+			for _, id := range s.groups[g] {
+				put(id)
 			}
 		}
 	}
-	return false
+	for _, f := range v.Flags {
+		add(n.notAffected, f.ProductIDs, f.GroupIDs, "flag "+string(f.Label))
+	}
+	for _, th := range v.Threats {
+		if th.Category == vigil.ThreatImpact {
+			add(n.notAffected, th.ProductIDs, th.GroupIDs, "impact: "+clip(th.Details))
+		}
+	}
+	for _, r := range v.Remediations {
+		p := string(r.Category) + ": " + clip(r.Details)
+		if r.URL != "" {
+			p += " <" + r.URL + ">"
+		}
+		add(n.remedies, r.ProductIDs, r.GroupIDs, p)
+	}
+	return n
 }
 
 // detail explains a statement: the CSAF status, the relationship, and
 // what the advisory adds for the product: flags and impact for not
 // affected, remediations otherwise, recommended products, and the other
 // statements that lost.
-func (s *session) detail(v *vigil.AdvisoryVulnerability, t statement, others []statement, recommended []string) string {
+func (s *session) detail(n vulnNotes, t statement, others []statement, recommended []string) string {
 	var parts []string
 	parts = append(parts, "csaf "+string(t.kind))
 	for _, r := range t.chain {
@@ -763,24 +795,13 @@ func (s *session) detail(v *vigil.AdvisoryVulnerability, t statement, others []s
 	for _, r := range t.chain {
 		ids = append(ids, r.Product)
 	}
+	m := n.remedies
 	if t.status == vigil.MatchNotAffected {
-		for _, f := range v.Flags {
-			if s.applies(f.ProductIDs, f.GroupIDs, ids) {
-				parts = append(parts, "flag "+string(f.Label))
-			}
-		}
-		for _, th := range v.Threats {
-			if th.Category == vigil.ThreatImpact && s.applies(th.ProductIDs, th.GroupIDs, ids) {
-				parts = append(parts, "impact: "+clip(th.Details))
-			}
-		}
-	} else {
-		for _, r := range v.Remediations {
-			if s.applies(r.ProductIDs, r.GroupIDs, ids) {
-				p := string(r.Category) + ": " + clip(r.Details)
-				if r.URL != "" {
-					p += " <" + r.URL + ">"
-				}
+		m = n.notAffected
+	}
+	for _, id := range ids {
+		for _, p := range m[id] {
+			if !slices.Contains(parts, p) {
 				parts = append(parts, p)
 			}
 		}
