@@ -50,6 +50,8 @@ type Result struct {
 // built once.
 type SBOM struct {
 	Components []*vigil.Component
+
+	products lazyProductIndex // see Products
 }
 
 // NewSBOM wraps components for matching.
