@@ -177,7 +177,6 @@ and those no longer found are resolved (kept, with the time).`,
 	return group("match", "Match SBOMs against the knowledge base", run)
 }
 
-
 func (a *app) findingCommand() *cobra.Command {
 	var ref releaseRef
 	var all bool

@@ -43,7 +43,7 @@ func ComponentKeys(c *vigil.Component) []Key {
 		}
 	}
 	if c.PURL != "" {
-		add(KeyPURL, PURLKey(c.PURL))
+		add(KeyPURL, PURLIdentity(c.PURL))
 		if p, err := packageurl.FromString(c.PURL); err == nil {
 			add(KeyPackageName, strings.ToLower(PackageName(p)))
 		}
@@ -86,9 +86,9 @@ func PackageName(p packageurl.PackageURL) string {
 	}
 }
 
-// PURLKey cuts "@version", qualifiers and subpath off a purl and lower-cases
+// PURLIdentity cuts "@version", qualifiers and subpath off a purl and lower-cases
 // it: the identity of a package across its versions.
-func PURLKey(p string) string {
+func PURLIdentity(p string) string {
 	if i := strings.IndexAny(p, "?#"); i >= 0 {
 		p = p[:i]
 	}
@@ -156,7 +156,7 @@ func NormalizeName(s string) string {
 // without version, else type, group and name.
 func ComponentIdentity(c *vigil.Component) string {
 	if c.PURL != "" {
-		return PURLKey(c.PURL)
+		return PURLIdentity(c.PURL)
 	}
 	return strings.ToLower(string(c.Type) + "/" + c.Group + "/" + c.Name)
 }

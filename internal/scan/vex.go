@@ -19,7 +19,7 @@ func WriteCycloneDXVEX(w io.Writer, r *Result, now time.Time, version string) er
 	bom := cdx.NewBOM()
 	bom.Metadata = &cdx.Metadata{
 		Timestamp: now.UTC().Format(time.RFC3339),
-		Tools: &cdx.ToolsChoice{Components: &[]cdx.Component{{Type: cdx.ComponentTypeApplication, Name: "vigil", Version: version}}},
+		Tools:     &cdx.ToolsChoice{Components: &[]cdx.Component{{Type: cdx.ComponentTypeApplication, Name: "vigil", Version: version}}},
 	}
 	comps := map[string]cdx.Component{}
 	type vulnEntry struct {

@@ -259,7 +259,7 @@ func packagesOf(v *vigil.Vulnerability) []store.PackageKey {
 		out = append(out, k)
 	}
 	for _, a := range v.Affected {
-		add(store.PackageKey{Ecosystem: string(a.Ecosystem.Base()), Name: strings.ToLower(a.Name), PURL: match.PURLKey(a.PURL)})
+		add(store.PackageKey{Ecosystem: string(a.Ecosystem.Base()), Name: strings.ToLower(a.Name), PURL: match.PURLIdentity(a.PURL)})
 	}
 	for _, p := range v.Products {
 		if p.PackageName != "" {
@@ -352,7 +352,7 @@ func advisoryProducts(a *vigil.Advisory) []store.ProductKey {
 		if h == nil {
 			continue
 		}
-		add(p.ProductID, "purl", match.PURLKey(h.PURL))
+		add(p.ProductID, "purl", match.PURLIdentity(h.PURL))
 		if _, vendor, product, ok := match.SplitCPE(h.CPE); ok {
 			add(p.ProductID, "cpe", vendor+":"+product)
 		}
