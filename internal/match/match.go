@@ -47,9 +47,12 @@ type Result struct {
 }
 
 // SBOM is the component set matchers look at, with the lookups they share
-// built once.
+// built once (see IndexOf). Components must not change once matching has
+// begun.
 type SBOM struct {
 	Components []*vigil.Component
+
+	indexes indexCache
 }
 
 // NewSBOM wraps components for matching.
