@@ -303,7 +303,7 @@ func TestMatch_Ecosystems(t *testing.T) {
 			Versions: []string{"9.0.0", "9.0.1", "9.1.0rc1"}}, []versionCase{
 			{"pkg:pypi/pillow@9.0.1", true},
 			{"pkg:pypi/Pillow@9.0.0", true},
-			{"pkg:pypi/pillow@9.0", true}, // 9.0 == 9.0.0 in PEP 440
+			{"pkg:pypi/pillow@9.0", true},       // 9.0 == 9.0.0 in PEP 440
 			{"pkg:pypi/pillow@9.1.0-rc1", true}, // the same PEP 440 version
 			{"pkg:pypi/pillow@9.2.0", false},
 		}},
