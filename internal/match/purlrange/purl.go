@@ -187,7 +187,11 @@ func distroRelease(d string) string {
 	if strings.HasPrefix(d, "el") && hasDigit(d) {
 		d = d[2:]
 	}
-	return strings.TrimPrefix(d, "v")
+	d = strings.TrimPrefix(d, "v")
+	if !hasDigit(d) || strings.ContainsAny(d, ": ") {
+		return "" // not a release: "sid", "rolling", garbage
+	}
+	return d
 }
 
 // codename maps Debian and Ubuntu code names to release numbers.
@@ -235,16 +239,18 @@ func sameRelease(suffix, release string) bool {
 		return true
 	}
 	r := strings.TrimPrefix(strings.ToLower(release), "v")
+	constrained := false
 	for f := range strings.SplitSeq(suffix, ":") {
 		f = strings.TrimPrefix(strings.ToLower(f), "v")
 		if f == "" {
 			continue
 		}
+		constrained = true
 		if f == r || strings.HasPrefix(r, f+".") || strings.HasPrefix(f, r+".") {
 			return true
 		}
 	}
-	return false
+	return !constrained
 }
 
 // suffix returns an ecosystem's release suffix: "12" for "Debian:12".
