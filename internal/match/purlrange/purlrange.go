@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/osv-scalibr/semantic"
 
@@ -48,34 +49,53 @@ func (*Matcher) Name() string { return Name }
 // Version implements match.Matcher.
 func (*Matcher) Version() int { return version }
 
-// component is what the index keeps of a component: its package and its
-// version parsed in its ecosystem's order (verErr when it does not parse).
+// component is what the index keeps of a component: its package, and its
+// version parsed in its ecosystem's order on first use (verErr when it
+// does not parse), shared by every record matched against the SBOM.
 type component struct {
-	pkg    Package
-	ver    semantic.Version
-	verErr error
+	pkg Package
 	// fromComponent: the purl has no version; Component.Version is used.
 	fromComponent bool
+
+	once   sync.Once
+	ver    semantic.Version
+	verErr error
+
+	semOnce sync.Once
+	sem     semantic.Version
+}
+
+// semver returns the component's version parsed as SemVer 2.0, for
+// SEMVER ranges.
+func (k *component) semver() semantic.Version {
+	k.semOnce.Do(func() { k.sem = semantic.ParseSemverVersion(k.pkg.Version) })
+	return k.sem
+}
+
+// version returns the component's version parsed in its ecosystem's
+// order.
+func (k *component) version() (semantic.Version, error) {
+	k.once.Do(func() {
+		k.ver, k.verErr = parse(k.pkg.Ecosystem, vigil.RangeEcosystem, k.pkg.Version)
+	})
+	return k.ver, k.verErr
 }
 
 // index returns the SBOM's components by package key (Key), built once per
 // SBOM. Components without a purl, or whose purl maps to no OSV ecosystem,
 // are left out.
-func index(sbom *match.SBOM) *match.Index[component] {
-	return match.IndexOf(sbom, Name, func(c *vigil.Component) (string, component, bool) {
+func index(sbom *match.SBOM) *match.Index[*component] {
+	return match.IndexOf(sbom, Name, func(c *vigil.Component) (string, *component, bool) {
 		if c.PURL == "" {
-			return "", component{}, false
+			return "", nil, false
 		}
 		pkg, err := FromPURL(c.PURL)
 		if err != nil {
-			return "", component{}, false
+			return "", nil, false
 		}
-		k := component{pkg: pkg}
+		k := &component{pkg: pkg}
 		if pkg.Version == "" && c.Version != "" {
 			k.pkg.Version, k.fromComponent = c.Version, true
-		}
-		if k.pkg.Version != "" && knownOrder(pkg.Ecosystem) {
-			k.ver, k.verErr = parse(pkg.Ecosystem, vigil.RangeEcosystem, k.pkg.Version)
 		}
 		return pkg.Key(), k, true
 	})
@@ -115,9 +135,8 @@ func (m *Matcher) Match(ctx context.Context, rec match.Record, sbom *match.SBOM)
 			report(&res, v.ID, "affected[%d]: ecosystem %q: no package URL type maps to it", i, eco)
 			continue
 		}
-		// Ranges that cannot be evaluated are reported whether or not
-		// the SBOM has the package: the record is only partly usable.
-		ranges := make([]*evaluable, len(a.Ranges))
+		// GIT ranges and unknown orders are reported whether or not the
+		// SBOM has the package: the record is only partly usable.
 		for j, r := range a.Ranges {
 			switch {
 			case r.Type == vigil.RangeGit:
@@ -128,7 +147,17 @@ func (m *Matcher) Match(ctx context.Context, rec match.Record, sbom *match.SBOM)
 				report(&res, v.ID, "affected[%d].ranges[%d]: ecosystem %q: version order unknown", i, j, eco)
 			case r.Type != vigil.RangeSemVer && r.Type != vigil.RangeEcosystem:
 				report(&res, v.ID, "affected[%d].ranges[%d]: range type %q unknown", i, j, r.Type)
-			default:
+			}
+		}
+		entries := ix.Lookup(Key(eco, name))
+		if len(entries) == 0 {
+			continue
+		}
+		// Ranges are parsed only for packages the SBOM has; a malformed
+		// one is reported then.
+		ranges := make([]*evaluable, len(a.Ranges))
+		for j, r := range a.Ranges {
+			if r.Type == vigil.RangeSemVer || (r.Type == vigil.RangeEcosystem && ordered) {
 				ev, err := prepare(eco, r)
 				if err != nil {
 					report(&res, v.ID, "affected[%d].ranges[%d]: %v", i, j, err)
@@ -137,7 +166,6 @@ func (m *Matcher) Match(ctx context.Context, rec match.Record, sbom *match.SBOM)
 				ranges[j] = ev
 			}
 		}
-		entries := ix.Lookup(Key(eco, name))
 		for _, e := range entries {
 			if seen++; seen%ctxEvery == 0 {
 				if err := ctx.Err(); err != nil {
@@ -148,7 +176,7 @@ func (m *Matcher) Match(ctx context.Context, rec match.Record, sbom *match.SBOM)
 			if done[c] || !sameRelease(suffix(eco), e.Value.pkg.Release) {
 				continue
 			}
-			words, ok, why := affects(eco, a, ranges, &e.Value, ordered)
+			words, ok, why := affects(eco, a, ranges, e.Value, ordered)
 			if why != "" {
 				report(&res, v.ID, "affected[%d]: component %s (%s): %s", i, c.Ref, c.PURL, why)
 			}
@@ -159,7 +187,7 @@ func (m *Matcher) Match(ctx context.Context, rec match.Record, sbom *match.SBOM)
 				done = make(map[*vigil.Component]bool)
 			}
 			done[c] = true
-			res.Matches = append(res.Matches, newMatch(v, eco, name, c, &e.Value, words))
+			res.Matches = append(res.Matches, newMatch(v, eco, name, c, e.Value, words))
 		}
 	}
 	return res, nil
@@ -212,10 +240,14 @@ func affects(eco vigil.Ecosystem, a *vigil.AffectedPackage, ranges []*evaluable,
 			return "listed version " + lv, true, ""
 		}
 	}
-	if ordered && k.verErr == nil && len(a.Versions) > 0 {
+	if len(a.Versions) > 0 && ordered {
+		kv, err := k.version()
 		for _, lv := range a.Versions {
-			w, err := parse(eco, vigil.RangeEcosystem, lv)
-			if err == nil && compare(k.ver, w) == 0 {
+			if err != nil {
+				break
+			}
+			w, werr := parse(eco, vigil.RangeEcosystem, lv)
+			if werr == nil && compare(kv, w) == 0 {
 				return "listed version " + lv, true, ""
 			}
 		}
@@ -227,13 +259,14 @@ func affects(eco vigil.Ecosystem, a *vigil.AffectedPackage, ranges []*evaluable,
 		var v semantic.Version
 		switch a.Ranges[j].Type {
 		case vigil.RangeSemVer:
-			v = semantic.ParseSemverVersion(ver)
+			v = k.semver()
 		default:
-			if k.verErr != nil {
-				why = fmt.Sprintf("version %q: %v", ver, k.verErr)
+			kv, err := k.version()
+			if err != nil {
+				why = fmt.Sprintf("version %q: %v", ver, err)
 				continue
 			}
-			v = k.ver
+			v = kv
 		}
 		if ev.affects(v) {
 			return ev.words, true, ""

@@ -2,11 +2,13 @@ package purlrange
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/osv-scalibr/semantic"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/match"
@@ -393,7 +395,7 @@ func TestMatch_Unsupported(t *testing.T) {
 		{"GIT without versions", vigil.AffectedPackage{Ecosystem: "PyPI", Name: "x", Ranges: []vigil.Range{git}},
 			[]string{`T: affected[0].ranges[0]: GIT range of https://github.com/python/cpython not evaluated (no versions list)`}},
 		{"GIT with versions", vigil.AffectedPackage{Ecosystem: "PyPI", Name: "x", Ranges: []vigil.Range{git}, Versions: []string{"1.0"}}, nil},
-		{"bad event", vigil.AffectedPackage{Ecosystem: "Debian:12", Name: "x", Ranges: []vigil.Range{eco("introduced", "0", "fixed", "1.0-a:b")}},
+		{"bad event", vigil.AffectedPackage{Ecosystem: "Debian:12", Name: "musl", Ranges: []vigil.Range{eco("introduced", "0", "fixed", "1.0-a:b")}},
 			[]string{`T: affected[0].ranges[0]: events[1]: fixed "1.0-a:b": invalid version`}},
 		{"bad component version", vigil.AffectedPackage{Ecosystem: "Debian:12", Name: "musl", Ranges: []vigil.Range{eco("introduced", "0", "fixed", "1.2.4-2")}},
 			[]string{`T: affected[0]: component m (pkg:deb/debian/musl@1.2-a:b): version "1.2-a:b": invalid version`}},
@@ -421,6 +423,35 @@ func TestMatch_Unsupported(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestKnownOrder(t *testing.T) {
+	for _, e := range []vigil.Ecosystem{"AlmaLinux:9", "Alpaquita", "Alpine:v3.18", "BellSoft Hardened Containers",
+		"Bitnami", "Bioconductor", "Chainguard", "ConanCenter", "CRAN", "crates.io", "Debian:12",
+		"Docker Hardened Images", "GHC", "Go", "Hackage", "Hex", "Julia", "Mageia", "Maven", "MinimOS", "npm",
+		"NuGet", "openEuler", "openSUSE", "Packagist", "Pub", "PyPI", "Red Hat:enterprise_linux:9::appstream",
+		"Rocky Linux", "RubyGems", "SUSE", "SwiftURL", "Ubuntu:22.04:LTS", "Wolfi"} {
+		_, err := semantic.Parse("1", string(e))
+		if known := !errors.Is(err, semantic.ErrUnsupportedEcosystem); known != knownOrder(e) {
+			t.Errorf("knownOrder(%q) = %v, semantic knows it: %v", e, knownOrder(e), known)
+		}
+	}
+	for _, e := range []vigil.Ecosystem{"Linux", "Android", "OSS-Fuzz", "GitHub Actions", "GIT", "UVI", ""} {
+		if knownOrder(e) {
+			t.Errorf("knownOrder(%q) = true", e)
+		}
+		if _, err := semantic.Parse("1", string(e)); !errors.Is(err, semantic.ErrUnsupportedEcosystem) {
+			t.Errorf("semantic now orders %q: add it to knownOrder", e)
+		}
+	}
+	// Every ecosystem a purl maps to has a known order, but GitHub Actions.
+	for _, e := range []vigil.Ecosystem{"npm", "PyPI", "Maven", "Go", "crates.io", "NuGet", "RubyGems", "Packagist",
+		"Hex", "Pub", "CRAN", "Hackage", "ConanCenter", "Bitnami", "Debian", "Ubuntu", "AlmaLinux", "Red Hat",
+		"Rocky Linux", "openSUSE", "SUSE", "openEuler", "Mageia", "Alpine", "Chainguard", "Wolfi", "Alpaquita", "MinimOS"} {
+		if !mapped(e) || !knownOrder(e) {
+			t.Errorf("%q: mapped %v, knownOrder %v", e, mapped(e), knownOrder(e))
+		}
 	}
 }
 
