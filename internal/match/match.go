@@ -47,11 +47,13 @@ type Result struct {
 }
 
 // SBOM is the component set matchers look at, with the lookups they share
-// built once.
+// built once (see IndexOf). Components must not change once matching has
+// begun.
 type SBOM struct {
 	Components []*vigil.Component
 
 	products lazyProductIndex // see Products
+	indexes  indexCache
 }
 
 // NewSBOM wraps components for matching.

@@ -1,0 +1,137 @@
+package purlrange
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/google/osv-scalibr/semantic"
+
+	"github.com/vigil/vigil"
+)
+
+// parse reads a version in the order a range type and ecosystem give:
+// SemVer 2.0 for SEMVER ranges, the ecosystem's own otherwise.
+func parse(eco vigil.Ecosystem, t vigil.RangeType, s string) (semantic.Version, error) {
+	if t == vigil.RangeSemVer {
+		return semantic.ParseSemverVersion(s), nil
+	}
+	return semantic.Parse(s, string(eco.Base()))
+}
+
+// knownOrder reports whether scalibr's semantic package knows the (base)
+// ecosystem's version order; TestKnownOrder keeps the list in step with
+// semantic.Parse.
+func knownOrder(eco vigil.Ecosystem) bool {
+	switch eco.Base() {
+	case "AlmaLinux", "Alpaquita", "Alpine", "BellSoft Hardened Containers", "Bitnami", "Bioconductor",
+		"Chainguard", "ConanCenter", "CRAN", "crates.io", "Debian", "Docker Hardened Images", "GHC", "Go",
+		"Hackage", "Hex", "Julia", "Mageia", "Maven", "MinimOS", "npm", "NuGet", "openEuler", "openSUSE",
+		"Packagist", "Pub", "PyPI", "Red Hat", "Rocky Linux", "RubyGems", "SUSE", "SwiftURL", "Ubuntu", "Wolfi":
+		return true
+	}
+	return false
+}
+
+// compare orders a and b, which parse gave for the same ecosystem and
+// range type, so Compare cannot fail.
+func compare(a, b semantic.Version) int {
+	c, _ := a.Compare(b)
+	return c
+}
+
+// event is a range event with its version parsed; zero marks
+// "introduced: 0", before every version.
+type event struct {
+	kind vigil.EventKind
+	v    semantic.Version
+	zero bool
+}
+
+// evaluable is a SEMVER or ECOSYSTEM range with its events parsed and
+// sorted by version.
+type evaluable struct {
+	events []event
+	limits []semantic.Version
+	words  string
+}
+
+// prepare parses and sorts a range's events. The error names the event
+// whose version does not parse.
+func prepare(eco vigil.Ecosystem, r vigil.Range) (*evaluable, error) {
+	ev := &evaluable{words: Words(r)}
+	for i, e := range r.Events {
+		switch {
+		case e.Kind == vigil.Introduced && e.Version == "0":
+			ev.events = append(ev.events, event{kind: e.Kind, zero: true})
+			continue
+		case e.Kind == vigil.Limit && e.Version == "*":
+			continue // no limit
+		case !e.Kind.Valid():
+			return nil, fmt.Errorf("events[%d]: unknown kind %q", i, e.Kind)
+		}
+		v, err := parse(eco, r.Type, e.Version)
+		if err != nil {
+			return nil, fmt.Errorf("events[%d]: %s %q: %w", i, e.Kind, e.Version, err)
+		}
+		if e.Kind == vigil.Limit {
+			ev.limits = append(ev.limits, v)
+			continue
+		}
+		ev.events = append(ev.events, event{kind: e.Kind, v: v})
+	}
+	slices.SortStableFunc(ev.events, func(a, b event) int {
+		switch {
+		case a.zero && b.zero:
+			return 0
+		case a.zero:
+			return -1
+		case b.zero:
+			return 1
+		}
+		return compare(a.v, b.v)
+	})
+	return ev, nil
+}
+
+// affects evaluates the range for v as the OSV schema does: sweep the
+// events in version order; an introduced at or below v opens, a fixed at
+// or below v closes, a last_affected below v closes. Limits, when given,
+// bound the range: v must lie below one of them.
+func (ev *evaluable) affects(v semantic.Version) bool {
+	if len(ev.limits) > 0 && !slices.ContainsFunc(ev.limits, func(l semantic.Version) bool { return compare(v, l) < 0 }) {
+		return false
+	}
+	affected := false
+	for _, e := range ev.events {
+		switch e.kind {
+		case vigil.Introduced:
+			if e.zero || compare(v, e.v) >= 0 {
+				affected = true
+			}
+		case vigil.Fixed:
+			if compare(v, e.v) >= 0 {
+				affected = false
+			}
+		case vigil.LastAffected:
+			if compare(v, e.v) > 0 {
+				affected = false
+			}
+		}
+	}
+	return affected
+}
+
+// Words renders a range's events as evidence: "introduced 0, fixed 1.2.3".
+func Words(r vigil.Range) string {
+	var b strings.Builder
+	for i, e := range r.Events {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(string(e.Kind))
+		b.WriteByte(' ')
+		b.WriteString(e.Version)
+	}
+	return b.String()
+}
