@@ -92,6 +92,14 @@ into that database instead.`,
 					fmt.Fprintf(w, "  %-5s %6d records\n", s.Source, s.Records)
 				}
 			}
+			fmt.Fprintf(w, "\nFindings on %s %s (matched against the knowledge base)\n", demo.SBOMProduct, demo.SBOMRelease)
+			if len(sum.Findings) == 0 {
+				fmt.Fprintln(w, "  none")
+			}
+			for _, f := range sum.Findings {
+				fmt.Fprintf(w, "  %-20s %-16s %-10s %s by %s (%s)\n", f.VulnID, f.ComponentName, f.ComponentVersion, f.Status,
+					f.Evidence.Matcher, terminalSafe(f.Evidence.Range))
+			}
 			fmt.Fprintf(w, `
 Try next:
   export VIGIL_DB=%s VIGIL_ORG=%s
@@ -102,6 +110,8 @@ Try next:
   go run ./cmd/vigil sbom check -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil sbom components -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil sbom export -p "Infusion Pump" -r 3.0 --format spdx-json
+  go run ./cmd/vigil finding list -p "Infusion Pump" -r 3.0
+  go run ./cmd/vigil scan testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json -o sarif
   go run ./cmd/vigil feed status
   go run ./cmd/vigil vuln show CVE-2019-10964
   go run ./cmd/vigil feed import PATH...     # NVD, CVE 5, OSV, KEV, EPSS, CSAF files, dirs, .zip, .gz

@@ -74,6 +74,9 @@ type Summary struct {
 	SBOM *SBOMStep `json:"sbom"`
 	// Feeds is what the demo imported into the knowledge base.
 	Feeds *FeedStep `json:"feeds"`
+	// Findings are the release's findings after the feeds were imported
+	// (incremental matching found them).
+	Findings []*vigil.Finding `json:"findings"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
 }
@@ -155,6 +158,18 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 	}
 	sum.SBOM = step
 	if sum.Feeds, err = loadFeeds(ctx, svc); err != nil {
+		return nil, err
+	}
+	// The feed import matched its new records against the stored SBOMs;
+	// a full match of the release finds the same and proves it.
+	rel, err := svc.ReleaseByVersion(ctx, mdm, SBOMProduct, SBOMRelease)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := svc.MatchRelease(ctx, mdm, rel.ID, nil); err != nil {
+		return nil, err
+	}
+	if sum.Findings, err = svc.Findings(ctx, mdm, rel.ID, false); err != nil {
 		return nil, err
 	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {
