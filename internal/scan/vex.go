@@ -41,7 +41,7 @@ func WriteCycloneDXVEX(w io.Writer, r *Result, now time.Time, version string) er
 			if len(f.Aliases) > 0 {
 				refs := make([]cdx.VulnerabilityReference, 0, len(f.Aliases))
 				for _, a := range f.Aliases {
-					refs = append(refs, cdx.VulnerabilityReference{ID: a})
+					refs = append(refs, cdx.VulnerabilityReference{ID: a, Source: sourceOf(a)})
 				}
 				e.v.References = &refs
 			}
@@ -107,5 +107,18 @@ func cvssMethod(v vigil.CVSSVersion) cdx.ScoringMethod {
 		return cdx.ScoringMethodCVSSv4
 	default:
 		return cdx.ScoringMethodCVSSv31
+	}
+}
+
+// sourceOf names the database an identifier comes from, as CycloneDX
+// requires for a reference.
+func sourceOf(id string) *cdx.Source {
+	switch {
+	case vigil.IsCVE(id):
+		return &cdx.Source{Name: "NVD", URL: "https://nvd.nist.gov/vuln/detail/" + id}
+	case strings.HasPrefix(id, "GHSA-"):
+		return &cdx.Source{Name: "GitHub Advisories", URL: "https://github.com/advisories/" + id}
+	default:
+		return &cdx.Source{Name: "OSV", URL: "https://osv.dev/vulnerability/" + id}
 	}
 }

@@ -1,0 +1,141 @@
+package service_test
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/service"
+)
+
+// writeOSV writes an OSV record for NuGet Newtonsoft.Json fixed at fixed.
+func writeOSV(t *testing.T, dir, modified, fixed string) string {
+	t.Helper()
+	raw, err := os.ReadFile("../demo/data/feeds/osv/GHSA-5crp-9r3c-p9vr.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := strings.Replace(string(raw), `"fixed": "13.0.1"`, `"fixed": "`+fixed+`"`, 1)
+	s = strings.Replace(s, `"modified": "2022-07-12T03:46:43Z"`, `"modified": "`+modified+`"`, 1)
+	p := filepath.Join(dir, "GHSA-5crp-9r3c-p9vr.json")
+	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestIncrementalMatching(t *testing.T) {
+	svc, _ := newService(t)
+	sc := mustOrg(t, svc, "acme")
+	other := mustOrg(t, svc, "other")
+	r := newRelease(t, svc, sc, "Pump", "3.0")
+	raw, _ := os.ReadFile(medicalSBOM)
+	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
+		t.Fatal(err)
+	}
+	// Another organization's release with the same SBOM: matched too, and
+	// its findings stay its own.
+	ro := newRelease(t, svc, other, "Their Pump", "1.0")
+	if _, err := svc.ImportSBOM(t.Context(), other, ro.ID, bytes.NewReader(raw)); err != nil {
+		t.Fatal(err)
+	}
+
+	// The real advisory: Newtonsoft.Json before 13.0.1; the SBOM has 9.0.1.
+	var got *service.IncrementalSummary
+	opt := service.FeedOptions{OnMatched: func(s *service.IncrementalSummary) { got = s }}
+	if _, err := svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/GHSA-5crp-9r3c-p9vr.json"}, opt); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Records != 1 || got.Releases != 2 || got.New != 2 {
+		t.Fatalf("incremental match = %+v, want 1 record, 2 releases, 2 new findings", got)
+	}
+	fs, err := svc.Findings(t.Context(), sc, r.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fs) != 1 || fs[0].VulnID != "GHSA-5crp-9r3c-p9vr" || fs[0].ComponentName != "Newtonsoft.Json" ||
+		fs[0].Status != vigil.MatchAffected || fs[0].Confidence != vigil.ConfidenceExact || fs[0].Evidence.Range != "introduced 0, fixed 13.0.1" {
+		t.Fatalf("findings = %+v", fs)
+	}
+	first := fs[0]
+
+	// Importing the same record again changes nothing and matches nothing.
+	got = nil
+	if _, err := svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/GHSA-5crp-9r3c-p9vr.json"}, opt); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Releases != 0 {
+		t.Errorf("re-import matched %+v, want nothing", got)
+	}
+
+	// A newer version of the record says 9.0.1 was never affected (fixed
+	// earlier): the finding resolves, and stays on record.
+	dir := t.TempDir()
+	got = nil
+	if _, err := svc.ImportFeeds(t.Context(), []string{writeOSV(t, dir, "2023-01-01T00:00:00Z", "9.0.0")}, opt); err != nil {
+		t.Fatal(err)
+	}
+	if got == nil || got.Resolved != 2 {
+		t.Fatalf("after the fix moved: %+v, want 2 resolved", got)
+	}
+	if fs, _ := svc.Findings(t.Context(), sc, r.ID, false); len(fs) != 0 {
+		t.Errorf("open findings = %+v, want none", fs)
+	}
+	all, _ := svc.Findings(t.Context(), sc, r.ID, true)
+	if len(all) != 1 || all[0].ID != first.ID || all[0].ResolvedAt.IsZero() {
+		t.Errorf("all findings = %+v, want the first one resolved", all)
+	}
+
+	// The next release of the product links back to the finding.
+	if _, err := svc.ImportFeeds(t.Context(), []string{writeOSV(t, dir, "2024-01-01T00:00:00Z", "13.0.1")}, opt); err != nil {
+		t.Fatal(err)
+	}
+	next := newRelease(t, svc, sc, "Pump", "3.1")
+	if _, err := svc.ImportSBOM(t.Context(), sc, next.ID, bytes.NewReader(raw)); err != nil {
+		t.Fatal(err)
+	}
+	sum, err := svc.MatchRelease(t.Context(), sc, next.ID, nil)
+	if err != nil || sum.New != 1 {
+		t.Fatalf("match of the next release: %+v, %v", sum, err)
+	}
+	nf, _ := svc.Findings(t.Context(), sc, next.ID, false)
+	if len(nf) != 1 || nf[0].PreviousID != first.ID {
+		t.Errorf("next release finding = %+v, want it linked to %d", nf, first.ID)
+	}
+	// Organization B sees none of A's findings.
+	if _, err := svc.Findings(t.Context(), other, r.ID, true); err == nil {
+		t.Error("org B read A's findings")
+	}
+}
+
+func TestScanSBOM(t *testing.T) {
+	svc, _ := newService(t)
+	if _, err := svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv", "../../testdata/kev/known_exploited_vulnerabilities.json",
+		"../../testdata/csaf/cisa-icsma"}, service.FeedOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(medicalSBOM)
+	res, err := svc.ScanSBOM(t.Context(), bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range res.Findings {
+		got[f.VulnID] = f.Component.Name + " " + f.Component.Version
+	}
+	want := map[string]string{"CVE-2020-11022": "jQuery 3.1.1", "GHSA-5crp-9r3c-p9vr": "Newtonsoft.Json 9.0.1"}
+	if len(got) != len(want) || got["CVE-2020-11022"] != want["CVE-2020-11022"] || got["GHSA-5crp-9r3c-p9vr"] != want["GHSA-5crp-9r3c-p9vr"] {
+		t.Errorf("scan findings = %v, want %v", got, want)
+	}
+	// CVE-2020-11022 carries its CVSS 3.1 vector's score and ranks first.
+	if f := res.Findings[0]; f.VulnID != "CVE-2020-11022" || f.Severity == nil || f.Severity.BaseScore != 6.9 {
+		t.Errorf("first finding = %+v", f)
+	}
+	if !res.FailsOn("medium") || !res.FailsOn("high") || res.FailsOn("kev") || res.FailsOn("none") {
+		t.Errorf("FailsOn medium/high/kev = %v/%v/%v, want true/true/false (the unscored GHSA reaches any level; nothing is in KEV)",
+			res.FailsOn("medium"), res.FailsOn("high"), res.FailsOn("kev"))
+	}
+}
