@@ -83,6 +83,12 @@ func (s *Server) routes() {
 	// SBOMs.
 	s.sbomRoutes()
 
+	// Findings.
+	huma.Register(api, s.authed(get, "/api/v1/releases/{id}/findings", "list-release-findings", tagFindings,
+		"A release's findings with their evidence; resolved ones with all=true.", notFound), s.listFindings)
+	huma.Register(api, s.authed(post, "/api/v1/releases/{id}/match", "match-release", tagFindings,
+		"Match a release's current SBOM against the knowledge base and bring its findings up to date.", notFound), s.matchRelease)
+
 	// Knowledge base: read-only.
 	huma.Register(api, s.authed(get, "/api/v1/kb/status", "get-kb-status", tagKB,
 		"What the knowledge base holds per source, and each feed's last import."), s.kbStatus)
@@ -200,6 +206,14 @@ func (s *Server) sbomRoutes() {
 	op.Description = "The body is read as for an import; nothing is written. " + uploadNote
 	op.MaxBodyBytes = limit
 	registerUpload(api, op, sbomBody, s.checkSBOM)
+
+	op = s.authed(post, "/api/v1/scan", "scan-sbom", tagFindings,
+		"Scan an SBOM against the knowledge base, without storing it: ranked findings with evidence, severity, KEV and EPSS.",
+		invalid, tooLarge, unsupported, unreadable)
+	op.Description = "The body is read as for an SBOM import; nothing is written. Findings are ranked: known exploited " +
+		"first, then severity, then EPSS; vendor statements that a component is not affected or fixed come last. " + uploadNote
+	op.MaxBodyBytes = limit
+	registerUpload(api, op, sbomBody, s.scanSBOM)
 
 	op = s.authed(get, "/api/v1/releases/{id}/sbom/export", "export-release-sbom", tagSBOMs,
 		"Export a release's current SBOM, with the FDA support fields.", notFound)

@@ -116,6 +116,7 @@ const (
 	tagReleases = "releases"
 	tagSBOMs    = "sboms"
 	tagKB       = "knowledge-base"
+	tagFindings = "findings"
 	tagTokens   = "tokens"
 )
 
@@ -126,6 +127,7 @@ func tags() []*huma.Tag {
 		{Name: tagProducts, Description: "Medical device product lines."},
 		{Name: tagReleases, Description: "Product versions and their lifecycle phase."},
 		{Name: tagSBOMs, Description: "Software bills of materials of releases: import, conformance, diff and export."},
+		{Name: tagFindings, Description: "Vulnerabilities matched to components, with evidence and confidence; one-shot scans."},
 		{Name: tagKB, Description: "The public vulnerability knowledge base (NVD, CVE 5, OSV, KEV, EPSS, CSAF): read-only to organizations; it is filled by vigil feed import, sync and bundles."},
 		{Name: tagTokens, Description: "API tokens of the caller's organization."},
 	}

@@ -116,7 +116,7 @@ func WriteSARIF(w io.Writer, r *Result, artifact, version string) error {
 	return enc.Encode(sarifLog{Schema: "https://json.schemastore.org/sarif-2.1.0.json", Version: "2.1.0", Runs: []sarifRun{run}})
 }
 
-func sarifLevel(f Finding) string {
+func sarifLevel(f Entry) string {
 	switch {
 	case f.KEV != nil:
 		return "error"

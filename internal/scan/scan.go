@@ -17,12 +17,12 @@ type Result struct {
 	Document    *vigil.SBOMDocument `json:"document"`
 	Components  int                 `json:"components"`
 	Candidates  int                 `json:"candidate_records"`
-	Findings    []Finding           `json:"findings"`
+	Findings    []Entry           `json:"findings"`
 	Unsupported []string            `json:"unsupported,omitempty"`
 }
 
-// Finding is one component and vulnerability with what is known of it.
-type Finding struct {
+// Entry is one component and vulnerability with what is known of it.
+type Entry struct {
 	Component  vigil.Component   `json:"component"`
 	VulnID     string            `json:"vuln_id"`
 	Aliases    []string          `json:"aliases,omitempty"`
@@ -36,7 +36,7 @@ type Finding struct {
 }
 
 // Rating is the finding's qualitative severity, "" when unknown.
-func (f Finding) Rating() vigil.Rating {
+func (f Entry) Rating() vigil.Rating {
 	if f.Severity == nil {
 		return ""
 	}
@@ -45,11 +45,11 @@ func (f Finding) Rating() vigil.Rating {
 
 // Sort orders findings as a person should read them: known exploited
 // first, then by severity, then by EPSS, then by id.
-func Sort(fs []Finding) {
+func Sort(fs []Entry) {
 	sort.SliceStable(fs, func(i, j int) bool { return before(fs[i], fs[j]) })
 }
 
-func before(a, b Finding) bool {
+func before(a, b Entry) bool {
 	if a.Status.IsFinding() != b.Status.IsFinding() {
 		return a.Status.IsFinding()
 	}

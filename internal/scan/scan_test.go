@@ -29,7 +29,7 @@ func sample() *Result {
 	r := &Result{
 		Document:   &vigil.SBOMDocument{Format: vigil.FormatCycloneDX, SpecVersion: "1.4", Encoding: vigil.EncodingJSON},
 		Components: 3, Candidates: 3,
-		Findings: []Finding{
+		Findings: []Entry{
 			{Component: nj, VulnID: "GHSA-5crp-9r3c-p9vr", Summary: "Improper Handling of Exceptional Conditions in Newtonsoft.Json",
 				Status: vigil.MatchAffected, Confidence: vigil.ConfidenceExact, Evidence: ev("match/purlrange", "GHSA-5crp-9r3c-p9vr")},
 			{Component: fw, VulnID: "CVE-2019-12256", Status: vigil.MatchNotAffected, Confidence: vigil.ConfidenceHeuristic,

@@ -273,7 +273,7 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	res := &scan.Result{Document: doc, Components: len(comps), Findings: []scan.Finding{}}
+	res := &scan.Result{Document: doc, Components: len(comps), Findings: []scan.Entry{}}
 	err = s.store.View(ctx, func(tx store.Tx) error {
 		recs, err := candidates(ctx, tx, comps)
 		if err != nil {
@@ -291,7 +291,7 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, erro
 		}
 		sig := newSignals(ctx, tx, recs)
 		for _, v := range match.Verdicts(mr.Matches) {
-			f := scan.Finding{Component: *byRef[v.ComponentRef], VulnID: v.VulnID, Status: v.Status, Confidence: v.Confidence}
+			f := scan.Entry{Component: *byRef[v.ComponentRef], VulnID: v.VulnID, Status: v.Status, Confidence: v.Confidence}
 			for _, m := range v.Matches {
 				f.Evidence = append(f.Evidence, m.Evidence)
 				f.Aliases = appendNew(f.Aliases, m.Aliases...)
@@ -316,11 +316,11 @@ type signals struct {
 	ctx   context.Context
 	tx    store.Tx
 	byID  map[string][]*vigil.Vulnerability
-	cache map[string]*scan.Finding
+	cache map[string]*scan.Entry
 }
 
 func newSignals(ctx context.Context, tx store.Tx, recs []match.Record) *signals {
-	sg := &signals{ctx: ctx, tx: tx, byID: map[string][]*vigil.Vulnerability{}, cache: map[string]*scan.Finding{}}
+	sg := &signals{ctx: ctx, tx: tx, byID: map[string][]*vigil.Vulnerability{}, cache: map[string]*scan.Entry{}}
 	for _, r := range recs {
 		if r.Vuln == nil {
 			continue
@@ -332,7 +332,7 @@ func newSignals(ctx context.Context, tx store.Tx, recs []match.Record) *signals 
 	return sg
 }
 
-func (sg *signals) fill(f *scan.Finding) error {
+func (sg *signals) fill(f *scan.Entry) error {
 	if c, ok := sg.cache[f.VulnID]; ok {
 		f.Summary, f.Severity, f.KEV, f.EPSS = c.Summary, c.Severity, c.KEV, c.EPSS
 		return nil
