@@ -34,7 +34,7 @@ func TestFindingsAndScan(t *testing.T) {
 	}
 	var list struct {
 		Items []vigil.Finding `json:"items"`
-		Total int           `json:"total"`
+		Total int             `json:"total"`
 	}
 	e.do(t, "GET", fmt.Sprintf("/api/v1/releases/%d/findings", r.ID), tokA, nil).want(t, http.StatusOK, &list)
 	if list.Total != 2 {

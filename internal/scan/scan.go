@@ -17,7 +17,7 @@ type Result struct {
 	Document    *vigil.SBOMDocument `json:"document"`
 	Components  int                 `json:"components"`
 	Candidates  int                 `json:"candidate_records"`
-	Findings    []Entry           `json:"findings"`
+	Findings    []Entry             `json:"findings"`
 	Unsupported []string            `json:"unsupported,omitempty"`
 }
 
