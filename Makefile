@@ -64,3 +64,27 @@ scale:
 	  for n in $(SCALE_SPDX); do bin/sbomimport -n $$n -format spdx-json -db "$$db" || exit 1; done; \
 	done
 	@uptime
+
+## scale-kb: full knowledge-base imports (service.ImportFeeds) of synthetic
+## feeds the size of the real ones — NVD 300,000 CVEs (one CVE API 2.0
+## response) and OSV 500,000 records (an all.zip, OSV schema checked) — into
+## SQLite and PostgreSQL, each imported twice (the second time every record
+## is unchanged, as in a daily sync); one line per import with records/s and
+## peak RSS (docs/performance.md). Takes many minutes (about 35 on a busy
+## 2-core machine) and about 1.5 GB in $TMPDIR. SCALE_KB_POSTGRES is a server where
+## the user may create schemas (each run uses a fresh schema and drops it);
+## SCALE_KB_POSTGRES= skips PostgreSQL. SCALE_KB_FLAGS=-skip-osv-schema
+## leaves out the OSV schema check.
+SCALE_KB_NVD ?= 300000
+SCALE_KB_OSV ?= 500000
+SCALE_KB_FLAGS ?=
+SCALE_KB_POSTGRES ?= $(or $(VIGIL_TEST_POSTGRES),postgres://postgres@127.0.0.1:5432/test?sslmode=disable)
+.PHONY: scale-kb
+scale-kb:
+	$(GO) build -o bin/kbimport ./tools/kbimport
+	@uptime
+	@for db in "" $(if $(SCALE_KB_POSTGRES),"$(SCALE_KB_POSTGRES)"); do \
+	  bin/kbimport -source nvd -n $(SCALE_KB_NVD) $(SCALE_KB_FLAGS) -db "$$db" || exit 1; \
+	  bin/kbimport -source osv -n $(SCALE_KB_OSV) $(SCALE_KB_FLAGS) -db "$$db" || exit 1; \
+	done
+	@uptime
