@@ -36,23 +36,11 @@ func (tx *Tx) FindKBVulnMeta(ctx context.Context, source vigil.Source, sourceID 
 	return m, found, nil
 }
 
-// PutKBVuln inserts or replaces a source record and its index rows, the
-// index rows in one statement each.
+// PutKBVuln inserts or replaces a source record and its index rows, in one
+// round trip: the upsert and the index statements go in one batch, the
+// index statements finding the record's id by its (source, source_id).
 func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 	v := r.Vuln
-	var id int64
-	err := tx.tx.QueryRow(ctx,
-		`INSERT INTO kb_vulns (source, source_id, vuln_id, published, modified, withdrawn, summary, sha256, doc, imported_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-		ON CONFLICT (source, source_id) DO UPDATE SET vuln_id = excluded.vuln_id, published = excluded.published,
-			modified = excluded.modified, withdrawn = excluded.withdrawn, summary = excluded.summary,
-			sha256 = excluded.sha256, doc = excluded.doc, imported_at = excluded.imported_at
-		RETURNING id`,
-		string(v.Source), v.SourceID, v.ID, nullTime(v.Published), nullTime(v.Modified), nullTime(v.Withdrawn),
-		v.Summary, r.SHA256, string(r.Doc), tx.now).Scan(&id)
-	if err != nil {
-		return fmt.Errorf("store %s record %s: %w", v.Source, v.SourceID, mapError(err))
-	}
 	var ecos, names, purls, parts, vendors, products []string
 	var vulnerable []bool
 	for _, p := range r.Packages {
@@ -61,18 +49,27 @@ func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 	for _, c := range r.CPEs {
 		parts, vendors, products, vulnerable = append(parts, c.Part), append(vendors, c.Vendor), append(products, c.Product), append(vulnerable, c.Vulnerable)
 	}
+	src := string(v.Source)
+	const rec = `(SELECT id FROM kb_vulns WHERE source = $1 AND source_id = $2)`
 	batch := &pgx.Batch{}
-	batch.Queue(`DELETE FROM kb_aliases WHERE record_id = $1`, id)
-	batch.Queue(`DELETE FROM kb_packages WHERE record_id = $1`, id)
-	batch.Queue(`DELETE FROM kb_cpes WHERE record_id = $1`, id)
-	batch.Queue(`INSERT INTO kb_aliases (record_id, alias) SELECT $1, a FROM unnest($2::text[]) AS a ON CONFLICT DO NOTHING`, id, r.Aliases)
-	batch.Queue(`INSERT INTO kb_packages (record_id, ecosystem, name, purl) SELECT $1, e, n, p FROM unnest($2::text[], $3::text[], $4::text[]) AS x (e, n, p)`,
-		id, ecos, names, purls)
+	batch.Queue(`INSERT INTO kb_vulns (source, source_id, vuln_id, published, modified, withdrawn, summary, sha256, doc, imported_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+		ON CONFLICT (source, source_id) DO UPDATE SET vuln_id = excluded.vuln_id, published = excluded.published,
+			modified = excluded.modified, withdrawn = excluded.withdrawn, summary = excluded.summary,
+			sha256 = excluded.sha256, doc = excluded.doc, imported_at = excluded.imported_at`,
+		src, v.SourceID, v.ID, nullTime(v.Published), nullTime(v.Modified), nullTime(v.Withdrawn),
+		v.Summary, r.SHA256, string(r.Doc), tx.now)
+	batch.Queue(`DELETE FROM kb_aliases WHERE record_id = `+rec, src, v.SourceID)
+	batch.Queue(`DELETE FROM kb_packages WHERE record_id = `+rec, src, v.SourceID)
+	batch.Queue(`DELETE FROM kb_cpes WHERE record_id = `+rec, src, v.SourceID)
+	batch.Queue(`INSERT INTO kb_aliases (record_id, alias) SELECT `+rec+`, a FROM unnest($3::text[]) AS a ON CONFLICT DO NOTHING`, src, v.SourceID, r.Aliases)
+	batch.Queue(`INSERT INTO kb_packages (record_id, ecosystem, name, purl) SELECT `+rec+`, e, n, p FROM unnest($3::text[], $4::text[], $5::text[]) AS x (e, n, p)`,
+		src, v.SourceID, ecos, names, purls)
 	batch.Queue(`INSERT INTO kb_cpes (record_id, part, vendor, product, vulnerable)
-		SELECT $1, p, v, pr, vu FROM unnest($2::text[], $3::text[], $4::text[], $5::boolean[]) AS x (p, v, pr, vu)`,
-		id, parts, vendors, products, vulnerable)
+		SELECT `+rec+`, p, v, pr, vu FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[]) AS x (p, v, pr, vu)`,
+		src, v.SourceID, parts, vendors, products, vulnerable)
 	if err := tx.tx.SendBatch(ctx, batch).Close(); err != nil {
-		return fmt.Errorf("store %s record %s index: %w", v.Source, v.SourceID, mapError(err))
+		return fmt.Errorf("store %s record %s: %w", v.Source, v.SourceID, mapError(err))
 	}
 	return nil
 }

@@ -14,7 +14,11 @@ import (
 func (tx *Tx) findMeta(ctx context.Context, query string, args ...any) (store.KBMeta, bool, error) {
 	var m store.KBMeta
 	var modified sql.NullString
-	err := tx.tx.QueryRowContext(ctx, query, args...).Scan(&m.SHA256, &modified)
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return m, false, err
+	}
+	err = st.QueryRowContext(ctx, args...).Scan(&m.SHA256, &modified)
 	if errors.Is(err, sql.ErrNoRows) {
 		return m, false, nil
 	}
@@ -40,7 +44,7 @@ func (tx *Tx) FindKBVulnMeta(ctx context.Context, source vigil.Source, sourceID 
 func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 	v := r.Vuln
 	var id int64
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO kb_vulns (source, source_id, vuln_id, published, modified, withdrawn, summary, sha256, doc, imported_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source, source_id) DO UPDATE SET vuln_id = excluded.vuln_id, published = excluded.published,
@@ -53,23 +57,23 @@ func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 		return fmt.Errorf("store %s record %s: %w", v.Source, v.SourceID, mapError(err))
 	}
 	for _, q := range []string{`DELETE FROM kb_aliases WHERE record_id = ?`, `DELETE FROM kb_packages WHERE record_id = ?`, `DELETE FROM kb_cpes WHERE record_id = ?`} {
-		if _, err := tx.tx.ExecContext(ctx, q, id); err != nil {
+		if _, err := tx.exec(ctx, q, id); err != nil {
 			return fmt.Errorf("store %s record %s: %w", v.Source, v.SourceID, err)
 		}
 	}
 	for _, a := range r.Aliases {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO kb_aliases (record_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, a); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO kb_aliases (record_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, a); err != nil {
 			return fmt.Errorf("store %s record %s alias: %w", v.Source, v.SourceID, err)
 		}
 	}
 	for _, p := range r.Packages {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO kb_packages (record_id, ecosystem, name, purl) VALUES (?, ?, ?, ?)`,
+		if _, err := tx.exec(ctx, `INSERT INTO kb_packages (record_id, ecosystem, name, purl) VALUES (?, ?, ?, ?)`,
 			id, p.Ecosystem, p.Name, p.PURL); err != nil {
 			return fmt.Errorf("store %s record %s package: %w", v.Source, v.SourceID, err)
 		}
 	}
 	for _, c := range r.CPEs {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO kb_cpes (record_id, part, vendor, product, vulnerable) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := tx.exec(ctx, `INSERT INTO kb_cpes (record_id, part, vendor, product, vulnerable) VALUES (?, ?, ?, ?, ?)`,
 			id, c.Part, c.Vendor, c.Product, c.Vulnerable); err != nil {
 			return fmt.Errorf("store %s record %s CPE: %w", v.Source, v.SourceID, err)
 		}
@@ -365,4 +369,32 @@ func (tx *Tx) EachEPSS(ctx context.Context, fn func(*vigil.EPSSScore) error) err
 		}
 	}
 	return rows.Err()
+}
+
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *rowScanner {
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return &rowScanner{err: err}
+	}
+	return &rowScanner{row: st.QueryRowContext(ctx, args...)}
+}
+
+type rowScanner struct {
+	row *sql.Row
+	err error
+}
+
+func (r *rowScanner) Scan(dest ...any) error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.row.Scan(dest...)
+}
+
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.ExecContext(ctx, args...)
 }

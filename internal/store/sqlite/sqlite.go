@@ -182,8 +182,26 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 
 // Tx is one SQLite transaction.
 type Tx struct {
-	tx  *sql.Tx
-	now time.Time
+	tx    *sql.Tx
+	now   time.Time
+	stmts map[string]*sql.Stmt
+}
+
+// prepared returns query prepared once per transaction; database/sql closes
+// it when the transaction ends.
+func (tx *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if s, ok := tx.stmts[query]; ok {
+		return s, nil
+	}
+	s, err := tx.tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[query] = s
+	return s, nil
 }
 
 var _ store.Tx = (*Tx)(nil)
