@@ -49,6 +49,20 @@ func feedSources(opt cli.SyncOptions) ([]remote.Source, error) {
 	}
 	cfg := remote.Config{CacheDir: opt.CacheDir}
 	cfg.NVD.APIKey = opt.NVDAPIKey
+	for name, url := range opt.URLs {
+		switch name {
+		case remote.NVDName:
+			cfg.NVD.URL = url
+		case remote.OSVName:
+			cfg.OSV.URL = url
+		case remote.KEVName:
+			cfg.KEV.URL = url
+		case remote.EPSSName:
+			cfg.EPSS.URL = url
+		default:
+			return nil, fmt.Errorf("--url %s: want nvd, osv, kev or epss (CSAF providers take --csaf-provider)", name)
+		}
+	}
 	cfg.OSV.Ecosystems = opt.OSVEcosystems
 	for _, p := range opt.CSAFProviders {
 		cfg.CSAF.Providers = append(cfg.CSAF.Providers, remote.CSAFProvider{URL: p})

@@ -19,7 +19,10 @@ type SyncOptions struct {
 	Proxy         string
 	OSVEcosystems []string
 	CSAFProviders []string
-	Version       string
+	// URLs replace the default base URLs, by source name (nvd, osv, kev,
+	// epss): for mirrors inside an isolated network.
+	URLs    map[string]string
+	Version string
 }
 
 func (a *app) syncCommand() *cobra.Command {
@@ -81,5 +84,6 @@ Environment: VIGIL_NVD_API_KEY, HTTPS_PROXY/NO_PROXY.`,
 	cmd.Flags().StringVar(&opt.Proxy, "proxy", "", "HTTP proxy URL (default from HTTPS_PROXY / NO_PROXY)")
 	cmd.Flags().StringSliceVar(&opt.OSVEcosystems, "osv-ecosystem", nil, "OSV ecosystems to sync (repeatable; default a built-in list)")
 	cmd.Flags().StringSliceVar(&opt.CSAFProviders, "csaf-provider", nil, "CSAF provider-metadata.json URL or domain (repeatable; default CISA)")
+	cmd.Flags().StringToStringVar(&opt.URLs, "url", nil, "replace a source's base URL, e.g. --url nvd=https://mirror.example/nvd/cves/2.0 (nvd, osv, kev, epss)")
 	return cmd
 }
