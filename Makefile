@@ -88,3 +88,19 @@ scale-kb:
 	  bin/kbimport -source osv -n $(SCALE_KB_OSV) $(SCALE_KB_FLAGS) -db "$$db" || exit 1; \
 	done
 	@uptime
+
+## matchbench: matching speed and accuracy, vigil vs osv-scanner, on identical
+## inputs (docs/performance.md, "Matching: vigil vs osv-scanner"). Generates a
+## ~200k-advisory OSV corpus and 1k/10k/100k-component SBOMs into
+## MATCHBENCH_WORK (about 1 GB), runs osv-scanner offline on each SBOM, imports
+## the corpus into a fresh SQLite store and runs vigil scan on each; prints a
+## table and writes MATCHBENCH_WORK/matchbench.md. Needs osv-scanner:
+##   go install github.com/google/osv-scanner/v2/cmd/osv-scanner@v2.5.0
+## The 100k osv-scanner run alone can take most of an hour on 2 cores.
+MATCHBENCH_SIZES ?= 1000,10000,100000
+MATCHBENCH_WORK ?= $(or $(TMPDIR),/tmp)/vigil-matchbench
+MATCHBENCH_FLAGS ?=
+.PHONY: matchbench
+matchbench:
+	$(GO) build -o bin/matchbench ./tools/matchbench
+	bin/matchbench -work $(MATCHBENCH_WORK) -sizes $(MATCHBENCH_SIZES) $(MATCHBENCH_FLAGS)
