@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vigil/vigil"
@@ -147,32 +148,26 @@ func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.
 		}
 	}
 	var vulns []*vigil.Vulnerability
-	for id := range vulnIDs {
-		var doc string
-		var withdrawn sql.NullString
-		if err := tx.tx.QueryRowContext(ctx, `SELECT doc, withdrawn FROM kb_vulns WHERE id = ?`, id).Scan(&doc, &withdrawn); err != nil {
-			return nil, nil, fmt.Errorf("knowledge base record %d: %w", id, err)
-		}
-		if withdrawn.Valid {
-			continue
-		}
+	if err := tx.eachDoc(ctx, `SELECT doc FROM kb_vulns WHERE withdrawn IS NULL AND id IN `, vulnIDs, func(doc []byte) error {
 		var v vigil.Vulnerability
-		if err := json.Unmarshal([]byte(doc), &v); err != nil {
-			return nil, nil, fmt.Errorf("stored record %d: %w", id, err)
+		if err := json.Unmarshal(doc, &v); err != nil {
+			return fmt.Errorf("stored record: %w", err)
 		}
 		vulns = append(vulns, &v)
+		return nil
+	}); err != nil {
+		return nil, nil, err
 	}
 	var advs []*vigil.Advisory
-	for id := range advIDs {
-		var doc string
-		if err := tx.tx.QueryRowContext(ctx, `SELECT doc FROM kb_advisories WHERE id = ?`, id).Scan(&doc); err != nil {
-			return nil, nil, fmt.Errorf("advisory %d: %w", id, err)
-		}
+	if err := tx.eachDoc(ctx, `SELECT doc FROM kb_advisories WHERE id IN `, advIDs, func(doc []byte) error {
 		var a vigil.Advisory
-		if err := json.Unmarshal([]byte(doc), &a); err != nil {
-			return nil, nil, fmt.Errorf("stored advisory %d: %w", id, err)
+		if err := json.Unmarshal(doc, &a); err != nil {
+			return fmt.Errorf("stored advisory: %w", err)
 		}
 		advs = append(advs, &a)
+		return nil
+	}); err != nil {
+		return nil, nil, err
 	}
 	return vulns, advs, nil
 }
@@ -284,4 +279,44 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingF
 		out = append(out, &x)
 	}
 	return out, rows.Err()
+}
+
+// idBatch bounds the ids of one IN list.
+const idBatch = 500
+
+// eachDoc runs query (ending in "IN ") over ids in batches, in id order so
+// results are stable, and calls fn with each doc.
+func (tx *Tx) eachDoc(ctx context.Context, query string, ids map[int64]bool, fn func([]byte) error) error {
+	list := make([]int64, 0, len(ids))
+	for id := range ids {
+		list = append(list, id)
+	}
+	slices.Sort(list)
+	for len(list) > 0 {
+		n := min(len(list), idBatch)
+		args := make([]any, n)
+		for i, id := range list[:n] {
+			args[i] = id
+		}
+		list = list[n:]
+		rows, err := tx.tx.QueryContext(ctx, query+"(?"+strings.Repeat(", ?", n-1)+")", args...)
+		if err != nil {
+			return fmt.Errorf("knowledge base records: %w", err)
+		}
+		for rows.Next() {
+			var doc []byte
+			if err := rows.Scan(&doc); err != nil {
+				rows.Close()
+				return err
+			}
+			if err := fn(doc); err != nil {
+				rows.Close()
+				return err
+			}
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
