@@ -21,8 +21,14 @@ const (
 	// KeyPURL is a lower-cased purl without version, qualifiers or subpath.
 	KeyPURL = "purl"
 	// KeyPackageName is a lower-cased package name as OSV names packages
-	// (Maven "group:artifact", Go module path, npm "@scope/name").
+	// (Maven "group:artifact", Go module path, npm "@scope/name"), for
+	// components without a package URL.
 	KeyPackageName = "package"
+	// KeyEcoPackage is "Ecosystem|name": an OSV ecosystem and a
+	// normalised, lower-cased package name. Components with a purl are found
+	// by it, so that a name shared by packages of several ecosystems does
+	// not pull in the others' advisories.
+	KeyEcoPackage = "ecopkg"
 	// KeyCPE is a lower-cased CPE "vendor:product".
 	KeyCPE = "cpe"
 	// KeyName is a normalised product or component name (NormalizeName).
@@ -44,13 +50,12 @@ func ComponentKeys(c *vigil.Component) []Key {
 	}
 	if c.PURL != "" {
 		add(KeyPURL, PURLIdentity(c.PURL))
-		if p, err := packageurl.FromString(c.PURL); err == nil {
-			add(KeyPackageName, strings.ToLower(PackageName(p)))
-		}
 	}
 	if c.Name != "" {
-		add(KeyPackageName, strings.ToLower(c.Name))
-		if c.Group != "" {
+		if c.PURL == "" {
+			add(KeyPackageName, strings.ToLower(c.Name))
+		}
+		if c.Group != "" && c.PURL == "" {
 			add(KeyPackageName, strings.ToLower(c.Group+":"+c.Name))
 			add(KeyPackageName, strings.ToLower(c.Group+"/"+c.Name))
 		}
@@ -70,6 +75,12 @@ func ComponentKeys(c *vigil.Component) []Key {
 		add(KeyHash, strings.ToLower(h.Value))
 	}
 	return keys
+}
+
+// EcoPackageKey is the KeyEcoPackage key of a package of an OSV ecosystem;
+// name must already be normalised the way the ecosystem compares names.
+func EcoPackageKey(ecosystem, name string) Key {
+	return Key{KeyEcoPackage, ecosystem + "|" + strings.ToLower(name)}
 }
 
 // PackageName is a purl's package name as OSV writes it: Maven

@@ -62,7 +62,8 @@ func (c *changeSet) addVuln(r *store.KBVuln) {
 		if p.PURL != "" {
 			keys = append(keys, store.Key{Kind: store.KeyPackage, Value: p.PURL})
 		}
-		keys = append(keys, store.Key{Kind: store.KeyPackageName, Value: p.Name})
+		keys = append(keys, store.Key{Kind: store.KeyPackageName, Value: p.Name},
+			store.Key(match.EcoPackageKey(p.Ecosystem, p.Name)))
 	}
 	for _, cpe := range r.CPEs {
 		keys = append(keys, store.Key{Kind: store.KeyCPE, Value: cpe.Vendor + ":" + cpe.Product})

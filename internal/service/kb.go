@@ -18,6 +18,7 @@ import (
 	"github.com/vigil/vigil/internal/feed/list"
 	"github.com/vigil/vigil/internal/feed/osv"
 	"github.com/vigil/vigil/internal/match"
+	"github.com/vigil/vigil/internal/match/purlrange"
 	"github.com/vigil/vigil/internal/store"
 )
 
@@ -259,7 +260,8 @@ func packagesOf(v *vigil.Vulnerability) []store.PackageKey {
 		out = append(out, k)
 	}
 	for _, a := range v.Affected {
-		add(store.PackageKey{Ecosystem: string(a.Ecosystem.Base()), Name: strings.ToLower(a.Name), PURL: match.PURLIdentity(a.PURL)})
+		eco := string(a.Ecosystem.Base())
+		add(store.PackageKey{Ecosystem: eco, Name: strings.ToLower(purlrange.NormalizeName(a.Ecosystem, a.Name)), PURL: match.PURLIdentity(a.PURL)})
 	}
 	for _, p := range v.Products {
 		if p.PackageName != "" {

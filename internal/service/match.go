@@ -5,10 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/package-url/packageurl-go"
+
 	"github.com/vigil/vigil/internal/match"
+	"github.com/vigil/vigil/internal/match/purlrange"
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/scan"
 	"github.com/vigil/vigil/internal/store"
@@ -42,7 +46,7 @@ func candidates(ctx context.Context, tx store.Tx, comps []*vigil.Component) ([]m
 	seen := map[match.Key]bool{}
 	var keys []match.Key
 	for _, c := range comps {
-		for _, k := range match.ComponentKeys(c) {
+		for _, k := range componentKeys(c) {
 			if !seen[k] {
 				seen[k] = true
 				keys = append(keys, k)
@@ -64,6 +68,22 @@ func candidates(ctx context.Context, tx store.Tx, comps []*vigil.Component) ([]m
 		recs = append(recs, match.Record{Advisory: a})
 	}
 	return recs, nil
+}
+
+// componentKeys are a component's reverse-index keys: the generic ones,
+// and the OSV ecosystem and package its purl names.
+func componentKeys(c *vigil.Component) []match.Key {
+	keys := match.ComponentKeys(c)
+	if c.PURL == "" {
+		return keys
+	}
+	if pkg, err := purlrange.FromPURL(c.PURL); err == nil {
+		keys = append(keys, match.EcoPackageKey(string(pkg.Ecosystem.Base()), pkg.Name))
+	} else if p, err := packageurl.FromString(c.PURL); err == nil {
+		// No OSV ecosystem for this purl type: find it by name alone.
+		keys = append(keys, match.Key{Kind: match.KeyPackageName, Value: strings.ToLower(match.PackageName(p))})
+	}
+	return keys
 }
 
 // MatchSummary says what a release match changed.

@@ -9,7 +9,6 @@ import (
 	"io"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/store"
 )
@@ -133,7 +132,7 @@ func (k *componentSink) flush() error {
 		}
 		var keys []store.ComponentKey
 		for _, c := range k.comps {
-			for _, key := range match.ComponentKeys(c) {
+			for _, key := range componentKeys(c) {
 				keys = append(keys, store.ComponentKey{Ref: c.Ref, Key: store.Key(key)})
 			}
 		}

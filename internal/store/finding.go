@@ -39,6 +39,9 @@ const (
 	// KeyPackageName is a lower-cased package name alone, for records that
 	// name packages without a purl (OSV ecosystem + name).
 	KeyPackageName = "package"
+	// KeyEcoPackage is "Ecosystem|name", matched against the ecosystem
+	// and name of knowledge-base packages.
+	KeyEcoPackage = "ecopkg"
 	// KeyCPE is a lower-cased CPE "vendor:product".
 	KeyCPE = "cpe"
 	// KeyName is a normalised product or component name.

@@ -69,7 +69,7 @@ func (tx *Tx) FindComponentsByKeys(ctx context.Context, sc vigil.Scope, keys []s
 
 // FindKBCandidates finds the records whose index rows carry the keys.
 func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.Vulnerability, []*vigil.Advisory, error) {
-	var purls, names, vendors, products, akinds, avalues []string
+	var purls, names, ecos, enames, vendors, products, akinds, avalues []string
 	for _, k := range keys {
 		switch k.Kind {
 		case store.KeyPackage:
@@ -77,6 +77,9 @@ func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.
 			akinds, avalues = append(akinds, "purl"), append(avalues, k.Value)
 		case store.KeyPackageName:
 			names = append(names, k.Value)
+		case store.KeyEcoPackage:
+			eco, name, _ := strings.Cut(k.Value, "|")
+			ecos, enames = append(ecos, eco), append(enames, name)
 		case store.KeyCPE:
 			vendor, product, _ := strings.Cut(k.Value, ":")
 			vendors, products = append(vendors, vendor), append(products, product)
@@ -94,8 +97,10 @@ func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.
 			SELECT record_id FROM kb_packages WHERE purl = ANY($1::text[])
 			UNION SELECT record_id FROM kb_packages WHERE name = ANY($2::text[])
 			UNION SELECT c.record_id FROM kb_cpes c JOIN unnest($3::text[], $4::text[]) AS q (vendor, product)
-				ON c.vendor = q.vendor AND c.product = q.product)`,
-		purls, names, vendors, products)
+				ON c.vendor = q.vendor AND c.product = q.product
+			UNION SELECT p.record_id FROM kb_packages p JOIN unnest($5::text[], $6::text[]) AS q (eco, name)
+				ON p.ecosystem = q.eco AND p.name = q.name)`,
+		purls, names, vendors, products, ecos, enames)
 	if err != nil {
 		return nil, nil, fmt.Errorf("knowledge base candidates: %w", err)
 	}

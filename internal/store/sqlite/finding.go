@@ -104,7 +104,7 @@ func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.
 		n := min(len(keys), keyBatch)
 		batch := keys[:n]
 		keys = keys[n:]
-		var pk, nk, ck, ak []any
+		var pk, nk, ek, ck, ak []any
 		for _, k := range batch {
 			switch k.Kind {
 			case store.KeyPackage:
@@ -112,6 +112,9 @@ func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.
 				ak = append(ak, "purl", k.Value)
 			case store.KeyPackageName:
 				nk = append(nk, k.Value)
+			case store.KeyEcoPackage:
+				eco, name, _ := strings.Cut(k.Value, "|")
+				ek = append(ek, name, eco)
 			case store.KeyCPE:
 				vendor, product, _ := strings.Cut(k.Value, ":")
 				ck = append(ck, vendor, product)
@@ -131,6 +134,12 @@ func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.
 		}
 		if len(nk) > 0 {
 			if err := collect(vulnIDs, `SELECT record_id FROM kb_packages WHERE name IN (?`+strings.Repeat(", ?", len(nk)-1)+`)`, nk); err != nil {
+				return nil, nil, err
+			}
+		}
+		if len(ek) > 0 {
+			cond := strings.Repeat(" OR (name = ? AND ecosystem = ?)", len(ek)/2)[4:]
+			if err := collect(vulnIDs, `SELECT record_id FROM kb_packages WHERE `+cond, ek); err != nil {
 				return nil, nil, err
 			}
 		}
