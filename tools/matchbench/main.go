@@ -204,14 +204,14 @@ func run(ctx context.Context, o options) error {
 			return err
 		}
 		if out, err := exec.CommandContext(ctx, bin, "--version").Output(); err == nil {
-			rep.OSVScanner = firstLine(string(out))
+			rep.OSVScanner = strings.TrimPrefix(firstLine(string(out)), "osv-scanner version: ")
 		}
 		for _, n := range o.sizes {
 			if o.osvMax > 0 && n > o.osvMax {
 				continue
 			}
 			args := []string{"scan", "source", "--offline", "--offline-vulnerabilities", "--local-db-path", db, "--all-vulns", "--format", "json", "-L", boms[n]}
-			rep.Commands = append(rep.Commands, "osv-scanner "+strings.Join(args, " "))
+			rep.Commands = append(rep.Commands, strings.ReplaceAll("osv-scanner "+strings.Join(args, " "), o.work, "WORK"))
 			out := filepath.Join(o.work, fmt.Sprintf("osv-scanner-%d.json", n))
 			m, err := timed(ctx, o.timeout, out, filepath.Join(o.work, fmt.Sprintf("osv-scanner-%d.stderr", n)), nil, bin, args...)
 			if err != nil {
@@ -256,7 +256,7 @@ func run(ctx context.Context, o options) error {
 		}
 		env := append(os.Environ(), "VIGIL_DB=sqlite:"+store, "XDG_CONFIG_HOME="+filepath.Join(o.work, "config"))
 		args := append([]string{"feed", "import", "--skip-osv-schema", "-o", "json"}, zips...)
-		rep.Commands = append(rep.Commands, "VIGIL_DB=sqlite:WORK/vigil.db vigil "+strings.Join(args, " "))
+		rep.Commands = append(rep.Commands, strings.ReplaceAll("VIGIL_DB=sqlite:WORK/vigil.db vigil "+strings.Join(args, " "), o.work, "WORK"))
 		imp := filepath.Join(o.work, "vigil-import.json")
 		m, err := timed(ctx, o.timeout, imp, filepath.Join(o.work, "vigil-import.stderr"), env, bin, args...)
 		if err != nil {
@@ -269,7 +269,7 @@ func run(ctx context.Context, o options) error {
 		fmt.Printf("vigil import: %.1f s wall, %.1f s CPU, %d MiB peak RSS, exit %d\n", m.Wall, m.CPU, m.PeakRSS/1024, m.Exit)
 		for _, n := range o.sizes {
 			args := []string{"scan", boms[n], "-o", "json"}
-			rep.Commands = append(rep.Commands, "VIGIL_DB=sqlite:WORK/vigil.db vigil "+strings.Join(args, " "))
+			rep.Commands = append(rep.Commands, strings.ReplaceAll("VIGIL_DB=sqlite:WORK/vigil.db vigil "+strings.Join(args, " "), o.work, "WORK"))
 			out := filepath.Join(o.work, fmt.Sprintf("vigil-%d.json", n))
 			m, err := timed(ctx, o.timeout, out, filepath.Join(o.work, fmt.Sprintf("vigil-%d.stderr", n)), env, bin, args...)
 			if err != nil {
