@@ -8,8 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/vigil/vigil"
 	"github.com/package-url/packageurl-go"
+	"github.com/vigil/vigil"
 
 	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/match/purlrange"
