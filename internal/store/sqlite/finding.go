@@ -128,7 +128,7 @@ func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.
 			}
 		}
 		if len(pk) > 0 {
-			if err := collect(vulnIDs, `SELECT record_id FROM kb_packages WHERE purl IN (?`+strings.Repeat(", ?", len(pk)-1)+`)`, pk); err != nil {
+			if err := collect(vulnIDs, `SELECT record_id FROM kb_packages WHERE purl <> '' AND purl IN (?`+strings.Repeat(", ?", len(pk)-1)+`)`, pk); err != nil {
 				return nil, nil, err
 			}
 		}
