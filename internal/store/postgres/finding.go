@@ -94,7 +94,7 @@ func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.
 	}
 	rows, err := tx.tx.Query(ctx,
 		`SELECT doc FROM kb_vulns WHERE withdrawn IS NULL AND id IN (
-			SELECT record_id FROM kb_packages WHERE purl = ANY($1::text[])
+			SELECT record_id FROM kb_packages WHERE purl <> '' AND purl = ANY($1::text[])
 			UNION SELECT record_id FROM kb_packages WHERE name = ANY($2::text[])
 			UNION SELECT c.record_id FROM kb_cpes c JOIN unnest($3::text[], $4::text[]) AS q (vendor, product)
 				ON c.vendor = q.vendor AND c.product = q.product
