@@ -42,7 +42,7 @@ func serve(ctx context.Context, svc *service.Service, opts cli.ServeOptions, log
 }
 
 // feedSources builds the remote feed sources over one HTTP client.
-func feedSources(opt cli.SyncOptions) ([]remote.Source, error) {
+func feedSources(opt cli.SyncOptions) ([]service.FeedSource, error) {
 	client, err := fetch.New(fetch.Config{Version: opt.Version, Proxy: opt.Proxy})
 	if err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func feedSources(opt cli.SyncOptions) ([]remote.Source, error) {
 	if len(opt.Sources) == 0 {
 		return all, nil
 	}
-	var out []remote.Source
+	var out []service.FeedSource
 	for _, name := range opt.Sources {
 		src, err := remote.ByName(all, name)
 		if err != nil {

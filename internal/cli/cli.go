@@ -18,7 +18,6 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/config"
-	"github.com/vigil/vigil/internal/feed/remote"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 )
@@ -47,7 +46,7 @@ type Env struct {
 	// OpenStore opens the database a config names.
 	OpenStore func(ctx context.Context, db string) (store.Store, error)
 	// FeedSources builds the remote feed sources vigil feed sync uses.
-	FeedSources func(opt SyncOptions) ([]remote.Source, error)
+	FeedSources func(opt SyncOptions) ([]service.FeedSource, error)
 	// Serve runs the HTTP server until ctx ends.
 	Serve func(ctx context.Context, svc *service.Service, opts ServeOptions, log *slog.Logger) error
 	// Now is the clock; nil means time.Now.

@@ -12,6 +12,10 @@ import (
 	"github.com/vigil/vigil/internal/store"
 )
 
+// FeedSource is a remote feed the service syncs from; cmd/vigil builds
+// them (internal/feed/remote), so the CLI never touches the network code.
+type FeedSource = remote.Source
+
 // SyncResult is what syncing one source did.
 type SyncResult struct {
 	Source  string         `json:"source"`
@@ -26,7 +30,7 @@ type SyncResult struct {
 // for conditional requests, cursors) is saved afterwards even when the
 // sync failed half-way, so the next run resumes where this one stopped.
 // vigil feed sync and scheduled syncs both call this.
-func (s *Service) SyncFeeds(ctx context.Context, sources []remote.Source, opt FeedOptions) ([]SyncResult, error) {
+func (s *Service) SyncFeeds(ctx context.Context, sources []FeedSource, opt FeedOptions) ([]SyncResult, error) {
 	importers, fopt, err := feedSetup(opt)
 	if err != nil {
 		return nil, err
