@@ -28,31 +28,20 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"runtime/pprof"
-	"strconv"
-	"strings"
 	"syscall"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/synth"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
-	"github.com/vigil/vigil/internal/store/postgres"
-	"github.com/vigil/vigil/internal/store/sqlite"
+	"github.com/vigil/vigil/tools/internal/scale"
 )
 
 type options struct {
@@ -139,7 +128,7 @@ func run(ctx context.Context, o options) (err error) {
 		return err
 	}
 
-	st, backend, closeStore, err := openStore(ctx, o, tmp)
+	st, backend, closeStore, err := scale.OpenStore(ctx, o.db, tmp, "vigil_kbscale_", o.keep)
 	if err != nil {
 		return err
 	}
@@ -183,7 +172,7 @@ func sourceName(o options, path string) string {
 // PostgreSQL server's own work is not in it) and the process's peak RSS
 // during it.
 func importOnce(ctx context.Context, svc *service.Service, path string, opt service.FeedOptions, profile string) (rep feed.Report, elapsed, cpu time.Duration, hwm int64, err error) {
-	resetPeakRSS()
+	scale.ResetPeakRSS()
 	if profile != "" {
 		pf, err := os.Create(profile)
 		if err != nil {
@@ -205,7 +194,7 @@ func importOnce(ctx context.Context, svc *service.Service, path string, opt serv
 	if err != nil {
 		return rep, elapsed, cpu, 0, err
 	}
-	hwm, err = peakRSS()
+	hwm, err = scale.PeakRSS()
 	return rep, elapsed, cpu, hwm, err
 }
 
@@ -238,113 +227,4 @@ func check(rep feed.Report, pass string, o options) error {
 			got.Records, got.Accepted, got.Unchanged, want.Records, want.Accepted, want.Unchanged)
 	}
 	return nil
-}
-
-// openStore opens and migrates the store o.db names, and returns a function
-// that closes it and removes what the run created.
-func openStore(ctx context.Context, o options, tmp string) (store.Store, string, func() error, error) {
-	if strings.HasPrefix(o.db, "postgres://") || strings.HasPrefix(o.db, "postgresql://") {
-		return openPostgres(ctx, o)
-	}
-	path := o.db
-	if path == "" {
-		path = filepath.Join(tmp, "vigil.db")
-	} else if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
-		return nil, "", nil, fmt.Errorf("sqlite %s: exists; give a new path", path)
-	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, "", nil, err
-	}
-	return db, "sqlite", db.Close, nil
-}
-
-// openPostgres creates a fresh schema, opens a store whose search_path is
-// that schema, and migrates it.
-func openPostgres(ctx context.Context, o options) (store.Store, string, func() error, error) {
-	cfg, err := pgxpool.ParseConfig(o.db)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	schema := "vigil_kbscale_" + randomHex(6)
-	if err := adminExec(ctx, o.db, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
-		return nil, "", nil, fmt.Errorf("create schema %s: %w", schema, err)
-	}
-	drop := func() error {
-		if o.keep {
-			fmt.Fprintln(os.Stderr, "kbimport: kept schema", schema)
-			return nil
-		}
-		// The run's context may be cancelled (interrupt); dropping must
-		// still happen.
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		if err := adminExec(dctx, o.db, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			return fmt.Errorf("drop schema %s: %w", schema, err)
-		}
-		return nil
-	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	db, err := postgres.OpenConfig(ctx, cfg)
-	if err != nil {
-		return nil, "", nil, errors.Join(err, drop())
-	}
-	closeAll := func() error {
-		return errors.Join(db.Close(), drop())
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		return nil, "", nil, errors.Join(err, closeAll())
-	}
-	return db, "postgres", closeAll, nil
-}
-
-func adminExec(ctx context.Context, url, sql string) error {
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	_, err = conn.Exec(ctx, sql)
-	return err
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// resetPeakRSS sets VmHWM back to the current RSS (Linux 4.0+), so the
-// next reading is the peak of what runs in between. Where that is not
-// possible the reading is the process's peak so far, never less.
-func resetPeakRSS() {
-	f, err := os.OpenFile("/proc/self/clear_refs", os.O_WRONLY, 0)
-	if err != nil {
-		return
-	}
-	io.WriteString(f, "5")
-	f.Close()
-}
-
-// peakRSS is the process's peak resident set size in bytes, VmHWM in
-// /proc/self/status.
-func peakRSS() (int64, error) {
-	raw, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, err
-	}
-	for line := range strings.Lines(string(raw)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("VmHWM: %w", err)
-			}
-			return kb << 10, nil
-		}
-	}
-	return 0, errors.New("no VmHWM in /proc/self/status")
 }

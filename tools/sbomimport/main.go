@@ -25,12 +25,9 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -38,19 +35,13 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strconv"
-	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/sbom/synth"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
-	"github.com/vigil/vigil/internal/store/postgres"
-	"github.com/vigil/vigil/internal/store/sqlite"
+	"github.com/vigil/vigil/tools/internal/scale"
 )
 
 type options struct {
@@ -155,14 +146,14 @@ func run(ctx context.Context, o options) (err error) {
 		return err
 	}
 
-	st, backend, closeStore, err := openStore(ctx, o, tmp)
+	st, backend, closeStore, err := scale.OpenStore(ctx, o.db, tmp, "vigil_scale_", o.keep)
 	if err != nil {
 		return err
 	}
 	defer func() { err = errors.Join(err, closeStore()) }()
 
 	svc := service.New(st)
-	slug := "scale-" + randomHex(4)
+	slug := "scale-" + scale.RandomHex(4)
 	if _, err := svc.CreateOrg(ctx, vigil.OrgInput{Slug: slug, Kind: vigil.Manufacturer}); err != nil {
 		return err
 	}
@@ -212,7 +203,7 @@ func run(ctx context.Context, o options) (err error) {
 	if o.file == "" && d.Components != o.n {
 		return fmt.Errorf("stored %d components, generated %d", d.Components, o.n)
 	}
-	hwm, err := peakRSS()
+	hwm, err := scale.PeakRSS()
 	if err != nil {
 		return err
 	}
@@ -234,101 +225,4 @@ func writeHeapProfile(path string) error {
 		return err
 	}
 	return f.Close()
-}
-
-// openStore opens and migrates the store o.db names, and returns a function
-// that closes it and removes what the run created.
-func openStore(ctx context.Context, o options, tmp string) (store.Store, string, func() error, error) {
-	if strings.HasPrefix(o.db, "postgres://") || strings.HasPrefix(o.db, "postgresql://") {
-		return openPostgres(ctx, o)
-	}
-	path := o.db
-	if path == "" {
-		path = filepath.Join(tmp, "vigil.db")
-	} else if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
-		return nil, "", nil, fmt.Errorf("sqlite %s: exists; give a new path", path)
-	}
-	db, err := sqlite.Open(ctx, path)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		db.Close()
-		return nil, "", nil, err
-	}
-	return db, "sqlite", db.Close, nil
-}
-
-// openPostgres creates a fresh schema, opens a store whose search_path is
-// that schema, and migrates it.
-func openPostgres(ctx context.Context, o options) (store.Store, string, func() error, error) {
-	cfg, err := pgxpool.ParseConfig(o.db)
-	if err != nil {
-		return nil, "", nil, err
-	}
-	schema := "vigil_scale_" + randomHex(6)
-	if err := adminExec(ctx, o.db, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
-		return nil, "", nil, fmt.Errorf("create schema %s: %w", schema, err)
-	}
-	drop := func() error {
-		if o.keep {
-			fmt.Fprintln(os.Stderr, "sbomimport: kept schema", schema)
-			return nil
-		}
-		// The run's context may be cancelled (interrupt); dropping must
-		// still happen.
-		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
-		defer cancel()
-		if err := adminExec(dctx, o.db, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
-			return fmt.Errorf("drop schema %s: %w", schema, err)
-		}
-		return nil
-	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	db, err := postgres.OpenConfig(ctx, cfg)
-	if err != nil {
-		return nil, "", nil, errors.Join(err, drop())
-	}
-	closeAll := func() error {
-		return errors.Join(db.Close(), drop())
-	}
-	if _, err := db.Migrate(ctx); err != nil {
-		return nil, "", nil, errors.Join(err, closeAll())
-	}
-	return db, "postgres", closeAll, nil
-}
-
-func adminExec(ctx context.Context, url, sql string) error {
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	_, err = conn.Exec(ctx, sql)
-	return err
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	rand.Read(b)
-	return hex.EncodeToString(b)
-}
-
-// peakRSS is the process's peak resident set size in bytes, VmHWM in
-// /proc/self/status.
-func peakRSS() (int64, error) {
-	raw, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0, err
-	}
-	for line := range strings.Lines(string(raw)) {
-		if v, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			if err != nil {
-				return 0, fmt.Errorf("VmHWM: %w", err)
-			}
-			return kb << 10, nil
-		}
-	}
-	return 0, errors.New("no VmHWM in /proc/self/status")
 }
