@@ -10,6 +10,7 @@ import (
 
 	"github.com/package-url/packageurl-go"
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/feed"
 
 	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/match/purlrange"
@@ -314,7 +315,7 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, erro
 			f := scan.Entry{Component: *byRef[v.ComponentRef], VulnID: v.VulnID, Status: v.Status, Confidence: v.Confidence}
 			for _, m := range v.Matches {
 				f.Evidence = append(f.Evidence, m.Evidence)
-				f.Aliases = appendNew(f.Aliases, m.Aliases...)
+				f.Aliases = feed.AppendUnique(f.Aliases, m.Aliases...)
 			}
 			if err := sig.fill(&f); err != nil {
 				return err
@@ -399,17 +400,4 @@ func betterSeverity(a, b *vigil.Severity) bool {
 		return a.Version > b.Version
 	}
 	return a.BaseScore > b.BaseScore
-}
-
-func appendNew(list []string, add ...string) []string {
-	for _, a := range add {
-		found := false
-		for _, l := range list {
-			found = found || l == a
-		}
-		if !found {
-			list = append(list, a)
-		}
-	}
-	return list
 }
