@@ -90,16 +90,7 @@ func (s *Service) ImportBundle(ctx context.Context, r io.ReaderAt, size int64, o
 		})); err != nil {
 			return err
 		}
-		report, err := json.Marshal(rep)
-		if err != nil {
-			return err
-		}
-		for src := range sink.sources {
-			if err := tx.SetFeedState(ctx, src, report, nil); err != nil {
-				return err
-			}
-		}
-		return nil
+		return sink.recordImport(ctx, rep)
 	})
 	if err != nil {
 		return rep, nil, fmt.Errorf("import bundle: %w", err)

@@ -99,16 +99,7 @@ func (s *Service) importFeed(ctx context.Context, name string, opt FeedOptions, 
 		if rep, err = run(sink); err != nil {
 			return err
 		}
-		report, err := json.Marshal(rep)
-		if err != nil {
-			return err
-		}
-		for src := range sink.sources {
-			if err := tx.SetFeedState(ctx, src, report, nil); err != nil {
-				return err
-			}
-		}
-		return nil
+		return sink.recordImport(ctx, rep)
 	})
 	if err != nil {
 		return rep, err
@@ -142,6 +133,21 @@ type kbSink struct {
 }
 
 var _ feed.Sink = (*kbSink)(nil)
+
+// recordImport stores the import's report as the last import of every
+// source the sink received records of; their sync state stays as it is.
+func (k *kbSink) recordImport(ctx context.Context, rep feed.Report) error {
+	report, err := json.Marshal(rep)
+	if err != nil {
+		return err
+	}
+	for src := range k.sources {
+		if err := k.tx.SetFeedState(ctx, src, report, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 func canonical(v any) ([]byte, string, error) {
 	doc, err := json.Marshal(v)
