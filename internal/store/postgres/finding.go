@@ -161,7 +161,7 @@ func (tx *Tx) CreateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Findin
 			component_key, vuln_id, aliases, status, confidence, matcher, evidence, first_seen_at, last_seen_at, resolved_at, previous_id)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id`,
 		sc.OrgID, f.ReleaseID, f.SBOMID, f.ComponentID, f.ComponentRef, f.ComponentName, f.ComponentVersion, f.ComponentKey,
-		f.VulnID, jsonArray(f.Aliases), string(f.Status), string(f.Confidence), f.Evidence.Matcher, string(evidence),
+		f.VulnID, store.JSONArray(f.Aliases), string(f.Status), string(f.Confidence), f.Evidence.Matcher, string(evidence),
 		f.FirstSeenAt, f.LastSeenAt, nullTime(f.ResolvedAt), prev).Scan(&f.ID)
 	if err != nil {
 		return fmt.Errorf("create finding %s on %s: %w", f.VulnID, f.ComponentRef, mapError(err))
@@ -181,7 +181,7 @@ func (tx *Tx) UpdateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Findin
 	tag, err := tx.tx.Exec(ctx,
 		`UPDATE findings SET aliases = $1, status = $2, confidence = $3, evidence = $4, last_seen_at = $5, resolved_at = $6
 		WHERE id = $7 AND org_id = $8`,
-		jsonArray(f.Aliases), string(f.Status), string(f.Confidence), string(evidence), f.LastSeenAt,
+		store.JSONArray(f.Aliases), string(f.Status), string(f.Confidence), string(evidence), f.LastSeenAt,
 		nullTime(f.ResolvedAt), f.ID, sc.OrgID)
 	return mustAffect(tag, err, fmt.Sprintf("update finding %d", f.ID))
 }
@@ -232,7 +232,7 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingF
 			return nil, fmt.Errorf("find findings: %w", err)
 		}
 		x.Status, x.Confidence, x.PreviousID, x.ResolvedAt = vigil.MatchStatus(status), vigil.Confidence(confidence), prev.Int64, timeOf(resolved)
-		if err := unmarshalArray(aliases, &x.Aliases); err != nil {
+		if err := store.UnmarshalArray(aliases, &x.Aliases); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal(evidence, &x.Evidence); err != nil {

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -55,8 +54,8 @@ func (tx *Tx) FinishSBOM(ctx context.Context, sc vigil.Scope, doc *vigil.SBOMDoc
 			warnings = $13, warnings_dropped = $14, sha256 = $15, size = $16, component_count = $17, dependency_count = $18
 		WHERE id = $19 AND org_id = $20`,
 		string(doc.Format), doc.SpecVersion, string(doc.Encoding), doc.SerialNumber, doc.Version,
-		doc.Name, doc.Supplier, nullTime(doc.Timestamp), doc.DataLicense, jsonArray(doc.Authors), jsonArray(doc.Tools),
-		jsonArray(doc.Describes), jsonArray(doc.Warnings), doc.WarningsDropped, doc.SHA256, doc.Size,
+		doc.Name, doc.Supplier, nullTime(doc.Timestamp), doc.DataLicense, store.JSONArray(doc.Authors), store.JSONArray(doc.Tools),
+		store.JSONArray(doc.Describes), store.JSONArray(doc.Warnings), doc.WarningsDropped, doc.SHA256, doc.Size,
 		doc.Components, doc.Dependencies, doc.ID, sc.OrgID)
 	return mustAffect(tag, err, fmt.Sprintf("finish SBOM %d", doc.ID))
 }
@@ -89,7 +88,7 @@ func (tx *Tx) AddComponents(ctx context.Context, sc vigil.Scope, doc *vigil.SBOM
 		rows[i] = []any{sc.OrgID, c.ReleaseID, c.SBOMID, c.Ref, c.ParentRef, string(c.Type), c.Group, c.Name,
 			c.Version, c.Supplier, c.Manufacturer, c.Author, c.Publisher, c.PURL, c.SWIDTagID, c.Copyright,
 			c.Description, string(c.Scope), c.DownloadLocation, string(c.SupportLevel), nullDate(c.EndOfSupport),
-			jsonArray(c.CPEs), jsonArray(c.Hashes), jsonArray(c.Licenses), jsonArray(c.ExternalRefs), jsonArray(c.Properties)}
+			store.JSONArray(c.CPEs), store.JSONArray(c.Hashes), store.JSONArray(c.Licenses), store.JSONArray(c.ExternalRefs), store.JSONArray(c.Properties)}
 	}
 	if _, err := tx.tx.CopyFrom(ctx, pgx.Identifier{"components"}, componentCopyColumns, pgx.CopyFromRows(rows)); err != nil {
 		return fmt.Errorf("store components of SBOM %d: %w", doc.ID, mapError(err))
@@ -145,7 +144,7 @@ func scanSBOM(row pgx.Row) (*vigil.SBOMDocument, error) {
 		raw []byte
 		dst *[]string
 	}{{authors, &d.Authors}, {tools, &d.Tools}, {describes, &d.Describes}, {warnings, &d.Warnings}} {
-		if err := unmarshalArray(f.raw, f.dst); err != nil {
+		if err := store.UnmarshalArray(f.raw, f.dst); err != nil {
 			return nil, err
 		}
 	}
@@ -231,7 +230,7 @@ func (tx *Tx) EachComponent(ctx context.Context, sc vigil.Scope, sbomID int64, f
 			raw []byte
 			dst any
 		}{{cpes, &c.CPEs}, {hashes, &c.Hashes}, {licenses, &c.Licenses}, {refs, &c.ExternalRefs}, {props, &c.Properties}} {
-			if err := unmarshalArray(f.raw, f.dst); err != nil {
+			if err := store.UnmarshalArray(f.raw, f.dst); err != nil {
 				return fmt.Errorf("component %d: %w", c.ID, err)
 			}
 		}
@@ -253,32 +252,20 @@ func (tx *Tx) EachDependency(ctx context.Context, sc vigil.Scope, sbomID int64, 
 		return fmt.Errorf("dependencies of SBOM %d: %w", sbomID, err)
 	}
 	defer rows.Close()
-	var cur *vigil.Dependency
+	g := store.NewDependencyRows(sbomID, fn)
 	for rows.Next() {
 		var ref, on string
 		if err := rows.Scan(&ref, &on); err != nil {
 			return fmt.Errorf("dependencies of SBOM %d: %w", sbomID, err)
 		}
-		if cur != nil && cur.Ref != ref {
-			if err := fn(cur); err != nil {
-				return err
-			}
-			cur = nil
-		}
-		if cur == nil {
-			cur = &vigil.Dependency{SBOMID: sbomID, Ref: ref, DependsOn: []string{}}
-		}
-		if on != store.NoDependencies {
-			cur.DependsOn = append(cur.DependsOn, on)
+		if err := g.Add(ref, on); err != nil {
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if cur != nil {
-		return fn(cur)
-	}
-	return nil
+	return g.Flush()
 }
 
 // EachSBOMContent streams the stored chunks in order.
@@ -320,28 +307,4 @@ func (tx *Tx) DeleteSBOM(ctx context.Context, sc vigil.Scope, id int64) error {
 	}
 	tag, err := tx.tx.Exec(ctx, `DELETE FROM sbom_documents WHERE id = $1 AND org_id = $2`, id, sc.OrgID)
 	return mustAffect(tag, err, fmt.Sprintf("delete SBOM %d", id))
-}
-
-// jsonArray encodes a slice for a JSONB column; nil becomes [].
-func jsonArray[T any](v []T) string {
-	if len(v) == 0 {
-		return "[]"
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Slices of strings and plain structs always encode.
-		panic(fmt.Sprintf("encode JSON column: %v", err))
-	}
-	return string(b)
-}
-
-// unmarshalArray decodes a JSONB column, leaving dst nil for [].
-func unmarshalArray(raw []byte, dst any) error {
-	if len(raw) == 0 || string(raw) == "[]" {
-		return nil
-	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		return fmt.Errorf("stored JSON %q: %w", raw, err)
-	}
-	return nil
 }

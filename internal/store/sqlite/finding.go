@@ -200,7 +200,7 @@ func (tx *Tx) CreateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Findin
 			component_key, vuln_id, aliases, status, confidence, matcher, evidence, first_seen_at, last_seen_at, resolved_at, previous_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		sc.OrgID, f.ReleaseID, f.SBOMID, f.ComponentID, f.ComponentRef, f.ComponentName, f.ComponentVersion, f.ComponentKey,
-		f.VulnID, jsonArray(f.Aliases), string(f.Status), string(f.Confidence), f.Evidence.Matcher, string(evidence),
+		f.VulnID, store.JSONArray(f.Aliases), string(f.Status), string(f.Confidence), f.Evidence.Matcher, string(evidence),
 		formatTime(f.FirstSeenAt), formatTime(f.LastSeenAt), formatNullTime(f.ResolvedAt), prev).Scan(&f.ID)
 	if err != nil {
 		return fmt.Errorf("create finding %s on %s: %w", f.VulnID, f.ComponentRef, mapError(err))
@@ -220,7 +220,7 @@ func (tx *Tx) UpdateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Findin
 	res, err := tx.tx.ExecContext(ctx,
 		`UPDATE findings SET aliases = ?, status = ?, confidence = ?, evidence = ?, last_seen_at = ?, resolved_at = ?
 		WHERE id = ? AND org_id = ?`,
-		jsonArray(f.Aliases), string(f.Status), string(f.Confidence), string(evidence), formatTime(f.LastSeenAt),
+		store.JSONArray(f.Aliases), string(f.Status), string(f.Confidence), string(evidence), formatTime(f.LastSeenAt),
 		formatNullTime(f.ResolvedAt), f.ID, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("update finding %d", f.ID))
 }
@@ -270,7 +270,7 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingF
 			return nil, fmt.Errorf("find findings: %w", err)
 		}
 		x.Status, x.Confidence, x.PreviousID = vigil.MatchStatus(status), vigil.Confidence(confidence), prev.Int64
-		if err := unmarshalArray(aliases, &x.Aliases); err != nil {
+		if err := store.UnmarshalArray([]byte(aliases), &x.Aliases); err != nil {
 			return nil, err
 		}
 		if err := json.Unmarshal([]byte(evidence), &x.Evidence); err != nil {

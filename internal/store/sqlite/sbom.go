@@ -3,7 +3,6 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -53,8 +52,8 @@ func (tx *Tx) FinishSBOM(ctx context.Context, sc vigil.Scope, doc *vigil.SBOMDoc
 			warnings = ?, warnings_dropped = ?, sha256 = ?, size = ?, component_count = ?, dependency_count = ?
 		WHERE id = ? AND org_id = ?`,
 		string(doc.Format), doc.SpecVersion, string(doc.Encoding), doc.SerialNumber, doc.Version,
-		doc.Name, doc.Supplier, formatNullTime(doc.Timestamp), doc.DataLicense, jsonArray(doc.Authors), jsonArray(doc.Tools),
-		jsonArray(doc.Describes), jsonArray(doc.Warnings), doc.WarningsDropped, doc.SHA256, doc.Size,
+		doc.Name, doc.Supplier, formatNullTime(doc.Timestamp), doc.DataLicense, store.JSONArray(doc.Authors), store.JSONArray(doc.Tools),
+		store.JSONArray(doc.Describes), store.JSONArray(doc.Warnings), doc.WarningsDropped, doc.SHA256, doc.Size,
 		doc.Components, doc.Dependencies, doc.ID, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("finish SBOM %d", doc.ID))
 }
@@ -100,7 +99,7 @@ func (tx *Tx) AddComponents(ctx context.Context, sc vigil.Scope, doc *vigil.SBOM
 			args = append(args, sc.OrgID, c.ReleaseID, c.SBOMID, c.Ref, c.ParentRef, string(c.Type), c.Group, c.Name,
 				c.Version, c.Supplier, c.Manufacturer, c.Author, c.Publisher, c.PURL, c.SWIDTagID, c.Copyright,
 				c.Description, string(c.Scope), c.DownloadLocation, string(c.SupportLevel), formatDate(c.EndOfSupport),
-				jsonArray(c.CPEs), jsonArray(c.Hashes), jsonArray(c.Licenses), jsonArray(c.ExternalRefs), jsonArray(c.Properties))
+				store.JSONArray(c.CPEs), store.JSONArray(c.Hashes), store.JSONArray(c.Licenses), store.JSONArray(c.ExternalRefs), store.JSONArray(c.Properties))
 		}
 		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("store components of SBOM %d: %w", doc.ID, mapError(err))
@@ -158,7 +157,7 @@ func scanSBOM(s scanner) (*vigil.SBOMDocument, error) {
 		raw string
 		dst *[]string
 	}{{authors, &d.Authors}, {tools, &d.Tools}, {describes, &d.Describes}, {warnings, &d.Warnings}} {
-		if err := unmarshalArray(f.raw, f.dst); err != nil {
+		if err := store.UnmarshalArray([]byte(f.raw), f.dst); err != nil {
 			return nil, err
 		}
 	}
@@ -235,7 +234,7 @@ func (tx *Tx) EachComponent(ctx context.Context, sc vigil.Scope, sbomID int64, f
 			raw string
 			dst any
 		}{{cpes, &c.CPEs}, {hashes, &c.Hashes}, {licenses, &c.Licenses}, {refs, &c.ExternalRefs}, {props, &c.Properties}} {
-			if err := unmarshalArray(f.raw, f.dst); err != nil {
+			if err := store.UnmarshalArray([]byte(f.raw), f.dst); err != nil {
 				return fmt.Errorf("component %d: %w", c.ID, err)
 			}
 		}
@@ -258,32 +257,20 @@ func (tx *Tx) EachDependency(ctx context.Context, sc vigil.Scope, sbomID int64, 
 		return fmt.Errorf("dependencies of SBOM %d: %w", sbomID, err)
 	}
 	defer rows.Close()
-	var cur *vigil.Dependency
+	g := store.NewDependencyRows(sbomID, fn)
 	for rows.Next() {
 		var ref, on string
 		if err := rows.Scan(&ref, &on); err != nil {
 			return fmt.Errorf("dependencies of SBOM %d: %w", sbomID, err)
 		}
-		if cur != nil && cur.Ref != ref {
-			if err := fn(cur); err != nil {
-				return err
-			}
-			cur = nil
-		}
-		if cur == nil {
-			cur = &vigil.Dependency{SBOMID: sbomID, Ref: ref, DependsOn: []string{}}
-		}
-		if on != store.NoDependencies {
-			cur.DependsOn = append(cur.DependsOn, on)
+		if err := g.Add(ref, on); err != nil {
+			return err
 		}
 	}
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if cur != nil {
-		return fn(cur)
-	}
-	return nil
+	return g.Flush()
 }
 
 // EachSBOMContent streams the stored chunks in order.
@@ -334,28 +321,4 @@ func dependencyTargets(d *vigil.Dependency) []string {
 		return []string{store.NoDependencies}
 	}
 	return d.DependsOn
-}
-
-// jsonArray encodes a slice for a JSON column; nil becomes [].
-func jsonArray[T any](v []T) string {
-	if len(v) == 0 {
-		return "[]"
-	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		// Slices of strings and plain structs always encode.
-		panic(fmt.Sprintf("encode JSON column: %v", err))
-	}
-	return string(b)
-}
-
-// unmarshalArray decodes a JSON column, leaving dst nil for [].
-func unmarshalArray(raw string, dst any) error {
-	if raw == "" || raw == "[]" {
-		return nil
-	}
-	if err := json.Unmarshal([]byte(raw), dst); err != nil {
-		return fmt.Errorf("stored JSON %q: %w", raw, err)
-	}
-	return nil
 }
