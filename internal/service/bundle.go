@@ -64,7 +64,7 @@ func (s *Service) ImportBundle(ctx context.Context, r io.ReaderAt, size int64, o
 	var rep feed.Report
 	changed := newChangeSet()
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		sink := &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}, changed: changed}
+		sink := newKBSink(tx, opt, changed)
 		rep = feed.Report{Importers: []string{"bundle"}, Files: len(br.Manifest.Files)}
 		if err := br.Each(bundle.FileVulns, bundleLine(ctx, &rep, bundle.FileVulns, func() (feed.Validator, func() (feed.Outcome, error)) {
 			v := &vigil.Vulnerability{}

@@ -94,7 +94,7 @@ func (s *Service) importFeed(ctx context.Context, name string, opt FeedOptions, 
 	var rep feed.Report
 	changed := newChangeSet()
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		sink := &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}, changed: changed}
+		sink := newKBSink(tx, opt, changed)
 		var err error
 		if rep, err = run(sink); err != nil {
 			return err
@@ -133,6 +133,10 @@ type kbSink struct {
 }
 
 var _ feed.Sink = (*kbSink)(nil)
+
+func newKBSink(tx store.Tx, opt FeedOptions, changed *changeSet) *kbSink {
+	return &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}, changed: changed}
+}
 
 // recordImport stores the import's report as the last import of every
 // source the sink received records of; their sync state stays as it is.

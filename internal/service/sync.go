@@ -65,7 +65,7 @@ func (s *Service) SyncFeeds(ctx context.Context, sources []FeedSource, opt FeedO
 			// Only what commits counts for matching.
 			local := newChangeSet()
 			err := s.store.Update(ctx, func(tx store.Tx) error {
-				sink := &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}, changed: local}
+				sink := newKBSink(tx, opt, local)
 				return remote.Import(importers, sink, fopt, &res.Report)(ctx, doc)
 			})
 			if err == nil {
