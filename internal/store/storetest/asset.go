@@ -235,7 +235,9 @@ func testSharing(t *testing.T, open Opener) {
 	if diff := cmp.Diff([]int64{ownRel.ID, f.r1.ID, f.r2.ID}, catalog(f.hdo)); diff != "" {
 		t.Errorf("catalogue with a product share (-want +got):\n%s", diff)
 	}
-	err = s.Update(ctx, func(tx store.Tx) error { return tx.CreateShare(ctx, f.mdm, &vigil.Share{GranteeOrgID: f.hdo.OrgID, ProductID: f.product.ID}) })
+	err = s.Update(ctx, func(tx store.Tx) error {
+		return tx.CreateShare(ctx, f.mdm, &vigil.Share{GranteeOrgID: f.hdo.OrgID, ProductID: f.product.ID})
+	})
 	wantErr(t, "CreateShare(duplicate)", err, vigil.ErrConflict)
 	err = s.Update(ctx, func(tx store.Tx) error { return tx.CreateShare(ctx, f.mdm, &vigil.Share{GranteeOrgID: f.mdm.OrgID}) })
 	wantErr(t, "CreateShare(to itself)", err, vigil.ErrInvalid)
@@ -414,11 +416,18 @@ func testAssetIsolation(t *testing.T, open Opener) {
 		run      func(tx store.Tx, sc vigil.Scope) error
 	}{
 		{"FindAssetByID", true, func(tx store.Tx, sc vigil.Scope) error { _, err := tx.FindAssetByID(ctx, sc, a.ID); return err }},
-		{"FindAssetByTag", true, func(tx store.Tx, sc vigil.Scope) error { _, err := tx.FindAssetByTag(ctx, sc, "BIO-1", "SN-1"); return err }},
+		{"FindAssetByTag", true, func(tx store.Tx, sc vigil.Scope) error {
+			_, err := tx.FindAssetByTag(ctx, sc, "BIO-1", "SN-1")
+			return err
+		}},
 		{"FindAssets", true, func(tx store.Tx, sc vigil.Scope) error {
 			return notListed(tx.FindAssets(ctx, sc, store.AssetFilter{}))(func(x *vigil.Asset) bool { return x.ID == a.ID })
 		}},
-		{"UpdateAsset", false, func(tx store.Tx, sc vigil.Scope) error { x := *a; x.Unit = "hijacked"; return tx.UpdateAsset(ctx, sc, &x) }},
+		{"UpdateAsset", false, func(tx store.Tx, sc vigil.Scope) error {
+			x := *a
+			x.Unit = "hijacked"
+			return tx.UpdateAsset(ctx, sc, &x)
+		}},
 		{"SetAssetMapping", false, func(tx store.Tx, sc vigil.Scope) error {
 			return tx.SetAssetMapping(ctx, sc, a.ID, vigil.AssetMapping{})
 		}},
@@ -468,7 +477,10 @@ func testAssetIsolation(t *testing.T, open Opener) {
 			}
 			return err
 		}},
-		{"FindWorkItem", true, func(tx store.Tx, sc vigil.Scope) error { _, err := tx.FindWorkItem(ctx, sc, a.ID, w.VulnID); return err }},
+		{"FindWorkItem", true, func(tx store.Tx, sc vigil.Scope) error {
+			_, err := tx.FindWorkItem(ctx, sc, a.ID, w.VulnID)
+			return err
+		}},
 		{"PutWorkItem(update A's)", false, func(tx store.Tx, sc vigil.Scope) error {
 			x := *w
 			x.State = vigil.RemediationPatchApplied
