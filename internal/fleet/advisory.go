@@ -72,7 +72,7 @@ func AdvisoryProducts(a *vigil.Asset, adv *vigil.Advisory, advisoryID int64, al 
 		if !same {
 			continue
 		}
-		pk := match.NameKey(p.Product)
+		pk := productKey(p, a.Manufacturer, al)
 		var conf vigil.MappingConfidence
 		var nameWhy string
 		switch {
@@ -102,4 +102,24 @@ func AdvisoryProducts(a *vigil.Asset, adv *vigil.Advisory, advisoryID int64, al 
 		})
 	}
 	return out
+}
+
+// productKey is a tree product's name as match.NameKey compares it, without
+// a leading vendor name: CISA writes "BD Pyxis MedStation ES" where a CMMS
+// has "Pyxis MedStation ES" under manufacturer "Becton Dickinson".
+func productKey(p vigil.TreeProduct, manufacturer string, al *Aliases) string {
+	pk := match.NameKey(p.Product)
+	var vendors []string
+	for _, v := range []string{p.Vendor, manufacturer} {
+		vendors = append(vendors, csafproduct.VendorNames(v)...)
+		if c, ok := al.Canonical(v); ok {
+			vendors = append(vendors, c)
+		}
+	}
+	for _, v := range vendors {
+		if vk := match.NameKey(v); vk != "" && len(pk) > len(vk)+2 && strings.HasPrefix(pk, vk) {
+			return pk[len(vk):]
+		}
+	}
+	return pk
 }
