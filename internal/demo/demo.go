@@ -19,7 +19,7 @@ import (
 	"github.com/vigil/vigil/internal/store"
 )
 
-//go:embed data/*.json data/*.csv data/feeds
+//go:embed data/*.json data/*.csv data/*.yaml data/feeds
 var data embed.FS
 
 // Manufacturer and Hospital are the demo organizations' slugs.
@@ -77,6 +77,8 @@ type Summary struct {
 	// Findings are the release's findings after the feeds were imported
 	// (incremental matching found them).
 	Findings []*vigil.Finding `json:"findings"`
+	// Fleet is the hospital's fleet, its mapping and exposure.
+	Fleet *FleetStep `json:"fleet"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
 }
@@ -106,7 +108,7 @@ type Item struct {
 // exist yet, and a fresh API token named "quickstart".
 func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, error) {
 	var sum Summary
-	var mdm vigil.Scope
+	var mdm, hdo vigil.Scope
 	for _, o := range []vigil.OrgInput{
 		{Slug: Manufacturer, Name: "Acme Medical Devices", Kind: vigil.Manufacturer},
 		{Slug: Hospital, Name: "St. Elsewhere General Hospital", Kind: vigil.HealthcareProvider},
@@ -123,6 +125,8 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		}
 		if o.Kind == vigil.Manufacturer {
 			mdm = sc
+		} else {
+			hdo = sc
 		}
 		sum.Orgs = append(sum.Orgs, Item{Name: o.Slug, Detail: string(o.Kind), Created: created})
 	}
@@ -157,6 +161,9 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	sum.SBOM = step
+	if sum.Fleet, err = loadFleet(ctx, svc, mdm, hdo); err != nil {
+		return nil, err
+	}
 	if sum.Feeds, err = loadFeeds(ctx, svc); err != nil {
 		return nil, err
 	}
@@ -170,6 +177,9 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	if sum.Findings, err = svc.Findings(ctx, mdm, rel.ID, false); err != nil {
+		return nil, err
+	}
+	if err := fleetExposure(ctx, svc, hdo, sum.Fleet); err != nil {
 		return nil, err
 	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {

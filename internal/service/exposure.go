@@ -44,6 +44,7 @@ type ExposedAsset struct {
 	Zone            string            `json:"zone,omitempty"`
 	IP              string            `json:"ip,omitempty"`
 	InternetExposed bool              `json:"internet_exposed"`
+	PHI             bool              `json:"phi"`
 	Status          vigil.AssetStatus `json:"status"`
 	Criticality     vigil.Criticality `json:"criticality"`
 	VulnID          string            `json:"vuln_id"`
@@ -275,7 +276,7 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 		}
 		e := &ExposedAsset{
 			AssetID: a.ID, AssetTag: a.AssetTag, Serial: a.Serial, Manufacturer: a.Manufacturer, Model: a.Model,
-			Version: a.Version, Location: a.Location(), Zone: a.Zone, IP: a.IP, InternetExposed: a.InternetExposed,
+			Version: a.Version, Location: a.Location(), Zone: a.Zone, IP: a.IP, InternetExposed: a.InternetExposed, PHI: a.PHI,
 			Status: a.Status, Criticality: a.Criticality, VulnID: vuln, Evidence: []string{}, Remediation: vigil.RemediationOpen,
 		}
 		if a.Mapping.Mapped() {
@@ -558,7 +559,7 @@ func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []
 		}
 		a := assets[e.AssetID]
 		if a == nil {
-			a = &vigil.Asset{ID: e.AssetID, Zone: e.Zone, IP: e.IP, InternetExposed: e.InternetExposed, Criticality: e.Criticality}
+			a = &vigil.Asset{ID: e.AssetID, Zone: e.Zone, IP: e.IP, InternetExposed: e.InternetExposed, PHI: e.PHI, Criticality: e.Criticality}
 			assets[e.AssetID] = a
 		}
 		p := fleet.Prioritize(sg, fleet.Context{Asset: a, Harm: e.harm, Remediation: e.Remediation, Control: e.control})

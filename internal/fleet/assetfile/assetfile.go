@@ -9,9 +9,12 @@
 package assetfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Format is a file format.
@@ -184,4 +187,22 @@ type Table struct {
 	// Unmapped are headers no field took.
 	Unmapped []string
 	Rows     []Row
+}
+
+// ParseMapping reads a column mapping file, YAML or JSON (JSON is YAML),
+// refusing unknown keys so that a typo is not silently ignored.
+func ParseMapping(data []byte) (Mapping, error) {
+	var m Mapping
+	if len(bytes.TrimSpace(data)) == 0 {
+		return m, errors.New("column mapping file is empty")
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m); err != nil {
+		return Mapping{}, fmt.Errorf("column mapping: %w", err)
+	}
+	if err := m.Validate(); err != nil {
+		return Mapping{}, fmt.Errorf("column mapping: %w", err)
+	}
+	return m, nil
 }
