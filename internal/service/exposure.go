@@ -52,11 +52,10 @@ type ExposedAsset struct {
 	// mapped release's SBOM), "advisory" (a device advisory naming the
 	// asset).
 	Via []string `json:"via"`
-	// Release is the mapped release ("Infusion Pump 3.0", of Owner).
-	Release      string                  `json:"release,omitempty"`
-	ReleaseID    int64                   `json:"release_id,omitempty"`
-	ReleaseOwner string                  `json:"release_owner,omitempty"`
-	Mapping      vigil.MappingConfidence `json:"mapping_confidence,omitempty"`
+	// Release is the mapped release ("Infusion Pump 3.0").
+	Release   string                  `json:"release,omitempty"`
+	ReleaseID int64                   `json:"release_id,omitempty"`
+	Mapping   vigil.MappingConfidence `json:"mapping_confidence,omitempty"`
 	// Evidence says what was found: components with their finding status,
 	// advisory products with their CSAF status.
 	Evidence []string `json:"evidence"`

@@ -411,7 +411,7 @@ func TestImportProblemsWriteNothing(t *testing.T) {
 	if !errors.Is(err, service.ErrImportProblems) {
 		t.Fatalf("error = %v, want ErrImportProblems", err)
 	}
-	want := []assetfile.Problem{
+	want := []assetfile.RowProblem{
 		{Row: 3, Column: "IP Address", Field: "ip", Message: `"10.40.12.999" is not an IPv4 or IPv6 address`},
 		{Row: 6, Column: "Equipment ID", Field: "asset_tag", Message: `asset tag "BME-100240" is also on row 5`},
 	}

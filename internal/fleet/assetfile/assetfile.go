@@ -157,16 +157,16 @@ func DefaultLimits() Limits {
 	return Limits{MaxBytes: 256 << 20, MaxRows: 1_000_000, MaxCols: 500, MaxCell: 32 << 10}
 }
 
-// Problem is one thing wrong with one row: the 1-based row number of the
+// RowProblem is one thing wrong with one row: the 1-based row number of the
 // file (the header is a row too), the column's header and the field.
-type Problem struct {
+type RowProblem struct {
 	Row     int    `json:"row"`
 	Column  string `json:"column,omitempty"`
 	Field   string `json:"field,omitempty"`
 	Message string `json:"message"`
 }
 
-func (p Problem) String() string {
+func (p RowProblem) String() string {
 	where := fmt.Sprintf("row %d", p.Row)
 	if p.Column != "" {
 		where += fmt.Sprintf(", column %q", p.Column)
