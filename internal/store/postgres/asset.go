@@ -469,7 +469,7 @@ func (tx *Tx) FindVisibleFindings(ctx context.Context, sc vigil.Scope, f store.V
 		where += fmt.Sprintf(" AND f.release_id = ANY($%d)", len(args))
 	}
 	if f.MappedOnly {
-		where += " AND f.release_id IN (SELECT release_id FROM assets WHERE org_id = $1 AND release_id IS NOT NULL)"
+		where += " AND EXISTS (SELECT 1 FROM assets a WHERE a.release_id = f.release_id AND a.org_id = $1)"
 	}
 	if !f.IncludeResolved {
 		where += " AND f.resolved_at IS NULL"

@@ -520,7 +520,7 @@ func (tx *Tx) FindVisibleFindings(ctx context.Context, sc vigil.Scope, f store.V
 		args = append(args, a...)
 	}
 	if f.MappedOnly {
-		where += " AND f.release_id IN (SELECT release_id FROM assets WHERE org_id = ? AND release_id IS NOT NULL)"
+		where += " AND EXISTS (SELECT 1 FROM assets a WHERE a.release_id = f.release_id AND a.org_id = ?)"
 		args = append(args, sc.OrgID)
 	}
 	if !f.IncludeResolved {
