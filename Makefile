@@ -111,4 +111,4 @@ matchbench:
 ## vulnerability (docs/performance.md). Loading takes a few minutes and ~1 GB.
 .PHONY: scale-fleet
 scale-fleet:
-	VIGIL_FLEET_BENCH=full $(GO) test ./internal/service -run '^$$' -bench 'Exposure' -benchtime 20x -benchmem -timeout 60m -v
+	VIGIL_FLEET_BENCH=full $(GO) test ./internal/service -run '^$$' -bench 'Exposure' -benchtime 10x -benchmem -timeout 60m -v

@@ -200,16 +200,7 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 			stmts[k] = append(stmts[k], v...)
 		}
 	}
-	type relVuln struct {
-		release int64
-		vuln    string
-	}
-	type relExposure struct {
-		evidence   []string
-		statements []Statement
-		exposed    bool
-		harm       vigil.Harm
-	}
+	type relVuln = relVulnKey
 	byRel := map[relVuln]*relExposure{}
 	var order []relVuln
 	get := func(k relVuln) *relExposure {
@@ -246,6 +237,10 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 	releases := map[int64]bool{}
 	for _, k := range order {
 		releases[k.release] = true
+	}
+	fixedIn, err := newerReleasesWithout(ctx, tx, sc, byRelExposed(byRel, func(e *relExposure) bool { return e.exposed }), ids)
+	if err != nil {
+		return nil, err
 	}
 	relIDs := make([]int64, 0, len(releases))
 	for id := range releases {
@@ -294,6 +289,11 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 			e := entry(a, k.vuln)
 			e.Via = appendOnce(e.Via, "sbom")
 			e.Evidence = append(e.Evidence, re.evidence...)
+			if re.exposed {
+				for _, r := range fixedIn[relVulnKey{k.release, k.vuln}] {
+					e.Patches = appendOnce(e.Patches, r)
+				}
+			}
 			e.Statements = append(e.Statements, re.statements...)
 			e.exposed = e.exposed || re.exposed
 			if re.harm.Rank() > e.harm.Rank() {
@@ -634,4 +634,100 @@ func sortByPriority(es []*ExposedAsset) {
 		}
 		return cmp.Compare(a.AssetID, b.AssetID)
 	})
+}
+
+// relVulnKey is one vulnerability on one release.
+type relVulnKey struct {
+	release int64
+	vuln    string
+}
+
+// relExposure is what the SBOM path found for one release and
+// vulnerability.
+type relExposure struct {
+	evidence   []string
+	statements []Statement
+	exposed    bool
+	harm       vigil.Harm
+}
+
+func byRelExposed(m map[relVulnKey]*relExposure, keep func(*relExposure) bool) []relVulnKey {
+	var out []relVulnKey
+	for k, e := range m {
+		if keep(e) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// newerReleasesWithout finds, for each exposed release and vulnerability,
+// the later releases of the same product (visible to sc, with an SBOM)
+// whose findings do not include the vulnerability: the manufacturer's fix,
+// as far as its SBOMs tell. ids restricts the findings read (nil: all).
+func newerReleasesWithout(ctx context.Context, tx store.Tx, sc vigil.Scope, exposed []relVulnKey, ids []string) (map[relVulnKey][]string, error) {
+	if len(exposed) == 0 {
+		return nil, nil
+	}
+	cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*vigil.CatalogRelease{}
+	byProduct := map[int64][]*vigil.CatalogRelease{}
+	for _, c := range cat {
+		byID[c.ID] = c
+		byProduct[c.ProductID] = append(byProduct[c.ProductID], c)
+	}
+	later := map[int64][]*vigil.CatalogRelease{}
+	candidates := map[int64]bool{}
+	for _, k := range exposed {
+		r := byID[k.release]
+		if r == nil || later[r.ID] != nil {
+			continue
+		}
+		for _, c := range byProduct[r.ProductID] {
+			if c.ID != r.ID && c.HasSBOM && (c.CreatedAt.After(r.CreatedAt) || c.CreatedAt.Equal(r.CreatedAt) && c.ID > r.ID) {
+				later[r.ID] = append(later[r.ID], c)
+				candidates[c.ID] = true
+			}
+		}
+	}
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+	cids := make([]int64, 0, len(candidates))
+	for id := range candidates {
+		cids = append(cids, id)
+	}
+	slices.Sort(cids)
+	has := map[relVulnKey]bool{}
+	for i := 0; i < len(cids); i += exposureBatch {
+		f := store.VisibleFindingFilter{ReleaseIDs: cids[i:min(i+exposureBatch, len(cids))]}
+		if ids != nil && len(ids) <= exposureBatch {
+			f.VulnIDs = ids
+		}
+		fs, err := tx.FindVisibleFindings(ctx, sc, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range fs {
+			if x.Status.IsFinding() {
+				has[relVulnKey{x.ReleaseID, vulnKey(x.VulnID, x.Aliases)}] = true
+				for _, a := range x.Aliases {
+					has[relVulnKey{x.ReleaseID, a}] = true
+				}
+				has[relVulnKey{x.ReleaseID, x.VulnID}] = true
+			}
+		}
+	}
+	out := map[relVulnKey][]string{}
+	for _, k := range exposed {
+		for _, c := range later[k.release] {
+			if !has[relVulnKey{c.ID, k.vuln}] {
+				out[k] = append(out[k], fmt.Sprintf("%s %s (%s): its SBOM has no finding for %s", c.Product, c.Version, c.Owner, k.vuln))
+			}
+		}
+	}
+	return out, nil
 }
