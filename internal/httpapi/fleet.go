@@ -143,10 +143,42 @@ func (s *Server) listAssets(ctx context.Context, in *listAssetsInput) (*struct{ 
 	return &struct{ Body assetList }{assetList{Items: orEmpty(as), Total: total}}, nil
 }
 
-type createAssetInput struct{ Body vigil.Asset }
+// assetBody is an asset's inventory fields as a request sends them.
+type assetBody struct {
+	AssetTag         string            `json:"asset_tag,omitempty" maxLength:"100"`
+	Serial           string            `json:"serial,omitempty" maxLength:"100"`
+	Manufacturer     string            `json:"manufacturer" maxLength:"200"`
+	Model            string            `json:"model" maxLength:"200"`
+	Version          string            `json:"version,omitempty" maxLength:"100"`
+	DeviceType       string            `json:"device_type,omitempty" maxLength:"200"`
+	ClinicalFunction string            `json:"clinical_function,omitempty" maxLength:"200"`
+	Criticality      vigil.Criticality `json:"criticality"`
+	PHI              bool              `json:"phi,omitempty"`
+	Site             string            `json:"site,omitempty" maxLength:"200"`
+	Building         string            `json:"building,omitempty" maxLength:"200"`
+	Unit             string            `json:"unit,omitempty" maxLength:"200"`
+	IP               string            `json:"ip,omitempty" maxLength:"64"`
+	MAC              string            `json:"mac,omitempty" maxLength:"32"`
+	VLAN             string            `json:"vlan,omitempty" maxLength:"200"`
+	Zone             string            `json:"zone,omitempty" maxLength:"200"`
+	InternetExposed  bool              `json:"internet_exposed,omitempty"`
+	Owner            string            `json:"owner,omitempty" maxLength:"200"`
+	Status           vigil.AssetStatus `json:"status,omitempty" doc:"Default in_service."`
+	PurchasedOn      vigil.Date        `json:"purchased_on,omitzero"`
+	WarrantyUntil    vigil.Date        `json:"warranty_until,omitzero"`
+}
+
+func (b assetBody) asset() vigil.Asset {
+	return vigil.Asset{AssetTag: b.AssetTag, Serial: b.Serial, Manufacturer: b.Manufacturer, Model: b.Model, Version: b.Version,
+		DeviceType: b.DeviceType, ClinicalFunction: b.ClinicalFunction, Criticality: b.Criticality, PHI: b.PHI, Site: b.Site,
+		Building: b.Building, Unit: b.Unit, IP: b.IP, MAC: b.MAC, VLAN: b.VLAN, Zone: b.Zone, InternetExposed: b.InternetExposed,
+		Owner: b.Owner, Status: b.Status, PurchasedOn: b.PurchasedOn, WarrantyUntil: b.WarrantyUntil}
+}
+
+type createAssetInput struct{ Body assetBody }
 
 func (s *Server) createAsset(ctx context.Context, in *createAssetInput) (*assetOutput, error) {
-	a, err := s.svc.CreateAsset(ctx, scopeFrom(ctx), in.Body)
+	a, err := s.svc.CreateAsset(ctx, scopeFrom(ctx), in.Body.asset())
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

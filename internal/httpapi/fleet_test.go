@@ -123,6 +123,20 @@ func TestFleetAPI(t *testing.T) {
 	e.do(t, "GET", "/api/v1/assets/BME-100231", other, nil).problem(t, http.StatusNotFound)
 	e.do(t, "GET", "/api/v1/assets?status=stolen", hdo, nil).problem(t, http.StatusBadRequest)
 
+	// One asset by hand: mapped at once; a faulty one lists its problems.
+	var one vigil.Asset
+	e.do(t, "POST", "/api/v1/assets", hdo, map[string]any{"asset_tag": "BME-999", "manufacturer": "Acme Medical Devices",
+		"model": "IP-3000", "version": "3.0", "criticality": "life_sustaining"}).want(t, http.StatusCreated, &one)
+	if one.Status != vigil.AssetInService || one.Mapping.ReleaseID != r.ID {
+		t.Errorf("created asset = %+v", one)
+	}
+	pr = e.do(t, "POST", "/api/v1/assets", hdo, map[string]any{"asset_tag": "BME-998", "manufacturer": "Acme", "model": "X",
+		"criticality": "life_sustaining", "ip": "nope"}).problem(t, http.StatusUnprocessableEntity)
+	if len(pr.Errors) != 1 || pr.Errors[0].Location != "body.ip" {
+		t.Errorf("problem = %+v", pr)
+	}
+	e.do(t, "DELETE", "/api/v1/assets/BME-999", hdo, nil).want(t, http.StatusNoContent, nil)
+
 	// Mapping by hand.
 	var a vigil.Asset
 	e.do(t, "PUT", "/api/v1/assets/BME-100260/mapping", hdo, map[string]string{"release": "Infusion Pump@3.0", "note": "runs 3.0"}).
