@@ -238,24 +238,35 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 	for _, k := range order {
 		releases[k.release] = true
 	}
-	fixedIn, err := newerReleasesWithout(ctx, tx, sc, byRelExposed(byRel, func(e *relExposure) bool { return e.exposed }), ids)
-	if err != nil {
-		return nil, err
-	}
 	relIDs := make([]int64, 0, len(releases))
 	for id := range releases {
 		relIDs = append(relIDs, id)
 	}
 	slices.Sort(relIDs)
-	assetsByRel := map[int64][]*vigil.Asset{}
-	for i := 0; i < len(relIDs); i += exposureBatch {
-		as, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{ReleaseIDs: relIDs[i:min(i+exposureBatch, len(relIDs))]})
+	relInfo := map[int64]*vigil.CatalogRelease{}
+	if len(relIDs) > 0 {
+		cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ReleaseIDs: relIDs})
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range as {
-			assetsByRel[a.Mapping.ReleaseID] = append(assetsByRel[a.Mapping.ReleaseID], a)
+		for _, c := range cat {
+			relInfo[c.ID] = c
 		}
+	}
+	fixedIn, err := newerReleasesWithout(ctx, tx, sc, byRelExposed(byRel, func(e *relExposure) bool { return e.exposed }), relInfo, ids)
+	if err != nil {
+		return nil, err
+	}
+	assetsByRel := map[int64][]*vigil.Asset{}
+	as, err := tx.FindAssetsOfReleases(ctx, sc, relIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		if c := relInfo[a.Mapping.ReleaseID]; c != nil {
+			a.Mapping.Product, a.Mapping.ReleaseVersion = c.Product, c.Version
+		}
+		assetsByRel[a.Mapping.ReleaseID] = append(assetsByRel[a.Mapping.ReleaseID], a)
 	}
 	type assetVuln struct {
 		asset int64
@@ -665,11 +676,22 @@ func byRelExposed(m map[relVulnKey]*relExposure, keep func(*relExposure) bool) [
 // the later releases of the same product (visible to sc, with an SBOM)
 // whose findings do not include the vulnerability: the manufacturer's fix,
 // as far as its SBOMs tell. ids restricts the findings read (nil: all).
-func newerReleasesWithout(ctx context.Context, tx store.Tx, sc vigil.Scope, exposed []relVulnKey, ids []string) (map[relVulnKey][]string, error) {
+func newerReleasesWithout(ctx context.Context, tx store.Tx, sc vigil.Scope, exposed []relVulnKey, relInfo map[int64]*vigil.CatalogRelease, ids []string) (map[relVulnKey][]string, error) {
 	if len(exposed) == 0 {
 		return nil, nil
 	}
-	cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{})
+	products := map[int64]bool{}
+	for _, k := range exposed {
+		if c := relInfo[k.release]; c != nil {
+			products[c.ProductID] = true
+		}
+	}
+	pids := make([]int64, 0, len(products))
+	for id := range products {
+		pids = append(pids, id)
+	}
+	slices.Sort(pids)
+	cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ProductIDs: pids})
 	if err != nil {
 		return nil, err
 	}
