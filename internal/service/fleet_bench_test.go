@@ -120,8 +120,9 @@ func loadSyntheticFleet(b *testing.B, st store.Store, f *synth.Fleet) vigil.Scop
 // synthetic fleet in SQLite, through service.Exposure: the findings of the
 // vulnerability (by index), the assets of their releases (by index), work
 // items, priorities. "wide" is the vulnerability of the package most
-// releases hold, "median" one of a package in a few releases, "absent" one
-// no release has. The default fleet is synth.Small (5,000 assets over 100
+// releases hold, "median" one of a package in at most 2% of the releases,
+// "narrow" one of a package in a single release, "absent" one no release
+// has. The default fleet is synth.Small (5,000 assets over 100
 // releases of 300 components); VIGIL_FLEET_BENCH=full loads synth.Full
 // (100,000 assets over 2,000 releases of 300 components: make scale-fleet).
 //
@@ -159,18 +160,20 @@ func BenchmarkExposure(b *testing.B) {
 		vs = append(vs, vuln{synth.VulnID(v), f.ByPackage[cfg.PackageOfVuln(v)]})
 	}
 	slices.SortFunc(vs, func(a, b vuln) int { return cmp.Compare(b.releases, a.releases) })
-	median := vs[0]
+	median, narrow := vs[0], vs[0]
 	for _, v := range vs {
-		if v.releases > 0 && v.releases <= max(1, len(f.Releases)/50) {
+		if v.releases > 0 && v.releases <= max(1, len(f.Releases)/50) && median == vs[0] {
 			median = v
-			break
+		}
+		if v.releases == 1 {
+			narrow = v
 		}
 	}
 	svc := service.New(db)
 	for _, tc := range []struct {
 		name string
 		v    vuln
-	}{{"wide", vs[0]}, {"median", median}, {"absent", vuln{"CVE-2099-99999", 0}}} {
+	}{{"wide", vs[0]}, {"median", median}, {"narrow", narrow}, {"absent", vuln{"CVE-2099-99999", 0}}} {
 		b.Run(fmt.Sprintf("sqlite/%dk-assets/%s", len(f.Assets)/1000, tc.name), func(b *testing.B) {
 			var exposed int
 			cpu0 := cpuTime()
