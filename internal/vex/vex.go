@@ -70,6 +70,9 @@ type Document struct {
 	// once.
 	Products   []Product   `json:"products"`
 	Statements []Statement `json:"statements"`
+	// Warnings are what a parser left out and why, with where ("$.vulnerabilities[3]:
+	// names no product"). Writers ignore them.
+	Warnings []string `json:"warnings,omitempty"`
 }
 
 // Product is a product or a component of one, as a document identifies it.
