@@ -24,20 +24,18 @@ import (
 	"github.com/vigil/vigil"
 )
 
-// Format names a VEX format.
-type Format string
+// Format names a VEX format (vigil.VEXFormat).
+type Format = vigil.VEXFormat
 
+// The formats.
 const (
-	FormatCSAF      Format = "csaf"      // CSAF 2.0, profile csaf_vex
-	FormatOpenVEX   Format = "openvex"   // OpenVEX 0.2
-	FormatCycloneDX Format = "cyclonedx" // CycloneDX 1.6 with vulnerabilities
+	FormatCSAF      = vigil.VEXCSAF
+	FormatOpenVEX   = vigil.VEXOpenVEX
+	FormatCycloneDX = vigil.VEXCycloneDX
 )
 
 // Formats lists the formats.
-var Formats = []Format{FormatCSAF, FormatOpenVEX, FormatCycloneDX}
-
-// Valid reports whether f is a known format.
-func (f Format) Valid() bool { return slices.Contains(Formats, f) }
+var Formats = vigil.VEXFormats
 
 // Document is one VEX document.
 type Document struct {
