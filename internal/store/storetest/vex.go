@@ -109,8 +109,11 @@ func testVEX(t *testing.T, open Opener) {
 			t.Errorf("other org FindVEXStatements: %v, %v", list, err)
 		}
 		for name, fn := range map[string]func() error{
-			"FindVEXDocumentByID":    func() error { _, err := tx.FindVEXDocumentByID(ctx, vigil.Scope{}, doc.ID); return err },
-			"FindVEXDocuments":       func() error { _, _, err := tx.FindVEXDocuments(ctx, vigil.Scope{}, store.VEXDocumentFilter{}); return err },
+			"FindVEXDocumentByID": func() error { _, err := tx.FindVEXDocumentByID(ctx, vigil.Scope{}, doc.ID); return err },
+			"FindVEXDocuments": func() error {
+				_, _, err := tx.FindVEXDocuments(ctx, vigil.Scope{}, store.VEXDocumentFilter{})
+				return err
+			},
 			"FindVEXStatements":      func() error { _, err := tx.FindVEXStatements(ctx, vigil.Scope{}, doc.ID); return err },
 			"FindVEXDocumentContent": func() error { _, err := tx.FindVEXDocumentContent(ctx, vigil.Scope{}, doc.ID); return err },
 		} {
