@@ -163,6 +163,7 @@ Start with: vigil quickstart`,
 		a.matchCommand(),
 		a.findingCommand(),
 		a.tokenCommand(),
+		a.vexCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
