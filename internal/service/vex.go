@@ -55,21 +55,41 @@ type VEXExport struct {
 // and CPE. A CSAF export is checked against the CSAF 2.0 schema and the
 // mandatory tests before it is returned.
 func (s *Service) ExportVEX(ctx context.Context, sc vigil.Scope, productRef, version string, format vigil.VEXFormat, opt VEXExportOptions) (*VEXExport, error) {
+	return s.exportVEX(ctx, sc, format, opt, func(tx store.Tx) (*vigil.Product, *vigil.Release, error) {
+		p, err := resolveProduct(ctx, tx, sc, productRef)
+		if err != nil {
+			return nil, nil, err
+		}
+		rel, err := tx.FindReleaseByVersion(ctx, sc, p.ID, version)
+		return p, rel, err
+	})
+}
+
+// ExportReleaseVEX is ExportVEX for the release with id.
+func (s *Service) ExportReleaseVEX(ctx context.Context, sc vigil.Scope, releaseID int64, format vigil.VEXFormat, opt VEXExportOptions) (*VEXExport, error) {
+	return s.exportVEX(ctx, sc, format, opt, func(tx store.Tx) (*vigil.Product, *vigil.Release, error) {
+		rel, err := tx.FindReleaseByID(ctx, sc, releaseID)
+		if err != nil {
+			return nil, nil, err
+		}
+		p, err := tx.FindProductByID(ctx, sc, rel.ProductID)
+		return p, rel, err
+	})
+}
+
+func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VEXFormat, opt VEXExportOptions,
+	find func(store.Tx) (*vigil.Product, *vigil.Release, error)) (*VEXExport, error) {
 	codec, err := list.ByFormat(format)
 	if err != nil {
 		return nil, err
 	}
 	var doc *vex.Document
 	err = s.store.View(ctx, func(tx store.Tx) error {
+		p, rel, err := find(tx)
+		if err != nil {
+			return err
+		}
 		org, err := tx.FindOrgByID(ctx, sc.OrgID)
-		if err != nil {
-			return err
-		}
-		p, err := resolveProduct(ctx, tx, sc, productRef)
-		if err != nil {
-			return err
-		}
-		rel, err := tx.FindReleaseByVersion(ctx, sc, p.ID, version)
 		if err != nil {
 			return err
 		}
