@@ -94,11 +94,11 @@ func TestTriageWorkflow(t *testing.T) {
 	// The rubric, interactively: a wrong choice and a help request first.
 	script := strings.Join([]string{
 		"7", "?", "yes", // av_network
-		"1",                           // av_layer34: routable → N
-		"no # works at will",          // ac_conditions → L
-		"no",                          // pr_auth → N
-		"yes",                         // ui_user → R
-		"no",                          // s_authority → U
+		"1",                                               // av_layer34: routable → N
+		"no # works at will",                              // ac_conditions → L
+		"no",                                              // pr_auth → N
+		"yes",                                             // ui_user → R
+		"no",                                              // s_authority → U
 		"partial", "none", "none", "none", "none", "none", // C: PHI partial → L
 		"none", "partial", "none", "none", "none", "none", // I: diagnosis partial → H
 		"none", "none", "none", "none", "none", "none", // A → N
