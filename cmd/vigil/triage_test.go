@@ -195,3 +195,39 @@ func TestTriageWorkflow(t *testing.T) {
 		t.Errorf("overdue with a 75-day clock:\n%s", out)
 	}
 }
+
+func TestQuickstartTriage(t *testing.T) {
+	r := newRunner(t)
+	delete(r.env, "VIGIL_DB")
+	dir := filepath.Join(t.TempDir(), "qs")
+	out := r.ok("quickstart", "--dir", dir)
+	for _, want := range []string{"Patient-safety triage of finding", "GHSA-5crp-9r3c-p9vr", "rubric (25 questions answered): CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:H",
+		"adjusted", "MAV:A", "affected / response workaround_available", "harm serious → controlled risk", "Prioritised queue of Infusion Pump 3.0", "CVE-2020-11022"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("quickstart lacks %q:\n%s", want, out)
+		}
+	}
+	r.ok("quickstart", "--dir", dir)
+	r.env["VIGIL_DB"] = "sqlite:" + filepath.Join(dir, "vigil.db")
+	r.env["VIGIL_ORG"] = "acme-medical"
+	var fs []struct {
+		ID     int64  `json:"id"`
+		VulnID string `json:"vuln_id"`
+	}
+	if err := json.Unmarshal([]byte(r.ok("finding", "list", "-p", "Infusion Pump", "-r", "3.0", "-o", "json")), &fs); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range fs {
+		if f.VulnID != "GHSA-5crp-9r3c-p9vr" {
+			continue
+		}
+		var h []json.RawMessage
+		if err := json.Unmarshal([]byte(r.ok("finding", "history", fmt.Sprint(f.ID), "-o", "json")), &h); err != nil || len(h) != 1 {
+			t.Errorf("history after two quickstarts: %d entries, %v; want 1", len(h), err)
+		}
+		show := r.ok("finding", "show", fmt.Sprint(f.ID))
+		if !strings.Contains(show, "harm") || !strings.Contains(show, "serious") {
+			t.Errorf("finding show:\n%s", show)
+		}
+	}
+}
