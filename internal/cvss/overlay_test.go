@@ -3,6 +3,7 @@ package cvss
 import (
 	"errors"
 	"math"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -189,4 +190,56 @@ func TestEveryVectorFile(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzApply(f *testing.F) {
+	for _, name := range []string{"vectors_cvsslib2.txt", "vectors_simple31.txt", "vectors_threat4.txt", "vectors_supplemental4.txt"} {
+		lines := readVectorsF(f, name)
+		for i := 0; i < len(lines); i += 61 {
+			full := lines[i]
+			base, err := Base(full)
+			if err != nil {
+				f.Fatal(err)
+			}
+			rest := strings.TrimPrefix(strings.TrimPrefix(full, base), "/")
+			f.Add(base, rest)
+			f.Add(full, "")
+		}
+	}
+	f.Add("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", "MAV:A/CR:H/IR:H/AR:H")
+	f.Add("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", "E:A/MAV:A")
+	f.Fuzz(func(t *testing.T, vector, overlay string) {
+		s, err := Apply(vector, overlay)
+		if err != nil {
+			return
+		}
+		// What Apply writes parses, and applying the overlay again
+		// changes nothing.
+		again, err := Apply(s.Vector, overlay)
+		if err != nil {
+			t.Fatalf("Apply(%q, %q) again: %v", s.Vector, overlay, err)
+		}
+		if again.Vector != s.Vector || again.Effective() != s.Effective() {
+			t.Fatalf("not idempotent: %s %v, then %s %v", s.Vector, s.Effective(), again.Vector, again.Effective())
+		}
+		if x, err := Exploitability(s.Vector); err != nil || x < 0 || x > 1+1e-9 || math.IsNaN(x) {
+			t.Fatalf("Exploitability(%s) = %v, %v", s.Vector, x, err)
+		}
+	})
+}
+
+// readVectorsF reads the vectors of a file for a fuzz seed.
+func readVectorsF(f *testing.F, name string) []string {
+	f.Helper()
+	b, err := os.ReadFile(filepath.Join(vectorDir, name))
+	if err != nil {
+		f.Fatal(err)
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if vec, _, ok := strings.Cut(l, " - "); ok {
+			out = append(out, vec)
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package risk
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"os"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/cvss"
 )
 
 // fixtureLines reads "fields -> want" lines, skipping comments.
@@ -349,4 +351,72 @@ func TestPrioritize(t *testing.T) {
 	if p := Prioritize(in, ev); p.Score != 100 {
 		t.Errorf("KEV-only weights: score %v", p.Score)
 	}
+}
+
+func FuzzDerive(f *testing.F) {
+	r, err := MITRE()
+	if err != nil {
+		f.Fatal(err)
+	}
+	raw, err := os.ReadFile("testdata/rubric.txt")
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		in, _, ok := strings.Cut(line, " -> ")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		b, _ := json.Marshal(map[string]any{"answers": expandAnswersF(r, in)})
+		f.Add(b)
+	}
+	f.Add([]byte(`{"answers": {"av_network": "yes"}, "notes": {"av_network": "Wi-Fi"}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var in struct {
+			Answers map[string]string `json:"answers"`
+			Notes   map[string]string `json:"notes"`
+		}
+		if json.Unmarshal(b, &in) != nil {
+			return
+		}
+		d, err := r.Derive(in.Answers, in.Notes)
+		if err != nil {
+			var ve *vigil.ValidationError
+			if !errors.As(err, &ve) || len(ve.Fields) == 0 {
+				t.Fatalf("Derive error %v is not a validation error", err)
+			}
+			return
+		}
+		// Accepted answers are complete: Next asks nothing more, and the
+		// vector is a valid CVSS 3.1 base vector.
+		if q := r.Next(in.Answers); q != nil {
+			t.Fatalf("accepted answers leave %s open", q.ID)
+		}
+		if _, err := cvss.Parse(d.Vector); err != nil {
+			t.Fatalf("vector %s: %v", d.Vector, err)
+		}
+	})
+}
+
+// expandAnswersF is expandAnswers for fuzz seeds (no test to fail).
+func expandAnswersF(r *Rubric, fields string) map[string]string {
+	answers := map[string]string{}
+	for _, f := range strings.Fields(fields) {
+		k, v, _ := strings.Cut(f, "=")
+		if k != "c" && k != "i" && k != "a" {
+			answers[k] = v
+			continue
+		}
+		for _, c := range r.Categories {
+			answers[k+"_"+c.ID] = "none"
+		}
+		if v == "none" {
+			continue
+		}
+		for _, part := range strings.Split(v, ",") {
+			cat, level, _ := strings.Cut(part, ":")
+			answers[k+"_"+cat] = level
+		}
+	}
+	return answers
 }

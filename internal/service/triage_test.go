@@ -14,7 +14,8 @@ import (
 )
 
 // newFinding imports the real medical-device SBOM into a new release and
-// the real Newtonsoft.Json advisory, which finds one finding on it.
+// the real jQuery advisory (CVE-2020-11022, CVSS 3.1 6.9), which finds
+// one finding on it.
 func newFinding(t *testing.T, svc *service.Service, sc vigil.Scope, product, version string) (*vigil.Release, *vigil.Finding) {
 	t.Helper()
 	r := newRelease(t, svc, sc, product, version)
@@ -25,7 +26,7 @@ func newFinding(t *testing.T, svc *service.Service, sc vigil.Scope, product, ver
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/GHSA-5crp-9r3c-p9vr.json"}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/GHSA-gxr4-xjj5-5px2.json"}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
