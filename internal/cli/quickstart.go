@@ -101,6 +101,9 @@ into that database instead.`,
 					f.Evidence.Matcher, terminalSafe(f.Evidence.Range))
 			}
 			printTriage(w, sum.Triage)
+			if err := printDemoVEX(w, dir, sum.VEX); err != nil {
+				return err
+			}
 			fmt.Fprintf(w, `
 Try next:
   export VIGIL_DB=%s VIGIL_ORG=%s
@@ -112,6 +115,8 @@ Try next:
   go run ./cmd/vigil sbom components -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil sbom export -p "Infusion Pump" -r 3.0 --format spdx-json
   go run ./cmd/vigil finding list -p "Infusion Pump" -r 3.0
+  go run ./cmd/vigil vex export -p "Infusion Pump" -r 3.0 --format openvex
+  go run ./cmd/vigil vex import testdata/csaf/oasis-csaf20/examples/csaf/csaf_vex/2022-evd-uc-01-na-001.json --dry-run
   go run ./cmd/vigil scan testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json -o sarif
   go run ./cmd/vigil feed status
   go run ./cmd/vigil vuln show CVE-2019-10964

@@ -2,13 +2,16 @@ package cli
 
 import (
 	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/demo"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 )
@@ -229,4 +232,23 @@ func byStatus(m map[vigil.TriageState]int) string {
 		return "-"
 	}
 	return strings.Join(parts, ", ")
+}
+
+// printDemoVEX writes the quickstart's CSAF VEX into dir and says what is
+// in it.
+func printDemoVEX(w io.Writer, dir string, st *demo.VEXStep) error {
+	if st == nil {
+		return nil
+	}
+	ex := st.Export
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	path := filepath.Join(dir, ex.Filename)
+	if err := os.WriteFile(path, ex.Content, 0o644); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nCSAF 2.0 VEX of %s (schema and mandatory tests pass)\n", st.Release)
+	fmt.Fprintf(w, "  %s: %d statements (%s), id %s\n", path, ex.Statements, byStatus(ex.ByStatus), ex.DocumentID)
+	return nil
 }

@@ -79,6 +79,8 @@ type Summary struct {
 	Findings []*vigil.Finding `json:"findings"`
 	// Triage is the demo's postmarket triage: a finding assessed, the queue.
 	Triage *TriageStep `json:"triage"`
+	// VEX is the demo release's CSAF VEX, as exported.
+	VEX *VEXStep `json:"vex"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
 }
@@ -175,6 +177,9 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	if sum.Triage, err = loadTriage(ctx, svc, mdm, &rel.Release, sum.Findings); err != nil {
+		return nil, err
+	}
+	if sum.VEX, err = loadVEX(ctx, svc, mdm, "vigil"); err != nil {
 		return nil, err
 	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {
