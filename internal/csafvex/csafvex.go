@@ -632,6 +632,17 @@ func decode(in *document) (*vex.Document, error) {
 	if d.Updated, err = parseTime("$.document.tracking.current_release_date", m.Tracking.CurrentReleaseDate); err != nil {
 		return nil, err
 	}
+	// What the writer fills in where a (schema-invalid) document has
+	// nothing, so that a document reads back as written.
+	if d.Issued.IsZero() || d.Issued.After(d.Updated) && !d.Updated.IsZero() {
+		d.Issued = d.Updated
+	}
+	if d.Version == "" {
+		d.Version = "1"
+	}
+	if d.Title == "" {
+		d.Title = "VEX " + d.ID
+	}
 	if g := m.Tracking.Generator; g != nil && g.Engine.Name != "" {
 		d.Tool = strings.TrimSpace(g.Engine.Name + " " + g.Engine.Version)
 	}

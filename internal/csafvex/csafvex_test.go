@@ -251,3 +251,29 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkWrite(b *testing.B) {
+	d := vextest.Large(5000)
+	b.ReportAllocs()
+	for b.Loop() {
+		var out bytes.Buffer
+		if err := New().Write(&out, d); err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(int64(out.Len()))
+	}
+}
+
+func BenchmarkParse(b *testing.B) {
+	var doc bytes.Buffer
+	if err := New().Write(&doc, vextest.Large(5000)); err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(doc.Len()))
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := New().Parse(bytes.NewReader(doc.Bytes())); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -67,3 +67,30 @@ func Sample() *vex.Document {
 	d.Sort()
 	return d
 }
+
+// Large returns a document about one device with n components, each with
+// one statement, cycling through the statuses: the size of a big
+// manufacturer's VEX, for benchmarks.
+func Large(n int) *vex.Document {
+	d := &vex.Document{
+		ID: "ACME-VEX-LARGE", Version: "1", Title: "Large VEX", Publisher: "Acme Medical Devices",
+		PublisherURL: "https://psirt.acme-medical.example", Issued: Clock, Updated: Clock, Tool: "vigil bench",
+		Products: []vex.Product{{Ref: "device", Vendor: "Acme Medical Devices", Name: "Imaging Workstation", Version: "7.2"}},
+	}
+	states := []vigil.TriageState{vigil.TriageNotAffected, vigil.TriageAffected, vigil.TriageFixed, vigil.TriageUnderInvestigation}
+	for i := range n {
+		ref := fmt.Sprintf("pkg:npm/component-%d@1.%d.0", i, i%10)
+		d.Products = append(d.Products, vex.Product{Ref: ref, Name: fmt.Sprintf("component-%d", i), Version: fmt.Sprintf("1.%d.0", i%10), PURL: ref})
+		s := vex.Statement{Vulnerability: fmt.Sprintf("CVE-2025-%05d", i), Product: "device", Component: ref, Status: states[i%len(states)],
+			Timestamp: Clock, Description: "A synthetic vulnerability."}
+		switch s.Status {
+		case vigil.TriageNotAffected:
+			s.Justification, s.Detail = vigil.JustVulnerableCodeNotInExecutePath, "Not reached."
+		case vigil.TriageAffected:
+			s.Response, s.Action = vigil.ResponseUpdate, "Update to 7.3."
+		}
+		d.Statements = append(d.Statements, s)
+	}
+	d.Sort()
+	return d
+}
