@@ -36,6 +36,7 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"io"
 	"regexp"
@@ -220,7 +221,8 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 			break
 		}
 	}
-	if p, ok := d.ProductByRef(main); ok && named(p) {
+	idx := d.Index()
+	if p, ok := idx[main]; ok && named(p) {
 		c := component(p, cdx.ComponentTypeApplication)
 		if len(p.Models) > 0 {
 			c.Type = cdx.ComponentTypeDevice
@@ -244,6 +246,7 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 		refs []string
 	}
 	var entries []*entry
+	byKey := map[string]*entry{}
 	sts := slices.Clone(d.Statements)
 	slices.SortStableFunc(sts, func(a, b vex.Statement) int {
 		if c := strings.Compare(a.Vulnerability, b.Vulnerability); c != 0 {
@@ -260,15 +263,11 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 		if ref == "" {
 			ref = s.Product
 		}
-		var e *entry
-		for _, x := range entries {
-			if sameVuln(x.v, v) {
-				e = x
-				break
-			}
-		}
+		k := vulnKey(v)
+		e := byKey[k]
 		if e == nil {
 			e = &entry{v: v}
+			byKey[k] = e
 			entries = append(entries, e)
 		}
 		if !slices.Contains(e.refs, ref) {
@@ -331,18 +330,12 @@ func vulnerability(s vex.Statement) cdx.Vulnerability {
 	return v
 }
 
-func sameVuln(a, b cdx.Vulnerability) bool {
-	var ba, bb bytes.Buffer
-	for _, x := range []struct {
-		v cdx.Vulnerability
-		b *bytes.Buffer
-	}{{a, &ba}, {b, &bb}} {
-		bom := cdx.NewBOM()
-		x.v.Affects = nil
-		bom.Vulnerabilities = &[]cdx.Vulnerability{x.v}
-		_ = cdx.NewBOMEncoder(x.b, cdx.BOMFileFormatJSON).Encode(bom)
-	}
-	return bytes.Equal(ba.Bytes(), bb.Bytes())
+// vulnKey is what a vulnerability entry says, all but what it affects:
+// statements with one key share one entry.
+func vulnKey(v cdx.Vulnerability) string {
+	v.Affects = nil
+	b, _ := json.Marshal(v)
+	return string(b)
 }
 
 // Parse implements vex.Codec.

@@ -364,6 +364,7 @@ func tree(d *vex.Document) productTree {
 		n.child(last[0], last[1], func(c *node) bool { return c.product == nil && len(c.children) == 0 }).product = &fpn
 	}
 	t.Branches = root.branches()
+	idx := d.Index()
 	taken := map[string]bool{}
 	for _, p := range d.Products {
 		taken[p.Ref] = true
@@ -373,8 +374,7 @@ func tree(d *vex.Document) productTree {
 			continue
 		}
 		taken[relID(s.Component, s.Product)] = true
-		c, _ := d.ProductByRef(s.Component)
-		p, _ := d.ProductByRef(s.Product)
+		c, p := idx[s.Component], idx[s.Product]
 		t.Relationships = append(t.Relationships, relationship{
 			Category:                  "default_component_of",
 			FullProductName:           fullProductName{Name: c.Describe() + " as a component of " + p.Describe(), ProductID: relID(s.Component, s.Product)},

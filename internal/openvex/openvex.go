@@ -112,13 +112,14 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 		subs     map[string][]string
 	}
 	var groups []*group
+	byKey := map[string]*group{}
 	find := func(st ovex.Statement, parts bool) *group {
-		for _, g := range groups {
-			if g.parts == parts && sameStatement(g.st, st) {
-				return g
-			}
+		k := statementKey(st, parts)
+		if g, ok := byKey[k]; ok {
+			return g
 		}
 		g := &group{st: st, parts: parts, subs: map[string][]string{}}
+		byKey[k] = g
 		groups = append(groups, g)
 		return g
 	}
@@ -141,12 +142,12 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 			g.subs[s.Product] = append(g.subs[s.Product], s.Component)
 		}
 	}
+	idx := d.Index()
 	for _, g := range groups {
 		for _, ref := range g.products {
-			p, _ := d.ProductByRef(ref)
-			op := ovex.Product{Component: component(p)}
+			op := ovex.Product{Component: component(idx[ref])}
 			for _, c := range g.subs[ref] {
-				cp, _ := d.ProductByRef(c)
+				cp := idx[c]
 				op.Subcomponents = append(op.Subcomponents, ovex.Subcomponent{Component: component(cp)})
 			}
 			g.st.Products = append(g.st.Products, op)
@@ -199,17 +200,12 @@ func parseTime(path, s string) (time.Time, error) {
 	return t.UTC(), nil
 }
 
-// sameStatement reports whether two statements say the same thing (all
-// but their products).
-func sameStatement(a, b ovex.Statement) bool {
-	ta, tb := a.Timestamp, b.Timestamp
-	if (ta == nil) != (tb == nil) || ta != nil && !ta.Equal(*tb) {
-		return false
-	}
-	a.Timestamp, b.Timestamp, a.Products, b.Products = nil, nil, nil, nil
-	ja, _ := json.Marshal(&a)
-	jb, _ := json.Marshal(&b)
-	return bytes.Equal(ja, jb)
+// statementKey is what a statement says, all but its products: statements
+// with one key share one OpenVEX statement.
+func statementKey(st ovex.Statement, parts bool) string {
+	st.Products = nil
+	b, _ := json.Marshal(&st)
+	return strconv.FormatBool(parts) + string(b)
 }
 
 func component(p vex.Product) ovex.Component {

@@ -416,9 +416,10 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 			results[p.stmt].Outcomes = append(results[p.stmt].Outcomes, o)
 		}
 		var rows []*vigil.VEXStatement
+		idx := doc.Index()
 		for i, st := range doc.Statements {
 			res := &results[i]
-			res.VEXStatement = statementRecord(doc, i, st)
+			res.VEXStatement = statementRecord(doc, idx, i, st)
 			res.Matched = matched[i]
 			if res.Outcomes == nil {
 				res.Outcomes = []VEXOutcome{}
@@ -518,13 +519,13 @@ func firstTime(ts ...time.Time) time.Time {
 	return time.Time{}
 }
 
-func statementRecord(doc *vex.Document, i int, st vex.Statement) vigil.VEXStatement {
+func statementRecord(doc *vex.Document, idx map[string]vex.Product, i int, st vex.Statement) vigil.VEXStatement {
 	r := vigil.VEXStatement{Index: i, VulnID: st.Vulnerability, Aliases: st.Aliases, Status: st.Status, Justification: st.Justification,
 		Response: st.Response, Detail: st.Detail, Action: st.Action, StatedAt: firstTime(st.Timestamp, doc.Updated, doc.Issued)}
-	if p, ok := doc.ProductByRef(st.Product); ok {
+	if p, ok := idx[st.Product]; ok {
 		r.Product = p.Describe()
 	}
-	if c, ok := doc.ProductByRef(st.Component); ok && st.Component != "" {
+	if c, ok := idx[st.Component]; ok && st.Component != "" {
 		r.Component = c.Describe()
 	}
 	return r

@@ -142,6 +142,17 @@ type Statement struct {
 	Timestamp time.Time `json:"timestamp,omitzero"`
 }
 
+// Index maps each product's ref to it, for lookups over a large document.
+func (d *Document) Index() map[string]Product {
+	m := make(map[string]Product, len(d.Products))
+	for _, p := range d.Products {
+		if _, ok := m[p.Ref]; !ok {
+			m[p.Ref] = p
+		}
+	}
+	return m
+}
+
 // ProductByRef returns the product with ref.
 func (d *Document) ProductByRef(ref string) (Product, bool) {
 	for _, p := range d.Products {
