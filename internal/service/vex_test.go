@@ -20,13 +20,13 @@ import (
 // format: one statement per (vulnerability, purl, status).
 func supplierVEX(t *testing.T, format vigil.VEXFormat, id string, sts ...vex.Statement) []byte {
 	t.Helper()
-	d := &vex.Document{ID: id, Publisher: "Newtonsoft", PublisherURL: "https://www.newtonsoft.com", Version: "1",
+	d := &vex.Document{ID: id, Publisher: "A supplier", PublisherURL: "https://supplier.example", Version: "1",
 		Issued: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), Updated: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)}
 	seen := map[string]bool{}
 	for _, s := range sts {
 		if !seen[s.Product] {
 			seen[s.Product] = true
-			d.Products = append(d.Products, vex.Product{Ref: s.Product, PURL: s.Product, Name: "Newtonsoft.Json"})
+			d.Products = append(d.Products, vex.Product{Ref: s.Product, PURL: s.Product, Name: "supplied component"})
 		}
 		d.Statements = append(d.Statements, s)
 	}
@@ -62,7 +62,7 @@ func TestImportVEX(t *testing.T) {
 	other := mustOrg(t, svc, "other")
 	_, f1 := newFinding(t, svc, sc, "Pump", "1.0")
 	_, f2 := newFinding(t, svc, sc, "Pump", "2.0")
-	purl := "pkg:nuget/Newtonsoft.Json" // versionless: every version
+	purl, _, _ := strings.Cut(f1.Evidence.Identifier, "@") // versionless: every version
 	notAffected := vex.Statement{Vulnerability: f1.VulnID, Product: purl, Status: vigil.TriageNotAffected,
 		Justification: vigil.JustVulnerableCodeNotInExecutePath, Detail: "JSON parsing of untrusted input is never reached."}
 	unrelated := vex.Statement{Vulnerability: "CVE-1999-0001", Product: purl, Status: vigil.TriageAffected, Response: vigil.ResponseUpdate}
@@ -72,6 +72,7 @@ func TestImportVEX(t *testing.T) {
 			svc, _ := newService(t)
 			sc := mustOrg(t, svc, "acme")
 			_, f := newFinding(t, svc, sc, "Pump", "1.0")
+			purl, _, _ := strings.Cut(f.Evidence.Identifier, "@")
 			doc := supplierVEX(t, format, "urn:uuid:11111111-2222-4333-8444-555555555555", vex.Statement{
 				Vulnerability: f.VulnID, Product: purl, Status: vigil.TriageNotAffected,
 				Justification: vigil.JustVulnerableCodeNotInExecutePath, Detail: "not reached"})
