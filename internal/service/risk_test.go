@@ -1,7 +1,11 @@
 package service_test
 
 import (
+	"encoding/json"
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -205,5 +209,64 @@ func TestCarryTriage(t *testing.T) {
 	}
 	if _, err := svc.CarryTriage(t.Context(), sc, service.CarryRequest{FindingIDs: []int64{fx.ID}}); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("carry of an undecided finding: %v", err)
+	}
+}
+
+// TestExploitationSignals lists the jQuery CVE in KEV and gives it an
+// EPSS score — files derived by code from the real catalog and EPSS
+// sample, with the real CVE id put in — and checks that both reach the
+// finding's view: KEV adds its threat metric and raises exploitability,
+// EPSS is shown, and both weigh in the priority.
+func TestExploitationSignals(t *testing.T) {
+	svc, _ := newService(t)
+	sc := mustOrg(t, svc, "acme")
+	_, f := newFinding(t, svc, sc, "Pump", "1.0")
+	before, err := svc.FindingRisk(t.Context(), sc, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	var cat map[string]any
+	raw, err := os.ReadFile("../demo/data/feeds/known_exploited_vulnerabilities.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &cat); err != nil {
+		t.Fatal(err)
+	}
+	entry := cat["vulnerabilities"].([]any)[0].(map[string]any)
+	entry["cveID"] = "CVE-2020-11022"
+	cat["vulnerabilities"], cat["count"] = []any{entry}, 1
+	kev, _ := json.Marshal(cat)
+	epss, err := os.ReadFile("../demo/data/feeds/epss-example.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	epss = append(epss, []byte("CVE-2020-11022,0.21500,0.96000\n")...)
+	for name, b := range map[string][]byte{"kev.json": kev, "epss.csv": epss} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.ImportFeeds(t.Context(), []string{dir}, service.FeedOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fr, err := svc.FindingRisk(t.Context(), sc, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.KEV == nil || fr.EPSS == nil || fr.EPSS.Score != 0.215 {
+		t.Fatalf("signals = %+v %+v", fr.KEV, fr.EPSS)
+	}
+	ev := fr.Evaluation
+	if len(fr.Overlays) != 1 || fr.Overlays[0] != "E:H" || !strings.HasSuffix(ev.Scores.Vector, "/E:H") {
+		t.Errorf("KEV threat overlay: %v, %s", fr.Overlays, ev.Scores.Vector)
+	}
+	if before.Evaluation.Exploitability == vigil.ExploitabilityHigh || ev.Exploitability != vigil.ExploitabilityHigh {
+		t.Errorf("exploitability %s → %s, want raised to high (%v)", before.Evaluation.Exploitability, ev.Exploitability, ev.ExploitabilityBasis)
+	}
+	if fr.Priority.Score <= before.Priority.Score {
+		t.Errorf("priority %v → %v, want higher", before.Priority.Score, fr.Priority.Score)
 	}
 }
