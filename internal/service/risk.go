@@ -96,6 +96,10 @@ func (s *Service) CVSSEnvironment(ctx context.Context, sc vigil.Scope, releaseID
 func (s *Service) SetCVSSEnvironment(ctx context.Context, sc vigil.Scope, releaseID int64, in vigil.CVSSEnvironment) (*vigil.CVSSEnvironment, error) {
 	in.ReleaseID, in.Actor = releaseID, actorOf(sc)
 	in.CVSS2, in.CVSS3, in.CVSS4 = strings.TrimSpace(in.CVSS2), strings.TrimSpace(in.CVSS3), strings.TrimSpace(in.CVSS4)
+	in.Rationale = strings.TrimSpace(in.Rationale)
+	if err := in.ValidateText(); err != nil {
+		return nil, err
+	}
 	var v vigil.ValidationError
 	for field, o := range map[string]struct {
 		ver     vigil.CVSSVersion
@@ -107,9 +111,6 @@ func (s *Service) SetCVSSEnvironment(ctx context.Context, sc vigil.Scope, releas
 		if err := checkOverlayValues(o.ver, o.overlay); err != nil {
 			v.Add(field, "%v", err)
 		}
-	}
-	if len(in.Rationale) > vigil.MaxRiskText || strings.ContainsAny(in.Rationale, "\x00\x1b") {
-		v.Add("rationale", "is longer than %d characters or holds control characters", vigil.MaxRiskText)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -418,20 +419,21 @@ func (s *Service) AnswerRubric(ctx context.Context, sc vigil.Scope, id int64, an
 	if err != nil {
 		return nil, err
 	}
+	clean := make(map[string]string, len(notes))
 	for k, n := range notes {
-		notes[k] = strings.TrimSpace(n)
-		if len(n) > vigil.MaxRiskText {
-			return nil, &vigil.ValidationError{Fields: []vigil.FieldError{{Field: "notes." + k, Message: "is too long"}}}
+		if n = strings.TrimSpace(n); n != "" {
+			clean[k] = n
 		}
 	}
-	d, err := r.Derive(answers, notes)
+	a := &vigil.RubricAnswers{FindingID: id, Rubric: r.Name(), Answers: answers, Notes: clean, Actor: actorOf(sc)}
+	if err := a.ValidateText(); err != nil {
+		return nil, err
+	}
+	d, err := r.Derive(answers, clean)
 	if err != nil {
 		return nil, err
 	}
-	a := &vigil.RubricAnswers{FindingID: id, Rubric: r.Name(), Answers: answers, Notes: notes, Vector: d.Vector, Actor: actorOf(sc)}
-	if a.Notes == nil {
-		a.Notes = map[string]string{}
-	}
+	a.Vector = d.Vector
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		if _, err := findFinding(ctx, tx, sc, id); err != nil {
 			return err

@@ -3,6 +3,7 @@ package service_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -268,5 +269,63 @@ func TestExploitationSignals(t *testing.T) {
 	}
 	if fr.Priority.Score <= before.Priority.Score {
 		t.Errorf("priority %v → %v, want higher", before.Priority.Score, fr.Priority.Score)
+	}
+}
+
+func TestRiskHostileInput(t *testing.T) {
+	svc, _ := newService(t)
+	sc := mustOrg(t, svc, "acme")
+	r, f := newFinding(t, svc, sc, "Pump", "1.0")
+	many := map[string]string{}
+	for i := range 1000 {
+		many[fmt.Sprintf("q%d", i)] = "yes"
+	}
+	tests := []struct {
+		name string
+		run  func() error
+	}{
+		{"ManyAnswers", func() error { _, err := svc.AnswerRubric(t.Context(), sc, f.ID, many, nil); return err }},
+		{"NoteWithEscape", func() error {
+			_, err := svc.AnswerRubric(t.Context(), sc, f.ID, map[string]string{"av_network": "yes"}, map[string]string{"av_network": "\x1b[2Jgone"})
+			return err
+		}},
+		{"RationaleWithEscape", func() error {
+			_, err := svc.SetCVSSEnvironment(t.Context(), sc, r.ID, vigil.CVSSEnvironment{CVSS3: "CR:H", Rationale: "ok\x00"})
+			return err
+		}},
+		{"HugeOverlay", func() error {
+			_, err := svc.SetCVSSEnvironment(t.Context(), sc, r.ID, vigil.CVSSEnvironment{CVSS3: strings.Repeat("CR:H/", 200)})
+			return err
+		}},
+		{"AssessmentWithEscape", func() error {
+			_, err := svc.AssessFinding(t.Context(), sc, f.ID, vigil.RiskAssessmentInput{Harm: vigil.HarmMinor, HarmRationale: "x\x07"})
+			return err
+		}},
+		{"UnknownHarm", func() error {
+			_, err := svc.AssessFinding(t.Context(), sc, f.ID, vigil.RiskAssessmentInput{Harm: "fatal", HarmRationale: "x"})
+			return err
+		}},
+		{"OverrideWithoutRationale", func() error {
+			_, err := svc.AssessFinding(t.Context(), sc, f.ID, vigil.RiskAssessmentInput{Harm: vigil.HarmMinor, HarmRationale: "x",
+				Exploitability: vigil.ExploitabilityLow})
+			return err
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.run(); !errors.Is(err, vigil.ErrInvalid) {
+				t.Errorf("err = %v, want ErrInvalid", err)
+			}
+		})
+	}
+	// Nothing was stored.
+	if as, _ := svc.RiskAssessments(t.Context(), sc, f.ID); len(as) != 0 {
+		t.Errorf("assessments stored: %+v", as)
+	}
+	if _, err := svc.RubricAnswers(t.Context(), sc, f.ID); !errors.Is(err, vigil.ErrNotFound) {
+		t.Errorf("rubric answers stored: %v", err)
+	}
+	if e, _ := svc.CVSSEnvironment(t.Context(), sc, r.ID); e.CVSS3 != "" {
+		t.Errorf("environment stored: %+v", e)
 	}
 }
