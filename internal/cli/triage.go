@@ -98,6 +98,10 @@ func riskTable(fr *service.FindingRisk) *table {
 		t.add("clock", clockText(c))
 	}
 	t.add("priority", fmt.Sprintf("%.1f  %s", fr.Priority.Score, factorsText(fr.Priority)))
+	if c := fr.CarryFrom; c != nil {
+		t.add("carry", fmt.Sprintf("finding %d on the previous release is decided %s: vigil finding carry %d --preview",
+			c.ID, c.TriageState(), c.ID))
+	}
 	return t
 }
 

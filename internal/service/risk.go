@@ -30,6 +30,10 @@ type FindingRisk struct {
 	Overlays   []string        `json:"overlays,omitempty"`
 	Evaluation risk.Evaluation `json:"evaluation"`
 	Priority   risk.Priority   `json:"priority"`
+	// CarryFrom is, for an undecided finding, the finding of the same
+	// component version and vulnerability on the product's previous
+	// release when that one is decided: its decision can be carried.
+	CarryFrom *vigil.Finding `json:"carry_from,omitempty"`
 }
 
 // riskSettings returns the organization's settings, the defaults when it
@@ -315,9 +319,30 @@ func (l *riskLoader) evaluate(fs []*vigil.Finding) ([]*FindingRisk, error) {
 		}
 		fr.Evaluation = risk.Evaluate(in)
 		fr.Priority = risk.Prioritize(in, fr.Evaluation)
+		if f.Triage == nil && f.PreviousID != 0 {
+			if fr.CarryFrom, err = l.carrySource(f); err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, fr)
 	}
 	return out, nil
+}
+
+// carrySource is f's predecessor when it is decided and has the same
+// component version.
+func (l *riskLoader) carrySource(f *vigil.Finding) (*vigil.Finding, error) {
+	prev, err := findFinding(l.ctx, l.tx, l.sc, f.PreviousID)
+	if errors.Is(err, vigil.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if prev.Triage == nil || prev.ComponentVersion != f.ComponentVersion {
+		return nil, nil
+	}
+	return prev, nil
 }
 
 // FindingRisk returns one finding's patient-safety view.

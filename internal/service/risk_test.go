@@ -175,6 +175,10 @@ func TestCarryTriage(t *testing.T) {
 		Justification: vigil.JustVulnerableCodeNotInExecutePath, Detail: "jQuery only serves the offline manual"}); err != nil {
 		t.Fatal(err)
 	}
+	// The next release's finding points back at the decided one.
+	if fr, err := svc.FindingRisk(t.Context(), sc, f2.ID); err != nil || fr.CarryFrom == nil || fr.CarryFrom.ID != f1.ID {
+		t.Errorf("carry hint on 1.1 = %+v, %v; want finding %d", fr.CarryFrom, err, f1.ID)
+	}
 	plan, err := svc.CarryTriage(t.Context(), sc, service.CarryRequest{FindingIDs: []int64{f1.ID}})
 	if err != nil {
 		t.Fatal(err)
@@ -195,6 +199,9 @@ func TestCarryTriage(t *testing.T) {
 	}
 	if plan, err = svc.CarryTriage(t.Context(), sc, service.CarryRequest{ReleaseID: f1.ReleaseID, Apply: true}); err != nil || plan.Carried != 1 {
 		t.Fatalf("apply = %+v, %v", plan, err)
+	}
+	if fr, _ := svc.FindingRisk(t.Context(), sc, f2.ID); fr.CarryFrom != nil {
+		t.Errorf("carry hint after carrying: %+v", fr.CarryFrom)
 	}
 	g, _ := svc.Finding(t.Context(), sc, f2.ID)
 	if g.Triage == nil || g.Triage.Source != vigil.DecisionCarried || g.Triage.CarriedFromID != f1.ID ||
