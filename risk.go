@@ -250,3 +250,31 @@ func (s RiskSettings) Validate() error {
 	validateText(&v, "actor", s.Actor, false, 200)
 	return v.Err()
 }
+
+// MaxRubricAnswers bounds the answers of one pass (the rubric has a few
+// dozen questions).
+const MaxRubricAnswers = 200
+
+// ValidateText checks the free text of a pass: the notes.
+func (a *RubricAnswers) ValidateText() error {
+	var v ValidationError
+	if len(a.Answers) > MaxRubricAnswers || len(a.Notes) > MaxRubricAnswers {
+		v.Add("answers", "more than %d entries", MaxRubricAnswers)
+		return v.Err()
+	}
+	for k, n := range a.Notes {
+		validateText(&v, "notes."+k, n, false, MaxRiskText)
+	}
+	return v.Err()
+}
+
+// ValidateText checks the environment's rationale and the overlays'
+// length; the cvss package checks the metrics.
+func (e *CVSSEnvironment) ValidateText() error {
+	var v ValidationError
+	validateText(&v, "cvss2", e.CVSS2, false, 300)
+	validateText(&v, "cvss3", e.CVSS3, false, 300)
+	validateText(&v, "cvss4", e.CVSS4, false, 300)
+	validateText(&v, "rationale", e.Rationale, false, MaxRiskText)
+	return v.Err()
+}

@@ -151,6 +151,9 @@ func TestTriageWorkflow(t *testing.T) {
 			t.Errorf("assess output lacks %q:\n%s", want, show)
 		}
 	}
+	if out := r.ok("finding", "assessments", jq); !strings.Contains(out, "a forged reading could delay treatment") || !strings.Contains(out, "2026-10-01") {
+		t.Errorf("assessments:\n%s", out)
+	}
 	over := r.ok("finding", "overdue")
 	if !strings.Contains(over, "CVE-2020-11022") || strings.Contains(over, "GHSA-5crp") {
 		t.Errorf("overdue:\n%s", over)

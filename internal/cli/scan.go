@@ -207,13 +207,13 @@ whole explanation); --overdue only the findings whose FDA clock has run out.`,
 			if fs == nil {
 				fs = []*vigil.Finding{}
 			}
-			t := &table{header: []string{"ID", "VULNERABILITY", "COMPONENT", "VERSION", "STATUS", "CONFIDENCE", "MATCHER", "EVIDENCE", "SINCE", "RESOLVED"}}
+			t := &table{header: []string{"ID", "VULNERABILITY", "COMPONENT", "VERSION", "STATUS", "TRIAGE", "CONFIDENCE", "MATCHER", "EVIDENCE", "SINCE", "RESOLVED"}}
 			for _, f := range fs {
 				ev := f.Evidence.Identifier
 				if f.Evidence.Range != "" {
 					ev += " in " + f.Evidence.Range
 				}
-				t.add(fmt.Sprint(f.ID), f.VulnID, f.ComponentName, orDash(f.ComponentVersion), string(f.Status), string(f.Confidence),
+				t.add(fmt.Sprint(f.ID), f.VulnID, f.ComponentName, orDash(f.ComponentVersion), string(f.Status), string(f.TriageState()), string(f.Confidence),
 					f.Evidence.Matcher, ev, formatTime(f.FirstSeenAt), formatTime(f.ResolvedAt))
 			}
 			return a.render(cmd, fs, t)

@@ -20,7 +20,7 @@ import (
 // assessment.
 func (a *app) triageCommands() []*cobra.Command {
 	return []*cobra.Command{a.findingShowCommand(), a.findingTriageCommand(), a.findingHistoryCommand(),
-		a.findingAssessCommand(), a.findingRubricCommand(), a.findingCarryCommand(), a.findingOverdueCommand()}
+		a.findingAssessCommand(), a.findingAssessmentsCommand(), a.findingRubricCommand(), a.findingCarryCommand(), a.findingOverdueCommand()}
 }
 
 func findingID(arg string) (int64, error) {
@@ -98,6 +98,10 @@ func riskTable(fr *service.FindingRisk) *table {
 		t.add("clock", clockText(c))
 	}
 	t.add("priority", fmt.Sprintf("%.1f  %s", fr.Priority.Score, factorsText(fr.Priority)))
+	if c := fr.CarryFrom; c != nil {
+		t.add("carry", fmt.Sprintf("finding %d on the previous release is decided %s: vigil finding carry %d --preview",
+			c.ID, c.TriageState(), c.ID))
+	}
 	return t
 }
 
@@ -273,6 +277,45 @@ uncontrolled risk) and its clocks follow; see 'vigil finding show ID'.
 	f.StringVar(&learned, "learned-on", "", "when the manufacturer learned of it (YYYY-MM-DD; default first seen)")
 	f.StringVar(&notified, "notified-on", "", "when customers were notified (YYYY-MM-DD)")
 	return cmd
+}
+
+func (a *app) findingAssessmentsCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:   "assessments ID",
+		Short: "Show a finding's patient-safety assessments, oldest first (the newest is current)",
+		Args:  exactArgs(1, "ID"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			id, err := findingID(args[0])
+			if err != nil {
+				return err
+			}
+			svc, sc, err := a.scope(cmd.Context())
+			if err != nil {
+				return err
+			}
+			as, err := svc.RiskAssessments(cmd.Context(), sc, id)
+			if err != nil {
+				return err
+			}
+			t := &table{header: []string{"AT", "WHO", "HARM", "WHY", "EXPLOITABILITY", "CONTROLS", "OVERLAY", "LEARNED", "NOTIFIED"}}
+			for _, x := range as {
+				ex := orDash(string(x.Exploitability))
+				if x.ExploitabilityRationale != "" {
+					ex += ": " + x.ExploitabilityRationale
+				}
+				learned, notified := "-", "-"
+				if !x.LearnedOn.IsZero() {
+					learned = x.LearnedOn.String()
+				}
+				if !x.CustomersNotifiedOn.IsZero() {
+					notified = x.CustomersNotifiedOn.String()
+				}
+				t.add(formatTime(x.At), x.Actor, string(x.Harm), x.HarmRationale, ex, orDash(x.CompensatingControls),
+					orDash(x.CVSSOverlay), learned, notified)
+			}
+			return a.render(cmd, as, t)
+		},
+	}
 }
 
 // rubricFile is the --answers file of 'finding rubric'.

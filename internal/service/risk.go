@@ -30,6 +30,10 @@ type FindingRisk struct {
 	Overlays   []string        `json:"overlays,omitempty"`
 	Evaluation risk.Evaluation `json:"evaluation"`
 	Priority   risk.Priority   `json:"priority"`
+	// CarryFrom is, for an undecided finding, the finding of the same
+	// component version and vulnerability on the product's previous
+	// release when that one is decided: its decision can be carried.
+	CarryFrom *vigil.Finding `json:"carry_from,omitempty"`
 }
 
 // riskSettings returns the organization's settings, the defaults when it
@@ -96,6 +100,10 @@ func (s *Service) CVSSEnvironment(ctx context.Context, sc vigil.Scope, releaseID
 func (s *Service) SetCVSSEnvironment(ctx context.Context, sc vigil.Scope, releaseID int64, in vigil.CVSSEnvironment) (*vigil.CVSSEnvironment, error) {
 	in.ReleaseID, in.Actor = releaseID, actorOf(sc)
 	in.CVSS2, in.CVSS3, in.CVSS4 = strings.TrimSpace(in.CVSS2), strings.TrimSpace(in.CVSS3), strings.TrimSpace(in.CVSS4)
+	in.Rationale = strings.TrimSpace(in.Rationale)
+	if err := in.ValidateText(); err != nil {
+		return nil, err
+	}
 	var v vigil.ValidationError
 	for field, o := range map[string]struct {
 		ver     vigil.CVSSVersion
@@ -107,9 +115,6 @@ func (s *Service) SetCVSSEnvironment(ctx context.Context, sc vigil.Scope, releas
 		if err := checkOverlayValues(o.ver, o.overlay); err != nil {
 			v.Add(field, "%v", err)
 		}
-	}
-	if len(in.Rationale) > vigil.MaxRiskText || strings.ContainsAny(in.Rationale, "\x00\x1b") {
-		v.Add("rationale", "is longer than %d characters or holds control characters", vigil.MaxRiskText)
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
@@ -314,9 +319,30 @@ func (l *riskLoader) evaluate(fs []*vigil.Finding) ([]*FindingRisk, error) {
 		}
 		fr.Evaluation = risk.Evaluate(in)
 		fr.Priority = risk.Prioritize(in, fr.Evaluation)
+		if f.Triage == nil && f.PreviousID != 0 {
+			if fr.CarryFrom, err = l.carrySource(f); err != nil {
+				return nil, err
+			}
+		}
 		out = append(out, fr)
 	}
 	return out, nil
+}
+
+// carrySource is f's predecessor when it is decided and has the same
+// component version.
+func (l *riskLoader) carrySource(f *vigil.Finding) (*vigil.Finding, error) {
+	prev, err := findFinding(l.ctx, l.tx, l.sc, f.PreviousID)
+	if errors.Is(err, vigil.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if prev.Triage == nil || prev.ComponentVersion != f.ComponentVersion {
+		return nil, nil
+	}
+	return prev, nil
 }
 
 // FindingRisk returns one finding's patient-safety view.
@@ -418,20 +444,21 @@ func (s *Service) AnswerRubric(ctx context.Context, sc vigil.Scope, id int64, an
 	if err != nil {
 		return nil, err
 	}
+	clean := make(map[string]string, len(notes))
 	for k, n := range notes {
-		notes[k] = strings.TrimSpace(n)
-		if len(n) > vigil.MaxRiskText {
-			return nil, &vigil.ValidationError{Fields: []vigil.FieldError{{Field: "notes." + k, Message: "is too long"}}}
+		if n = strings.TrimSpace(n); n != "" {
+			clean[k] = n
 		}
 	}
-	d, err := r.Derive(answers, notes)
+	a := &vigil.RubricAnswers{FindingID: id, Rubric: r.Name(), Answers: answers, Notes: clean, Actor: actorOf(sc)}
+	if err := a.ValidateText(); err != nil {
+		return nil, err
+	}
+	d, err := r.Derive(answers, clean)
 	if err != nil {
 		return nil, err
 	}
-	a := &vigil.RubricAnswers{FindingID: id, Rubric: r.Name(), Answers: answers, Notes: notes, Vector: d.Vector, Actor: actorOf(sc)}
-	if a.Notes == nil {
-		a.Notes = map[string]string{}
-	}
+	a.Vector = d.Vector
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		if _, err := findFinding(ctx, tx, sc, id); err != nil {
 			return err

@@ -1,7 +1,12 @@
 package service_test
 
 import (
+	"encoding/json"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -170,6 +175,10 @@ func TestCarryTriage(t *testing.T) {
 		Justification: vigil.JustVulnerableCodeNotInExecutePath, Detail: "jQuery only serves the offline manual"}); err != nil {
 		t.Fatal(err)
 	}
+	// The next release's finding points back at the decided one.
+	if fr, err := svc.FindingRisk(t.Context(), sc, f2.ID); err != nil || fr.CarryFrom == nil || fr.CarryFrom.ID != f1.ID {
+		t.Errorf("carry hint on 1.1 = %+v, %v; want finding %d", fr.CarryFrom, err, f1.ID)
+	}
 	plan, err := svc.CarryTriage(t.Context(), sc, service.CarryRequest{FindingIDs: []int64{f1.ID}})
 	if err != nil {
 		t.Fatal(err)
@@ -191,6 +200,9 @@ func TestCarryTriage(t *testing.T) {
 	if plan, err = svc.CarryTriage(t.Context(), sc, service.CarryRequest{ReleaseID: f1.ReleaseID, Apply: true}); err != nil || plan.Carried != 1 {
 		t.Fatalf("apply = %+v, %v", plan, err)
 	}
+	if fr, _ := svc.FindingRisk(t.Context(), sc, f2.ID); fr.CarryFrom != nil {
+		t.Errorf("carry hint after carrying: %+v", fr.CarryFrom)
+	}
 	g, _ := svc.Finding(t.Context(), sc, f2.ID)
 	if g.Triage == nil || g.Triage.Source != vigil.DecisionCarried || g.Triage.CarriedFromID != f1.ID ||
 		g.Triage.State != vigil.TriageNotAffected || g.Triage.Justification != vigil.JustVulnerableCodeNotInExecutePath {
@@ -205,5 +217,122 @@ func TestCarryTriage(t *testing.T) {
 	}
 	if _, err := svc.CarryTriage(t.Context(), sc, service.CarryRequest{FindingIDs: []int64{fx.ID}}); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("carry of an undecided finding: %v", err)
+	}
+}
+
+// TestExploitationSignals lists the jQuery CVE in KEV and gives it an
+// EPSS score — files derived by code from the real catalog and EPSS
+// sample, with the real CVE id put in — and checks that both reach the
+// finding's view: KEV adds its threat metric and raises exploitability,
+// EPSS is shown, and both weigh in the priority.
+func TestExploitationSignals(t *testing.T) {
+	svc, _ := newService(t)
+	sc := mustOrg(t, svc, "acme")
+	_, f := newFinding(t, svc, sc, "Pump", "1.0")
+	before, err := svc.FindingRisk(t.Context(), sc, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	dir := t.TempDir()
+	var cat map[string]any
+	raw, err := os.ReadFile("../demo/data/feeds/known_exploited_vulnerabilities.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &cat); err != nil {
+		t.Fatal(err)
+	}
+	entry := cat["vulnerabilities"].([]any)[0].(map[string]any)
+	entry["cveID"] = "CVE-2020-11022"
+	cat["vulnerabilities"], cat["count"] = []any{entry}, 1
+	kev, _ := json.Marshal(cat)
+	epss, err := os.ReadFile("../demo/data/feeds/epss-example.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	epss = append(epss, []byte("CVE-2020-11022,0.21500,0.96000\n")...)
+	for name, b := range map[string][]byte{"kev.json": kev, "epss.csv": epss} {
+		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := svc.ImportFeeds(t.Context(), []string{dir}, service.FeedOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fr, err := svc.FindingRisk(t.Context(), sc, f.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fr.KEV == nil || fr.EPSS == nil || fr.EPSS.Score != 0.215 {
+		t.Fatalf("signals = %+v %+v", fr.KEV, fr.EPSS)
+	}
+	ev := fr.Evaluation
+	if len(fr.Overlays) != 1 || fr.Overlays[0] != "E:H" || !strings.HasSuffix(ev.Scores.Vector, "/E:H") {
+		t.Errorf("KEV threat overlay: %v, %s", fr.Overlays, ev.Scores.Vector)
+	}
+	if before.Evaluation.Exploitability == vigil.ExploitabilityHigh || ev.Exploitability != vigil.ExploitabilityHigh {
+		t.Errorf("exploitability %s → %s, want raised to high (%v)", before.Evaluation.Exploitability, ev.Exploitability, ev.ExploitabilityBasis)
+	}
+	if fr.Priority.Score <= before.Priority.Score {
+		t.Errorf("priority %v → %v, want higher", before.Priority.Score, fr.Priority.Score)
+	}
+}
+
+func TestRiskHostileInput(t *testing.T) {
+	svc, _ := newService(t)
+	sc := mustOrg(t, svc, "acme")
+	r, f := newFinding(t, svc, sc, "Pump", "1.0")
+	many := map[string]string{}
+	for i := range 1000 {
+		many[fmt.Sprintf("q%d", i)] = "yes"
+	}
+	tests := []struct {
+		name string
+		run  func() error
+	}{
+		{"ManyAnswers", func() error { _, err := svc.AnswerRubric(t.Context(), sc, f.ID, many, nil); return err }},
+		{"NoteWithEscape", func() error {
+			_, err := svc.AnswerRubric(t.Context(), sc, f.ID, map[string]string{"av_network": "yes"}, map[string]string{"av_network": "\x1b[2Jgone"})
+			return err
+		}},
+		{"RationaleWithEscape", func() error {
+			_, err := svc.SetCVSSEnvironment(t.Context(), sc, r.ID, vigil.CVSSEnvironment{CVSS3: "CR:H", Rationale: "ok\x00"})
+			return err
+		}},
+		{"HugeOverlay", func() error {
+			_, err := svc.SetCVSSEnvironment(t.Context(), sc, r.ID, vigil.CVSSEnvironment{CVSS3: strings.Repeat("CR:H/", 200)})
+			return err
+		}},
+		{"AssessmentWithEscape", func() error {
+			_, err := svc.AssessFinding(t.Context(), sc, f.ID, vigil.RiskAssessmentInput{Harm: vigil.HarmMinor, HarmRationale: "x\x07"})
+			return err
+		}},
+		{"UnknownHarm", func() error {
+			_, err := svc.AssessFinding(t.Context(), sc, f.ID, vigil.RiskAssessmentInput{Harm: "fatal", HarmRationale: "x"})
+			return err
+		}},
+		{"OverrideWithoutRationale", func() error {
+			_, err := svc.AssessFinding(t.Context(), sc, f.ID, vigil.RiskAssessmentInput{Harm: vigil.HarmMinor, HarmRationale: "x",
+				Exploitability: vigil.ExploitabilityLow})
+			return err
+		}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if err := tc.run(); !errors.Is(err, vigil.ErrInvalid) {
+				t.Errorf("err = %v, want ErrInvalid", err)
+			}
+		})
+	}
+	// Nothing was stored.
+	if as, _ := svc.RiskAssessments(t.Context(), sc, f.ID); len(as) != 0 {
+		t.Errorf("assessments stored: %+v", as)
+	}
+	if _, err := svc.RubricAnswers(t.Context(), sc, f.ID); !errors.Is(err, vigil.ErrNotFound) {
+		t.Errorf("rubric answers stored: %v", err)
+	}
+	if e, _ := svc.CVSSEnvironment(t.Context(), sc, r.ID); e.CVSS3 != "" {
+		t.Errorf("environment stored: %+v", e)
 	}
 }
