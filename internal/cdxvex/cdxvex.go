@@ -183,6 +183,9 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 	if err := d.Validate(); err != nil {
 		return fmt.Errorf("cyclonedx vex: %w", err)
 	}
+	if len(d.Statements) == 0 {
+		return fmt.Errorf("cyclonedx vex: no statements: %w", vigil.ErrInvalid)
+	}
 	bom := cdx.NewBOM()
 	bom.Version = 1
 	if n, err := strconv.Atoi(d.Version); err == nil && n > 0 {
@@ -359,6 +362,9 @@ func (c Codec) Parse(r io.Reader) (*vex.Document, error) {
 	}
 	if bom.BOMFormat != "CycloneDX" && format == cdx.BOMFileFormatJSON {
 		return nil, fmt.Errorf("cyclonedx vex: $.bomFormat: %q is not CycloneDX: %w", bom.BOMFormat, vigil.ErrInvalid)
+	}
+	if bom.Vulnerabilities == nil || len(*bom.Vulnerabilities) == 0 {
+		return nil, fmt.Errorf("cyclonedx vex: the BOM has no vulnerabilities, so it is an SBOM, not a VEX: %w", vigil.ErrInvalid)
 	}
 	sum := sha256.Sum256(raw)
 	return decode(&bom, "sha256:"+hex.EncodeToString(sum[:]))

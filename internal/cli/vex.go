@@ -143,7 +143,7 @@ stores nothing.`,
 				fmt.Fprintf(w, "\nConflicts (the finding keeps its decision; --force would replace it):\n")
 				for _, c := range rep.Conflicts {
 					fmt.Fprintf(w, "  finding %d, %s on %s in %s\n    statement %d says: %s\n    %s decided:   %s (%s, %s)\n",
-						c.FindingID, c.VulnID, terminalSafe(c.Component), terminalSafe(c.Release), c.Statement,
+						c.FindingID, terminalSafe(c.VulnID), terminalSafe(c.Component), terminalSafe(c.Release), c.Statement,
 						decision(c.Stated.State, c.Stated.Justification), c.Current.Source, decision(c.Current.State, c.Current.Justification),
 						terminalSafe(c.Current.Actor), c.Current.At.Format("2006-01-02"))
 				}

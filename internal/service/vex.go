@@ -163,6 +163,10 @@ func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VE
 	if err != nil {
 		return nil, err
 	}
+	if len(doc.Statements) == 0 {
+		return nil, fmt.Errorf("release %s %s has no open findings: a VEX document would state nothing: %w",
+			doc.Products[0].Name, doc.Products[0].Version, vigil.ErrInvalid)
+	}
 	var b bytes.Buffer
 	if err := codec.Write(&b, doc); err != nil {
 		return nil, err
@@ -319,7 +323,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 	if len(raw) > vex.MaxDocumentSize {
 		return nil, fmt.Errorf("VEX document larger than %d MiB: %w", vex.MaxDocumentSize>>20, vigil.ErrInvalid)
 	}
-	codec, err := list.Detect(raw[:min(len(raw), 64<<10)])
+	codec, err := list.Detect(raw)
 	if err != nil {
 		return nil, err
 	}
