@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -328,5 +329,36 @@ func BenchmarkParse(b *testing.B) {
 		if _, err := New().Parse(bytes.NewReader(doc.Bytes())); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestXML reads the CycloneDX 1.5 conformance document with a
+// vulnerability, in XML.
+func TestXML(t *testing.T) {
+	raw, err := os.ReadFile("../../testdata/sbom/cyclonedx/spec-test-resources/1.5/valid-vulnerability-1.5.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !New().Detect(raw) {
+		t.Error("not detected")
+	}
+	d, err := New().Parse(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ID != "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79" || len(d.Statements) != 1 {
+		t.Fatalf("id %s, statements %+v", d.ID, d.Statements)
+	}
+	s := d.Statements[0]
+	want := vex.Statement{Vulnerability: s.Vulnerability, Aliases: s.Aliases, Description: s.Description, Action: s.Action,
+		Product: "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4", Status: vigil.TriageNotAffected,
+		Justification: vigil.JustVulnerableCodeNotInExecutePath, Response: vigil.ResponseWillNotFix,
+		Detail:    "An optional explanation of why the application is not affected by the vulnerable component.",
+		Timestamp: time.Date(2022, 2, 1, 0, 0, 0, 0, time.UTC)}
+	if diff := cmp.Diff(want, s); diff != "" {
+		t.Errorf("statement (-want +got):\n%s", diff)
+	}
+	if p, ok := d.ProductByRef(s.Product); !ok || p.PURL != s.Product || p.Name != "jackson-databind" {
+		t.Errorf("product %+v", p)
 	}
 }
