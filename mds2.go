@@ -84,7 +84,7 @@ type MDS2Entry struct {
 
 // Value is the answer as a person reads it: the vocabulary token, or the
 // text.
-func (e *MDS2Entry) Value() string {
+func (e MDS2Entry) Value() string {
 	if e.Answer != "" {
 		return string(e.Answer)
 	}

@@ -127,7 +127,7 @@ func readSheet(f *excelize.File, name string, lim Limits) (Table, []vigil.MDS2Is
 				Message: fmt.Sprintf("sheet has more than %d rows; the rest were not read", lim.MaxRows)})
 			break
 		}
-		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
+		cols, err := rows.Columns()
 		if err != nil {
 			return t, nil, fmt.Errorf("read MDS2 sheet %q row %d: %v: %w", name, len(t.Rows)+1, err, vigil.ErrInvalid)
 		}
@@ -158,10 +158,9 @@ func readSheet(f *excelize.File, name string, lim Limits) (Table, []vigil.MDS2Is
 		if !hasQuestionID(row) {
 			continue
 		}
-		for j, c := range row {
-			if c == "" {
-				continue
-			}
+		// A formula without a saved value reads as an empty cell, so the
+		// cells just right of the row's last value are looked at too.
+		for j := range min(len(row)+2, lim.MaxColumns) {
 			axis := cellName(j, i)
 			if fm, err := f.GetCellFormula(name, axis); err == nil && fm != "" {
 				t.Formulas[[2]int{i, j}] = true
