@@ -89,17 +89,6 @@ func Generate(cat *mds2.Catalogue, d Device, seed uint64) Form {
 			}
 			continue
 		}
-		if raw, ok := d.Answers[q.ID]; ok {
-			a, note, ok := mds2.ParseAnswer(raw)
-			if ok {
-				e.Answer, e.Note = a, note
-			} else {
-				e.Text = raw
-			}
-			answers[q.ID] = e.Answer
-			es = append(es, e)
-			continue
-		}
 		parent := answers[q.Parent]
 		switch {
 		case q.Parent != "" && (parent == vigil.MDS2No || parent == vigil.MDS2NA):
@@ -123,6 +112,16 @@ func Generate(cat *mds2.Catalogue, d Device, seed uint64) Form {
 		}
 		if q.ID == "CONN-2" && len(d.Ports) > 0 {
 			e.Answer, e.Note = vigil.MDS2Yes, "Ports: "+strings.Join(d.Ports, ", ")
+		}
+		// Overrides replace the drawn answer after the draw, so that one
+		// override does not change every answer after it.
+		if raw, ok := d.Answers[q.ID]; ok {
+			e = vigil.MDS2Entry{QuestionID: q.ID}
+			if a, note, ok := mds2.ParseAnswer(raw); ok {
+				e.Answer, e.Note = a, note
+			} else {
+				e.Text = raw
+			}
 		}
 		answers[q.ID] = e.Answer
 		es = append(es, e)
