@@ -43,6 +43,9 @@ type MDS2Form struct {
 	ReleaseID int64 `json:"release_id,omitempty"`
 	// Candidate names the device under evaluation, "" for a release.
 	Candidate string `json:"candidate,omitempty"`
+	// Release names the release ("Infusion Pump 3.0") where the service
+	// filled it in; it is not stored.
+	Release string `json:"release,omitempty"`
 	// Filename and Format ("xlsx", "csv") say where the answers came from.
 	Filename string `json:"filename"`
 	Format   string `json:"format"`
@@ -56,10 +59,13 @@ type MDS2Form struct {
 	SupersededAt time.Time   `json:"superseded_at,omitzero"`
 }
 
-// Subject names what the form describes: the candidate, or "release N".
+// Subject names what the form describes: the candidate, or the release.
 func (f *MDS2Form) Subject() string {
-	if f.Candidate != "" {
+	switch {
+	case f.Candidate != "":
 		return f.Candidate
+	case f.Release != "":
+		return f.Release
 	}
 	return fmt.Sprintf("release %d", f.ReleaseID)
 }

@@ -4,8 +4,10 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"github.com/xuri/excelize/v2"
 
@@ -80,8 +82,15 @@ func Compare(cat *Catalogue, names []string, forms [][]vigil.MDS2Entry) Comparis
 // leaves out the questions all candidates answer alike.
 func (c Comparison) WriteText(w io.Writer, onlyDiffering bool) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "QUESTION\t%s\t\n", strings.Join(upper(c.Candidates), "\t"))
+	names := make([]string, len(c.Candidates))
+	for i, n := range c.Candidates {
+		names[i] = oneLine(strings.ToUpper(n), 30)
+	}
+	fmt.Fprintf(tw, "QUESTION\t%s\t\n", strings.Join(names, "\t"))
 	for _, s := range c.Sections {
+		if onlyDiffering && !slices.ContainsFunc(s.Rows, func(r ComparisonRow) bool { return r.Differs }) {
+			continue
+		}
 		fmt.Fprintf(tw, "%s (%s)\t%s\t\n", s.Title, s.Code, strings.Repeat("\t", len(c.Candidates)-1))
 		for _, r := range s.Rows {
 			if onlyDiffering && !r.Differs {
@@ -218,16 +227,16 @@ func safeRow(rec []string) []string {
 	return out
 }
 
-func upper(ss []string) []string {
-	out := make([]string, len(ss))
-	for i, s := range ss {
-		out[i] = strings.ToUpper(s)
-	}
-	return out
-}
-
 // oneLine flattens s for a table cell and cuts it at n runes.
+// Control characters become spaces, so that text from an imported file
+// cannot drive a terminal.
 func oneLine(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
 	s = strings.Join(strings.Fields(s), " ")
 	r := []rune(s)
 	if len(r) > n {

@@ -53,6 +53,9 @@ func DefaultProfile(cat *Catalogue) *Profile {
 	return p
 }
 
+// DefaultProfileYAML is the default profile's source, to copy and adapt.
+func DefaultProfileYAML() []byte { return append([]byte(nil), defaultProfile...) }
+
 // maxProfile bounds a profile file; the form has some 240 questions.
 const maxProfile = 1 << 20
 

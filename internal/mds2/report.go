@@ -59,7 +59,7 @@ func (r Report) WriteHTML(w io.Writer) error { return render(w, "report.html", r
 // WriteText writes the report as plain text: the ranking, then each
 // candidate's unmet musts and other gaps.
 func (r Report) WriteText(w io.Writer) error {
-	fmt.Fprintf(w, "%s\nProfile: %s (%d requirements)\n", r.Title, r.Profile.Name, len(r.Profile.Requirements))
+	fmt.Fprintf(w, "%s\nProfile: %s (%d requirements)\n", r.Title, oneLine(r.Profile.Name, 120), len(r.Profile.Requirements))
 	if r.Generated != "" {
 		fmt.Fprintf(w, "Generated: %s\n", r.Generated)
 	}
@@ -71,7 +71,7 @@ func (r Report) WriteText(w io.Writer) error {
 		if !e.Acceptable {
 			musts = fmt.Sprintf("%d unmet", len(e.UnmetMusts))
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%.1f%%\t%s\t%d\t%d\t%d\t%d\n", i+1, e.Candidate, e.Score, musts, e.Counts.Met, e.Counts.Unmet, e.Counts.Review, e.Counts.Unanswered)
+		fmt.Fprintf(tw, "%d\t%s\t%.1f%%\t%s\t%d\t%d\t%d\t%d\n", i+1, oneLine(e.Candidate, 40), e.Score, musts, e.Counts.Met, e.Counts.Unmet, e.Counts.Review, e.Counts.Unanswered)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -81,9 +81,9 @@ func (r Report) WriteText(w io.Writer) error {
 		if !e.Acceptable {
 			verdict = "NOT acceptable"
 		}
-		fmt.Fprintf(w, "\n%s: %.1f%% (%.4g of %.4g), %s\n", e.Candidate, e.Score, e.Earned, e.Possible, verdict)
+		fmt.Fprintf(w, "\n%s: %.1f%% (%.4g of %.4g), %s\n", oneLine(e.Candidate, 80), e.Score, e.Earned, e.Possible, verdict)
 		for _, o := range e.UnmetMusts {
-			fmt.Fprintf(w, "  MUST %-10s %s: %s%s — %s\n", o.Question, o.Status, answerText(o), noteText(o.Note), o.Rationale)
+			fmt.Fprintf(w, "  MUST %-10s %s: %s%s — %s\n", o.Question, o.Status, answerText(o), noteText(o.Note), oneLine(o.Rationale, 200))
 		}
 		for _, o := range e.Outcomes {
 			if o.Level == Should && o.Status != Met {

@@ -105,6 +105,9 @@ func (s *Service) ImportMDS2(ctx context.Context, sc vigil.Scope, in MDS2ImportI
 		if err != nil {
 			return err
 		}
+		if err := nameReleases(ctx, tx, sc, append(cur, form)); err != nil {
+			return err
+		}
 		if len(cur) > 0 && cur[0].SHA256 == form.SHA256 {
 			out.Form, out.Unchanged = cur[0], true
 			return errMDS2Unchanged
@@ -152,10 +155,31 @@ func (s *Service) MDS2Forms(ctx context.Context, sc vigil.Scope, f store.MDS2Fil
 	var out []*vigil.MDS2Form
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
-		out, err = tx.FindMDS2Forms(ctx, sc, f)
-		return err
+		if out, err = tx.FindMDS2Forms(ctx, sc, f); err != nil {
+			return err
+		}
+		return nameReleases(ctx, tx, sc, out)
 	})
 	return out, err
+}
+
+// nameReleases fills in the release names of release forms.
+func nameReleases(ctx context.Context, tx store.Tx, sc vigil.Scope, forms []*vigil.MDS2Form) error {
+	names := map[int64]string{}
+	for _, f := range forms {
+		if f.ReleaseID == 0 {
+			continue
+		}
+		if _, ok := names[f.ReleaseID]; !ok {
+			r, err := tx.FindReleaseByID(ctx, sc, f.ReleaseID)
+			if err != nil {
+				return err
+			}
+			names[f.ReleaseID] = r.Product + " " + r.Version
+		}
+		f.Release = names[f.ReleaseID]
+	}
+	return nil
 }
 
 // MDS2Form returns a form with its answers.
@@ -212,6 +236,7 @@ func loadMDS2(ctx context.Context, tx store.Tx, sc vigil.Scope, ref MDS2Ref) (*M
 			return nil, err
 		}
 		d.Subject = r.Product + " " + r.Version
+		form.Release = d.Subject
 	}
 	return d, nil
 }
@@ -437,3 +462,6 @@ func (s *Service) ReleasePorts(ctx context.Context, sc vigil.Scope, releaseID in
 
 // MDS2Catalogue is the HN 1-2019 question catalogue.
 func (s *Service) MDS2Catalogue() *mds2.Catalogue { return mds2.LoadCatalogue() }
+
+// MDS2DefaultProfile is vigil's default requirement profile, as YAML.
+func (s *Service) MDS2DefaultProfile() []byte { return mds2.DefaultProfileYAML() }
