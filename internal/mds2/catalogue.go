@@ -15,14 +15,14 @@ import (
 	"strings"
 )
 
-// Kind is how a question is answered.
-type Kind string
+// QuestionKind is how a question is answered.
+type QuestionKind string
 
 const (
 	// KindYesNo questions take Yes, No, N/A or See Note, with a note.
-	KindYesNo Kind = "yes_no"
+	KindYesNo QuestionKind = "yes_no"
 	// KindText questions (the DOC fields) take free text.
-	KindText Kind = "text"
+	KindText QuestionKind = "text"
 )
 
 // Section is one capability section of the form, in form order.
@@ -40,8 +40,8 @@ type Question struct {
 	// "AUDT-2.8.1"), "" for a top-level question.
 	Parent string `json:"parent,omitempty"`
 	// Text is vigil's short description of what is asked.
-	Text string `json:"text"`
-	Kind Kind   `json:"kind"`
+	Text string       `json:"text"`
+	Kind QuestionKind `json:"kind"`
 }
 
 // Catalogue is the HN 1-2019 question set.

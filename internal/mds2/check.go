@@ -10,25 +10,25 @@ import (
 	"github.com/vigil/vigil"
 )
 
-// Severity of a cross-check finding.
-type Severity string
+// CheckSeverity is how much a cross-check finding matters.
+type CheckSeverity string
 
 const (
 	// CheckOK: the answer agrees with what vigil knows.
-	CheckOK Severity = "ok"
+	CheckOK CheckSeverity = "ok"
 	// CheckInfo: nothing wrong, but worth knowing (or not checkable).
-	CheckInfo Severity = "info"
+	CheckInfo CheckSeverity = "info"
 	// CheckWarning: the answer and vigil's data disagree.
-	CheckWarning Severity = "warning"
+	CheckWarning CheckSeverity = "warning"
 )
 
 // CheckFinding is one result of a cross-check.
 type CheckFinding struct {
 	// Area is "SBOM", "RDMP", "CONN" or "CSUP".
-	Area       string   `json:"area"`
-	Severity   Severity `json:"severity"`
-	QuestionID string   `json:"question_id,omitempty"`
-	Message    string   `json:"message"`
+	Area       string        `json:"area"`
+	Severity   CheckSeverity `json:"severity"`
+	QuestionID string        `json:"question_id,omitempty"`
+	Message    string        `json:"message"`
 }
 
 // CheckComponent is what a cross-check needs of an SBOM component.
@@ -74,7 +74,7 @@ func Check(in CheckInput) []CheckFinding {
 func answer(m map[string]vigil.MDS2Entry, id string) vigil.MDS2Answer { return m[id].Answer }
 
 func checkSBOM(m map[string]vigil.MDS2Entry, in CheckInput) []CheckFinding {
-	f := func(sev Severity, q, format string, args ...any) CheckFinding {
+	f := func(sev CheckSeverity, q, format string, args ...any) CheckFinding {
 		return CheckFinding{Area: "SBOM", Severity: sev, QuestionID: q, Message: fmt.Sprintf(format, args...)}
 	}
 	a := answer(m, "SBOM-1")
@@ -111,7 +111,7 @@ func checkSBOM(m map[string]vigil.MDS2Entry, in CheckInput) []CheckFinding {
 }
 
 func checkRoadmap(m map[string]vigil.MDS2Entry, in CheckInput) []CheckFinding {
-	f := func(sev Severity, q, format string, args ...any) CheckFinding {
+	f := func(sev CheckSeverity, q, format string, args ...any) CheckFinding {
 		return CheckFinding{Area: "RDMP", Severity: sev, QuestionID: q, Message: fmt.Sprintf(format, args...)}
 	}
 	if !in.HasSBOM {
@@ -179,7 +179,7 @@ func NotePorts(note string) []vigil.ReleasePort {
 }
 
 func checkPorts(m map[string]vigil.MDS2Entry, in CheckInput) []CheckFinding {
-	f := func(sev Severity, q, format string, args ...any) CheckFinding {
+	f := func(sev CheckSeverity, q, format string, args ...any) CheckFinding {
 		return CheckFinding{Area: "CONN", Severity: sev, QuestionID: q, Message: fmt.Sprintf(format, args...)}
 	}
 	form := map[string]bool{}

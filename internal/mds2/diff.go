@@ -13,8 +13,8 @@ const (
 	NoteChanged ChangeKind = "note_changed"
 )
 
-// Change is one question whose answer differs between two forms.
-type Change struct {
+// AnswerChange is one question whose answer differs between two forms.
+type AnswerChange struct {
 	QuestionID string     `json:"question_id"`
 	Section    string     `json:"section"`
 	Question   string     `json:"question"`
@@ -27,13 +27,13 @@ type Change struct {
 
 // Diff lists, in form order, the questions whose answers or notes differ
 // from one form to the next. Questions outside the catalogue are ignored.
-func Diff(cat *Catalogue, from, to []vigil.MDS2Entry) []Change {
+func Diff(cat *Catalogue, from, to []vigil.MDS2Entry) []AnswerChange {
 	a, b := byQuestion(from), byQuestion(to)
-	var out []Change
+	var out []AnswerChange
 	for _, q := range cat.Questions {
 		x, inA := a[q.ID]
 		y, inB := b[q.ID]
-		c := Change{QuestionID: q.ID, Section: q.Section, Question: q.Text, From: x.Value(), To: y.Value(), FromNote: x.Note, ToNote: y.Note}
+		c := AnswerChange{QuestionID: q.ID, Section: q.Section, Question: q.Text, From: x.Value(), To: y.Value(), FromNote: x.Note, ToNote: y.Note}
 		switch {
 		case !inA && !inB:
 			continue

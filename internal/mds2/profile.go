@@ -142,8 +142,8 @@ const (
 	Unanswered Status = "unanswered"
 )
 
-// Outcome is one requirement applied to one form.
-type Outcome struct {
+// RequirementOutcome is one requirement applied to one form.
+type RequirementOutcome struct {
 	Requirement
 	Section string `json:"section"`
 	Text    string `json:"text"`
@@ -162,9 +162,9 @@ type Evaluation struct {
 	Earned   float64 `json:"earned"`
 	Possible float64 `json:"possible"`
 	// Acceptable is true when every must is met.
-	Acceptable bool      `json:"acceptable"`
-	UnmetMusts []Outcome `json:"unmet_musts"`
-	Outcomes   []Outcome `json:"outcomes"`
+	Acceptable bool                 `json:"acceptable"`
+	UnmetMusts []RequirementOutcome `json:"unmet_musts"`
+	Outcomes   []RequirementOutcome `json:"outcomes"`
 	Counts     struct {
 		Met        int `json:"met"`
 		Unmet      int `json:"unmet"`
@@ -180,7 +180,7 @@ func Evaluate(cat *Catalogue, p *Profile, candidate string, es []vigil.MDS2Entry
 	for _, r := range p.Requirements {
 		q, _ := cat.Question(r.Question)
 		e, ok := m[r.Question]
-		o := Outcome{Requirement: r, Section: q.Section, Text: q.Text, Answer: e.Value(), Note: e.Note}
+		o := RequirementOutcome{Requirement: r, Section: q.Section, Text: q.Text, Answer: e.Value(), Note: e.Note}
 		switch {
 		case !ok || e.Value() == "":
 			o.Status = Unanswered

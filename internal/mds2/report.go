@@ -38,8 +38,8 @@ func render(w io.Writer, name string, data any) error {
 // WriteHTML writes the comparison as a standalone HTML page.
 func (c Comparison) WriteHTML(w io.Writer) error { return render(w, "compare.html", c) }
 
-// Report is a procurement report: candidates ranked against one profile.
-type Report struct {
+// ProcurementReport is candidates ranked against one profile.
+type ProcurementReport struct {
 	Title       string
 	Generated   string
 	Profile     *Profile
@@ -47,18 +47,18 @@ type Report struct {
 }
 
 // NewReport ranks evaluations into a report.
-func NewReport(p *Profile, evs []Evaluation, generated string) Report {
+func NewReport(p *Profile, evs []Evaluation, generated string) ProcurementReport {
 	evs = append([]Evaluation(nil), evs...)
 	Rank(evs)
-	return Report{Title: "MDS2 procurement evaluation", Generated: generated, Profile: p, Evaluations: evs}
+	return ProcurementReport{Title: "MDS2 procurement evaluation", Generated: generated, Profile: p, Evaluations: evs}
 }
 
 // WriteHTML writes the report as a standalone HTML page.
-func (r Report) WriteHTML(w io.Writer) error { return render(w, "report.html", r) }
+func (r ProcurementReport) WriteHTML(w io.Writer) error { return render(w, "report.html", r) }
 
 // WriteText writes the report as plain text: the ranking, then each
 // candidate's unmet musts and other gaps.
-func (r Report) WriteText(w io.Writer) error {
+func (r ProcurementReport) WriteText(w io.Writer) error {
 	fmt.Fprintf(w, "%s\nProfile: %s (%d requirements)\n", r.Title, oneLine(r.Profile.Name, 120), len(r.Profile.Requirements))
 	if r.Generated != "" {
 		fmt.Fprintf(w, "Generated: %s\n", r.Generated)
@@ -94,7 +94,7 @@ func (r Report) WriteText(w io.Writer) error {
 	return nil
 }
 
-func answerText(o Outcome) string {
+func answerText(o RequirementOutcome) string {
 	if o.Answer == "" {
 		return "no answer"
 	}

@@ -276,7 +276,7 @@ type MDS2Diff struct {
 	From    *vigil.MDS2Form `json:"from"`
 	To      *vigil.MDS2Form `json:"to"`
 	Subject string          `json:"subject"`
-	Changes []mds2.Change   `json:"changes"`
+	Changes []mds2.AnswerChange   `json:"changes"`
 }
 
 // DiffMDS2 compares two forms question by question.
@@ -315,7 +315,7 @@ func (s *Service) CompareMDS2(ctx context.Context, sc vigil.Scope, refs []MDS2Re
 // EvaluateMDS2 scores forms against a requirement profile (YAML or JSON;
 // nil for vigil's default profile) and ranks them into a procurement
 // report. With no refs it evaluates every current candidate form.
-func (s *Service) EvaluateMDS2(ctx context.Context, sc vigil.Scope, refs []MDS2Ref, profile []byte) (*mds2.Report, error) {
+func (s *Service) EvaluateMDS2(ctx context.Context, sc vigil.Scope, refs []MDS2Ref, profile []byte) (*mds2.ProcurementReport, error) {
 	cat := mds2.LoadCatalogue()
 	p := mds2.DefaultProfile(cat)
 	if profile != nil {
