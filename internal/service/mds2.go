@@ -321,6 +321,14 @@ func (s *Service) EvaluateMDS2(ctx context.Context, sc vigil.Scope, refs []MDS2R
 	if profile != nil {
 		var err error
 		if p, err = mds2.ParseProfile(cat, profile); err != nil {
+			// Field problems are located in the profile input.
+			var v *vigil.ValidationError
+			if errors.As(err, &v) {
+				for i := range v.Fields {
+					v.Fields[i].Field = "profile." + v.Fields[i].Field
+				}
+				return nil, v
+			}
 			return nil, err
 		}
 	}
@@ -420,8 +428,11 @@ func (s *Service) SetReleasePorts(ctx context.Context, sc vigil.Scope, releaseID
 	seen := map[string]bool{}
 	var v vigil.ValidationError
 	for i, p := range ports {
-		if err := p.Validate(); err != nil {
-			v.Add(fmt.Sprintf("ports[%d]", i), "%v", err)
+		var pv *vigil.ValidationError
+		if errors.As(p.Validate(), &pv) {
+			for _, f := range pv.Fields {
+				v.Add(fmt.Sprintf("ports[%d].%s", i, f.Field), "%s", f.Message)
+			}
 		}
 		if seen[p.String()] {
 			v.Add(fmt.Sprintf("ports[%d]", i), "%s is listed twice", p)
