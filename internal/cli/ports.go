@@ -14,8 +14,8 @@ import (
 func (a *app) releasePortsCommand() *cobra.Command {
 	var sref releaseRef
 	set := &cobra.Command{
-		Use:   "set --product P --release V [PORT[/tcp|udp][=SERVICE]...]",
-		Short: "Replace the ports a release declares (none clears them)",
+		Use:     "set --product P --release V [PORT[/tcp|udp][=SERVICE]...]",
+		Short:   "Replace the ports a release declares (none clears them)",
 		Example: `  vigil release ports set -p "Infusion Pump" -r 3.0 443/tcp=HTTPS 104/tcp=DICOM 123/udp=NTP`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var ports []vigil.ReleasePort

@@ -403,4 +403,3 @@ func nonNil[T any](v []T) []T {
 	}
 	return v
 }
-

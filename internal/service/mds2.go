@@ -273,10 +273,10 @@ func (s *Service) ExportMDS2(ctx context.Context, sc vigil.Scope, ref MDS2Ref, w
 
 // MDS2Diff is the answers that changed from one form to another.
 type MDS2Diff struct {
-	From    *vigil.MDS2Form `json:"from"`
-	To      *vigil.MDS2Form `json:"to"`
-	Subject string          `json:"subject"`
-	Changes []mds2.AnswerChange   `json:"changes"`
+	From    *vigil.MDS2Form     `json:"from"`
+	To      *vigil.MDS2Form     `json:"to"`
+	Subject string              `json:"subject"`
+	Changes []mds2.AnswerChange `json:"changes"`
 }
 
 // DiffMDS2 compares two forms question by question.
