@@ -153,7 +153,11 @@ func readSheet(f *excelize.File, name string, lim Limits) (Table, []vigil.MDS2Is
 	}
 	// Formulas are looked up only in rows that carry a question ID, the
 	// only rows whose cells are taken, so that a huge sheet of formulas
-	// costs no more than a sheet of values.
+	// costs no more than a sheet of values. The lookups decode the sheet
+	// once more; a sheet the streaming read took but the full decode
+	// refuses is decoded again on every lookup, so the first failure ends
+	// them (and is reported) rather than cost seconds per cell.
+formulas:
 	for i, row := range t.Rows {
 		if !hasQuestionID(row) {
 			continue
@@ -161,8 +165,13 @@ func readSheet(f *excelize.File, name string, lim Limits) (Table, []vigil.MDS2Is
 		// A formula without a saved value reads as an empty cell, so the
 		// cells just right of the row's last value are looked at too.
 		for j := range min(len(row)+2, lim.MaxColumns) {
-			axis := cellName(j, i)
-			if fm, err := f.GetCellFormula(name, axis); err == nil && fm != "" {
+			fm, err := f.GetCellFormula(name, cellName(j, i))
+			if err != nil {
+				issues = append(issues, vigil.MDS2Issue{Kind: vigil.MDS2Formula, Sheet: name,
+					Message: fmt.Sprintf("formulas could not be checked: %v", err)})
+				break formulas
+			}
+			if fm != "" {
 				t.Formulas[[2]int{i, j}] = true
 			}
 		}
