@@ -83,3 +83,28 @@ func TestMDS2Workflow(t *testing.T) {
 		t.Errorf("unknown candidate: exit %d, %s", code, errOut)
 	}
 }
+
+func TestQuickstartMDS2(t *testing.T) {
+	r := newRunner(t)
+	delete(r.env, "VIGIL_DB")
+	dir := filepath.Join(t.TempDir(), "qs")
+	out := r.ok("quickstart", "--dir", dir)
+	for _, want := range []string{
+		"MDS2 (ANSI/NEMA HN 1-2019) of Infusion Pump 3.0",
+		"form 1: 240 answers, 0 unanswered, 0 import issues",
+		"the release declares ports the form does not name: 22/tcp",
+		"vigil does not record patches yet",
+		"Procurement at st-elsewhere: 3 candidate MDS2 forms",
+		"1. Acme IP-3000 3.0",
+		"all musts met",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("quickstart output lacks %q:\n%s", want, out)
+		}
+	}
+	r.env["VIGIL_DB"] = "sqlite:" + filepath.Join(dir, "vigil.db")
+	r.env["VIGIL_ORG"] = "st-elsewhere"
+	if out := r.ok("mds2", "evaluate", "-o", "json"); !strings.Contains(out, `"candidate": "Acme IP-3000 3.0"`) {
+		t.Errorf("evaluate after quickstart:\n%s", out)
+	}
+}

@@ -292,3 +292,43 @@ func TestDiff(t *testing.T) {
 		t.Errorf("diff (-want +got):\n%s", diff)
 	}
 }
+
+// Text from imported files and profiles is escaped in HTML and defused in
+// CSV.
+func TestHostileText(t *testing.T) {
+	cat := mds2.LoadCatalogue()
+	evil := "<script>alert(1)</script>"
+	es := []vigil.MDS2Entry{{QuestionID: "SBOM-1", Answer: vigil.MDS2Yes, Note: evil}, {QuestionID: "DOC-1", Text: "=cmd|' /C calc'!A0"}}
+	c := mds2.Compare(cat, []string{evil}, [][]vigil.MDS2Entry{es})
+	var html, csv, txt bytes.Buffer
+	if err := c.WriteHTML(&html); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteCSV(&csv); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.WriteText(&txt, false); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(html.String(), "<script>") || !strings.Contains(html.String(), "&lt;script&gt;") {
+		t.Errorf("HTML not escaped:\n%s", html.String())
+	}
+	if !strings.Contains(csv.String(), `'=cmd`) {
+		t.Errorf("CSV formula not defused:\n%s", csv.String())
+	}
+	p := mds2.DefaultProfile(cat)
+	r := mds2.NewReport(p, []mds2.Evaluation{mds2.Evaluate(cat, p, evil+"\x1b[31m", es)}, "")
+	var rh, rt bytes.Buffer
+	if err := r.WriteHTML(&rh); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.WriteText(&rt); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(rh.String(), "<script>") {
+		t.Error("report HTML not escaped")
+	}
+	if strings.Contains(rt.String(), "\x1b") {
+		t.Error("report text passes terminal escapes")
+	}
+}
