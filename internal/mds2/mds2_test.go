@@ -167,8 +167,8 @@ func TestReadHostile(t *testing.T) {
 				dups++
 			}
 		}
-		if truncated != 1 || dups != mds2.DefaultLimits.MaxRows-2 {
-			t.Errorf("truncated %d, duplicates %d", truncated, dups)
+		if len(res.Issues) != mds2.MaxIssues+1 || truncated != 2 || dups != mds2.MaxIssues-1 {
+			t.Errorf("%d issues: truncated %d, duplicates %d", len(res.Issues), truncated, dups)
 		}
 	})
 }

@@ -51,8 +51,21 @@ func ReadLimits(ctx context.Context, cat *Catalogue, r io.Reader, lim Limits) (*
 		return nil, err
 	}
 	res.Format = format
-	res.Issues = append(issues, res.Issues...)
+	res.Issues = capIssues(append(issues, res.Issues...))
 	return res, nil
+}
+
+// MaxIssues is how many issues one import reports; a file with more (a
+// sheet of 10,000 duplicates) gets a last issue counting the rest.
+const MaxIssues = 1000
+
+func capIssues(is []vigil.MDS2Issue) []vigil.MDS2Issue {
+	if len(is) <= MaxIssues {
+		return is
+	}
+	more := len(is) - MaxIssues
+	return append(is[:MaxIssues:MaxIssues], vigil.MDS2Issue{Kind: vigil.MDS2Truncated,
+		Message: fmt.Sprintf("%d more issues not listed", more)})
 }
 
 // minIDs is how many question IDs a column needs to be taken for the ID
