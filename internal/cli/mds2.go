@@ -487,7 +487,7 @@ candidate form is evaluated.`,
 			}
 			cat := svc.MDS2Catalogue()
 			t := &table{header: []string{"QUESTION", "SECTION", "PARENT", "KIND", "ASKS"}}
-			var qs []mds2.Question
+			var qs []mds2.FormQuestion
 			for _, q := range cat.Questions {
 				if csection == "" || strings.EqualFold(q.Section, csection) {
 					qs = append(qs, q)

@@ -100,6 +100,7 @@ into that database instead.`,
 				fmt.Fprintf(w, "  %-20s %-16s %-10s %s by %s (%s)\n", f.VulnID, f.ComponentName, f.ComponentVersion, f.Status,
 					f.Evidence.Matcher, terminalSafe(f.Evidence.Range))
 			}
+			printTriage(w, sum.Triage)
 			printMDS2(w, sum.MDS2)
 			fmt.Fprintf(w, `
 Try next:

@@ -276,7 +276,7 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 	del.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
 
 	return group("release", "Manage releases and their lifecycle phase", create, list, show, update, setPhase, del,
-		a.releasePortsCommand())
+		a.releaseEnvironmentCommand(), a.releasePortsCommand())
 }
 
 func (a *app) findRelease(ctx context.Context, svc *service.Service, sc vigil.Scope, product, version string) (*vigil.Release, error) {

@@ -75,7 +75,7 @@ func BenchmarkEvaluate(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		evs := make([]mds2.Evaluation, len(forms))
+		evs := make([]mds2.CandidateEvaluation, len(forms))
 		for i, f := range forms {
 			evs[i] = mds2.Evaluate(cat, p, fmt.Sprint(i), f)
 		}

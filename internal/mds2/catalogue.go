@@ -32,8 +32,8 @@ type Section struct {
 	Description string `json:"description"`
 }
 
-// Question is one question of the form.
-type Question struct {
+// FormQuestion is one question of the form.
+type FormQuestion struct {
 	ID      string `json:"id"`
 	Section string `json:"section"`
 	// Parent is the question this one details ("AUDT-2.8" for
@@ -46,10 +46,10 @@ type Question struct {
 
 // Catalogue is the HN 1-2019 question set.
 type Catalogue struct {
-	Standard   string     `json:"standard"`
-	Provenance string     `json:"provenance"`
-	Sections   []Section  `json:"sections"`
-	Questions  []Question `json:"questions"`
+	Standard   string         `json:"standard"`
+	Provenance string         `json:"provenance"`
+	Sections   []Section      `json:"sections"`
+	Questions  []FormQuestion `json:"questions"`
 
 	byID      map[string]int
 	bySection map[string]int
@@ -97,10 +97,10 @@ func parseCatalogue(b []byte) (*Catalogue, error) {
 }
 
 // Question returns the question with id (as normalised by CanonicalID).
-func (c *Catalogue) Question(id string) (Question, bool) {
+func (c *Catalogue) Question(id string) (FormQuestion, bool) {
 	i, ok := c.byID[id]
 	if !ok {
-		return Question{}, false
+		return FormQuestion{}, false
 	}
 	return c.Questions[i], true
 }

@@ -253,7 +253,7 @@ func TestReportGolden(t *testing.T) {
 	cat := mds2.LoadCatalogue()
 	names, forms := candidates(cat)
 	p := mds2.DefaultProfile(cat)
-	var evs []mds2.Evaluation
+	var evs []mds2.CandidateEvaluation
 	for i := range names {
 		evs = append(evs, mds2.Evaluate(cat, p, names[i], forms[i]))
 	}
@@ -317,7 +317,7 @@ func TestHostileText(t *testing.T) {
 		t.Errorf("CSV formula not defused:\n%s", csv.String())
 	}
 	p := mds2.DefaultProfile(cat)
-	r := mds2.NewReport(p, []mds2.Evaluation{mds2.Evaluate(cat, p, evil+"\x1b[31m", es)}, "")
+	r := mds2.NewReport(p, []mds2.CandidateEvaluation{mds2.Evaluate(cat, p, evil+"\x1b[31m", es)}, "")
 	var rh, rt bytes.Buffer
 	if err := r.WriteHTML(&rh); err != nil {
 		t.Fatal(err)

@@ -152,8 +152,8 @@ type RequirementOutcome struct {
 	Status  Status `json:"status"`
 }
 
-// Evaluation is one candidate scored against a profile.
-type Evaluation struct {
+// CandidateEvaluation is one candidate scored against a profile.
+type CandidateEvaluation struct {
 	Candidate string `json:"candidate"`
 	Profile   string `json:"profile"`
 	// Score is the weight of met requirements over the weight of all, in
@@ -174,8 +174,8 @@ type Evaluation struct {
 }
 
 // Evaluate scores one form against p.
-func Evaluate(cat *Catalogue, p *Profile, candidate string, es []vigil.MDS2Entry) Evaluation {
-	ev := Evaluation{Candidate: candidate, Profile: p.Name, Acceptable: true}
+func Evaluate(cat *Catalogue, p *Profile, candidate string, es []vigil.MDS2Entry) CandidateEvaluation {
+	ev := CandidateEvaluation{Candidate: candidate, Profile: p.Name, Acceptable: true}
 	m := byQuestion(es)
 	for _, r := range p.Requirements {
 		q, _ := cat.Question(r.Question)
@@ -220,7 +220,7 @@ func accepts(r Requirement, a vigil.MDS2Answer) bool {
 
 // Rank orders evaluations for a procurement decision: acceptable ones
 // first, then by score, then by name.
-func Rank(evs []Evaluation) {
+func Rank(evs []CandidateEvaluation) {
 	sort.SliceStable(evs, func(a, b int) bool {
 		x, y := evs[a], evs[b]
 		if x.Acceptable != y.Acceptable {

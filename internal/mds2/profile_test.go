@@ -94,7 +94,7 @@ requirements:
 	if ev.Counts.Met != 2 || ev.Counts.Review != 1 || ev.Counts.Unanswered != 1 {
 		t.Errorf("counts = %+v", ev.Counts)
 	}
-	evs := []Evaluation{ev, Evaluate(cat, p, "b", append(es[:1:1], vigil.MDS2Entry{QuestionID: "CONN-2", Answer: vigil.MDS2Yes}))}
+	evs := []CandidateEvaluation{ev, Evaluate(cat, p, "b", append(es[:1:1], vigil.MDS2Entry{QuestionID: "CONN-2", Answer: vigil.MDS2Yes}))}
 	Rank(evs)
 	if evs[0].Candidate != "b" {
 		t.Errorf("rank: %s first", evs[0].Candidate)

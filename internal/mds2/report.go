@@ -43,12 +43,12 @@ type ProcurementReport struct {
 	Title       string
 	Generated   string
 	Profile     *Profile
-	Evaluations []Evaluation
+	Evaluations []CandidateEvaluation
 }
 
 // NewReport ranks evaluations into a report.
-func NewReport(p *Profile, evs []Evaluation, generated string) ProcurementReport {
-	evs = append([]Evaluation(nil), evs...)
+func NewReport(p *Profile, evs []CandidateEvaluation, generated string) ProcurementReport {
+	evs = append([]CandidateEvaluation(nil), evs...)
 	Rank(evs)
 	return ProcurementReport{Title: "MDS2 procurement evaluation", Generated: generated, Profile: p, Evaluations: evs}
 }

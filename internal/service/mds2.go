@@ -351,7 +351,7 @@ func (s *Service) EvaluateMDS2(ctx context.Context, sc vigil.Scope, refs []MDS2R
 	if err != nil {
 		return nil, fmt.Errorf("evaluate MDS2: %w", err)
 	}
-	evs := make([]mds2.Evaluation, len(ds))
+	evs := make([]mds2.CandidateEvaluation, len(ds))
 	for i, d := range ds {
 		evs[i] = mds2.Evaluate(cat, p, d.Subject, d.Entries)
 	}

@@ -205,7 +205,7 @@ func WriteColumns(w io.Writer, cat *mds2.Catalogue, f Form) error {
 	}
 	parts := []struct {
 		name string
-		qs   []mds2.Question
+		qs   []mds2.FormQuestion
 	}{{"Part 1", cat.Questions[:half]}, {"Part 2", cat.Questions[half:]}}
 	for pi, p := range parts {
 		if _, err := x.NewSheet(p.name); err != nil {
