@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/mds2"
@@ -79,6 +80,13 @@ func (a *app) parseFormRefs(ctx context.Context, svc *service.Service, sc vigil.
 		}
 	}
 	return refs, nil
+}
+
+// stdoutIsTerminal reports whether standard output is a terminal, where
+// a binary document must not go.
+func (a *app) stdoutIsTerminal() bool {
+	f, ok := a.env.Stdout.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // writeOutput writes what fn produces to --out, or standard output.
@@ -172,6 +180,9 @@ with the form. A manufacturer imports its own form with --product and
 		Short: "Export a release's MDS2 form as a filled xlsx in the official layout",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if eout == "" && a.stdoutIsTerminal() {
+				return usagef("the export is an xlsx workbook: write it with --out FILE (or redirect standard output)")
+			}
 			svc, sc, ref, err := a.resolveForm(cmd.Context(), eref)
 			if err != nil {
 				return err
@@ -369,6 +380,9 @@ candidate form. --differing shows only the questions answered differently
 			format := cformat
 			if a.output == formatCSV {
 				format = "csv"
+			}
+			if format == "xlsx" && cout == "" && a.stdoutIsTerminal() {
+				return usagef("--format xlsx writes a workbook: give --out FILE (or redirect standard output)")
 			}
 			return a.writeOutput(cmd, cout, func(w io.Writer) error {
 				switch format {
