@@ -83,6 +83,8 @@ type Summary struct {
 	VEX *VEXStep `json:"vex"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
+	// MDS2 is the demo release's MDS2 form and a hospital's evaluation.
+	MDS2 *MDS2Step `json:"mds2"`
 }
 
 // SBOMStep is the SBOM part of the demo: the real medical device SBOM
@@ -110,7 +112,7 @@ type Item struct {
 // exist yet, and a fresh API token named "quickstart".
 func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, error) {
 	var sum Summary
-	var mdm vigil.Scope
+	var mdm, hdo vigil.Scope
 	for _, o := range []vigil.OrgInput{
 		{Slug: Manufacturer, Name: "Acme Medical Devices", Kind: vigil.Manufacturer},
 		{Slug: Hospital, Name: "St. Elsewhere General Hospital", Kind: vigil.HealthcareProvider},
@@ -127,6 +129,8 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		}
 		if o.Kind == vigil.Manufacturer {
 			mdm = sc
+		} else {
+			hdo = sc
 		}
 		sum.Orgs = append(sum.Orgs, Item{Name: o.Slug, Detail: string(o.Kind), Created: created})
 	}
@@ -177,6 +181,9 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	if sum.Triage, err = loadTriage(ctx, svc, mdm, &rel.Release, sum.Findings); err != nil {
+		return nil, err
+	}
+	if sum.MDS2, err = loadMDS2(ctx, svc, mdm, hdo); err != nil {
 		return nil, err
 	}
 	if sum.VEX, err = loadVEX(ctx, svc, mdm, "vigil"); err != nil {

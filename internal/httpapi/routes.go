@@ -83,6 +83,9 @@ func (s *Server) routes() {
 	// SBOMs.
 	s.sbomRoutes()
 
+	// MDS2 forms and declared ports.
+	s.mds2Routes()
+
 	// Findings.
 	huma.Register(api, s.authed(get, "/api/v1/releases/{id}/findings", "list-release-findings", tagFindings,
 		"A release's findings with their evidence; resolved ones with all=true.", notFound), s.listFindings)

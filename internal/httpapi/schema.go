@@ -130,5 +130,6 @@ func tags() []*huma.Tag {
 		{Name: tagFindings, Description: "Vulnerabilities matched to components, with evidence and confidence; one-shot scans."},
 		{Name: tagKB, Description: "The public vulnerability knowledge base (NVD, CVE 5, OSV, KEV, EPSS, CSAF): read-only to organizations; it is filled by vigil feed import, sync and bundles."},
 		{Name: tagTokens, Description: "API tokens of the caller's organization."},
+		{Name: tagMDS2, Description: "MDS2 (ANSI/NEMA HN 1-2019) forms of releases and of candidate devices: import, export, diff, compare, evaluate, cross-checks."},
 	}
 }

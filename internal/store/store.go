@@ -100,6 +100,7 @@ type Tx interface {
 	FindingTx
 	VEXTx
 	TriageTx
+	MDS2Tx
 }
 
 // Page limits a listing. A zero Limit means no limit.

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Constraints", func(t *testing.T) { testConstraints(t, open) })
 	t.Run("Order", func(t *testing.T) { testOrder(t, open) })
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, open) })
+	t.Run("MDS2", func(t *testing.T) { testMDS2(t, open) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, open) })
 	t.Run("Migrate", func(t *testing.T) { testMigrate(t, open) })
 }
