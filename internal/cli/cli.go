@@ -157,6 +157,7 @@ Start with: vigil quickstart`,
 		a.productCommand(),
 		a.releaseCommand(),
 		a.sbomCommand(),
+		a.mds2Command(),
 		a.feedCommand(),
 		a.vulnCommand(),
 		a.scanCommand(),
@@ -164,6 +165,7 @@ Start with: vigil quickstart`,
 		a.findingCommand(),
 		a.tokenCommand(),
 		a.assetCommand(), a.exposureCommand(), a.shareCommand(),
+		a.vexCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root

@@ -79,8 +79,14 @@ type Summary struct {
 	Findings []*vigil.Finding `json:"findings"`
 	// Fleet is the hospital's fleet, its mapping and exposure.
 	Fleet *FleetStep `json:"fleet"`
+	// Triage is the demo's postmarket triage: a finding assessed, the queue.
+	Triage *TriageStep `json:"triage"`
+	// VEX is the demo release's CSAF VEX, as exported.
+	VEX *VEXStep `json:"vex"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
+	// MDS2 is the demo release's MDS2 form and a hospital's evaluation.
+	MDS2 *MDS2Step `json:"mds2"`
 }
 
 // SBOMStep is the SBOM part of the demo: the real medical device SBOM
@@ -180,6 +186,15 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	if err := fleetExposure(ctx, svc, hdo, sum.Fleet); err != nil {
+		return nil, err
+	}
+	if sum.Triage, err = loadTriage(ctx, svc, mdm, &rel.Release, sum.Findings); err != nil {
+		return nil, err
+	}
+	if sum.MDS2, err = loadMDS2(ctx, svc, mdm, hdo); err != nil {
+		return nil, err
+	}
+	if sum.VEX, err = loadVEX(ctx, svc, mdm, "vigil"); err != nil {
 		return nil, err
 	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {

@@ -99,6 +99,9 @@ type Tx interface {
 	KBTx
 	FindingTx
 	AssetTx
+	VEXTx
+	TriageTx
+	MDS2Tx
 }
 
 // Page limits a listing. A zero Limit means no limit.
