@@ -202,7 +202,6 @@ func matchStatements(_ context.Context, _ store.Tx, _ vigil.Scope, fs []*vigil.F
 	return out, nil
 }
 
-
 // idBatch bounds the ids of one exposure query.
 const exposureBatch = 500
 
