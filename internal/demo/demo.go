@@ -185,9 +185,6 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 	if sum.Findings, err = svc.Findings(ctx, mdm, rel.ID, false); err != nil {
 		return nil, err
 	}
-	if err := fleetExposure(ctx, svc, hdo, sum.Fleet); err != nil {
-		return nil, err
-	}
 	if sum.Triage, err = loadTriage(ctx, svc, mdm, &rel.Release, sum.Findings); err != nil {
 		return nil, err
 	}
@@ -195,6 +192,10 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	if sum.VEX, err = loadVEX(ctx, svc, mdm, "vigil"); err != nil {
+		return nil, err
+	}
+	// The hospital's view comes last: it sees the manufacturer's triage.
+	if err := fleetExposure(ctx, svc, hdo, sum.Fleet); err != nil {
 		return nil, err
 	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {
