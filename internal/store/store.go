@@ -98,6 +98,7 @@ type Tx interface {
 	SBOMTx
 	KBTx
 	FindingTx
+	LifecycleTx
 }
 
 // Page limits a listing. A zero Limit means no limit.

@@ -1,0 +1,47 @@
+package store
+
+import (
+	"context"
+
+	"github.com/vigil/vigil"
+)
+
+// LifecycleTx stores what the lifecycle leaves behind: the manufacturer's
+// end-of-life and end-of-support notices and the records of transfer of
+// responsibility at end of support. Both are records: a notice is never
+// changed, a transfer only gains its acceptance, once.
+type LifecycleTx interface {
+	// CreateNotice inserts n and sets its ID and CreatedAt. Product and
+	// Version are read back from the release.
+	CreateNotice(ctx context.Context, sc vigil.Scope, n *vigil.Notice) error
+	FindNoticeByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Notice, error)
+	// FindNotices lists notices, newest issue date first.
+	FindNotices(ctx context.Context, sc vigil.Scope, f NoticeFilter) ([]*vigil.Notice, error)
+
+	// CreateTransfer inserts t (with or without its acceptance) and sets
+	// its ID and CreatedAt (and AcceptedAt when accepted).
+	CreateTransfer(ctx context.Context, sc vigil.Scope, t *vigil.Transfer) error
+	FindTransferByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Transfer, error)
+	// FindTransfers lists transfers, oldest first.
+	FindTransfers(ctx context.Context, sc vigil.Scope, f TransferFilter) ([]*vigil.Transfer, error)
+	// AcceptTransfer writes t's acceptance fields and sets AcceptedAt. A
+	// transfer that is already accepted is not changed: ErrConflict.
+	AcceptTransfer(ctx context.Context, sc vigil.Scope, t *vigil.Transfer) error
+
+	// AdvanceReleasePhase moves a release whose phase follows its
+	// milestones from one phase to another, only if its stored phase is
+	// still from and it is not explicitly set; it reports whether it did.
+	// Two processes refreshing at once thus record each move once.
+	AdvanceReleasePhase(ctx context.Context, sc vigil.Scope, id int64, from, to vigil.Phase) (bool, error)
+}
+
+// NoticeFilter selects notices of one organization.
+type NoticeFilter struct {
+	ReleaseID *int64
+	Kind      *vigil.NoticeKind
+}
+
+// TransferFilter selects transfers of one organization.
+type TransferFilter struct {
+	ReleaseID *int64
+}
