@@ -98,6 +98,7 @@ type Tx interface {
 	SBOMTx
 	KBTx
 	FindingTx
+	AssetTx
 	LifecycleTx
 }
 

@@ -32,6 +32,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Constraints", func(t *testing.T) { testConstraints(t, open) })
 	t.Run("Order", func(t *testing.T) { testOrder(t, open) })
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, open) })
+	t.Run("Assets", func(t *testing.T) { testAssets(t, open) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, open) })
 	t.Run("Migrate", func(t *testing.T) { testMigrate(t, open) })
 	t.Run("Lifecycle", func(t *testing.T) { testLifecycle(t, open) })
