@@ -163,6 +163,7 @@ Start with: vigil quickstart`,
 		a.matchCommand(),
 		a.findingCommand(),
 		a.tokenCommand(),
+		a.lifecycleCommand(),
 	)
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root

@@ -110,7 +110,6 @@ func TestRollup(t *testing.T) {
 				Reason: "support level no_longer_maintained", EndsBeforeRelease: true},
 			{Ref: "b", Name: "WolfSSL", Version: "4.8.1", SupportLevel: vigil.SupportLimited, EndOfSupport: mustDate(t, "2027-06-30"),
 				Status: StatusEnding, Reason: "support ends 2027-06-30, in 211 days", EndsBeforeRelease: true},
-			{Ref: "e", Name: "firmware", Status: StatusUnknown, Reason: "no support level or end-of-support date"},
 		},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

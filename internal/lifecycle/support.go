@@ -102,9 +102,11 @@ type SupportRollup struct {
 	ByLevel map[string]int `json:"by_level"`
 	// Summary says it in a sentence.
 	Summary string `json:"summary"`
-	// Items lists the components that need attention (ended, ending,
-	// unknown) — all of them with Rollup.All — worst first, then by end
-	// of support and name.
+	// Items lists the components that need attention (ended, ending, or
+	// ending before the release) — all of them when the roll-up was made
+	// with all — worst first, then by end of support and name. Components
+	// without support information are counted in Unknown; vigil sbom check
+	// lists them.
 	Items []ComponentSupport `json:"items"`
 }
 
@@ -160,7 +162,7 @@ func (u *Rollup) Add(c *vigil.Component) {
 	if before {
 		r.EndsBeforeRelease++
 	}
-	if st == StatusSupported && !before && !u.all {
+	if (st == StatusSupported || st == StatusUnknown) && !before && !u.all {
 		return
 	}
 	r.Items = append(r.Items, ComponentSupport{
