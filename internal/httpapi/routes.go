@@ -83,6 +83,9 @@ func (s *Server) routes() {
 	// SBOMs.
 	s.sbomRoutes()
 
+	// Lifecycle.
+	s.lifecycleRoutes()
+
 	// Findings.
 	huma.Register(api, s.authed(get, "/api/v1/releases/{id}/findings", "list-release-findings", tagFindings,
 		"A release's findings with their evidence; resolved ones with all=true.", notFound), s.listFindings)
