@@ -185,3 +185,47 @@ type Sanitization struct {
 // verified to have worked. It does not check the other rules: see
 // sanitize.Check.
 func (s *Sanitization) Completed() bool { return s.VerificationResult == VerificationPassed }
+
+// Decommission records that a hospital retired an asset for good: when,
+// why, by whom, and the number of its certificate of sanitization. The
+// asset stays, with status decommissioned, so its history can still be
+// found.
+type Decommission struct {
+	ID      int64 `json:"id"`
+	OrgID   int64 `json:"org_id"`
+	AssetID int64 `json:"asset_id"`
+	// AssetTag, Serial, Manufacturer and Model name the asset (read back
+	// from it).
+	AssetTag         string `json:"asset_tag,omitempty"`
+	Serial           string `json:"serial,omitempty"`
+	Manufacturer     string `json:"manufacturer"`
+	Model            string `json:"model"`
+	DecommissionedOn Date   `json:"decommissioned_on"`
+	Reason           string `json:"reason"`
+	// PreviousStatus is the asset's status before.
+	PreviousStatus AssetStatus `json:"previous_status"`
+	// PHI is whether the asset stored patient data, as recorded then.
+	PHI               bool   `json:"phi"`
+	CertificateNumber string `json:"certificate_number"`
+	// Sanitizations counts the asset's sanitization records.
+	Sanitizations    int       `json:"sanitizations"`
+	DecommissionedBy string    `json:"decommissioned_by"`
+	CreatedAt        time.Time `json:"created_at"`
+}
+
+// DecommissionInput is what decommissioning an asset takes.
+type DecommissionInput struct {
+	// On defaults to today.
+	On     Date   `json:"on,omitzero"`
+	Reason string `json:"reason"`
+}
+
+// Validate checks the input; On must be set (the service fills in today).
+func (in DecommissionInput) Validate() error {
+	var v ValidationError
+	validateText(&v, "reason", in.Reason, true, 2000)
+	if in.On.IsZero() {
+		v.Add("on", "is required")
+	}
+	return v.Err()
+}

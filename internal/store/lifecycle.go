@@ -33,6 +33,31 @@ type LifecycleTx interface {
 	// still from and it is not explicitly set; it reports whether it did.
 	// Two processes refreshing at once thus record each move once.
 	AdvanceReleasePhase(ctx context.Context, sc vigil.Scope, id int64, from, to vigil.Phase) (bool, error)
+
+	// FindAssetNotices lists the notices that concern sc's assets: those
+	// of releases visible to sc (its own, or shared with it by their
+	// manufacturer) that at least one of sc's assets is mapped to, newest
+	// issue first. The notices keep their manufacturer's OrgID.
+	FindAssetNotices(ctx context.Context, sc vigil.Scope) ([]*vigil.Notice, error)
+
+	// CreateSanitization inserts a sanitization record of one of sc's
+	// assets and sets its ID and CreatedAt.
+	CreateSanitization(ctx context.Context, sc vigil.Scope, s *vigil.Sanitization) error
+	// FindSanitizations lists an asset's records, oldest first.
+	FindSanitizations(ctx context.Context, sc vigil.Scope, assetID int64) ([]*vigil.Sanitization, error)
+	// CreateDecommission inserts the decommissioning of one of sc's assets;
+	// an asset is decommissioned once (ErrConflict after).
+	CreateDecommission(ctx context.Context, sc vigil.Scope, d *vigil.Decommission) error
+	// FindDecommissions lists decommissionings, newest first.
+	FindDecommissions(ctx context.Context, sc vigil.Scope, f DecommissionFilter) ([]*vigil.Decommission, error)
+}
+
+// DecommissionFilter selects decommissionings of one organization.
+type DecommissionFilter struct {
+	AssetID *int64
+	// Query finds decommissionings whose asset tag, serial, manufacturer,
+	// model, reason or certificate number contains it (case-insensitive).
+	Query string
 }
 
 // NoticeFilter selects notices of one organization.

@@ -16,6 +16,9 @@ func testLifecycle(t *testing.T, open Opener) {
 	t.Run("Transfers", func(t *testing.T) { testTransfers(t, open) })
 	t.Run("AdvanceReleasePhase", func(t *testing.T) { testAdvancePhase(t, open) })
 	t.Run("Isolation", func(t *testing.T) { testLifecycleIsolation(t, open) })
+	t.Run("AssetNotices", func(t *testing.T) { testAssetNotices(t, open) })
+	t.Run("Decommissioning", func(t *testing.T) { testDecommissioning(t, open) })
+	t.Run("DecommissionIsolation", func(t *testing.T) { testDecommissionIsolation(t, open) })
 }
 
 func day(y, m, d int) vigil.Date { return vigil.Date{Year: y, Month: time.Month(m), Day: d} }
@@ -374,4 +377,251 @@ func testLifecycleIsolation(t *testing.T, open Opener) {
 		}
 		return nil
 	})
+}
+
+func testAssetNotices(t *testing.T, open Opener) {
+	s := open(t, fixedClock())
+	ctx := t.Context()
+	f := newFleetFixture(t, s)
+	n1, n2 := sampleNotice(f.r1.ID, 0), sampleNotice(f.r2.ID, 0)
+	n2.IssuedOn = day(2025, 7, 1)
+	a := sampleAsset("BME-1", "")
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateNotice(ctx, f.mdm, n1); err != nil {
+			return err
+		}
+		if err := tx.CreateNotice(ctx, f.mdm, n2); err != nil {
+			return err
+		}
+		return tx.CreateAsset(ctx, f.hdo, a)
+	})
+	notices := func(sc vigil.Scope) []int64 {
+		t.Helper()
+		var out []int64
+		view(t, s, func(tx store.Tx) error {
+			ns, err := tx.FindAssetNotices(ctx, sc)
+			out = noticeIDs(ns)
+			return err
+		})
+		return out
+	}
+	if got := notices(f.hdo); len(got) != 0 {
+		t.Errorf("notices without a share: %v", got)
+	}
+	// Shared but no asset mapped: still nothing.
+	update(t, s, func(tx store.Tx) error {
+		return tx.CreateShare(ctx, f.mdm, &vigil.Share{GranteeOrgID: f.hdo.OrgID, ProductID: f.product.ID})
+	})
+	if got := notices(f.hdo); len(got) != 0 {
+		t.Errorf("notices with a share but no mapped asset: %v", got)
+	}
+	update(t, s, func(tx store.Tx) error {
+		return tx.SetAssetMapping(ctx, f.hdo, a.ID, vigil.AssetMapping{ReleaseID: f.r1.ID, Confidence: vigil.MappingConfirmed})
+	})
+	if diff := cmp.Diff([]int64{n1.ID}, notices(f.hdo)); diff != "" {
+		t.Errorf("notices of the mapped release (-want +got):\n%s", diff)
+	}
+	view(t, s, func(tx store.Tx) error {
+		ns, err := tx.FindAssetNotices(ctx, f.hdo)
+		if err != nil {
+			return err
+		}
+		if len(ns) == 1 && (ns[0].OrgID != f.mdm.OrgID || ns[0].Product != "Pump" || ns[0].Version != "1.0") {
+			t.Errorf("notice as the hospital sees it: %+v", ns[0])
+		}
+		return nil
+	})
+	if got := notices(f.other); len(got) != 0 {
+		t.Errorf("another hospital sees %v", got)
+	}
+	// The manufacturer has no assets: its own notices are not "asset
+	// notices".
+	if got := notices(f.mdm); len(got) != 0 {
+		t.Errorf("manufacturer asset notices: %v", got)
+	}
+}
+
+func sampleSanitization(assetID int64) *vigil.Sanitization {
+	yes := true
+	return &vigil.Sanitization{
+		AssetID: assetID, MediaType: vigil.MediaSSD, MediaManufacturer: "Kingston", MediaModel: "SA400", MediaSerial: "50026B",
+		Method: vigil.SanitizePurge, Technique: vigil.TechniqueCryptographicErase, Tool: "nvme-cli 2.8",
+		Details: "sanact=4", VerificationMethod: vigil.VerifySampling, VerificationResult: vigil.VerificationPassed,
+		VerificationNotes: "10,000 LBAs", PerformedBy: vigil.Person{Name: "Sam", Title: "Technician", Organization: "Biomed"},
+		VerifiedBy: vigil.Person{Name: "Priya", Title: "Analyst", Organization: "IT Security"}, PerformedOn: day(2026, 3, 1),
+		VerifiedOn: day(2026, 3, 2), Location: "B-014", Destination: vigil.DestinationRecycling, BackupMade: &yes,
+		Notes: "ok", RecordedBy: "cli:sam",
+	}
+}
+
+func testDecommissioning(t *testing.T, open Opener) {
+	s := open(t, fixedClock())
+	ctx := t.Context()
+	sc := MustCreateOrg(t, s, "hospital", vigil.HealthcareProvider)
+	a, b := sampleAsset("BME-100%", ""), sampleAsset("BME-200", "SN-2")
+	s1 := sampleSanitization(0)
+	s2 := &vigil.Sanitization{MediaType: vigil.MediaFlash, Method: vigil.SanitizeDestroy, Technique: vigil.TechniqueShred,
+		Tool: "shredder", VerificationMethod: vigil.VerifyInspection, VerificationResult: vigil.VerificationPassed,
+		PerformedBy: vigil.Person{Name: "Sam"}, VerifiedBy: vigil.Person{Name: "Sam"}, PerformedOn: day(2026, 3, 1),
+		Destination: vigil.DestinationDestroyed, RecordedBy: "cli:sam"}
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateAsset(ctx, sc, a); err != nil {
+			return err
+		}
+		if err := tx.CreateAsset(ctx, sc, b); err != nil {
+			return err
+		}
+		s1.AssetID, s2.AssetID = a.ID, a.ID
+		if err := tx.CreateSanitization(ctx, sc, s1); err != nil {
+			return err
+		}
+		return tx.CreateSanitization(ctx, sc, s2)
+	})
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindSanitizations(ctx, sc, a.ID)
+		if err != nil {
+			return err
+		}
+		want1, want2 := *s1, *s2
+		want1.CreatedAt, want2.CreatedAt = fixedClock()(), fixedClock()()
+		if diff := cmp.Diff([]*vigil.Sanitization{&want1, &want2}, got); diff != "" {
+			t.Errorf("FindSanitizations (-want +got):\n%s", diff)
+		}
+		none, err := tx.FindSanitizations(ctx, sc, b.ID)
+		if err != nil || len(none) != 0 {
+			t.Errorf("asset b sanitizations = %v, %v", none, err)
+		}
+		return nil
+	})
+	err := s.Update(ctx, func(tx store.Tx) error {
+		x := sampleSanitization(b.ID + 1000)
+		return tx.CreateSanitization(ctx, sc, x)
+	})
+	if !errors.Is(err, vigil.ErrInvalid) {
+		t.Errorf("sanitization of an absent asset: %v, want invalid", err)
+	}
+	d := &vigil.Decommission{AssetID: a.ID, DecommissionedOn: day(2026, 3, 3), Reason: "Past end of support",
+		PreviousStatus: vigil.AssetRetired, PHI: true, CertificateNumber: "SAN-1-1-20260303", DecommissionedBy: "cli:sam"}
+	update(t, s, func(tx store.Tx) error { return tx.CreateDecommission(ctx, sc, d) })
+	want := &vigil.Decommission{ID: d.ID, OrgID: sc.OrgID, AssetID: a.ID, AssetTag: "BME-100%", Manufacturer: "Acme Medical",
+		Model: "AP-1", DecommissionedOn: day(2026, 3, 3), Reason: "Past end of support", PreviousStatus: vigil.AssetRetired,
+		PHI: true, CertificateNumber: "SAN-1-1-20260303", Sanitizations: 2, DecommissionedBy: "cli:sam", CreatedAt: fixedClock()()}
+	if diff := cmp.Diff(want, d); diff != "" {
+		t.Errorf("CreateDecommission (-want +got):\n%s", diff)
+	}
+	err = s.Update(ctx, func(tx store.Tx) error {
+		again := *d
+		return tx.CreateDecommission(ctx, sc, &again)
+	})
+	wantErr(t, "CreateDecommission(twice)", err, vigil.ErrConflict)
+	bd := &vigil.Decommission{AssetID: b.ID, DecommissionedOn: day(2026, 4, 1), Reason: "Dropped and broken",
+		PreviousStatus: vigil.AssetInService, CertificateNumber: "SAN-1-2-20260401", DecommissionedBy: "cli:sam"}
+	update(t, s, func(tx store.Tx) error { return tx.CreateDecommission(ctx, sc, bd) })
+	tests := []struct {
+		query string
+		want  []int64
+	}{
+		{"", []int64{bd.ID, d.ID}},
+		{"bme-", []int64{bd.ID, d.ID}},
+		{"100%", []int64{d.ID}},
+		{"%", []int64{d.ID}}, // a literal percent sign, not a wildcard
+		{"_", []int64{}},
+		{"sn-2", []int64{bd.ID}},
+		{"END OF SUPPORT", []int64{d.ID}},
+		{"20260401", []int64{bd.ID}},
+		{"ap-1", []int64{bd.ID, d.ID}},
+		{"nothing like it", []int64{}},
+	}
+	for _, tt := range tests {
+		view(t, s, func(tx store.Tx) error {
+			got, err := tx.FindDecommissions(ctx, sc, store.DecommissionFilter{Query: tt.query})
+			if err != nil {
+				return err
+			}
+			ids := []int64{}
+			for _, x := range got {
+				ids = append(ids, x.ID)
+			}
+			if diff := cmp.Diff(tt.want, ids); diff != "" {
+				t.Errorf("FindDecommissions(%q) (-want +got):\n%s", tt.query, diff)
+			}
+			return nil
+		})
+	}
+}
+
+func testDecommissionIsolation(t *testing.T, open Opener) {
+	s := open(t, fixedClock())
+	ctx := t.Context()
+	a := MustCreateOrg(t, s, "hospital-a", vigil.HealthcareProvider)
+	b := MustCreateOrg(t, s, "hospital-b", vigil.HealthcareProvider)
+	asA, asB := sampleAsset("A-1", ""), sampleAsset("B-1", "")
+	var san *vigil.Sanitization
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateAsset(ctx, a, asA); err != nil {
+			return err
+		}
+		if err := tx.CreateAsset(ctx, b, asB); err != nil {
+			return err
+		}
+		san = sampleSanitization(asA.ID)
+		if err := tx.CreateSanitization(ctx, a, san); err != nil {
+			return err
+		}
+		if err := tx.CreateSanitization(ctx, b, sampleSanitization(asB.ID)); err != nil {
+			return err
+		}
+		if err := tx.CreateDecommission(ctx, a, &vigil.Decommission{AssetID: asA.ID, DecommissionedOn: day(2026, 1, 1), Reason: "x",
+			PreviousStatus: vigil.AssetRetired, CertificateNumber: "A", DecommissionedBy: "a"}); err != nil {
+			return err
+		}
+		return tx.CreateDecommission(ctx, b, &vigil.Decommission{AssetID: asB.ID, DecommissionedOn: day(2026, 1, 1), Reason: "x",
+			PreviousStatus: vigil.AssetRetired, CertificateNumber: "B", DecommissionedBy: "b"})
+	})
+	ops := []struct {
+		name     string
+		readOnly bool
+		run      func(tx store.Tx, sc vigil.Scope) error
+	}{
+		{"FindSanitizations", true, func(tx store.Tx, sc vigil.Scope) error {
+			list, err := tx.FindSanitizations(ctx, sc, asA.ID)
+			return notListed(list, 0, err)(func(x *vigil.Sanitization) bool { return x.ID == san.ID })
+		}},
+		{"CreateSanitization(for A's asset)", false, func(tx store.Tx, sc vigil.Scope) error {
+			return tx.CreateSanitization(ctx, sc, sampleSanitization(asA.ID))
+		}},
+		{"FindDecommissions", true, func(tx store.Tx, sc vigil.Scope) error {
+			list, err := tx.FindDecommissions(ctx, sc, store.DecommissionFilter{})
+			return notListed(list, 0, err)(func(x *vigil.Decommission) bool { return x.AssetID == asA.ID })
+		}},
+		{"FindDecommissions(asset filter)", true, func(tx store.Tx, sc vigil.Scope) error {
+			list, err := tx.FindDecommissions(ctx, sc, store.DecommissionFilter{AssetID: &asA.ID})
+			return notListed(list, 0, err)(func(x *vigil.Decommission) bool { return x.AssetID == asA.ID })
+		}},
+		{"CreateDecommission(of A's asset)", false, func(tx store.Tx, sc vigil.Scope) error {
+			return tx.CreateDecommission(ctx, sc, &vigil.Decommission{AssetID: asA.ID, DecommissionedOn: day(2026, 1, 1),
+				Reason: "x", PreviousStatus: vigil.AssetRetired, CertificateNumber: "X", DecommissionedBy: "b"})
+		}},
+		{"FindAssetNotices", true, func(tx store.Tx, sc vigil.Scope) error {
+			_, err := tx.FindAssetNotices(ctx, sc)
+			if err != nil {
+				return err
+			}
+			return vigil.ErrNotFound
+		}},
+	}
+	for _, o := range ops {
+		t.Run(o.name+"/other org", func(t *testing.T) {
+			err := runIsolated(t, s, o.readOnly, func(tx store.Tx) error { return o.run(tx, b) })
+			if !errors.Is(err, vigil.ErrNotFound) && !(errors.Is(err, vigil.ErrInvalid) && !o.readOnly) {
+				t.Errorf("as org B: error = %v, want not found", err)
+			}
+		})
+		t.Run(o.name+"/no scope", func(t *testing.T) {
+			err := runIsolated(t, s, o.readOnly, func(tx store.Tx) error { return o.run(tx, vigil.Scope{}) })
+			if !errors.Is(err, vigil.ErrForbidden) {
+				t.Errorf("without scope: error = %v, want forbidden", err)
+			}
+		})
+	}
 }

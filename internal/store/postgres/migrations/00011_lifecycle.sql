@@ -48,6 +48,59 @@ CREATE TABLE responsibility_transfers (
 );
 CREATE INDEX responsibility_transfers_release ON responsibility_transfers (org_id, release_id);
 
+-- NIST SP 800-88 sanitization records of a hospital's assets, one per
+-- medium, and the decommissioning that retires an asset (one per asset;
+-- the asset row stays, status decommissioned, for its history).
+CREATE TABLE sanitizations (
+    id                  BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    org_id              BIGINT NOT NULL,
+    asset_id            BIGINT NOT NULL,
+    media_type          TEXT NOT NULL CHECK (media_type IN ('hdd', 'ssd', 'flash', 'magnetic_tape', 'optical', 'mobile_device', 'embedded', 'paper', 'other')),
+    media_manufacturer  TEXT NOT NULL DEFAULT '',
+    media_model         TEXT NOT NULL DEFAULT '',
+    media_serial        TEXT NOT NULL DEFAULT '',
+    method              TEXT NOT NULL CHECK (method IN ('clear', 'purge', 'destroy')),
+    technique           TEXT NOT NULL,
+    tool                TEXT NOT NULL,
+    details             TEXT NOT NULL DEFAULT '',
+    verification_method TEXT NOT NULL,
+    verification_result TEXT NOT NULL CHECK (verification_result IN ('passed', 'failed')),
+    verification_notes  TEXT NOT NULL DEFAULT '',
+    performed_by        TEXT NOT NULL,
+    performed_by_title  TEXT NOT NULL DEFAULT '',
+    performed_by_org    TEXT NOT NULL DEFAULT '',
+    verified_by         TEXT NOT NULL,
+    verified_by_title   TEXT NOT NULL DEFAULT '',
+    verified_by_org     TEXT NOT NULL DEFAULT '',
+    performed_on        DATE NOT NULL,
+    verified_on         DATE,
+    location            TEXT NOT NULL DEFAULT '',
+    destination         TEXT NOT NULL,
+    backup_made         BOOLEAN,
+    notes               TEXT NOT NULL DEFAULT '',
+    recorded_by         TEXT NOT NULL,
+    created_at          TIMESTAMPTZ NOT NULL,
+    FOREIGN KEY (org_id, asset_id) REFERENCES assets (org_id, id) ON DELETE CASCADE
+);
+CREATE INDEX sanitizations_asset ON sanitizations (org_id, asset_id);
+
+CREATE TABLE decommissions (
+    id                 BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    org_id             BIGINT NOT NULL,
+    asset_id           BIGINT NOT NULL,
+    decommissioned_on  DATE NOT NULL,
+    reason             TEXT NOT NULL,
+    previous_status    TEXT NOT NULL,
+    phi                BOOLEAN NOT NULL,
+    certificate_number TEXT NOT NULL,
+    decommissioned_by  TEXT NOT NULL,
+    created_at         TIMESTAMPTZ NOT NULL,
+    UNIQUE (org_id, asset_id),
+    FOREIGN KEY (org_id, asset_id) REFERENCES assets (org_id, id) ON DELETE CASCADE
+);
+
 -- +goose Down
+DROP TABLE decommissions;
+DROP TABLE sanitizations;
 DROP TABLE responsibility_transfers;
 DROP TABLE lifecycle_notices;
