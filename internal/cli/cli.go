@@ -165,6 +165,7 @@ Start with: vigil quickstart`,
 		a.tokenCommand(),
 		a.lifecycleCommand(),
 	)
+	a.attachAssetLifecycle(root)
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

@@ -64,7 +64,8 @@ func (a *app) startPhaseRefresh(ctx context.Context, svc *service.Service) (stop
 
 func (a *app) lifecycleCommand() *cobra.Command {
 	return group("lifecycle", "Lifecycle phases, component support, EOL/EOS notices, transfer of responsibility",
-		a.lifecycleRefreshCommand(), a.lifecycleSupportCommand(), a.noticeCommand(), a.transferCommand())
+		a.lifecycleRefreshCommand(), a.lifecycleSupportCommand(), a.noticeCommand(), a.transferCommand(),
+		a.horizonCommand(), a.receivedNoticesCommand(), a.decommissionsCommand())
 }
 
 func (a *app) lifecycleRefreshCommand() *cobra.Command {
@@ -555,4 +556,3 @@ func transferTable(x *vigil.Transfer) *table {
 	t.add("recorded", formatTime(x.CreatedAt)+" by "+x.RecordedBy)
 	return t
 }
-
