@@ -85,6 +85,7 @@ func (s *Server) routes() {
 
 	// Lifecycle.
 	s.lifecycleRoutes()
+	s.decommissionRoutes()
 
 	// Findings.
 	huma.Register(api, s.authed(get, "/api/v1/releases/{id}/findings", "list-release-findings", tagFindings,
