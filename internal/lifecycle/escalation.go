@@ -55,3 +55,12 @@ func PhaseEscalation(p vigil.Phase, fixAvailable bool) Escalation {
 
 // Apply returns score escalated.
 func (e Escalation) Apply(score float64) float64 { return score * e.Factor }
+
+// PhaseValue is the phase as a 0..1 term for additive (weighted-sum)
+// priorities such as the manufacturer's finding queue: 0 while the
+// manufacturer patches, 1 past end of support with no fix, in between for
+// Limited Support; with the same reason as PhaseEscalation.
+func PhaseValue(p vigil.Phase, fixAvailable bool) (float64, string) {
+	e := PhaseEscalation(p, fixAvailable)
+	return (e.Factor - FactorSupported) / (FactorEndOfSupport - FactorSupported), e.Reason
+}

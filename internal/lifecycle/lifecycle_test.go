@@ -166,3 +166,24 @@ func TestMoveReason(t *testing.T) {
 		}
 	}
 }
+
+func TestPhaseValue(t *testing.T) {
+	tests := []struct {
+		p    vigil.Phase
+		fix  bool
+		want float64
+	}{
+		{vigil.PhaseDevelopment, false, 0},
+		{vigil.PhaseSupport, false, 0},
+		{vigil.PhaseLimitedSupport, false, 0.5},
+		{vigil.PhaseLimitedSupport, true, 0.2},
+		{vigil.PhaseEndOfSupport, true, 0.4},
+		{vigil.PhaseEndOfSupport, false, 1},
+	}
+	for _, tt := range tests {
+		got, why := PhaseValue(tt.p, tt.fix)
+		if diff := got - tt.want; diff > 1e-9 || diff < -1e-9 || why == "" {
+			t.Errorf("PhaseValue(%s, %v) = %v %q, want %v", tt.p, tt.fix, got, why, tt.want)
+		}
+	}
+}

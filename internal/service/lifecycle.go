@@ -385,3 +385,18 @@ func (s *Service) Transfer(ctx context.Context, sc vigil.Scope, id int64) (*vigi
 	})
 	return out, err
 }
+
+// releasePhases maps the id of every release visible to sc (own or
+// shared) to its phase on day today, for priorities that weigh the
+// lifecycle.
+func releasePhases(ctx context.Context, tx store.Tx, sc vigil.Scope, today vigil.Date) (map[int64]vigil.Phase, error) {
+	cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]vigil.Phase, len(cat))
+	for _, c := range cat {
+		out[c.ID] = c.Refresh(today)
+	}
+	return out, nil
+}
