@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/demo"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -555,4 +556,32 @@ func transferTable(x *vigil.Transfer) *table {
 	}
 	t.add("recorded", formatTime(x.CreatedAt)+" by "+x.RecordedBy)
 	return t
+}
+
+// printLifecycleDemo is the quickstart's lifecycle block.
+func printLifecycleDemo(w io.Writer, st *demo.LifecycleStep) {
+	if st == nil {
+		return
+	}
+	fmt.Fprintf(w, "\nLifecycle: %s is past end of support\n", st.Release)
+	if n := st.Notice; n != nil {
+		fmt.Fprintf(w, "  notice %d (%s, issued %s): support ended %s; successor %s; %d compensating controls\n",
+			n.ID, n.Kind, n.IssuedOn, n.EndOfSupportOn, orDash(n.Successor), len(n.CompensatingControls))
+	}
+	if t := st.Transfer; t != nil {
+		fmt.Fprintf(w, "  transfer of responsibility %d: %d residual risks, %d documents, accepted by %s (%s) on %s\n",
+			t.ID, len(t.ResidualRisks), len(t.Documents), orDash(t.AcceptedBy), orDash(t.AcceptedRole), orDash(t.AcceptedOn.String()))
+	}
+	for _, m := range st.Moves {
+		fmt.Fprintf(w, "  phase refresh: %s %s %s → %s (%s)\n", m.Product, m.Version, m.From, m.To, m.Reason)
+	}
+	if u := st.Support; u != nil {
+		fmt.Fprintf(w, "  component support of %s %s: %s\n", demo.SBOMProduct, demo.SBOMRelease, u.Summary)
+	}
+	fmt.Fprintf(w, "  hospital horizon (24 months): %s\n", st.Horizon)
+	fmt.Fprintf(w, "  notices received by %s: %d\n", demo.Hospital, st.Received)
+	if d := st.Decommission; d != nil {
+		fmt.Fprintf(w, "  decommissioned %s (%s %s) on %s, %d sanitization record(s): certificate %s\n",
+			d.AssetTag, d.Manufacturer, d.Model, d.DecommissionedOn, d.Sanitizations, d.CertificateNumber)
+	}
 }

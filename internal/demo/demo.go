@@ -77,6 +77,9 @@ type Summary struct {
 	// Findings are the release's findings after the feeds were imported
 	// (incremental matching found them).
 	Findings []*vigil.Finding `json:"findings"`
+	// Lifecycle is the demo's end of life: notice, transfer, support
+	// roll-up, horizon and a decommissioned asset with its certificate.
+	Lifecycle *LifecycleStep `json:"lifecycle"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
 }
@@ -106,7 +109,7 @@ type Item struct {
 // exist yet, and a fresh API token named "quickstart".
 func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, error) {
 	var sum Summary
-	var mdm vigil.Scope
+	var mdm, hdo vigil.Scope
 	for _, o := range []vigil.OrgInput{
 		{Slug: Manufacturer, Name: "Acme Medical Devices", Kind: vigil.Manufacturer},
 		{Slug: Hospital, Name: "St. Elsewhere General Hospital", Kind: vigil.HealthcareProvider},
@@ -123,6 +126,8 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		}
 		if o.Kind == vigil.Manufacturer {
 			mdm = sc
+		} else {
+			hdo = sc
 		}
 		sum.Orgs = append(sum.Orgs, Item{Name: o.Slug, Detail: string(o.Kind), Created: created})
 	}
@@ -170,6 +175,9 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	if sum.Findings, err = svc.Findings(ctx, mdm, rel.ID, false); err != nil {
+		return nil, err
+	}
+	if sum.Lifecycle, err = loadLifecycle(ctx, svc, mdm, hdo); err != nil {
 		return nil, err
 	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {

@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"fmt"
-	"strconv"
 	"strings"
 
 	"github.com/vigil/vigil"
@@ -11,25 +10,6 @@ import (
 	"github.com/vigil/vigil/internal/lifecycle/sanitize"
 	"github.com/vigil/vigil/internal/store"
 )
-
-// lifecycleAsset finds one of the scope's assets by id, asset tag or
-// serial number.
-func lifecycleAsset(ctx context.Context, tx store.Tx, sc vigil.Scope, ref string) (*vigil.Asset, error) {
-	ref = strings.TrimSpace(ref)
-	if ref == "" {
-		return nil, fmt.Errorf("asset: give an id, asset tag or serial number: %w", vigil.ErrInvalid)
-	}
-	if id, err := strconv.ParseInt(ref, 10, 64); err == nil && id > 0 {
-		if a, err := tx.FindAssetByID(ctx, sc, id); err == nil {
-			return a, nil
-		}
-	}
-	a, err := tx.FindAssetByTag(ctx, sc, ref, ref)
-	if err != nil {
-		return nil, fmt.Errorf("asset %q: %w", ref, err)
-	}
-	return a, nil
-}
 
 // SanitizationRecord is a stored record with the rules' warnings.
 type SanitizationRecord struct {
@@ -59,7 +39,7 @@ func (s *Service) RecordSanitization(ctx context.Context, sc vigil.Scope, assetR
 	}
 	var out *SanitizationRecord
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		a, err := lifecycleAsset(ctx, tx, sc, assetRef)
+		a, err := resolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
 		}
@@ -88,7 +68,7 @@ func orNoStrings(s []string) []string {
 func (s *Service) Sanitizations(ctx context.Context, sc vigil.Scope, assetRef string) ([]*SanitizationRecord, error) {
 	out := []*SanitizationRecord{}
 	err := s.store.View(ctx, func(tx store.Tx) error {
-		a, err := lifecycleAsset(ctx, tx, sc, assetRef)
+		a, err := resolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
 		}
@@ -136,7 +116,7 @@ func (s *Service) DecommissionAsset(ctx context.Context, sc vigil.Scope, assetRe
 	}
 	var out *DecommissionResult
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		a, err := lifecycleAsset(ctx, tx, sc, assetRef)
+		a, err := resolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
 		}
@@ -242,7 +222,7 @@ func certificate(ctx context.Context, tx store.Tx, sc vigil.Scope, a *vigil.Asse
 func (s *Service) Certificate(ctx context.Context, sc vigil.Scope, assetRef string) (*sanitize.Certificate, error) {
 	var out *sanitize.Certificate
 	err := s.store.View(ctx, func(tx store.Tx) error {
-		a, err := lifecycleAsset(ctx, tx, sc, assetRef)
+		a, err := resolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
 		}
