@@ -175,9 +175,9 @@ type Sanitization struct {
 	Destination MediaDestination `json:"destination"`
 	// BackupMade says whether the data was backed up before (NIST
 	// Appendix G asks); nil when not stated.
-	BackupMade *bool  `json:"backup_made,omitempty"`
-	Notes      string `json:"notes,omitempty"`
-	RecordedBy string `json:"recorded_by"`
+	BackupMade *bool     `json:"backup_made,omitempty"`
+	Notes      string    `json:"notes,omitempty"`
+	RecordedBy string    `json:"recorded_by"`
 	CreatedAt  time.Time `json:"created_at"`
 }
 
