@@ -300,9 +300,9 @@ records) stays and can be searched (vigil lifecycle decommissions). An asset
 that stored patient data (PHI) is refused until a complete sanitization
 record exists (vigil asset sanitize; verified, passed), and so is any asset
 whose sanitization failed and was not redone. The certificate of
-sanitization is printed (text), or written to --certificate FILE: .html
-gives a page laid out for printing (print it to PDF from a browser), any
-other name plain text.`,
+sanitization is printed (text), or written to --certificate FILE: .pdf
+gives a PDF (A4), .html a page laid out for printing, any other name plain
+text.`,
 		Args: exactArgs(1, "ASSET --reason TEXT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			d, err := dateFlag("on", on)
@@ -332,8 +332,8 @@ other name plain text.`,
 	}
 	cmd.Flags().StringVar(&reason, "reason", "", "why the asset is retired (required)")
 	cmd.Flags().StringVar(&on, "on", "", "day of the decommissioning (YYYY-MM-DD; default today)")
-	cmd.Flags().StringVar(&out, "certificate", "", "write the certificate to FILE (.html: printable page; else text)")
-	cmd.Flags().StringVar(&format, "format", "", "certificate format for --certificate: text or html (default from the file name)")
+	cmd.Flags().StringVar(&out, "certificate", "", "write the certificate to FILE (.pdf: PDF; .html: printable page; else text)")
+	cmd.Flags().StringVar(&format, "format", "", "certificate format for --certificate: text, html or pdf (default from the file name)")
 	return cmd
 }
 
@@ -349,7 +349,7 @@ func decommissionTable(d *vigil.Decommission) *table {
 func (a *app) certificateCommand() *cobra.Command {
 	var out, format string
 	cmd := &cobra.Command{
-		Use:   "certificate ASSET [--format text|html] [--out FILE]",
+		Use:   "certificate ASSET [--format text|html|pdf] [--out FILE]",
 		Short: "Show the certificate of sanitization of a decommissioned asset",
 		Args:  exactArgs(1, "ASSET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -365,7 +365,7 @@ func (a *app) certificateCommand() *cobra.Command {
 			case formatJSON:
 				return a.render(cmd, c, nil)
 			case formatCSV:
-				return usagef("a certificate is text, HTML (--format html) or JSON (-o json), not CSV")
+				return usagef("a certificate is text, HTML or PDF (--format) or JSON (-o json), not CSV")
 			}
 			if out != "" {
 				return writeCertificate(c, out, format)
@@ -375,12 +375,14 @@ func (a *app) certificateCommand() *cobra.Command {
 				return c.WriteText(cmd.OutOrStdout())
 			case "html":
 				return c.WriteHTML(cmd.OutOrStdout())
+			case "pdf":
+				return c.WritePDF(cmd.OutOrStdout())
 			}
-			return usagef("--format %q: want text or html", format)
+			return usagef("--format %q: want text, html or pdf", format)
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write to FILE instead of standard output")
-	cmd.Flags().StringVar(&format, "format", "", "text or html (default text, or from --out's name)")
+	cmd.Flags().StringVar(&format, "format", "", "text, html or pdf (default text, or from --out's name)")
 	return cmd
 }
 
@@ -389,8 +391,11 @@ func (a *app) certificateCommand() *cobra.Command {
 func writeCertificate(c *sanitize.Certificate, path, format string) error {
 	if format == "" {
 		format = "text"
-		if ext := strings.ToLower(filepath.Ext(path)); ext == ".html" || ext == ".htm" {
+		switch strings.ToLower(filepath.Ext(path)) {
+		case ".html", ".htm":
 			format = "html"
+		case ".pdf":
+			format = "pdf"
 		}
 	}
 	write := c.WriteText
@@ -398,8 +403,10 @@ func writeCertificate(c *sanitize.Certificate, path, format string) error {
 	case "text":
 	case "html":
 		write = c.WriteHTML
+	case "pdf":
+		write = c.WritePDF
 	default:
-		return usagef("--format %q: want text or html", format)
+		return usagef("--format %q: want text, html or pdf", format)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".certificate-*")
 	if err != nil {

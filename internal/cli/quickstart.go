@@ -120,7 +120,7 @@ Try next:
   go run ./cmd/vigil lifecycle notice list
   go run ./cmd/vigil --org st-elsewhere lifecycle horizon --months 24
   go run ./cmd/vigil --org st-elsewhere lifecycle notices
-  go run ./cmd/vigil --org st-elsewhere asset certificate BME-100251 --format html --out certificate.html
+  go run ./cmd/vigil --org st-elsewhere asset certificate BME-100251 --out certificate.pdf   # or .html, or text
 
   go run ./cmd/vigil serve &
   curl -s -H "Authorization: Bearer %s" localhost:8080/api/v1/releases

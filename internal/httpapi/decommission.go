@@ -53,13 +53,14 @@ func (s *Server) decommissionRoutes() {
 		"sanitization failed verification."
 	huma.Register(api, op, s.decommissionAsset)
 	op = s.authed(get, "/api/v1/assets/{id}/certificate", "get-asset-certificate", tagLifecycle,
-		"The certificate of sanitization of a decommissioned asset: JSON, plain text or a printable HTML page.", notFound)
+		"The certificate of sanitization of a decommissioned asset: JSON, plain text, a printable HTML page or PDF.", notFound)
 	op.Responses = map[string]*huma.Response{"200": {
 		Description: "The certificate.",
 		Content: map[string]*huma.MediaType{
 			"application/json":          {Schema: api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[sanitize.Certificate](), true, "")},
 			"text/plain; charset=utf-8": {Schema: textSchema()},
 			"text/html; charset=utf-8":  {Schema: textSchema()},
+			"application/pdf":           {Schema: binarySchema()},
 		},
 	}}
 	huma.Register(api, op, s.certificate)
@@ -247,7 +248,7 @@ func (s *Server) decommissionAsset(ctx context.Context, in *decommissionInput) (
 
 type certificateInput struct {
 	IDPath
-	Format string `query:"format" enum:"json,text,html" default:"json" doc:"json, text, or html (a page laid out for printing)."`
+	Format string `query:"format" enum:"json,text,html,pdf" default:"json" doc:"json, text, html (a page laid out for printing) or pdf (A4)."`
 }
 
 type certificateOutput struct {
@@ -269,6 +270,9 @@ func (s *Server) certificate(ctx context.Context, in *certificateInput) (*certif
 	case "html":
 		out.ContentType = "text/html; charset=utf-8"
 		err = c.WriteHTML(&b)
+	case "pdf":
+		out.ContentType = "application/pdf"
+		err = c.WritePDF(&b)
 	default:
 		out.ContentType = "application/json"
 		enc := json.NewEncoder(&b)

@@ -94,6 +94,7 @@ func TestDecommissionAPI(t *testing.T) {
 	for _, f := range []struct{ format, ct, want string }{
 		{"text", "text/plain; charset=utf-8", "CERTIFICATE OF SANITIZATION"},
 		{"html", "text/html; charset=utf-8", "<h1>Certificate of sanitization</h1>"},
+		{"pdf", "application/pdf", "%PDF-1.4"},
 	} {
 		r := e.do(t, "GET", base+"/certificate?format="+f.format, hdo, nil)
 		r.want(t, http.StatusOK, nil)

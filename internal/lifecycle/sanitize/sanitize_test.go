@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -204,5 +205,106 @@ func TestCertificateHTMLEscapes(t *testing.T) {
 	}
 	if !strings.Contains(out, "&lt;script&gt;") {
 		t.Error("the model is not in the page, escaped")
+	}
+}
+
+func TestCertificatePDF(t *testing.T) {
+	var b bytes.Buffer
+	if err := sampleCertificate().WritePDF(&b); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "certificate.pdf.golden", b.Bytes())
+	checkPDF(t, b.Bytes())
+}
+
+// TestCertificatePDFPages: a certificate with many media runs over pages,
+// each numbered, and every line stays within the page.
+func TestCertificatePDFPages(t *testing.T) {
+	c := sampleCertificate()
+	for range 6 {
+		c.Records = append(c.Records, c.Records[0])
+	}
+	c.Records[0].Notes = strings.Repeat("A very long note that has to be wrapped onto several lines of the page. ", 8)
+	var b bytes.Buffer
+	if err := c.WritePDF(&b); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	var pages int
+	if i := strings.Index(out, "/Count "); i < 0 {
+		t.Fatal("no page count")
+	} else if _, err := fmt.Sscanf(out[i+len("/Count "):], "%d", &pages); err != nil {
+		t.Fatal(err)
+	}
+	// 8 media of 19 lines each and the rest: more than 150 lines, at 57 a page.
+	if pages < 3 || !strings.Contains(out, fmt.Sprintf("page %d of %d", pages, pages)) {
+		t.Errorf("%d pages, or the last is not numbered", pages)
+	}
+	checkPDF(t, b.Bytes())
+	for _, line := range strings.Split(out, "\n") {
+		if text, ok := strings.CutPrefix(line, "BT /F1 8.5 Tf "); ok {
+			if i := strings.Index(text, "("); i >= 0 && len(text)-i-len(") Tj ET") > pdfColumns+10 {
+				t.Errorf("line too long for the page: %s", line)
+			}
+		}
+	}
+}
+
+// checkPDF checks the structure a reader relies on: the header, every
+// cross-reference offset pointing at its object, the trailer's startxref.
+func checkPDF(t *testing.T, pdf []byte) {
+	t.Helper()
+	s := string(pdf)
+	if !strings.HasPrefix(s, "%PDF-1.4\n") || !strings.HasSuffix(s, "%%EOF\n") {
+		t.Fatal("no PDF header or trailer")
+	}
+	i := strings.LastIndex(s, "startxref\n")
+	var xref int
+	if _, err := fmt.Sscanf(s[i+len("startxref\n"):], "%d", &xref); err != nil || !strings.HasPrefix(s[xref:], "xref\n") {
+		t.Fatalf("startxref %d does not point at the xref table (%v)", xref, err)
+	}
+	lines := strings.Split(s[xref:], "\n")
+	var first, n int
+	if _, err := fmt.Sscanf(lines[1], "%d %d", &first, &n); err != nil {
+		t.Fatal(err)
+	}
+	for obj := 1; obj < n; obj++ {
+		var off, gen int
+		var kind string
+		if _, err := fmt.Sscanf(lines[2+obj], "%d %d %s", &off, &gen, &kind); err != nil {
+			t.Fatal(err)
+		}
+		if want := fmt.Sprintf("%d 0 obj\n", obj); !strings.HasPrefix(s[off:], want) {
+			t.Errorf("xref entry %d points at %q", obj, s[off:min(len(s), off+20)])
+		}
+	}
+	// Stream lengths are what the streams hold.
+	for rest := s; ; {
+		j := strings.Index(rest, "/Length ")
+		if j < 0 {
+			break
+		}
+		var length int
+		fmt.Sscanf(rest[j+len("/Length "):], "%d", &length)
+		k := strings.Index(rest[j:], "stream\n") + j + len("stream\n")
+		if !strings.HasPrefix(rest[k+length:], "endstream") {
+			t.Errorf("stream length %d does not end at endstream", length)
+		}
+		rest = rest[k+length:]
+	}
+}
+
+func TestPDFText(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{`a (b) c\d`, `a \(b\) c\\d`},
+		{"entropy ≥ 7.99", "entropy >= 7.99"},
+		{"café — “ok”", `caf\351 \227 \223ok\224`},
+		{"日本", "??"},
+	}
+	for _, tt := range tests {
+		if got := pdfText(tt.in); got != tt.want {
+			t.Errorf("pdfText(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }
