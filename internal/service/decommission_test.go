@@ -2,6 +2,7 @@ package service_test
 
 import (
 	"errors"
+	"os"
 	"strings"
 	"testing"
 
@@ -236,5 +237,37 @@ func TestHorizonAndAssetNotices(t *testing.T) {
 	}
 	if h, _ := svc.Horizon(ctx, f.hdo, 24); h.Assets != 2 {
 		t.Errorf("horizon after decommissioning: %d assets", h.Assets)
+	}
+}
+
+// TestImportKeepsDecommissioned: a CMMS export that still lists a
+// decommissioned device as active does not bring it back.
+func TestImportKeepsDecommissioned(t *testing.T) {
+	w := newFleetWorld(t)
+	svc, ctx := w.svc, t.Context()
+	data, err := os.ReadFile(demoCMMS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
+		t.Fatal(err)
+	}
+	// BME-100250 is an active PM-12 that stores PHI.
+	if _, err := svc.RecordSanitization(ctx, w.hdo, "BME-100250", ssdRecord()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.DecommissionAsset(ctx, w.hdo, "BME-100250", vigil.DecommissionInput{Reason: "replaced"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := importCMMS(t, svc, w.hdo, data, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.Asset(ctx, w.hdo, "BME-100250")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != vigil.AssetDecommissioned || rep.Updated != 0 {
+		t.Errorf("after re-import: status %s, %d updated", d.Status, rep.Updated)
 	}
 }
