@@ -34,24 +34,52 @@ var SupportStatuses = []SupportStatus{StatusEnded, StatusEnding, StatusUnknown, 
 // date eos stands on day today, with a horizon ending on day horizon, and
 // why.
 func Classify(l vigil.SupportLevel, eos, today, horizon vigil.Date) (SupportStatus, string) {
+	st := status(l, eos, today, horizon)
+	return st, reason(st, l, eos, today)
+}
+
+// dayKey orders dates as integers, without building times.
+func dayKey(d vigil.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
+
+// status is Classify without the reason, for the roll-up's hot loop.
+func status(l vigil.SupportLevel, eos, today, horizon vigil.Date) SupportStatus {
+	set := !eos.IsZero()
 	switch {
-	case !eos.IsZero() && !today.Before(eos):
-		return StatusEnded, "support ended " + eos.String()
+	case set && dayKey(eos) <= dayKey(today):
+		return StatusEnded
 	case l == vigil.SupportNone || l == vigil.SupportAbandoned:
-		if eos.IsZero() {
-			return StatusEnded, "support level " + string(l)
-		}
-		return StatusEnded, fmt.Sprintf("support level %s (although end of support is given as %s)", l, eos)
-	case !eos.IsZero() && !horizon.Before(eos):
-		return StatusEnding, fmt.Sprintf("support ends %s, in %d days", eos, days(today, eos))
-	case !eos.IsZero():
-		return StatusSupported, "support ends " + eos.String()
-	case l == vigil.SupportActive || l == vigil.SupportLimited:
-		return StatusSupported, "support level " + string(l) + ", no end announced"
-	case l == vigil.SupportUnknown:
-		return StatusUnknown, "support level stated as unknown"
+		return StatusEnded
+	case set && dayKey(eos) <= dayKey(horizon):
+		return StatusEnding
+	case set, l == vigil.SupportActive, l == vigil.SupportLimited:
+		return StatusSupported
 	}
-	return StatusUnknown, "no support level or end-of-support date"
+	return StatusUnknown
+}
+
+func reason(st SupportStatus, l vigil.SupportLevel, eos, today vigil.Date) string {
+	set := !eos.IsZero()
+	switch st {
+	case StatusEnded:
+		switch {
+		case set && dayKey(eos) <= dayKey(today):
+			return "support ended " + eos.String()
+		case set:
+			return fmt.Sprintf("support level %s (although end of support is given as %s)", l, eos)
+		}
+		return "support level " + string(l)
+	case StatusEnding:
+		return fmt.Sprintf("support ends %s, in %d days", eos, days(today, eos))
+	case StatusSupported:
+		if set {
+			return "support ends " + eos.String()
+		}
+		return "support level " + string(l) + ", no end announced"
+	}
+	if l == vigil.SupportUnknown {
+		return "support level stated as unknown"
+	}
+	return "no support level or end-of-support date"
 }
 
 func days(from, to vigil.Date) int { return int(to.Time().Sub(from.Time()) / (24 * time.Hour)) }
@@ -113,15 +141,16 @@ type SupportRollup struct {
 // Rollup sums up the components of one release as they are added, holding
 // only the ones it lists.
 type Rollup struct {
-	r   SupportRollup
-	all bool
+	r      SupportRollup
+	all    bool
+	levels map[vigil.SupportLevel]int
 }
 
 // NewRollup starts a roll-up on day today with a horizon of months months
 // for a release that ends support on releaseEOS (zero when unknown). With
 // all, every component is listed, not only those that need attention.
 func NewRollup(today vigil.Date, months int, releaseEOS vigil.Date, all bool) *Rollup {
-	return &Rollup{all: all, r: SupportRollup{
+	return &Rollup{all: all, levels: map[vigil.SupportLevel]int{}, r: SupportRollup{
 		Today: today, HorizonMonths: months, HorizonEnd: AddMonths(today, months),
 		ReleaseEndOfSupport: releaseEOS, ByLevel: map[string]int{}, Items: []ComponentSupport{},
 	}}
@@ -133,7 +162,7 @@ const NotStated = "not_stated"
 // Add takes one component.
 func (u *Rollup) Add(c *vigil.Component) {
 	r := &u.r
-	st, why := Classify(c.SupportLevel, c.EndOfSupport, r.Today, r.HorizonEnd)
+	st := status(c.SupportLevel, c.EndOfSupport, r.Today, r.HorizonEnd)
 	r.Components++
 	switch st {
 	case StatusEnded:
@@ -145,16 +174,12 @@ func (u *Rollup) Add(c *vigil.Component) {
 	default:
 		r.Supported++
 	}
-	lvl := string(c.SupportLevel)
-	if lvl == "" {
-		lvl = NotStated
-	}
-	r.ByLevel[lvl]++
+	u.levels[c.SupportLevel]++
 	before := false
 	if !r.ReleaseEndOfSupport.IsZero() {
 		switch {
 		case !c.EndOfSupport.IsZero():
-			before = c.EndOfSupport.Before(r.ReleaseEndOfSupport)
+			before = dayKey(c.EndOfSupport) < dayKey(r.ReleaseEndOfSupport)
 		case st == StatusEnded:
 			before = true
 		}
@@ -167,22 +192,46 @@ func (u *Rollup) Add(c *vigil.Component) {
 	}
 	r.Items = append(r.Items, ComponentSupport{
 		Ref: c.Ref, Name: c.Name, Version: c.Version, PURL: c.PURL, SupportLevel: c.SupportLevel,
-		EndOfSupport: c.EndOfSupport, Status: st, Reason: why, EndsBeforeRelease: before,
+		EndOfSupport: c.EndOfSupport, Status: st, Reason: reason(st, c.SupportLevel, c.EndOfSupport, r.Today),
+		EndsBeforeRelease: before,
 	})
 }
 
 // Result returns the roll-up with its items sorted and its summary written.
 func (u *Rollup) Result() *SupportRollup {
 	r := u.r
+	r.ByLevel = make(map[string]int, len(u.levels))
+	for l, n := range u.levels {
+		k := string(l)
+		if k == "" {
+			k = NotStated
+		}
+		r.ByLevel[k] = n
+	}
 	r.Items = slices.Clone(r.Items)
-	slices.SortStableFunc(r.Items, func(a, b ComponentSupport) int {
+	// Refs are unique within a document, so the order is total and an
+	// unstable sort is deterministic.
+	slices.SortFunc(r.Items, func(a, b ComponentSupport) int {
 		return cmp.Or(
-			cmp.Compare(slices.Index(SupportStatuses, a.Status), slices.Index(SupportStatuses, b.Status)),
+			cmp.Compare(statusRank(a.Status), statusRank(b.Status)),
 			compareDates(a.EndOfSupport, b.EndOfSupport),
 			strings.Compare(a.Name, b.Name), strings.Compare(a.Version, b.Version), strings.Compare(a.Ref, b.Ref))
 	})
 	r.Summary = summary(&r)
 	return &r
+}
+
+// statusRank orders statuses as SupportStatuses lists them, worst first.
+func statusRank(s SupportStatus) int {
+	switch s {
+	case StatusEnded:
+		return 0
+	case StatusEnding:
+		return 1
+	case StatusUnknown:
+		return 2
+	}
+	return 3
 }
 
 // compareDates orders dates, unset last.
@@ -194,10 +243,8 @@ func compareDates(a, b vigil.Date) int {
 		return 1
 	case b.IsZero():
 		return -1
-	case a.Before(b):
-		return -1
 	}
-	return 1
+	return cmp.Compare(dayKey(a), dayKey(b))
 }
 
 func summary(r *SupportRollup) string {
