@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"unicode/utf8"
 )
 
 // The PDF is the text certificate set on A4 pages: headings in
@@ -99,30 +98,41 @@ func (c *Certificate) WritePDF(w io.Writer) error {
 	return err
 }
 
-// wrap breaks a line longer than width at spaces; continuation lines are
-// indented to where the line's value column starts.
+// wrap breaks a line longer than width at spaces (inside a word when it
+// has none); continuation lines are indented to where the line's value
+// column starts. It runs in time linear in the line.
 func wrap(line string, width int) []string {
-	if utf8.RuneCountInString(line) <= width {
+	r := []rune(line)
+	if len(r) <= width {
 		return []string{line}
 	}
 	indent := valueColumn(line)
 	if indent >= width/2 {
 		indent = 4
 	}
+	pad := strings.Repeat(" ", indent)
 	var out []string
-	rest, prefix := line, ""
-	for utf8.RuneCountInString(prefix+rest) > width {
-		r := []rune(prefix + rest)
-		cut := strings.LastIndex(string(r[:width]), " ")
-		if cut <= len(prefix) {
-			cut = len(string(r[:width])) // no space: break the word
+	prefix, room := "", width
+	for len(r) > room {
+		cut := -1
+		for i := room; i > 0; i-- {
+			if r[i] == ' ' {
+				cut = i
+				break
+			}
 		}
-		s := prefix + rest
-		out = append(out, strings.TrimRight(s[:cut], " "))
-		rest = strings.TrimLeft(s[cut:], " ")
-		prefix = strings.Repeat(" ", indent)
+		next := cut + 1
+		if cut <= 0 {
+			cut, next = room, room // no space: break the word
+		}
+		out = append(out, prefix+strings.TrimRight(string(r[:cut]), " "))
+		r = r[next:]
+		for len(r) > 0 && r[0] == ' ' {
+			r = r[1:]
+		}
+		prefix, room = pad, width-indent
 	}
-	return append(out, prefix+rest)
+	return append(out, prefix+string(r))
 }
 
 // valueColumn finds where the value starts in "  Label      value".

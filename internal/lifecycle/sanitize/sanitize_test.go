@@ -308,3 +308,56 @@ func TestPDFText(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCertificate renders certificates with arbitrary text in their
+// free-text fields: never a panic or a hang, the PDF always well formed,
+// and markup in the text never markup in the HTML.
+func FuzzCertificate(f *testing.F) {
+	c := sampleCertificate()
+	f.Add(c.Device.Model, c.Records[1].Notes, c.Records[0].Tool)
+	f.Add(`<script>alert("x")</script>`, "(unbalanced \\ paren", "日本語のツール ≥ 1.0")
+	f.Add(strings.Repeat("x", 500), strings.Repeat("word ", 200), "\t\n\n")
+	f.Fuzz(func(t *testing.T, model, notes, tool string) {
+		c := sampleCertificate()
+		c.Device.Model, c.Records[1].Notes, c.Records[0].Tool = model, notes, tool
+		var txt, html, pdf bytes.Buffer
+		if err := c.WriteText(&txt); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.WriteHTML(&html); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.WritePDF(&pdf); err != nil {
+			t.Fatal(err)
+		}
+		checkPDF(t, pdf.Bytes())
+		if strings.Contains(model, "<s") && strings.Contains(html.String(), model) {
+			t.Errorf("model %q appears unescaped in the HTML", model)
+		}
+	})
+}
+
+func TestWrap(t *testing.T) {
+	line := "  Notes                           " + strings.Repeat("abc ", 40)
+	got := wrap(line, pdfColumns)
+	if len(got) < 2 {
+		t.Fatalf("not wrapped: %q", got)
+	}
+	for i, l := range got {
+		if n := len([]rune(l)); n > pdfColumns {
+			t.Errorf("line %d has %d characters: %q", i, n, l)
+		}
+		if i > 0 && !strings.HasPrefix(l, strings.Repeat(" ", 34)) {
+			t.Errorf("continuation %d not indented to the value: %q", i, l)
+		}
+	}
+	if joined := strings.Join(strings.Fields(strings.Join(got, " ")), " "); joined != strings.Join(strings.Fields(line), " ") {
+		t.Errorf("wrapping lost text: %q", joined)
+	}
+	// A word longer than the line is broken, and nothing is lost.
+	long := strings.Repeat("é", 250)
+	parts := wrap(long, 97)
+	if strings.ReplaceAll(strings.Join(parts, ""), " ", "") != long {
+		t.Errorf("long word: %q", parts)
+	}
+}
