@@ -439,9 +439,10 @@ The release must have an end-of-support date; --effective defaults to it.`,
 	aacc.register(accept, "")
 
 	var lref releaseRef
+	var received bool
 	list := &cobra.Command{
-		Use:   "list [--product P --release V]",
-		Short: "List transfers of responsibility",
+		Use:   "list [--product P --release V] [--received]",
+		Short: "List transfers of responsibility (--received: those of the releases your assets run)",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			svc, sc, err := a.scope(cmd.Context())
@@ -449,6 +450,9 @@ The release must have an end-of-support date; --effective defaults to it.`,
 				return err
 			}
 			var rid *int64
+			if received && lref.set() {
+				return usagef("--received lists every release your assets run; it takes no --product or --release")
+			}
 			if lref.set() {
 				_, _, r, err := a.resolveRelease(cmd.Context(), lref)
 				if err != nil {
@@ -457,6 +461,9 @@ The release must have an end-of-support date; --effective defaults to it.`,
 				rid = &r.ID
 			}
 			ts, err := svc.Transfers(cmd.Context(), sc, rid)
+			if received {
+				ts, err = svc.AssetTransfers(cmd.Context(), sc)
+			}
 			if err != nil {
 				return err
 			}
@@ -469,6 +476,7 @@ The release must have an end-of-support date; --effective defaults to it.`,
 		},
 	}
 	lref.register(list)
+	list.Flags().BoolVar(&received, "received", false, "the transfers of the releases your assets run, from the manufacturers that share them")
 
 	show := &cobra.Command{
 		Use:   "show ID",

@@ -38,6 +38,9 @@ func (s *Server) decommissionRoutes() {
 	huma.Register(api, s.authed(get, "/api/v1/lifecycle/notices", "list-received-notices", tagLifecycle,
 		"The EOL/EOS notices of the releases the organization's assets run, from the manufacturers that share them, with those assets."),
 		s.receivedNotices)
+	huma.Register(api, s.authed(get, "/api/v1/lifecycle/transfers", "list-received-transfers", tagLifecycle,
+		"The transfers of responsibility of the releases the organization's assets run, from the manufacturers that share them."),
+		s.receivedTransfers)
 	huma.Register(api, s.authed(get, "/api/v1/decommissions", "list-decommissions", tagLifecycle,
 		"Decommissioned assets, newest first; q searches tag, serial, manufacturer, model, reason and certificate number."),
 		s.listDecommissions)
@@ -284,4 +287,12 @@ func (s *Server) certificate(ctx context.Context, in *certificateInput) (*certif
 	}
 	out.Body = b.Bytes()
 	return out, nil
+}
+
+func (s *Server) receivedTransfers(ctx context.Context, _ *struct{}) (*transferListOutput, error) {
+	ts, err := s.svc.AssetTransfers(ctx, scopeFrom(ctx))
+	if err != nil {
+		return nil, problem(ctx, err)
+	}
+	return &transferListOutput{Body: transferList{Items: ts}}, nil
 }

@@ -58,6 +58,18 @@ func TestDecommissionAPI(t *testing.T) {
 		t.Errorf("another hospital receives %+v", recv)
 	}
 
+	e.do(t, "POST", fmt.Sprintf("/api/v1/releases/%d/transfers", rel.ID), mdm, vigil.TransferInput{
+		ResidualRisks: []vigil.ResidualRisk{{Description: "no more patches"}}}).want(t, http.StatusCreated, nil)
+	var trs struct{ Items []vigil.Transfer }
+	e.do(t, "GET", "/api/v1/lifecycle/transfers", hdo, nil).want(t, http.StatusOK, &trs)
+	if len(trs.Items) != 1 || trs.Items[0].Product != "Infusion Pump" {
+		t.Errorf("received transfers %+v", trs)
+	}
+	e.do(t, "GET", "/api/v1/lifecycle/transfers", other, nil).want(t, http.StatusOK, &trs)
+	if len(trs.Items) != 0 {
+		t.Errorf("another hospital receives transfers %+v", trs)
+	}
+
 	// Decommissioning.
 	pr := e.do(t, "POST", base+"/decommission", hdo, vigil.DecommissionInput{Reason: "past end of support"}).problem(t, http.StatusConflict)
 	if !strings.Contains(pr.Detail, "PHI") {

@@ -353,3 +353,19 @@ func (s *Service) AssetNotices(ctx context.Context, sc vigil.Scope) ([]*AssetNot
 	})
 	return out, err
 }
+
+// AssetTransfers lists the transfers of responsibility of the releases the
+// scope's assets run, own or shared by their manufacturer: what the
+// hospital takes over at end of support.
+func (s *Service) AssetTransfers(ctx context.Context, sc vigil.Scope) ([]*vigil.Transfer, error) {
+	var out []*vigil.Transfer
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		out, err = tx.FindAssetTransfers(ctx, sc)
+		return err
+	})
+	if out == nil {
+		out = []*vigil.Transfer{}
+	}
+	return out, err
+}

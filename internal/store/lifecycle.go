@@ -39,6 +39,9 @@ type LifecycleTx interface {
 	// manufacturer) that at least one of sc's assets is mapped to, newest
 	// issue first. The notices keep their manufacturer's OrgID.
 	FindAssetNotices(ctx context.Context, sc vigil.Scope) ([]*vigil.Notice, error)
+	// FindAssetTransfers lists, by the same rule, the transfers of
+	// responsibility of the releases sc's assets run, oldest first.
+	FindAssetTransfers(ctx context.Context, sc vigil.Scope) ([]*vigil.Transfer, error)
 
 	// CreateSanitization inserts a sanitization record of one of sc's
 	// assets and sets its ID and CreatedAt.

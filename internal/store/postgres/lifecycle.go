@@ -175,6 +175,16 @@ func (tx *Tx) FindTransfers(ctx context.Context, sc vigil.Scope, f store.Transfe
 	return tx.findTransfers(ctx, where, args)
 }
 
+// FindAssetTransfers lists the transfers of the releases sc's assets run.
+func (tx *Tx) FindAssetTransfers(ctx context.Context, sc vigil.Scope) ([]*vigil.Transfer, error) {
+	if err := store.RequireScope(sc); err != nil {
+		return nil, err
+	}
+	return tx.findTransfers(ctx, visibleRelease(1)+`
+		AND EXISTS (SELECT 1 FROM assets a WHERE a.org_id = $1 AND a.release_id = r.id AND a.release_org_id = r.org_id)`,
+		[]any{sc.OrgID})
+}
+
 func (tx *Tx) findTransfers(ctx context.Context, where string, args []any) ([]*vigil.Transfer, error) {
 	rows, err := tx.tx.Query(ctx,
 		`SELECT t.id, t.org_id, t.release_id, p.name, r.version, t.effective_on, t.residual_risks,

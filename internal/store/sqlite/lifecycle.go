@@ -152,7 +152,7 @@ func (tx *Tx) FindTransferByID(ctx context.Context, sc vigil.Scope, id int64) (*
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	ts, err := tx.findTransfers(ctx, sc, "t.id = ?", []any{id})
+	ts, err := tx.findTransfers(ctx, "t.org_id = ? AND t.id = ?", []any{sc.OrgID, id})
 	if err != nil {
 		return nil, err
 	}
@@ -167,15 +167,27 @@ func (tx *Tx) FindTransfers(ctx context.Context, sc vigil.Scope, f store.Transfe
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	where, args := "1 = 1", []any{}
+	where, args := "t.org_id = ?", []any{sc.OrgID}
 	if f.ReleaseID != nil {
 		where += " AND t.release_id = ?"
 		args = append(args, *f.ReleaseID)
 	}
-	return tx.findTransfers(ctx, sc, where, args)
+	return tx.findTransfers(ctx, where, args)
 }
 
-func (tx *Tx) findTransfers(ctx context.Context, sc vigil.Scope, where string, args []any) ([]*vigil.Transfer, error) {
+// FindAssetTransfers lists the transfers of the releases sc's assets run.
+func (tx *Tx) FindAssetTransfers(ctx context.Context, sc vigil.Scope) ([]*vigil.Transfer, error) {
+	if err := store.RequireScope(sc); err != nil {
+		return nil, err
+	}
+	return tx.findTransfers(ctx, visibleRelease+`
+		AND EXISTS (SELECT 1 FROM assets a WHERE a.org_id = ? AND a.release_id = r.id AND a.release_org_id = r.org_id)`,
+		[]any{sc.OrgID, sc.OrgID, sc.OrgID})
+}
+
+// findTransfers lists the transfers matching where, which must hold the
+// organization (or visibility) condition.
+func (tx *Tx) findTransfers(ctx context.Context, where string, args []any) ([]*vigil.Transfer, error) {
 	rows, err := tx.tx.QueryContext(ctx,
 		`SELECT t.id, t.org_id, t.release_id, p.name, r.version, t.effective_on, t.residual_risks,
 			t.compensating_controls, t.documents, t.sanitization_guidance, t.notes, t.accepted_by, t.accepted_role,
@@ -183,7 +195,7 @@ func (tx *Tx) findTransfers(ctx context.Context, sc vigil.Scope, where string, a
 		FROM responsibility_transfers t
 		JOIN releases r ON r.id = t.release_id AND r.org_id = t.org_id
 		JOIN products p ON p.id = r.product_id AND p.org_id = r.org_id
-		WHERE t.org_id = ? AND `+where+` ORDER BY t.id`, append([]any{sc.OrgID}, args...)...)
+		WHERE `+where+` ORDER BY t.id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find transfers: %w", err)
 	}

@@ -395,6 +395,20 @@ func testAssetNotices(t *testing.T, open Opener) {
 		}
 		return tx.CreateAsset(ctx, f.hdo, a)
 	})
+	tr := sampleTransfer(f.r1.ID)
+	update(t, s, func(tx store.Tx) error { return tx.CreateTransfer(ctx, f.mdm, tr) })
+	transfers := func(sc vigil.Scope) []int64 {
+		t.Helper()
+		var out []int64
+		view(t, s, func(tx store.Tx) error {
+			ts, err := tx.FindAssetTransfers(ctx, sc)
+			for _, x := range ts {
+				out = append(out, x.ID)
+			}
+			return err
+		})
+		return out
+	}
 	notices := func(sc vigil.Scope) []int64 {
 		t.Helper()
 		var out []int64
@@ -408,6 +422,9 @@ func testAssetNotices(t *testing.T, open Opener) {
 	if got := notices(f.hdo); len(got) != 0 {
 		t.Errorf("notices without a share: %v", got)
 	}
+	if got := transfers(f.hdo); len(got) != 0 {
+		t.Errorf("transfers without a share: %v", got)
+	}
 	// Shared but no asset mapped: still nothing.
 	update(t, s, func(tx store.Tx) error {
 		return tx.CreateShare(ctx, f.mdm, &vigil.Share{GranteeOrgID: f.hdo.OrgID, ProductID: f.product.ID})
@@ -418,6 +435,12 @@ func testAssetNotices(t *testing.T, open Opener) {
 	update(t, s, func(tx store.Tx) error {
 		return tx.SetAssetMapping(ctx, f.hdo, a.ID, vigil.AssetMapping{ReleaseID: f.r1.ID, Confidence: vigil.MappingConfirmed})
 	})
+	if diff := cmp.Diff([]int64{tr.ID}, transfers(f.hdo)); diff != "" {
+		t.Errorf("transfers of the mapped release (-want +got):\n%s", diff)
+	}
+	if got := transfers(f.other); len(got) != 0 {
+		t.Errorf("another hospital sees transfers %v", got)
+	}
 	if diff := cmp.Diff([]int64{n1.ID}, notices(f.hdo)); diff != "" {
 		t.Errorf("notices of the mapped release (-want +got):\n%s", diff)
 	}
@@ -601,6 +624,13 @@ func testDecommissionIsolation(t *testing.T, open Opener) {
 		{"CreateDecommission(of A's asset)", false, func(tx store.Tx, sc vigil.Scope) error {
 			return tx.CreateDecommission(ctx, sc, &vigil.Decommission{AssetID: asA.ID, DecommissionedOn: day(2026, 1, 1),
 				Reason: "x", PreviousStatus: vigil.AssetRetired, CertificateNumber: "X", DecommissionedBy: "b"})
+		}},
+		{"FindAssetTransfers", true, func(tx store.Tx, sc vigil.Scope) error {
+			_, err := tx.FindAssetTransfers(ctx, sc)
+			if err != nil {
+				return err
+			}
+			return vigil.ErrNotFound
 		}},
 		{"FindAssetNotices", true, func(tx store.Tx, sc vigil.Scope) error {
 			_, err := tx.FindAssetNotices(ctx, sc)
