@@ -104,3 +104,11 @@ MATCHBENCH_FLAGS ?=
 matchbench:
 	$(GO) build -o bin/matchbench ./tools/matchbench
 	bin/matchbench -work $(MATCHBENCH_WORK) -sizes $(MATCHBENCH_SIZES) $(MATCHBENCH_FLAGS)
+
+## scale-fleet: "which of my devices does CVE-X touch?" over the synthetic
+## fleet of 100,000 assets, 2,000 releases × 300 components (internal/fleet/synth)
+## in SQLite: service.Exposure for the widest, a median and an absent
+## vulnerability (docs/performance.md). Loading takes a few minutes and ~1 GB.
+.PHONY: scale-fleet
+scale-fleet:
+	VIGIL_FLEET_BENCH=full $(GO) test ./internal/service -run '^$$' -bench 'Exposure' -benchtime 10x -benchmem -timeout 60m -v

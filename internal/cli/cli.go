@@ -164,6 +164,7 @@ Start with: vigil quickstart`,
 		a.findingCommand(),
 		a.tokenCommand(),
 		a.lifecycleCommand(),
+		a.assetCommand(), a.exposureCommand(), a.shareCommand(),
 	)
 	a.attachAssetLifecycle(root)
 	root.CompletionOptions.DisableDefaultCmd = true

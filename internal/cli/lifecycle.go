@@ -161,13 +161,6 @@ counts per support level.`,
 	return cmd
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
-	}
-	return "no"
-}
-
 func (a *app) noticeCommand() *cobra.Command {
 	var ref releaseRef
 	var kind, title, issued, eol, eos, remains, successor, successorProduct, url string

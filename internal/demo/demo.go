@@ -19,7 +19,7 @@ import (
 	"github.com/vigil/vigil/internal/store"
 )
 
-//go:embed data/*.json data/*.csv data/feeds
+//go:embed data/*.json data/*.csv data/*.yaml data/feeds
 var data embed.FS
 
 // Manufacturer and Hospital are the demo organizations' slugs.
@@ -77,6 +77,8 @@ type Summary struct {
 	// Findings are the release's findings after the feeds were imported
 	// (incremental matching found them).
 	Findings []*vigil.Finding `json:"findings"`
+	// Fleet is the hospital's fleet, its mapping and exposure.
+	Fleet *FleetStep `json:"fleet"`
 	// Lifecycle is the demo's end of life: notice, transfer, support
 	// roll-up, horizon and a decommissioned asset with its certificate.
 	Lifecycle *LifecycleStep `json:"lifecycle"`
@@ -162,6 +164,9 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	sum.SBOM = step
+	if sum.Fleet, err = loadFleet(ctx, svc, mdm, hdo); err != nil {
+		return nil, err
+	}
 	if sum.Feeds, err = loadFeeds(ctx, svc); err != nil {
 		return nil, err
 	}
@@ -175,6 +180,9 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	if sum.Findings, err = svc.Findings(ctx, mdm, rel.ID, false); err != nil {
+		return nil, err
+	}
+	if err := fleetExposure(ctx, svc, hdo, sum.Fleet); err != nil {
 		return nil, err
 	}
 	if sum.Lifecycle, err = loadLifecycle(ctx, svc, mdm, hdo); err != nil {

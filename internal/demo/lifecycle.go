@@ -112,14 +112,16 @@ func loadLifecycle(ctx context.Context, svc *service.Service, mdm, hdo vigil.Sco
 	return step, nil
 }
 
-// hospitalSide shares the patient monitor with the hospital, adds the
-// PM-12 5.4 of its CMMS export when it is not there yet, and
-// decommissions it with its eMMC sanitized.
+// hospitalSide looks at the hospital's horizon and received notices and
+// decommissions its PM-12 5.4 (from the CMMS export) with its eMMC
+// sanitized.
 func hospitalSide(ctx context.Context, svc *service.Service, mdm, hdo vigil.Scope, step *LifecycleStep) error {
-	if _, err := svc.Share(ctx, mdm, service.ShareInput{Grantee: Hospital, Product: EOSProduct}); err != nil && !errors.Is(err, vigil.ErrConflict) {
-		return fmt.Errorf("demo share: %w", err)
-	}
+	// The fleet step imported the asset from the CMMS export and shared
+	// every product; without it, share the monitor and add the asset.
 	if _, err := svc.Asset(ctx, hdo, EOSAsset); errors.Is(err, vigil.ErrNotFound) {
+		if _, err := svc.Share(ctx, mdm, service.ShareInput{Grantee: Hospital, Product: EOSProduct}); err != nil && !errors.Is(err, vigil.ErrConflict) {
+			return fmt.Errorf("demo share: %w", err)
+		}
 		_, err = svc.CreateAsset(ctx, hdo, vigil.Asset{
 			AssetTag: EOSAsset, Serial: "PM12-5-00012", Manufacturer: "Acme Medical Devices", Model: "PM-12", Version: "5.4",
 			DeviceType: "Patient monitor", ClinicalFunction: "Patient monitoring", Criticality: vigil.CriticalityMonitoring, PHI: true,

@@ -73,10 +73,11 @@ func AdvisoryProducts(a *vigil.Asset, adv *vigil.Advisory, advisoryID int64, al 
 			continue
 		}
 		pk := productKey(p, a.Manufacturer, al)
+		mks := productKey(vigil.TreeProduct{Vendor: p.Vendor, Product: a.Model}, a.Manufacturer, al)
 		var conf vigil.MappingConfidence
 		var nameWhy string
 		switch {
-		case pk == mk:
+		case pk == mk || pk == mks || match.NameKey(p.Product) == mk:
 			conf, nameWhy = vigil.MappingExact, fmt.Sprintf("model %q equals product %q", a.Model, p.Product)
 		case len(pk) >= 4 && strings.Contains(mk, pk):
 			conf, nameWhy = vigil.MappingProbable, fmt.Sprintf("model %q contains product %q", a.Model, p.Product)

@@ -29,6 +29,10 @@ func (c Candidate) Reason() string { return strings.Join(c.Reasons, "; ") }
 // MaxCandidates bounds the closest candidates Rank returns.
 const MaxCandidates = 5
 
+// MinCandidateScore is the least score of a "closest" candidate: below
+// it a release shares next to nothing with the asset.
+const MinCandidateScore = 15
+
 // Rank scores every release against an asset and returns the best first:
 // those with a confidence, then the closest others, at most MaxCandidates.
 // Releases of another manufacturer are never more than "closest".
@@ -49,7 +53,7 @@ func Rank(a *vigil.Asset, releases []*vigil.CatalogRelease, al *Aliases) []Candi
 	var out []Candidate
 	for _, r := range releases {
 		c := score(a, r, al)
-		if c.Score > 0 {
+		if c.Confidence != "" || c.Score >= MinCandidateScore {
 			out = append(out, c)
 		}
 	}

@@ -93,6 +93,9 @@ func (s *Server) routes() {
 	huma.Register(api, s.authed(post, "/api/v1/releases/{id}/match", "match-release", tagFindings,
 		"Match a release's current SBOM against the knowledge base and bring its findings up to date.", notFound), s.matchRelease)
 
+	// Hospital fleet and sharing.
+	s.fleetRoutes()
+
 	// Knowledge base: read-only.
 	huma.Register(api, s.authed(get, "/api/v1/kb/status", "get-kb-status", tagKB,
 		"What the knowledge base holds per source, and each feed's last import."), s.kbStatus)

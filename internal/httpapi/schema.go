@@ -130,5 +130,7 @@ func tags() []*huma.Tag {
 		{Name: tagFindings, Description: "Vulnerabilities matched to components, with evidence and confidence; one-shot scans."},
 		{Name: tagKB, Description: "The public vulnerability knowledge base (NVD, CVE 5, OSV, KEV, EPSS, CSAF): read-only to organizations; it is filled by vigil feed import, sync and bundles."},
 		{Name: tagTokens, Description: "API tokens of the caller's organization."},
+		{Name: tagFleet, Description: "A healthcare provider's devices: CMMS import and export, mapping to releases and device advisories, exposure, priority and remediation."},
+		{Name: tagSharing, Description: "Explicit sharing of a manufacturer's releases with healthcare providers."},
 	}
 }

@@ -181,10 +181,14 @@ type AssetImport struct {
 	Unchanged int               `json:"unchanged"`
 	// Problems lists every problem of every row; an import with problems
 	// writes nothing.
-	Problems []assetfile.Problem `json:"problems"`
+	Problems []assetfile.RowProblem `json:"problems"`
 	// Mapping is what mapping the imported assets did.
 	Mapping *MappingSummary `json:"mapping,omitempty"`
 }
+
+// ErrUnreadableFile marks an import file vigil cannot read at all (not
+// CSV or XLSX, over a limit, no header row); it wraps vigil.ErrInvalid.
+var ErrUnreadableFile = errors.New("unreadable file")
 
 // ErrImportProblems is returned (wrapping vigil.ErrInvalid) when an import
 // found problems and so wrote nothing; the report lists them.
@@ -203,9 +207,9 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 	}
 	tab, err := assetfile.Read(r, opt.Mapping, limits)
 	if err != nil {
-		return nil, fmt.Errorf("asset import: %w: %w", err, vigil.ErrInvalid)
+		return nil, fmt.Errorf("asset import: %w: %w: %w", err, ErrUnreadableFile, vigil.ErrInvalid)
 	}
-	rep := &AssetImport{DryRun: opt.DryRun, Rows: len(tab.Rows), Columns: tab.Columns, Unmapped: tab.Unmapped, Problems: []assetfile.Problem{}}
+	rep := &AssetImport{DryRun: opt.DryRun, Rows: len(tab.Rows), Columns: tab.Columns, Unmapped: tab.Unmapped, Problems: []assetfile.RowProblem{}}
 	if rep.Unmapped == nil {
 		rep.Unmapped = []string{}
 	}
@@ -226,14 +230,14 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 		}
 		if a.AssetTag != "" {
 			if first, dup := tags[a.AssetTag]; dup {
-				rep.Problems = append(rep.Problems, assetfile.Problem{Row: row.Number, Column: tab.Columns["asset_tag"], Field: "asset_tag",
+				rep.Problems = append(rep.Problems, assetfile.RowProblem{Row: row.Number, Column: tab.Columns["asset_tag"], Field: "asset_tag",
 					Message: fmt.Sprintf("asset tag %q is also on row %d", a.AssetTag, first)})
 				continue
 			}
 			tags[a.AssetTag] = row.Number
 		} else if a.Serial != "" {
 			if first, dup := serials[a.Serial]; dup {
-				rep.Problems = append(rep.Problems, assetfile.Problem{Row: row.Number, Column: tab.Columns["serial"], Field: "serial",
+				rep.Problems = append(rep.Problems, assetfile.RowProblem{Row: row.Number, Column: tab.Columns["serial"], Field: "serial",
 					Message: fmt.Sprintf("serial number %q is also on row %d (and neither row has an asset tag)", a.Serial, first)})
 				continue
 			}

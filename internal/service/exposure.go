@@ -44,6 +44,7 @@ type ExposedAsset struct {
 	Zone            string            `json:"zone,omitempty"`
 	IP              string            `json:"ip,omitempty"`
 	InternetExposed bool              `json:"internet_exposed"`
+	PHI             bool              `json:"phi"`
 	Status          vigil.AssetStatus `json:"status"`
 	Criticality     vigil.Criticality `json:"criticality"`
 	VulnID          string            `json:"vuln_id"`
@@ -51,11 +52,10 @@ type ExposedAsset struct {
 	// mapped release's SBOM), "advisory" (a device advisory naming the
 	// asset).
 	Via []string `json:"via"`
-	// Release is the mapped release ("Infusion Pump 3.0", of Owner).
-	Release      string                  `json:"release,omitempty"`
-	ReleaseID    int64                   `json:"release_id,omitempty"`
-	ReleaseOwner string                  `json:"release_owner,omitempty"`
-	Mapping      vigil.MappingConfidence `json:"mapping_confidence,omitempty"`
+	// Release is the mapped release ("Infusion Pump 3.0").
+	Release   string                  `json:"release,omitempty"`
+	ReleaseID int64                   `json:"release_id,omitempty"`
+	Mapping   vigil.MappingConfidence `json:"mapping_confidence,omitempty"`
 	// Evidence says what was found: components with their finding status,
 	// advisory products with their CSAF status.
 	Evidence []string `json:"evidence"`
@@ -200,16 +200,7 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 			stmts[k] = append(stmts[k], v...)
 		}
 	}
-	type relVuln struct {
-		release int64
-		vuln    string
-	}
-	type relExposure struct {
-		evidence   []string
-		statements []Statement
-		exposed    bool
-		harm       vigil.Harm
-	}
+	type relVuln = relVulnKey
 	byRel := map[relVuln]*relExposure{}
 	var order []relVuln
 	get := func(k relVuln) *relExposure {
@@ -252,15 +243,30 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 		relIDs = append(relIDs, id)
 	}
 	slices.Sort(relIDs)
-	assetsByRel := map[int64][]*vigil.Asset{}
-	for i := 0; i < len(relIDs); i += exposureBatch {
-		as, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{ReleaseIDs: relIDs[i:min(i+exposureBatch, len(relIDs))]})
+	relInfo := map[int64]*vigil.CatalogRelease{}
+	if len(relIDs) > 0 {
+		cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ReleaseIDs: relIDs})
 		if err != nil {
 			return nil, err
 		}
-		for _, a := range as {
-			assetsByRel[a.Mapping.ReleaseID] = append(assetsByRel[a.Mapping.ReleaseID], a)
+		for _, c := range cat {
+			relInfo[c.ID] = c
 		}
+	}
+	fixedIn, err := newerReleasesWithout(ctx, tx, sc, byRelExposed(byRel, func(e *relExposure) bool { return e.exposed }), relInfo, ids)
+	if err != nil {
+		return nil, err
+	}
+	assetsByRel := map[int64][]*vigil.Asset{}
+	as, err := tx.FindAssetsOfReleases(ctx, sc, relIDs)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		if c := relInfo[a.Mapping.ReleaseID]; c != nil {
+			a.Mapping.Product, a.Mapping.ReleaseVersion = c.Product, c.Version
+		}
+		assetsByRel[a.Mapping.ReleaseID] = append(assetsByRel[a.Mapping.ReleaseID], a)
 	}
 	type assetVuln struct {
 		asset int64
@@ -275,7 +281,7 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 		}
 		e := &ExposedAsset{
 			AssetID: a.ID, AssetTag: a.AssetTag, Serial: a.Serial, Manufacturer: a.Manufacturer, Model: a.Model,
-			Version: a.Version, Location: a.Location(), Zone: a.Zone, IP: a.IP, InternetExposed: a.InternetExposed,
+			Version: a.Version, Location: a.Location(), Zone: a.Zone, IP: a.IP, InternetExposed: a.InternetExposed, PHI: a.PHI,
 			Status: a.Status, Criticality: a.Criticality, VulnID: vuln, Evidence: []string{}, Remediation: vigil.RemediationOpen,
 		}
 		if a.Mapping.Mapped() {
@@ -294,6 +300,11 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 			e := entry(a, k.vuln)
 			e.Via = appendOnce(e.Via, "sbom")
 			e.Evidence = append(e.Evidence, re.evidence...)
+			if re.exposed {
+				for _, r := range fixedIn[relVulnKey{k.release, k.vuln}] {
+					e.Patches = appendOnce(e.Patches, r)
+				}
+			}
 			e.Statements = append(e.Statements, re.statements...)
 			e.exposed = e.exposed || re.exposed
 			if re.harm.Rank() > e.harm.Rank() {
@@ -562,7 +573,7 @@ func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []
 		}
 		a := assets[e.AssetID]
 		if a == nil {
-			a = &vigil.Asset{ID: e.AssetID, Zone: e.Zone, IP: e.IP, InternetExposed: e.InternetExposed, Criticality: e.Criticality}
+			a = &vigil.Asset{ID: e.AssetID, Zone: e.Zone, IP: e.IP, InternetExposed: e.InternetExposed, PHI: e.PHI, Criticality: e.Criticality}
 			assets[e.AssetID] = a
 		}
 		p := fleet.Prioritize(sg, fleet.Context{Asset: a, Harm: e.harm, Remediation: e.Remediation, Control: e.control,
@@ -639,4 +650,111 @@ func sortByPriority(es []*ExposedAsset) {
 		}
 		return cmp.Compare(a.AssetID, b.AssetID)
 	})
+}
+
+// relVulnKey is one vulnerability on one release.
+type relVulnKey struct {
+	release int64
+	vuln    string
+}
+
+// relExposure is what the SBOM path found for one release and
+// vulnerability.
+type relExposure struct {
+	evidence   []string
+	statements []Statement
+	exposed    bool
+	harm       vigil.Harm
+}
+
+func byRelExposed(m map[relVulnKey]*relExposure, keep func(*relExposure) bool) []relVulnKey {
+	var out []relVulnKey
+	for k, e := range m {
+		if keep(e) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// newerReleasesWithout finds, for each exposed release and vulnerability,
+// the later releases of the same product (visible to sc, with an SBOM)
+// whose findings do not include the vulnerability: the manufacturer's fix,
+// as far as its SBOMs tell. ids restricts the findings read (nil: all).
+func newerReleasesWithout(ctx context.Context, tx store.Tx, sc vigil.Scope, exposed []relVulnKey, relInfo map[int64]*vigil.CatalogRelease, ids []string) (map[relVulnKey][]string, error) {
+	if len(exposed) == 0 {
+		return nil, nil
+	}
+	products := map[int64]bool{}
+	for _, k := range exposed {
+		if c := relInfo[k.release]; c != nil {
+			products[c.ProductID] = true
+		}
+	}
+	pids := make([]int64, 0, len(products))
+	for id := range products {
+		pids = append(pids, id)
+	}
+	slices.Sort(pids)
+	cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ProductIDs: pids})
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]*vigil.CatalogRelease{}
+	byProduct := map[int64][]*vigil.CatalogRelease{}
+	for _, c := range cat {
+		byID[c.ID] = c
+		byProduct[c.ProductID] = append(byProduct[c.ProductID], c)
+	}
+	later := map[int64][]*vigil.CatalogRelease{}
+	candidates := map[int64]bool{}
+	for _, k := range exposed {
+		r := byID[k.release]
+		if r == nil || later[r.ID] != nil {
+			continue
+		}
+		for _, c := range byProduct[r.ProductID] {
+			if c.ID != r.ID && c.HasSBOM && (c.CreatedAt.After(r.CreatedAt) || c.CreatedAt.Equal(r.CreatedAt) && c.ID > r.ID) {
+				later[r.ID] = append(later[r.ID], c)
+				candidates[c.ID] = true
+			}
+		}
+	}
+	if len(candidates) == 0 {
+		return nil, nil
+	}
+	cids := make([]int64, 0, len(candidates))
+	for id := range candidates {
+		cids = append(cids, id)
+	}
+	slices.Sort(cids)
+	has := map[relVulnKey]bool{}
+	for i := 0; i < len(cids); i += exposureBatch {
+		f := store.VisibleFindingFilter{ReleaseIDs: cids[i:min(i+exposureBatch, len(cids))]}
+		if ids != nil && len(ids) <= exposureBatch {
+			f.VulnIDs = ids
+		}
+		fs, err := tx.FindVisibleFindings(ctx, sc, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, x := range fs {
+			if x.Status.IsFinding() {
+				has[relVulnKey{x.ReleaseID, vulnKey(x.VulnID, x.Aliases)}] = true
+				for _, a := range x.Aliases {
+					has[relVulnKey{x.ReleaseID, a}] = true
+				}
+				has[relVulnKey{x.ReleaseID, x.VulnID}] = true
+			}
+		}
+	}
+	out := map[relVulnKey][]string{}
+	for _, k := range exposed {
+		for _, c := range later[k.release] {
+			if !has[relVulnKey{c.ID, k.vuln}] {
+				out[k] = append(out[k], fmt.Sprintf("%s %s (%s): its SBOM has no finding for %s", c.Product, c.Version, c.Owner, k.vuln))
+			}
+		}
+	}
+	return out, nil
 }

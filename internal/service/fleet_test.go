@@ -189,6 +189,16 @@ func TestFleetImportMapExpose(t *testing.T) {
 		t.Errorf("BME-100260: mapping %+v, candidates %+v", d.Mapping, d.Candidates)
 	}
 
+	// The manufacturer's next release drops Newtonsoft.Json.
+	pump32, err := svc.CreateRelease(ctx, w.mdm, w.pump30.ProductID, vigil.ReleaseInput{Version: "3.2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := `{"bomFormat":"CycloneDX","specVersion":"1.4","version":1,"components":[{"type":"library","name":"jquery","version":"3.5.1","purl":"pkg:npm/jquery@3.5.1"}]}`
+	if _, err := svc.ImportSBOM(ctx, w.mdm, pump32.ID, strings.NewReader(next)); err != nil {
+		t.Fatal(err)
+	}
+
 	// A feed update: the real OSV advisory for Newtonsoft.Json (in the
 	// SBOM), and the real CISA advisory for BD Pyxis.
 	events := 0
@@ -224,6 +234,10 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if e := ex.Exposed[0]; e.Priority == nil || e.Location == "" || e.Zone != "Clinical-Infusion" || !slices.Contains(e.Via, "sbom") ||
 		len(e.Evidence) == 0 || !strings.Contains(e.Evidence[0], "Newtonsoft.Json") {
 		t.Errorf("exposed entry = %+v", e)
+	}
+	if p := ex.Exposed[0].Patches; len(p) != 1 || !strings.HasPrefix(p[0], "Infusion Pump 3.2 (acme-medical): its SBOM has no finding") ||
+		ex.Exposed[0].Remediation != vigil.RemediationPatchAvailable {
+		t.Errorf("patches = %v, remediation %s", p, ex.Exposed[0].Remediation)
 	}
 	if ex, err := svc.Exposure(ctx, w.other, "GHSA-5crp-9r3c-p9vr"); err != nil || len(ex.Exposed) != 0 {
 		t.Errorf("another hospital's exposure = %v, %v", ex, err)
@@ -411,7 +425,7 @@ func TestImportProblemsWriteNothing(t *testing.T) {
 	if !errors.Is(err, service.ErrImportProblems) {
 		t.Fatalf("error = %v, want ErrImportProblems", err)
 	}
-	want := []assetfile.Problem{
+	want := []assetfile.RowProblem{
 		{Row: 3, Column: "IP Address", Field: "ip", Message: `"10.40.12.999" is not an IPv4 or IPv6 address`},
 		{Row: 6, Column: "Equipment ID", Field: "asset_tag", Message: `asset tag "BME-100240" is also on row 5`},
 	}

@@ -23,6 +23,10 @@ type AssetTx interface {
 	// (when tag is empty or finds none); ErrNotFound when neither does.
 	FindAssetByTag(ctx context.Context, sc vigil.Scope, tag, serial string) (*vigil.Asset, error)
 	FindAssets(ctx context.Context, sc vigil.Scope, f AssetFilter) ([]*vigil.Asset, int, error)
+	// FindAssetsOfReleases returns the assets mapped to any of the releases,
+	// in no order and without the display names of their mapping: the
+	// exposure query, which reads many and sorts them by priority itself.
+	FindAssetsOfReleases(ctx context.Context, sc vigil.Scope, releaseIDs []int64) ([]*vigil.Asset, error)
 	// UpdateAsset writes a's inventory fields (not its mapping) over the
 	// row with a.ID.
 	UpdateAsset(ctx context.Context, sc vigil.Scope, a *vigil.Asset) error
@@ -112,6 +116,9 @@ type AdvisoryProductHit struct {
 // CatalogFilter selects catalogue releases.
 type CatalogFilter struct {
 	ReleaseID *int64
+	// ReleaseIDs and ProductIDs select releases by id, or of products.
+	ReleaseIDs []int64
+	ProductIDs []int64
 }
 
 // VisibleFindingFilter selects findings of visible releases.

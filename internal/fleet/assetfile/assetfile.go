@@ -9,9 +9,12 @@
 package assetfile
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
+
+	"go.yaml.in/yaml/v3"
 )
 
 // Format is a file format.
@@ -154,16 +157,16 @@ func DefaultLimits() Limits {
 	return Limits{MaxBytes: 256 << 20, MaxRows: 1_000_000, MaxCols: 500, MaxCell: 32 << 10}
 }
 
-// Problem is one thing wrong with one row: the 1-based row number of the
+// RowProblem is one thing wrong with one row: the 1-based row number of the
 // file (the header is a row too), the column's header and the field.
-type Problem struct {
+type RowProblem struct {
 	Row     int    `json:"row"`
 	Column  string `json:"column,omitempty"`
 	Field   string `json:"field,omitempty"`
 	Message string `json:"message"`
 }
 
-func (p Problem) String() string {
+func (p RowProblem) String() string {
 	where := fmt.Sprintf("row %d", p.Row)
 	if p.Column != "" {
 		where += fmt.Sprintf(", column %q", p.Column)
@@ -184,4 +187,22 @@ type Table struct {
 	// Unmapped are headers no field took.
 	Unmapped []string
 	Rows     []Row
+}
+
+// ParseMapping reads a column mapping file, YAML or JSON (JSON is YAML),
+// refusing unknown keys so that a typo is not silently ignored.
+func ParseMapping(data []byte) (Mapping, error) {
+	var m Mapping
+	if len(bytes.TrimSpace(data)) == 0 {
+		return m, errors.New("column mapping file is empty")
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&m); err != nil {
+		return Mapping{}, fmt.Errorf("column mapping: %w", err)
+	}
+	if err := m.Validate(); err != nil {
+		return Mapping{}, fmt.Errorf("column mapping: %w", err)
+	}
+	return m, nil
 }

@@ -32,14 +32,14 @@ func demoMapping(t testing.TB) Mapping {
 	return m
 }
 
-func readAssets(t testing.TB, data []byte, m Mapping) ([]*vigil.Asset, []Problem) {
+func readAssets(t testing.TB, data []byte, m Mapping) ([]*vigil.Asset, []RowProblem) {
 	t.Helper()
 	tab, err := Read(bytes.NewReader(data), m, DefaultLimits())
 	if err != nil {
 		t.Fatalf("Read: %v", err)
 	}
 	var out []*vigil.Asset
-	var probs []Problem
+	var probs []RowProblem
 	for _, r := range tab.Rows {
 		a, ps := tab.Asset(r, m)
 		probs = append(probs, ps...)
@@ -129,20 +129,20 @@ func TestRowProblems(t *testing.T) {
 	tests := []struct {
 		name string
 		row  string
-		want []Problem
+		want []RowProblem
 	}{
 		{"OK", "T1,S1,Acme,IP-3000,3.0,life support,10.0.0.1,00:11:22:33:44:55,2024-01-01,2026-01-01,yes,active", nil},
-		{"NoTagNoSerial", ",,Acme,IP-3000,3.0,monitoring,,,,,no,", []Problem{{Row: 2, Column: "Asset Tag", Field: "asset_tag", Message: "an asset needs an asset tag or a serial number"}}},
-		{"BadIP", "T1,,Acme,IP-3000,3.0,monitoring,10.0.0.300,,,,no,", []Problem{{Row: 2, Column: "IP", Field: "ip", Message: `"10.0.0.300" is not an IPv4 or IPv6 address`}}},
-		{"BadMAC", "T1,,Acme,IP-3000,3.0,monitoring,,00-11-22,,,no,", []Problem{{Row: 2, Column: "MAC", Field: "mac", Message: `"00-11-22" is not a MAC address (six hex pairs)`}}},
-		{"BadCriticality", "T1,,Acme,IP-3000,3.0,vital,,,,,no,", []Problem{{Row: 2, Column: "Criticality", Field: "criticality",
+		{"NoTagNoSerial", ",,Acme,IP-3000,3.0,monitoring,,,,,no,", []RowProblem{{Row: 2, Column: "Asset Tag", Field: "asset_tag", Message: "an asset needs an asset tag or a serial number"}}},
+		{"BadIP", "T1,,Acme,IP-3000,3.0,monitoring,10.0.0.300,,,,no,", []RowProblem{{Row: 2, Column: "IP", Field: "ip", Message: `"10.0.0.300" is not an IPv4 or IPv6 address`}}},
+		{"BadMAC", "T1,,Acme,IP-3000,3.0,monitoring,,00-11-22,,,no,", []RowProblem{{Row: 2, Column: "MAC", Field: "mac", Message: `"00-11-22" is not a MAC address (six hex pairs)`}}},
+		{"BadCriticality", "T1,,Acme,IP-3000,3.0,vital,,,,,no,", []RowProblem{{Row: 2, Column: "Criticality", Field: "criticality",
 			Message: `"vital" is not a criticality (one of [life_sustaining therapeutic diagnostic monitoring non_clinical]; map the file's values in the column mapping)`}}},
-		{"BadDate", "T1,,Acme,IP-3000,3.0,monitoring,,,31/31/2024,,no,", []Problem{{Row: 2, Column: "Purchase Date", Field: "purchased_on", Message: `"31/31/2024" is not a date (expected e.g. 2024-03-31)`}}},
-		{"WarrantyBeforePurchase", "T1,,Acme,IP-3000,3.0,monitoring,,,2024-01-01,2023-01-01,no,", []Problem{{Row: 2, Column: "Warranty Until", Field: "warranty_until", Message: "is before purchased_on"}}},
-		{"BadBool", "T1,,Acme,IP-3000,3.0,monitoring,,,,,maybe,", []Problem{{Row: 2, Column: "PHI", Field: "phi", Message: `"maybe" is not yes or no`}}},
-		{"BadStatus", "T1,,Acme,IP-3000,3.0,monitoring,,,,,no,stolen", []Problem{{Row: 2, Column: "Status", Field: "status", Message: `"stolen" is not a status (one of [in_service in_storage in_repair retired decommissioned])`}}},
-		{"MissingModel", "T1,,Acme,,3.0,monitoring,,,,,no,", []Problem{{Row: 2, Column: "Model", Field: "model", Message: "is required"}}},
-		{"ControlCharacter", "T1,,Acme\x1b[31m,IP-3000,3.0,monitoring,,,,,no,", []Problem{{Row: 2, Column: "Manufacturer", Field: "manufacturer", Message: "contains a control character"}}},
+		{"BadDate", "T1,,Acme,IP-3000,3.0,monitoring,,,31/31/2024,,no,", []RowProblem{{Row: 2, Column: "Purchase Date", Field: "purchased_on", Message: `"31/31/2024" is not a date (expected e.g. 2024-03-31)`}}},
+		{"WarrantyBeforePurchase", "T1,,Acme,IP-3000,3.0,monitoring,,,2024-01-01,2023-01-01,no,", []RowProblem{{Row: 2, Column: "Warranty Until", Field: "warranty_until", Message: "is before purchased_on"}}},
+		{"BadBool", "T1,,Acme,IP-3000,3.0,monitoring,,,,,maybe,", []RowProblem{{Row: 2, Column: "PHI", Field: "phi", Message: `"maybe" is not yes or no`}}},
+		{"BadStatus", "T1,,Acme,IP-3000,3.0,monitoring,,,,,no,stolen", []RowProblem{{Row: 2, Column: "Status", Field: "status", Message: `"stolen" is not a status (one of [in_service in_storage in_repair retired decommissioned])`}}},
+		{"MissingModel", "T1,,Acme,,3.0,monitoring,,,,,no,", []RowProblem{{Row: 2, Column: "Model", Field: "model", Message: "is required"}}},
+		{"ControlCharacter", "T1,,Acme\x1b[31m,IP-3000,3.0,monitoring,,,,,no,", []RowProblem{{Row: 2, Column: "Manufacturer", Field: "manufacturer", Message: "contains a control character"}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

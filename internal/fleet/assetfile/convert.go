@@ -58,10 +58,10 @@ func parseDate(s, layout string) (vigil.Date, error) {
 
 // Asset turns a row into an asset and lists the row's problems. The asset
 // is nil when the row has any.
-func (t *Table) Asset(row Row, m Mapping) (*vigil.Asset, []Problem) {
-	var probs []Problem
+func (t *Table) Asset(row Row, m Mapping) (*vigil.Asset, []RowProblem) {
+	var probs []RowProblem
 	problem := func(field, format string, args ...any) {
-		probs = append(probs, Problem{Row: row.Number, Column: t.Columns[field], Field: field, Message: fmt.Sprintf(format, args...)})
+		probs = append(probs, RowProblem{Row: row.Number, Column: t.Columns[field], Field: field, Message: fmt.Sprintf(format, args...)})
 	}
 	get := func(f string) string {
 		if v, ok := row.Cells[f]; ok {
@@ -145,7 +145,7 @@ func (t *Table) Asset(row Row, m Mapping) (*vigil.Asset, []Problem) {
 	return a, nil
 }
 
-func hasProblem(ps []Problem, field string) bool {
+func hasProblem(ps []RowProblem, field string) bool {
 	for _, p := range ps {
 		if p.Field == field {
 			return true

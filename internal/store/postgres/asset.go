@@ -167,6 +167,36 @@ func (tx *Tx) FindAssets(ctx context.Context, sc vigil.Scope, f store.AssetFilte
 	return out, total, rows.Err()
 }
 
+// FindAssetsOfReleases returns the assets mapped to the releases.
+func (tx *Tx) FindAssetsOfReleases(ctx context.Context, sc vigil.Scope, releaseIDs []int64) ([]*vigil.Asset, error) {
+	if err := store.RequireScope(sc); err != nil {
+		return nil, err
+	}
+	if len(releaseIDs) == 0 {
+		return nil, nil
+	}
+	rows, err := tx.tx.Query(ctx, `SELECT id, asset_tag, serial, manufacturer, model, version, criticality, phi,
+		site, building, unit, ip, zone, internet_exposed, status, release_org_id, release_id, map_confidence
+		FROM assets WHERE org_id = $1 AND release_id = ANY($2)`, sc.OrgID, releaseIDs)
+	if err != nil {
+		return nil, fmt.Errorf("find assets of releases: %w", err)
+	}
+	defer rows.Close()
+	var out []*vigil.Asset
+	for rows.Next() {
+		a := &vigil.Asset{OrgID: sc.OrgID}
+		var crit, status, conf string
+		if err := rows.Scan(&a.ID, &a.AssetTag, &a.Serial, &a.Manufacturer, &a.Model, &a.Version, &crit, &a.PHI,
+			&a.Site, &a.Building, &a.Unit, &a.IP, &a.Zone, &a.InternetExposed, &status, &a.Mapping.ReleaseOrgID,
+			&a.Mapping.ReleaseID, &conf); err != nil {
+			return nil, fmt.Errorf("find assets of releases: %w", err)
+		}
+		a.Criticality, a.Status, a.Mapping.Confidence = vigil.Criticality(crit), vigil.AssetStatus(status), vigil.MappingConfidence(conf)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
 // UpdateAsset writes an asset's inventory fields.
 func (tx *Tx) UpdateAsset(ctx context.Context, sc vigil.Scope, a *vigil.Asset) error {
 	if err := store.RequireScope(sc); err != nil {
@@ -384,7 +414,21 @@ func (tx *Tx) FindCatalogReleases(ctx context.Context, sc vigil.Scope, f store.C
 	where, args := visibleRelease(1), []any{sc.OrgID}
 	if f.ReleaseID != nil {
 		args = append(args, *f.ReleaseID)
-		where += " AND r.id = $2"
+		where += fmt.Sprintf(" AND r.id = $%d", len(args))
+	}
+	if f.ReleaseIDs != nil {
+		if len(f.ReleaseIDs) == 0 {
+			return nil, nil
+		}
+		args = append(args, f.ReleaseIDs)
+		where += fmt.Sprintf(" AND r.id = ANY($%d)", len(args))
+	}
+	if f.ProductIDs != nil {
+		if len(f.ProductIDs) == 0 {
+			return nil, nil
+		}
+		args = append(args, f.ProductIDs)
+		where += fmt.Sprintf(" AND r.product_id = ANY($%d)", len(args))
 	}
 	rows, err := tx.tx.Query(ctx, `SELECT r.id, r.org_id, r.product_id, p.name, r.version, r.phase, r.phase_explicit,
 		r.released_on, r.eol_notice_on, r.end_of_support_on, r.created_at, r.updated_at, p.manufacturer, o.slug,
@@ -469,7 +513,7 @@ func (tx *Tx) FindVisibleFindings(ctx context.Context, sc vigil.Scope, f store.V
 		where += fmt.Sprintf(" AND f.release_id = ANY($%d)", len(args))
 	}
 	if f.MappedOnly {
-		where += " AND f.release_id IN (SELECT release_id FROM assets WHERE org_id = $1 AND release_id IS NOT NULL)"
+		where += " AND EXISTS (SELECT 1 FROM assets a WHERE a.release_id = f.release_id AND a.org_id = $1)"
 	}
 	if !f.IncludeResolved {
 		where += " AND f.resolved_at IS NULL"

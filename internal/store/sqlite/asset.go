@@ -192,6 +192,41 @@ func (tx *Tx) FindAssets(ctx context.Context, sc vigil.Scope, f store.AssetFilte
 	return out, total, rows.Err()
 }
 
+// FindAssetsOfReleases returns the assets mapped to the releases.
+func (tx *Tx) FindAssetsOfReleases(ctx context.Context, sc vigil.Scope, releaseIDs []int64) ([]*vigil.Asset, error) {
+	if err := store.RequireScope(sc); err != nil {
+		return nil, err
+	}
+	var out []*vigil.Asset
+	for len(releaseIDs) > 0 {
+		n := min(len(releaseIDs), idBatch)
+		in, args := int64Args(releaseIDs[:n])
+		releaseIDs = releaseIDs[n:]
+		rows, err := tx.tx.QueryContext(ctx, `SELECT id, asset_tag, serial, manufacturer, model, version, criticality, phi,
+			site, building, unit, ip, zone, internet_exposed, status, release_org_id, release_id, map_confidence
+			FROM assets WHERE org_id = ? AND release_id IN `+in, append([]any{sc.OrgID}, args...)...)
+		if err != nil {
+			return nil, fmt.Errorf("find assets of releases: %w", err)
+		}
+		for rows.Next() {
+			a := &vigil.Asset{OrgID: sc.OrgID}
+			var crit, status, conf string
+			if err := rows.Scan(&a.ID, &a.AssetTag, &a.Serial, &a.Manufacturer, &a.Model, &a.Version, &crit, &a.PHI,
+				&a.Site, &a.Building, &a.Unit, &a.IP, &a.Zone, &a.InternetExposed, &status, &a.Mapping.ReleaseOrgID,
+				&a.Mapping.ReleaseID, &conf); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("find assets of releases: %w", err)
+			}
+			a.Criticality, a.Status, a.Mapping.Confidence = vigil.Criticality(crit), vigil.AssetStatus(status), vigil.MappingConfidence(conf)
+			out = append(out, a)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
 // UpdateAsset writes an asset's inventory fields.
 func (tx *Tx) UpdateAsset(ctx context.Context, sc vigil.Scope, a *vigil.Asset) error {
 	if err := store.RequireScope(sc); err != nil {
@@ -422,6 +457,22 @@ func (tx *Tx) FindCatalogReleases(ctx context.Context, sc vigil.Scope, f store.C
 		where += " AND r.id = ?"
 		args = append(args, *f.ReleaseID)
 	}
+	if f.ReleaseIDs != nil {
+		if len(f.ReleaseIDs) == 0 {
+			return nil, nil
+		}
+		in, a := int64Args(f.ReleaseIDs)
+		where += " AND r.id IN " + in
+		args = append(args, a...)
+	}
+	if f.ProductIDs != nil {
+		if len(f.ProductIDs) == 0 {
+			return nil, nil
+		}
+		in, a := int64Args(f.ProductIDs)
+		where += " AND r.product_id IN " + in
+		args = append(args, a...)
+	}
 	rows, err := tx.tx.QueryContext(ctx, `SELECT r.id, r.org_id, r.product_id, p.name, r.version, r.phase, r.phase_explicit,
 		r.released_on, r.eol_notice_on, r.end_of_support_on, r.created_at, r.updated_at, p.manufacturer, o.slug,
 		EXISTS (SELECT 1 FROM sbom_documents d WHERE d.org_id = r.org_id AND d.release_id = r.id AND d.superseded_at IS NULL)
@@ -520,7 +571,7 @@ func (tx *Tx) FindVisibleFindings(ctx context.Context, sc vigil.Scope, f store.V
 		args = append(args, a...)
 	}
 	if f.MappedOnly {
-		where += " AND f.release_id IN (SELECT release_id FROM assets WHERE org_id = ? AND release_id IS NOT NULL)"
+		where += " AND EXISTS (SELECT 1 FROM assets a WHERE a.release_id = f.release_id AND a.org_id = ?)"
 		args = append(args, sc.OrgID)
 	}
 	if !f.IncludeResolved {

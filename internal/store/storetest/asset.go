@@ -267,6 +267,31 @@ func testSharing(t *testing.T, open Opener) {
 		if len(mapped) != 1 {
 			t.Errorf("FindAssets(release r1) = %d, want 1", len(mapped))
 		}
+		lean, err := tx.FindAssetsOfReleases(ctx, f.hdo, []int64{f.r1.ID, f.r2.ID})
+		if err != nil {
+			return err
+		}
+		if len(lean) != 1 || lean[0].ID != a.ID || lean[0].Mapping.ReleaseID != f.r1.ID || lean[0].Unit != a.Unit ||
+			lean[0].Criticality != a.Criticality || lean[0].Mapping.ReleaseOrgID != f.mdm.OrgID {
+			t.Errorf("FindAssetsOfReleases = %+v", lean)
+		}
+		if other, err := tx.FindAssetsOfReleases(ctx, f.other, []int64{f.r1.ID}); err != nil || len(other) != 0 {
+			t.Errorf("FindAssetsOfReleases as another hospital = %v, %v", other, err)
+		}
+		byProduct, err := tx.FindCatalogReleases(ctx, f.hdo, store.CatalogFilter{ProductIDs: []int64{f.product.ID}})
+		if err != nil {
+			return err
+		}
+		byRelease, err := tx.FindCatalogReleases(ctx, f.hdo, store.CatalogFilter{ReleaseIDs: []int64{f.r2.ID}})
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff([]int64{f.r1.ID, f.r2.ID}, catalogIDs(byProduct)); diff != "" {
+			t.Errorf("catalogue by product (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]int64{f.r2.ID}, catalogIDs(byRelease)); diff != "" {
+			t.Errorf("catalogue by release (-want +got):\n%s", diff)
+		}
 		fs, err := tx.FindVisibleFindings(ctx, f.hdo, store.VisibleFindingFilter{MappedOnly: true})
 		if err != nil {
 			return err
