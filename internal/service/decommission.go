@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vigil/vigil"
@@ -273,13 +274,21 @@ func (s *Service) Horizon(ctx context.Context, sc vigil.Scope, months int) (*lif
 		if err != nil {
 			return err
 		}
-		cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{})
-		if err != nil {
-			return err
+		var ids []int64
+		for _, a := range assets {
+			if a.Mapping.Mapped() {
+				ids = append(ids, a.Mapping.ReleaseID)
+			}
 		}
-		rels := make(map[int64]*vigil.Release, len(cat))
-		for _, c := range cat {
-			rels[c.ID] = &c.Release
+		rels := map[int64]*vigil.Release{}
+		if ids = slices.Compact(slices.Sorted(slices.Values(ids))); len(ids) > 0 {
+			cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ReleaseIDs: ids})
+			if err != nil {
+				return err
+			}
+			for _, c := range cat {
+				rels[c.ID] = &c.Release
+			}
 		}
 		out = lifecycle.BuildHorizon(s.today(), months, assets, rels)
 		return nil

@@ -551,7 +551,11 @@ func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []
 	today := s.today()
 	sig := &vulnSignals{tx: tx, cache: map[string]fleet.Signals{}}
 	assets := map[int64]*vigil.Asset{}
-	phases, err := releasePhases(ctx, tx, sc, today)
+	relIDs := make([]int64, 0, len(es))
+	for _, e := range es {
+		relIDs = append(relIDs, e.ReleaseID)
+	}
+	phases, err := releasePhases(ctx, tx, sc, today, relIDs)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/vigil/vigil"
@@ -386,11 +387,14 @@ func (s *Service) Transfer(ctx context.Context, sc vigil.Scope, id int64) (*vigi
 	return out, err
 }
 
-// releasePhases maps the id of every release visible to sc (own or
-// shared) to its phase on day today, for priorities that weigh the
-// lifecycle.
-func releasePhases(ctx context.Context, tx store.Tx, sc vigil.Scope, today vigil.Date) (map[int64]vigil.Phase, error) {
-	cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{})
+// releasePhases maps the ids of releases visible to sc (own or shared)
+// to their phase on day today, for priorities that weigh the lifecycle.
+func releasePhases(ctx context.Context, tx store.Tx, sc vigil.Scope, today vigil.Date, ids []int64) (map[int64]vigil.Phase, error) {
+	ids = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(ids))), func(id int64) bool { return id == 0 })
+	if len(ids) == 0 {
+		return map[int64]vigil.Phase{}, nil
+	}
+	cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ReleaseIDs: ids})
 	if err != nil {
 		return nil, err
 	}
