@@ -301,7 +301,7 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 			e.Via = appendOnce(e.Via, "sbom")
 			e.Evidence = append(e.Evidence, re.evidence...)
 			if re.exposed {
-				for _, r := range fixedIn[relVulnKey{k.release, k.vuln}] {
+				for _, r := range fixedIn[k] {
 					e.Patches = appendOnce(e.Patches, r)
 				}
 			}
