@@ -102,6 +102,8 @@ into that database instead.`,
 			}
 			printFleet(w, sum.Fleet, a.cfg.DB)
 			printLifecycleDemo(w, sum.Lifecycle)
+			printTriage(w, sum.Triage)
+			printMDS2(w, sum.MDS2)
 			fmt.Fprintf(w, `
 Try next:
   export VIGIL_DB=%s VIGIL_ORG=%s
@@ -114,6 +116,10 @@ Try next:
   go run ./cmd/vigil sbom export -p "Infusion Pump" -r 3.0 --format spdx-json
   go run ./cmd/vigil finding list -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil scan testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json -o sarif
+  go run ./cmd/vigil mds2 check -p "Infusion Pump" -r 3.0
+  go run ./cmd/vigil mds2 export -p "Infusion Pump" -r 3.0 --out mds2.xlsx
+  go run ./cmd/vigil --org st-elsewhere mds2 evaluate --format html --out procurement.html
+  go run ./cmd/vigil --org st-elsewhere mds2 compare --differing
   go run ./cmd/vigil feed status
   go run ./cmd/vigil vuln show CVE-2019-10964
   go run ./cmd/vigil feed import PATH...     # NVD, CVE 5, OSV, KEV, EPSS, CSAF files, dirs, .zip, .gz

@@ -82,8 +82,12 @@ type Summary struct {
 	// Lifecycle is the demo's end of life: notice, transfer, support
 	// roll-up, horizon and a decommissioned asset with its certificate.
 	Lifecycle *LifecycleStep `json:"lifecycle"`
+	// Triage is the demo's postmarket triage: a finding assessed, the queue.
+	Triage *TriageStep `json:"triage"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
+	// MDS2 is the demo release's MDS2 form and a hospital's evaluation.
+	MDS2 *MDS2Step `json:"mds2"`
 }
 
 // SBOMStep is the SBOM part of the demo: the real medical device SBOM
@@ -186,6 +190,12 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	if sum.Lifecycle, err = loadLifecycle(ctx, svc, mdm, hdo); err != nil {
+		return nil, err
+	}
+	if sum.Triage, err = loadTriage(ctx, svc, mdm, &rel.Release, sum.Findings); err != nil {
+		return nil, err
+	}
+	if sum.MDS2, err = loadMDS2(ctx, svc, mdm, hdo); err != nil {
 		return nil, err
 	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {

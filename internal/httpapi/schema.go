@@ -132,5 +132,6 @@ func tags() []*huma.Tag {
 		{Name: tagTokens, Description: "API tokens of the caller's organization."},
 		{Name: tagFleet, Description: "A healthcare provider's devices: CMMS import and export, mapping to releases and device advisories, exposure, priority and remediation."},
 		{Name: tagSharing, Description: "Explicit sharing of a manufacturer's releases with healthcare providers."},
+		{Name: tagMDS2, Description: "MDS2 (ANSI/NEMA HN 1-2019) forms of releases and of candidate devices: import, export, diff, compare, evaluate, cross-checks."},
 	}
 }

@@ -475,13 +475,13 @@ func appendOnce(list []string, s string) []string {
 	return append(list, s)
 }
 
-// vulnSignals caches what the knowledge base says of each vulnerability.
-type vulnSignals struct {
+// exposureSignals caches what the knowledge base says of each vulnerability.
+type exposureSignals struct {
 	tx    store.Tx
 	cache map[string]fleet.Signals
 }
 
-func (g *vulnSignals) of(ctx context.Context, id string) (fleet.Signals, error) {
+func (g *exposureSignals) of(ctx context.Context, id string) (fleet.Signals, error) {
 	if s, ok := g.cache[id]; ok {
 		return s, nil
 	}
@@ -549,7 +549,7 @@ func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []
 		work[key{w.AssetID, w.VulnID}] = w
 	}
 	today := s.today()
-	sig := &vulnSignals{tx: tx, cache: map[string]fleet.Signals{}}
+	sig := &exposureSignals{tx: tx, cache: map[string]fleet.Signals{}}
 	assets := map[int64]*vigil.Asset{}
 	relIDs := make([]int64, 0, len(es))
 	for _, e := range es {

@@ -100,6 +100,8 @@ type Tx interface {
 	FindingTx
 	AssetTx
 	LifecycleTx
+	TriageTx
+	MDS2Tx
 }
 
 // Page limits a listing. A zero Limit means no limit.

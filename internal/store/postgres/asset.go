@@ -350,8 +350,6 @@ func (tx *Tx) FindAdvisoryByID(ctx context.Context, id int64) (*vigil.Advisory, 
 	return &a, nil
 }
 
-func nullID(id int64) pgtype.Int8 { return pgtype.Int8{Int64: id, Valid: id != 0} }
-
 // CreateShare inserts a share.
 func (tx *Tx) CreateShare(ctx context.Context, sc vigil.Scope, s *vigil.Share) error {
 	if err := store.RequireScope(sc); err != nil {

@@ -402,8 +402,6 @@ func (tx *Tx) CreateShare(ctx context.Context, sc vigil.Scope, s *vigil.Share) e
 	return nil
 }
 
-func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
-
 // FindShares lists granted or received shares.
 func (tx *Tx) FindShares(ctx context.Context, sc vigil.Scope, granted bool) ([]*vigil.Share, error) {
 	if err := store.RequireScope(sc); err != nil {
