@@ -166,6 +166,7 @@ Start with: vigil quickstart`,
 		a.tokenCommand(),
 		a.lifecycleCommand(),
 		a.assetCommand(), a.exposureCommand(), a.shareCommand(),
+		a.vexCommand(),
 	)
 	a.attachAssetLifecycle(root)
 	root.CompletionOptions.DisableDefaultCmd = true

@@ -101,9 +101,12 @@ into that database instead.`,
 					f.Evidence.Matcher, terminalSafe(f.Evidence.Range))
 			}
 			printFleet(w, sum.Fleet, a.cfg.DB)
-			printLifecycleDemo(w, sum.Lifecycle)
 			printTriage(w, sum.Triage)
 			printMDS2(w, sum.MDS2)
+			if err := printDemoVEX(w, dir, sum.VEX); err != nil {
+				return err
+			}
+			printLifecycleDemo(w, sum.Lifecycle)
 			fmt.Fprintf(w, `
 Try next:
   export VIGIL_DB=%s VIGIL_ORG=%s
@@ -115,6 +118,8 @@ Try next:
   go run ./cmd/vigil sbom components -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil sbom export -p "Infusion Pump" -r 3.0 --format spdx-json
   go run ./cmd/vigil finding list -p "Infusion Pump" -r 3.0
+  go run ./cmd/vigil vex export -p "Infusion Pump" -r 3.0 --format openvex
+  go run ./cmd/vigil vex import testdata/csaf/oasis-csaf20/examples/csaf/csaf_vex/2022-evd-uc-01-na-001.json --dry-run
   go run ./cmd/vigil scan testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json -o sarif
   go run ./cmd/vigil mds2 check -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil mds2 export -p "Infusion Pump" -r 3.0 --out mds2.xlsx

@@ -84,6 +84,8 @@ type Summary struct {
 	Lifecycle *LifecycleStep `json:"lifecycle"`
 	// Triage is the demo's postmarket triage: a finding assessed, the queue.
 	Triage *TriageStep `json:"triage"`
+	// VEX is the demo release's CSAF VEX, as exported.
+	VEX *VEXStep `json:"vex"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
 	// MDS2 is the demo release's MDS2 form and a hospital's evaluation.
@@ -186,16 +188,22 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 	if sum.Findings, err = svc.Findings(ctx, mdm, rel.ID, false); err != nil {
 		return nil, err
 	}
-	if err := fleetExposure(ctx, svc, hdo, sum.Fleet); err != nil {
-		return nil, err
-	}
-	if sum.Lifecycle, err = loadLifecycle(ctx, svc, mdm, hdo); err != nil {
-		return nil, err
-	}
 	if sum.Triage, err = loadTriage(ctx, svc, mdm, &rel.Release, sum.Findings); err != nil {
 		return nil, err
 	}
 	if sum.MDS2, err = loadMDS2(ctx, svc, mdm, hdo); err != nil {
+		return nil, err
+	}
+	if sum.VEX, err = loadVEX(ctx, svc, mdm, "vigil"); err != nil {
+		return nil, err
+	}
+	// The hospital's view comes last: it sees the manufacturer's triage.
+	if err := fleetExposure(ctx, svc, hdo, sum.Fleet); err != nil {
+		return nil, err
+	}
+	// The end of life comes after: it decommissions one of the fleet's
+	// monitors.
+	if sum.Lifecycle, err = loadLifecycle(ctx, svc, mdm, hdo); err != nil {
 		return nil, err
 	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {

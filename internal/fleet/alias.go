@@ -60,6 +60,14 @@ func BuiltinAliases() []AliasGroup {
 type Aliases struct {
 	// canon maps a name key to the canonical name.
 	canon map[string]string
+	// memo remembers Canonical's answers: a fleet names few manufacturers
+	// many times. An Aliases is used by one goroutine at a time.
+	memo map[string]canonical
+}
+
+type canonical struct {
+	name  string
+	known bool
 }
 
 // nameKey is the form names are compared in: words lower-cased, legal
@@ -71,7 +79,7 @@ func nameKey(s string) string {
 // NewAliases builds the resolver from the built-in table and an
 // organization's own aliases, which win.
 func NewAliases(own []vigil.ManufacturerAlias) *Aliases {
-	a := &Aliases{canon: map[string]string{}}
+	a := &Aliases{canon: map[string]string{}, memo: map[string]canonical{}}
 	for _, g := range BuiltinAliases() {
 		a.canon[nameKey(g.Canonical)] = g.Canonical
 		for _, x := range g.Aliases {
@@ -95,6 +103,17 @@ func NewAliases(own []vigil.ManufacturerAlias) *Aliases {
 // Canonical returns the canonical name of a manufacturer name and whether
 // the table knew it; an unknown name is its own canonical name.
 func (a *Aliases) Canonical(name string) (string, bool) {
+	if c, ok := a.memo[name]; ok {
+		return c.name, c.known
+	}
+	c, known := a.canonical(name)
+	if len(a.memo) < 100_000 {
+		a.memo[name] = canonical{c, known}
+	}
+	return c, known
+}
+
+func (a *Aliases) canonical(name string) (string, bool) {
 	if c, ok := a.canon[nameKey(name)]; ok {
 		return c, true
 	}

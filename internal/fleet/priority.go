@@ -41,8 +41,16 @@ type Context struct {
 	FixAvailable bool
 }
 
-// Factor is one term of a priority, explained.
-type Factor struct {
+// Factor and Priority are the names the rest of vigil uses; the types
+// carry longer names because the OpenAPI document names schemas by type
+// and internal/risk has a Priority and a Factor of its own.
+type (
+	Factor   = PriorityFactor
+	Priority = AssetPriority
+)
+
+// PriorityFactor is one term of a priority, explained.
+type PriorityFactor struct {
 	// Name is the factor: severity, exploitation, attack_vector,
 	// patient_harm, network_exposure, compensating_control,
 	// clinical_criticality, phi.
@@ -54,9 +62,9 @@ type Factor struct {
 	Why string `json:"why"`
 }
 
-// Priority is an asset × vulnerability's contextual priority: the CVSS
-// base score times a multiplier per factor, each explained.
-type Priority struct {
+// AssetPriority is an asset × vulnerability's contextual priority: the
+// CVSS base score times a multiplier per factor, each explained.
+type AssetPriority struct {
 	Score   float64  `json:"score"`
 	Factors []Factor `json:"factors"`
 }

@@ -96,6 +96,9 @@ func (s *Server) routes() {
 		"Match a release's current SBOM against the knowledge base and bring its findings up to date.", notFound), s.matchRelease)
 	s.triageRoutes()
 
+	// VEX out and in.
+	s.vexRoutes()
+
 	// Hospital fleet and sharing.
 	s.fleetRoutes()
 

@@ -13,10 +13,10 @@ import (
 	"github.com/vigil/vigil/internal/store"
 )
 
-// Statement is a manufacturer's (or a CSAF publisher's) word that a device
+// ExposureStatement is a manufacturer's (or a CSAF publisher's) word that a device
 // is not affected by a vulnerability, or is fixed: shown where it removes
 // an asset from an exposure.
-type Statement struct {
+type ExposureStatement struct {
 	// Source is where it came from: "sbom" (a VEX or advisory statement
 	// matched to the release's component), "advisory" (a device
 	// advisory's product status), "triage" (the manufacturer's triage
@@ -61,7 +61,7 @@ type ExposedAsset struct {
 	Evidence []string `json:"evidence"`
 	// Statements are the not-affected statements, which (when nothing
 	// else says affected) remove the asset.
-	Statements []Statement `json:"statements,omitempty"`
+	Statements []ExposureStatement `json:"statements,omitempty"`
 	// Patches are the fixes an advisory names for the device.
 	Patches []string `json:"patches,omitempty"`
 	// Remediation is the work item's effective state; RiskExpired is set
@@ -112,17 +112,81 @@ type statementKey struct {
 // of findings, by component. Matching's own evidence (a CSAF VEX or
 // advisory known_not_affected matched to the component) is one source;
 // the manufacturer's triage decisions are another.
-type statementSource func(ctx context.Context, tx store.Tx, sc vigil.Scope, fs []*vigil.Finding) (map[statementKey][]Statement, error)
+type statementSource func(ctx context.Context, tx store.Tx, sc vigil.Scope, fs []*vigil.Finding) (map[statementKey][]ExposureStatement, error)
 
 // statementSources are the sources exposure consults.
 func (s *Service) statementSources() []statementSource {
-	return []statementSource{matchStatements}
+	return []statementSource{matchStatements, triageStatements}
+}
+
+// ownerScopes groups findings by the organization that owns them. The
+// findings come from FindVisibleFindings, whose SQL applies the share
+// rule: the caller may see them. Their owner's triage and assessments are
+// read under the owner's scope for exactly those findings, never more.
+func ownerScopes(fs []*vigil.Finding) map[int64][]int64 {
+	out := map[int64][]int64{}
+	for _, f := range fs {
+		out[f.OrgID] = append(out[f.OrgID], f.ID)
+	}
+	return out
+}
+
+// triageStatements reads the manufacturer's triage decisions on the
+// findings (a person's decision, or an imported VEX statement applied as
+// one): not_affected, false_positive and fixed remove the component.
+func triageStatements(ctx context.Context, tx store.Tx, _ vigil.Scope, fs []*vigil.Finding) (map[statementKey][]ExposureStatement, error) {
+	byID := map[int64]*vigil.Finding{}
+	for _, f := range fs {
+		byID[f.ID] = f
+	}
+	out := map[statementKey][]ExposureStatement{}
+	for org, ids := range ownerScopes(fs) {
+		ds, err := tx.FindTriageDecisions(ctx, vigil.Scope{OrgID: org, Actor: "system:exposure"}, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, d := range ds {
+			f := byID[id]
+			if f == nil || !f.Status.IsFinding() {
+				continue
+			}
+			switch d.State {
+			case vigil.TriageNotAffected, vigil.TriageFalsePositive, vigil.TriageFixed:
+			default:
+				continue
+			}
+			by := d.Actor
+			if d.Source == vigil.DecisionVEX && d.SourceRef != "" {
+				by = d.SourceRef
+			}
+			k := statementKey{f.ReleaseID, f.ComponentID, vulnKey(f.VulnID, f.Aliases)}
+			out[k] = append(out[k], ExposureStatement{Source: "triage", Status: string(d.State), Justification: string(d.Justification),
+				Detail: strings.TrimSpace(f.ComponentName + " " + f.ComponentVersion + " — " + d.Detail), By: by})
+		}
+	}
+	return out, nil
+}
+
+// findingHarms reads the manufacturer's patient-harm assessment (ISO
+// 14971) of each finding that has one.
+func findingHarms(ctx context.Context, tx store.Tx, fs []*vigil.Finding) (map[int64]vigil.Harm, error) {
+	out := map[int64]vigil.Harm{}
+	for org, ids := range ownerScopes(fs) {
+		as, err := tx.FindCurrentRiskAssessments(ctx, vigil.Scope{OrgID: org, Actor: "system:exposure"}, ids)
+		if err != nil {
+			return nil, err
+		}
+		for id, a := range as {
+			out[id] = a.Harm
+		}
+	}
+	return out, nil
 }
 
 // matchStatements reads the findings matching kept as evidence that a
 // component is not vulnerable: status not_affected or fixed.
-func matchStatements(_ context.Context, _ store.Tx, _ vigil.Scope, fs []*vigil.Finding) (map[statementKey][]Statement, error) {
-	out := map[statementKey][]Statement{}
+func matchStatements(_ context.Context, _ store.Tx, _ vigil.Scope, fs []*vigil.Finding) (map[statementKey][]ExposureStatement, error) {
+	out := map[statementKey][]ExposureStatement{}
 	for _, f := range fs {
 		if f.Status.IsFinding() {
 			continue
@@ -132,15 +196,11 @@ func matchStatements(_ context.Context, _ store.Tx, _ vigil.Scope, fs []*vigil.F
 		if f.Evidence.Detail != "" {
 			detail += ": " + f.Evidence.Detail
 		}
-		out[k] = append(out[k], Statement{Source: "sbom", Status: string(f.Status), Detail: f.ComponentName + " " + f.ComponentVersion + " — " + detail,
+		out[k] = append(out[k], ExposureStatement{Source: "sbom", Status: string(f.Status), Detail: f.ComponentName + " " + f.ComponentVersion + " — " + detail,
 			By: f.Evidence.Source.SourceID})
 	}
 	return out, nil
 }
-
-// findingHarm is the manufacturer's patient-harm assessment of a finding,
-// empty when there is none.
-func findingHarm(*vigil.Finding) vigil.Harm { return "" }
 
 // idBatch bounds the ids of one exposure query.
 const exposureBatch = 500
@@ -188,9 +248,14 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 		want[id] = true
 	}
 
+	harms, err := findingHarms(ctx, tx, fs)
+	if err != nil {
+		return nil, err
+	}
+
 	// The SBOM path: per release and vulnerability, the affected
 	// components no statement covers.
-	stmts := map[statementKey][]Statement{}
+	stmts := map[statementKey][]ExposureStatement{}
 	for _, src := range s.statementSources() {
 		m, err := src(ctx, tx, sc, fs)
 		if err != nil {
@@ -230,7 +295,7 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 		e.exposed = true
 		e.evidence = append(e.evidence, fmt.Sprintf("%s %s: %s (%s, %s via %s)", f.ComponentName, f.ComponentVersion, f.VulnID,
 			f.Status, f.Confidence, f.Evidence.Matcher))
-		if h := findingHarm(f); h.Rank() > e.harm.Rank() {
+		if h := harms[f.ID]; h.Rank() > e.harm.Rank() {
 			e.harm = h
 		}
 	}
@@ -381,7 +446,7 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 					}
 					continue
 				}
-				st := Statement{Source: "advisory", Status: joinKinds(kinds), By: adv.ID, Detail: fmt.Sprintf("%q (%s)", p.Name, p.ProductID)}
+				st := ExposureStatement{Source: "advisory", Status: joinKinds(kinds), By: adv.ID, Detail: fmt.Sprintf("%q (%s)", p.Name, p.ProductID)}
 				for _, f := range v.Flags {
 					if covers(f.ProductIDs, f.GroupIDs, p.ProductID, groups) {
 						st.Justification = string(f.Label)
@@ -475,13 +540,13 @@ func appendOnce(list []string, s string) []string {
 	return append(list, s)
 }
 
-// exposureSignals caches what the knowledge base says of each vulnerability.
-type exposureSignals struct {
+// fleetSignals caches what the knowledge base says of each vulnerability.
+type fleetSignals struct {
 	tx    store.Tx
 	cache map[string]fleet.Signals
 }
 
-func (g *exposureSignals) of(ctx context.Context, id string) (fleet.Signals, error) {
+func (g *fleetSignals) of(ctx context.Context, id string) (fleet.Signals, error) {
 	if s, ok := g.cache[id]; ok {
 		return s, nil
 	}
@@ -549,7 +614,7 @@ func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []
 		work[key{w.AssetID, w.VulnID}] = w
 	}
 	today := s.today()
-	sig := &exposureSignals{tx: tx, cache: map[string]fleet.Signals{}}
+	sig := &fleetSignals{tx: tx, cache: map[string]fleet.Signals{}}
 	assets := map[int64]*vigil.Asset{}
 	relIDs := make([]int64, 0, len(es))
 	for _, e := range es {
@@ -666,7 +731,7 @@ type relVulnKey struct {
 // vulnerability.
 type relExposure struct {
 	evidence   []string
-	statements []Statement
+	statements []ExposureStatement
 	exposed    bool
 	harm       vigil.Harm
 }

@@ -436,3 +436,73 @@ func TestImportProblemsWriteNothing(t *testing.T) {
 		t.Errorf("an import with problems wrote %d assets", len(as))
 	}
 }
+
+// TestManufacturerTriage: the manufacturer's triage of a finding of its
+// shared release reaches the hospital — a not_affected decision removes the
+// assets with the decision shown; a patient-harm assessment is a factor.
+func TestManufacturerTriage(t *testing.T) {
+	w := newFleetWorld(t)
+	svc, ctx := w.svc, t.Context()
+	data, _ := os.ReadFile(demoCMMS)
+	if _, err := svc.Share(ctx, w.mdm, service.ShareInput{Grantee: "st-elsewhere"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ImportFeeds(ctx, []string{newtonsoftOSV, "../demo/data/feeds/osv/GHSA-gxr4-xjj5-5px2.json"}, service.FeedOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fs, err := svc.Findings(ctx, w.mdm, w.pump30.ID, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var newtonsoft, jquery int64
+	for _, f := range fs {
+		switch f.VulnID {
+		case "GHSA-5crp-9r3c-p9vr":
+			newtonsoft = f.ID
+		case "CVE-2020-11022":
+			jquery = f.ID
+		}
+	}
+	if newtonsoft == 0 || jquery == 0 {
+		t.Fatalf("findings = %+v", fs)
+	}
+	if _, err := svc.TriageFinding(ctx, w.mdm, newtonsoft, vigil.TriageInput{State: vigil.TriageNotAffected,
+		Justification: vigil.JustVulnerableCodeNotInExecutePath, Detail: "the device never deserialises untrusted JSON"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AssessFinding(ctx, w.mdm, jquery, vigil.RiskAssessmentInput{Harm: vigil.HarmCritical,
+		HarmRationale: "a script in the pump's web console could change an infusion"}); err != nil {
+		t.Fatal(err)
+	}
+	ex, err := svc.Exposure(ctx, w.hdo, "GHSA-5crp-9r3c-p9vr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ex.Exposed) != 0 || len(ex.NotAffected) != 2 {
+		t.Fatalf("exposed %v, not affected %v", tags(ex.Exposed), tags(ex.NotAffected))
+	}
+	st := ex.NotAffected[0].Statements
+	if len(st) != 1 || st[0].Source != "triage" || st[0].Justification != string(vigil.JustVulnerableCodeNotInExecutePath) ||
+		!strings.Contains(st[0].Detail, "never deserialises") {
+		t.Errorf("statement = %+v", st)
+	}
+	jx, err := svc.Exposure(ctx, w.hdo, "CVE-2020-11022")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(jx.Exposed) != 2 {
+		t.Fatalf("exposed to CVE-2020-11022: %v", tags(jx.Exposed))
+	}
+	for _, f := range jx.Exposed[0].Priority.Factors {
+		if f.Name == "patient_harm" && f.Multiplier != 1.3 {
+			t.Errorf("patient harm factor = %+v, want the manufacturer's critical (1.3)", f)
+		}
+	}
+	// The triage stays the manufacturer's: another hospital sees none of it.
+	if ex, _ := svc.Exposure(ctx, w.other, "GHSA-5crp-9r3c-p9vr"); len(ex.Exposed)+len(ex.NotAffected) != 0 {
+		t.Errorf("another hospital: %+v", ex)
+	}
+}

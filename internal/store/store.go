@@ -100,6 +100,7 @@ type Tx interface {
 	FindingTx
 	AssetTx
 	LifecycleTx
+	VEXTx
 	TriageTx
 	MDS2Tx
 }

@@ -130,7 +130,7 @@ func Generate(c Config) *Fleet {
 		rel := f.Releases[ri]
 		prod := f.Products[rel.Product]
 		a := &vigil.Asset{
-			AssetTag: fmt.Sprintf("SYN-%06d", i), Serial: fmt.Sprintf("SN%08d", r.Uint32()), Manufacturer: f.Manufacturer,
+			AssetTag: fmt.Sprintf("SYN-%06d", i), Serial: fmt.Sprintf("SN%02d%07d", r.IntN(100), i), Manufacturer: f.Manufacturer,
 			Model: prod.Models[0], Version: rel.Version, DeviceType: "synthetic device", Criticality: crit[r.IntN(len(crit))],
 			PHI: r.IntN(2) == 0, Site: "Main", Building: fmt.Sprintf("B%d", r.IntN(8)), Unit: fmt.Sprintf("Unit %02d", r.IntN(60)),
 			IP: fmt.Sprintf("10.%d.%d.%d", r.IntN(256), r.IntN(256), 1+r.IntN(254)), Zone: fmt.Sprintf("zone-%d", r.IntN(12)),

@@ -104,12 +104,13 @@ func (tx *Tx) FindAssetByTag(ctx context.Context, sc vigil.Scope, tag, serial st
 		return scanAsset(rows)
 	}
 	if tag != "" {
-		if a, err := try("a.asset_tag = $2", tag); err != nil || a != nil {
+		// "<> ''" lets the partial index on (org_id, asset_tag) serve.
+		if a, err := try("a.asset_tag = $2 AND a.asset_tag <> ''", tag); err != nil || a != nil {
 			return a, err
 		}
 	}
 	if serial != "" {
-		if a, err := try("a.serial = $2", serial); err != nil || a != nil {
+		if a, err := try("a.serial = $2 AND a.serial <> ''", serial); err != nil || a != nil {
 			return a, err
 		}
 	}

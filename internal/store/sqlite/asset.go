@@ -102,7 +102,11 @@ func (tx *Tx) FindAssetByTag(ctx context.Context, sc vigil.Scope, tag, serial st
 		return nil, err
 	}
 	try := func(where, v string) (*vigil.Asset, error) {
-		rows, err := tx.tx.QueryContext(ctx, `SELECT `+assetColumns+assetFrom+` WHERE a.org_id = ? AND `+where+` ORDER BY a.id LIMIT 1`, sc.OrgID, v)
+		stmt, err := tx.prepared(ctx, `SELECT `+assetColumns+assetFrom+` WHERE a.org_id = ? AND `+where+` ORDER BY a.id LIMIT 1`)
+		if err != nil {
+			return nil, fmt.Errorf("find asset: %w", err)
+		}
+		rows, err := stmt.QueryContext(ctx, sc.OrgID, v)
 		if err != nil {
 			return nil, fmt.Errorf("find asset: %w", err)
 		}
@@ -113,12 +117,13 @@ func (tx *Tx) FindAssetByTag(ctx context.Context, sc vigil.Scope, tag, serial st
 		return scanAsset(rows)
 	}
 	if tag != "" {
-		if a, err := try("a.asset_tag = ?", tag); err != nil || a != nil {
+		// "<> ''" lets the partial index on (org_id, asset_tag) serve.
+		if a, err := try("a.asset_tag = ? AND a.asset_tag <> ''", tag); err != nil || a != nil {
 			return a, err
 		}
 	}
 	if serial != "" {
-		if a, err := try("a.serial = ?", serial); err != nil || a != nil {
+		if a, err := try("a.serial = ? AND a.serial <> ''", serial); err != nil || a != nil {
 			return a, err
 		}
 	}
@@ -263,15 +268,22 @@ func (tx *Tx) SetAssetMapping(ctx context.Context, sc vigil.Scope, assetID int64
 		return mustAffect(res, err, what)
 	}
 	var relOrg int64
-	err := tx.tx.QueryRowContext(ctx, `SELECT r.org_id FROM releases r WHERE r.id = ? AND `+visibleRelease,
-		m.ReleaseID, sc.OrgID, sc.OrgID).Scan(&relOrg)
+	vis, err := tx.prepared(ctx, `SELECT r.org_id FROM releases r WHERE r.id = ? AND `+visibleRelease)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	err = vis.QueryRowContext(ctx, m.ReleaseID, sc.OrgID, sc.OrgID).Scan(&relOrg)
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s: release %d: %w", what, m.ReleaseID, vigil.ErrNotFound)
 	} else if err != nil {
 		return fmt.Errorf("%s: %w", what, err)
 	}
-	res, err := tx.tx.ExecContext(ctx, `UPDATE assets SET release_org_id = ?, release_id = ?, map_confidence = ?,
-		map_reason = ?, mapped_by = ?, mapped_at = ?, updated_at = ? WHERE id = ? AND org_id = ?`,
+	set, err := tx.prepared(ctx, `UPDATE assets SET release_org_id = ?, release_id = ?, map_confidence = ?,
+		map_reason = ?, mapped_by = ?, mapped_at = ?, updated_at = ? WHERE id = ? AND org_id = ?`)
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	res, err := set.ExecContext(ctx,
 		relOrg, m.ReleaseID, string(m.Confidence), m.Reason, m.MappedBy, formatTime(tx.now), formatTime(tx.now), assetID, sc.OrgID)
 	return mustAffect(res, err, what)
 }
@@ -330,7 +342,11 @@ func (tx *Tx) FindAdvisoryProducts(ctx context.Context, sc vigil.Scope, f store.
 		q += " AND p.advisory_id IN (SELECT advisory_id FROM kb_advisory_vulns WHERE vuln_id IN " + in + ")"
 		args = append(args, a...)
 	}
-	rows, err := tx.tx.QueryContext(ctx, q+" ORDER BY p.asset_id, k.source_id, p.product_id", args...)
+	stmt, err := tx.prepared(ctx, q+" ORDER BY p.asset_id, k.source_id, p.product_id")
+	if err != nil {
+		return nil, fmt.Errorf("find advisory products: %w", err)
+	}
+	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find advisory products: %w", err)
 	}
@@ -354,8 +370,12 @@ func (tx *Tx) FindAdvisoryIDsByProductNames(ctx context.Context, names []string)
 		return nil, nil
 	}
 	in, args := stringArgs(names)
-	rows, err := tx.tx.QueryContext(ctx, `SELECT DISTINCT advisory_id, product_id FROM kb_advisory_products
-		WHERE kind IN ('product', 'name', 'model') AND value IN `+in+` ORDER BY advisory_id, product_id`, args...)
+	stmt, err := tx.prepared(ctx, `SELECT DISTINCT advisory_id, product_id FROM kb_advisory_products
+		WHERE kind IN ('product', 'name', 'model') AND value IN `+in+` ORDER BY advisory_id, product_id`)
+	if err != nil {
+		return nil, fmt.Errorf("find advisories by product: %w", err)
+	}
+	rows, err := stmt.QueryContext(ctx, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find advisories by product: %w", err)
 	}
