@@ -164,9 +164,11 @@ Start with: vigil quickstart`,
 		a.matchCommand(),
 		a.findingCommand(),
 		a.tokenCommand(),
+		a.lifecycleCommand(),
 		a.assetCommand(), a.exposureCommand(), a.shareCommand(),
 		a.vexCommand(),
 	)
+	a.attachAssetLifecycle(root)
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

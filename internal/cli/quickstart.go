@@ -106,6 +106,7 @@ into that database instead.`,
 			if err := printDemoVEX(w, dir, sum.VEX); err != nil {
 				return err
 			}
+			printLifecycleDemo(w, sum.Lifecycle)
 			fmt.Fprintf(w, `
 Try next:
   export VIGIL_DB=%s VIGIL_ORG=%s
@@ -127,6 +128,11 @@ Try next:
   go run ./cmd/vigil feed status
   go run ./cmd/vigil vuln show CVE-2019-10964
   go run ./cmd/vigil feed import PATH...     # NVD, CVE 5, OSV, KEV, EPSS, CSAF files, dirs, .zip, .gz
+  go run ./cmd/vigil lifecycle support -p "Infusion Pump" -r 3.0
+  go run ./cmd/vigil lifecycle notice list
+  go run ./cmd/vigil --org st-elsewhere lifecycle horizon --months 24
+  go run ./cmd/vigil --org st-elsewhere lifecycle notices
+  go run ./cmd/vigil --org st-elsewhere asset certificate BME-100251 --out certificate.pdf   # or .html, or text
 
   go run ./cmd/vigil serve &
   curl -s -H "Authorization: Bearer %s" localhost:8080/api/v1/releases

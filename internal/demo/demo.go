@@ -79,6 +79,9 @@ type Summary struct {
 	Findings []*vigil.Finding `json:"findings"`
 	// Fleet is the hospital's fleet, its mapping and exposure.
 	Fleet *FleetStep `json:"fleet"`
+	// Lifecycle is the demo's end of life: notice, transfer, support
+	// roll-up, horizon and a decommissioned asset with its certificate.
+	Lifecycle *LifecycleStep `json:"lifecycle"`
 	// Triage is the demo's postmarket triage: a finding assessed, the queue.
 	Triage *TriageStep `json:"triage"`
 	// VEX is the demo release's CSAF VEX, as exported.
@@ -196,6 +199,11 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 	}
 	// The hospital's view comes last: it sees the manufacturer's triage.
 	if err := fleetExposure(ctx, svc, hdo, sum.Fleet); err != nil {
+		return nil, err
+	}
+	// The end of life comes after: it decommissions one of the fleet's
+	// monitors.
+	if sum.Lifecycle, err = loadLifecycle(ctx, svc, mdm, hdo); err != nil {
 		return nil, err
 	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {

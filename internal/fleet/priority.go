@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/lifecycle"
 )
 
 // Signals are what the knowledge base says of a vulnerability.
@@ -33,6 +34,11 @@ type Context struct {
 	Remediation vigil.RemediationState
 	// Control is the compensating control in place, when there is one.
 	Control string
+	// Phase is the lifecycle phase of the release the asset runs, today
+	// (empty when unmapped); FixAvailable says whether a fix exists it
+	// could still take. See lifecycle.PhaseEscalation.
+	Phase        vigil.Phase
+	FixAvailable bool
 }
 
 // Factor and Priority are the names the rest of vigil uses; the types
@@ -96,7 +102,11 @@ const DefaultBase = 5.0
 //   - compensating control in place ×0.5;
 //   - clinical criticality: life-sustaining ×1.5, therapeutic ×1.3,
 //     monitoring ×1.1, diagnostic ×1, non-clinical ×0.6;
-//   - stores or transmits PHI ×1.1.
+//   - stores or transmits PHI ×1.1;
+//   - lifecycle phase of the mapped release (lifecycle.PhaseEscalation):
+//     past end of support ×1.5 (×1.2 when a fix exists), limited support
+//     ×1.25 (×1.1), support and development ×1: no patch will come for
+//     an unsupported device.
 func Prioritize(s Signals, c Context) Priority {
 	var p Priority
 	base := s.BaseScore
@@ -192,6 +202,10 @@ func Prioritize(s Signals, c Context) Priority {
 
 	if a.PHI {
 		p.add("phi", 1.1, "stores or transmits protected health information")
+	}
+	if c.Phase != "" {
+		e := lifecycle.PhaseEscalation(c.Phase, c.FixAvailable)
+		p.add("lifecycle_phase", e.Factor, e.Reason)
 	}
 	score := 1.0
 	for _, f := range p.Factors {

@@ -83,6 +83,9 @@ func (s *Server) routes() {
 	// SBOMs.
 	s.sbomRoutes()
 
+	// Lifecycle.
+	s.lifecycleRoutes()
+	s.decommissionRoutes()
 	// MDS2 forms and declared ports.
 	s.mds2Routes()
 

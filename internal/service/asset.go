@@ -270,8 +270,17 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 					}
 					touched = append(touched, p.asset)
 				}
+				continue
 			case err != nil:
 				return err
+			}
+			if cur.Status == vigil.AssetDecommissioned {
+				// Decommissioning is final (vigil asset decommission): a
+				// CMMS export that still lists the device does not bring
+				// it back into exposure and worklists.
+				p.asset.Status = vigil.AssetDecommissioned
+			}
+			switch {
 			case cur.SameFields(p.asset):
 				rep.Unchanged++
 			default:

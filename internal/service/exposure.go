@@ -616,6 +616,14 @@ func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []
 	today := s.today()
 	sig := &fleetSignals{tx: tx, cache: map[string]fleet.Signals{}}
 	assets := map[int64]*vigil.Asset{}
+	relIDs := make([]int64, 0, len(es))
+	for _, e := range es {
+		relIDs = append(relIDs, e.ReleaseID)
+	}
+	phases, err := releasePhases(ctx, tx, sc, today, relIDs)
+	if err != nil {
+		return err
+	}
 	for _, e := range es {
 		if w := work[key{e.AssetID, e.VulnID}]; w != nil {
 			e.WorkItemID, e.Remediation, e.RiskExpired = w.ID, w.Effective(today), w.Expired(today)
@@ -637,7 +645,8 @@ func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []
 			a = &vigil.Asset{ID: e.AssetID, Zone: e.Zone, IP: e.IP, InternetExposed: e.InternetExposed, PHI: e.PHI, Criticality: e.Criticality}
 			assets[e.AssetID] = a
 		}
-		p := fleet.Prioritize(sg, fleet.Context{Asset: a, Harm: e.harm, Remediation: e.Remediation, Control: e.control})
+		p := fleet.Prioritize(sg, fleet.Context{Asset: a, Harm: e.harm, Remediation: e.Remediation, Control: e.control,
+			Phase: phases[e.ReleaseID], FixAvailable: len(e.Patches) > 0})
 		e.Priority = &p
 	}
 	return nil

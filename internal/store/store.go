@@ -99,6 +99,7 @@ type Tx interface {
 	KBTx
 	FindingTx
 	AssetTx
+	LifecycleTx
 	VEXTx
 	TriageTx
 	MDS2Tx

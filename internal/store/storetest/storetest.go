@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("MDS2", func(t *testing.T) { testMDS2(t, open) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, open) })
 	t.Run("Migrate", func(t *testing.T) { testMigrate(t, open) })
+	t.Run("Lifecycle", func(t *testing.T) { testLifecycle(t, open) })
 }
 
 // fixedClock is a clock at a whole microsecond, which both backends store
