@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,11 +43,14 @@ func toStoreKeys(keys []match.Key) []store.Key {
 }
 
 // candidates returns the knowledge-base records worth matching against
-// comps: those the reverse index connects to any of their keys.
-func candidates(ctx context.Context, tx store.Tx, comps []*vigil.Component) ([]match.Record, error) {
+// the SBOM: those the reverse index connects to any of its components'
+// keys, less the ones the purl matcher can rule out from their slim package
+// rows alone (docs/matching.md, "Candidates"). Only the records left are
+// read whole.
+func candidates(ctx context.Context, tx store.Tx, sbom *match.SBOM) ([]match.Record, error) {
 	seen := map[match.Key]bool{}
 	var keys []match.Key
-	for _, c := range comps {
+	for _, c := range sbom.Components {
 		for _, k := range componentKeys(c) {
 			if !seen[k] {
 				seen[k] = true
@@ -57,7 +61,19 @@ func candidates(ctx context.Context, tx store.Tx, comps []*vigil.Component) ([]m
 	if len(keys) == 0 {
 		return nil, nil
 	}
-	vulns, advs, err := tx.FindKBCandidates(ctx, toStoreKeys(keys))
+	found, err := tx.FindKBCandidateRows(ctx, toStoreKeys(keys))
+	if err != nil {
+		return nil, err
+	}
+	ids, err := worthReading(ctx, found, sbom)
+	if err != nil {
+		return nil, err
+	}
+	vulns, err := tx.FindKBVulnsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	advs, err := tx.FindAdvisoriesByID(ctx, found.Advisories)
 	if err != nil {
 		return nil, err
 	}
@@ -69,6 +85,49 @@ func candidates(ctx context.Context, tx store.Tx, comps []*vigil.Component) ([]m
 		recs = append(recs, match.Record{Advisory: a})
 	}
 	return recs, nil
+}
+
+// worthReading returns the ids of the candidate records to read whole:
+// those reached other than by a package row, those with a row that holds
+// no slim data (or slim data that does not decode), and those whose slim
+// rows the purl matcher finds a match in or has something to report on.
+// Matching the slim rows is exact for the purl matcher, which reads
+// nothing else of a record (and the import keeps no slim data for records
+// other matchers read), so leaving the rest out changes no result.
+func worthReading(ctx context.Context, found *store.KBCandidates, sbom *match.SBOM) ([]int64, error) {
+	read := make(map[int64]bool, len(found.Vulns))
+	for _, id := range found.Vulns {
+		read[id] = true
+	}
+	pm := purlrange.New()
+	for i, r := range found.Packages {
+		if read[r.RecordID] {
+			continue
+		}
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		entries, err := purlrange.DecodeAffected(r.Affected)
+		if r.Affected == nil || err != nil {
+			read[r.RecordID] = true
+			continue
+		}
+		res, err := pm.Match(ctx, match.Record{Vuln: &vigil.Vulnerability{ID: "-", Affected: entries}}, sbom)
+		if err != nil {
+			return nil, err
+		}
+		if len(res.Matches) > 0 || len(res.Unsupported) > 0 {
+			read[r.RecordID] = true
+		}
+	}
+	ids := make([]int64, 0, len(read))
+	for id := range read {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // componentKeys are a component's reverse-index keys: the generic ones,
@@ -129,14 +188,15 @@ func (s *Service) MatchRelease(ctx context.Context, sc vigil.Scope, releaseID in
 			return err
 		}
 		sum.Components = len(comps)
+		sbom := match.NewSBOM(comps)
 		recs := only
 		if recs == nil {
-			if recs, err = candidates(ctx, tx, comps); err != nil {
+			if recs, err = candidates(ctx, tx, sbom); err != nil {
 				return err
 			}
 		}
 		sum.Candidates = len(recs)
-		res, err := eng.Match(ctx, recs, match.NewSBOM(comps))
+		res, err := eng.Match(ctx, recs, sbom)
 		if err != nil {
 			return err
 		}
@@ -296,12 +356,13 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, erro
 	}
 	res := &scan.Result{Document: doc, Components: len(comps), Findings: []scan.Entry{}}
 	err = s.store.View(ctx, func(tx store.Tx) error {
-		recs, err := candidates(ctx, tx, comps)
+		sbom := match.NewSBOM(comps)
+		recs, err := candidates(ctx, tx, sbom)
 		if err != nil {
 			return err
 		}
 		res.Candidates = len(recs)
-		mr, err := eng.Match(ctx, recs, match.NewSBOM(comps))
+		mr, err := eng.Match(ctx, recs, sbom)
 		if err != nil {
 			return err
 		}

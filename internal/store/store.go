@@ -98,6 +98,7 @@ type Tx interface {
 	SBOMTx
 	KBTx
 	FindingTx
+	KBMatchTx
 }
 
 // Page limits a listing. A zero Limit means no limit.

@@ -67,8 +67,8 @@ func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 		}
 	}
 	for _, p := range r.Packages {
-		if _, err := tx.exec(ctx, `INSERT INTO kb_packages (record_id, ecosystem, name, purl) VALUES (?, ?, ?, ?)`,
-			id, p.Ecosystem, p.Name, p.PURL); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO kb_packages (record_id, ecosystem, name, purl, affected) VALUES (?, ?, ?, ?, ?)`,
+			id, p.Ecosystem, p.Name, p.PURL, nullBlob(p.Affected)); err != nil {
 			return fmt.Errorf("store %s record %s package: %w", v.Source, v.SourceID, err)
 		}
 	}
