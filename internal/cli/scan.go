@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -85,6 +89,9 @@ func (a *app) now() time.Time {
 }
 
 func (a *app) renderScan(cmd *cobra.Command, res *scan.Result, format string) error {
+	if format == formatJSON {
+		return writeScanJSON(cmd.OutOrStdout(), res)
+	}
 	t := &table{header: []string{"SEVERITY", "VULNERABILITY", "COMPONENT", "VERSION", "STATUS", "KEV", "EPSS", "CONFIDENCE", "MATCHED BY"}}
 	for _, f := range res.Findings {
 		sev := "unknown"
@@ -211,4 +218,45 @@ func (a *app) findingCommand() *cobra.Command {
 	ref.register(list)
 	list.Flags().BoolVar(&all, "all", false, "include resolved findings")
 	return group("finding", "Review findings", list)
+}
+
+// writeScanJSON writes res as render's JSON does (two-space indent), one
+// finding at a time, so that a scan of a large SBOM is never held in
+// memory a second time as one JSON document.
+func writeScanJSON(w io.Writer, res *scan.Result) error {
+	findings := res.Findings
+	head := *res
+	if head.Findings != nil {
+		head.Findings = []scan.Entry{}
+	}
+	b, err := json.MarshalIndent(&head, "", "  ")
+	if err != nil {
+		return err
+	}
+	// Top-level keys are the only ones indented by exactly two spaces
+	// after a newline, and JSON strings hold no raw newline.
+	const marker = "\n  \"findings\": []"
+	i := bytes.Index(b, []byte(marker))
+	if i < 0 || len(findings) == 0 {
+		_, err := fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.Write(b[:i])
+	bw.WriteString("\n  \"findings\": [")
+	for j := range findings {
+		f, err := json.MarshalIndent(&findings[j], "    ", "  ")
+		if err != nil {
+			return err
+		}
+		if j > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(f)
+	}
+	bw.WriteString("\n  ]")
+	bw.Write(b[i+len(marker):])
+	bw.WriteByte('\n')
+	return bw.Flush()
 }

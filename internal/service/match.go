@@ -2,7 +2,6 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -371,16 +370,19 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, erro
 		for _, c := range comps {
 			byRef[c.Ref] = c
 		}
-		sig := newSignals(ctx, tx, recs)
-		for _, v := range match.Verdicts(mr.Matches) {
+		verdicts := match.Verdicts(mr.Matches)
+		sig, err := newSignals(ctx, tx, recs, verdicts)
+		if err != nil {
+			return err
+		}
+		res.Findings = make([]scan.Entry, 0, len(verdicts))
+		for _, v := range verdicts {
 			f := scan.Entry{Component: *byRef[v.ComponentRef], VulnID: v.VulnID, Status: v.Status, Confidence: v.Confidence}
 			for _, m := range v.Matches {
 				f.Evidence = append(f.Evidence, m.Evidence)
 				f.Aliases = feed.AppendUnique(f.Aliases, m.Aliases...)
 			}
-			if err := sig.fill(&f); err != nil {
-				return err
-			}
+			sig.fill(&f)
 			res.Findings = append(res.Findings, f)
 		}
 		return nil
@@ -395,14 +397,16 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, erro
 // signals looks up, once per vulnerability, what ranks a finding: the
 // severity, KEV and the latest EPSS score.
 type signals struct {
-	ctx   context.Context
-	tx    store.Tx
 	byID  map[string][]*vigil.Vulnerability
+	kev   map[string]*vigil.KEVEntry
+	epss  map[string]*vigil.EPSSScore
 	cache map[string]*scan.Entry
 }
 
-func newSignals(ctx context.Context, tx store.Tx, recs []match.Record) *signals {
-	sg := &signals{ctx: ctx, tx: tx, byID: map[string][]*vigil.Vulnerability{}, cache: map[string]*scan.Entry{}}
+// newSignals reads the KEV entries and EPSS scores of the verdicts' CVEs
+// in one go.
+func newSignals(ctx context.Context, tx store.Tx, recs []match.Record, verdicts []match.Verdict) (*signals, error) {
+	sg := &signals{byID: map[string][]*vigil.Vulnerability{}, cache: map[string]*scan.Entry{}}
 	for _, r := range recs {
 		if r.Vuln == nil {
 			continue
@@ -411,13 +415,28 @@ func newSignals(ctx context.Context, tx store.Tx, recs []match.Record) *signals 
 			sg.byID[id] = append(sg.byID[id], r.Vuln)
 		}
 	}
-	return sg
+	seen := map[string]bool{}
+	var cves []string
+	for _, v := range verdicts {
+		if vigil.IsCVE(v.VulnID) && !seen[v.VulnID] {
+			seen[v.VulnID] = true
+			cves = append(cves, v.VulnID)
+		}
+	}
+	var err error
+	if sg.kev, err = tx.FindKEVs(ctx, cves); err != nil {
+		return nil, err
+	}
+	if sg.epss, err = tx.FindLatestEPSS(ctx, cves); err != nil {
+		return nil, err
+	}
+	return sg, nil
 }
 
-func (sg *signals) fill(f *scan.Entry) error {
+func (sg *signals) fill(f *scan.Entry) {
 	if c, ok := sg.cache[f.VulnID]; ok {
 		f.Summary, f.Severity, f.KEV, f.EPSS = c.Summary, c.Severity, c.KEV, c.EPSS
-		return nil
+		return
 	}
 	for _, v := range sg.byID[f.VulnID] {
 		if f.Summary == "" {
@@ -429,23 +448,9 @@ func (sg *signals) fill(f *scan.Entry) error {
 			}
 		}
 	}
-	if vigil.IsCVE(f.VulnID) {
-		kev, err := sg.tx.FindKEV(sg.ctx, f.VulnID)
-		if err != nil && !errors.Is(err, vigil.ErrNotFound) {
-			return err
-		}
-		f.KEV = kev
-		scores, err := sg.tx.FindEPSS(sg.ctx, f.VulnID)
-		if err != nil {
-			return err
-		}
-		if len(scores) > 0 {
-			f.EPSS = scores[0]
-		}
-	}
+	f.KEV, f.EPSS = sg.kev[f.VulnID], sg.epss[f.VulnID]
 	c := *f
 	sg.cache[f.VulnID] = &c
-	return nil
 }
 
 // betterSeverity prefers a computed CVSS score of a newer version, then the

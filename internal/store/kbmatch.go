@@ -13,7 +13,7 @@ import (
 type KBMatchTx interface {
 	// FindKBCandidateRows returns what the reverse index connects to any of
 	// the keys. Package rows reached by KeyPackage (their purl) or
-	// KeyEcoPackage (their ecosystem and name) come back as rows, once each;
+	// KeyEcoPackage (their ecosystem and name) come back as rows, each once;
 	// every other way to a record (KeyPackageName, KeyCPE) and to a CSAF
 	// advisory (KeyPackage, KeyCPE, KeyName, KeyHash on its product
 	// identifiers) as store ids. Rows of withdrawn records are included:
@@ -25,12 +25,19 @@ type KBMatchTx interface {
 	// FindAdvisoriesByID returns the CSAF advisories with these store ids,
 	// in id order, leaving out ids that do not exist.
 	FindAdvisoriesByID(ctx context.Context, ids []int64) ([]*vigil.Advisory, error)
+	// FindKEVs returns the KEV entries of those of the CVEs that have one,
+	// by CVE id.
+	FindKEVs(ctx context.Context, cveIDs []string) (map[string]*vigil.KEVEntry, error)
+	// FindLatestEPSS returns the newest EPSS score of those of the CVEs
+	// that have one, by CVE id.
+	FindLatestEPSS(ctx context.Context, cveIDs []string) (map[string]*vigil.EPSSScore, error)
 }
 
 // KBCandidates is what the reverse index connects to a key set.
 type KBCandidates struct {
 	// Packages are the package rows reached by purl or by ecosystem and
-	// name, ordered by record id, ecosystem, name and purl.
+	// name, in record id order. Rows of one record with the same Affected
+	// may come back once.
 	Packages []KBPackageRow
 	// Vulns are store ids of records reached another way, each once, in
 	// id order; a record may also have rows in Packages.
@@ -39,12 +46,10 @@ type KBCandidates struct {
 	Advisories []int64
 }
 
-// KBPackageRow is one package index row of a record.
+// KBPackageRow is one package index row of a record: what matching needs
+// of it.
 type KBPackageRow struct {
-	RecordID  int64
-	Ecosystem string
-	Name      string
-	PURL      string
+	RecordID int64
 	// Affected is the row's PackageKey.Affected as stored; nil when the
 	// record must be read whole to decide.
 	Affected []byte

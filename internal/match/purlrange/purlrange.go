@@ -117,6 +117,7 @@ func (m *Matcher) Match(ctx context.Context, rec match.Record, sbom *match.SBOM)
 		return res, err
 	}
 	ix := index(sbom)
+	vc := versions(sbom)
 	var done map[*vigil.Component]bool
 	seen := 0
 	for i := range v.Affected {
@@ -158,7 +159,7 @@ func (m *Matcher) Match(ctx context.Context, rec match.Record, sbom *match.SBOM)
 		ranges := make([]*evaluable, len(a.Ranges))
 		for j, r := range a.Ranges {
 			if r.Type == vigil.RangeSemVer || (r.Type == vigil.RangeEcosystem && ordered) {
-				ev, err := prepare(eco, r)
+				ev, err := prepare(vc, eco, r)
 				if err != nil {
 					report(&res, v.ID, "affected[%d].ranges[%d]: %v", i, j, err)
 					continue
@@ -176,7 +177,7 @@ func (m *Matcher) Match(ctx context.Context, rec match.Record, sbom *match.SBOM)
 			if done[c] || !sameRelease(suffix(eco), e.Value.pkg.Release) {
 				continue
 			}
-			words, ok, why := affects(eco, a, ranges, e.Value, ordered)
+			words, ok, why := affects(vc, eco, a, ranges, e.Value, ordered)
 			if why != "" {
 				report(&res, v.ID, "affected[%d]: component %s (%s): %s", i, c.Ref, c.PURL, why)
 			}
@@ -230,7 +231,7 @@ func hasSemVer(a *vigil.AffectedPackage) bool {
 // affects decides whether the affected package a covers component k: its
 // version is listed, or one of the prepared ranges holds. words is the
 // rule that held; why says what could not be decided.
-func affects(eco vigil.Ecosystem, a *vigil.AffectedPackage, ranges []*evaluable, k *component, ordered bool) (words string, ok bool, why string) {
+func affects(vc *versionCache, eco vigil.Ecosystem, a *vigil.AffectedPackage, ranges []*evaluable, k *component, ordered bool) (words string, ok bool, why string) {
 	ver := k.pkg.Version
 	if ver == "" {
 		return "", false, "no version"
@@ -246,7 +247,7 @@ func affects(eco vigil.Ecosystem, a *vigil.AffectedPackage, ranges []*evaluable,
 			if err != nil {
 				break
 			}
-			w, werr := parse(eco, vigil.RangeEcosystem, lv)
+			w, werr := vc.parse(eco, vigil.RangeEcosystem, lv)
 			if werr == nil && compare(kv, w) == 0 {
 				return "listed version " + lv, true, ""
 			}
@@ -269,7 +270,7 @@ func affects(eco vigil.Ecosystem, a *vigil.AffectedPackage, ranges []*evaluable,
 			v = kv
 		}
 		if ev.affects(v) {
-			return ev.words, true, ""
+			return Words(a.Ranges[j]), true, ""
 		}
 	}
 	return "", false, why

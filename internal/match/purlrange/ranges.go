@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/google/osv-scalibr/semantic"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/match"
 )
 
 // parse reads a version in the order a range type and ecosystem give:
@@ -17,6 +19,57 @@ func parse(eco vigil.Ecosystem, t vigil.RangeType, s string) (semantic.Version, 
 		return semantic.ParseSemverVersion(s), nil
 	}
 	return semantic.Parse(s, string(eco.Base()))
+}
+
+// versionCache remembers parse's results for one SBOM's matching: the
+// records of a popular package name the same few versions over and over.
+// Parsed versions are values that never change, so sharing them is safe.
+type versionCache struct {
+	mu sync.Mutex
+	m  map[versionKey]parsed
+}
+
+type versionKey struct {
+	eco    vigil.Ecosystem // base ecosystem; "" for SemVer
+	semver bool
+	s      string
+}
+
+type parsed struct {
+	v   semantic.Version
+	err error
+}
+
+// maxCachedVersions bounds the cache; past it, versions are parsed anew.
+const maxCachedVersions = 1 << 20
+
+// versions returns the SBOM's cache.
+func versions(sbom *match.SBOM) *versionCache {
+	return match.Shared(sbom, Name+"/versions", func() *versionCache { return &versionCache{m: map[versionKey]parsed{}} })
+}
+
+// parse is parse, remembered. A nil cache parses every time.
+func (c *versionCache) parse(eco vigil.Ecosystem, t vigil.RangeType, s string) (semantic.Version, error) {
+	if c == nil {
+		return parse(eco, t, s)
+	}
+	k := versionKey{eco: eco.Base(), semver: t == vigil.RangeSemVer, s: s}
+	if k.semver {
+		k.eco = ""
+	}
+	c.mu.Lock()
+	p, ok := c.m[k]
+	c.mu.Unlock()
+	if ok {
+		return p.v, p.err
+	}
+	p.v, p.err = parse(eco, t, s)
+	c.mu.Lock()
+	if len(c.m) < maxCachedVersions {
+		c.m[k] = p
+	}
+	c.mu.Unlock()
+	return p.v, p.err
 }
 
 // knownOrder reports whether scalibr's semantic package knows the (base)
@@ -53,13 +106,12 @@ type event struct {
 type evaluable struct {
 	events []event
 	limits []semantic.Version
-	words  string
 }
 
 // prepare parses and sorts a range's events. The error names the event
 // whose version does not parse.
-func prepare(eco vigil.Ecosystem, r vigil.Range) (*evaluable, error) {
-	ev := &evaluable{words: Words(r)}
+func prepare(vc *versionCache, eco vigil.Ecosystem, r vigil.Range) (*evaluable, error) {
+	ev := &evaluable{}
 	for i, e := range r.Events {
 		switch {
 		case e.Kind == vigil.Introduced && e.Version == "0":
@@ -70,7 +122,7 @@ func prepare(eco vigil.Ecosystem, r vigil.Range) (*evaluable, error) {
 		case !e.Kind.Valid():
 			return nil, fmt.Errorf("events[%d]: unknown kind %q", i, e.Kind)
 		}
-		v, err := parse(eco, r.Type, e.Version)
+		v, err := vc.parse(eco, r.Type, e.Version)
 		if err != nil {
 			return nil, fmt.Errorf("events[%d]: %s %q: %w", i, e.Kind, e.Version, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
@@ -39,21 +40,19 @@ func (tx *Tx) FindKBCandidateRows(ctx context.Context, keys []store.Key) (*store
 	}
 	out := &store.KBCandidates{}
 	// UNION (not UNION ALL): a row reached by its purl and by its name
-	// comes back once.
+	// comes back once (and so may two rows of a record that hold the same).
 	rows, err := tx.tx.Query(ctx,
-		`SELECT * FROM (
-			SELECT p.record_id, p.ecosystem, p.name, p.purl, p.affected FROM kb_packages p
-				WHERE p.purl <> '' AND p.purl = ANY($1::text[])
-			UNION SELECT p.record_id, p.ecosystem, p.name, p.purl, p.affected FROM kb_packages p
-				JOIN unnest($2::text[], $3::text[]) AS q (eco, name) ON p.ecosystem = q.eco AND p.name = q.name) u
-		ORDER BY record_id, ecosystem COLLATE "C", name COLLATE "C", purl COLLATE "C"`,
+		`SELECT record_id, affected FROM kb_packages WHERE purl <> '' AND purl = ANY($1::text[])
+		UNION SELECT p.record_id, p.affected FROM kb_packages p
+			JOIN unnest($2::text[], $3::text[]) AS q (eco, name) ON p.ecosystem = q.eco AND p.name = q.name
+		ORDER BY 1`,
 		purls, ecos, enames)
 	if err != nil {
 		return nil, fmt.Errorf("knowledge base candidates: %w", err)
 	}
 	for rows.Next() {
 		var r store.KBPackageRow
-		if err := rows.Scan(&r.RecordID, &r.Ecosystem, &r.Name, &r.PURL, &r.Affected); err != nil {
+		if err := rows.Scan(&r.RecordID, &r.Affected); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("knowledge base candidates: %w", err)
 		}
@@ -141,4 +140,57 @@ func (tx *Tx) eachDocByID(ctx context.Context, query string, ids []int64, fn fun
 		}
 	}
 	return rows.Err()
+}
+
+// FindKEVs returns the KEV entries of the CVEs that have one.
+func (tx *Tx) FindKEVs(ctx context.Context, cveIDs []string) (map[string]*vigil.KEVEntry, error) {
+	out := map[string]*vigil.KEVEntry{}
+	if len(cveIDs) == 0 {
+		return out, nil
+	}
+	rows, err := tx.tx.Query(ctx, `SELECT cve_id, doc FROM kb_kev WHERE cve_id = ANY($1::text[])`, cveIDs)
+	if err != nil {
+		return nil, fmt.Errorf("KEV entries: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var doc []byte
+		if err := rows.Scan(&id, &doc); err != nil {
+			return nil, fmt.Errorf("KEV entries: %w", err)
+		}
+		var e vigil.KEVEntry
+		if err := json.Unmarshal(doc, &e); err != nil {
+			return nil, fmt.Errorf("stored KEV entry %s: %w", id, err)
+		}
+		out[id] = &e
+	}
+	return out, rows.Err()
+}
+
+// FindLatestEPSS returns each CVE's newest EPSS score.
+func (tx *Tx) FindLatestEPSS(ctx context.Context, cveIDs []string) (map[string]*vigil.EPSSScore, error) {
+	out := map[string]*vigil.EPSSScore{}
+	if len(cveIDs) == 0 {
+		return out, nil
+	}
+	rows, err := tx.tx.Query(ctx, `SELECT DISTINCT ON (cve_id) cve_id, score_date, epss, percentile, model_version
+		FROM kb_epss WHERE cve_id = ANY($1::text[]) ORDER BY cve_id, score_date DESC`, cveIDs)
+	if err != nil {
+		return nil, fmt.Errorf("EPSS scores: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s vigil.EPSSScore
+		var day pgtype.Date
+		if err := rows.Scan(&s.CVEID, &day, &s.Score, &s.Percentile, &s.ModelVersion); err != nil {
+			return nil, fmt.Errorf("EPSS scores: %w", err)
+		}
+		if s.Date, err = dateOf(day); err != nil {
+			return nil, err
+		}
+		s.Provenance = vigil.Provenance{Source: vigil.SourceEPSS, SourceID: s.CVEID}
+		out[s.CVEID] = &s
+	}
+	return out, rows.Err()
 }

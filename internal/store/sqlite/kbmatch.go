@@ -17,9 +17,9 @@ import (
 // every lookup is one statement, parsed once, whatever the number of keys;
 // CROSS JOIN keeps the keys the outer loop over the indexes.
 const (
-	qPackagesByPURL = `SELECT p.record_id, p.ecosystem, p.name, p.purl, p.affected
+	qPackagesByPURL = `SELECT p.rowid, p.record_id, p.affected
 		FROM json_each(?) AS k CROSS JOIN kb_packages p ON p.purl = k.value AND p.purl <> ''`
-	qPackagesByEco = `SELECT p.record_id, p.ecosystem, p.name, p.purl, p.affected
+	qPackagesByEco = `SELECT p.rowid, p.record_id, p.affected
 		FROM json_each(?) AS k CROSS JOIN kb_packages p ON p.name = k.value ->> 1 AND p.ecosystem = k.value ->> 0`
 	qVulnsByName = `SELECT p.record_id FROM json_each(?) AS k CROSS JOIN kb_packages p ON p.name = k.value`
 	qVulnsByCPE  = `SELECT c.record_id FROM json_each(?) AS k CROSS JOIN kb_cpes c
@@ -55,11 +55,7 @@ func (tx *Tx) FindKBCandidateRows(ctx context.Context, keys []store.Key) (*store
 		}
 	}
 	out := &store.KBCandidates{}
-	type rowKey struct {
-		id                    int64
-		ecosystem, name, purl string
-	}
-	seen := map[rowKey]bool{}
+	seen := map[int64]bool{} // rowid: a row reached by purl and by name comes back once
 	readRows := func(query string, list any) error {
 		rows, err := tx.queryJSON(ctx, query, list)
 		if err != nil || rows == nil {
@@ -67,12 +63,13 @@ func (tx *Tx) FindKBCandidateRows(ctx context.Context, keys []store.Key) (*store
 		}
 		defer rows.Close()
 		for rows.Next() {
+			var rowid int64
 			var r store.KBPackageRow
-			if err := rows.Scan(&r.RecordID, &r.Ecosystem, &r.Name, &r.PURL, &r.Affected); err != nil {
+			if err := rows.Scan(&rowid, &r.RecordID, &r.Affected); err != nil {
 				return fmt.Errorf("knowledge base candidates: %w", err)
 			}
-			if k := (rowKey{r.RecordID, r.Ecosystem, r.Name, r.PURL}); !seen[k] {
-				seen[k] = true
+			if !seen[rowid] {
+				seen[rowid] = true
 				out.Packages = append(out.Packages, r)
 			}
 		}
@@ -109,10 +106,7 @@ func (tx *Tx) FindKBCandidateRows(ctx context.Context, keys []store.Key) (*store
 	if err := readIDs(advisories, qAdvisoriesByProduct, products); err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out.Packages, func(a, b store.KBPackageRow) int {
-		return cmp.Or(cmp.Compare(a.RecordID, b.RecordID), strings.Compare(a.Ecosystem, b.Ecosystem),
-			strings.Compare(a.Name, b.Name), strings.Compare(a.PURL, b.PURL))
-	})
+	slices.SortStableFunc(out.Packages, func(a, b store.KBPackageRow) int { return cmp.Compare(a.RecordID, b.RecordID) })
 	out.Vulns, out.Advisories = sortedIDs(vulns), sortedIDs(advisories)
 	return out, nil
 }
@@ -202,4 +196,54 @@ func nullBlob(b []byte) any {
 		return nil
 	}
 	return b
+}
+
+// FindKEVs returns the KEV entries of the CVEs that have one.
+func (tx *Tx) FindKEVs(ctx context.Context, cveIDs []string) (map[string]*vigil.KEVEntry, error) {
+	out := map[string]*vigil.KEVEntry{}
+	rows, err := tx.queryJSON(ctx, `SELECT v.cve_id, v.doc FROM json_each(?) AS k CROSS JOIN kb_kev v ON v.cve_id = k.value`, cveIDs)
+	if err != nil || rows == nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var doc []byte
+		if err := rows.Scan(&id, &doc); err != nil {
+			return nil, fmt.Errorf("KEV entries: %w", err)
+		}
+		var e vigil.KEVEntry
+		if err := json.Unmarshal(doc, &e); err != nil {
+			return nil, fmt.Errorf("stored KEV entry %s: %w", id, err)
+		}
+		out[id] = &e
+	}
+	return out, rows.Err()
+}
+
+// FindLatestEPSS returns each CVE's newest EPSS score.
+func (tx *Tx) FindLatestEPSS(ctx context.Context, cveIDs []string) (map[string]*vigil.EPSSScore, error) {
+	out := map[string]*vigil.EPSSScore{}
+	rows, err := tx.queryJSON(ctx, `SELECT e.cve_id, e.score_date, e.epss, e.percentile, e.model_version
+		FROM json_each(?) AS k CROSS JOIN kb_epss e ON e.cve_id = k.value ORDER BY e.cve_id, e.score_date DESC`, cveIDs)
+	if err != nil || rows == nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s vigil.EPSSScore
+		var day string
+		if err := rows.Scan(&s.CVEID, &day, &s.Score, &s.Percentile, &s.ModelVersion); err != nil {
+			return nil, fmt.Errorf("EPSS scores: %w", err)
+		}
+		if out[s.CVEID] != nil {
+			continue
+		}
+		if s.Date, err = vigil.ParseDate(day); err != nil {
+			return nil, err
+		}
+		s.Provenance = vigil.Provenance{Source: vigil.SourceEPSS, SourceID: s.CVEID}
+		out[s.CVEID] = &s
+	}
+	return out, rows.Err()
 }

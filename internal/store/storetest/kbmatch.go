@@ -43,6 +43,21 @@ func testKBMatch(t *testing.T, open Opener) {
 		put(tx, "D", false, []store.PackageKey{{Ecosystem: "Maven", Name: "g:a", Affected: slimA}}, nil)
 		adv := &vigil.Advisory{ID: "ICSMA-1", Title: "Pump", Provenance: vigil.Provenance{Source: vigil.SourceCSAF, SourceID: "ICSMA-1"}}
 		doc, _ := json.Marshal(adv)
+		kev := &vigil.KEVEntry{CVEID: "CVE-2024-0001", DateAdded: vigil.Date{Year: 2024, Month: 3, Day: 2},
+			Provenance: vigil.Provenance{Source: vigil.SourceKEV, SourceID: "CVE-2024-0001"}}
+		kevDoc, _ := json.Marshal(kev)
+		if err := tx.PutKEV(ctx, kev, "k", kevDoc); err != nil {
+			return err
+		}
+		for _, s := range []struct {
+			cve string
+			day int
+		}{{"CVE-2024-0001", 1}, {"CVE-2024-0001", 3}, {"CVE-2024-0001", 2}, {"CVE-2024-0002", 1}} {
+			if _, err := tx.PutEPSS(ctx, &vigil.EPSSScore{CVEID: s.cve, Score: float64(s.day) / 10, Percentile: 0.5,
+				ModelVersion: "v2025", Date: vigil.Date{Year: 2024, Month: 3, Day: s.day}}); err != nil {
+				return err
+			}
+		}
 		return tx.PutAdvisory(ctx, &store.KBAdvisory{Advisory: adv, Doc: doc, SHA256: "a", Vulns: []string{"CVE-2024-0001"},
 			Products: []store.ProductKey{{ProductID: "P1", Kind: "model", Value: "ip 3000"}, {ProductID: "P1", Kind: "purl", Value: "pkg:npm/left-pad"}}})
 	})
@@ -78,19 +93,19 @@ func testKBMatch(t *testing.T, open Opener) {
 			}
 		}
 		type row struct {
-			Record, Ecosystem, Name, PURL string
-			Affected                      []byte
+			Record   string
+			Affected []byte
 		}
 		var rows []row
 		var order []int64
 		for _, r := range got.Packages {
-			rows = append(rows, row{name[r.RecordID], r.Ecosystem, r.Name, r.PURL, r.Affected})
+			rows = append(rows, row{name[r.RecordID], r.Affected})
 			order = append(order, r.RecordID)
 		}
 		want := []row{
-			{"A", "npm", "left-pad", "pkg:npm/left-pad", slimA},
-			{"B", "PyPI", "bar", "", nil},
-			{"withdrawn", "npm", "left-pad", "", slimA},
+			{"A", slimA}, // reached by purl and by name, once
+			{"B", nil},
+			{"withdrawn", slimA},
 		}
 		slices.SortFunc(rows, func(a, b row) int { return strings.Compare(a.Record, b.Record) })
 		if diff := cmp.Diff(want, rows); diff != "" {
@@ -128,6 +143,44 @@ func testKBMatch(t *testing.T, open Opener) {
 		}
 		if none, err := tx.FindKBVulnsByID(ctx, []int64{-1, 1 << 40}); err != nil || len(none) != 0 {
 			t.Errorf("FindKBVulnsByID of unknown ids = %v, %v", none, err)
+		}
+		cves := []string{"CVE-2024-0001", "CVE-2024-0002", "CVE-2024-0003"}
+		kevs, err := tx.FindKEVs(ctx, cves)
+		if err != nil {
+			return err
+		}
+		one, err := tx.FindKEV(ctx, "CVE-2024-0001")
+		if err != nil {
+			return err
+		}
+		if diff := cmp.Diff(map[string]*vigil.KEVEntry{"CVE-2024-0001": one}, kevs); diff != "" {
+			t.Errorf("FindKEVs (-want +got):\n%s", diff)
+		}
+		latest, err := tx.FindLatestEPSS(ctx, cves)
+		if err != nil {
+			return err
+		}
+		wantEPSS := map[string]*vigil.EPSSScore{}
+		for _, id := range cves {
+			scores, err := tx.FindEPSS(ctx, id)
+			if err != nil {
+				return err
+			}
+			if len(scores) > 0 {
+				wantEPSS[id] = scores[0]
+			}
+		}
+		if len(wantEPSS) != 2 || wantEPSS["CVE-2024-0001"].Date.Day != 3 {
+			t.Errorf("FindEPSS newest = %+v; want day 3 of CVE-2024-0001 and CVE-2024-0002", wantEPSS)
+		}
+		if diff := cmp.Diff(wantEPSS, latest); diff != "" {
+			t.Errorf("FindLatestEPSS (-FindEPSS newest +got):\n%s", diff)
+		}
+		if k, err := tx.FindKEVs(ctx, nil); err != nil || len(k) != 0 {
+			t.Errorf("FindKEVs(nil) = %v, %v", k, err)
+		}
+		if e, err := tx.FindLatestEPSS(ctx, nil); err != nil || len(e) != 0 {
+			t.Errorf("FindLatestEPSS(nil) = %v, %v", e, err)
 		}
 		if none, err := tx.FindAdvisoriesByID(ctx, nil); err != nil || len(none) != 0 {
 			t.Errorf("FindAdvisoriesByID(nil) = %v, %v", none, err)
