@@ -2,7 +2,9 @@ package match
 
 import (
 	"context"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/vigil/vigil"
 )
@@ -23,32 +25,44 @@ func (e *Engine) Matchers() []Matcher { return e.matchers }
 // its CVE id when the record has one, so that the same vulnerability from
 // NVD, OSV and a CSAF advisory lands on one id; the record's own id moves
 // to the aliases. One match is kept per component, vulnerability and
-// matcher: the most confident.
+// matcher: the most confident. Records are matched on every core
+// (Parallel), and the result is the same as one at a time.
 func (e *Engine) Match(ctx context.Context, recs []Record, sbom *SBOM) (Result, error) {
-	var out Result
-	best := map[[3]string]int{}
-	for _, rec := range recs {
-		for _, m := range e.matchers {
-			if err := ctx.Err(); err != nil {
-				return out, err
-			}
-			r, err := m.Match(ctx, rec, sbom)
-			if err != nil {
-				return out, err
-			}
-			out.Unsupported = append(out.Unsupported, r.Unsupported...)
-			for _, x := range r.Matches {
-				canonicalID(&x)
-				k := [3]string{x.ComponentRef, x.VulnID, x.Evidence.Matcher}
-				if i, ok := best[k]; ok {
-					if x.Confidence.Rank() < out.Matches[i].Confidence.Rank() {
-						out.Matches[i] = x
-					}
-					continue
+	parts, err := Parallel(ctx, len(recs), func(lo, hi int) (Result, error) {
+		var part Result
+		for _, rec := range recs[lo:hi] {
+			for _, m := range e.matchers {
+				if err := ctx.Err(); err != nil {
+					return part, err
 				}
-				best[k] = len(out.Matches)
-				out.Matches = append(out.Matches, x)
+				r, err := m.Match(ctx, rec, sbom)
+				if err != nil {
+					return part, err
+				}
+				part.Unsupported = append(part.Unsupported, r.Unsupported...)
+				part.Matches = append(part.Matches, r.Matches...)
 			}
+		}
+		return part, nil
+	})
+	var out Result
+	if err != nil {
+		return out, err
+	}
+	best := map[[3]string]int{}
+	for _, part := range parts {
+		out.Unsupported = append(out.Unsupported, part.Unsupported...)
+		for _, x := range part.Matches {
+			canonicalID(&x)
+			k := [3]string{x.ComponentRef, x.VulnID, x.Evidence.Matcher}
+			if i, ok := best[k]; ok {
+				if x.Confidence.Rank() < out.Matches[i].Confidence.Rank() {
+					out.Matches[i] = x
+				}
+				continue
+			}
+			best[k] = len(out.Matches)
+			out.Matches = append(out.Matches, x)
 		}
 	}
 	sort.Slice(out.Matches, func(i, j int) bool {
@@ -129,4 +143,40 @@ func statusWeight(s vigil.MatchStatus) int {
 		return 1
 	}
 	return 0
+}
+
+// minPerWorker is the least work Parallel gives a goroutine of its own.
+const minPerWorker = 64
+
+// Parallel splits [0, n) into at most GOMAXPROCS contiguous parts, runs fn
+// on each in its own goroutine, and returns their results in order, or the
+// first error. Matchers are safe for concurrent use on one SBOM, so
+// callers split records this way.
+func Parallel[T any](ctx context.Context, n int, fn func(lo, hi int) (T, error)) ([]T, error) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/minPerWorker))
+	out := make([]T, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*n/workers, (w+1)*n/workers
+		if workers == 1 {
+			out[0], errs[0] = fn(lo, hi)
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[w], errs[w] = fn(lo, hi)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

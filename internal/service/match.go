@@ -99,26 +99,40 @@ func worthReading(ctx context.Context, found *store.KBCandidates, sbom *match.SB
 		read[id] = true
 	}
 	pm := purlrange.New()
-	for i, r := range found.Packages {
-		if read[r.RecordID] {
-			continue
-		}
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
+	rows := found.Packages
+	parts, err := match.Parallel(ctx, len(rows), func(lo, hi int) ([]int64, error) {
+		var ids []int64
+		for i := lo; i < hi; i++ {
+			r := rows[i]
+			if read[r.RecordID] || (len(ids) > 0 && ids[len(ids)-1] == r.RecordID) {
+				continue // rows come in record order
+			}
+			if (i-lo)%256 == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			entries, err := purlrange.DecodeAffected(r.Affected)
+			if r.Affected == nil || err != nil {
+				ids = append(ids, r.RecordID)
+				continue
+			}
+			res, err := pm.Match(ctx, match.Record{Vuln: &vigil.Vulnerability{ID: "-", Affected: entries}}, sbom)
+			if err != nil {
 				return nil, err
 			}
+			if len(res.Matches) > 0 || len(res.Unsupported) > 0 {
+				ids = append(ids, r.RecordID)
+			}
 		}
-		entries, err := purlrange.DecodeAffected(r.Affected)
-		if r.Affected == nil || err != nil {
-			read[r.RecordID] = true
-			continue
-		}
-		res, err := pm.Match(ctx, match.Record{Vuln: &vigil.Vulnerability{ID: "-", Affected: entries}}, sbom)
-		if err != nil {
-			return nil, err
-		}
-		if len(res.Matches) > 0 || len(res.Unsupported) > 0 {
-			read[r.RecordID] = true
+		return ids, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, part := range parts {
+		for _, id := range part {
+			read[id] = true
 		}
 	}
 	ids := make([]int64, 0, len(read))

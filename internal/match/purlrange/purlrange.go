@@ -23,8 +23,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/google/osv-scalibr/semantic"
-
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/match"
 )
@@ -56,27 +54,28 @@ type component struct {
 	pkg Package
 	// fromComponent: the purl has no version; Component.Version is used.
 	fromComponent bool
+	vc            *versionCache
 
 	once   sync.Once
-	ver    semantic.Version
+	ver    pv
 	verErr error
 
 	semOnce sync.Once
-	sem     semantic.Version
+	sem     pv
 }
 
 // semver returns the component's version parsed as SemVer 2.0, for
 // SEMVER ranges.
-func (k *component) semver() semantic.Version {
-	k.semOnce.Do(func() { k.sem = semantic.ParseSemverVersion(k.pkg.Version) })
+func (k *component) semver() pv {
+	k.semOnce.Do(func() { k.sem, _ = k.vc.parse("", vigil.RangeSemVer, k.pkg.Version) })
 	return k.sem
 }
 
 // version returns the component's version parsed in its ecosystem's
 // order.
-func (k *component) version() (semantic.Version, error) {
+func (k *component) version() (pv, error) {
 	k.once.Do(func() {
-		k.ver, k.verErr = parse(k.pkg.Ecosystem, vigil.RangeEcosystem, k.pkg.Version)
+		k.ver, k.verErr = k.vc.parse(k.pkg.Ecosystem, vigil.RangeEcosystem, k.pkg.Version)
 	})
 	return k.ver, k.verErr
 }
@@ -85,6 +84,7 @@ func (k *component) version() (semantic.Version, error) {
 // SBOM. Components without a purl, or whose purl maps to no OSV ecosystem,
 // are left out.
 func index(sbom *match.SBOM) *match.Index[*component] {
+	vc := versions(sbom)
 	return match.IndexOf(sbom, Name, func(c *vigil.Component) (string, *component, bool) {
 		if c.PURL == "" {
 			return "", nil, false
@@ -93,7 +93,7 @@ func index(sbom *match.SBOM) *match.Index[*component] {
 		if err != nil {
 			return "", nil, false
 		}
-		k := &component{pkg: pkg}
+		k := &component{pkg: pkg, vc: vc}
 		if pkg.Version == "" && c.Version != "" {
 			k.pkg.Version, k.fromComponent = c.Version, true
 		}
@@ -248,7 +248,7 @@ func affects(vc *versionCache, eco vigil.Ecosystem, a *vigil.AffectedPackage, ra
 				break
 			}
 			w, werr := vc.parse(eco, vigil.RangeEcosystem, lv)
-			if werr == nil && compare(kv, w) == 0 {
+			if werr == nil && vc.compare(kv, w) == 0 {
 				return "listed version " + lv, true, ""
 			}
 		}
@@ -257,7 +257,7 @@ func affects(vc *versionCache, eco vigil.Ecosystem, a *vigil.AffectedPackage, ra
 		if ev == nil {
 			continue
 		}
-		var v semantic.Version
+		var v pv
 		switch a.Ranges[j].Type {
 		case vigil.RangeSemVer:
 			v = k.semver()
