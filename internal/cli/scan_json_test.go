@@ -16,7 +16,7 @@ import (
 func TestWriteScanJSON(t *testing.T) {
 	entry := func(ref, id string) scan.Entry {
 		return scan.Entry{
-			Component: vigil.Component{Ref: ref, Name: "a<b>&c", Version: "1.0", PURL: "pkg:npm/a@1.0"},
+			Component: &vigil.Component{Ref: ref, Name: "a<b>&c", Version: "1.0", PURL: "pkg:npm/a@1.0"},
 			VulnID:    id, Aliases: []string{"GHSA-1"}, Summary: "line\nbreak \"quoted\"", Status: vigil.MatchAffected,
 			Confidence: vigil.ConfidenceExact,
 			Evidence:   []vigil.Evidence{{Matcher: "match/purlrange", Identifier: "pkg:npm/a@1.0", Range: "introduced 0"}},

@@ -28,43 +28,73 @@ func (e *Engine) Matchers() []Matcher { return e.matchers }
 // matcher: the most confident. Records are matched on every core
 // (Parallel), and the result is the same as one at a time.
 func (e *Engine) Match(ctx context.Context, recs []Record, sbom *SBOM) (Result, error) {
+	r := e.Start(sbom)
+	if err := r.Add(ctx, recs); err != nil {
+		return Result{}, err
+	}
+	return r.Result(), nil
+}
+
+// Run is one match of an SBOM fed records in batches (Add), so that they
+// need not all be in memory at once. Match is Start, one Add and Result.
+type Run struct {
+	e    *Engine
+	sbom *SBOM
+	best map[[3]string]int
+	out  Result
+}
+
+// Start begins a run over sbom.
+func (e *Engine) Start(sbom *SBOM) *Run {
+	return &Run{e: e, sbom: sbom, best: map[[3]string]int{}}
+}
+
+// Add matches a batch of records. Batches are merged in the order they
+// come, as if all their records had been given to Match at once.
+func (r *Run) Add(ctx context.Context, recs []Record) error {
 	parts, err := Parallel(ctx, len(recs), func(lo, hi int) (Result, error) {
 		var part Result
 		for _, rec := range recs[lo:hi] {
-			for _, m := range e.matchers {
+			for _, m := range r.e.matchers {
 				if err := ctx.Err(); err != nil {
 					return part, err
 				}
-				r, err := m.Match(ctx, rec, sbom)
+				res, err := m.Match(ctx, rec, r.sbom)
 				if err != nil {
 					return part, err
 				}
-				part.Unsupported = append(part.Unsupported, r.Unsupported...)
-				part.Matches = append(part.Matches, r.Matches...)
+				part.Unsupported = append(part.Unsupported, res.Unsupported...)
+				part.Matches = append(part.Matches, res.Matches...)
 			}
 		}
 		return part, nil
 	})
-	var out Result
 	if err != nil {
-		return out, err
+		return err
 	}
-	best := map[[3]string]int{}
+	out := &r.out
 	for _, part := range parts {
 		out.Unsupported = append(out.Unsupported, part.Unsupported...)
 		for _, x := range part.Matches {
 			canonicalID(&x)
 			k := [3]string{x.ComponentRef, x.VulnID, x.Evidence.Matcher}
-			if i, ok := best[k]; ok {
+			if i, ok := r.best[k]; ok {
 				if x.Confidence.Rank() < out.Matches[i].Confidence.Rank() {
 					out.Matches[i] = x
 				}
 				continue
 			}
-			best[k] = len(out.Matches)
+			r.best[k] = len(out.Matches)
 			out.Matches = append(out.Matches, x)
 		}
 	}
+	return nil
+}
+
+// Result returns what the run found, matches ordered by vulnerability,
+// component and matcher. The run must not be used afterwards.
+func (r *Run) Result() Result {
+	out := r.out
 	sort.Slice(out.Matches, func(i, j int) bool {
 		a, b := out.Matches[i], out.Matches[j]
 		if a.VulnID != b.VulnID {
@@ -75,7 +105,8 @@ func (e *Engine) Match(ctx context.Context, recs []Record, sbom *SBOM) (Result, 
 		}
 		return a.Evidence.Matcher < b.Evidence.Matcher
 	})
-	return out, nil
+	r.out, r.best = Result{}, nil
+	return out
 }
 
 // canonicalID names a match by the CVE among its ids, when there is one.

@@ -41,12 +41,15 @@ func toStoreKeys(keys []match.Key) []store.Key {
 	return out
 }
 
-// candidates returns the knowledge-base records worth matching against
-// the SBOM: those the reverse index connects to any of its components'
-// keys, less the ones the purl matcher can rule out from their slim package
-// rows alone (docs/matching.md, "Candidates"). Only the records left are
-// read whole.
-func candidates(ctx context.Context, tx store.Tx, sbom *match.SBOM) ([]match.Record, error) {
+// candidates are the knowledge-base records worth matching against an
+// SBOM, by store id: those the reverse index connects to any of its
+// components' keys, less the ones the purl matcher rules out from their
+// slim package rows alone (docs/matching.md, "Candidates").
+type candidates struct {
+	vulns, advisories []int64
+}
+
+func findCandidates(ctx context.Context, tx store.Tx, sbom *match.SBOM) (*candidates, error) {
 	seen := map[match.Key]bool{}
 	var keys []match.Key
 	for _, c := range sbom.Components {
@@ -58,7 +61,7 @@ func candidates(ctx context.Context, tx store.Tx, sbom *match.SBOM) ([]match.Rec
 		}
 	}
 	if len(keys) == 0 {
-		return nil, nil
+		return &candidates{}, nil
 	}
 	found, err := tx.FindKBCandidateRows(ctx, toStoreKeys(keys))
 	if err != nil {
@@ -68,22 +71,56 @@ func candidates(ctx context.Context, tx store.Tx, sbom *match.SBOM) ([]match.Rec
 	if err != nil {
 		return nil, err
 	}
-	vulns, err := tx.FindKBVulnsByID(ctx, ids)
-	if err != nil {
-		return nil, err
+	return &candidates{vulns: ids, advisories: found.Advisories}, nil
+}
+
+// readBatch is how many candidate records are read whole and matched at a
+// time: a scan holds no more of them in memory.
+const readBatch = 2000
+
+// match reads the candidates whole, in batches, and adds each batch to the
+// run; seen, when set, looks at each batch before it is dropped. It
+// returns how many records it read.
+func (cs *candidates) match(ctx context.Context, tx store.Tx, run *match.Run, seen func([]match.Record)) (int, error) {
+	n := 0
+	add := func(recs []match.Record) error {
+		n += len(recs)
+		if seen != nil {
+			seen(recs)
+		}
+		return run.Add(ctx, recs)
 	}
-	advs, err := tx.FindAdvisoriesByID(ctx, found.Advisories)
-	if err != nil {
-		return nil, err
+	for ids := cs.vulns; len(ids) > 0; {
+		batch := ids[:min(len(ids), readBatch)]
+		ids = ids[len(batch):]
+		vulns, err := tx.FindKBVulnsByID(ctx, batch)
+		if err != nil {
+			return n, err
+		}
+		recs := make([]match.Record, len(vulns))
+		for i, v := range vulns {
+			recs[i] = match.Record{Vuln: v}
+		}
+		if err := add(recs); err != nil {
+			return n, err
+		}
 	}
-	recs := make([]match.Record, 0, len(vulns)+len(advs))
-	for _, v := range vulns {
-		recs = append(recs, match.Record{Vuln: v})
+	for ids := cs.advisories; len(ids) > 0; {
+		batch := ids[:min(len(ids), readBatch)]
+		ids = ids[len(batch):]
+		advs, err := tx.FindAdvisoriesByID(ctx, batch)
+		if err != nil {
+			return n, err
+		}
+		recs := make([]match.Record, len(advs))
+		for i, a := range advs {
+			recs[i] = match.Record{Advisory: a}
+		}
+		if err := add(recs); err != nil {
+			return n, err
+		}
 	}
-	for _, a := range advs {
-		recs = append(recs, match.Record{Advisory: a})
-	}
-	return recs, nil
+	return n, nil
 }
 
 // worthReading returns the ids of the candidate records to read whole:
@@ -202,17 +239,20 @@ func (s *Service) MatchRelease(ctx context.Context, sc vigil.Scope, releaseID in
 		}
 		sum.Components = len(comps)
 		sbom := match.NewSBOM(comps)
-		recs := only
-		if recs == nil {
-			if recs, err = candidates(ctx, tx, sbom); err != nil {
-				return err
+		run := eng.Start(sbom)
+		if only != nil {
+			sum.Candidates = len(only)
+			err = run.Add(ctx, only)
+		} else {
+			var cs *candidates
+			if cs, err = findCandidates(ctx, tx, sbom); err == nil {
+				sum.Candidates, err = cs.match(ctx, tx, run, nil)
 			}
 		}
-		sum.Candidates = len(recs)
-		res, err := eng.Match(ctx, recs, sbom)
 		if err != nil {
 			return err
 		}
+		res := run.Result()
 		sum.Unsupported = res.Unsupported
 		var scope map[string]bool
 		if only != nil {
@@ -370,32 +410,34 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, erro
 	res := &scan.Result{Document: doc, Components: len(comps), Findings: []scan.Entry{}}
 	err = s.store.View(ctx, func(tx store.Tx) error {
 		sbom := match.NewSBOM(comps)
-		recs, err := candidates(ctx, tx, sbom)
+		cs, err := findCandidates(ctx, tx, sbom)
 		if err != nil {
 			return err
 		}
-		res.Candidates = len(recs)
-		mr, err := eng.Match(ctx, recs, sbom)
-		if err != nil {
+		run := eng.Start(sbom)
+		sig := newSignals()
+		if res.Candidates, err = cs.match(ctx, tx, run, sig.add); err != nil {
 			return err
 		}
+		mr := run.Result()
 		res.Unsupported = mr.Unsupported
 		byRef := make(map[string]*vigil.Component, len(comps))
 		for _, c := range comps {
 			byRef[c.Ref] = c
 		}
 		verdicts := match.Verdicts(mr.Matches)
-		sig, err := newSignals(ctx, tx, recs, verdicts)
-		if err != nil {
+		if err := sig.lookup(ctx, tx, verdicts); err != nil {
 			return err
 		}
 		res.Findings = make([]scan.Entry, 0, len(verdicts))
-		for _, v := range verdicts {
-			f := scan.Entry{Component: *byRef[v.ComponentRef], VulnID: v.VulnID, Status: v.Status, Confidence: v.Confidence}
+		for i := range verdicts {
+			v := &verdicts[i]
+			f := scan.Entry{Component: byRef[v.ComponentRef], VulnID: v.VulnID, Status: v.Status, Confidence: v.Confidence}
 			for _, m := range v.Matches {
 				f.Evidence = append(f.Evidence, m.Evidence)
 				f.Aliases = feed.AppendUnique(f.Aliases, m.Aliases...)
 			}
+			v.Matches = nil // what is left of them is in f
 			sig.fill(&f)
 			res.Findings = append(res.Findings, f)
 		}
@@ -408,27 +450,57 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, erro
 	return res, nil
 }
 
-// signals looks up, once per vulnerability, what ranks a finding: the
-// severity, KEV and the latest EPSS score.
+// signals gathers, once per vulnerability, what ranks a finding: the
+// summary and severity its records give (add, batch by batch, so that the
+// records need not stay in memory), then KEV and the latest EPSS score
+// (lookup).
 type signals struct {
-	byID  map[string][]*vigil.Vulnerability
+	byID  map[string]*recordSignals
 	kev   map[string]*vigil.KEVEntry
 	epss  map[string]*vigil.EPSSScore
 	cache map[string]*scan.Entry
 }
 
-// newSignals reads the KEV entries and EPSS scores of the verdicts' CVEs
-// in one go.
-func newSignals(ctx context.Context, tx store.Tx, recs []match.Record, verdicts []match.Verdict) (*signals, error) {
-	sg := &signals{byID: map[string][]*vigil.Vulnerability{}, cache: map[string]*scan.Entry{}}
+// recordSignals is what the records known by one id say, in record order:
+// the first summary and the best severity.
+type recordSignals struct {
+	summary  string
+	severity *vigil.Severity
+}
+
+func newSignals() *signals {
+	return &signals{byID: map[string]*recordSignals{}, cache: map[string]*scan.Entry{}}
+}
+
+// add takes note of a batch of records.
+func (sg *signals) add(recs []match.Record) {
 	for _, r := range recs {
-		if r.Vuln == nil {
+		v := r.Vuln
+		if v == nil {
 			continue
 		}
-		for _, id := range aliasesOf(r.Vuln) {
-			sg.byID[id] = append(sg.byID[id], r.Vuln)
+		for _, id := range aliasesOf(v) {
+			rs := sg.byID[id]
+			if rs == nil {
+				rs = &recordSignals{}
+				sg.byID[id] = rs
+			}
+			if rs.summary == "" {
+				rs.summary = v.Summary
+			}
+			for i := range v.Severities {
+				if sev := &v.Severities[i]; betterSeverity(sev, rs.severity) {
+					c := *sev
+					rs.severity = &c
+				}
+			}
 		}
 	}
+}
+
+// lookup reads the KEV entries and EPSS scores of the verdicts' CVEs in
+// one go.
+func (sg *signals) lookup(ctx context.Context, tx store.Tx, verdicts []match.Verdict) error {
 	seen := map[string]bool{}
 	var cves []string
 	for _, v := range verdicts {
@@ -439,12 +511,10 @@ func newSignals(ctx context.Context, tx store.Tx, recs []match.Record, verdicts 
 	}
 	var err error
 	if sg.kev, err = tx.FindKEVs(ctx, cves); err != nil {
-		return nil, err
+		return err
 	}
-	if sg.epss, err = tx.FindLatestEPSS(ctx, cves); err != nil {
-		return nil, err
-	}
-	return sg, nil
+	sg.epss, err = tx.FindLatestEPSS(ctx, cves)
+	return err
 }
 
 func (sg *signals) fill(f *scan.Entry) {
@@ -452,15 +522,8 @@ func (sg *signals) fill(f *scan.Entry) {
 		f.Summary, f.Severity, f.KEV, f.EPSS = c.Summary, c.Severity, c.KEV, c.EPSS
 		return
 	}
-	for _, v := range sg.byID[f.VulnID] {
-		if f.Summary == "" {
-			f.Summary = v.Summary
-		}
-		for i := range v.Severities {
-			if sev := &v.Severities[i]; betterSeverity(sev, f.Severity) {
-				f.Severity = sev
-			}
-		}
+	if rs := sg.byID[f.VulnID]; rs != nil {
+		f.Summary, f.Severity = rs.summary, rs.severity
 	}
 	f.KEV, f.EPSS = sg.kev[f.VulnID], sg.epss[f.VulnID]
 	c := *f
