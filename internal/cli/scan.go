@@ -244,16 +244,21 @@ func writeScanJSON(w io.Writer, res *scan.Result) error {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	bw.Write(b[:i])
 	bw.WriteString("\n  \"findings\": [")
+	// One encoder for all findings reuses its buffers; it ends each with
+	// a newline, which is left out.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("    ", "  ")
 	for j := range findings {
-		f, err := json.MarshalIndent(&findings[j], "    ", "  ")
-		if err != nil {
+		buf.Reset()
+		if err := enc.Encode(&findings[j]); err != nil {
 			return err
 		}
 		if j > 0 {
 			bw.WriteByte(',')
 		}
 		bw.WriteString("\n    ")
-		bw.Write(f)
+		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	}
 	bw.WriteString("\n  ]")
 	bw.Write(b[i+len(marker):])

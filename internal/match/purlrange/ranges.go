@@ -26,6 +26,19 @@ func parse(eco vigil.Ecosystem, t vigil.RangeType, s string) (semantic.Version, 
 type pv struct {
 	v  semantic.Version
 	id uint32
+	// memo: comparisons with another memo version are remembered; only
+	// for orders whose Compare re-reads the strings each time.
+	memo bool
+}
+
+// costlyCompare reports whether v's Compare re-reads both versions' strings
+// (Debian and Ubuntu, Maven, RPM), so that remembering its outcomes pays.
+func costlyCompare(v semantic.Version) bool {
+	switch v.(type) {
+	case semantic.DebianVersion, semantic.MavenVersion, semantic.RedHatVersion:
+		return true
+	}
+	return false
 }
 
 // versionCache remembers, for one SBOM's matching, parse's results and the
@@ -89,19 +102,21 @@ func (c *versionCache) parse(eco vigil.Ecosystem, t vigil.RangeType, s string) (
 	p = parsed{v: pv{v: v}, err: err}
 	if len(c.m) < maxCachedVersions {
 		p.v.id = uint32(len(c.m) + 1)
+		p.v.memo = err == nil && costlyCompare(v)
 		c.m[k] = p
 	}
 	return p.v, p.err
 }
 
 // compare orders a and b, which parse gave for the same ecosystem and
-// range type, so Compare cannot fail; remembered when both are cached.
+// range type, so Compare cannot fail; remembered when both are memo
+// versions.
 func (c *versionCache) compare(a, b pv) int {
-	if c == nil || a.id == 0 || b.id == 0 {
-		return compare(a.v, b.v)
-	}
-	if a.id == b.id {
+	if a.id != 0 && a.id == b.id {
 		return 0
+	}
+	if c == nil || !a.memo || !b.memo {
+		return compare(a.v, b.v)
 	}
 	k := [2]uint32{a.id, b.id}
 	c.mu.Lock()

@@ -80,15 +80,15 @@ func DecodeAffected(b []byte) ([]vigil.AffectedPackage, error) {
 	n := d.count()
 	out := make([]vigil.AffectedPackage, 0, n)
 	for i := 0; i < n && d.err == nil; i++ {
-		a := vigil.AffectedPackage{Ecosystem: vigil.Ecosystem(d.str()), Name: d.str(), PURL: d.str()}
+		a := vigil.AffectedPackage{Ecosystem: vigil.Ecosystem(d.known()), Name: d.str(), PURL: d.str()}
 		if nr := d.count(); nr > 0 {
 			a.Ranges = make([]vigil.Range, 0, nr)
 			for j := 0; j < nr && d.err == nil; j++ {
-				r := vigil.Range{Type: vigil.RangeType(d.str()), Repo: d.str()}
+				r := vigil.Range{Type: vigil.RangeType(d.known()), Repo: d.str()}
 				ne := d.count()
 				r.Events = make([]vigil.Event, 0, ne)
 				for k := 0; k < ne && d.err == nil; k++ {
-					r.Events = append(r.Events, vigil.Event{Kind: vigil.EventKind(d.str()), Version: d.str()})
+					r.Events = append(r.Events, vigil.Event{Kind: vigil.EventKind(d.known()), Version: d.str()})
 				}
 				a.Ranges = append(a.Ranges, r)
 			}
@@ -137,6 +137,54 @@ func (d *slimDecoder) count() int {
 		return 0
 	}
 	return int(v)
+}
+
+// known is str for the few words that recur in every entry (range types,
+// event kinds, the common ecosystems): those come back without a copy.
+func (d *slimDecoder) known() string {
+	n := d.uvarint()
+	if d.err != nil {
+		return ""
+	}
+	if n > uint64(len(d.b)) {
+		d.err = errSlimTruncated
+		return ""
+	}
+	b := d.b[:n]
+	d.b = d.b[n:]
+	switch string(b) {
+	case "introduced":
+		return "introduced"
+	case "fixed":
+		return "fixed"
+	case "last_affected":
+		return "last_affected"
+	case "limit":
+		return "limit"
+	case "SEMVER":
+		return "SEMVER"
+	case "ECOSYSTEM":
+		return "ECOSYSTEM"
+	case "GIT":
+		return "GIT"
+	case "npm":
+		return "npm"
+	case "PyPI":
+		return "PyPI"
+	case "Go":
+		return "Go"
+	case "Maven":
+		return "Maven"
+	case "crates.io":
+		return "crates.io"
+	case "NuGet":
+		return "NuGet"
+	case "RubyGems":
+		return "RubyGems"
+	case "Packagist":
+		return "Packagist"
+	}
+	return string(b)
 }
 
 func (d *slimDecoder) str() string {
