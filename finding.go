@@ -114,4 +114,7 @@ type Finding struct {
 	// PreviousID links to the same component and vulnerability on the
 	// product's previous release, so decisions can carry over.
 	PreviousID int64 `json:"previous_id,omitempty"`
+	// Triage is the current triage decision; nil while nobody decided
+	// (the finding is then under investigation).
+	Triage *TriageDecision `json:"triage,omitempty"`
 }

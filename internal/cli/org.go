@@ -51,7 +51,7 @@ func (a *app) orgCommand() *cobra.Command {
 			return a.render(cmd, orgs, orgTable(orgs...))
 		},
 	}
-	return group("org", "Manage organizations", create, list)
+	return group("org", "Manage organizations", create, list, a.orgSettingsCommand())
 }
 
 func orgTable(orgs ...*vigil.Organization) *table {

@@ -100,6 +100,7 @@ into that database instead.`,
 				fmt.Fprintf(w, "  %-20s %-16s %-10s %s by %s (%s)\n", f.VulnID, f.ComponentName, f.ComponentVersion, f.Status,
 					f.Evidence.Matcher, terminalSafe(f.Evidence.Range))
 			}
+			printTriage(w, sum.Triage)
 			fmt.Fprintf(w, `
 Try next:
   export VIGIL_DB=%s VIGIL_ORG=%s

@@ -186,12 +186,23 @@ and those no longer found are resolved (kept, with the time).`,
 
 func (a *app) findingCommand() *cobra.Command {
 	var ref releaseRef
-	var all bool
+	var all, overdue bool
+	var sortBy string
 	list := &cobra.Command{
-		Use:   "list --product P --release V",
-		Short: "List a release's findings with their evidence",
-		Args:  noArgs,
+		Use:   "list --product P --release V [--sort priority] [--overdue]",
+		Short: "List a release's findings with their evidence, or the prioritised queue",
+		Long: `List a release's findings with their evidence. --sort priority lists the
+prioritised queue instead (of one release, or of all without --product and
+--release), each with the factors and weights that placed it (-o json has the
+whole explanation); --overdue only the findings whose FDA clock has run out.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch {
+			case sortBy != "" && sortBy != "priority":
+				return usagef("--sort %q: only priority", sortBy)
+			case sortBy == "priority" || overdue:
+				return a.runQueue(cmd, ref, service.QueueFilter{IncludeClosed: all, OverdueOnly: overdue})
+			}
 			svc, sc, rel, err := a.resolveRelease(cmd.Context(), ref)
 			if err != nil {
 				return err
@@ -203,21 +214,23 @@ func (a *app) findingCommand() *cobra.Command {
 			if fs == nil {
 				fs = []*vigil.Finding{}
 			}
-			t := &table{header: []string{"ID", "VULNERABILITY", "COMPONENT", "VERSION", "STATUS", "CONFIDENCE", "MATCHER", "EVIDENCE", "SINCE", "RESOLVED"}}
+			t := &table{header: []string{"ID", "VULNERABILITY", "COMPONENT", "VERSION", "STATUS", "TRIAGE", "CONFIDENCE", "MATCHER", "EVIDENCE", "SINCE", "RESOLVED"}}
 			for _, f := range fs {
 				ev := f.Evidence.Identifier
 				if f.Evidence.Range != "" {
 					ev += " in " + f.Evidence.Range
 				}
-				t.add(fmt.Sprint(f.ID), f.VulnID, f.ComponentName, orDash(f.ComponentVersion), string(f.Status), string(f.Confidence),
+				t.add(fmt.Sprint(f.ID), f.VulnID, f.ComponentName, orDash(f.ComponentVersion), string(f.Status), string(f.TriageState()), string(f.Confidence),
 					f.Evidence.Matcher, ev, formatTime(f.FirstSeenAt), formatTime(f.ResolvedAt))
 			}
 			return a.render(cmd, fs, t)
 		},
 	}
 	ref.register(list)
-	list.Flags().BoolVar(&all, "all", false, "include resolved findings")
-	return group("finding", "Review findings", list)
+	list.Flags().BoolVar(&all, "all", false, "include resolved findings (with --sort priority: closed ones)")
+	list.Flags().StringVar(&sortBy, "sort", "", "priority: the prioritised queue, explained")
+	list.Flags().BoolVar(&overdue, "overdue", false, "only findings whose FDA postmarket clock has run out")
+	return group("finding", "Review, triage and assess findings", append([]*cobra.Command{list}, a.triageCommands()...)...)
 }
 
 // writeScanJSON writes res as render's JSON does (two-space indent), one

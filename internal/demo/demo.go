@@ -77,6 +77,8 @@ type Summary struct {
 	// Findings are the release's findings after the feeds were imported
 	// (incremental matching found them).
 	Findings []*vigil.Finding `json:"findings"`
+	// Triage is the demo's postmarket triage: a finding assessed, the queue.
+	Triage *TriageStep `json:"triage"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
 }
@@ -170,6 +172,9 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	if sum.Findings, err = svc.Findings(ctx, mdm, rel.ID, false); err != nil {
+		return nil, err
+	}
+	if sum.Triage, err = loadTriage(ctx, svc, mdm, &rel.Release, sum.Findings); err != nil {
 		return nil, err
 	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {

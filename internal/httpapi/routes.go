@@ -88,6 +88,7 @@ func (s *Server) routes() {
 		"A release's findings with their evidence; resolved ones with all=true.", notFound), s.listFindings)
 	huma.Register(api, s.authed(post, "/api/v1/releases/{id}/match", "match-release", tagFindings,
 		"Match a release's current SBOM against the knowledge base and bring its findings up to date.", notFound), s.matchRelease)
+	s.triageRoutes()
 
 	// Knowledge base: read-only.
 	huma.Register(api, s.authed(get, "/api/v1/kb/status", "get-kb-status", tagKB,

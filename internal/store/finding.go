@@ -65,6 +65,8 @@ type ComponentHit struct {
 
 // FindingFilter selects findings of one organization.
 type FindingFilter struct {
+	// ID selects one finding.
+	ID        *int64
 	ReleaseID *int64
 	SBOMID    *int64
 	VulnID    *string

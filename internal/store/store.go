@@ -99,6 +99,7 @@ type Tx interface {
 	KBTx
 	FindingTx
 	KBMatchTx
+	TriageTx
 }
 
 // Page limits a listing. A zero Limit means no limit.

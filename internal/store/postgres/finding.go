@@ -196,6 +196,9 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingF
 		args = append(args, v)
 		where += fmt.Sprintf(" AND "+cond, len(args))
 	}
+	if f.ID != nil {
+		add("id = $%d", *f.ID)
+	}
 	if f.ReleaseID != nil {
 		add("release_id = $%d", *f.ReleaseID)
 	}
@@ -240,5 +243,9 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingF
 		}
 		out = append(out, &x)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, tx.attachTriage(ctx, sc, out)
 }

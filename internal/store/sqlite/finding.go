@@ -231,6 +231,10 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingF
 		return nil, err
 	}
 	where, args := "org_id = ?", []any{sc.OrgID}
+	if f.ID != nil {
+		where += " AND id = ?"
+		args = append(args, *f.ID)
+	}
 	if f.ReleaseID != nil {
 		where += " AND release_id = ?"
 		args = append(args, *f.ReleaseID)
@@ -287,7 +291,10 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingF
 		}
 		out = append(out, &x)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, tx.attachTriage(ctx, sc, out)
 }
 
 // idBatch bounds the ids of one IN list.

@@ -29,6 +29,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("SBOMs", func(t *testing.T) { testSBOMs(t, open) })
 	t.Run("KnowledgeBase", func(t *testing.T) { testKnowledgeBase(t, open) })
 	t.Run("KBMatch", func(t *testing.T) { testKBMatch(t, open) })
+	t.Run("Triage", func(t *testing.T) { testTriage(t, open) })
 	t.Run("ReadBack", func(t *testing.T) { testReadBack(t, open) })
 	t.Run("Constraints", func(t *testing.T) { testConstraints(t, open) })
 	t.Run("Order", func(t *testing.T) { testOrder(t, open) })
