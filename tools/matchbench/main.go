@@ -691,7 +691,7 @@ func markdown(w io.Writer, rep *report) error {
 			strings.Join(loads, ", "), thousands(r.Truth), thousands(r.Found), pct(r.Recall), precision(r))
 	}
 	for _, l := range ratios(rep) {
-		fmt.Fprintf(w, "\n%s", l)
+		fmt.Fprintf(w, "\n%s\n", l)
 	}
 	if rep.Import != nil {
 		fmt.Fprintf(w, "\nvigil feed import of the same zips into a fresh SQLite store (once, before the scans): %.1f s wall, %.1f s CPU, %d MiB peak RSS.\n",
