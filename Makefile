@@ -104,3 +104,13 @@ MATCHBENCH_FLAGS ?=
 matchbench:
 	$(GO) build -o bin/matchbench ./tools/matchbench
 	bin/matchbench -work $(MATCHBENCH_WORK) -sizes $(MATCHBENCH_SIZES) $(MATCHBENCH_FLAGS)
+
+## scale-fleet: "which of my devices does CVE-X touch?" over the synthetic
+## fleet of 100,000 assets, 2,000 releases × 300 components (internal/fleet/synth)
+## in SQLite: service.Exposure for the widest, a median, a narrow and an absent
+## vulnerability, then a CMMS import of the 100,000 assets (first and again)
+## (docs/performance.md). Each loads the fleet first: a few minutes, ~1 GB.
+.PHONY: scale-fleet
+scale-fleet:
+	VIGIL_FLEET_BENCH=full $(GO) test ./internal/service -run '^$$' -bench 'Exposure' -benchtime 10x -benchmem -timeout 60m -v
+	VIGIL_FLEET_BENCH=full $(GO) test ./internal/service -run '^$$' -bench 'ImportAssets' -benchtime 1x -benchmem -timeout 60m -v

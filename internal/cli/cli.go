@@ -157,13 +157,18 @@ Start with: vigil quickstart`,
 		a.productCommand(),
 		a.releaseCommand(),
 		a.sbomCommand(),
+		a.mds2Command(),
 		a.feedCommand(),
 		a.vulnCommand(),
 		a.scanCommand(),
 		a.matchCommand(),
 		a.findingCommand(),
 		a.tokenCommand(),
+		a.lifecycleCommand(),
+		a.assetCommand(), a.exposureCommand(), a.shareCommand(),
+		a.vexCommand(),
 	)
+	a.attachAssetLifecycle(root)
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

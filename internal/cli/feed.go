@@ -243,9 +243,12 @@ func (a *app) bundleCommand() *cobra.Command {
 
 // printMatched tells what the incremental match after an import did.
 func (a *app) printMatched(cmd *cobra.Command, m *service.IncrementalSummary) {
-	if m == nil || a.output != formatTable || m.Releases == 0 {
+	if m == nil || a.output != formatTable || (m.Releases == 0 && m.ExposureEvents == 0) {
 		return
 	}
 	cmd.Printf("\nmatched %d changed record(s) against %d release(s): %d new finding(s), %d changed, %d resolved\n",
 		m.Records, m.Releases, m.New, m.Changed, m.Resolved)
+	if m.ExposureEvents > 0 {
+		cmd.Printf("%d hospital asset(s) newly exposed (vigil asset events)\n", m.ExposureEvents)
+	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"unicode"
+
+	"github.com/vigil/vigil/internal/sheet"
 )
 
 // Output formats every command accepts with -o.
@@ -71,17 +73,8 @@ func render(w io.Writer, format string, v any, t *table) error {
 	}
 }
 
-// csvSafe defuses spreadsheet formula injection: a cell that a spreadsheet
-// would evaluate (starting with =, +, -, @, tab or CR) is prefixed with a
-// quote, as OWASP recommends, so data from SBOMs and advisories cannot run
-// in a hospital's Excel.
-func csvSafe(s string) string {
-	// A lone "-" (our "none") cannot be a formula.
-	if s != "" && s != "-" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
-}
+// csvSafe defuses spreadsheet formula injection (see sheet.FormulaSafe).
+func csvSafe(s string) string { return sheet.FormulaSafe(s) }
 
 // terminalSafe replaces control characters so that text from imported
 // documents cannot move the cursor or change colours in a terminal, and

@@ -100,7 +100,13 @@ into that database instead.`,
 				fmt.Fprintf(w, "  %-20s %-16s %-10s %s by %s (%s)\n", f.VulnID, f.ComponentName, f.ComponentVersion, f.Status,
 					f.Evidence.Matcher, terminalSafe(f.Evidence.Range))
 			}
+			printFleet(w, sum.Fleet, a.cfg.DB)
 			printTriage(w, sum.Triage)
+			printMDS2(w, sum.MDS2)
+			if err := printDemoVEX(w, dir, sum.VEX); err != nil {
+				return err
+			}
+			printLifecycleDemo(w, sum.Lifecycle)
 			fmt.Fprintf(w, `
 Try next:
   export VIGIL_DB=%s VIGIL_ORG=%s
@@ -112,10 +118,21 @@ Try next:
   go run ./cmd/vigil sbom components -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil sbom export -p "Infusion Pump" -r 3.0 --format spdx-json
   go run ./cmd/vigil finding list -p "Infusion Pump" -r 3.0
+  go run ./cmd/vigil vex export -p "Infusion Pump" -r 3.0 --format openvex
+  go run ./cmd/vigil vex import testdata/csaf/oasis-csaf20/examples/csaf/csaf_vex/2022-evd-uc-01-na-001.json --dry-run
   go run ./cmd/vigil scan testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json -o sarif
+  go run ./cmd/vigil mds2 check -p "Infusion Pump" -r 3.0
+  go run ./cmd/vigil mds2 export -p "Infusion Pump" -r 3.0 --out mds2.xlsx
+  go run ./cmd/vigil --org st-elsewhere mds2 evaluate --format html --out procurement.html
+  go run ./cmd/vigil --org st-elsewhere mds2 compare --differing
   go run ./cmd/vigil feed status
   go run ./cmd/vigil vuln show CVE-2019-10964
   go run ./cmd/vigil feed import PATH...     # NVD, CVE 5, OSV, KEV, EPSS, CSAF files, dirs, .zip, .gz
+  go run ./cmd/vigil lifecycle support -p "Infusion Pump" -r 3.0
+  go run ./cmd/vigil lifecycle notice list
+  go run ./cmd/vigil --org st-elsewhere lifecycle horizon --months 24
+  go run ./cmd/vigil --org st-elsewhere lifecycle notices
+  go run ./cmd/vigil --org st-elsewhere asset certificate BME-100251 --out certificate.pdf   # or .html, or text
 
   go run ./cmd/vigil serve &
   curl -s -H "Authorization: Bearer %s" localhost:8080/api/v1/releases

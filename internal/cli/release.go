@@ -275,7 +275,8 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 	productFlag(del)
 	del.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
 
-	return group("release", "Manage releases and their lifecycle phase", create, list, show, update, setPhase, del, a.releaseEnvironmentCommand())
+	return group("release", "Manage releases and their lifecycle phase", create, list, show, update, setPhase, del,
+		a.releaseEnvironmentCommand(), a.releasePortsCommand())
 }
 
 func (a *app) findRelease(ctx context.Context, svc *service.Service, sc vigil.Scope, product, version string) (*vigil.Release, error) {

@@ -24,6 +24,7 @@ The database is migrated at start. Health: /healthz, /readyz; metrics:
 			}
 			a.log.Info("database ready", "component", "server", "backend", st.Backend(), "migrations_applied", len(applied))
 			svc := a.newService()
+			defer a.startPhaseRefresh(cmd.Context(), svc)()
 			return a.env.Serve(cmd.Context(), svc, ServeOptions{
 				Addr:    a.cfg.Listen,
 				Version: a.env.Version,

@@ -19,7 +19,7 @@ import (
 	"github.com/vigil/vigil/internal/store"
 )
 
-//go:embed data/*.json data/*.csv data/feeds
+//go:embed data/*.json data/*.csv data/*.yaml data/feeds
 var data embed.FS
 
 // Manufacturer and Hospital are the demo organizations' slugs.
@@ -77,10 +77,19 @@ type Summary struct {
 	// Findings are the release's findings after the feeds were imported
 	// (incremental matching found them).
 	Findings []*vigil.Finding `json:"findings"`
+	// Fleet is the hospital's fleet, its mapping and exposure.
+	Fleet *FleetStep `json:"fleet"`
+	// Lifecycle is the demo's end of life: notice, transfer, support
+	// roll-up, horizon and a decommissioned asset with its certificate.
+	Lifecycle *LifecycleStep `json:"lifecycle"`
 	// Triage is the demo's postmarket triage: a finding assessed, the queue.
 	Triage *TriageStep `json:"triage"`
+	// VEX is the demo release's CSAF VEX, as exported.
+	VEX *VEXStep `json:"vex"`
 	// Token is a fresh API token for the manufacturer, for trying the API.
 	Token string `json:"token"`
+	// MDS2 is the demo release's MDS2 form and a hospital's evaluation.
+	MDS2 *MDS2Step `json:"mds2"`
 }
 
 // SBOMStep is the SBOM part of the demo: the real medical device SBOM
@@ -108,7 +117,7 @@ type Item struct {
 // exist yet, and a fresh API token named "quickstart".
 func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, error) {
 	var sum Summary
-	var mdm vigil.Scope
+	var mdm, hdo vigil.Scope
 	for _, o := range []vigil.OrgInput{
 		{Slug: Manufacturer, Name: "Acme Medical Devices", Kind: vigil.Manufacturer},
 		{Slug: Hospital, Name: "St. Elsewhere General Hospital", Kind: vigil.HealthcareProvider},
@@ -125,6 +134,8 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		}
 		if o.Kind == vigil.Manufacturer {
 			mdm = sc
+		} else {
+			hdo = sc
 		}
 		sum.Orgs = append(sum.Orgs, Item{Name: o.Slug, Detail: string(o.Kind), Created: created})
 	}
@@ -159,6 +170,9 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	sum.SBOM = step
+	if sum.Fleet, err = loadFleet(ctx, svc, mdm, hdo); err != nil {
+		return nil, err
+	}
 	if sum.Feeds, err = loadFeeds(ctx, svc); err != nil {
 		return nil, err
 	}
@@ -175,6 +189,21 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 		return nil, err
 	}
 	if sum.Triage, err = loadTriage(ctx, svc, mdm, &rel.Release, sum.Findings); err != nil {
+		return nil, err
+	}
+	if sum.MDS2, err = loadMDS2(ctx, svc, mdm, hdo); err != nil {
+		return nil, err
+	}
+	if sum.VEX, err = loadVEX(ctx, svc, mdm, "vigil"); err != nil {
+		return nil, err
+	}
+	// The hospital's view comes last: it sees the manufacturer's triage.
+	if err := fleetExposure(ctx, svc, hdo, sum.Fleet); err != nil {
+		return nil, err
+	}
+	// The end of life comes after: it decommissions one of the fleet's
+	// monitors.
+	if sum.Lifecycle, err = loadLifecycle(ctx, svc, mdm, hdo); err != nil {
 		return nil, err
 	}
 	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {

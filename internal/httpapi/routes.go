@@ -83,12 +83,24 @@ func (s *Server) routes() {
 	// SBOMs.
 	s.sbomRoutes()
 
+	// Lifecycle.
+	s.lifecycleRoutes()
+	s.decommissionRoutes()
+	// MDS2 forms and declared ports.
+	s.mds2Routes()
+
 	// Findings.
 	huma.Register(api, s.authed(get, "/api/v1/releases/{id}/findings", "list-release-findings", tagFindings,
 		"A release's findings with their evidence; resolved ones with all=true.", notFound), s.listFindings)
 	huma.Register(api, s.authed(post, "/api/v1/releases/{id}/match", "match-release", tagFindings,
 		"Match a release's current SBOM against the knowledge base and bring its findings up to date.", notFound), s.matchRelease)
 	s.triageRoutes()
+
+	// VEX out and in.
+	s.vexRoutes()
+
+	// Hospital fleet and sharing.
+	s.fleetRoutes()
 
 	// Knowledge base: read-only.
 	huma.Register(api, s.authed(get, "/api/v1/kb/status", "get-kb-status", tagKB,

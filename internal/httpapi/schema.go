@@ -3,6 +3,7 @@ package httpapi
 import (
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -16,7 +17,7 @@ import (
 // cannot see from reflection are described here, from the domain's own
 // lists, so the enums cannot drift either.
 func newRegistry() huma.Registry {
-	r := huma.NewMapRegistry("#/components/schemas/", huma.DefaultSchemaNamer)
+	r := huma.NewMapRegistry("#/components/schemas/", schemaNamer)
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.Date](), reflect.TypeFor[dateSchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.Phase](), reflect.TypeFor[phaseSchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.OrgKind](), reflect.TypeFor[orgKindSchema]())
@@ -24,6 +25,20 @@ func newRegistry() huma.Registry {
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.SupportLevel](), reflect.TypeFor[supportLevelSchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[sbom.Element](), reflect.TypeFor[elementSchema]())
 	return r
+}
+
+// schemaNamer is huma's namer, with the fleet's types prefixed: fleet and
+// risk both have a Priority and a Factor, and the document needs one name
+// per type.
+func schemaNamer(t reflect.Type, hint string) string {
+	name := huma.DefaultSchemaNamer(t, hint)
+	for t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice {
+		t = t.Elem()
+	}
+	if strings.HasSuffix(t.PkgPath(), "/internal/fleet") && !strings.HasPrefix(name, "Fleet") {
+		return "Fleet" + name
+	}
+	return name
 }
 
 // dateSchema describes vigil.Date, which marshals as text.
@@ -130,5 +145,8 @@ func tags() []*huma.Tag {
 		{Name: tagFindings, Description: "Vulnerabilities matched to components, with evidence and confidence; one-shot scans."},
 		{Name: tagKB, Description: "The public vulnerability knowledge base (NVD, CVE 5, OSV, KEV, EPSS, CSAF): read-only to organizations; it is filled by vigil feed import, sync and bundles."},
 		{Name: tagTokens, Description: "API tokens of the caller's organization."},
+		{Name: tagFleet, Description: "A healthcare provider's devices: CMMS import and export, mapping to releases and device advisories, exposure, priority and remediation."},
+		{Name: tagSharing, Description: "Explicit sharing of a manufacturer's releases with healthcare providers."},
+		{Name: tagMDS2, Description: "MDS2 (ANSI/NEMA HN 1-2019) forms of releases and of candidate devices: import, export, diff, compare, evaluate, cross-checks."},
 	}
 }

@@ -40,6 +40,9 @@ type Input struct {
 	Confidence vigil.Confidence
 	Settings   vigil.RiskSettings
 	Today      vigil.Date
+	// Phase is the release's lifecycle phase today; empty leaves the
+	// lifecycle out of the priority (see lifecycle.PhaseEscalation).
+	Phase vigil.Phase
 }
 
 // Scores are a finding's CVSS scores: the vector's base score, and the

@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/lifecycle"
 )
 
 // Factor is one term of a finding's priority: its value scaled to 0..1,
@@ -80,6 +81,19 @@ func Prioritize(in Input, ev Evaluation) Priority {
 	}
 	conf := map[vigil.Confidence]float64{vigil.ConfidenceExact: 1, vigil.ConfidenceCPE: 0.7, vigil.ConfidenceHeuristic: 0.4}[in.Confidence]
 	add("confidence", conf, w.Confidence, "match confidence "+string(in.Confidence))
+	// The lifecycle escalates the weighted score: past end of support no
+	// patch will come for the devices in the field (lifecycle.md). A
+	// planned fix (response "update") lowers the escalation.
+	if in.Phase != "" {
+		e := lifecycle.PhaseEscalation(in.Phase, in.Response == vigil.ResponseUpdate)
+		if e.Factor != 1 {
+			v, _ := lifecycle.PhaseValue(in.Phase, in.Response == vigil.ResponseUpdate)
+			up := min(100, e.Apply(p.Score))
+			p.Factors = append(p.Factors, Factor{Name: "lifecycle_phase", Value: round3(v), Points: round3(up - p.Score),
+				Why: fmt.Sprintf("%s: score ×%.2g", e.Reason, e.Factor)})
+			p.Score = up
+		}
+	}
 	p.Score = round3(p.Score)
 	if !p.Open {
 		p.Score, p.Note = 0, fmt.Sprintf("triaged %s: not in the open queue", in.State)

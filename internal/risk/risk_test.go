@@ -420,3 +420,31 @@ func expandAnswersF(r *Rubric, fields string) map[string]string {
 	}
 	return answers
 }
+
+// TestPrioritizePhase: past end of support an open finding outranks the
+// same finding on a supported release, and the factor says why; a
+// planned fix lowers the escalation.
+func TestPrioritizePhase(t *testing.T) {
+	in := Input{State: vigil.TriageAffected, KEV: &vigil.KEVEntry{}, Confidence: vigil.ConfidenceExact,
+		Settings: vigil.DefaultRiskSettings(), Today: vigil.Date{Year: 2026, Month: 12, Day: 1}}
+	score := func(p vigil.Phase, r vigil.Response) Priority {
+		in := in
+		in.Phase, in.Response = p, r
+		return Prioritize(in, Evaluate(in))
+	}
+	none, sup, eos, planned := score("", ""), score(vigil.PhaseSupport, ""), score(vigil.PhaseEndOfSupport, ""),
+		score(vigil.PhaseEndOfSupport, vigil.ResponseUpdate)
+	if none.Score != sup.Score || !(sup.Score < planned.Score && planned.Score < eos.Score) {
+		t.Errorf("scores: none %.3f, support %.3f, eos with a planned fix %.3f, eos %.3f", none.Score, sup.Score, planned.Score, eos.Score)
+	}
+	if len(sup.Factors) != len(none.Factors) {
+		t.Errorf("a supported release adds a factor: %+v", sup.Factors)
+	}
+	last := eos.Factors[len(eos.Factors)-1]
+	if last.Name != "lifecycle_phase" || last.Value != 1 || last.Points <= 0 || last.Why == "" {
+		t.Errorf("phase factor %+v", last)
+	}
+	if eos.Score > 100 {
+		t.Errorf("score %.3f above 100", eos.Score)
+	}
+}

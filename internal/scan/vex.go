@@ -9,6 +9,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/cdxvex"
 )
 
 // WriteCycloneDXVEX writes the result as a CycloneDX 1.6 VEX: each
@@ -41,7 +42,7 @@ func WriteCycloneDXVEX(w io.Writer, r *Result, now time.Time, version string) er
 			if len(f.Aliases) > 0 {
 				refs := make([]cdx.VulnerabilityReference, 0, len(f.Aliases))
 				for _, a := range f.Aliases {
-					refs = append(refs, cdx.VulnerabilityReference{ID: a, Source: sourceOf(a)})
+					refs = append(refs, cdx.VulnerabilityReference{ID: a, Source: cdxvex.Source(a)})
 				}
 				e.v.References = &refs
 			}
@@ -86,14 +87,18 @@ func WriteCycloneDXVEX(w io.Writer, r *Result, now time.Time, version string) er
 	return enc.EncodeVersion(bom, cdx.SpecVersion1_6)
 }
 
+// analysisState is a match's CycloneDX analysis state: a finding nobody
+// triaged yet is in triage, a source's not-affected or fixed statement
+// keeps its word. The mapping onto CycloneDX is internal/cdxvex's, the
+// one vigil's VEX export uses.
 func analysisState(s vigil.MatchStatus) cdx.ImpactAnalysisState {
 	switch s {
 	case vigil.MatchNotAffected:
-		return cdx.IASNotAffected
+		return cdxvex.State(vigil.TriageNotAffected)
 	case vigil.MatchFixed:
-		return cdx.IASResolved
+		return cdxvex.State(vigil.TriageFixed)
 	default:
-		return cdx.IASInTriage
+		return cdxvex.State(vigil.TriageUnderInvestigation)
 	}
 }
 
@@ -107,18 +112,5 @@ func cvssMethod(v vigil.CVSSVersion) cdx.ScoringMethod {
 		return cdx.ScoringMethodCVSSv4
 	default:
 		return cdx.ScoringMethodCVSSv31
-	}
-}
-
-// sourceOf names the database an identifier comes from, as CycloneDX
-// requires for a reference.
-func sourceOf(id string) *cdx.Source {
-	switch {
-	case vigil.IsCVE(id):
-		return &cdx.Source{Name: "NVD", URL: "https://nvd.nist.gov/vuln/detail/" + id}
-	case strings.HasPrefix(id, "GHSA-"):
-		return &cdx.Source{Name: "GitHub Advisories", URL: "https://github.com/advisories/" + id}
-	default:
-		return &cdx.Source{Name: "OSV", URL: "https://osv.dev/vulnerability/" + id}
 	}
 }

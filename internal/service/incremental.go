@@ -96,6 +96,9 @@ type IncrementalSummary struct {
 	Changed  int  `json:"changed"`
 	Resolved int  `json:"resolved"`
 	Full     bool `json:"full"`
+	// ExposureEvents counts hospital assets newly exposed (see
+	// recordExposureEvents).
+	ExposureEvents int `json:"exposure_events"`
 }
 
 // rematch matches what an import changed against the components it may
@@ -150,6 +153,9 @@ func (s *Service) rematch(ctx context.Context, c *changeSet) (*IncrementalSummar
 			sum.Changed += ms.Changed
 			sum.Resolved += ms.Resolved
 		}
+	}
+	if sum.ExposureEvents, err = s.recordExposureEvents(ctx, c); err != nil {
+		return nil, err
 	}
 	return sum, nil
 }

@@ -293,7 +293,7 @@ func (l *riskLoader) evaluate(fs []*vigil.Finding) ([]*FindingRisk, error) {
 		fr := &FindingRisk{Finding: f, Release: rel.Product + " " + rel.Version, Severity: sg.severity, KEV: sg.kev, EPSS: sg.epss,
 			Assessment: assessments[f.ID], Rubric: rubrics[f.ID], Environment: env}
 		in := risk.Input{State: f.TriageState(), KEV: sg.kev, EPSS: sg.epss, Assessment: fr.Assessment, FirstSeen: f.FirstSeenAt,
-			Confidence: f.Confidence, Settings: l.settings, Today: l.today}
+			Confidence: f.Confidence, Settings: l.settings, Today: l.today, Phase: rel.Refresh(l.today)}
 		if f.Triage != nil {
 			in.Response, in.DecidedAt = f.Triage.Response, f.Triage.At
 		}

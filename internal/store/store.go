@@ -99,7 +99,11 @@ type Tx interface {
 	KBTx
 	FindingTx
 	KBMatchTx
+	AssetTx
+	LifecycleTx
+	VEXTx
 	TriageTx
+	MDS2Tx
 }
 
 // Page limits a listing. A zero Limit means no limit.

@@ -30,12 +30,16 @@ func Run(t *testing.T, open Opener) {
 	t.Run("KnowledgeBase", func(t *testing.T) { testKnowledgeBase(t, open) })
 	t.Run("KBMatch", func(t *testing.T) { testKBMatch(t, open) })
 	t.Run("Triage", func(t *testing.T) { testTriage(t, open) })
+	t.Run("VEX", func(t *testing.T) { testVEX(t, open) })
 	t.Run("ReadBack", func(t *testing.T) { testReadBack(t, open) })
 	t.Run("Constraints", func(t *testing.T) { testConstraints(t, open) })
 	t.Run("Order", func(t *testing.T) { testOrder(t, open) })
 	t.Run("Isolation", func(t *testing.T) { testIsolation(t, open) })
+	t.Run("Assets", func(t *testing.T) { testAssets(t, open) })
+	t.Run("MDS2", func(t *testing.T) { testMDS2(t, open) })
 	t.Run("Transactions", func(t *testing.T) { testTransactions(t, open) })
 	t.Run("Migrate", func(t *testing.T) { testMigrate(t, open) })
+	t.Run("Lifecycle", func(t *testing.T) { testLifecycle(t, open) })
 }
 
 // fixedClock is a clock at a whole microsecond, which both backends store

@@ -1,0 +1,230 @@
+package fleet
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/lifecycle"
+)
+
+// Signals are what the knowledge base says of a vulnerability.
+type Signals struct {
+	// BaseScore and Vector are the CVSS base score and vector chosen for
+	// the vulnerability (zero and empty when none is known).
+	BaseScore float64
+	Vector    string
+	KEV       bool
+	// KEVRansomware is KEV's "known ransomware campaign use".
+	KEVRansomware bool
+	// EPSS is the latest EPSS probability (0–1); HasEPSS says one exists.
+	EPSS    float64
+	HasEPSS bool
+}
+
+// Context is what the hospital and the manufacturer know of one asset ×
+// vulnerability.
+type Context struct {
+	Asset *vigil.Asset
+	// Harm is the manufacturer's severity of potential patient harm for
+	// the finding (its triage), empty when none was assessed.
+	Harm vigil.Harm
+	// Remediation is the work item's effective state (open when none).
+	Remediation vigil.RemediationState
+	// Control is the compensating control in place, when there is one.
+	Control string
+	// Phase is the lifecycle phase of the release the asset runs, today
+	// (empty when unmapped); FixAvailable says whether a fix exists it
+	// could still take. See lifecycle.PhaseEscalation.
+	Phase        vigil.Phase
+	FixAvailable bool
+}
+
+// Factor and Priority are the names the rest of vigil uses; the types
+// carry longer names because the OpenAPI document names schemas by type
+// and internal/risk has a Priority and a Factor of its own.
+type (
+	Factor   = PriorityFactor
+	Priority = AssetPriority
+)
+
+// PriorityFactor is one term of a priority, explained.
+type PriorityFactor struct {
+	// Name is the factor: severity, exploitation, attack_vector,
+	// patient_harm, network_exposure, compensating_control,
+	// clinical_criticality, phi.
+	Name string `json:"name"`
+	// Multiplier is what the factor does to the score (severity is the
+	// base itself, 0–10).
+	Multiplier float64 `json:"multiplier"`
+	// Why says what the factor saw.
+	Why string `json:"why"`
+}
+
+// AssetPriority is an asset × vulnerability's contextual priority: the
+// CVSS base score times a multiplier per factor, each explained.
+type AssetPriority struct {
+	Score   float64  `json:"score"`
+	Factors []Factor `json:"factors"`
+}
+
+// Explain renders the factors in one line: "7.5 × KEV 2.5 × …".
+func (p Priority) Explain() string {
+	parts := make([]string, len(p.Factors))
+	for i, f := range p.Factors {
+		if f.Name == "severity" {
+			parts[i] = fmt.Sprintf("%s %.1f", f.Name, f.Multiplier)
+		} else {
+			parts[i] = fmt.Sprintf("%s ×%.2g", f.Name, f.Multiplier)
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// DefaultBase is the severity assumed when no CVSS score is known: the
+// middle of the scale, said so in the explanation.
+const DefaultBase = 5.0
+
+// Prioritize computes the contextual priority. The multipliers, chosen so
+// that each factor can at most double or halve what the others say:
+//
+//   - exploitation: in CISA KEV ×2.5 (×3 with known ransomware use); else
+//     1 + 2 × EPSS probability; no EPSS ×1;
+//   - attack vector (CVSS AV): network ×1, adjacent ×0.85, local ×0.6,
+//     physical ×0.4;
+//   - patient harm (ISO 14971, the manufacturer's assessment):
+//     catastrophic ×1.5, critical ×1.3, serious ×1.1, minor ×0.8,
+//     negligible ×0.5; not assessed ×1;
+//   - network exposure: reachable from the internet ×1.5; on a network
+//     (an IP address or a zone) ×1; in a zone named isolated, segmented
+//     or offline, or with neither IP nor zone ×0.6;
+//   - compensating control in place ×0.5;
+//   - clinical criticality: life-sustaining ×1.5, therapeutic ×1.3,
+//     monitoring ×1.1, diagnostic ×1, non-clinical ×0.6;
+//   - stores or transmits PHI ×1.1;
+//   - lifecycle phase of the mapped release (lifecycle.PhaseEscalation):
+//     past end of support ×1.5 (×1.2 when a fix exists), limited support
+//     ×1.25 (×1.1), support and development ×1: no patch will come for
+//     an unsupported device.
+func Prioritize(s Signals, c Context) Priority {
+	var p Priority
+	base := s.BaseScore
+	why := fmt.Sprintf("CVSS base score %.1f", base)
+	if s.Vector != "" {
+		why += " (" + s.Vector + ")"
+	}
+	if base <= 0 {
+		base, why = DefaultBase, fmt.Sprintf("no CVSS score known: %.1f assumed", DefaultBase)
+	}
+	p.Factors = append(p.Factors, Factor{"severity", base, why})
+
+	switch {
+	case s.KEV && s.KEVRansomware:
+		p.add("exploitation", 3, "in CISA KEV, known ransomware campaign use")
+	case s.KEV:
+		p.add("exploitation", 2.5, "in CISA KEV: exploited in the wild")
+	case s.HasEPSS:
+		p.add("exploitation", 1+2*s.EPSS, fmt.Sprintf("EPSS %.3f: 1 + 2 × probability of exploitation in 30 days", s.EPSS))
+	default:
+		p.add("exploitation", 1, "not in KEV, no EPSS score")
+	}
+
+	switch av := attackVector(s.Vector); av {
+	case "N":
+		p.add("attack_vector", 1, "exploitable over the network (AV:N)")
+	case "A":
+		p.add("attack_vector", 0.85, "needs an adjacent network (AV:A)")
+	case "L":
+		p.add("attack_vector", 0.6, "needs local access (AV:L)")
+	case "P":
+		p.add("attack_vector", 0.4, "needs physical access (AV:P)")
+	default:
+		p.add("attack_vector", 1, "attack vector unknown: network assumed")
+	}
+
+	switch c.Harm {
+	case vigil.HarmCatastrophic:
+		p.add("patient_harm", 1.5, "manufacturer assessed potential harm catastrophic")
+	case vigil.HarmCritical:
+		p.add("patient_harm", 1.3, "manufacturer assessed potential harm critical")
+	case vigil.HarmSerious:
+		p.add("patient_harm", 1.1, "manufacturer assessed potential harm serious")
+	case vigil.HarmMinor:
+		p.add("patient_harm", 0.8, "manufacturer assessed potential harm minor")
+	case vigil.HarmNegligible:
+		p.add("patient_harm", 0.5, "manufacturer assessed potential harm negligible")
+	default:
+		p.add("patient_harm", 1, "no patient-harm assessment from the manufacturer")
+	}
+
+	a := c.Asset
+	zone := strings.ToLower(a.Zone)
+	switch {
+	case a.InternetExposed:
+		p.add("network_exposure", 1.5, "reachable from the internet")
+	case strings.Contains(zone, "isolated") || strings.Contains(zone, "segment") || strings.Contains(zone, "offline") || strings.Contains(zone, "air"):
+		p.add("network_exposure", 0.6, fmt.Sprintf("in zone %q", a.Zone))
+	case a.IP != "" || a.Zone != "":
+		where := a.Zone
+		if where == "" {
+			where = "IP " + a.IP
+		} else {
+			where = "zone " + where
+		}
+		p.add("network_exposure", 1, "on the hospital network ("+where+")")
+	default:
+		p.add("network_exposure", 0.6, "no IP address and no network zone recorded")
+	}
+
+	if c.Remediation == vigil.RemediationCompensating {
+		ctl := c.Control
+		if ctl == "" {
+			ctl = "recorded"
+		}
+		p.add("compensating_control", 0.5, "compensating control in place: "+ctl)
+	} else {
+		p.add("compensating_control", 1, "no compensating control recorded")
+	}
+
+	switch a.Criticality {
+	case vigil.CriticalityLifeSustaining:
+		p.add("clinical_criticality", 1.5, "life-sustaining device")
+	case vigil.CriticalityTherapeutic:
+		p.add("clinical_criticality", 1.3, "therapeutic device")
+	case vigil.CriticalityMonitoring:
+		p.add("clinical_criticality", 1.1, "monitoring device")
+	case vigil.CriticalityDiagnostic:
+		p.add("clinical_criticality", 1, "diagnostic device")
+	default:
+		p.add("clinical_criticality", 0.6, "non-clinical device")
+	}
+
+	if a.PHI {
+		p.add("phi", 1.1, "stores or transmits protected health information")
+	}
+	if c.Phase != "" {
+		e := lifecycle.PhaseEscalation(c.Phase, c.FixAvailable)
+		p.add("lifecycle_phase", e.Factor, e.Reason)
+	}
+	score := 1.0
+	for _, f := range p.Factors {
+		score *= f.Multiplier
+	}
+	p.Score = math.Round(score*10) / 10
+	return p
+}
+
+func (p *Priority) add(name string, m float64, why string) {
+	p.Factors = append(p.Factors, Factor{name, math.Round(m*1000) / 1000, why})
+}
+
+// attackVector reads AV from a CVSS v3/v4 vector, or v2's AV:N/A/L.
+func attackVector(vector string) string {
+	for _, part := range strings.Split(vector, "/") {
+		if v, ok := strings.CutPrefix(part, "AV:"); ok && v != "" {
+			return v[:1]
+		}
+	}
+	return ""
+}

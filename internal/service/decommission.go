@@ -1,0 +1,380 @@
+package service
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/lifecycle"
+	"github.com/vigil/vigil/internal/lifecycle/sanitize"
+	"github.com/vigil/vigil/internal/store"
+)
+
+// SanitizationRecord is a stored record with the rules' warnings.
+type SanitizationRecord struct {
+	*vigil.Sanitization
+	// Complete is true when the record passes every rule and its
+	// verification passed.
+	Complete bool     `json:"complete"`
+	Warnings []string `json:"warnings"`
+}
+
+// RecordSanitization records the NIST SP 800-88 sanitization of one
+// storage medium of an asset (one record per medium). The record must
+// pass sanitize.Check; its warnings come back with it. A decommissioned
+// asset takes no more records.
+func (s *Service) RecordSanitization(ctx context.Context, sc vigil.Scope, assetRef string, rec vigil.Sanitization) (*SanitizationRecord, error) {
+	today := s.today()
+	rec.RecordedBy = actorOf(sc)
+	trimPerson := func(p *vigil.Person) {
+		p.Name, p.Title, p.Organization = strings.TrimSpace(p.Name), strings.TrimSpace(p.Title), strings.TrimSpace(p.Organization)
+	}
+	trimPerson(&rec.PerformedBy)
+	trimPerson(&rec.VerifiedBy)
+	rec.Tool = strings.TrimSpace(rec.Tool)
+	warnings, err := sanitize.Check(&rec, today)
+	if err != nil {
+		return nil, err
+	}
+	var out *SanitizationRecord
+	err = s.store.Update(ctx, func(tx store.Tx) error {
+		a, err := resolveAsset(ctx, tx, sc, assetRef)
+		if err != nil {
+			return err
+		}
+		if a.Status == vigil.AssetDecommissioned {
+			return fmt.Errorf("asset %s is decommissioned: its sanitization records are closed: %w", a.Label(), vigil.ErrConflict)
+		}
+		rec.AssetID = a.ID
+		if err := tx.CreateSanitization(ctx, sc, &rec); err != nil {
+			return err
+		}
+		out = &SanitizationRecord{Sanitization: &rec, Complete: rec.Completed(), Warnings: orNoStrings(warnings)}
+		return nil
+	})
+	return out, err
+}
+
+func orNoStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Sanitizations lists an asset's sanitization records, each with whether
+// it is complete and its warnings.
+func (s *Service) Sanitizations(ctx context.Context, sc vigil.Scope, assetRef string) ([]*SanitizationRecord, error) {
+	out := []*SanitizationRecord{}
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		a, err := resolveAsset(ctx, tx, sc, assetRef)
+		if err != nil {
+			return err
+		}
+		recs, err := tx.FindSanitizations(ctx, sc, a.ID)
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			ws, cerr := sanitize.Check(r, vigil.DateOf(r.CreatedAt))
+			if cerr != nil {
+				ws = append(ws, "the record no longer passes the rules: "+cerr.Error())
+			}
+			out = append(out, &SanitizationRecord{Sanitization: r, Complete: cerr == nil && r.Completed(), Warnings: orNoStrings(ws)})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DecommissionResult is a decommissioned asset with its certificate.
+type DecommissionResult struct {
+	Decommission *vigil.Decommission   `json:"decommission"`
+	Asset        *vigil.Asset          `json:"asset"`
+	Certificate  *sanitize.Certificate `json:"certificate"`
+}
+
+// DecommissionAsset retires an asset for good: its status becomes
+// decommissioned (exposure and worklists leave it out; its history stays
+// and remains searchable), the decommissioning is recorded, and the
+// certificate of sanitization is produced. An asset that stored patient
+// data (PHI) cannot be decommissioned without at least one complete
+// sanitization record (verified, passed), and none of its records may
+// have failed verification without a later complete one for the same
+// medium kind. Only healthcare providers have assets to decommission.
+func (s *Service) DecommissionAsset(ctx context.Context, sc vigil.Scope, assetRef string, in vigil.DecommissionInput) (*DecommissionResult, error) {
+	in.Reason = strings.TrimSpace(in.Reason)
+	if in.On.IsZero() {
+		in.On = s.today()
+	}
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	if in.On.After(s.today()) {
+		return nil, &vigil.ValidationError{Fields: []vigil.FieldError{{Field: "on", Message: in.On.String() + " is in the future"}}}
+	}
+	var out *DecommissionResult
+	err := s.store.Update(ctx, func(tx store.Tx) error {
+		a, err := resolveAsset(ctx, tx, sc, assetRef)
+		if err != nil {
+			return err
+		}
+		if a.Status == vigil.AssetDecommissioned {
+			return fmt.Errorf("asset %s is decommissioned already: %w", a.Label(), vigil.ErrConflict)
+		}
+		recs, err := tx.FindSanitizations(ctx, sc, a.ID)
+		if err != nil {
+			return err
+		}
+		if err := checkSanitized(a, recs, in.On); err != nil {
+			return err
+		}
+		prev := a.Status
+		a.Status = vigil.AssetDecommissioned
+		if err := tx.UpdateAsset(ctx, sc, a); err != nil {
+			return err
+		}
+		d := &vigil.Decommission{AssetID: a.ID, DecommissionedOn: in.On, Reason: in.Reason, PreviousStatus: prev, PHI: a.PHI,
+			CertificateNumber: sanitize.Number(sc.OrgID, a.ID, in.On), DecommissionedBy: actorOf(sc)}
+		if err := tx.CreateDecommission(ctx, sc, d); err != nil {
+			return err
+		}
+		cert, err := certificate(ctx, tx, sc, a, d, recs)
+		if err != nil {
+			return err
+		}
+		out = &DecommissionResult{Decommission: d, Asset: a, Certificate: cert}
+		return nil
+	})
+	return out, err
+}
+
+// checkSanitized applies the decommissioning rule: an asset that stored
+// PHI needs a complete sanitization record, and a medium whose
+// sanitization failed needs a complete record after it.
+func checkSanitized(a *vigil.Asset, recs []*vigil.Sanitization, on vigil.Date) error {
+	complete := 0
+	var failed []string
+	for i, r := range recs {
+		if sanitize.Complete(r, vigil.DateOf(r.CreatedAt)) {
+			complete++
+			continue
+		}
+		if r.VerificationResult != vigil.VerificationFailed {
+			continue
+		}
+		redone := false
+		for _, later := range recs[i+1:] {
+			if later.MediaType == r.MediaType && (later.MediaSerial == r.MediaSerial || r.MediaSerial == "") &&
+				sanitize.Complete(later, vigil.DateOf(later.CreatedAt)) {
+				redone = true
+			}
+		}
+		if !redone {
+			failed = append(failed, fmt.Sprintf("record %d (%s %s, %s)", r.ID, r.MediaType, r.MediaSerial, sanitize.Label(r)))
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("asset %s: the sanitization of %s failed verification and was not redone: sanitize the medium again or destroy it: %w",
+			a.Label(), strings.Join(failed, ", "), vigil.ErrConflict)
+	}
+	if a.PHI && complete == 0 {
+		return fmt.Errorf("asset %s stored patient data (PHI): record a completed sanitization (verified, passed) of its storage before decommissioning it (vigil asset sanitize): %w",
+			a.Label(), vigil.ErrConflict)
+	}
+	for _, r := range recs {
+		if r.PerformedOn.After(on) {
+			return fmt.Errorf("asset %s: sanitization record %d is dated %s, after the decommissioning day %s: %w",
+				a.Label(), r.ID, r.PerformedOn, on, vigil.ErrInvalid)
+		}
+	}
+	return nil
+}
+
+func certificate(ctx context.Context, tx store.Tx, sc vigil.Scope, a *vigil.Asset, d *vigil.Decommission, recs []*vigil.Sanitization) (*sanitize.Certificate, error) {
+	org, err := tx.FindOrgByID(ctx, sc.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	c := &sanitize.Certificate{
+		Number: d.CertificateNumber, IssuedOn: vigil.DateOf(d.CreatedAt.UTC()), Organization: org.Name,
+		Device: sanitize.Device{AssetTag: a.AssetTag, Serial: a.Serial, Manufacturer: a.Manufacturer, Model: a.Model,
+			Version: a.Version, DeviceType: a.DeviceType, Location: a.Location(), PHI: d.PHI},
+		DecommissionedOn: d.DecommissionedOn, DecommissionedBy: d.DecommissionedBy, Reason: d.Reason,
+		Records: []vigil.Sanitization{},
+	}
+	if c.Organization == "" {
+		c.Organization = org.Slug
+	}
+	if a.Mapping.Mapped() {
+		c.Device.Release = a.Mapping.Product + " " + a.Mapping.ReleaseVersion
+	}
+	for _, r := range recs {
+		c.Records = append(c.Records, *r)
+	}
+	c.Review(c.IssuedOn)
+	return c, nil
+}
+
+// Certificate returns the certificate of sanitization of a decommissioned
+// asset, as it was produced: the same number and records.
+func (s *Service) Certificate(ctx context.Context, sc vigil.Scope, assetRef string) (*sanitize.Certificate, error) {
+	var out *sanitize.Certificate
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		a, err := resolveAsset(ctx, tx, sc, assetRef)
+		if err != nil {
+			return err
+		}
+		ds, err := tx.FindDecommissions(ctx, sc, store.DecommissionFilter{AssetID: &a.ID})
+		if err != nil {
+			return err
+		}
+		if len(ds) == 0 {
+			return fmt.Errorf("asset %s is not decommissioned: no certificate yet (vigil asset decommission): %w", a.Label(), vigil.ErrNotFound)
+		}
+		recs, err := tx.FindSanitizations(ctx, sc, a.ID)
+		if err != nil {
+			return err
+		}
+		out, err = certificate(ctx, tx, sc, a, ds[0], recs)
+		return err
+	})
+	return out, err
+}
+
+// Decommissions lists the scope's decommissioned assets, newest first;
+// query searches asset tag, serial, manufacturer, model, reason and
+// certificate number.
+func (s *Service) Decommissions(ctx context.Context, sc vigil.Scope, query string) ([]*vigil.Decommission, error) {
+	var out []*vigil.Decommission
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		out, err = tx.FindDecommissions(ctx, sc, store.DecommissionFilter{Query: query})
+		return err
+	})
+	if out == nil {
+		out = []*vigil.Decommission{}
+	}
+	return out, err
+}
+
+// Horizon is the scope's lifecycle horizon over months months: its assets
+// by phase now and, quarter by quarter, which reach Limited Support or End
+// of Support (the phases of the releases they are mapped to, own or
+// shared).
+func (s *Service) Horizon(ctx context.Context, sc vigil.Scope, months int) (*lifecycle.Horizon, error) {
+	if months < 1 || months > 120 {
+		return nil, fmt.Errorf("horizon of %d months: want 1 to 120: %w", months, vigil.ErrInvalid)
+	}
+	var out *lifecycle.Horizon
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		assets, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{})
+		if err != nil {
+			return err
+		}
+		var ids []int64
+		for _, a := range assets {
+			if a.Mapping.Mapped() {
+				ids = append(ids, a.Mapping.ReleaseID)
+			}
+		}
+		rels := map[int64]*vigil.Release{}
+		if ids = slices.Compact(slices.Sorted(slices.Values(ids))); len(ids) > 0 {
+			cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ReleaseIDs: ids})
+			if err != nil {
+				return err
+			}
+			for _, c := range cat {
+				rels[c.ID] = &c.Release
+			}
+		}
+		out = lifecycle.BuildHorizon(s.today(), months, assets, rels)
+		return nil
+	})
+	return out, err
+}
+
+// AssetNotice is a manufacturer's notice as a hospital receives it: with
+// the hospital's assets that run the release.
+type AssetNotice struct {
+	*vigil.Notice
+	// Manufacturer is the slug of the organization that issued it.
+	Manufacturer string             `json:"manufacturer"`
+	Assets       []AssetNoticeAsset `json:"assets"`
+}
+
+// AssetNoticeAsset is one asset a notice concerns.
+type AssetNoticeAsset struct {
+	ID          int64             `json:"id"`
+	Label       string            `json:"label"`
+	Location    string            `json:"location,omitempty"`
+	Criticality vigil.Criticality `json:"criticality"`
+	PHI         bool              `json:"phi"`
+	Status      vigil.AssetStatus `json:"status"`
+}
+
+// AssetNotices lists the end-of-life and end-of-support notices that reach
+// the scope: those of releases its assets are mapped to, from the
+// manufacturers that share them with it, each with those assets; newest
+// first. Decommissioned assets are left out, and a notice that concerns
+// only decommissioned assets with them.
+func (s *Service) AssetNotices(ctx context.Context, sc vigil.Scope) ([]*AssetNotice, error) {
+	out := []*AssetNotice{}
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		ns, err := tx.FindAssetNotices(ctx, sc)
+		if err != nil || len(ns) == 0 {
+			return err
+		}
+		ids := make([]int64, 0, len(ns))
+		for _, n := range ns {
+			ids = append(ids, n.ReleaseID)
+		}
+		assets, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{ReleaseIDs: ids})
+		if err != nil {
+			return err
+		}
+		byRelease := map[int64][]AssetNoticeAsset{}
+		for _, a := range assets {
+			if !a.Status.Active() {
+				continue
+			}
+			byRelease[a.Mapping.ReleaseID] = append(byRelease[a.Mapping.ReleaseID], AssetNoticeAsset{
+				ID: a.ID, Label: a.Label(), Location: a.Location(), Criticality: a.Criticality, PHI: a.PHI, Status: a.Status})
+		}
+		slugs := map[int64]string{}
+		for _, n := range ns {
+			as := byRelease[n.ReleaseID]
+			if len(as) == 0 {
+				continue
+			}
+			if _, ok := slugs[n.OrgID]; !ok {
+				o, err := tx.FindOrgByID(ctx, n.OrgID)
+				if err != nil {
+					return err
+				}
+				slugs[n.OrgID] = o.Slug
+			}
+			out = append(out, &AssetNotice{Notice: n, Manufacturer: slugs[n.OrgID], Assets: as})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// AssetTransfers lists the transfers of responsibility of the releases the
+// scope's assets run, own or shared by their manufacturer: what the
+// hospital takes over at end of support.
+func (s *Service) AssetTransfers(ctx context.Context, sc vigil.Scope) ([]*vigil.Transfer, error) {
+	var out []*vigil.Transfer
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		out, err = tx.FindAssetTransfers(ctx, sc)
+		return err
+	})
+	if out == nil {
+		out = []*vigil.Transfer{}
+	}
+	return out, err
+}

@@ -1,0 +1,246 @@
+// Package vex is the format-free model of a VEX document (Vulnerability
+// Exploitability eXchange): who says it, about which products and
+// components, and per vulnerability × product one statement of status,
+// justification, response and detail. The exporters and parsers of the
+// three formats vigil speaks — CSAF 2.0 VEX (internal/csafvex), OpenVEX 0.2
+// (internal/openvex) and CycloneDX 1.6 VEX (internal/cdxvex) — convert
+// between this model and their bytes; internal/vex/list detects which one a
+// document is. The package holds no I/O.
+//
+// The statuses, justifications and responses are vigil's triage vocabulary
+// (vigil.TriageState, vigil.Justification, vigil.Response): VEX's own
+// tokens. Each format maps them onto its words; where a format has no word
+// for one (CSAF and OpenVEX know no "false positive", CycloneDX no
+// "component not present") the format package documents what it writes.
+package vex
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/vigil/vigil"
+)
+
+// Format names a VEX format (vigil.VEXFormat).
+type Format = vigil.VEXFormat
+
+// The formats.
+const (
+	FormatCSAF      = vigil.VEXCSAF
+	FormatOpenVEX   = vigil.VEXOpenVEX
+	FormatCycloneDX = vigil.VEXCycloneDX
+)
+
+// Formats lists the formats.
+var Formats = vigil.VEXFormats
+
+// Document is one VEX document.
+type Document struct {
+	// Format is the format the document was read from; exporters ignore it.
+	Format Format `json:"format,omitempty"`
+	// ID is the document's own identifier: CSAF document.tracking.id,
+	// OpenVEX @id, CycloneDX serialNumber.
+	ID string `json:"id"`
+	// Version is the document's revision: CSAF tracking.version, OpenVEX
+	// version, CycloneDX version.
+	Version string `json:"version,omitempty"`
+	Title   string `json:"title,omitempty"`
+	// Publisher is who issues the statements: CSAF publisher.name, OpenVEX
+	// author, CycloneDX metadata.manufacturer (or supplier).
+	Publisher string `json:"publisher,omitempty"`
+	// PublisherURL is the publisher's namespace (CSAF publisher.namespace,
+	// CycloneDX manufacturer url).
+	PublisherURL string `json:"publisher_url,omitempty"`
+	// Issued is when the document was first issued; Updated when this
+	// revision was (CSAF initial/current_release_date, OpenVEX timestamp
+	// and last_updated, CycloneDX metadata.timestamp for both).
+	Issued  time.Time `json:"issued,omitzero"`
+	Updated time.Time `json:"updated,omitzero"`
+	// Summary says what the document is about (CSAF document notes,
+	// CycloneDX metadata properties are not used).
+	Summary string `json:"summary,omitempty"`
+	// Tool names what produced the document, "name version".
+	Tool string `json:"tool,omitempty"`
+	// Products are the products and components the statements name, each
+	// once.
+	Products   []Product   `json:"products"`
+	Statements []Statement `json:"statements"`
+	// Warnings are what a parser left out and why, with where ("$.vulnerabilities[3]:
+	// names no product"). Writers ignore them.
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+// Product is a product or a component of one, as a document identifies it.
+type Product struct {
+	// Ref is the product's id inside the document: CSAF product_id,
+	// OpenVEX @id, CycloneDX bom-ref (possibly a BOM-Link
+	// "urn:cdx:serial/version#ref" into another document).
+	Ref string `json:"ref"`
+	// Label is the product's full display name.
+	Label string `json:"label,omitempty"`
+	// Vendor, Name and Version are the product's identity in words (CSAF
+	// branches vendor → product_name → product_version, CycloneDX
+	// manufacturer/group, name, version).
+	Vendor  string `json:"vendor,omitempty"`
+	Name    string `json:"name,omitempty"`
+	Version string `json:"version,omitempty"`
+	// PURL and CPE identify it by machine (CSAF
+	// product_identification_helper, OpenVEX identifiers, CycloneDX
+	// purl/cpe).
+	PURL string `json:"purl,omitempty"`
+	CPE  string `json:"cpe,omitempty"`
+	// Models are device model numbers (CSAF model_numbers).
+	Models []string `json:"models,omitempty"`
+}
+
+// Describe names the product for a person: its label, else its identity.
+func (p Product) Describe() string {
+	switch {
+	case p.Label != "":
+		return p.Label
+	case p.Name != "":
+		return strings.TrimSpace(strings.Join([]string{p.Vendor, p.Name, p.Version}, " "))
+	case p.PURL != "":
+		return p.PURL
+	case p.CPE != "":
+		return p.CPE
+	}
+	return p.Ref
+}
+
+// Statement is what the document says of one vulnerability in one
+// product (or in one component of it).
+type Statement struct {
+	// Vulnerability is the vulnerability's id (a CVE id where there is one);
+	// Aliases are its other ids.
+	Vulnerability string   `json:"vulnerability"`
+	Aliases       []string `json:"aliases,omitempty"`
+	// Description describes the vulnerability (not the product's status).
+	Description string `json:"description,omitempty"`
+	// Product is the Ref of the product the statement is about; Component,
+	// when set, the Ref of the component of it that carries the
+	// vulnerability (CSAF default_component_of, OpenVEX subcomponents,
+	// CycloneDX affects on a component of metadata.component).
+	Product   string            `json:"product"`
+	Component string            `json:"component,omitempty"`
+	Status    vigil.TriageState `json:"status"`
+	// Justification says why the product is not affected.
+	Justification vigil.Justification `json:"justification,omitempty"`
+	// Response is what is done about it (affected, fixed).
+	Response vigil.Response `json:"response,omitempty"`
+	// Detail is the impact statement: why the status holds (OpenVEX
+	// impact_statement or status_notes, CSAF threat of category impact,
+	// CycloneDX analysis.detail).
+	Detail string `json:"detail,omitempty"`
+	// Action is the action statement: what a user should do (OpenVEX
+	// action_statement, CSAF remediation details).
+	Action string `json:"action,omitempty"`
+	// Timestamp is when the statement was made, when the document says.
+	Timestamp time.Time `json:"timestamp,omitzero"`
+}
+
+// Index maps each product's ref to it, for lookups over a large document.
+func (d *Document) Index() map[string]Product {
+	m := make(map[string]Product, len(d.Products))
+	for _, p := range d.Products {
+		if _, ok := m[p.Ref]; !ok {
+			m[p.Ref] = p
+		}
+	}
+	return m
+}
+
+// ProductByRef returns the product with ref.
+func (d *Document) ProductByRef(ref string) (Product, bool) {
+	for _, p := range d.Products {
+		if p.Ref == ref {
+			return p, true
+		}
+	}
+	return Product{}, false
+}
+
+// Validate checks what every format needs of a document: an id, known
+// tokens, and statements that name products the document lists. It
+// reports every problem at once.
+func (d *Document) Validate() error {
+	var v vigil.ValidationError
+	if strings.TrimSpace(d.ID) == "" {
+		v.Add("id", "is required")
+	}
+	refs := map[string]bool{}
+	for i, p := range d.Products {
+		f := fmt.Sprintf("products[%d]", i)
+		if p.Ref == "" {
+			v.Add(f+".ref", "is required")
+		} else if refs[p.Ref] {
+			v.Add(f+".ref", "%q is listed twice", p.Ref)
+		}
+		refs[p.Ref] = true
+	}
+	type key struct{ vuln, product, component string }
+	seen := map[key]bool{}
+	for i, s := range d.Statements {
+		f := fmt.Sprintf("statements[%d]", i)
+		k := key{s.Vulnerability, s.Product, s.Component}
+		if seen[k] {
+			v.Add(f, "a second statement on %s for %q", s.Vulnerability, s.Product+" "+s.Component)
+		}
+		seen[k] = true
+		if strings.TrimSpace(s.Vulnerability) == "" {
+			v.Add(f+".vulnerability", "is required")
+		}
+		if !refs[s.Product] {
+			v.Add(f+".product", "%q is not a product of the document", s.Product)
+		}
+		if s.Component != "" && !refs[s.Component] {
+			v.Add(f+".component", "%q is not a product of the document", s.Component)
+		}
+		if !s.Status.Valid() {
+			v.Add(f+".status", "must be one of %v", vigil.TriageStates)
+		}
+		if s.Justification != "" && !s.Justification.Valid() {
+			v.Add(f+".justification", "must be one of %v", vigil.Justifications)
+		}
+		if s.Response != "" && !s.Response.Valid() {
+			v.Add(f+".response", "must be one of %v", vigil.Responses)
+		}
+	}
+	return v.Err()
+}
+
+// Sort puts products in ref order and statements in vulnerability,
+// product, component order, so that equal documents encode alike.
+func (d *Document) Sort() {
+	slices.SortFunc(d.Products, func(a, b Product) int { return strings.Compare(a.Ref, b.Ref) })
+	slices.SortStableFunc(d.Statements, func(a, b Statement) int {
+		if c := strings.Compare(a.Vulnerability, b.Vulnerability); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.Product, b.Product); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Component, b.Component)
+	})
+}
+
+// Codec reads and writes one format.
+type Codec interface {
+	// Format names the format.
+	Format() Format
+	// Detect reports whether head (the first bytes of a document) looks
+	// like this format.
+	Detect(head []byte) bool
+	// Parse reads a whole document. Errors say what is wrong and where
+	// (a JSON path).
+	Parse(r io.Reader) (*Document, error)
+	// Write encodes d deterministically: the same document gives the same
+	// bytes.
+	Write(w io.Writer, d *Document) error
+}
+
+// MaxDocumentSize bounds the bytes of one VEX document a parser reads.
+const MaxDocumentSize = 64 << 20
