@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -85,6 +89,9 @@ func (a *app) now() time.Time {
 }
 
 func (a *app) renderScan(cmd *cobra.Command, res *scan.Result, format string) error {
+	if format == formatJSON {
+		return writeScanJSON(cmd.OutOrStdout(), res)
+	}
 	t := &table{header: []string{"SEVERITY", "VULNERABILITY", "COMPONENT", "VERSION", "STATUS", "KEV", "EPSS", "CONFIDENCE", "MATCHED BY"}}
 	for _, f := range res.Findings {
 		sev := "unknown"
@@ -224,4 +231,50 @@ whole explanation); --overdue only the findings whose FDA clock has run out.`,
 	list.Flags().StringVar(&sortBy, "sort", "", "priority: the prioritised queue, explained")
 	list.Flags().BoolVar(&overdue, "overdue", false, "only findings whose FDA postmarket clock has run out")
 	return group("finding", "Review, triage and assess findings", append([]*cobra.Command{list}, a.triageCommands()...)...)
+}
+
+// writeScanJSON writes res as render's JSON does (two-space indent), one
+// finding at a time, so that a scan of a large SBOM is never held in
+// memory a second time as one JSON document.
+func writeScanJSON(w io.Writer, res *scan.Result) error {
+	findings := res.Findings
+	head := *res
+	if head.Findings != nil {
+		head.Findings = []scan.Entry{}
+	}
+	b, err := json.MarshalIndent(&head, "", "  ")
+	if err != nil {
+		return err
+	}
+	// Top-level keys are the only ones indented by exactly two spaces
+	// after a newline, and JSON strings hold no raw newline.
+	const marker = "\n  \"findings\": []"
+	i := bytes.Index(b, []byte(marker))
+	if i < 0 || len(findings) == 0 {
+		_, err := fmt.Fprintf(w, "%s\n", b)
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.Write(b[:i])
+	bw.WriteString("\n  \"findings\": [")
+	// One encoder for all findings reuses its buffers; it ends each with
+	// a newline, which is left out.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetIndent("    ", "  ")
+	for j := range findings {
+		buf.Reset()
+		if err := enc.Encode(&findings[j]); err != nil {
+			return err
+		}
+		if j > 0 {
+			bw.WriteByte(',')
+		}
+		bw.WriteString("\n    ")
+		bw.Write(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
+	}
+	bw.WriteString("\n  ]")
+	bw.Write(b[i+len(marker):])
+	bw.WriteByte('\n')
+	return bw.Flush()
 }

@@ -2,7 +2,9 @@ package match
 
 import (
 	"context"
+	"runtime"
 	"sort"
+	"sync"
 
 	"github.com/vigil/vigil"
 )
@@ -23,34 +25,76 @@ func (e *Engine) Matchers() []Matcher { return e.matchers }
 // its CVE id when the record has one, so that the same vulnerability from
 // NVD, OSV and a CSAF advisory lands on one id; the record's own id moves
 // to the aliases. One match is kept per component, vulnerability and
-// matcher: the most confident.
+// matcher: the most confident. Records are matched on every core
+// (Parallel), and the result is the same as one at a time.
 func (e *Engine) Match(ctx context.Context, recs []Record, sbom *SBOM) (Result, error) {
-	var out Result
-	best := map[[3]string]int{}
-	for _, rec := range recs {
-		for _, m := range e.matchers {
-			if err := ctx.Err(); err != nil {
-				return out, err
-			}
-			r, err := m.Match(ctx, rec, sbom)
-			if err != nil {
-				return out, err
-			}
-			out.Unsupported = append(out.Unsupported, r.Unsupported...)
-			for _, x := range r.Matches {
-				canonicalID(&x)
-				k := [3]string{x.ComponentRef, x.VulnID, x.Evidence.Matcher}
-				if i, ok := best[k]; ok {
-					if x.Confidence.Rank() < out.Matches[i].Confidence.Rank() {
-						out.Matches[i] = x
-					}
-					continue
+	r := e.Start(sbom)
+	if err := r.Add(ctx, recs); err != nil {
+		return Result{}, err
+	}
+	return r.Result(), nil
+}
+
+// Run is one match of an SBOM fed records in batches (Add), so that they
+// need not all be in memory at once. Match is Start, one Add and Result.
+type Run struct {
+	e    *Engine
+	sbom *SBOM
+	best map[[3]string]int
+	out  Result
+}
+
+// Start begins a run over sbom.
+func (e *Engine) Start(sbom *SBOM) *Run {
+	return &Run{e: e, sbom: sbom, best: map[[3]string]int{}}
+}
+
+// Add matches a batch of records. Batches are merged in the order they
+// come, as if all their records had been given to Match at once.
+func (r *Run) Add(ctx context.Context, recs []Record) error {
+	parts, err := Parallel(ctx, len(recs), func(lo, hi int) (Result, error) {
+		var part Result
+		for _, rec := range recs[lo:hi] {
+			for _, m := range r.e.matchers {
+				if err := ctx.Err(); err != nil {
+					return part, err
 				}
-				best[k] = len(out.Matches)
-				out.Matches = append(out.Matches, x)
+				res, err := m.Match(ctx, rec, r.sbom)
+				if err != nil {
+					return part, err
+				}
+				part.Unsupported = append(part.Unsupported, res.Unsupported...)
+				part.Matches = append(part.Matches, res.Matches...)
 			}
 		}
+		return part, nil
+	})
+	if err != nil {
+		return err
 	}
+	out := &r.out
+	for _, part := range parts {
+		out.Unsupported = append(out.Unsupported, part.Unsupported...)
+		for _, x := range part.Matches {
+			canonicalID(&x)
+			k := [3]string{x.ComponentRef, x.VulnID, x.Evidence.Matcher}
+			if i, ok := r.best[k]; ok {
+				if x.Confidence.Rank() < out.Matches[i].Confidence.Rank() {
+					out.Matches[i] = x
+				}
+				continue
+			}
+			r.best[k] = len(out.Matches)
+			out.Matches = append(out.Matches, x)
+		}
+	}
+	return nil
+}
+
+// Result returns what the run found, matches ordered by vulnerability,
+// component and matcher. The run must not be used afterwards.
+func (r *Run) Result() Result {
+	out := r.out
 	sort.Slice(out.Matches, func(i, j int) bool {
 		a, b := out.Matches[i], out.Matches[j]
 		if a.VulnID != b.VulnID {
@@ -61,7 +105,8 @@ func (e *Engine) Match(ctx context.Context, recs []Record, sbom *SBOM) (Result, 
 		}
 		return a.Evidence.Matcher < b.Evidence.Matcher
 	})
-	return out, nil
+	r.out, r.best = Result{}, nil
+	return out
 }
 
 // canonicalID names a match by the CVE among its ids, when there is one.
@@ -129,4 +174,40 @@ func statusWeight(s vigil.MatchStatus) int {
 		return 1
 	}
 	return 0
+}
+
+// minPerWorker is the least work Parallel gives a goroutine of its own.
+const minPerWorker = 64
+
+// Parallel splits [0, n) into at most GOMAXPROCS contiguous parts, runs fn
+// on each in its own goroutine, and returns their results in order, or the
+// first error. Matchers are safe for concurrent use on one SBOM, so
+// callers split records this way.
+func Parallel[T any](ctx context.Context, n int, fn func(lo, hi int) (T, error)) ([]T, error) {
+	workers := max(1, min(runtime.GOMAXPROCS(0), n/minPerWorker))
+	out := make([]T, workers)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		lo, hi := w*n/workers, (w+1)*n/workers
+		if workers == 1 {
+			out[0], errs[0] = fn(lo, hi)
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out[w], errs[w] = fn(lo, hi)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -19,7 +19,9 @@ type Record struct {
 	Advisory *vigil.Advisory
 }
 
-// Matcher finds the components of an SBOM that one record speaks of.
+// Matcher finds the components of an SBOM that one record speaks of. Match
+// must be safe for concurrent use, on one SBOM as on several: the engine
+// matches records on every core.
 type Matcher interface {
 	// Name is the matcher's stable name, e.g. "match/purlrange".
 	Name() string

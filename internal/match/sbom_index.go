@@ -88,3 +88,17 @@ func (c *indexCache) get(name string, build func() any) any {
 	l.once.Do(func() { l.v = build() })
 	return l.v
 }
+
+// Shared returns the SBOM's value called name, building it on first use,
+// as IndexOf does for indexes: for what a matcher keeps per SBOM and
+// shares across records (a cache of parsed versions). The value must be
+// safe for concurrent use; name must be unique to one build function and
+// one T. Asking for a name with another T panics.
+func Shared[T any](s *SBOM, name string, build func() T) T {
+	v := s.indexes.get(name, func() any { return build() })
+	t, ok := v.(T)
+	if !ok {
+		panic(fmt.Sprintf("match: shared value %q was built with %T", name, v))
+	}
+	return t
+}

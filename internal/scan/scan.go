@@ -23,7 +23,7 @@ type Result struct {
 
 // Entry is one component and vulnerability with what is known of it.
 type Entry struct {
-	Component  vigil.Component   `json:"component"`
+	Component  *vigil.Component  `json:"component"`
 	VulnID     string            `json:"vuln_id"`
 	Aliases    []string          `json:"aliases,omitempty"`
 	Summary    string            `json:"summary,omitempty"`

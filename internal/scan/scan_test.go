@@ -20,9 +20,9 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // advisories of the demo SBOM's jQuery and Newtonsoft.Json, and a vendor
 // statement that a firmware component is not affected.
 func sample() *Result {
-	jq := vigil.Component{Ref: "jq", Type: vigil.ComponentLibrary, Name: "jQuery", Version: "3.1.1", PURL: "pkg:nuget/jQuery@3.1.1"}
-	nj := vigil.Component{Ref: "nj", Type: vigil.ComponentLibrary, Name: "Newtonsoft.Json", Version: "9.0.1", PURL: "pkg:nuget/Newtonsoft.Json@9.0.1"}
-	fw := vigil.Component{Ref: "fw", Type: vigil.ComponentFirmware, Name: "VxWorks", Version: "6.4"}
+	jq := &vigil.Component{Ref: "jq", Type: vigil.ComponentLibrary, Name: "jQuery", Version: "3.1.1", PURL: "pkg:nuget/jQuery@3.1.1"}
+	nj := &vigil.Component{Ref: "nj", Type: vigil.ComponentLibrary, Name: "Newtonsoft.Json", Version: "9.0.1", PURL: "pkg:nuget/Newtonsoft.Json@9.0.1"}
+	fw := &vigil.Component{Ref: "fw", Type: vigil.ComponentFirmware, Name: "VxWorks", Version: "6.4"}
 	ev := func(m, id string) []vigil.Evidence {
 		return []vigil.Evidence{{Matcher: m, MatcherVersion: 1, Identifier: id, Source: vigil.Provenance{Source: vigil.SourceOSV, SourceID: id}}}
 	}

@@ -260,23 +260,47 @@ func aliasesOf(v *vigil.Vulnerability) []string {
 // lower-cased: matching compares them case-insensitively and checks the
 // exact rules afterwards.
 func packagesOf(v *vigil.Vulnerability) []store.PackageKey {
-	seen := map[store.PackageKey]bool{}
+	type key struct{ eco, name, purl string }
+	seen := map[key]bool{}
 	var out []store.PackageKey
-	add := func(k store.PackageKey) {
-		if k.Name == "" || seen[k] {
+	add := func(k key) {
+		if k.name == "" || seen[k] {
 			return
 		}
 		seen[k] = true
-		out = append(out, k)
+		out = append(out, store.PackageKey{Ecosystem: k.eco, Name: k.name, PURL: k.purl})
 	}
-	for _, a := range v.Affected {
-		eco := string(a.Ecosystem.Base())
-		add(store.PackageKey{Ecosystem: eco, Name: strings.ToLower(purlrange.NormalizeName(a.Ecosystem, a.Name)), PURL: match.PURLIdentity(a.PURL)})
+	keyOf := func(a *vigil.AffectedPackage) key {
+		return key{string(a.Ecosystem.Base()), strings.ToLower(purlrange.NormalizeName(a.Ecosystem, a.Name)), match.PURLIdentity(a.PURL)}
+	}
+	for i := range v.Affected {
+		add(keyOf(&v.Affected[i]))
 	}
 	for _, p := range v.Products {
 		if p.PackageName != "" {
-			add(store.PackageKey{Ecosystem: p.CollectionURL, Name: strings.ToLower(p.PackageName)})
+			add(key{eco: p.CollectionURL, name: strings.ToLower(p.PackageName)})
 		}
+	}
+	// What the purl matcher needs to decide on each package without the
+	// whole record (docs/matching.md, "Candidates"): the package's own
+	// affected entries, slimmed, and those the matcher reports whatever the
+	// SBOM. Records another matcher reads (CPEs, CVE 5 products, ADP) keep
+	// none, so they are always read whole.
+	if len(v.Configurations) > 0 || len(v.Products) > 0 || len(v.ADP) > 0 {
+		return out
+	}
+	always := make([]bool, len(v.Affected))
+	for i, a := range v.Affected {
+		always[i] = purlrange.ReportsAlways(a)
+	}
+	for j := range out {
+		var entries []vigil.AffectedPackage
+		for i := range v.Affected {
+			if always[i] || keyOf(&v.Affected[i]) == (key{out[j].Ecosystem, out[j].Name, out[j].PURL}) {
+				entries = append(entries, purlrange.Slim(v.Affected[i]))
+			}
+		}
+		out[j].Affected = purlrange.EncodeAffected(entries)
 	}
 	return out
 }

@@ -2,9 +2,9 @@ package service
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,12 +41,18 @@ func toStoreKeys(keys []match.Key) []store.Key {
 	return out
 }
 
-// candidates returns the knowledge-base records worth matching against
-// comps: those the reverse index connects to any of their keys.
-func candidates(ctx context.Context, tx store.Tx, comps []*vigil.Component) ([]match.Record, error) {
+// candidates are the knowledge-base records worth matching against an
+// SBOM, by store id: those the reverse index connects to any of its
+// components' keys, less the ones the purl matcher rules out from their
+// slim package rows alone (docs/matching.md, "Candidates").
+type candidates struct {
+	vulns, advisories []int64
+}
+
+func findCandidates(ctx context.Context, tx store.Tx, sbom *match.SBOM) (*candidates, error) {
 	seen := map[match.Key]bool{}
 	var keys []match.Key
-	for _, c := range comps {
+	for _, c := range sbom.Components {
 		for _, k := range componentKeys(c) {
 			if !seen[k] {
 				seen[k] = true
@@ -55,20 +61,123 @@ func candidates(ctx context.Context, tx store.Tx, comps []*vigil.Component) ([]m
 		}
 	}
 	if len(keys) == 0 {
-		return nil, nil
+		return &candidates{}, nil
 	}
-	vulns, advs, err := tx.FindKBCandidates(ctx, toStoreKeys(keys))
+	found, err := tx.FindKBCandidateRows(ctx, toStoreKeys(keys))
 	if err != nil {
 		return nil, err
 	}
-	recs := make([]match.Record, 0, len(vulns)+len(advs))
-	for _, v := range vulns {
-		recs = append(recs, match.Record{Vuln: v})
+	ids, err := worthReading(ctx, found, sbom)
+	if err != nil {
+		return nil, err
 	}
-	for _, a := range advs {
-		recs = append(recs, match.Record{Advisory: a})
+	return &candidates{vulns: ids, advisories: found.Advisories}, nil
+}
+
+// readBatch is how many candidate records are read whole and matched at a
+// time: a scan holds no more of them in memory.
+const readBatch = 2000
+
+// match reads the candidates whole, in batches, and adds each batch to the
+// run; seen, when set, looks at each batch before it is dropped. It
+// returns how many records it read.
+func (cs *candidates) match(ctx context.Context, tx store.Tx, run *match.Run, seen func([]match.Record)) (int, error) {
+	n := 0
+	add := func(recs []match.Record) error {
+		n += len(recs)
+		if seen != nil {
+			seen(recs)
+		}
+		return run.Add(ctx, recs)
 	}
-	return recs, nil
+	for ids := cs.vulns; len(ids) > 0; {
+		batch := ids[:min(len(ids), readBatch)]
+		ids = ids[len(batch):]
+		vulns, err := tx.FindKBVulnsByID(ctx, batch)
+		if err != nil {
+			return n, err
+		}
+		recs := make([]match.Record, len(vulns))
+		for i, v := range vulns {
+			recs[i] = match.Record{Vuln: v}
+		}
+		if err := add(recs); err != nil {
+			return n, err
+		}
+	}
+	for ids := cs.advisories; len(ids) > 0; {
+		batch := ids[:min(len(ids), readBatch)]
+		ids = ids[len(batch):]
+		advs, err := tx.FindAdvisoriesByID(ctx, batch)
+		if err != nil {
+			return n, err
+		}
+		recs := make([]match.Record, len(advs))
+		for i, a := range advs {
+			recs[i] = match.Record{Advisory: a}
+		}
+		if err := add(recs); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// worthReading returns the ids of the candidate records to read whole:
+// those reached other than by a package row, those with a row that holds
+// no slim data (or slim data that does not decode), and those whose slim
+// rows the purl matcher finds a match in or has something to report on.
+// Matching the slim rows is exact for the purl matcher, which reads
+// nothing else of a record (and the import keeps no slim data for records
+// other matchers read), so leaving the rest out changes no result.
+func worthReading(ctx context.Context, found *store.KBCandidates, sbom *match.SBOM) ([]int64, error) {
+	read := make(map[int64]bool, len(found.Vulns))
+	for _, id := range found.Vulns {
+		read[id] = true
+	}
+	pm := purlrange.New()
+	rows := found.Packages
+	parts, err := match.Parallel(ctx, len(rows), func(lo, hi int) ([]int64, error) {
+		var ids []int64
+		for i := lo; i < hi; i++ {
+			r := rows[i]
+			if read[r.RecordID] || (len(ids) > 0 && ids[len(ids)-1] == r.RecordID) {
+				continue // rows come in record order
+			}
+			if (i-lo)%256 == 0 {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
+			}
+			entries, err := purlrange.DecodeAffected(r.Affected)
+			if r.Affected == nil || err != nil {
+				ids = append(ids, r.RecordID)
+				continue
+			}
+			res, err := pm.Match(ctx, match.Record{Vuln: &vigil.Vulnerability{ID: "-", Affected: entries}}, sbom)
+			if err != nil {
+				return nil, err
+			}
+			if len(res.Matches) > 0 || len(res.Unsupported) > 0 {
+				ids = append(ids, r.RecordID)
+			}
+		}
+		return ids, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, part := range parts {
+		for _, id := range part {
+			read[id] = true
+		}
+	}
+	ids := make([]int64, 0, len(read))
+	for id := range read {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // componentKeys are a component's reverse-index keys: the generic ones,
@@ -129,17 +238,21 @@ func (s *Service) MatchRelease(ctx context.Context, sc vigil.Scope, releaseID in
 			return err
 		}
 		sum.Components = len(comps)
-		recs := only
-		if recs == nil {
-			if recs, err = candidates(ctx, tx, comps); err != nil {
-				return err
+		sbom := match.NewSBOM(comps)
+		run := eng.Start(sbom)
+		if only != nil {
+			sum.Candidates = len(only)
+			err = run.Add(ctx, only)
+		} else {
+			var cs *candidates
+			if cs, err = findCandidates(ctx, tx, sbom); err == nil {
+				sum.Candidates, err = cs.match(ctx, tx, run, nil)
 			}
 		}
-		sum.Candidates = len(recs)
-		res, err := eng.Match(ctx, recs, match.NewSBOM(comps))
 		if err != nil {
 			return err
 		}
+		res := run.Result()
 		sum.Unsupported = res.Unsupported
 		var scope map[string]bool
 		if only != nil {
@@ -296,30 +409,36 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, erro
 	}
 	res := &scan.Result{Document: doc, Components: len(comps), Findings: []scan.Entry{}}
 	err = s.store.View(ctx, func(tx store.Tx) error {
-		recs, err := candidates(ctx, tx, comps)
+		sbom := match.NewSBOM(comps)
+		cs, err := findCandidates(ctx, tx, sbom)
 		if err != nil {
 			return err
 		}
-		res.Candidates = len(recs)
-		mr, err := eng.Match(ctx, recs, match.NewSBOM(comps))
-		if err != nil {
+		run := eng.Start(sbom)
+		sig := newSignals()
+		if res.Candidates, err = cs.match(ctx, tx, run, sig.add); err != nil {
 			return err
 		}
+		mr := run.Result()
 		res.Unsupported = mr.Unsupported
 		byRef := make(map[string]*vigil.Component, len(comps))
 		for _, c := range comps {
 			byRef[c.Ref] = c
 		}
-		sig := newSignals(ctx, tx, recs)
-		for _, v := range match.Verdicts(mr.Matches) {
-			f := scan.Entry{Component: *byRef[v.ComponentRef], VulnID: v.VulnID, Status: v.Status, Confidence: v.Confidence}
+		verdicts := match.Verdicts(mr.Matches)
+		if err := sig.lookup(ctx, tx, verdicts); err != nil {
+			return err
+		}
+		res.Findings = make([]scan.Entry, 0, len(verdicts))
+		for i := range verdicts {
+			v := &verdicts[i]
+			f := scan.Entry{Component: byRef[v.ComponentRef], VulnID: v.VulnID, Status: v.Status, Confidence: v.Confidence}
 			for _, m := range v.Matches {
 				f.Evidence = append(f.Evidence, m.Evidence)
 				f.Aliases = feed.AppendUnique(f.Aliases, m.Aliases...)
 			}
-			if err := sig.fill(&f); err != nil {
-				return err
-			}
+			v.Matches = nil // what is left of them is in f
+			sig.fill(&f)
 			res.Findings = append(res.Findings, f)
 		}
 		return nil
@@ -331,60 +450,84 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, erro
 	return res, nil
 }
 
-// signals looks up, once per vulnerability, what ranks a finding: the
-// severity, KEV and the latest EPSS score.
+// signals gathers, once per vulnerability, what ranks a finding: the
+// summary and severity its records give (add, batch by batch, so that the
+// records need not stay in memory), then KEV and the latest EPSS score
+// (lookup).
 type signals struct {
-	ctx   context.Context
-	tx    store.Tx
-	byID  map[string][]*vigil.Vulnerability
+	byID  map[string]*recordSignals
+	kev   map[string]*vigil.KEVEntry
+	epss  map[string]*vigil.EPSSScore
 	cache map[string]*scan.Entry
 }
 
-func newSignals(ctx context.Context, tx store.Tx, recs []match.Record) *signals {
-	sg := &signals{ctx: ctx, tx: tx, byID: map[string][]*vigil.Vulnerability{}, cache: map[string]*scan.Entry{}}
-	for _, r := range recs {
-		if r.Vuln == nil {
-			continue
-		}
-		for _, id := range aliasesOf(r.Vuln) {
-			sg.byID[id] = append(sg.byID[id], r.Vuln)
-		}
-	}
-	return sg
+// recordSignals is what the records known by one id say, in record order:
+// the first summary and the best severity.
+type recordSignals struct {
+	summary  string
+	severity *vigil.Severity
 }
 
-func (sg *signals) fill(f *scan.Entry) error {
-	if c, ok := sg.cache[f.VulnID]; ok {
-		f.Summary, f.Severity, f.KEV, f.EPSS = c.Summary, c.Severity, c.KEV, c.EPSS
-		return nil
-	}
-	for _, v := range sg.byID[f.VulnID] {
-		if f.Summary == "" {
-			f.Summary = v.Summary
+func newSignals() *signals {
+	return &signals{byID: map[string]*recordSignals{}, cache: map[string]*scan.Entry{}}
+}
+
+// add takes note of a batch of records.
+func (sg *signals) add(recs []match.Record) {
+	for _, r := range recs {
+		v := r.Vuln
+		if v == nil {
+			continue
 		}
-		for i := range v.Severities {
-			if sev := &v.Severities[i]; betterSeverity(sev, f.Severity) {
-				f.Severity = sev
+		for _, id := range aliasesOf(v) {
+			rs := sg.byID[id]
+			if rs == nil {
+				rs = &recordSignals{}
+				sg.byID[id] = rs
+			}
+			if rs.summary == "" {
+				rs.summary = v.Summary
+			}
+			for i := range v.Severities {
+				if sev := &v.Severities[i]; betterSeverity(sev, rs.severity) {
+					c := *sev
+					rs.severity = &c
+				}
 			}
 		}
 	}
-	if vigil.IsCVE(f.VulnID) {
-		kev, err := sg.tx.FindKEV(sg.ctx, f.VulnID)
-		if err != nil && !errors.Is(err, vigil.ErrNotFound) {
-			return err
-		}
-		f.KEV = kev
-		scores, err := sg.tx.FindEPSS(sg.ctx, f.VulnID)
-		if err != nil {
-			return err
-		}
-		if len(scores) > 0 {
-			f.EPSS = scores[0]
+}
+
+// lookup reads the KEV entries and EPSS scores of the verdicts' CVEs in
+// one go.
+func (sg *signals) lookup(ctx context.Context, tx store.Tx, verdicts []match.Verdict) error {
+	seen := map[string]bool{}
+	var cves []string
+	for _, v := range verdicts {
+		if vigil.IsCVE(v.VulnID) && !seen[v.VulnID] {
+			seen[v.VulnID] = true
+			cves = append(cves, v.VulnID)
 		}
 	}
+	var err error
+	if sg.kev, err = tx.FindKEVs(ctx, cves); err != nil {
+		return err
+	}
+	sg.epss, err = tx.FindLatestEPSS(ctx, cves)
+	return err
+}
+
+func (sg *signals) fill(f *scan.Entry) {
+	if c, ok := sg.cache[f.VulnID]; ok {
+		f.Summary, f.Severity, f.KEV, f.EPSS = c.Summary, c.Severity, c.KEV, c.EPSS
+		return
+	}
+	if rs := sg.byID[f.VulnID]; rs != nil {
+		f.Summary, f.Severity = rs.summary, rs.severity
+	}
+	f.KEV, f.EPSS = sg.kev[f.VulnID], sg.epss[f.VulnID]
 	c := *f
 	sg.cache[f.VulnID] = &c
-	return nil
 }
 
 // betterSeverity prefers a computed CVSS score of a newer version, then the

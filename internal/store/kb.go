@@ -84,6 +84,11 @@ type PackageKey struct {
 	Ecosystem string
 	Name      string
 	PURL      string
+	// Affected is what the service derived from the record to decide a
+	// match on this package without reading the record whole; opaque to
+	// the store. nil means the record has to be read whole to decide
+	// (KBMatchTx).
+	Affected []byte
 }
 
 // CPEKey indexes a record under a CPE vendor and product.

@@ -98,6 +98,7 @@ type Tx interface {
 	SBOMTx
 	KBTx
 	FindingTx
+	KBMatchTx
 	AssetTx
 	LifecycleTx
 	VEXTx

@@ -47,6 +47,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -71,6 +72,8 @@ type options struct {
 	skipGen    bool
 	osvMax     int
 	timeout    time.Duration
+	runs       int
+	reuseDB    bool
 }
 
 func main() {
@@ -89,6 +92,8 @@ func main() {
 	flag.BoolVar(&o.skipGen, "skip-gen", false, "reuse the corpus zips already in the work directory (same -seed, -advisories, -names); SBOMs and truth are always written")
 	flag.IntVar(&o.osvMax, "osv-max", 0, "run osv-scanner only on SBOMs of at most this many components (0: all)")
 	flag.DurationVar(&o.timeout, "timeout", time.Hour, "limit per tool run")
+	flag.IntVar(&o.runs, "runs", 1, "run each tool this many times per SBOM; the table shows the medians")
+	flag.BoolVar(&o.reuseDB, "reuse-import", false, "scan with the vigil store already in the work directory (WORK/vigil.db) instead of importing the corpus afresh")
 	flag.Parse()
 	for _, s := range strings.Split(sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
@@ -97,6 +102,10 @@ func main() {
 			os.Exit(2)
 		}
 		o.sizes = append(o.sizes, n)
+	}
+	if o.runs < 1 {
+		fmt.Fprintln(os.Stderr, "matchbench: -runs must be at least 1")
+		os.Exit(2)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -126,6 +135,49 @@ type result struct {
 	Precision  float64 `json:"precision"`
 	Unmapped   int     `json:"unmapped_findings"`
 	Note       string  `json:"note,omitempty"`
+	// Runs are the single runs the medians above come from, each with the
+	// load average (1 min) just before it.
+	Runs []runMeasure `json:"runs,omitempty"`
+}
+
+type runMeasure struct {
+	measure
+	Load string `json:"load"`
+}
+
+// repeat runs one tool o.runs times; it returns the median of each figure
+// (wall, CPU and peak RSS taken apart) and every run.
+func repeat(o options, run func() (*measure, error)) (*measure, []runMeasure, error) {
+	var runs []runMeasure
+	for range o.runs {
+		l := load()
+		m, err := run()
+		if err != nil {
+			return nil, nil, err
+		}
+		runs = append(runs, runMeasure{*m, l})
+	}
+	med := &measure{Exit: runs[len(runs)-1].Exit}
+	pick := func(get func(measure) float64) float64 {
+		xs := make([]float64, len(runs))
+		for i, r := range runs {
+			xs[i] = get(r.measure)
+		}
+		sort.Float64s(xs)
+		if len(xs)%2 == 1 {
+			return xs[len(xs)/2]
+		}
+		return (xs[len(xs)/2-1] + xs[len(xs)/2]) / 2
+	}
+	med.Wall = pick(func(m measure) float64 { return m.Wall })
+	med.CPU = pick(func(m measure) float64 { return m.CPU })
+	med.PeakRSS = int64(pick(func(m measure) float64 { return float64(m.PeakRSS) }))
+	for _, r := range runs {
+		if r.Exit != runs[0].Exit {
+			med.Exit = r.Exit
+		}
+	}
+	return med, runs, nil
 }
 
 type report struct {
@@ -213,11 +265,13 @@ func run(ctx context.Context, o options) error {
 			args := []string{"scan", "source", "--offline", "--offline-vulnerabilities", "--local-db-path", db, "--all-vulns", "--format", "json", "-L", boms[n]}
 			rep.Commands = append(rep.Commands, strings.ReplaceAll("osv-scanner "+strings.Join(args, " "), o.work, "WORK"))
 			out := filepath.Join(o.work, fmt.Sprintf("osv-scanner-%d.json", n))
-			m, err := timed(ctx, o.timeout, out, filepath.Join(o.work, fmt.Sprintf("osv-scanner-%d.stderr", n)), nil, bin, args...)
+			m, runs, err := repeat(o, func() (*measure, error) {
+				return timed(ctx, o.timeout, out, filepath.Join(o.work, fmt.Sprintf("osv-scanner-%d.stderr", n)), nil, bin, args...)
+			})
 			if err != nil {
 				return err
 			}
-			res := result{Tool: "osv-scanner", Components: n, measure: *m}
+			res := result{Tool: "osv-scanner", Components: n, measure: *m, Runs: runs}
 			// osv-scanner exits 1 when it found vulnerabilities.
 			if m.Exit != 0 && m.Exit != 1 {
 				res.Note = fmt.Sprintf("exit %d (see %s)", m.Exit, strings.TrimSuffix(out, ".json")+".stderr")
@@ -249,33 +303,37 @@ func run(ctx context.Context, o options) error {
 			rep.VigilCommit = strings.TrimSpace(string(out))
 		}
 		store := filepath.Join(o.work, "vigil.db")
-		for _, suffix := range []string{"", "-wal", "-shm"} {
-			if err := os.Remove(store + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return err
-			}
-		}
 		env := append(os.Environ(), "VIGIL_DB=sqlite:"+store, "XDG_CONFIG_HOME="+filepath.Join(o.work, "config"))
 		args := append([]string{"feed", "import", "--skip-osv-schema", "-o", "json"}, zips...)
 		rep.Commands = append(rep.Commands, strings.ReplaceAll("VIGIL_DB=sqlite:WORK/vigil.db vigil "+strings.Join(args, " "), o.work, "WORK"))
-		imp := filepath.Join(o.work, "vigil-import.json")
-		m, err := timed(ctx, o.timeout, imp, filepath.Join(o.work, "vigil-import.stderr"), env, bin, args...)
-		if err != nil {
-			return err
+		if !o.reuseDB {
+			for _, suffix := range []string{"", "-wal", "-shm"} {
+				if err := os.Remove(store + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return err
+				}
+			}
+			imp := filepath.Join(o.work, "vigil-import.json")
+			m, err := timed(ctx, o.timeout, imp, filepath.Join(o.work, "vigil-import.stderr"), env, bin, args...)
+			if err != nil {
+				return err
+			}
+			rep.Import = m
+			if m.Exit != 0 {
+				return fmt.Errorf("vigil feed import: exit %d (see %s)", m.Exit, filepath.Join(o.work, "vigil-import.stderr"))
+			}
+			fmt.Printf("vigil import: %.1f s wall, %.1f s CPU, %d MiB peak RSS, exit %d\n", m.Wall, m.CPU, m.PeakRSS/1024, m.Exit)
 		}
-		rep.Import = m
-		if m.Exit != 0 {
-			return fmt.Errorf("vigil feed import: exit %d (see %s)", m.Exit, filepath.Join(o.work, "vigil-import.stderr"))
-		}
-		fmt.Printf("vigil import: %.1f s wall, %.1f s CPU, %d MiB peak RSS, exit %d\n", m.Wall, m.CPU, m.PeakRSS/1024, m.Exit)
 		for _, n := range o.sizes {
 			args := []string{"scan", boms[n], "-o", "json"}
 			rep.Commands = append(rep.Commands, strings.ReplaceAll("VIGIL_DB=sqlite:WORK/vigil.db vigil "+strings.Join(args, " "), o.work, "WORK"))
 			out := filepath.Join(o.work, fmt.Sprintf("vigil-%d.json", n))
-			m, err := timed(ctx, o.timeout, out, filepath.Join(o.work, fmt.Sprintf("vigil-%d.stderr", n)), env, bin, args...)
+			m, runs, err := repeat(o, func() (*measure, error) {
+				return timed(ctx, o.timeout, out, filepath.Join(o.work, fmt.Sprintf("vigil-%d.stderr", n)), env, bin, args...)
+			})
 			if err != nil {
 				return err
 			}
-			res := result{Tool: "vigil", Components: n, measure: *m}
+			res := result{Tool: "vigil", Components: n, measure: *m, Runs: runs}
 			if m.Exit != 0 {
 				res.Note = fmt.Sprintf("exit %d (see %s)", m.Exit, strings.TrimSuffix(out, ".json")+".stderr")
 			}
@@ -592,7 +650,27 @@ func printTable(w io.Writer, rep *report) {
 	if rep.Import != nil {
 		fmt.Fprintf(w, "vigil feed import (once, not in the scan times): %.1f s wall, %.1f s CPU, %d MiB peak RSS\n", rep.Import.Wall, rep.Import.CPU, rep.Import.PeakRSS/1024)
 	}
+	for _, l := range ratios(rep) {
+		fmt.Fprintln(w, l)
+	}
 	fmt.Fprintf(w, "load average before: %s; after: %s\n", rep.LoadBefore, rep.LoadAfter)
+}
+
+// ratios compares the tools on each SBOM both ran on.
+func ratios(rep *report) []string {
+	var out []string
+	for _, o := range rep.Results {
+		if o.Tool != "osv-scanner" {
+			continue
+		}
+		for _, v := range rep.Results {
+			if v.Tool == "vigil" && v.Components == o.Components && v.Wall > 0 && v.CPU > 0 {
+				out = append(out, fmt.Sprintf("%s components: vigil %.1f× faster in wall time, %.1f× in CPU time, %.0f %% of osv-scanner's peak RSS.",
+					thousands(o.Components), o.Wall/v.Wall, o.CPU/v.CPU, 100*float64(v.PeakRSS)/float64(o.PeakRSS)))
+			}
+		}
+	}
+	return out
 }
 
 func markdown(w io.Writer, rep *report) error {
@@ -601,11 +679,19 @@ func markdown(w io.Writer, rep *report) error {
 	c := rep.Corpus
 	fmt.Fprintf(w, "Corpus: %d advisories, %d affected entries, %.0f MB of all.zip; generated with the SBOMs in %.0f s.\n\n",
 		c.Advisories, c.Entries, float64(c.Bytes)/1e6, rep.GenSeconds)
-	fmt.Fprintln(w, "| tool | components | wall | CPU (user+sys) | peak RSS | truth pairs | reported | recall | precision |")
-	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Fprintln(w, "| tool | components | runs | wall (median) | CPU user+sys (median) | peak RSS (median) | load (1 min) before each run | truth pairs | reported | recall | precision |")
+	fmt.Fprintln(w, "|---|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|")
 	for _, r := range rep.Results {
-		fmt.Fprintf(w, "| %s | %s | %.1f s | %.1f s | %d MiB | %s | %s | %s | %s |\n", r.Tool, thousands(r.Components), r.Wall, r.CPU, r.PeakRSS/1024,
-			thousands(r.Truth), thousands(r.Found), pct(r.Recall), precision(r))
+		var loads []string
+		for _, x := range r.Runs {
+			l, _, _ := strings.Cut(x.Load, " ")
+			loads = append(loads, l)
+		}
+		fmt.Fprintf(w, "| %s | %s | %d | %.2f s | %.2f s | %d MiB | %s | %s | %s | %s | %s |\n", r.Tool, thousands(r.Components), len(r.Runs), r.Wall, r.CPU, r.PeakRSS/1024,
+			strings.Join(loads, ", "), thousands(r.Truth), thousands(r.Found), pct(r.Recall), precision(r))
+	}
+	for _, l := range ratios(rep) {
+		fmt.Fprintf(w, "\n%s\n", l)
 	}
 	if rep.Import != nil {
 		fmt.Fprintf(w, "\nvigil feed import of the same zips into a fresh SQLite store (once, before the scans): %.1f s wall, %.1f s CPU, %d MiB peak RSS.\n",

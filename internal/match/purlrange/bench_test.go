@@ -96,3 +96,37 @@ func BenchmarkMatch_10kRecordsOneComponent(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(recs)), "ns/record")
 }
+
+// BenchmarkDecodeAffected decodes one slim package row (EncodeAffected),
+// as a scan does for every row its components reach.
+func BenchmarkDecodeAffected(b *testing.B) {
+	row := EncodeAffected(lodash.Affected)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := DecodeAffected(row); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSlimRow10kSBOM decides one slim row against a 10k-component
+// SBOM, as the scan's prefilter does: decode, then match.
+func BenchmarkSlimRow10kSBOM(b *testing.B) {
+	sbom := match.NewSBOM(benchSBOM(10000))
+	m := New()
+	row := EncodeAffected(lodash.Affected)
+	ctx := context.Background()
+	if _, err := m.Match(ctx, match.Record{Vuln: lodash}, sbom); err != nil { // builds the index
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		entries, err := DecodeAffected(row)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.Match(ctx, match.Record{Vuln: &vigil.Vulnerability{ID: "-", Affected: entries}}, sbom); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -23,8 +23,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/google/osv-scalibr/semantic"
-
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/match"
 )
@@ -56,27 +54,28 @@ type component struct {
 	pkg Package
 	// fromComponent: the purl has no version; Component.Version is used.
 	fromComponent bool
+	vc            *versionCache
 
 	once   sync.Once
-	ver    semantic.Version
+	ver    pv
 	verErr error
 
 	semOnce sync.Once
-	sem     semantic.Version
+	sem     pv
 }
 
 // semver returns the component's version parsed as SemVer 2.0, for
 // SEMVER ranges.
-func (k *component) semver() semantic.Version {
-	k.semOnce.Do(func() { k.sem = semantic.ParseSemverVersion(k.pkg.Version) })
+func (k *component) semver() pv {
+	k.semOnce.Do(func() { k.sem, _ = k.vc.parse("", vigil.RangeSemVer, k.pkg.Version) })
 	return k.sem
 }
 
 // version returns the component's version parsed in its ecosystem's
 // order.
-func (k *component) version() (semantic.Version, error) {
+func (k *component) version() (pv, error) {
 	k.once.Do(func() {
-		k.ver, k.verErr = parse(k.pkg.Ecosystem, vigil.RangeEcosystem, k.pkg.Version)
+		k.ver, k.verErr = k.vc.parse(k.pkg.Ecosystem, vigil.RangeEcosystem, k.pkg.Version)
 	})
 	return k.ver, k.verErr
 }
@@ -85,6 +84,7 @@ func (k *component) version() (semantic.Version, error) {
 // SBOM. Components without a purl, or whose purl maps to no OSV ecosystem,
 // are left out.
 func index(sbom *match.SBOM) *match.Index[*component] {
+	vc := versions(sbom)
 	return match.IndexOf(sbom, Name, func(c *vigil.Component) (string, *component, bool) {
 		if c.PURL == "" {
 			return "", nil, false
@@ -93,7 +93,7 @@ func index(sbom *match.SBOM) *match.Index[*component] {
 		if err != nil {
 			return "", nil, false
 		}
-		k := &component{pkg: pkg}
+		k := &component{pkg: pkg, vc: vc}
 		if pkg.Version == "" && c.Version != "" {
 			k.pkg.Version, k.fromComponent = c.Version, true
 		}
@@ -117,6 +117,7 @@ func (m *Matcher) Match(ctx context.Context, rec match.Record, sbom *match.SBOM)
 		return res, err
 	}
 	ix := index(sbom)
+	vc := versions(sbom)
 	var done map[*vigil.Component]bool
 	seen := 0
 	for i := range v.Affected {
@@ -158,7 +159,7 @@ func (m *Matcher) Match(ctx context.Context, rec match.Record, sbom *match.SBOM)
 		ranges := make([]*evaluable, len(a.Ranges))
 		for j, r := range a.Ranges {
 			if r.Type == vigil.RangeSemVer || (r.Type == vigil.RangeEcosystem && ordered) {
-				ev, err := prepare(eco, r)
+				ev, err := prepare(vc, eco, r)
 				if err != nil {
 					report(&res, v.ID, "affected[%d].ranges[%d]: %v", i, j, err)
 					continue
@@ -176,7 +177,7 @@ func (m *Matcher) Match(ctx context.Context, rec match.Record, sbom *match.SBOM)
 			if done[c] || !sameRelease(suffix(eco), e.Value.pkg.Release) {
 				continue
 			}
-			words, ok, why := affects(eco, a, ranges, e.Value, ordered)
+			words, ok, why := affects(vc, eco, a, ranges, e.Value, ordered)
 			if why != "" {
 				report(&res, v.ID, "affected[%d]: component %s (%s): %s", i, c.Ref, c.PURL, why)
 			}
@@ -230,7 +231,7 @@ func hasSemVer(a *vigil.AffectedPackage) bool {
 // affects decides whether the affected package a covers component k: its
 // version is listed, or one of the prepared ranges holds. words is the
 // rule that held; why says what could not be decided.
-func affects(eco vigil.Ecosystem, a *vigil.AffectedPackage, ranges []*evaluable, k *component, ordered bool) (words string, ok bool, why string) {
+func affects(vc *versionCache, eco vigil.Ecosystem, a *vigil.AffectedPackage, ranges []*evaluable, k *component, ordered bool) (words string, ok bool, why string) {
 	ver := k.pkg.Version
 	if ver == "" {
 		return "", false, "no version"
@@ -246,8 +247,8 @@ func affects(eco vigil.Ecosystem, a *vigil.AffectedPackage, ranges []*evaluable,
 			if err != nil {
 				break
 			}
-			w, werr := parse(eco, vigil.RangeEcosystem, lv)
-			if werr == nil && compare(kv, w) == 0 {
+			w, werr := vc.parse(eco, vigil.RangeEcosystem, lv)
+			if werr == nil && vc.compare(kv, w) == 0 {
 				return "listed version " + lv, true, ""
 			}
 		}
@@ -256,7 +257,7 @@ func affects(eco vigil.Ecosystem, a *vigil.AffectedPackage, ranges []*evaluable,
 		if ev == nil {
 			continue
 		}
-		var v semantic.Version
+		var v pv
 		switch a.Ranges[j].Type {
 		case vigil.RangeSemVer:
 			v = k.semver()
@@ -269,7 +270,7 @@ func affects(eco vigil.Ecosystem, a *vigil.AffectedPackage, ranges []*evaluable,
 			v = kv
 		}
 		if ev.affects(v) {
-			return ev.words, true, ""
+			return Words(a.Ranges[j]), true, ""
 		}
 	}
 	return "", false, why

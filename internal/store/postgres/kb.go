@@ -42,9 +42,10 @@ func (tx *Tx) FindKBVulnMeta(ctx context.Context, source vigil.Source, sourceID 
 func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 	v := r.Vuln
 	var ecos, names, purls, parts, vendors, products []string
+	var affected [][]byte
 	var vulnerable []bool
 	for _, p := range r.Packages {
-		ecos, names, purls = append(ecos, p.Ecosystem), append(names, p.Name), append(purls, p.PURL)
+		ecos, names, purls, affected = append(ecos, p.Ecosystem), append(names, p.Name), append(purls, p.PURL), append(affected, p.Affected)
 	}
 	for _, c := range r.CPEs {
 		parts, vendors, products, vulnerable = append(parts, c.Part), append(vendors, c.Vendor), append(products, c.Product), append(vulnerable, c.Vulnerable)
@@ -63,8 +64,9 @@ func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 	batch.Queue(`DELETE FROM kb_packages WHERE record_id = `+rec, src, v.SourceID)
 	batch.Queue(`DELETE FROM kb_cpes WHERE record_id = `+rec, src, v.SourceID)
 	batch.Queue(`INSERT INTO kb_aliases (record_id, alias) SELECT `+rec+`, a FROM unnest($3::text[]) AS a ON CONFLICT DO NOTHING`, src, v.SourceID, r.Aliases)
-	batch.Queue(`INSERT INTO kb_packages (record_id, ecosystem, name, purl) SELECT `+rec+`, e, n, p FROM unnest($3::text[], $4::text[], $5::text[]) AS x (e, n, p)`,
-		src, v.SourceID, ecos, names, purls)
+	batch.Queue(`INSERT INTO kb_packages (record_id, ecosystem, name, purl, affected)
+		SELECT `+rec+`, e, n, p, a FROM unnest($3::text[], $4::text[], $5::text[], $6::bytea[]) AS x (e, n, p, a)`,
+		src, v.SourceID, ecos, names, purls, affected)
 	batch.Queue(`INSERT INTO kb_cpes (record_id, part, vendor, product, vulnerable)
 		SELECT `+rec+`, p, v, pr, vu FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[]) AS x (p, v, pr, vu)`,
 		src, v.SourceID, parts, vendors, products, vulnerable)

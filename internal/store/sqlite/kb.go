@@ -67,8 +67,8 @@ func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 		}
 	}
 	for _, p := range r.Packages {
-		if _, err := tx.exec(ctx, `INSERT INTO kb_packages (record_id, ecosystem, name, purl) VALUES (?, ?, ?, ?)`,
-			id, p.Ecosystem, p.Name, p.PURL); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO kb_packages (record_id, ecosystem, name, purl, affected) VALUES (?, ?, ?, ?, ?)`,
+			id, p.Ecosystem, p.Name, p.PURL, nullBlob(p.Affected)); err != nil {
 			return fmt.Errorf("store %s record %s package: %w", v.Source, v.SourceID, err)
 		}
 	}
@@ -129,7 +129,7 @@ func (tx *Tx) PutKEV(ctx context.Context, e *vigil.KEVEntry, digest string, doc 
 // FindKEV returns a CVE's KEV entry.
 func (tx *Tx) FindKEV(ctx context.Context, cveID string) (*vigil.KEVEntry, error) {
 	var doc string
-	if err := tx.tx.QueryRowContext(ctx, `SELECT doc FROM kb_kev WHERE cve_id = ?`, cveID).Scan(&doc); err != nil {
+	if err := tx.queryRow(ctx, `SELECT doc FROM kb_kev WHERE cve_id = ?`, cveID).Scan(&doc); err != nil {
 		return nil, notFoundIfNoRows(err, "KEV entry "+cveID)
 	}
 	var e vigil.KEVEntry
@@ -157,8 +157,11 @@ func (tx *Tx) PutEPSS(ctx context.Context, s *vigil.EPSSScore) (bool, error) {
 
 // FindEPSS returns a CVE's scores, newest first.
 func (tx *Tx) FindEPSS(ctx context.Context, cveID string) ([]*vigil.EPSSScore, error) {
-	rows, err := tx.tx.QueryContext(ctx,
-		`SELECT score_date, epss, percentile, model_version FROM kb_epss WHERE cve_id = ? ORDER BY score_date DESC`, cveID)
+	st, err := tx.prepared(ctx, `SELECT score_date, epss, percentile, model_version FROM kb_epss WHERE cve_id = ? ORDER BY score_date DESC`)
+	if err != nil {
+		return nil, fmt.Errorf("EPSS of %s: %w", cveID, err)
+	}
+	rows, err := st.QueryContext(ctx, cveID)
 	if err != nil {
 		return nil, fmt.Errorf("EPSS of %s: %w", cveID, err)
 	}

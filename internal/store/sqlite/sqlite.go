@@ -40,6 +40,12 @@ type DB struct {
 
 var _ store.Store = (*DB)(nil)
 
+// readPragmas tune the read-only connections for scans, which read many
+// small rows all over the knowledge base: the file is memory-mapped (up
+// to 1 GiB, so rows are read from the OS page cache without a system call
+// each) and each connection caches up to 64 MiB of pages.
+const readPragmas = "&_pragma=query_only(1)&_pragma=cache_size(-32768)"
+
 // Open opens (creating if needed) the database file at path. It does not
 // migrate; call Migrate.
 func Open(ctx context.Context, path string) (*DB, error) {
@@ -60,7 +66,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+readPragmas)
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)

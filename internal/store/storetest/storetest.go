@@ -28,6 +28,7 @@ func Run(t *testing.T, open Opener) {
 	t.Run("Tokens", func(t *testing.T) { testTokens(t, open) })
 	t.Run("SBOMs", func(t *testing.T) { testSBOMs(t, open) })
 	t.Run("KnowledgeBase", func(t *testing.T) { testKnowledgeBase(t, open) })
+	t.Run("KBMatch", func(t *testing.T) { testKBMatch(t, open) })
 	t.Run("Triage", func(t *testing.T) { testTriage(t, open) })
 	t.Run("VEX", func(t *testing.T) { testVEX(t, open) })
 	t.Run("ReadBack", func(t *testing.T) { testReadBack(t, open) })

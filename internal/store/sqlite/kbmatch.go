@@ -1,0 +1,249 @@
+package sqlite
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/store"
+)
+
+// The key lists go to SQLite as one JSON array each (json_each), so that
+// every lookup is one statement, parsed once, whatever the number of keys;
+// CROSS JOIN keeps the keys the outer loop over the indexes.
+const (
+	qPackagesByPURL = `SELECT p.rowid, p.record_id, p.affected
+		FROM json_each(?) AS k CROSS JOIN kb_packages p ON p.purl = k.value AND p.purl <> ''`
+	qPackagesByEco = `SELECT p.rowid, p.record_id, p.affected
+		FROM json_each(?) AS k CROSS JOIN kb_packages p ON p.name = k.value ->> 1 AND p.ecosystem = k.value ->> 0`
+	qVulnsByName = `SELECT p.record_id FROM json_each(?) AS k CROSS JOIN kb_packages p ON p.name = k.value`
+	qVulnsByCPE  = `SELECT c.record_id FROM json_each(?) AS k CROSS JOIN kb_cpes c
+		ON c.product = k.value ->> 1 AND c.vendor = k.value ->> 0`
+	qAdvisoriesByProduct = `SELECT p.advisory_id FROM json_each(?) AS k CROSS JOIN kb_advisory_products p
+		ON p.kind = k.value ->> 0 AND p.value = k.value ->> 1`
+)
+
+// FindKBCandidateRows finds what the reverse index connects to the keys.
+func (tx *Tx) FindKBCandidateRows(ctx context.Context, keys []store.Key) (*store.KBCandidates, error) {
+	var purls, names []string
+	var ecos, cpes, products [][2]string
+	for _, k := range keys {
+		switch k.Kind {
+		case store.KeyPackage:
+			purls = append(purls, k.Value)
+			products = append(products, [2]string{"purl", k.Value})
+		case store.KeyPackageName:
+			names = append(names, k.Value)
+		case store.KeyEcoPackage:
+			eco, name, _ := strings.Cut(k.Value, "|")
+			ecos = append(ecos, [2]string{eco, name})
+		case store.KeyCPE:
+			vendor, product, _ := strings.Cut(k.Value, ":")
+			cpes = append(cpes, [2]string{vendor, product})
+			products = append(products, [2]string{"cpe", k.Value})
+		case store.KeyName:
+			for _, kind := range []string{"name", "product", "model", "sku", "serial"} {
+				products = append(products, [2]string{kind, k.Value})
+			}
+		case store.KeyHash:
+			products = append(products, [2]string{"hash", k.Value})
+		}
+	}
+	out := &store.KBCandidates{}
+	seen := map[int64]bool{} // rowid: a row reached by purl and by name comes back once
+	readRows := func(query string, list any) error {
+		rows, err := tx.queryJSON(ctx, query, list)
+		if err != nil || rows == nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var rowid int64
+			var r store.KBPackageRow
+			if err := rows.Scan(&rowid, &r.RecordID, &r.Affected); err != nil {
+				return fmt.Errorf("knowledge base candidates: %w", err)
+			}
+			if !seen[rowid] {
+				seen[rowid] = true
+				out.Packages = append(out.Packages, r)
+			}
+		}
+		return rows.Err()
+	}
+	if err := readRows(qPackagesByPURL, purls); err != nil {
+		return nil, err
+	}
+	if err := readRows(qPackagesByEco, ecos); err != nil {
+		return nil, err
+	}
+	vulns, advisories := map[int64]bool{}, map[int64]bool{}
+	readIDs := func(dst map[int64]bool, query string, list any) error {
+		rows, err := tx.queryJSON(ctx, query, list)
+		if err != nil || rows == nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				return fmt.Errorf("knowledge base candidates: %w", err)
+			}
+			dst[id] = true
+		}
+		return rows.Err()
+	}
+	if err := readIDs(vulns, qVulnsByName, names); err != nil {
+		return nil, err
+	}
+	if err := readIDs(vulns, qVulnsByCPE, cpes); err != nil {
+		return nil, err
+	}
+	if err := readIDs(advisories, qAdvisoriesByProduct, products); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(out.Packages, func(a, b store.KBPackageRow) int { return cmp.Compare(a.RecordID, b.RecordID) })
+	out.Vulns, out.Advisories = sortedIDs(vulns), sortedIDs(advisories)
+	return out, nil
+}
+
+// queryJSON runs a prepared query whose one parameter is list as a JSON
+// array; nil rows when the list is empty.
+func (tx *Tx) queryJSON(ctx context.Context, query string, list any) (*sql.Rows, error) {
+	b, err := json.Marshal(list)
+	if err != nil {
+		return nil, err
+	}
+	if string(b) == "null" || string(b) == "[]" {
+		return nil, nil
+	}
+	st, err := tx.prepared(ctx, query)
+	if err != nil {
+		return nil, fmt.Errorf("knowledge base candidates: %w", err)
+	}
+	rows, err := st.QueryContext(ctx, string(b))
+	if err != nil {
+		return nil, fmt.Errorf("knowledge base candidates: %w", err)
+	}
+	return rows, nil
+}
+
+func sortedIDs(set map[int64]bool) []int64 {
+	ids := make([]int64, 0, len(set))
+	for id := range set {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// FindKBVulnsByID returns the records with these ids, withdrawn ones left
+// out.
+func (tx *Tx) FindKBVulnsByID(ctx context.Context, ids []int64) ([]*vigil.Vulnerability, error) {
+	var out []*vigil.Vulnerability
+	err := tx.eachDocByID(ctx, `SELECT doc FROM kb_vulns WHERE withdrawn IS NULL AND id IN (SELECT value FROM json_each(?)) ORDER BY id`, ids,
+		func(doc []byte) error {
+			var v vigil.Vulnerability
+			if err := json.Unmarshal(doc, &v); err != nil {
+				return fmt.Errorf("stored record: %w", err)
+			}
+			out = append(out, &v)
+			return nil
+		})
+	return out, err
+}
+
+// FindAdvisoriesByID returns the CSAF advisories with these ids.
+func (tx *Tx) FindAdvisoriesByID(ctx context.Context, ids []int64) ([]*vigil.Advisory, error) {
+	var out []*vigil.Advisory
+	err := tx.eachDocByID(ctx, `SELECT doc FROM kb_advisories WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`, ids,
+		func(doc []byte) error {
+			var a vigil.Advisory
+			if err := json.Unmarshal(doc, &a); err != nil {
+				return fmt.Errorf("stored advisory: %w", err)
+			}
+			out = append(out, &a)
+			return nil
+		})
+	return out, err
+}
+
+func (tx *Tx) eachDocByID(ctx context.Context, query string, ids []int64, fn func([]byte) error) error {
+	rows, err := tx.queryJSON(ctx, query, ids)
+	if err != nil || rows == nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var doc []byte
+		if err := rows.Scan(&doc); err != nil {
+			return fmt.Errorf("knowledge base records: %w", err)
+		}
+		if err := fn(doc); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// nullBlob binds a nil b as NULL.
+func nullBlob(b []byte) any {
+	if b == nil {
+		return nil
+	}
+	return b
+}
+
+// FindKEVs returns the KEV entries of the CVEs that have one.
+func (tx *Tx) FindKEVs(ctx context.Context, cveIDs []string) (map[string]*vigil.KEVEntry, error) {
+	out := map[string]*vigil.KEVEntry{}
+	rows, err := tx.queryJSON(ctx, `SELECT v.cve_id, v.doc FROM json_each(?) AS k CROSS JOIN kb_kev v ON v.cve_id = k.value`, cveIDs)
+	if err != nil || rows == nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var doc []byte
+		if err := rows.Scan(&id, &doc); err != nil {
+			return nil, fmt.Errorf("KEV entries: %w", err)
+		}
+		var e vigil.KEVEntry
+		if err := json.Unmarshal(doc, &e); err != nil {
+			return nil, fmt.Errorf("stored KEV entry %s: %w", id, err)
+		}
+		out[id] = &e
+	}
+	return out, rows.Err()
+}
+
+// FindLatestEPSS returns each CVE's newest EPSS score.
+func (tx *Tx) FindLatestEPSS(ctx context.Context, cveIDs []string) (map[string]*vigil.EPSSScore, error) {
+	out := map[string]*vigil.EPSSScore{}
+	rows, err := tx.queryJSON(ctx, `SELECT e.cve_id, e.score_date, e.epss, e.percentile, e.model_version
+		FROM json_each(?) AS k CROSS JOIN kb_epss e ON e.cve_id = k.value ORDER BY e.cve_id, e.score_date DESC`, cveIDs)
+	if err != nil || rows == nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var s vigil.EPSSScore
+		var day string
+		if err := rows.Scan(&s.CVEID, &day, &s.Score, &s.Percentile, &s.ModelVersion); err != nil {
+			return nil, fmt.Errorf("EPSS scores: %w", err)
+		}
+		if out[s.CVEID] != nil {
+			continue
+		}
+		if s.Date, err = vigil.ParseDate(day); err != nil {
+			return nil, err
+		}
+		s.Provenance = vigil.Provenance{Source: vigil.SourceEPSS, SourceID: s.CVEID}
+		out[s.CVEID] = &s
+	}
+	return out, rows.Err()
+}
