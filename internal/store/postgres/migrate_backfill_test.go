@@ -1,16 +1,9 @@
 package postgres
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/match/purlrange"
@@ -22,36 +15,7 @@ import (
 // It needs the server pgtest uses (pgtest itself cannot be imported here).
 func TestMigration00006Backfill(t *testing.T) {
 	ctx := t.Context()
-	url := os.Getenv("VIGIL_TEST_POSTGRES")
-	if url == "" {
-		url = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	admin, err := pgx.Connect(cctx, url)
-	cancel()
-	if err != nil {
-		t.Skipf("no PostgreSQL at %s: %v", url, err)
-	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "vigil_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		admin.Exec(context.Background(), "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-		admin.Close(context.Background())
-	})
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	db, err := OpenConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openOwnSchema(t)
 	p, err := db.provider()
 	if err != nil {
 		t.Fatal(err)

@@ -1,16 +1,8 @@
 package postgres
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
 	"strings"
 	"testing"
-	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
@@ -21,44 +13,12 @@ import (
 // opens a schema of its own (pgtest imports this package, so it cannot be
 // used here).
 func TestTriageHistoryAppendOnly(t *testing.T) {
-	url := os.Getenv("VIGIL_TEST_POSTGRES")
-	if url == "" {
-		url = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
 	ctx := t.Context()
-	admin, err := pgx.Connect(ctx, url)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no PostgreSQL at %s: %v", url, err)
-		}
-		t.Skipf("no PostgreSQL at %s: %v", url, err)
-	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	schema := "vigil_test_" + hex.EncodeToString(b)
-	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		c := context.Background()
-		_, _ = admin.Exec(c, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
-		admin.Close(c)
-	})
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.ConnConfig.RuntimeParams["search_path"] = schema
-	db, err := OpenConfig(ctx, cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	db.Now = time.Now
+	db := openOwnSchema(t)
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	err = db.Update(ctx, func(tx store.Tx) error {
+	err := db.Update(ctx, func(tx store.Tx) error {
 		org, err := tx.CreateOrg(ctx, vigil.OrgInput{Slug: "acme", Name: "Acme", Kind: vigil.Manufacturer})
 		if err != nil {
 			return err

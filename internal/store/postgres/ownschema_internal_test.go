@@ -1,0 +1,60 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// openOwnSchema opens an unmigrated store in a fresh schema of the server
+// pgtest uses, dropped when the test ends. Tests inside this package need
+// it because pgtest imports the package and so cannot be imported here.
+// As with pgtest, a missing server skips the test, except under CI=true.
+func openOwnSchema(t *testing.T) *DB {
+	t.Helper()
+	ctx := t.Context()
+	url := os.Getenv("VIGIL_TEST_POSTGRES")
+	if url == "" {
+		url = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	admin, err := pgx.Connect(cctx, url)
+	cancel()
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no PostgreSQL at %s (CI=true): %v", url, err)
+		}
+		t.Skipf("no PostgreSQL at %s: %v", url, err)
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	schema := pgx.Identifier{"vigil_test_" + hex.EncodeToString(b)}.Sanitize()
+	if _, err := admin.Exec(ctx, "CREATE SCHEMA "+schema); err != nil {
+		admin.Close(context.Background())
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		c := context.Background()
+		_, _ = admin.Exec(c, "DROP SCHEMA "+schema+" CASCADE")
+		admin.Close(c)
+	})
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.RuntimeParams["search_path"] = "vigil_test_" + hex.EncodeToString(b)
+	db, err := OpenConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Registered after the schema's cleanup, so it runs before it.
+	t.Cleanup(func() { db.Close() })
+	db.Now = time.Now
+	return db
+}
