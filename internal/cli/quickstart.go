@@ -100,12 +100,13 @@ into that database instead.`,
 				fmt.Fprintf(w, "  %-20s %-16s %-10s %s by %s (%s)\n", f.VulnID, f.ComponentName, f.ComponentVersion, f.Status,
 					f.Evidence.Matcher, terminalSafe(f.Evidence.Range))
 			}
-			printFleet(w, sum.Fleet, a.cfg.DB)
+			// The manufacturer's postmarket work first, then the hospital's.
 			printTriage(w, sum.Triage)
-			printMDS2(w, sum.MDS2)
 			if err := printDemoVEX(w, dir, sum.VEX); err != nil {
 				return err
 			}
+			printMDS2(w, sum.MDS2)
+			printFleet(w, sum.Fleet, a.cfg.DB)
 			printLifecycleDemo(w, sum.Lifecycle)
 			fmt.Fprintf(w, `
 Try next:
