@@ -58,3 +58,43 @@ func openOwnSchema(t *testing.T) *DB {
 	db.Now = time.Now
 	return db
 }
+
+// TestMigrateConcurrently starts several stores on one empty schema at
+// once, as several vigil processes sharing one database do: each Migrate
+// must succeed and every migration must be applied exactly once.
+func TestMigrateConcurrently(t *testing.T) {
+	ctx := t.Context()
+	first := openOwnSchema(t)
+	dbs := []*DB{first}
+	for range 3 {
+		db, err := OpenConfig(ctx, first.pool.Config())
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		dbs = append(dbs, db)
+	}
+	errs := make(chan error, len(dbs))
+	for _, db := range dbs {
+		go func() {
+			_, err := db.Migrate(ctx)
+			errs <- err
+		}()
+	}
+	for range dbs {
+		if err := <-errs; err != nil {
+			t.Errorf("Migrate: %v", err)
+		}
+	}
+	var versions, distinct int
+	if err := first.pool.QueryRow(ctx, "SELECT count(*), count(DISTINCT version_id) FROM goose_db_version WHERE version_id > 0").Scan(&versions, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	_, latest, err := first.SchemaVersion(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if versions != distinct || int64(distinct) != latest {
+		t.Errorf("goose_db_version has %d rows for %d versions, want one row for each of %d", versions, distinct, latest)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"net"
 	"net/url"
@@ -29,6 +30,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
@@ -137,17 +139,40 @@ func (db *DB) run(ctx context.Context, opts pgx.TxOptions, fn func(store.Tx) err
 	return nil
 }
 
-func (db *DB) provider() (*goose.Provider, error) {
+func (db *DB) provider(opts ...goose.ProviderOption) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(goose.DialectPostgres, db.sqlDB, sub, goose.WithDisableGlobalRegistry(true))
+	opts = append([]goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}, opts...)
+	return goose.NewProvider(goose.DialectPostgres, db.sqlDB, sub, opts...)
 }
 
-// Migrate applies pending migrations.
+// migrationLocker is the session-level advisory lock that makes vigil
+// processes starting together on one database (the scale-out setup) migrate
+// one at a time: the first applies what is pending, the others wait and find
+// nothing left to do. The lock is named after the store's schema, so stores
+// in other schemas of the same server (tests, several tenants) never wait
+// for each other.
+func (db *DB) migrationLocker(ctx context.Context) (lock.SessionLocker, error) {
+	var schema string
+	if err := db.pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
+		return nil, mapError(err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte("vigil migrate " + schema))
+	// Retry every second for up to ten minutes: the longest migration
+	// (the kb_packages backfill) takes minutes on a full knowledge base.
+	return lock.NewPostgresSessionLocker(lock.WithLockID(int64(h.Sum64())), lock.WithLockTimeout(1, 600))
+}
+
+// Migrate applies pending migrations, holding the schema's migration lock.
 func (db *DB) Migrate(ctx context.Context) ([]store.Migration, error) {
-	p, err := db.provider()
+	locker, err := db.migrationLocker(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("migrate: lock: %w", err)
+	}
+	p, err := db.provider(goose.WithSessionLocker(locker))
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
