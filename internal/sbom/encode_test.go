@@ -3,6 +3,7 @@ package sbom
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -106,6 +107,19 @@ func family(k Kind) vigil.SBOMFormat { f, _ := k.Format(); return f }
 func sortByRef(cs []vigil.Component) []vigil.Component {
 	cs = slices.Clone(cs)
 	slices.SortFunc(cs, func(a, b vigil.Component) int { return strings.Compare(a.Ref, b.Ref) })
+	return cs
+}
+
+// sortByContent orders components by everything but their ref, for
+// comparing SPDX round trips: the encoder rewrites SPDX ids (prefix and
+// digest suffix), so ordering by ref could pair different components.
+func sortByContent(cs []vigil.Component) []vigil.Component {
+	key := func(c vigil.Component) string {
+		c.Ref, c.ParentRef = "", ""
+		return fmt.Sprintf("%+v", c)
+	}
+	cs = slices.Clone(cs)
+	slices.SortStableFunc(cs, func(a, b vigil.Component) int { return strings.Compare(key(a), key(b)) })
 	return cs
 }
 
