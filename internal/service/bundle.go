@@ -62,7 +62,7 @@ func (s *Service) ImportBundle(ctx context.Context, r io.ReaderAt, size int64, o
 		return feed.Report{}, nil, err
 	}
 	var rep feed.Report
-	changed := newChangeSet()
+	changed := s.newChangeSet()
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		sink := newKBSink(tx, opt, changed)
 		rep = feed.Report{Importers: []string{"bundle"}, Files: len(br.Manifest.Files)}

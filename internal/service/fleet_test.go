@@ -1,9 +1,11 @@
 package service_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -11,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/vigil/vigil"
@@ -504,5 +507,139 @@ func TestManufacturerTriage(t *testing.T) {
 	// The triage stays the manufacturer's: another hospital sees none of it.
 	if ex, _ := svc.Exposure(ctx, w.other, "GHSA-5crp-9r3c-p9vr"); len(ex.Exposed)+len(ex.NotAffected) != 0 {
 		t.Errorf("another hospital: %+v", ex)
+	}
+}
+
+// TestExposureEventsAfterFullRematch imports the same OSV zip into two
+// identical worlds, one with room to remember a single changed record, so
+// that its import overflows and every release is rematched: both must record
+// the same exposure events, and a second import none.
+func TestExposureEventsAfterFullRematch(t *testing.T) {
+	zipPath := filepath.Join(t.TempDir(), "osv.zip")
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, p := range []string{newtonsoftOSV, "../demo/data/feeds/osv/GHSA-gxr4-xjj5-5px2.json"} {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw, err := zw.Create(filepath.Base(p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fw.Write(raw)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(zipPath, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	run := func(limit int) (events []string, full bool) {
+		w := newFleetWorld(t)
+		svc, ctx := w.svc.WithIncrementalLimit(limit), t.Context()
+		data, err := os.ReadFile(demoCMMS)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Share(ctx, w.mdm, service.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
+			t.Fatal(err)
+		}
+		recorded := 0
+		opt := service.FeedOptions{OnMatched: func(s *service.IncrementalSummary) { recorded += s.ExposureEvents; full = full || s.Full }}
+		if _, err := svc.ImportFeeds(ctx, []string{zipPath}, opt); err != nil {
+			t.Fatal(err)
+		}
+		evs, err := svc.AssetEvents(ctx, w.hdo, store.AssetEventFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range evs {
+			events = append(events, fmt.Sprintf("asset %d %s", e.AssetID, e.VulnID))
+		}
+		slices.Sort(events)
+		if recorded != len(evs) {
+			t.Errorf("limit %d: %d events recorded, %d stored", limit, recorded, len(evs))
+		}
+		// Importing the same zip again records nothing new.
+		recorded = 0
+		if _, err := svc.WithIncrementalLimit(limit).ImportFeeds(ctx, []string{zipPath}, opt); err != nil {
+			t.Fatal(err)
+		}
+		if recorded != 0 {
+			t.Errorf("limit %d: a re-import recorded %d events", limit, recorded)
+		}
+		return events, full
+	}
+	incremental, full := run(0)
+	if full || len(incremental) == 0 {
+		t.Fatalf("incremental import: full %v, events %v", full, incremental)
+	}
+	rematched, full := run(1)
+	if !full {
+		t.Fatal("the import with a limit of 1 did not overflow into a full rematch")
+	}
+	if diff := cmp.Diff(incremental, rematched); diff != "" {
+		t.Errorf("events after a full rematch differ from incremental matching (-incremental +full):\n%s", diff)
+	}
+
+	// Exposures that were there before a full rematch get no event from
+	// it: the assets are mapped after the findings appeared, then records
+	// for a package none of the SBOMs holds overflow a second import.
+	w := newFleetWorld(t)
+	svc, ctx := w.svc.WithIncrementalLimit(1), t.Context()
+	data, err := os.ReadFile(demoCMMS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ImportFeeds(ctx, []string{zipPath}, service.FeedOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Share(ctx, w.mdm, service.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
+		t.Fatal(err)
+	}
+	if ex, err := svc.Exposure(ctx, w.hdo, "GHSA-5crp-9r3c-p9vr"); err != nil || len(ex.Exposed) == 0 {
+		t.Fatalf("exposure before the second import = %v, %v", ex, err)
+	}
+	other := filepath.Join(t.TempDir(), "other.zip")
+	buf.Reset()
+	zw = zip.NewWriter(&buf)
+	for i := range 2 {
+		fw, err := zw.Create(fmt.Sprintf("GHSA-test-000%d.json", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(fw, `{"schema_version":"1.6.0","id":"GHSA-test-000%d","modified":"2024-01-0%dT00:00:00Z","affected":[{"package":{"ecosystem":"npm","name":"left-pad-%d"},"ranges":[{"type":"SEMVER","events":[{"introduced":"0"},{"fixed":"9.9.9"}]}]}]}`, i, i+1, i)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var recorded int
+	full = false
+	opt := service.FeedOptions{OnMatched: func(s *service.IncrementalSummary) { recorded += s.ExposureEvents; full = full || s.Full }}
+	rep, err := svc.ImportFeeds(ctx, []string{other}, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !full {
+		t.Fatalf("the second import did not overflow: %+v", rep)
+	}
+	if evs, _ := svc.AssetEvents(ctx, w.hdo, store.AssetEventFilter{}); recorded != 0 || len(evs) != 0 {
+		t.Errorf("a full rematch that found nothing new recorded %d events (%d stored)", recorded, len(evs))
 	}
 }

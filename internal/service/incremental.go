@@ -19,15 +19,33 @@ type changeSet struct {
 	records  []match.Record
 	keys     map[store.Key]bool
 	overflow bool
+	// limit is how many records it remembers before overflowing.
+	limit int
 }
 
-func newChangeSet() *changeSet { return &changeSet{keys: map[store.Key]bool{}} }
+// newChangeSet starts the change set of one import.
+func (s *Service) newChangeSet() *changeSet {
+	limit := s.incrementalLimit
+	if limit <= 0 {
+		limit = maxIncremental
+	}
+	return &changeSet{keys: map[store.Key]bool{}, limit: limit}
+}
+
+// WithIncrementalLimit returns a copy of the service whose imports remember
+// at most n changed records for incremental matching (maxIncremental when
+// n <= 0); past it, every release with an SBOM is rematched.
+func (s *Service) WithIncrementalLimit(n int) *Service {
+	c := *s
+	c.incrementalLimit = n
+	return &c
+}
 
 func (c *changeSet) add(rec match.Record, keys []store.Key) {
 	if c == nil {
 		return
 	}
-	if len(c.records) >= maxIncremental {
+	if len(c.records) >= c.limit {
 		c.overflow, c.records, c.keys = true, nil, nil
 	}
 	if c.overflow {
@@ -119,6 +137,10 @@ func (s *Service) rematch(ctx context.Context, c *changeSet) (*IncrementalSummar
 	if err != nil {
 		return nil, err
 	}
+	// appeared collects, on a full rematch, the vulnerabilities whose
+	// findings are new or reopened: the exposure events' input when the
+	// import was too large to remember its records.
+	var appeared []string
 	for _, org := range orgs {
 		sc := vigil.Scope{OrgID: org.ID, Actor: "system:incremental-match"}
 		releases := map[int64]bool{}
@@ -152,9 +174,12 @@ func (s *Service) rematch(ctx context.Context, c *changeSet) (*IncrementalSummar
 			sum.New += ms.New
 			sum.Changed += ms.Changed
 			sum.Resolved += ms.Resolved
+			if c.overflow {
+				appeared = append(appeared, ms.appeared...)
+			}
 		}
 	}
-	if sum.ExposureEvents, err = s.recordExposureEvents(ctx, c); err != nil {
+	if sum.ExposureEvents, err = s.recordExposureEvents(ctx, c, appeared); err != nil {
 		return nil, err
 	}
 	return sum, nil

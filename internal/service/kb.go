@@ -92,7 +92,7 @@ func feedSetup(opt FeedOptions) ([]feed.Importer, feed.Options, error) {
 
 func (s *Service) importFeed(ctx context.Context, name string, opt FeedOptions, run func(feed.Sink) (feed.Report, error)) (feed.Report, error) {
 	var rep feed.Report
-	changed := newChangeSet()
+	changed := s.newChangeSet()
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		sink := newKBSink(tx, opt, changed)
 		var err error

@@ -207,6 +207,9 @@ type MatchSummary struct {
 	Unchanged   int      `json:"unchanged"`
 	Resolved    int      `json:"resolved"`
 	Unsupported []string `json:"unsupported,omitempty"`
+	// appeared lists the vulnerability ids (with aliases) of findings that
+	// are new or reopened, for the exposure events of a full rematch.
+	appeared []string
 }
 
 // MatchRelease matches a release's current SBOM against the knowledge base
@@ -299,10 +302,15 @@ func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope,
 		k := key{m.ComponentRef, m.VulnID, m.Evidence.Matcher}
 		seen[k] = true
 		if f, ok := old[k]; ok {
-			changed := f.Status != m.Status || f.Confidence != m.Confidence || f.Evidence != m.Evidence || !f.ResolvedAt.IsZero()
+			reopened := !f.ResolvedAt.IsZero()
+			changed := f.Status != m.Status || f.Confidence != m.Confidence || f.Evidence != m.Evidence || reopened
 			f.Match, f.LastSeenAt, f.ResolvedAt = m, now, time.Time{}
 			if err := tx.UpdateFinding(ctx, sc, f); err != nil {
 				return err
+			}
+			if reopened {
+				sum.appeared = append(sum.appeared, m.VulnID)
+				sum.appeared = append(sum.appeared, m.Aliases...)
 			}
 			if changed {
 				sum.Changed++
@@ -328,6 +336,8 @@ func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope,
 			return err
 		}
 		sum.New++
+		sum.appeared = append(sum.appeared, m.VulnID)
+		sum.appeared = append(sum.appeared, m.Aliases...)
 	}
 	for k, f := range old {
 		if seen[k] || !f.ResolvedAt.IsZero() || (scope != nil && !scope[f.VulnID]) {

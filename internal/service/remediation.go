@@ -204,10 +204,12 @@ func (s *Service) AssetEvents(ctx context.Context, sc vigil.Scope, f store.Asset
 // import added or changed, then records an "exposed" event for each asset
 // newly exposed to a vulnerability the import added or changed. Events are
 // kept once per asset and vulnerability, so a re-import records nothing.
-// After an import too large for incremental matching (c.overflow) nothing
-// is recorded: the exposures are there, but which are new is not known.
-func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet) (int, error) {
-	if c == nil || c.overflow || len(c.records) == 0 {
+// After an import too large to remember its records (c.overflow), the
+// vulnerabilities are those of the findings the full rematch created or
+// reopened (appeared); device advisories are not relinked then, since which
+// of them changed is not known.
+func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet, appeared []string) (int, error) {
+	if c == nil || (!c.overflow && len(c.records) == 0) || (c.overflow && len(appeared) == 0) {
 		return 0, nil
 	}
 	var ids []string
@@ -218,6 +220,9 @@ func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet) (int, 
 			seen[id] = true
 			ids = append(ids, id)
 		}
+	}
+	for _, id := range appeared {
+		add(id)
 	}
 	for _, r := range c.records {
 		switch {

@@ -23,6 +23,8 @@ type Service struct {
 	now func() time.Time
 	// engine matches components against the knowledge base.
 	engine *match.Engine
+	// incrementalLimit overrides maxIncremental when positive.
+	incrementalLimit int
 }
 
 // New returns a service over s.

@@ -57,13 +57,13 @@ func (s *Service) SyncFeeds(ctx context.Context, sources []FeedSource, opt FeedO
 	}
 	var results []SyncResult
 	var errs []error
-	changed := newChangeSet()
+	changed := s.newChangeSet()
 	for _, src := range sources {
 		st := states[syncKey(src.Name())]
 		res := SyncResult{Source: src.Name()}
 		emit := func(ctx context.Context, doc *remote.Document) error {
 			// Only what commits counts for matching.
-			local := newChangeSet()
+			local := s.newChangeSet()
 			err := s.store.Update(ctx, func(tx store.Tx) error {
 				sink := newKBSink(tx, opt, local)
 				return remote.Import(importers, sink, fopt, &res.Report)(ctx, doc)
