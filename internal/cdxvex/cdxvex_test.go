@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil/vigil/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -36,23 +38,6 @@ func write(t *testing.T, d *vex.Document) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
 }
 
 func schema(t *testing.T) *jsonschema.Schema {
@@ -112,7 +97,7 @@ func lossy(d *vex.Document) *vex.Document {
 func TestWrite(t *testing.T) {
 	b := write(t, vextest.Sample())
 	validate(t, schema(t), b)
-	golden(t, "sample.cdx.golden", b)
+	golden.Check(t, *update, "sample.cdx.golden", b)
 	if again := write(t, vextest.Sample()); !bytes.Equal(b, again) {
 		t.Error("two writes of one document differ")
 	}

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/vigil/vigil/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -58,23 +60,6 @@ func write(t *testing.T, d *vex.Document) []byte {
 	return b.Bytes()
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
-}
-
 // lossy is what a document keeps through CSAF: the mappings the package
 // documents.
 func lossy(d *vex.Document) *vex.Document {
@@ -104,7 +89,7 @@ func TestWrite(t *testing.T) {
 	im := checker(t)
 	b := write(t, vextest.Sample())
 	check(t, im, "sample", b)
-	golden(t, "sample.csaf.golden", b)
+	golden.Check(t, *update, "sample.csaf.golden", b)
 	if again := write(t, vextest.Sample()); !bytes.Equal(b, again) {
 		t.Error("two writes of one document differ")
 	}

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil/vigil/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/xuri/excelize/v2"
@@ -181,7 +183,7 @@ func TestExportGolden(t *testing.T) {
 	if err := mds2.Export(&buf, cat, form.Entries, mds2.ExportInfo{Subject: "Acme Infusion Pump 3.0", Generated: "2026-01-15"}); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "export.golden", dumpXLSX(t, buf.Bytes()))
+	golden.Check(t, *update, "export.golden", dumpXLSX(t, buf.Bytes()))
 	// Read back, the export gives the same answers.
 	res, err := mds2.Read(t.Context(), cat, bytes.NewReader(buf.Bytes()))
 	if err != nil {
@@ -243,10 +245,10 @@ func TestCompareGolden(t *testing.T) {
 	if err := c.WriteXLSX(&xlsx); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "compare.txt.golden", txt.Bytes())
-	golden(t, "compare.csv.golden", csv.Bytes())
-	golden(t, "compare.html.golden", html.Bytes())
-	golden(t, "compare.xlsx.golden", dumpXLSX(t, xlsx.Bytes()))
+	golden.Check(t, *update, "compare.txt.golden", txt.Bytes())
+	golden.Check(t, *update, "compare.csv.golden", csv.Bytes())
+	golden.Check(t, *update, "compare.html.golden", html.Bytes())
+	golden.Check(t, *update, "compare.xlsx.golden", dumpXLSX(t, xlsx.Bytes()))
 }
 
 func TestReportGolden(t *testing.T) {
@@ -265,8 +267,8 @@ func TestReportGolden(t *testing.T) {
 	if err := r.WriteHTML(&html); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report.txt.golden", txt.Bytes())
-	golden(t, "report.html.golden", html.Bytes())
+	golden.Check(t, *update, "report.txt.golden", txt.Bytes())
+	golden.Check(t, *update, "report.html.golden", html.Bytes())
 }
 
 func TestDiff(t *testing.T) {

@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"flag"
 	"math"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/vigil/vigil/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -16,24 +16,6 @@ import (
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
-
-// golden compares got with testdata/name, or rewrites it under -update.
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s mismatch (-want +got):\n%s", name, diff)
-	}
-}
 
 func write(t *testing.T, r *metrics.Registry) string {
 	t.Helper()
@@ -73,7 +55,7 @@ func TestWriteText(t *testing.T) {
 	hook := r.Gauge("hooked", "Set by a collect hook.").With()
 	r.OnCollect(func() { hook.Set(42) })
 
-	golden(t, "exposition.golden", []byte(write(t, r)))
+	golden.Check(t, *update, "exposition.golden", []byte(write(t, r)))
 }
 
 func TestWriteTextDeterministic(t *testing.T) {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil/vigil/internal/golden"
+
 	"github.com/google/go-cmp/cmp"
 	ovex "github.com/openvex/go-vex/pkg/vex"
 
@@ -29,23 +31,6 @@ func write(t *testing.T, d *vex.Document) []byte {
 		t.Fatal(err)
 	}
 	return b.Bytes()
-}
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
 }
 
 // lossy is what a document keeps through OpenVEX: the mappings the
@@ -92,7 +77,7 @@ func TestWrite(t *testing.T) {
 			t.Errorf("statements[%d]: %v", i, err)
 		}
 	}
-	golden(t, "sample.openvex.golden", b)
+	golden.Check(t, *update, "sample.openvex.golden", b)
 	if again := write(t, vextest.Sample()); !bytes.Equal(b, again) {
 		t.Error("two writes of one document differ")
 	}

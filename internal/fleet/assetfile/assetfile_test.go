@@ -7,9 +7,10 @@ import (
 	"errors"
 	"flag"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vigil/vigil/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 	"go.yaml.in/yaml/v3"
@@ -50,23 +51,6 @@ func readAssets(t testing.TB, data []byte, m Mapping) ([]*vigil.Asset, []RowProb
 	return out, probs
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
-}
-
 func TestReadDemoExport(t *testing.T) {
 	data, err := os.ReadFile("testdata/st-elsewhere-cmms-export.csv")
 	if err != nil {
@@ -80,12 +64,12 @@ func TestReadDemoExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "st-elsewhere.assets.json.golden", append(js, '\n'))
+	golden.Check(t, *update, "st-elsewhere.assets.json.golden", append(js, '\n'))
 	var csvOut bytes.Buffer
 	if err := WriteCSV(&csvOut, assets); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "st-elsewhere.export.csv.golden", csvOut.Bytes())
+	golden.Check(t, *update, "st-elsewhere.export.csv.golden", csvOut.Bytes())
 }
 
 func TestRoundTrip(t *testing.T) {

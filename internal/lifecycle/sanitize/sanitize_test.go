@@ -5,10 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vigil/vigil/internal/golden"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -154,29 +154,12 @@ func sampleCertificate() *Certificate {
 	return c
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./internal/lifecycle/sanitize -update)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s (-want +got):\n%s", name, diff)
-	}
-}
-
 func TestCertificateText(t *testing.T) {
 	var b bytes.Buffer
 	if err := sampleCertificate().WriteText(&b); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "certificate.txt.golden", b.Bytes())
+	golden.Check(t, *update, "certificate.txt.golden", b.Bytes())
 }
 
 func TestCertificateHTML(t *testing.T) {
@@ -184,7 +167,7 @@ func TestCertificateHTML(t *testing.T) {
 	if err := sampleCertificate().WriteHTML(&b); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "certificate.html.golden", b.Bytes())
+	golden.Check(t, *update, "certificate.html.golden", b.Bytes())
 }
 
 // TestCertificateHTMLEscapes renders hostile text: it must come out as
@@ -213,7 +196,7 @@ func TestCertificatePDF(t *testing.T) {
 	if err := sampleCertificate().WritePDF(&b); err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "certificate.pdf.golden", b.Bytes())
+	golden.Check(t, *update, "certificate.pdf.golden", b.Bytes())
 	checkPDF(t, b.Bytes())
 }
 
