@@ -7,13 +7,13 @@ import (
 	"github.com/vigil/vigil"
 )
 
-func factor(p Priority, name string) (Factor, bool) {
+func factor(p AssetPriority, name string) (PriorityFactor, bool) {
 	for _, f := range p.Factors {
 		if f.Name == name {
 			return f, true
 		}
 	}
-	return Factor{}, false
+	return PriorityFactor{}, false
 }
 
 func TestPrioritizeFactors(t *testing.T) {

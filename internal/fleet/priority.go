@@ -41,14 +41,6 @@ type Context struct {
 	FixAvailable bool
 }
 
-// Factor and Priority are the names the rest of vigil uses; the types
-// carry longer names because the OpenAPI document names schemas by type
-// and internal/risk has a Priority and a Factor of its own.
-type (
-	Factor   = PriorityFactor
-	Priority = AssetPriority
-)
-
 // PriorityFactor is one term of a priority, explained.
 type PriorityFactor struct {
 	// Name is the factor: severity, exploitation, attack_vector,
@@ -65,12 +57,12 @@ type PriorityFactor struct {
 // AssetPriority is an asset × vulnerability's contextual priority: the
 // CVSS base score times a multiplier per factor, each explained.
 type AssetPriority struct {
-	Score   float64  `json:"score"`
-	Factors []Factor `json:"factors"`
+	Score   float64          `json:"score"`
+	Factors []PriorityFactor `json:"factors"`
 }
 
 // Explain renders the factors in one line: "7.5 × KEV 2.5 × …".
-func (p Priority) Explain() string {
+func (p AssetPriority) Explain() string {
 	parts := make([]string, len(p.Factors))
 	for i, f := range p.Factors {
 		if f.Name == "severity" {
@@ -107,8 +99,8 @@ const DefaultBase = 5.0
 //     past end of support ×1.5 (×1.2 when a fix exists), limited support
 //     ×1.25 (×1.1), support and development ×1: no patch will come for
 //     an unsupported device.
-func Prioritize(s Signals, c Context) Priority {
-	var p Priority
+func Prioritize(s Signals, c Context) AssetPriority {
+	var p AssetPriority
 	base := s.BaseScore
 	why := fmt.Sprintf("CVSS base score %.1f", base)
 	if s.Vector != "" {
@@ -117,7 +109,7 @@ func Prioritize(s Signals, c Context) Priority {
 	if base <= 0 {
 		base, why = DefaultBase, fmt.Sprintf("no CVSS score known: %.1f assumed", DefaultBase)
 	}
-	p.Factors = append(p.Factors, Factor{"severity", base, why})
+	p.Factors = append(p.Factors, PriorityFactor{"severity", base, why})
 
 	switch {
 	case s.KEV && s.KEVRansomware:
@@ -215,8 +207,8 @@ func Prioritize(s Signals, c Context) Priority {
 	return p
 }
 
-func (p *Priority) add(name string, m float64, why string) {
-	p.Factors = append(p.Factors, Factor{name, math.Round(m*1000) / 1000, why})
+func (p *AssetPriority) add(name string, m float64, why string) {
+	p.Factors = append(p.Factors, PriorityFactor{name, math.Round(m*1000) / 1000, why})
 }
 
 // attackVector reads AV from a CVSS v3/v4 vector, or v2's AV:N/A/L.

@@ -9,7 +9,7 @@ import (
 	"github.com/vigil/vigil/internal/service"
 )
 
-func phaseFactor(p *fleet.Priority) *fleet.Factor {
+func phaseFactor(p *fleet.AssetPriority) *fleet.PriorityFactor {
 	for i := range p.Factors {
 		if p.Factors[i].Name == "lifecycle_phase" {
 			return &p.Factors[i]
@@ -40,7 +40,7 @@ func TestExposurePhaseEscalation(t *testing.T) {
 	if _, err := svc.ImportFeeds(ctx, []string{newtonsoftOSV}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	score := func() (float64, *fleet.Factor) {
+	score := func() (float64, *fleet.PriorityFactor) {
 		t.Helper()
 		ex, err := svc.Exposure(ctx, w.hdo, "GHSA-5crp-9r3c-p9vr")
 		if err != nil {

@@ -69,7 +69,7 @@ type ExposedAsset struct {
 	Remediation vigil.RemediationState `json:"remediation"`
 	WorkItemID  int64                  `json:"work_item_id,omitempty"`
 	RiskExpired bool                   `json:"risk_acceptance_expired,omitempty"`
-	Priority    *fleet.Priority        `json:"priority,omitempty"`
+	Priority    *fleet.AssetPriority   `json:"priority,omitempty"`
 
 	harm    vigil.Harm
 	control string

@@ -14,11 +14,6 @@ type FindingTx interface {
 	// FindComponentsByKeys returns the components of the organization's
 	// current SBOMs that have any of the keys.
 	FindComponentsByKeys(ctx context.Context, sc vigil.Scope, keys []Key) ([]ComponentHit, error)
-	// FindKBCandidates returns the knowledge-base records whose index rows
-	// carry any of the keys: the only records worth matching against a
-	// component set. Withdrawn records are left out.
-	FindKBCandidates(ctx context.Context, keys []Key) (vulns []*vigil.Vulnerability, advisories []*vigil.Advisory, err error)
-
 	CreateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Finding) error
 	// UpdateFinding writes a finding's match, last-seen and resolved times.
 	UpdateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Finding) error

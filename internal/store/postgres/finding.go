@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/jackc/pgx/v5/pgtype"
 
@@ -65,84 +64,6 @@ func (tx *Tx) FindComponentsByKeys(ctx context.Context, sc vigil.Scope, keys []s
 		out = append(out, h)
 	}
 	return out, rows.Err()
-}
-
-// FindKBCandidates finds the records whose index rows carry the keys.
-func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.Vulnerability, []*vigil.Advisory, error) {
-	var purls, names, ecos, enames, vendors, products, akinds, avalues []string
-	for _, k := range keys {
-		switch k.Kind {
-		case store.KeyPackage:
-			purls = append(purls, k.Value)
-			akinds, avalues = append(akinds, "purl"), append(avalues, k.Value)
-		case store.KeyPackageName:
-			names = append(names, k.Value)
-		case store.KeyEcoPackage:
-			eco, name, _ := strings.Cut(k.Value, "|")
-			ecos, enames = append(ecos, eco), append(enames, name)
-		case store.KeyCPE:
-			vendor, product, _ := strings.Cut(k.Value, ":")
-			vendors, products = append(vendors, vendor), append(products, product)
-			akinds, avalues = append(akinds, "cpe"), append(avalues, k.Value)
-		case store.KeyName:
-			for _, kind := range []string{"name", "product", "model", "sku", "serial"} {
-				akinds, avalues = append(akinds, kind), append(avalues, k.Value)
-			}
-		case store.KeyHash:
-			akinds, avalues = append(akinds, "hash"), append(avalues, k.Value)
-		}
-	}
-	rows, err := tx.tx.Query(ctx,
-		`SELECT doc FROM kb_vulns WHERE withdrawn IS NULL AND id IN (
-			SELECT record_id FROM kb_packages WHERE purl <> '' AND purl = ANY($1::text[])
-			UNION SELECT record_id FROM kb_packages WHERE name = ANY($2::text[])
-			UNION SELECT c.record_id FROM kb_cpes c JOIN unnest($3::text[], $4::text[]) AS q (vendor, product)
-				ON c.vendor = q.vendor AND c.product = q.product
-			UNION SELECT p.record_id FROM kb_packages p JOIN unnest($5::text[], $6::text[]) AS q (eco, name)
-				ON p.ecosystem = q.eco AND p.name = q.name)`,
-		purls, names, vendors, products, ecos, enames)
-	if err != nil {
-		return nil, nil, fmt.Errorf("knowledge base candidates: %w", err)
-	}
-	var vulns []*vigil.Vulnerability
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		var v vigil.Vulnerability
-		if err := json.Unmarshal(doc, &v); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("stored record: %w", err)
-		}
-		vulns = append(vulns, &v)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	arows, err := tx.tx.Query(ctx,
-		`SELECT doc FROM kb_advisories WHERE id IN (
-			SELECT p.advisory_id FROM kb_advisory_products p JOIN unnest($1::text[], $2::text[]) AS q (kind, value)
-				ON p.kind = q.kind AND p.value = q.value)`, akinds, avalues)
-	if err != nil {
-		return nil, nil, fmt.Errorf("advisory candidates: %w", err)
-	}
-	defer arows.Close()
-	var advs []*vigil.Advisory
-	for arows.Next() {
-		var doc []byte
-		if err := arows.Scan(&doc); err != nil {
-			return nil, nil, err
-		}
-		var a vigil.Advisory
-		if err := json.Unmarshal(doc, &a); err != nil {
-			return nil, nil, fmt.Errorf("stored advisory: %w", err)
-		}
-		advs = append(advs, &a)
-	}
-	return vulns, advs, arows.Err()
 }
 
 // CreateFinding inserts a finding.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/vigil/vigil"
@@ -79,106 +78,6 @@ func (tx *Tx) FindComponentsByKeys(ctx context.Context, sc vigil.Scope, keys []s
 		}
 	}
 	return out, nil
-}
-
-// FindKBCandidates finds the records whose index rows carry the keys.
-func (tx *Tx) FindKBCandidates(ctx context.Context, keys []store.Key) ([]*vigil.Vulnerability, []*vigil.Advisory, error) {
-	vulnIDs := map[int64]bool{}
-	advIDs := map[int64]bool{}
-	collect := func(dst map[int64]bool, q string, args []any) error {
-		rows, err := tx.tx.QueryContext(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("knowledge base candidates: %w", err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			dst[id] = true
-		}
-		return rows.Err()
-	}
-	for len(keys) > 0 {
-		n := min(len(keys), keyBatch)
-		batch := keys[:n]
-		keys = keys[n:]
-		var pk, nk, ek, ck, ak []any
-		for _, k := range batch {
-			switch k.Kind {
-			case store.KeyPackage:
-				pk = append(pk, k.Value)
-				ak = append(ak, "purl", k.Value)
-			case store.KeyPackageName:
-				nk = append(nk, k.Value)
-			case store.KeyEcoPackage:
-				eco, name, _ := strings.Cut(k.Value, "|")
-				ek = append(ek, name, eco)
-			case store.KeyCPE:
-				vendor, product, _ := strings.Cut(k.Value, ":")
-				ck = append(ck, vendor, product)
-				ak = append(ak, "cpe", k.Value)
-			case store.KeyName:
-				for _, kind := range []string{"name", "product", "model", "sku", "serial"} {
-					ak = append(ak, kind, k.Value)
-				}
-			case store.KeyHash:
-				ak = append(ak, "hash", k.Value)
-			}
-		}
-		if len(pk) > 0 {
-			if err := collect(vulnIDs, `SELECT record_id FROM kb_packages WHERE purl <> '' AND purl IN (?`+strings.Repeat(", ?", len(pk)-1)+`)`, pk); err != nil {
-				return nil, nil, err
-			}
-		}
-		if len(nk) > 0 {
-			if err := collect(vulnIDs, `SELECT record_id FROM kb_packages WHERE name IN (?`+strings.Repeat(", ?", len(nk)-1)+`)`, nk); err != nil {
-				return nil, nil, err
-			}
-		}
-		if len(ek) > 0 {
-			cond := strings.Repeat(" OR (name = ? AND ecosystem = ?)", len(ek)/2)[4:]
-			if err := collect(vulnIDs, `SELECT record_id FROM kb_packages WHERE `+cond, ek); err != nil {
-				return nil, nil, err
-			}
-		}
-		if len(ck) > 0 {
-			cond := strings.Repeat(" OR (vendor = ? AND product = ?)", len(ck)/2)[4:]
-			if err := collect(vulnIDs, `SELECT record_id FROM kb_cpes WHERE `+cond, ck); err != nil {
-				return nil, nil, err
-			}
-		}
-		if len(ak) > 0 {
-			cond := strings.Repeat(" OR (kind = ? AND value = ?)", len(ak)/2)[4:]
-			if err := collect(advIDs, `SELECT advisory_id FROM kb_advisory_products WHERE `+cond, ak); err != nil {
-				return nil, nil, err
-			}
-		}
-	}
-	var vulns []*vigil.Vulnerability
-	if err := tx.eachDoc(ctx, `SELECT doc FROM kb_vulns WHERE withdrawn IS NULL AND id IN `, vulnIDs, func(doc []byte) error {
-		var v vigil.Vulnerability
-		if err := json.Unmarshal(doc, &v); err != nil {
-			return fmt.Errorf("stored record: %w", err)
-		}
-		vulns = append(vulns, &v)
-		return nil
-	}); err != nil {
-		return nil, nil, err
-	}
-	var advs []*vigil.Advisory
-	if err := tx.eachDoc(ctx, `SELECT doc FROM kb_advisories WHERE id IN `, advIDs, func(doc []byte) error {
-		var a vigil.Advisory
-		if err := json.Unmarshal(doc, &a); err != nil {
-			return fmt.Errorf("stored advisory: %w", err)
-		}
-		advs = append(advs, &a)
-		return nil
-	}); err != nil {
-		return nil, nil, err
-	}
-	return vulns, advs, nil
 }
 
 // CreateFinding inserts a finding.
@@ -299,40 +198,3 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingF
 
 // idBatch bounds the ids of one IN list.
 const idBatch = 500
-
-// eachDoc runs query (ending in "IN ") over ids in batches, in id order so
-// results are stable, and calls fn with each doc.
-func (tx *Tx) eachDoc(ctx context.Context, query string, ids map[int64]bool, fn func([]byte) error) error {
-	list := make([]int64, 0, len(ids))
-	for id := range ids {
-		list = append(list, id)
-	}
-	slices.Sort(list)
-	for len(list) > 0 {
-		n := min(len(list), idBatch)
-		args := make([]any, n)
-		for i, id := range list[:n] {
-			args[i] = id
-		}
-		list = list[n:]
-		rows, err := tx.tx.QueryContext(ctx, query+"(?"+strings.Repeat(", ?", n-1)+")", args...)
-		if err != nil {
-			return fmt.Errorf("knowledge base records: %w", err)
-		}
-		for rows.Next() {
-			var doc []byte
-			if err := rows.Scan(&doc); err != nil {
-				rows.Close()
-				return err
-			}
-			if err := fn(doc); err != nil {
-				rows.Close()
-				return err
-			}
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-	}
-	return nil
-}
