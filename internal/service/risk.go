@@ -158,6 +158,10 @@ type riskLoader struct {
 	releases map[int64]*vigil.Release
 	envs     map[int64]*vigil.CVSSEnvironment
 	vulns    map[string]*vulnSignals
+	// kevs and epss hold the KEV entries and newest EPSS scores of every
+	// CVE the findings being evaluated go by, read in one query each.
+	kevs map[string]*vigil.KEVEntry
+	epss map[string]*vigil.EPSSScore
 }
 
 type vulnSignals struct {
@@ -221,24 +225,11 @@ func (l *riskLoader) signals(f *vigil.Finding) (*vulnSignals, error) {
 				}
 			}
 		}
-		if !vigil.IsCVE(id) {
-			continue
-		}
 		if sg.kev == nil {
-			kev, err := l.tx.FindKEV(l.ctx, id)
-			if err != nil && !errors.Is(err, vigil.ErrNotFound) {
-				return nil, err
-			}
-			sg.kev = kev
+			sg.kev = l.kevs[id]
 		}
 		if sg.epss == nil {
-			scores, err := l.tx.FindEPSS(l.ctx, id)
-			if err != nil {
-				return nil, err
-			}
-			if len(scores) > 0 {
-				sg.epss = scores[0]
-			}
+			sg.epss = l.epss[id]
 		}
 	}
 	l.vulns[f.VulnID] = sg
@@ -275,6 +266,22 @@ func (l *riskLoader) evaluate(fs []*vigil.Finding) ([]*FindingRisk, error) {
 	}
 	rubrics, err := l.tx.FindCurrentRubricAnswers(l.ctx, l.sc, ids)
 	if err != nil {
+		return nil, err
+	}
+	var cves []string
+	seen := map[string]bool{}
+	for _, f := range fs {
+		for _, id := range append([]string{f.VulnID}, f.Aliases...) {
+			if vigil.IsCVE(id) && !seen[id] {
+				seen[id] = true
+				cves = append(cves, id)
+			}
+		}
+	}
+	if l.kevs, err = l.tx.FindKEVs(l.ctx, cves); err != nil {
+		return nil, err
+	}
+	if l.epss, err = l.tx.FindLatestEPSS(l.ctx, cves); err != nil {
 		return nil, err
 	}
 	out := make([]*FindingRisk, 0, len(fs))
