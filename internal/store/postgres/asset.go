@@ -529,24 +529,11 @@ func (tx *Tx) FindVisibleFindings(ctx context.Context, sc vigil.Scope, f store.V
 	defer rows.Close()
 	var out []*vigil.Finding
 	for rows.Next() {
-		var x vigil.Finding
-		var aliases, evidence []byte
-		var status, confidence string
-		var resolved pgtype.Timestamptz
-		var prev pgtype.Int8
-		if err := rows.Scan(&x.ID, &x.OrgID, &x.ReleaseID, &x.SBOMID, &x.ComponentID, &x.ComponentRef, &x.ComponentName,
-			&x.ComponentVersion, &x.ComponentKey, &x.VulnID, &aliases, &status, &confidence, &evidence, &x.FirstSeenAt,
-			&x.LastSeenAt, &resolved, &prev); err != nil {
+		x, err := scanFinding(rows)
+		if err != nil {
 			return nil, fmt.Errorf("find visible findings: %w", err)
 		}
-		x.Status, x.Confidence, x.PreviousID, x.ResolvedAt = vigil.MatchStatus(status), vigil.Confidence(confidence), prev.Int64, timeOf(resolved)
-		if err := store.UnmarshalArray(aliases, &x.Aliases); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(evidence, &x.Evidence); err != nil {
-			return nil, fmt.Errorf("finding %d evidence: %w", x.ID, err)
-		}
-		out = append(out, &x)
+		out = append(out, x)
 	}
 	return out, rows.Err()
 }

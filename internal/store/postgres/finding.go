@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/vigil/vigil"
@@ -145,28 +146,40 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingF
 	defer rows.Close()
 	var out []*vigil.Finding
 	for rows.Next() {
-		var x vigil.Finding
-		var aliases, evidence []byte
-		var status, confidence string
-		var resolved pgtype.Timestamptz
-		var prev pgtype.Int8
-		if err := rows.Scan(&x.ID, &x.OrgID, &x.ReleaseID, &x.SBOMID, &x.ComponentID, &x.ComponentRef, &x.ComponentName,
-			&x.ComponentVersion, &x.ComponentKey, &x.VulnID, &aliases, &status, &confidence, &evidence, &x.FirstSeenAt,
-			&x.LastSeenAt, &resolved, &prev); err != nil {
+		x, err := scanFinding(rows)
+		if err != nil {
 			return nil, fmt.Errorf("find findings: %w", err)
 		}
-		x.Status, x.Confidence, x.PreviousID, x.ResolvedAt = vigil.MatchStatus(status), vigil.Confidence(confidence), prev.Int64, timeOf(resolved)
-		if err := store.UnmarshalArray(aliases, &x.Aliases); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal(evidence, &x.Evidence); err != nil {
-			return nil, fmt.Errorf("finding %d evidence: %w", x.ID, err)
-		}
-		out = append(out, &x)
+		out = append(out, x)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	rows.Close()
 	return out, tx.attachTriage(ctx, sc, out)
+}
+
+// scanFinding reads one findings row selected as id, org_id, release_id,
+// sbom_id, component_id, component_ref, component_name, component_version,
+// component_key, vuln_id, aliases, status, confidence, evidence,
+// first_seen_at, last_seen_at, resolved_at, previous_id.
+func scanFinding(rows pgx.Rows) (*vigil.Finding, error) {
+	var x vigil.Finding
+	var aliases, evidence []byte
+	var status, confidence string
+	var resolved pgtype.Timestamptz
+	var prev pgtype.Int8
+	if err := rows.Scan(&x.ID, &x.OrgID, &x.ReleaseID, &x.SBOMID, &x.ComponentID, &x.ComponentRef, &x.ComponentName,
+		&x.ComponentVersion, &x.ComponentKey, &x.VulnID, &aliases, &status, &confidence, &evidence, &x.FirstSeenAt,
+		&x.LastSeenAt, &resolved, &prev); err != nil {
+		return nil, err
+	}
+	x.Status, x.Confidence, x.PreviousID, x.ResolvedAt = vigil.MatchStatus(status), vigil.Confidence(confidence), prev.Int64, timeOf(resolved)
+	if err := store.UnmarshalArray(aliases, &x.Aliases); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(evidence, &x.Evidence); err != nil {
+		return nil, fmt.Errorf("finding %d evidence: %w", x.ID, err)
+	}
+	return &x, nil
 }

@@ -608,32 +608,11 @@ func (tx *Tx) FindVisibleFindings(ctx context.Context, sc vigil.Scope, f store.V
 	defer rows.Close()
 	var out []*vigil.Finding
 	for rows.Next() {
-		var x vigil.Finding
-		var aliases, status, confidence, evidence, first, last string
-		var resolved sql.NullString
-		var prev sql.NullInt64
-		if err := rows.Scan(&x.ID, &x.OrgID, &x.ReleaseID, &x.SBOMID, &x.ComponentID, &x.ComponentRef, &x.ComponentName,
-			&x.ComponentVersion, &x.ComponentKey, &x.VulnID, &aliases, &status, &confidence, &evidence, &first, &last,
-			&resolved, &prev); err != nil {
+		x, err := scanFinding(rows)
+		if err != nil {
 			return nil, fmt.Errorf("find visible findings: %w", err)
 		}
-		x.Status, x.Confidence, x.PreviousID = vigil.MatchStatus(status), vigil.Confidence(confidence), prev.Int64
-		if err := store.UnmarshalArray([]byte(aliases), &x.Aliases); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(evidence), &x.Evidence); err != nil {
-			return nil, fmt.Errorf("finding %d evidence: %w", x.ID, err)
-		}
-		if x.FirstSeenAt, err = parseTime(first); err != nil {
-			return nil, err
-		}
-		if x.LastSeenAt, err = parseTime(last); err != nil {
-			return nil, err
-		}
-		if x.ResolvedAt, err = parseNullTime(resolved); err != nil {
-			return nil, err
-		}
-		out = append(out, &x)
+		out = append(out, x)
 	}
 	return out, rows.Err()
 }

@@ -163,32 +163,11 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingF
 	defer rows.Close()
 	var out []*vigil.Finding
 	for rows.Next() {
-		var x vigil.Finding
-		var aliases, status, confidence, evidence, first, last string
-		var resolved sql.NullString
-		var prev sql.NullInt64
-		if err := rows.Scan(&x.ID, &x.OrgID, &x.ReleaseID, &x.SBOMID, &x.ComponentID, &x.ComponentRef, &x.ComponentName,
-			&x.ComponentVersion, &x.ComponentKey, &x.VulnID, &aliases, &status, &confidence, &evidence, &first, &last,
-			&resolved, &prev); err != nil {
+		x, err := scanFinding(rows)
+		if err != nil {
 			return nil, fmt.Errorf("find findings: %w", err)
 		}
-		x.Status, x.Confidence, x.PreviousID = vigil.MatchStatus(status), vigil.Confidence(confidence), prev.Int64
-		if err := store.UnmarshalArray([]byte(aliases), &x.Aliases); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(evidence), &x.Evidence); err != nil {
-			return nil, fmt.Errorf("finding %d evidence: %w", x.ID, err)
-		}
-		if x.FirstSeenAt, err = parseTime(first); err != nil {
-			return nil, err
-		}
-		if x.LastSeenAt, err = parseTime(last); err != nil {
-			return nil, err
-		}
-		if x.ResolvedAt, err = parseNullTime(resolved); err != nil {
-			return nil, err
-		}
-		out = append(out, &x)
+		out = append(out, x)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -198,3 +177,37 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingF
 
 // idBatch bounds the ids of one IN list.
 const idBatch = 500
+
+// scanFinding reads one findings row selected as id, org_id, release_id,
+// sbom_id, component_id, component_ref, component_name, component_version,
+// component_key, vuln_id, aliases, status, confidence, evidence,
+// first_seen_at, last_seen_at, resolved_at, previous_id.
+func scanFinding(rows *sql.Rows) (*vigil.Finding, error) {
+	var x vigil.Finding
+	var aliases, status, confidence, evidence, first, last string
+	var resolved sql.NullString
+	var prev sql.NullInt64
+	if err := rows.Scan(&x.ID, &x.OrgID, &x.ReleaseID, &x.SBOMID, &x.ComponentID, &x.ComponentRef, &x.ComponentName,
+		&x.ComponentVersion, &x.ComponentKey, &x.VulnID, &aliases, &status, &confidence, &evidence, &first, &last,
+		&resolved, &prev); err != nil {
+		return nil, err
+	}
+	x.Status, x.Confidence, x.PreviousID = vigil.MatchStatus(status), vigil.Confidence(confidence), prev.Int64
+	if err := store.UnmarshalArray([]byte(aliases), &x.Aliases); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(evidence), &x.Evidence); err != nil {
+		return nil, fmt.Errorf("finding %d evidence: %w", x.ID, err)
+	}
+	var err error
+	if x.FirstSeenAt, err = parseTime(first); err != nil {
+		return nil, err
+	}
+	if x.LastSeenAt, err = parseTime(last); err != nil {
+		return nil, err
+	}
+	if x.ResolvedAt, err = parseNullTime(resolved); err != nil {
+		return nil, err
+	}
+	return &x, nil
+}
