@@ -20,7 +20,8 @@ func (a *app) assetCommand() *cobra.Command {
 		a.assetImportCommand(), a.assetExportCommand(), a.assetListCommand(), a.assetShowCommand(),
 		a.assetUnmappedCommand(), a.assetMapCommand(), a.assetRemapCommand(), a.assetCatalogCommand(),
 		a.assetAliasCommand(), a.assetEventsCommand(), a.assetWorklistCommand(), a.assetRemediateCommand(),
-		a.assetWorkCommand(), a.assetDeleteCommand())
+		a.assetWorkCommand(), a.assetDeleteCommand(),
+		a.sanitizeCommand(), a.sanitizationsCommand(), a.decommissionCommand(), a.certificateCommand())
 }
 
 // keyValueFlags parses repeated "field=value" flags.

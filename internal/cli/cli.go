@@ -168,7 +168,6 @@ Start with: vigil quickstart`,
 		a.assetCommand(), a.exposureCommand(), a.shareCommand(),
 		a.vexCommand(),
 	)
-	a.attachAssetLifecycle(root)
 	root.CompletionOptions.DisableDefaultCmd = true
 	return root
 }

@@ -15,22 +15,6 @@ import (
 	"github.com/vigil/vigil/internal/service"
 )
 
-// attachAssetLifecycle adds the decommissioning commands to the asset
-// command group, creating the group when no other file made it.
-func (a *app) attachAssetLifecycle(root *cobra.Command) {
-	var asset *cobra.Command
-	for _, c := range root.Commands() {
-		if c.Name() == "asset" {
-			asset = c
-		}
-	}
-	if asset == nil {
-		asset = group("asset", "Hospital assets: sanitization and decommissioning")
-		root.AddCommand(asset)
-	}
-	asset.AddCommand(a.sanitizeCommand(), a.sanitizationsCommand(), a.decommissionCommand(), a.certificateCommand())
-}
-
 func (a *app) horizonCommand() *cobra.Command {
 	var months int
 	cmd := &cobra.Command{
