@@ -212,32 +212,18 @@ func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet, appear
 	if c == nil || (!c.overflow && len(c.records) == 0) || (c.overflow && len(appeared) == 0) {
 		return 0, nil
 	}
-	var ids []string
+	ids := slices.Clone(appeared)
 	var advs []*vigil.Advisory
-	seen := map[string]bool{}
-	add := func(id string) {
-		if id != "" && !seen[id] {
-			seen[id] = true
-			ids = append(ids, id)
-		}
-	}
-	for _, id := range appeared {
-		add(id)
-	}
 	for _, r := range c.records {
 		switch {
 		case r.Vuln != nil:
-			for _, a := range aliasesOf(r.Vuln) {
-				add(a)
-			}
+			ids = append(ids, aliasesOf(r.Vuln)...)
 		case r.Advisory != nil:
 			advs = append(advs, r.Advisory)
-			for _, id := range advisoryVulns(r.Advisory) {
-				add(id)
-			}
+			ids = append(ids, advisoryVulns(r.Advisory)...)
 		}
 	}
-	slices.Sort(ids)
+	ids = uniqueSorted(ids)
 	orgs, err := s.Orgs(ctx)
 	if err != nil {
 		return 0, err

@@ -269,15 +269,14 @@ func (l *riskLoader) evaluate(fs []*vigil.Finding) ([]*FindingRisk, error) {
 		return nil, err
 	}
 	var cves []string
-	seen := map[string]bool{}
 	for _, f := range fs {
 		for _, id := range append([]string{f.VulnID}, f.Aliases...) {
-			if vigil.IsCVE(id) && !seen[id] {
-				seen[id] = true
+			if vigil.IsCVE(id) {
 				cves = append(cves, id)
 			}
 		}
 	}
+	cves = uniqueSorted(cves)
 	if l.kevs, err = l.tx.FindKEVs(l.ctx, cves); err != nil {
 		return nil, err
 	}
