@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"reflect"
-	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
 
@@ -44,18 +43,18 @@ func (s *Server) decommissionRoutes() {
 	huma.Register(api, s.authed(get, "/api/v1/decommissions", "list-decommissions", tagLifecycle,
 		"Decommissioned assets, newest first; q searches tag, serial, manufacturer, model, reason and certificate number."),
 		s.listDecommissions)
-	huma.Register(api, s.authed(get, "/api/v1/assets/{id}/sanitizations", "list-asset-sanitizations", tagLifecycle,
+	huma.Register(api, s.authed(get, "/api/v1/assets/{ref}/sanitizations", "list-asset-sanitizations", tagLifecycle,
 		"An asset's NIST SP 800-88 sanitization records, with whether each is complete.", notFound), s.listSanitizations)
-	huma.Register(api, created(s.authed(post, "/api/v1/assets/{id}/sanitizations", "create-asset-sanitization", tagLifecycle,
+	huma.Register(api, created(s.authed(post, "/api/v1/assets/{ref}/sanitizations", "create-asset-sanitization", tagLifecycle,
 		"Record the sanitization of one storage medium of an asset; a record that breaks the rules is refused with every problem.",
 		notFound, invalid, conflict, tooLarge)), s.createSanitization)
-	op := s.authed(post, "/api/v1/assets/{id}/decommission", "decommission-asset", tagLifecycle,
+	op := s.authed(post, "/api/v1/assets/{ref}/decommission", "decommission-asset", tagLifecycle,
 		"Retire an asset for good and produce its certificate of sanitization.", notFound, invalid, conflict, tooLarge)
 	op.Description = "The asset's status becomes decommissioned: exposure and worklists leave it out, its history stays. " +
 		"An asset that stored PHI needs a complete sanitization record first (409 otherwise), and so does one whose " +
 		"sanitization failed verification."
 	huma.Register(api, op, s.decommissionAsset)
-	op = s.authed(get, "/api/v1/assets/{id}/certificate", "get-asset-certificate", tagLifecycle,
+	op = s.authed(get, "/api/v1/assets/{ref}/certificate", "get-asset-certificate", tagLifecycle,
 		"The certificate of sanitization of a decommissioned asset: JSON, plain text, a printable HTML page or PDF.", notFound)
 	op.Responses = map[string]*huma.Response{"200": {
 		Description: "The certificate.",
@@ -165,16 +164,14 @@ func (s *Server) listDecommissions(ctx context.Context, in *listDecommissionsInp
 	return out, nil
 }
 
-func assetRef(id int64) string { return strconv.FormatInt(id, 10) }
-
 type sanitizationsOutput struct {
 	Body struct {
 		Items []*service.SanitizationRecord `json:"items"`
 	}
 }
 
-func (s *Server) listSanitizations(ctx context.Context, in *IDPath) (*sanitizationsOutput, error) {
-	rs, err := s.svc.Sanitizations(ctx, scopeFrom(ctx), assetRef(in.ID))
+func (s *Server) listSanitizations(ctx context.Context, in *AssetRefPath) (*sanitizationsOutput, error) {
+	rs, err := s.svc.Sanitizations(ctx, scopeFrom(ctx), in.Ref)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -218,7 +215,7 @@ func (b sanitizationBody) record() vigil.Sanitization {
 }
 
 type createSanitizationInput struct {
-	IDPath
+	AssetRefPath
 	Body sanitizationBody
 }
 
@@ -227,7 +224,7 @@ type sanitizationOutput struct {
 }
 
 func (s *Server) createSanitization(ctx context.Context, in *createSanitizationInput) (*sanitizationOutput, error) {
-	r, err := s.svc.RecordSanitization(ctx, scopeFrom(ctx), assetRef(in.ID), in.Body.record())
+	r, err := s.svc.RecordSanitization(ctx, scopeFrom(ctx), in.Ref, in.Body.record())
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -235,14 +232,14 @@ func (s *Server) createSanitization(ctx context.Context, in *createSanitizationI
 }
 
 type decommissionInput struct {
-	IDPath
+	AssetRefPath
 	Body vigil.DecommissionInput
 }
 
 type decommissionOutput struct{ Body *service.DecommissionResult }
 
 func (s *Server) decommissionAsset(ctx context.Context, in *decommissionInput) (*decommissionOutput, error) {
-	res, err := s.svc.DecommissionAsset(ctx, scopeFrom(ctx), assetRef(in.ID), in.Body)
+	res, err := s.svc.DecommissionAsset(ctx, scopeFrom(ctx), in.Ref, in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -250,7 +247,7 @@ func (s *Server) decommissionAsset(ctx context.Context, in *decommissionInput) (
 }
 
 type certificateInput struct {
-	IDPath
+	AssetRefPath
 	Format string `query:"format" enum:"json,text,html,pdf" default:"json" doc:"json, text, html (a page laid out for printing) or pdf (A4)."`
 }
 
@@ -260,7 +257,7 @@ type certificateOutput struct {
 }
 
 func (s *Server) certificate(ctx context.Context, in *certificateInput) (*certificateOutput, error) {
-	c, err := s.svc.Certificate(ctx, scopeFrom(ctx), assetRef(in.ID))
+	c, err := s.svc.Certificate(ctx, scopeFrom(ctx), in.Ref)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

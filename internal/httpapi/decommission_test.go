@@ -120,14 +120,42 @@ func TestDecommissionAPI(t *testing.T) {
 	if len(ds.Items) != 1 || ds.Items[0].CertificateNumber != cert.Number {
 		t.Errorf("decommissions %+v", ds)
 	}
-	var sans struct{ Items []service.SanitizationRecord }
-	e.do(t, "GET", base+"/sanitizations", hdo, nil).want(t, http.StatusOK, &sans)
-	if len(sans.Items) != 1 {
-		t.Errorf("sanitizations %+v", sans)
+	// Every asset route takes the tag as well as the numeric id.
+	for _, b := range []string{base, "/api/v1/assets/BME-1"} {
+		var sans struct{ Items []service.SanitizationRecord }
+		e.do(t, "GET", b+"/sanitizations", hdo, nil).want(t, http.StatusOK, &sans)
+		if len(sans.Items) != 1 {
+			t.Errorf("%s sanitizations %+v", b, sans)
+		}
+		var again sanitize.Certificate
+		e.do(t, "GET", b+"/certificate", hdo, nil).want(t, http.StatusOK, &again)
+		if again.Number != cert.Number {
+			t.Errorf("%s certificate %+v", b, again)
+		}
 	}
 	// Gone from the horizon and the notice.
 	e.do(t, "GET", "/api/v1/lifecycle/horizon", hdo, nil).want(t, http.StatusOK, &h)
 	if h.Assets != 0 {
 		t.Errorf("horizon after decommissioning: %d assets", h.Assets)
+	}
+}
+
+// TestHorizonUnknownPhase: an asset mapped to no release is on the
+// horizon with phase "unknown", which the document must allow (the
+// validating wrapper of every test checks the answer against it).
+func TestHorizonUnknownPhase(t *testing.T) {
+	e := newEnv(t)
+	hdo := hospitalToken(t, e, "general")
+	a := &vigil.Asset{AssetTag: "BME-9", Manufacturer: "Acme", Model: "Unknown pump", Criticality: vigil.CriticalityMonitoring,
+		Status: vigil.AssetInService}
+	if err := e.svc.Store().Update(t.Context(), func(tx store.Tx) error {
+		return tx.CreateAsset(t.Context(), scopeOf(t, e, "general"), a)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var h lifecycle.Horizon
+	e.do(t, "GET", "/api/v1/lifecycle/horizon?months=6", hdo, nil).want(t, http.StatusOK, &h)
+	if len(h.Items) != 1 || h.Items[0].Phase != lifecycle.HorizonPhase(lifecycle.PhaseUnknown) {
+		t.Errorf("horizon items %+v", h.Items)
 	}
 }

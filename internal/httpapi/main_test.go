@@ -49,7 +49,7 @@ func newEnv(t *testing.T) *env {
 		MaxBodyBytes: testMaxBody, MaxSBOMBytes: testMaxSBOM, Version: "1.2.3-test",
 	},
 		slog.New(slog.NewJSONHandler(e.logs, nil)))
-	ts := httptest.NewServer(e.srv.Handler())
+	ts := httptest.NewServer(validating(t, e.srv))
 	t.Cleanup(ts.Close)
 	e.url = ts.URL
 	return e

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"net/http"
 	"reflect"
+	"slices"
 	"strconv"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -61,14 +62,14 @@ func (s *Server) routes() {
 	huma.Register(api, s.authed(del, "/api/v1/products/{id}", "delete-product", tagProducts,
 		"Delete a product and its releases.", notFound), s.deleteProduct)
 	huma.Register(api, s.authed(get, "/api/v1/products/{id}/releases", "list-product-releases", tagReleases,
-		"List a product's releases."), s.listProductReleases)
+		"List a product's releases.", http.StatusNotFound), s.listProductReleases)
 	huma.Register(api, created(s.authed(post, "/api/v1/products/{id}/releases", "create-release", tagReleases,
 		"Create a release of a product. Without a phase, the phase follows the milestones.",
 		notFound, conflict, tooLarge)), s.createRelease)
 
 	// Releases.
 	huma.Register(api, s.authed(get, "/api/v1/releases", "list-releases", tagReleases,
-		"List releases, ordered by product name, then creation."), s.listReleases)
+		"List releases, ordered by product name, then creation.", http.StatusNotFound), s.listReleases)
 	huma.Register(api, s.authed(get, "/api/v1/releases/{id}", "get-release", tagReleases,
 		"Get a release with its phase history.", notFound), s.getRelease)
 	huma.Register(api, s.authed(patch, "/api/v1/releases/{id}", "update-release", tagReleases,
@@ -121,6 +122,11 @@ func (s *Server) routes() {
 
 // public is an operation anyone may call.
 func (s *Server) public(method, path, id, tag, summary string, errs ...int) huma.Operation {
+	// Any operation that takes a body answers 400 to one that is not
+	// well-formed, before its handler runs.
+	if method != http.MethodGet && method != http.MethodDelete && !slices.Contains(errs, http.StatusBadRequest) {
+		errs = append(errs, http.StatusBadRequest)
+	}
 	return huma.Operation{
 		OperationID:  id,
 		Method:       method,

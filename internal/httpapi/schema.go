@@ -8,6 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/lifecycle"
 	"github.com/vigil/vigil/internal/sbom"
 )
 
@@ -20,6 +21,7 @@ func newRegistry() huma.Registry {
 	r := huma.NewMapRegistry("#/components/schemas/", schemaNamer)
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.Date](), reflect.TypeFor[dateSchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.Phase](), reflect.TypeFor[phaseSchema]())
+	r.RegisterTypeAlias(reflect.TypeFor[lifecycle.HorizonPhase](), reflect.TypeFor[horizonPhaseSchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.OrgKind](), reflect.TypeFor[orgKindSchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.ComponentType](), reflect.TypeFor[componentTypeSchema]())
 	r.RegisterTypeAlias(reflect.TypeFor[vigil.SupportLevel](), reflect.TypeFor[supportLevelSchema]())
@@ -61,6 +63,18 @@ func (phaseSchema) Schema(huma.Registry) *huma.Schema {
 		Type:        huma.TypeString,
 		Enum:        enum(vigil.Phases),
 		Description: "A lifecycle phase (IMDRF N70), in lifecycle order.",
+	}
+}
+
+// horizonPhaseSchema describes lifecycle.HorizonPhase: a phase, or
+// "unknown" for an asset mapped to no release vigil can see.
+type horizonPhaseSchema string
+
+func (horizonPhaseSchema) Schema(huma.Registry) *huma.Schema {
+	return &huma.Schema{
+		Type:        huma.TypeString,
+		Enum:        append(enum(vigil.Phases), string(lifecycle.PhaseUnknown)),
+		Description: "A lifecycle phase (IMDRF N70), or unknown for an asset mapped to no release.",
 	}
 }
 

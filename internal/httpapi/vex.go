@@ -57,6 +57,11 @@ func (s *Server) vexRoutes() {
 		"cannot read, or a CSAF document failing the CSAF 2.0 schema or mandatory tests, is a 400 problem saying where."
 	imp.MaxBodyBytes = vex.MaxDocumentSize
 	registerUpload(api, created(imp), body, s.importVEX)
+	// A dry run answers 200 with the same report.
+	post := api.OpenAPI().Paths["/api/v1/vex"].Post
+	dry := *post.Responses["201"]
+	dry.Description = "A dry run: what the import would do."
+	post.Responses["200"] = &dry
 
 	huma.Register(api, s.authed(http.MethodGet, "/api/v1/vex", "list-vex-documents", tagVEX,
 		"List the imported VEX documents, newest first."), s.listVEX)

@@ -14,6 +14,11 @@ import (
 // to one it can no longer see): vigil cannot tell its lifecycle.
 const PhaseUnknown vigil.Phase = "unknown"
 
+// HorizonPhase is an asset's phase on the horizon: a vigil.Phase, or
+// PhaseUnknown for an asset vigil cannot place. It is a type of its own so
+// that the API describes its values (vigil.Phase's enum has no "unknown").
+type HorizonPhase string
+
 // HorizonAsset is one asset on the horizon: where it is in the lifecycle
 // now and when, within the horizon, it reaches Limited Support or End of
 // Support.
@@ -27,7 +32,7 @@ type HorizonAsset struct {
 	PHI          bool              `json:"phi"`
 	ReleaseID    int64             `json:"release_id,omitempty"`
 	Release      string            `json:"release,omitempty"`
-	Phase        vigil.Phase       `json:"phase"`
+	Phase        HorizonPhase      `json:"phase"`
 	// PhaseExplicit is true when the release's phase was set by hand and
 	// does not follow its dates.
 	PhaseExplicit bool `json:"phase_explicit,omitempty"`
@@ -104,18 +109,20 @@ func BuildHorizon(today vigil.Date, months int, assets []*vigil.Asset, releases 
 		}
 		h.Assets++
 		it := HorizonAsset{AssetID: a.ID, Label: a.Label(), Manufacturer: a.Manufacturer, Model: a.Model,
-			Location: a.Location(), Criticality: a.Criticality, PHI: a.PHI, Phase: PhaseUnknown}
+			Location: a.Location(), Criticality: a.Criticality, PHI: a.PHI}
+		phase := PhaseUnknown
 		r := releases[a.Mapping.ReleaseID]
 		if a.Mapping.Mapped() && r != nil {
 			it.ReleaseID, it.Release = r.ID, r.Product+" "+r.Version
-			it.Phase, it.PhaseExplicit = r.Refresh(today), r.PhaseExplicit
+			phase, it.PhaseExplicit = r.Refresh(today), r.PhaseExplicit
 			it.LimitedSupportOn, it.EndOfSupportOn = r.EOLNoticeOn, r.EndOfSupportOn
 		}
-		h.ByPhase[it.Phase]++
-		if h.ByPhaseCriticality[it.Phase] == nil {
-			h.ByPhaseCriticality[it.Phase] = map[vigil.Criticality]int{}
+		it.Phase = HorizonPhase(phase)
+		h.ByPhase[phase]++
+		if h.ByPhaseCriticality[phase] == nil {
+			h.ByPhaseCriticality[phase] = map[vigil.Criticality]int{}
 		}
-		h.ByPhaseCriticality[it.Phase][it.Criticality]++
+		h.ByPhaseCriticality[phase][it.Criticality]++
 		for i := range h.Quarters {
 			q := &h.Quarters[i]
 			ph := PhaseUnknown
@@ -147,7 +154,7 @@ func BuildHorizon(today vigil.Date, months int, assets []*vigil.Asset, releases 
 	}
 	// Soonest milestone first, then the most critical, then by label.
 	slices.SortStableFunc(h.Items, func(x, y HorizonAsset) int {
-		return cmp.Or(compareDates(x.NextOn, y.NextOn), cmp.Compare(slices.Index(vigil.Phases, y.Phase), slices.Index(vigil.Phases, x.Phase)),
+		return cmp.Or(compareDates(x.NextOn, y.NextOn), cmp.Compare(slices.Index(vigil.Phases, vigil.Phase(y.Phase)), slices.Index(vigil.Phases, vigil.Phase(x.Phase))),
 			cmp.Compare(slices.Index(vigil.Criticalities, x.Criticality), slices.Index(vigil.Criticalities, y.Criticality)),
 			strings.Compare(x.Label, y.Label), cmp.Compare(x.AssetID, y.AssetID))
 	})
