@@ -106,11 +106,14 @@ func TestDecommissionAPI(t *testing.T) {
 	for _, f := range []struct{ format, ct, want string }{
 		{"text", "text/plain; charset=utf-8", "CERTIFICATE OF SANITIZATION"},
 		{"html", "text/html; charset=utf-8", "<h1>Certificate of sanitization</h1>"},
-		{"pdf", "application/pdf", "%PDF-1.4"},
+		{"pdf", "application/pdf", "%PDF-1."},
 	} {
 		r := e.do(t, "GET", base+"/certificate?format="+f.format, hdo, nil)
 		r.want(t, http.StatusOK, nil)
-		if r.header.Get("Content-Type") != f.ct || !strings.Contains(string(r.body), f.want) || !strings.Contains(string(r.body), cert.Number) {
+		// The PDF's text is in its compressed, embedded-font streams (the
+		// sanitize package's tests read it back with pdftotext).
+		if r.header.Get("Content-Type") != f.ct || !strings.Contains(string(r.body), f.want) ||
+			(f.format != "pdf" && !strings.Contains(string(r.body), cert.Number)) {
 			t.Errorf("%s certificate: %s\n%s", f.format, r.header.Get("Content-Type"), r.body)
 		}
 	}

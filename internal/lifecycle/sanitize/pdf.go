@@ -5,21 +5,29 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/go-pdf/fpdf"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/gomono"
 )
 
-// The PDF is the text certificate set on A4 pages: headings in
-// Helvetica-Bold, the fields in Courier so that the columns of the text
-// layout hold. Only the PDF standard fonts are used (nothing embedded), in
-// WinAnsiEncoding; characters outside it are transliterated or become "?".
-// Streams are not compressed and nothing depends on the clock, so the same
+// The PDF is the text certificate set on A4 pages by go-pdf/fpdf:
+// headings in Go Bold, the fields in Go Mono so that the columns of the
+// text layout hold. Both are the Go project's TrueType fonts (BSD
+// licensed, from golang.org/x/image/font/gofont), embedded as subsets,
+// so any text a hospital types in Latin, Greek or Cyrillic script prints
+// as typed (Łukasz, Müller, Ødegård). Dates come from the certificate and
+// the catalogue is sorted, never the clock or map order, so the same
 // certificate always gives the same bytes.
 const (
 	pdfPageW, pdfPageH = 595.0, 842.0 // A4 in points
 	pdfMargin          = 50.0
 	pdfBodySize        = 8.5
 	pdfLeading         = 11.0
-	// pdfColumns is how many Courier characters fit a line: Courier's
-	// glyphs are 0.6 em wide, so (595 - 2×50) / (0.6 × 8.5) = 97.
+	// pdfColumns is how many Go Mono characters fit a line: its glyphs
+	// are 0.6 em wide, so (595 - 2×50) / (0.6 × 8.5) = 97.
 	pdfColumns = 97
 )
 
@@ -48,8 +56,8 @@ func (c *Certificate) WritePDF(w io.Writer) error {
 			laid = append(laid, pdfLine{text: part})
 		}
 	}
-	top := pdfPageH - pdfMargin - 40 // below the title block
-	perPage := int((top - pdfMargin - 20) / pdfLeading)
+	top := pdfMargin + 40 // below the title block, from the top edge
+	perPage := int((pdfPageH - top - pdfMargin - 20) / pdfLeading)
 	var pages [][]pdfLine
 	for len(laid) > 0 {
 		n := min(perPage, len(laid))
@@ -60,42 +68,52 @@ func (c *Certificate) WritePDF(w io.Writer) error {
 		pages = append(pages, laid[:n])
 		laid = laid[n:]
 	}
-	var doc pdfDoc
-	doc.add("<< /Type /Catalog /Pages 2 0 R >>")
-	kids := make([]string, len(pages))
-	for i := range pages {
-		kids[i] = fmt.Sprintf("%d 0 R", 5+2*i)
-	}
-	doc.add(fmt.Sprintf("<< /Type /Pages /Kids [%s] /Count %d >>", strings.Join(kids, " "), len(pages)))
-	doc.add("<< /Type /Font /Subtype /Type1 /BaseFont /Courier /Encoding /WinAnsiEncoding >>")
-	doc.add("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
+
+	pdf := fpdf.NewCustom(&fpdf.InitType{OrientationStr: "P", UnitStr: "pt", Size: fpdf.SizeType{Wd: pdfPageW, Ht: pdfPageH}})
+	pdf.SetCatalogSort(true)
+	on := time.Date(c.IssuedOn.Year, time.Month(c.IssuedOn.Month), c.IssuedOn.Day, 0, 0, 0, 0, time.UTC)
+	pdf.SetCreationDate(on)
+	pdf.SetModificationDate(on)
+	pdf.SetProducer("vigil", true)
+	pdf.SetTitle(pdfSafe("Certificate of sanitization "+c.Number), true)
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.SetMargins(pdfMargin, pdfMargin, pdfMargin)
+	// fpdf writes into the font bytes it is given while it subsets them:
+	// each document gets its own copy, so renderings stay identical and
+	// concurrent ones do not race on the shared gofont slices.
+	pdf.AddUTF8FontFromBytes("mono", "", bytes.Clone(gomono.TTF))
+	pdf.AddUTF8FontFromBytes("bold", "", bytes.Clone(gobold.TTF))
 	for i, p := range pages {
-		var s bytes.Buffer
+		pdf.AddPage()
 		if i == 0 {
-			fmt.Fprintf(&s, "BT /F2 16 Tf %.2f %.2f Td (%s) Tj ET\n", pdfMargin, pdfPageH-pdfMargin-10, pdfText(title))
-			fmt.Fprintf(&s, "BT /F1 8.5 Tf %.2f %.2f Td (%s) Tj ET\n", pdfMargin, pdfPageH-pdfMargin-26, pdfText(subtitle))
+			pdf.SetFont("bold", "", 16)
+			pdf.Text(pdfMargin, pdfMargin+10, pdfSafe(title))
+			pdf.SetFont("mono", "", pdfBodySize)
+			pdf.Text(pdfMargin, pdfMargin+26, pdfSafe(subtitle))
 		} else {
-			fmt.Fprintf(&s, "BT /F2 10 Tf %.2f %.2f Td (%s) Tj ET\n", pdfMargin, pdfPageH-pdfMargin-10, pdfText(title+" (continued)"))
+			pdf.SetFont("bold", "", 10)
+			pdf.Text(pdfMargin, pdfMargin+10, pdfSafe(title+" (continued)"))
 		}
 		y := top
 		for _, l := range p {
 			if l.heading {
-				fmt.Fprintf(&s, "BT /F2 10 Tf %.2f %.2f Td (%s) Tj ET\n", pdfMargin, y, pdfText(l.text))
-				fmt.Fprintf(&s, "0.6 w %.2f %.2f m %.2f %.2f l S\n", pdfMargin, y-2.5, pdfPageW-pdfMargin, y-2.5)
+				pdf.SetFont("bold", "", 10)
+				pdf.Text(pdfMargin, y, pdfSafe(l.text))
+				pdf.SetLineWidth(0.6)
+				pdf.Line(pdfMargin, y+2.5, pdfPageW-pdfMargin, y+2.5)
 			} else if l.text != "" {
-				fmt.Fprintf(&s, "BT /F1 %.1f Tf %.2f %.2f Td (%s) Tj ET\n", pdfBodySize, pdfMargin, y, pdfText(l.text))
+				pdf.SetFont("mono", "", pdfBodySize)
+				pdf.Text(pdfMargin, y, pdfSafe(l.text))
 			}
-			y -= pdfLeading
+			y += pdfLeading
 		}
-		fmt.Fprintf(&s, "BT /F1 7 Tf %.2f %.2f Td (%s) Tj ET\n", pdfMargin, pdfMargin-20,
-			pdfText(fmt.Sprintf("Certificate %s - page %d of %d", c.Number, i+1, len(pages))))
-		doc.add(fmt.Sprintf("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 %.0f %.0f] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents %d 0 R >>",
-			pdfPageW, pdfPageH, 6+2*i))
-		doc.add(fmt.Sprintf("<< /Length %d >>\nstream\n%sendstream", s.Len(), s.String()))
+		pdf.SetFont("mono", "", 7)
+		pdf.Text(pdfMargin, pdfPageH-pdfMargin+20, pdfSafe(fmt.Sprintf("Certificate %s - page %d of %d", c.Number, i+1, len(pages))))
 	}
-	doc.info = fmt.Sprintf("<< /Title (%s) /Producer (vigil) >>", pdfText("Certificate of sanitization "+c.Number))
-	_, err := w.Write(doc.bytes())
-	return err
+	if err := pdf.Output(w); err != nil {
+		return fmt.Errorf("certificate PDF: %w", err)
+	}
+	return nil
 }
 
 // wrap breaks a line longer than width at spaces (inside a word when it
@@ -148,72 +166,19 @@ func valueColumn(line string) int {
 	return i
 }
 
-// winAnsi maps the characters above Latin-1's printable range that
-// WinAnsiEncoding (cp1252) has to their codes.
-var winAnsi = map[rune]byte{
-	'€': 0x80, '‚': 0x82, 'ƒ': 0x83, '„': 0x84, '…': 0x85, '†': 0x86, '‡': 0x87, 'ˆ': 0x88, '‰': 0x89, 'Š': 0x8a,
-	'‹': 0x8b, 'Œ': 0x8c, 'Ž': 0x8e, '‘': 0x91, '’': 0x92, '“': 0x93, '”': 0x94, '•': 0x95, '–': 0x96, '—': 0x97,
-	'˜': 0x98, '™': 0x99, 'š': 0x9a, '›': 0x9b, 'œ': 0x9c, 'ž': 0x9e, 'Ÿ': 0x9f,
-}
-
-// transliterations stand in for common characters WinAnsi lacks.
-var transliterations = map[rune]string{'≥': ">=", '≤': "<=", '→': "->", '←': "<-", '≠': "!=", '✓': "v", '−': "-"}
-
-// pdfText encodes s as the body of a PDF literal string in WinAnsi.
-func pdfText(s string) string {
-	var b strings.Builder
-	for _, r := range s {
-		if t, ok := transliterations[r]; ok {
-			b.WriteString(pdfText(t))
-			continue
-		}
-		var c byte
-		switch code, ok := winAnsi[r]; {
-		case ok:
-			c = code
-		case r >= 0x20 && r < 0x7f, r >= 0xa0 && r <= 0xff:
-			c = byte(r)
-		case r == '\t':
-			c = ' '
-		default:
-			c = '?'
-		}
+// pdfSafe makes text fit what fpdf's UTF-8 path takes: valid UTF-8 of the
+// Basic Multilingual Plane (it reads at most three bytes a character, and
+// panics on a truncated one). Anything else, and control characters,
+// becomes U+FFFD, which a reader shows as a replacement mark rather than
+// dropping it silently.
+func pdfSafe(s string) string {
+	return strings.Map(func(r rune) rune {
 		switch {
-		case c == '(' || c == ')' || c == '\\':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c >= 0x80:
-			fmt.Fprintf(&b, "\\%03o", c)
-		default:
-			b.WriteByte(c)
+		case r == '\t':
+			return ' '
+		case r > 0xffff, r < 0x20, r >= 0x7f && r < 0xa0:
+			return utf8.RuneError
 		}
-	}
-	return b.String()
-}
-
-// pdfDoc collects numbered objects and writes them with their
-// cross-reference table.
-type pdfDoc struct {
-	objs []string
-	info string
-}
-
-func (d *pdfDoc) add(body string) { d.objs = append(d.objs, body) }
-
-func (d *pdfDoc) bytes() []byte {
-	var b bytes.Buffer
-	b.WriteString("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-	objs := append(append([]string{}, d.objs...), d.info)
-	offsets := make([]int, len(objs))
-	for i, o := range objs {
-		offsets[i] = b.Len()
-		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
-	}
-	xref := b.Len()
-	fmt.Fprintf(&b, "xref\n0 %d\n0000000000 65535 f \n", len(objs)+1)
-	for _, off := range offsets {
-		fmt.Fprintf(&b, "%010d 00000 n \n", off)
-	}
-	fmt.Fprintf(&b, "trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n", len(objs)+1, len(objs), xref)
-	return b.Bytes()
+		return r
+	}, strings.ToValidUTF8(s, string(utf8.RuneError)))
 }
