@@ -207,6 +207,12 @@ type Decommission struct {
 	// PHI is whether the asset stored patient data, as recorded then.
 	PHI               bool   `json:"phi"`
 	CertificateNumber string `json:"certificate_number"`
+	// Certificate is the certificate of sanitization as issued at
+	// decommissioning: its canonical JSON, stored once and never changed,
+	// and CertificateSHA256 that JSON's SHA-256 (hex). Both are empty for
+	// a decommissioning recorded before certificates were stored.
+	Certificate       []byte `json:"-"`
+	CertificateSHA256 string `json:"certificate_sha256,omitempty"`
 	// Sanitizations counts the asset's sanitization records.
 	Sanitizations    int       `json:"sanitizations"`
 	DecommissionedBy string    `json:"decommissioned_by"`

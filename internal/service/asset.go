@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -179,11 +180,24 @@ type AssetImport struct {
 	Created   int               `json:"created"`
 	Updated   int               `json:"updated"`
 	Unchanged int               `json:"unchanged"`
+	// Frozen counts rows that name a decommissioned asset: a decommissioned
+	// asset is never edited, so they change nothing (each has a warning).
+	Frozen int `json:"frozen"`
 	// Problems lists every problem of every row; an import with problems
 	// writes nothing.
 	Problems []assetfile.RowProblem `json:"problems"`
+	// Warnings are facts about rows that do not stop the import: a
+	// formula cell read as its cached value, a CMMS "Disposed" imported as
+	// retired, a row naming a decommissioned asset.
+	Warnings []assetfile.RowProblem `json:"warnings"`
 	// Mapping is what mapping the imported assets did.
 	Mapping *MappingSummary `json:"mapping,omitempty"`
+	// UnmappedAssets counts the fleet's active assets mapped to no release
+	// after the import: what vigil asset unmapped lists.
+	UnmappedAssets int `json:"unmapped_assets"`
+	// Encoding is the CSV's character encoding as read (utf-8,
+	// windows-1252); empty for XLSX.
+	Encoding string `json:"encoding,omitempty"`
 }
 
 // ErrUnreadableFile marks an import file vigil cannot read at all (not
@@ -194,11 +208,52 @@ var ErrUnreadableFile = errors.New("unreadable file")
 // found problems and so wrote nothing; the report lists them.
 var ErrImportProblems = fmt.Errorf("the file has problems; nothing was imported: %w", vigil.ErrInvalid)
 
+// errRollback undoes an import's transaction when the store turned up a
+// row problem (a decommissioned asset's tag on another device).
+var errRollback = errors.New("import has problems")
+
+// sameDevice reports whether a row describes the device a stored asset
+// is: the same serial number when both have one, else the same maker and
+// model. It tells a CMMS that still lists a decommissioned device from one
+// that gave its tag to another.
+func sameDevice(cur, row *vigil.Asset) bool {
+	if cur.Serial != "" && row.Serial != "" {
+		return strings.EqualFold(cur.Serial, row.Serial)
+	}
+	return strings.EqualFold(strings.TrimSpace(cur.Manufacturer), strings.TrimSpace(row.Manufacturer)) &&
+		strings.EqualFold(strings.TrimSpace(cur.Model), strings.TrimSpace(row.Model))
+}
+
+// rowKey is the tag and serial a row names, read from its cells when the
+// row had problems and so gave no asset: duplicates are reported on every
+// row, whatever else is wrong with it.
+func rowKey(row assetfile.Row, a *vigil.Asset, m assetfile.Mapping) (tag, serial string) {
+	if a != nil {
+		return a.AssetTag, a.Serial
+	}
+	get := func(f string) string {
+		if v, ok := row.Cells[f]; ok {
+			return v
+		}
+		return strings.TrimSpace(m.Defaults[f])
+	}
+	return get("asset_tag"), get("serial")
+}
+
 // ImportAssets reads a CMMS export (CSV or XLSX) and upserts its rows into
 // the fleet in one transaction: a row updates the asset with its asset tag
 // (else its serial number) and creates one otherwise; a row equal to the
 // stored asset changes nothing, so importing the same file twice is a no-op.
-// Any problem in any row — or two rows naming one asset — imports nothing.
+// Any problem in any row — or two rows naming one asset — imports nothing,
+// and every problem of every row is reported in one pass.
+//
+// A decommissioned asset is frozen: a row that still lists it changes
+// nothing (a warning says so); a row that gives its tag to another device
+// is a problem, unless the mapping says the hospital reuses tags
+// (tags_reused), when it creates a new asset. An import never
+// decommissions: a CMMS status such as Disposed becomes retired, and an
+// asset that stored PHI stays on the decommissioning worklist, sanitization
+// pending, until vigil asset decommission retires it with its certificate.
 // Imported assets are then mapped to releases and device advisories.
 func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader, opt AssetImportOptions) (*AssetImport, error) {
 	limits := opt.Limits
@@ -209,7 +264,8 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 	if err != nil {
 		return nil, fmt.Errorf("asset import: %w: %w: %w", err, ErrUnreadableFile, vigil.ErrInvalid)
 	}
-	rep := &AssetImport{DryRun: opt.DryRun, Rows: len(tab.Rows), Columns: tab.Columns, Unmapped: tab.Unmapped, Problems: []assetfile.RowProblem{}}
+	rep := &AssetImport{DryRun: opt.DryRun, Rows: len(tab.Rows), Columns: tab.Columns, Unmapped: tab.Unmapped,
+		Problems: []assetfile.RowProblem{}, Warnings: append([]assetfile.RowProblem{}, tab.Warnings...), Encoding: tab.Encoding}
 	if rep.Unmapped == nil {
 		rep.Unmapped = []string{}
 	}
@@ -225,23 +281,37 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 		}
 		a, probs := tab.Asset(row, opt.Mapping)
 		rep.Problems = append(rep.Problems, probs...)
-		if a == nil {
+		dup := false
+		switch tag, serial := rowKey(row, a, opt.Mapping); {
+		case tag != "":
+			if first, seen := tags[tag]; seen {
+				rep.Problems = append(rep.Problems, assetfile.RowProblem{Row: row.Number, Column: tab.Columns["asset_tag"], Field: "asset_tag",
+					Message: fmt.Sprintf("asset tag %q is also on row %d", tag, first)})
+				dup = true
+			} else {
+				tags[tag] = row.Number
+			}
+		case serial != "":
+			if first, seen := serials[serial]; seen {
+				rep.Problems = append(rep.Problems, assetfile.RowProblem{Row: row.Number, Column: tab.Columns["serial"], Field: "serial",
+					Message: fmt.Sprintf("serial number %q is also on row %d (and neither row has an asset tag)", serial, first)})
+				dup = true
+			} else {
+				serials[serial] = row.Number
+			}
+		}
+		if a == nil || dup {
 			continue
 		}
-		if a.AssetTag != "" {
-			if first, dup := tags[a.AssetTag]; dup {
-				rep.Problems = append(rep.Problems, assetfile.RowProblem{Row: row.Number, Column: tab.Columns["asset_tag"], Field: "asset_tag",
-					Message: fmt.Sprintf("asset tag %q is also on row %d", a.AssetTag, first)})
-				continue
+		if a.Status == vigil.AssetDecommissioned {
+			// Only vigil asset decommission decommissions: it checks the
+			// sanitization and issues the certificate.
+			a.Status = vigil.AssetRetired
+			msg := fmt.Sprintf("status %q: imported as retired; decommission it with vigil asset decommission", row.Cells["status"])
+			if a.PHI {
+				msg += " once its storage is sanitized (it stored PHI: sanitization pending)"
 			}
-			tags[a.AssetTag] = row.Number
-		} else if a.Serial != "" {
-			if first, dup := serials[a.Serial]; dup {
-				rep.Problems = append(rep.Problems, assetfile.RowProblem{Row: row.Number, Column: tab.Columns["serial"], Field: "serial",
-					Message: fmt.Sprintf("serial number %q is also on row %d (and neither row has an asset tag)", a.Serial, first)})
-				continue
-			}
-			serials[a.Serial] = row.Number
+			rep.Warnings = append(rep.Warnings, assetfile.RowProblem{Row: row.Number, Column: tab.Columns["status"], Field: "status", Message: msg})
 		}
 		rows = append(rows, parsed{row, a})
 	}
@@ -256,6 +326,18 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 			return err
 		}
 		var touched []*vigil.Asset
+		create := func(p parsed) error {
+			rep.Created++
+			if !write {
+				return nil
+			}
+			if err := tx.CreateAsset(ctx, sc, p.asset); err != nil {
+				return fmt.Errorf("row %d: %w", p.row.Number, err)
+			}
+			touched = append(touched, p.asset)
+			return nil
+		}
+		problems := len(rep.Problems)
 		for _, p := range rows {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -263,22 +345,35 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 			cur, err := tx.FindAssetByTag(ctx, sc, p.asset.AssetTag, p.asset.Serial)
 			switch {
 			case errors.Is(err, vigil.ErrNotFound):
-				rep.Created++
-				if write {
-					if err := tx.CreateAsset(ctx, sc, p.asset); err != nil {
-						return fmt.Errorf("row %d: %w", p.row.Number, err)
-					}
-					touched = append(touched, p.asset)
+				if err := create(p); err != nil {
+					return err
 				}
 				continue
 			case err != nil:
 				return err
 			}
 			if cur.Status == vigil.AssetDecommissioned {
-				// Decommissioning is final (vigil asset decommission): a
-				// CMMS export that still lists the device does not bring
-				// it back into exposure and worklists.
-				p.asset.Status = vigil.AssetDecommissioned
+				switch {
+				case sameDevice(cur, p.asset):
+					rep.Frozen++
+					rep.Warnings = append(rep.Warnings, assetfile.RowProblem{Row: p.row.Number, Column: tab.Columns["asset_tag"], Field: "asset_tag",
+						Message: fmt.Sprintf("asset %s is decommissioned: frozen, the row changes nothing", cur.Label())})
+				case opt.Mapping.TagsReused && p.asset.AssetTag != "" && p.asset.AssetTag == cur.AssetTag:
+					if err := create(p); err != nil {
+						return err
+					}
+				default:
+					field := "asset_tag"
+					if p.asset.AssetTag == "" || p.asset.AssetTag != cur.AssetTag {
+						field = "serial"
+					}
+					rep.Problems = append(rep.Problems, assetfile.RowProblem{Row: p.row.Number, Column: tab.Columns[field], Field: field,
+						Message: fmt.Sprintf("%s names decommissioned asset %s (%s %s, serial %q), but the row describes another device "+
+							"(%s %s, serial %q): a decommissioned asset is never edited; give the new device its own tag, "+
+							"or set tags_reused: true in the column mapping to create a new asset",
+							field, cur.Label(), cur.Manufacturer, cur.Model, cur.Serial, p.asset.Manufacturer, p.asset.Model, p.asset.Serial)})
+				}
+				continue
 			}
 			switch {
 			case cur.SameFields(p.asset):
@@ -294,22 +389,34 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 				}
 			}
 		}
-		if !write {
-			return nil
-		}
-		m, err := s.newMapper(ctx, tx, sc)
-		if err != nil {
-			return err
-		}
-		sum := &MappingSummary{}
-		for _, a := range touched {
-			if err := m.mapAsset(ctx, tx, a, sum); err != nil {
-				return err
+		if len(rep.Problems) > problems {
+			slices.SortStableFunc(rep.Problems, func(x, y assetfile.RowProblem) int { return x.Row - y.Row })
+			if write {
+				return errRollback
 			}
 		}
-		rep.Mapping = sum
-		return nil
+		if write {
+			m, err := s.newMapper(ctx, tx, sc)
+			if err != nil {
+				return err
+			}
+			sum := &MappingSummary{}
+			for _, a := range touched {
+				if err := m.mapAsset(ctx, tx, a, sum); err != nil {
+					return err
+				}
+			}
+			rep.Mapping = sum
+		}
+		n, err := countUnmapped(ctx, tx, sc)
+		rep.UnmappedAssets = n
+		return err
 	})
+	slices.SortStableFunc(rep.Warnings, func(x, y assetfile.RowProblem) int { return x.Row - y.Row })
+	if errors.Is(err, errRollback) {
+		rep.Created, rep.Updated, rep.Unchanged, rep.Frozen = 0, 0, 0, 0
+		return rep, ErrImportProblems
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -317,6 +424,19 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 		return rep, ErrImportProblems
 	}
 	return rep, nil
+}
+
+// countUnmapped counts the active assets mapped to no release, as
+// UnmappedAssets lists them.
+func countUnmapped(ctx context.Context, tx store.Tx, sc vigil.Scope) (int, error) {
+	assets, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{Unmapped: true})
+	n := 0
+	for _, a := range assets {
+		if a.Status.Active() {
+			n++
+		}
+	}
+	return n, err
 }
 
 // ExportAssets writes the fleet as CSV or XLSX, with formula-safe cells.

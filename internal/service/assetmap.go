@@ -53,6 +53,10 @@ func (m *mapper) mapAsset(ctx context.Context, tx store.Tx, a *vigil.Asset, sum 
 	if sum == nil {
 		sum = &MappingSummary{}
 	}
+	if a.Status == vigil.AssetDecommissioned {
+		// Frozen with its certificate: its mapping is history too.
+		return nil
+	}
 	sum.Assets++
 	cur := a.Mapping
 	_, visible := m.catalog.Release(cur.ReleaseID)

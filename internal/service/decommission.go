@@ -2,6 +2,7 @@ package service
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -132,17 +133,25 @@ func (s *Service) DecommissionAsset(ctx context.Context, sc vigil.Scope, assetRe
 			return err
 		}
 		prev := a.Status
+		d := &vigil.Decommission{AssetID: a.ID, DecommissionedOn: in.On, Reason: in.Reason, PreviousStatus: prev, PHI: a.PHI,
+			CertificateNumber: sanitize.Number(sc.OrgID, a.ID, in.On), DecommissionedBy: actorOf(sc)}
+		// The certificate is issued now, from the asset as it is before
+		// it freezes, and stored with its SHA-256: what it certifies never
+		// changes afterwards, whatever a later import or edit tries.
+		cert, err := certificate(ctx, tx, sc, a, d, recs, s.today())
+		if err != nil {
+			return err
+		}
+		if d.Certificate, err = cert.Canonical(); err != nil {
+			return err
+		}
+		d.CertificateSHA256 = sanitize.Fingerprint(d.Certificate)
+		cert.SHA256 = d.CertificateSHA256
 		a.Status = vigil.AssetDecommissioned
 		if err := tx.UpdateAsset(ctx, sc, a); err != nil {
 			return err
 		}
-		d := &vigil.Decommission{AssetID: a.ID, DecommissionedOn: in.On, Reason: in.Reason, PreviousStatus: prev, PHI: a.PHI,
-			CertificateNumber: sanitize.Number(sc.OrgID, a.ID, in.On), DecommissionedBy: actorOf(sc)}
 		if err := tx.CreateDecommission(ctx, sc, d); err != nil {
-			return err
-		}
-		cert, err := certificate(ctx, tx, sc, a, d, recs)
-		if err != nil {
 			return err
 		}
 		out = &DecommissionResult{Decommission: d, Asset: a, Certificate: cert}
@@ -193,13 +202,15 @@ func checkSanitized(a *vigil.Asset, recs []*vigil.Sanitization, on vigil.Date) e
 	return nil
 }
 
-func certificate(ctx context.Context, tx store.Tx, sc vigil.Scope, a *vigil.Asset, d *vigil.Decommission, recs []*vigil.Sanitization) (*sanitize.Certificate, error) {
+// certificate builds the certificate of a decommissioning issued on day
+// issued.
+func certificate(ctx context.Context, tx store.Tx, sc vigil.Scope, a *vigil.Asset, d *vigil.Decommission, recs []*vigil.Sanitization, issued vigil.Date) (*sanitize.Certificate, error) {
 	org, err := tx.FindOrgByID(ctx, sc.OrgID)
 	if err != nil {
 		return nil, err
 	}
 	c := &sanitize.Certificate{
-		Number: d.CertificateNumber, IssuedOn: vigil.DateOf(d.CreatedAt.UTC()), Organization: org.Name,
+		Number: d.CertificateNumber, IssuedOn: issued, Organization: org.Name,
 		Device: sanitize.Device{AssetTag: a.AssetTag, Serial: a.Serial, Manufacturer: a.Manufacturer, Model: a.Model,
 			Version: a.Version, DeviceType: a.DeviceType, Location: a.Location(), PHI: d.PHI},
 		DecommissionedOn: d.DecommissionedOn, DecommissionedBy: d.DecommissionedBy, Reason: d.Reason,
@@ -219,27 +230,98 @@ func certificate(ctx context.Context, tx store.Tx, sc vigil.Scope, a *vigil.Asse
 }
 
 // Certificate returns the certificate of sanitization of a decommissioned
-// asset, as it was produced: the same number and records.
+// asset as it was issued: the snapshot stored at decommissioning, checked
+// against its SHA-256 (sanitize.ErrTampered when it no longer matches).
+// A decommissioning recorded before certificates were stored is rendered
+// from its records, issued on the day it was recorded.
 func (s *Service) Certificate(ctx context.Context, sc vigil.Scope, assetRef string) (*sanitize.Certificate, error) {
 	var out *sanitize.Certificate
 	err := s.store.View(ctx, func(tx store.Tx) error {
-		a, err := resolveAsset(ctx, tx, sc, assetRef)
+		a, d, err := decommissionOf(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
 		}
-		ds, err := tx.FindDecommissions(ctx, sc, store.DecommissionFilter{AssetID: &a.ID})
-		if err != nil {
-			return err
-		}
-		if len(ds) == 0 {
-			return fmt.Errorf("asset %s is not decommissioned: no certificate yet (vigil asset decommission): %w", a.Label(), vigil.ErrNotFound)
+		if len(d.Certificate) > 0 {
+			out, err = sanitize.Load(d.Certificate, d.CertificateSHA256)
+			if err != nil {
+				return fmt.Errorf("asset %s: %w", a.Label(), err)
+			}
+			return nil
 		}
 		recs, err := tx.FindSanitizations(ctx, sc, a.ID)
 		if err != nil {
 			return err
 		}
-		out, err = certificate(ctx, tx, sc, a, ds[0], recs)
+		out, err = certificate(ctx, tx, sc, a, d, recs, vigil.DateOf(d.CreatedAt.UTC()))
 		return err
+	})
+	return out, err
+}
+
+func decommissionOf(ctx context.Context, tx store.Tx, sc vigil.Scope, assetRef string) (*vigil.Asset, *vigil.Decommission, error) {
+	a, err := resolveAsset(ctx, tx, sc, assetRef)
+	if err != nil {
+		return nil, nil, err
+	}
+	ds, err := tx.FindDecommissions(ctx, sc, store.DecommissionFilter{AssetID: &a.ID})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(ds) == 0 {
+		return nil, nil, fmt.Errorf("asset %s is not decommissioned: no certificate yet (vigil asset decommission): %w", a.Label(), vigil.ErrNotFound)
+	}
+	return a, ds[0], nil
+}
+
+// CertificateCheck is what verifying a stored certificate found.
+type CertificateCheck struct {
+	Number string `json:"number"`
+	// SHA256 is the hash recorded at decommissioning; Computed the hash of
+	// the stored bytes now.
+	SHA256   string `json:"sha256"`
+	Computed string `json:"computed"`
+	// Valid is true when they agree.
+	Valid bool `json:"valid"`
+	// Stored is false for a decommissioning from before certificates were
+	// stored: there is nothing to verify.
+	Stored bool `json:"stored"`
+	// File, when a file was given, says whether its bytes are the stored
+	// certificate's canonical JSON (FileSHA256 its hash).
+	FileSHA256 string `json:"file_sha256,omitempty"`
+	FileValid  *bool  `json:"file_valid,omitempty"`
+}
+
+// VerifyCertificate recomputes the SHA-256 of an asset's stored
+// certificate and compares it with the one recorded at decommissioning;
+// given file (the certificate's JSON as exported), it also says whether
+// that file is the stored certificate.
+func (s *Service) VerifyCertificate(ctx context.Context, sc vigil.Scope, assetRef string, file []byte) (*CertificateCheck, error) {
+	var out *CertificateCheck
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		_, d, err := decommissionOf(ctx, tx, sc, assetRef)
+		if err != nil {
+			return err
+		}
+		out = &CertificateCheck{Number: d.CertificateNumber, SHA256: d.CertificateSHA256, Stored: len(d.Certificate) > 0}
+		if !out.Stored {
+			return nil
+		}
+		out.Computed = sanitize.Fingerprint(d.Certificate)
+		out.Valid = out.Computed == d.CertificateSHA256
+		if file != nil {
+			var c sanitize.Certificate
+			if err := json.Unmarshal(file, &c); err != nil {
+				return fmt.Errorf("certificate file: not a certificate's JSON: %w: %w", err, vigil.ErrInvalid)
+			}
+			canon, err := c.Canonical()
+			if err != nil {
+				return err
+			}
+			out.FileSHA256 = sanitize.Fingerprint(canon)
+			ok := out.FileSHA256 == d.CertificateSHA256 && (c.SHA256 == "" || c.SHA256 == d.CertificateSHA256)
+			out.FileValid = &ok
+		}
+		return nil
 	})
 	return out, err
 }
@@ -257,6 +339,75 @@ func (s *Service) Decommissions(ctx context.Context, sc vigil.Scope, query strin
 	if out == nil {
 		out = []*vigil.Decommission{}
 	}
+	return out, err
+}
+
+// SanitizationState is where a retired asset stands on the way to being
+// decommissioned.
+type SanitizationState string
+
+const (
+	// SanitizationPending: the asset stored PHI and has no complete
+	// sanitization record; it cannot be decommissioned yet.
+	SanitizationPending SanitizationState = "pending"
+	// SanitizationComplete: it has one; vigil asset decommission can retire
+	// it for good.
+	SanitizationComplete SanitizationState = "complete"
+	// SanitizationNotNeeded: it stored no PHI.
+	SanitizationNotNeeded SanitizationState = "not_needed"
+)
+
+// PendingDecommission is a retired asset not yet decommissioned: the
+// decommissioning worklist. It is still in exposure (it may still hold
+// data and sit on a network) until it is decommissioned.
+type PendingDecommission struct {
+	AssetID      int64             `json:"asset_id"`
+	Label        string            `json:"label"`
+	Manufacturer string            `json:"manufacturer"`
+	Model        string            `json:"model"`
+	Location     string            `json:"location,omitempty"`
+	PHI          bool              `json:"phi"`
+	Sanitization SanitizationState `json:"sanitization" enum:"pending,complete,not_needed"`
+	// Records counts its sanitization records.
+	Records int `json:"records"`
+}
+
+// PendingDecommissions lists the scope's retired assets, the
+// decommissioning worklist: those whose sanitization is pending first,
+// then those ready to decommission, then those that stored no PHI; by
+// label within each. A decommissioned asset leaves the list.
+func (s *Service) PendingDecommissions(ctx context.Context, sc vigil.Scope) ([]*PendingDecommission, error) {
+	out := []*PendingDecommission{}
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		retired := vigil.AssetRetired
+		assets, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{Status: &retired})
+		if err != nil {
+			return err
+		}
+		for _, a := range assets {
+			recs, err := tx.FindSanitizations(ctx, sc, a.ID)
+			if err != nil {
+				return err
+			}
+			p := &PendingDecommission{AssetID: a.ID, Label: a.Label(), Manufacturer: a.Manufacturer, Model: a.Model,
+				Location: a.Location(), PHI: a.PHI, Records: len(recs), Sanitization: SanitizationNotNeeded}
+			if a.PHI {
+				p.Sanitization = SanitizationPending
+				if checkSanitized(a, recs, s.today()) == nil {
+					p.Sanitization = SanitizationComplete
+				}
+			}
+			out = append(out, p)
+		}
+		return nil
+	})
+	order := map[SanitizationState]int{SanitizationPending: 0, SanitizationComplete: 1, SanitizationNotNeeded: 2}
+	slices.SortStableFunc(out, func(x, y *PendingDecommission) int {
+		if c := order[x.Sanitization] - order[y.Sanitization]; c != 0 {
+			return c
+		}
+		return strings.Compare(x.Label, y.Label)
+	})
 	return out, err
 }
 

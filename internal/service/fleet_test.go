@@ -152,8 +152,16 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(un) != 16 { // 17 less the decommissioned monitor
-		t.Errorf("unmapped = %d, want 16", len(un))
+	// All 17: the monitor the CMMS calls decommissioned is imported as
+	// retired (only vigil asset decommission decommissions), and the
+	// import's count is what the list holds.
+	if len(un) != 17 || again.UnmappedAssets != len(un) {
+		t.Errorf("unmapped = %d, the import said %d; want 17", len(un), again.UnmappedAssets)
+	}
+	if !slices.ContainsFunc(rep.Warnings, func(p assetfile.RowProblem) bool {
+		return p.Field == "status" && strings.Contains(p.Message, "imported as retired")
+	}) {
+		t.Errorf("no warning that the decommissioned row was imported as retired: %v", rep.Warnings)
 	}
 	if _, err := svc.Share(ctx, w.hdo, service.ShareInput{Grantee: "county-general"}); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("a hospital shares: %v, want ErrInvalid", err)

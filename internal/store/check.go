@@ -51,4 +51,7 @@ const (
 	MsgNotAllowed  = "has a value that is not allowed"
 	MsgMissing     = "lacks a required value"
 	MsgBadText     = "contains a NUL byte or invalid UTF-8"
+	// MsgFrozen is a trigger's refusal: the row is history (append-only)
+	// or belongs to a decommissioned asset.
+	MsgFrozen = "is frozen: history is append-only and a decommissioned asset never changes"
 )

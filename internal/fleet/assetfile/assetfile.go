@@ -113,6 +113,11 @@ type Mapping struct {
 	Values map[string]map[string]string `json:"values,omitempty" yaml:"values,omitempty"`
 	// Defaults fill a field whose column is absent or whose cell is empty.
 	Defaults map[string]string `json:"defaults,omitempty" yaml:"defaults,omitempty"`
+	// TagsReused says the hospital gives the asset tag of a decommissioned
+	// device to a new one: a row with such a tag and another device creates
+	// a new asset (the decommissioned one is never edited) instead of being
+	// reported as a problem.
+	TagsReused bool `json:"tags_reused,omitempty" yaml:"tags_reused,omitempty"`
 }
 
 // Validate checks that the mapping names only known fields.
@@ -187,6 +192,11 @@ type Table struct {
 	// Unmapped are headers no field took.
 	Unmapped []string
 	Rows     []Row
+	// Warnings are facts about cells that do not stop the import (a
+	// formula read as its cached value).
+	Warnings []RowProblem
+	// Encoding is the CSV's character encoding as read; empty for XLSX.
+	Encoding string
 }
 
 // ParseMapping reads a column mapping file, YAML or JSON (JSON is YAML),

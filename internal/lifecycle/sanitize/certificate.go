@@ -2,7 +2,11 @@ package sanitize
 
 import (
 	"bufio"
+	"crypto/sha256"
 	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -40,6 +44,47 @@ type Certificate struct {
 	// Warnings are each record's warnings from Check, prefixed with the
 	// medium's number.
 	Warnings []string `json:"warnings,omitempty"`
+	// SHA256 is the SHA-256 (hex) of the certificate's canonical JSON
+	// (Canonical), set on a certificate read back from the store; it is
+	// not part of what it hashes.
+	SHA256 string `json:"sha256,omitempty"`
+}
+
+// Canonical returns the certificate's canonical JSON, the bytes that are
+// stored at decommissioning and hashed: encoding/json writes struct fields
+// in declaration order and no maps are involved, so equal certificates
+// give equal bytes. SHA256 is left out.
+func (c *Certificate) Canonical() ([]byte, error) {
+	cc := *c
+	cc.SHA256 = ""
+	b, err := json.Marshal(&cc)
+	if err != nil {
+		return nil, fmt.Errorf("certificate %s: %w", c.Number, err)
+	}
+	return b, nil
+}
+
+// Fingerprint returns the SHA-256 (hex) of canonical JSON bytes.
+func Fingerprint(canonical []byte) string {
+	sum := sha256.Sum256(canonical)
+	return hex.EncodeToString(sum[:])
+}
+
+// ErrTampered marks a stored certificate whose bytes no longer hash to the
+// SHA-256 stored with them.
+var ErrTampered = errors.New("certificate does not match its SHA-256")
+
+// Load decodes a stored certificate and checks it against its SHA-256.
+func Load(canonical []byte, sha string) (*Certificate, error) {
+	if got := Fingerprint(canonical); got != sha {
+		return nil, fmt.Errorf("stored certificate hashes to %s, recorded %s: %w", got, sha, ErrTampered)
+	}
+	var c Certificate
+	if err := json.Unmarshal(canonical, &c); err != nil {
+		return nil, fmt.Errorf("stored certificate: %w", err)
+	}
+	c.SHA256 = sha
+	return &c, nil
 }
 
 // Number returns the certificate number of an organization's
@@ -90,6 +135,9 @@ type section struct {
 // sections lays the certificate out once for both renderings.
 func (c *Certificate) sections() (head []field, device section, media []section, decom section) {
 	head = []field{{"Certificate", c.Number}, {"Issued", c.IssuedOn.String()}, {"Organization", c.Organization}}
+	if c.SHA256 != "" {
+		head = append(head, field{"SHA-256", c.SHA256})
+	}
 	d := c.Device
 	phi := "no"
 	if d.PHI {

@@ -375,10 +375,10 @@ func (tx *Tx) CreateDecommission(ctx context.Context, sc vigil.Scope, d *vigil.D
 		return err
 	}
 	err := tx.tx.QueryRow(ctx, `INSERT INTO decommissions (org_id, asset_id, decommissioned_on, reason,
-			previous_status, phi, certificate_number, decommissioned_by, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+			previous_status, phi, certificate_number, decommissioned_by, created_at, certificate, certificate_sha256)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		sc.OrgID, d.AssetID, nullDate(d.DecommissionedOn), d.Reason, string(d.PreviousStatus), d.PHI,
-		d.CertificateNumber, d.DecommissionedBy, tx.now).Scan(&d.ID)
+		d.CertificateNumber, d.DecommissionedBy, tx.now, string(d.Certificate), d.CertificateSHA256).Scan(&d.ID)
 	if err != nil {
 		return fmt.Errorf("record decommissioning of asset %d: %w", d.AssetID, mapError(err))
 	}
@@ -413,7 +413,7 @@ func (tx *Tx) FindDecommissions(ctx context.Context, sc vigil.Scope, f store.Dec
 	rows, err := tx.tx.Query(ctx, `SELECT d.id, d.org_id, d.asset_id, a.asset_tag, a.serial, a.manufacturer,
 			a.model, d.decommissioned_on, d.reason, d.previous_status, d.phi, d.certificate_number,
 			(SELECT COUNT(*) FROM sanitizations s WHERE s.org_id = d.org_id AND s.asset_id = d.asset_id),
-			d.decommissioned_by, d.created_at
+			d.decommissioned_by, d.created_at, d.certificate, d.certificate_sha256
 		FROM decommissions d JOIN assets a ON a.id = d.asset_id AND a.org_id = d.org_id
 		WHERE `+where+` ORDER BY d.decommissioned_on DESC, d.id DESC`, args...)
 	if err != nil {
@@ -423,13 +423,16 @@ func (tx *Tx) FindDecommissions(ctx context.Context, sc vigil.Scope, f store.Dec
 	var out []*vigil.Decommission
 	for rows.Next() {
 		var d vigil.Decommission
-		var prev string
+		var prev, cert string
 		var on pgtype.Date
 		if err := rows.Scan(&d.ID, &d.OrgID, &d.AssetID, &d.AssetTag, &d.Serial, &d.Manufacturer, &d.Model, &on,
-			&d.Reason, &prev, &d.PHI, &d.CertificateNumber, &d.Sanitizations, &d.DecommissionedBy, &d.CreatedAt); err != nil {
+			&d.Reason, &prev, &d.PHI, &d.CertificateNumber, &d.Sanitizations, &d.DecommissionedBy, &d.CreatedAt, &cert, &d.CertificateSHA256); err != nil {
 			return nil, fmt.Errorf("find decommissions: %w", err)
 		}
 		d.PreviousStatus = vigil.AssetStatus(prev)
+		if cert != "" {
+			d.Certificate = []byte(cert)
+		}
 		if d.DecommissionedOn, err = dateOf(on); err != nil {
 			return nil, err
 		}

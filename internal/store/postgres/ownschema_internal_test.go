@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"io/fs"
 	"os"
 	"testing"
 	"time"
@@ -94,7 +95,13 @@ func TestMigrateConcurrently(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if versions != distinct || int64(distinct) != latest {
-		t.Errorf("goose_db_version has %d rows for %d versions, want one row for each of %d", versions, distinct, latest)
+	// Migration numbers are handed out to parallel work, so a branch may
+	// have gaps: one row per migration file, the newest being latest.
+	files, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if versions != distinct || distinct != len(files) || latest < int64(len(files)) {
+		t.Errorf("goose_db_version has %d rows for %d versions, want one row for each of %d migrations up to %d", versions, distinct, len(files), latest)
 	}
 }

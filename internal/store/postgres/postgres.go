@@ -250,6 +250,7 @@ func (tx *Tx) Now() time.Time { return tx.now }
 
 // SQLSTATE codes that mapError turns into vigil's error kinds.
 const (
+	codeIntegrityViolation      = "23000" // raised by the append-only and frozen triggers
 	codeNotNullViolation        = "23502"
 	codeForeignKeyViolation     = "23503"
 	codeUniqueViolation         = "23505"
@@ -275,6 +276,8 @@ func mapError(err error) error {
 		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgMissing, Err: err}
 	case codeCharacterNotInRepertory:
 		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgBadText, Err: err}
+	case codeIntegrityViolation:
+		return &store.ConstraintError{Kind: vigil.ErrConflict, Message: store.MsgFrozen, Err: err}
 	}
 	return err
 }

@@ -96,13 +96,14 @@ func (tx *Tx) FindAssetByID(ctx context.Context, sc vigil.Scope, id int64) (*vig
 	return as[0], nil
 }
 
-// FindAssetByTag finds an asset by tag, else serial.
+// FindAssetByTag finds an asset by tag, else serial; an active asset
+// before a decommissioned one that had the tag before it.
 func (tx *Tx) FindAssetByTag(ctx context.Context, sc vigil.Scope, tag, serial string) (*vigil.Asset, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
 	try := func(where, v string) (*vigil.Asset, error) {
-		stmt, err := tx.prepared(ctx, `SELECT `+assetColumns+assetFrom+` WHERE a.org_id = ? AND `+where+` ORDER BY a.id LIMIT 1`)
+		stmt, err := tx.prepared(ctx, `SELECT `+assetColumns+assetFrom+` WHERE a.org_id = ? AND `+where+` ORDER BY (a.status = 'decommissioned'), a.id LIMIT 1`)
 		if err != nil {
 			return nil, fmt.Errorf("find asset: %w", err)
 		}

@@ -231,6 +231,8 @@ func mapError(err error) error {
 		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgNotAllowed, Err: err}
 	case sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
 		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgMissing, Err: err}
+	case sqlite3lib.SQLITE_CONSTRAINT_TRIGGER:
+		return &store.ConstraintError{Kind: vigil.ErrConflict, Message: store.MsgFrozen, Err: err}
 	}
 	return err
 }

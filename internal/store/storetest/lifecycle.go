@@ -18,6 +18,7 @@ func testLifecycle(t *testing.T, open Opener) {
 	t.Run("Isolation", func(t *testing.T) { testLifecycleIsolation(t, open) })
 	t.Run("AssetNotices", func(t *testing.T) { testAssetNotices(t, open) })
 	t.Run("Decommissioning", func(t *testing.T) { testDecommissioning(t, open) })
+	t.Run("Frozen", func(t *testing.T) { testFrozen(t, open) })
 	t.Run("DecommissionIsolation", func(t *testing.T) { testDecommissionIsolation(t, open) })
 }
 
@@ -654,4 +655,104 @@ func testDecommissionIsolation(t *testing.T, open Opener) {
 			}
 		})
 	}
+}
+
+// testFrozen: a decommissioned asset, its sanitization records and its
+// decommissioning are frozen in the store itself, whatever the caller: no
+// update, no delete, no new record. Its tag may go to a new device, and
+// looking the tag up then finds the new one.
+func testFrozen(t *testing.T, open Opener) {
+	s := open(t, fixedClock())
+	ctx := t.Context()
+	sc := MustCreateOrg(t, s, "hospital", vigil.HealthcareProvider)
+	a, live := sampleAsset("BME-1", "SN-1"), sampleAsset("BME-2", "SN-2")
+	rec := sampleSanitization(0)
+	liveRec := sampleSanitization(0)
+	d := &vigil.Decommission{DecommissionedOn: day(2026, 3, 3), Reason: "end of support", PreviousStatus: vigil.AssetInService,
+		PHI: true, CertificateNumber: "SAN-1-1-20260303", DecommissionedBy: "cli:sam",
+		Certificate: []byte(`{"number":"SAN-1-1-20260303"}`), CertificateSHA256: "abc"}
+	update(t, s, func(tx store.Tx) error {
+		for _, x := range []*vigil.Asset{a, live} {
+			if err := tx.CreateAsset(ctx, sc, x); err != nil {
+				return err
+			}
+		}
+		rec.AssetID, liveRec.AssetID, d.AssetID = a.ID, live.ID, a.ID
+		if err := tx.CreateSanitization(ctx, sc, rec); err != nil {
+			return err
+		}
+		if err := tx.CreateSanitization(ctx, sc, liveRec); err != nil {
+			return err
+		}
+		a.Status = vigil.AssetDecommissioned
+		if err := tx.UpdateAsset(ctx, sc, a); err != nil {
+			return err
+		}
+		return tx.CreateDecommission(ctx, sc, d)
+	})
+	if string(d.Certificate) != `{"number":"SAN-1-1-20260303"}` || d.CertificateSHA256 != "abc" {
+		t.Errorf("stored certificate %q %q", d.Certificate, d.CertificateSHA256)
+	}
+	for _, tt := range []struct {
+		name string
+		fn   func(tx store.Tx) error
+	}{
+		{"rewrite the device", func(tx store.Tx) error {
+			b := *a
+			b.Model, b.Serial = "Other model", "SN-9"
+			return tx.UpdateAsset(ctx, sc, &b)
+		}},
+		{"bring it back", func(tx store.Tx) error {
+			b := *a
+			b.Status = vigil.AssetInService
+			return tx.UpdateAsset(ctx, sc, &b)
+		}},
+		{"delete it", func(tx store.Tx) error { return tx.DeleteAsset(ctx, sc, a.ID) }},
+		{"add a record", func(tx store.Tx) error {
+			r := sampleSanitization(a.ID)
+			return tx.CreateSanitization(ctx, sc, r)
+		}},
+		{"decommission again", func(tx store.Tx) error {
+			again := *d
+			again.CertificateNumber = "SAN-other"
+			return tx.CreateDecommission(ctx, sc, &again)
+		}},
+	} {
+		err := s.Update(ctx, tt.fn)
+		if !errors.Is(err, vigil.ErrConflict) {
+			t.Errorf("%s: %v, want a conflict", tt.name, err)
+		}
+	}
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindAssetByID(ctx, sc, a.ID)
+		if err != nil {
+			return err
+		}
+		if got.Model != a.Model || got.Serial != "SN-1" || got.Status != vigil.AssetDecommissioned {
+			t.Errorf("decommissioned asset changed: %+v", got)
+		}
+		recs, err := tx.FindSanitizations(ctx, sc, a.ID)
+		if err != nil || len(recs) != 1 {
+			t.Errorf("sanitizations %v, %v", recs, err)
+		}
+		return nil
+	})
+	// An active asset's records can still go with it (rows imported by
+	// mistake), and the decommissioned asset's tag can be reused.
+	update(t, s, func(tx store.Tx) error { return tx.DeleteAsset(ctx, sc, live.ID) })
+	reused := sampleAsset("BME-1", "SN-NEW")
+	update(t, s, func(tx store.Tx) error { return tx.CreateAsset(ctx, sc, reused) })
+	view(t, s, func(tx store.Tx) error {
+		got, err := tx.FindAssetByTag(ctx, sc, "BME-1", "")
+		if err != nil {
+			return err
+		}
+		if got.ID != reused.ID {
+			t.Errorf("tag BME-1 finds asset %d, want the new one %d", got.ID, reused.ID)
+		}
+		return nil
+	})
+	// Two active assets still cannot share a tag.
+	err := s.Update(ctx, func(tx store.Tx) error { return tx.CreateAsset(ctx, sc, sampleAsset("BME-1", "SN-3")) })
+	wantErr(t, "a second active BME-1", err, vigil.ErrConflict)
 }
