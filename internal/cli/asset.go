@@ -141,12 +141,29 @@ func (a *app) renderAssetImport(cmd *cobra.Command, rep *service.AssetImport) er
 	if rep.DryRun {
 		verb = "checked (dry run, nothing written)"
 	}
-	fmt.Fprintf(w, "%d rows %s: %d created, %d updated, %d unchanged, %d problems\n", rep.Rows, verb, rep.Created, rep.Updated, rep.Unchanged, len(rep.Problems))
+	fmt.Fprintf(w, "%d rows %s: %d created, %d updated, %d unchanged, %d decommissioned (frozen), %d problems, %d warnings\n",
+		rep.Rows, verb, rep.Created, rep.Updated, rep.Unchanged, rep.Frozen, len(rep.Problems), len(rep.Warnings))
+	if rep.Encoding != "" && rep.Encoding != "utf-8" {
+		fmt.Fprintf(w, "read as %s text\n", rep.Encoding)
+	}
 	if len(rep.Unmapped) > 0 {
 		fmt.Fprintf(w, "columns not imported: %s\n", terminalSafe(strings.Join(rep.Unmapped, ", ")))
 	}
 	if m := rep.Mapping; m != nil {
-		fmt.Fprintf(w, "mapping: %d mapped to releases, %d unmapped, %d confirmed kept, %d advisory links changed\n", m.Mapped, m.Unmapped, m.Kept, m.AdvisoryLinks)
+		fmt.Fprintf(w, "mapping: %d mapped to releases, %d no longer mapped, %d confirmed kept, %d advisory links changed\n", m.Mapped, m.Unmapped, m.Kept, m.AdvisoryLinks)
+	}
+	if !rep.DryRun || len(rep.Problems) == 0 {
+		fmt.Fprintf(w, "assets mapped to no release: %d (vigil asset unmapped)\n", rep.UnmappedAssets)
+	}
+	if len(rep.Warnings) > 0 {
+		wt := &table{header: []string{"ROW", "COLUMN", "WARNING"}}
+		for _, p := range rep.Warnings {
+			wt.add(strconv.Itoa(p.Row), orDash(p.Column), p.Message)
+		}
+		fmt.Fprintln(w)
+		if err := render(w, formatTable, nil, wt); err != nil {
+			return err
+		}
 	}
 	if len(rep.Problems) > 0 {
 		fmt.Fprintln(w)

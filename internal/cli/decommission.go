@@ -108,14 +108,39 @@ Decommissioned assets are left out.`,
 
 func (a *app) decommissionsCommand() *cobra.Command {
 	var q string
+	var pending bool
 	cmd := &cobra.Command{
-		Use:   "decommissions [--search TEXT]",
-		Short: "List decommissioned assets with their certificates, newest first",
-		Args:  noArgs,
+		Use:   "decommissions [--search TEXT] [--pending]",
+		Short: "List decommissioned assets with their certificates, and the retired ones still to decommission",
+		Long: `List decommissioned assets with their certificates, newest first, then the
+decommissioning worklist: retired assets not yet decommissioned, those whose
+sanitization is pending (they stored PHI and have no complete sanitization
+record) first. A retired asset stays in exposure until it is decommissioned
+(vigil asset decommission); then it leaves the worklist. --pending lists only
+the worklist.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			svc, sc, err := a.scope(cmd.Context())
 			if err != nil {
 				return err
+			}
+			ps, err := svc.PendingDecommissions(cmd.Context(), sc)
+			if err != nil {
+				return err
+			}
+			pt := &table{header: []string{"ASSET", "DEVICE", "LOCATION", "PHI", "RECORDS", "STATUS"}}
+			for _, p := range ps {
+				status := "retired, sanitization pending"
+				switch p.Sanitization {
+				case service.SanitizationComplete:
+					status = "retired, sanitized: ready to decommission"
+				case service.SanitizationNotNeeded:
+					status = "retired: ready to decommission"
+				}
+				pt.add(p.Label, p.Manufacturer+" "+p.Model, orDash(p.Location), yesNo(p.PHI), fmt.Sprint(p.Records), status)
+			}
+			if pending {
+				return a.render(cmd, ps, pt)
 			}
 			ds, err := svc.Decommissions(cmd.Context(), sc, q)
 			if err != nil {
@@ -126,10 +151,18 @@ func (a *app) decommissionsCommand() *cobra.Command {
 				t.add(orDash(d.AssetTag), orDash(d.Serial), d.Manufacturer+" "+d.Model, d.DecommissionedOn.String(), yesNo(d.PHI),
 					fmt.Sprint(d.Sanitizations), d.CertificateNumber, d.DecommissionedBy, d.Reason)
 			}
-			return a.render(cmd, ds, t)
+			if a.output != formatTable || q != "" || len(ps) == 0 {
+				return a.render(cmd, ds, t)
+			}
+			if err := a.render(cmd, ds, t); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "\nRetired, not yet decommissioned (%d):\n", len(ps))
+			return a.render(cmd, ps, pt)
 		},
 	}
 	cmd.Flags().StringVar(&q, "search", "", "only those whose tag, serial, manufacturer, model, reason or certificate number contains TEXT")
+	cmd.Flags().BoolVar(&pending, "pending", false, "list only the retired assets still to decommission")
 	return cmd
 }
 
@@ -331,15 +364,56 @@ func decommissionTable(d *vigil.Decommission) *table {
 }
 
 func (a *app) certificateCommand() *cobra.Command {
-	var out, format string
+	var out, format, file string
+	var verify bool
 	cmd := &cobra.Command{
-		Use:   "certificate ASSET [--format text|html|pdf] [--out FILE]",
-		Short: "Show the certificate of sanitization of a decommissioned asset",
-		Args:  exactArgs(1, "ASSET"),
+		Use:   "certificate ASSET [--format text|html|pdf] [--out FILE] [--verify [--file CERT.json]]",
+		Short: "Show, or verify, the certificate of sanitization of a decommissioned asset",
+		Long: `Show the certificate of sanitization of a decommissioned asset, as it was
+issued: the certificate is stored at decommissioning (its canonical JSON and
+that JSON's SHA-256) and never changes, so every rendering has the same content.
+
+--verify recomputes the SHA-256 of the stored certificate and compares it with
+the one recorded at decommissioning; with --file, it also says whether a
+certificate exported as JSON (-o json) is that certificate. It exits non-zero
+when either does not match.`,
+		Args: exactArgs(1, "ASSET"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			svc, sc, err := a.scope(cmd.Context())
 			if err != nil {
 				return err
+			}
+			if verify {
+				var data []byte
+				if file != "" {
+					if data, err = readLimited(file, 16<<20); err != nil {
+						return err
+					}
+				}
+				chk, err := svc.VerifyCertificate(cmd.Context(), sc, args[0], data)
+				if err != nil {
+					return err
+				}
+				kv := []string{"certificate", chk.Number, "stored", yesNo(chk.Stored), "recorded sha256", orDash(chk.SHA256),
+					"computed sha256", orDash(chk.Computed), "valid", yesNo(chk.Valid)}
+				if chk.FileValid != nil {
+					kv = append(kv, "file", file, "file sha256", chk.FileSHA256, "file matches", yesNo(*chk.FileValid))
+				}
+				if err := a.render(cmd, chk, keyValues(kv...)); err != nil {
+					return err
+				}
+				switch {
+				case !chk.Stored:
+					return fmt.Errorf("certificate %s was issued before certificates were stored: nothing to verify", chk.Number)
+				case !chk.Valid:
+					return fmt.Errorf("certificate %s: the stored certificate does not match the SHA-256 recorded at decommissioning", chk.Number)
+				case chk.FileValid != nil && !*chk.FileValid:
+					return fmt.Errorf("certificate %s: %s is not the issued certificate", chk.Number, file)
+				}
+				return nil
+			}
+			if file != "" {
+				return usagef("--file goes with --verify")
 			}
 			c, err := svc.Certificate(cmd.Context(), sc, args[0])
 			if err != nil {
@@ -367,6 +441,8 @@ func (a *app) certificateCommand() *cobra.Command {
 	}
 	cmd.Flags().StringVar(&out, "out", "", "write to FILE instead of standard output")
 	cmd.Flags().StringVar(&format, "format", "", "text, html or pdf (default text, or from --out's name)")
+	cmd.Flags().BoolVar(&verify, "verify", false, "check the stored certificate against its SHA-256")
+	cmd.Flags().StringVar(&file, "file", "", "with --verify: also check that this exported JSON certificate is the issued one")
 	return cmd
 }
 
@@ -405,4 +481,21 @@ func writeCertificate(c *sanitize.Certificate, path, format string) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// readLimited reads a file of at most max bytes.
+func readLimited(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if int64(len(b)) > max {
+		return nil, fmt.Errorf("%s: larger than %d bytes: not a certificate", path, max)
+	}
+	return b, nil
 }

@@ -41,7 +41,8 @@ func (s *Server) decommissionRoutes() {
 		"The transfers of responsibility of the releases the organization's assets run, from the manufacturers that share them."),
 		s.receivedTransfers)
 	huma.Register(api, s.authed(get, "/api/v1/decommissions", "list-decommissions", tagLifecycle,
-		"Decommissioned assets, newest first; q searches tag, serial, manufacturer, model, reason and certificate number."),
+		"Decommissioned assets, newest first (q searches tag, serial, manufacturer, model, reason and certificate number), "+
+			"and the worklist of retired assets still to decommission, sanitization pending first."),
 		s.listDecommissions)
 	huma.Register(api, s.authed(get, "/api/v1/assets/{ref}/sanitizations", "list-asset-sanitizations", tagLifecycle,
 		"An asset's NIST SP 800-88 sanitization records, with whether each is complete.", notFound), s.listSanitizations)
@@ -151,6 +152,9 @@ type listDecommissionsInput struct {
 type decommissionsOutput struct {
 	Body struct {
 		Items []*vigil.Decommission `json:"items"`
+		// Pending is the decommissioning worklist: retired assets not yet
+		// decommissioned, sanitization pending first.
+		Pending []*service.PendingDecommission `json:"pending"`
 	}
 }
 
@@ -161,6 +165,9 @@ func (s *Server) listDecommissions(ctx context.Context, in *listDecommissionsInp
 	}
 	out := &decommissionsOutput{}
 	out.Body.Items = ds
+	if out.Body.Pending, err = s.svc.PendingDecommissions(ctx, scopeFrom(ctx)); err != nil {
+		return nil, problem(ctx, err)
+	}
 	return out, nil
 }
 
