@@ -38,10 +38,10 @@ func keyValueFlags(name string, list []string) (map[string]string, error) {
 }
 
 func (a *app) assetImportCommand() *cobra.Command {
-	var mappingFile, sheetName, dateFormat string
+	var mappingFile, sheetName, dateFormat, encoding string
 	var columns, defaults []string
 	var headerRow int
-	var dry bool
+	var dry, tagsReused bool
 	c := &cobra.Command{
 		Use:   "import FILE|-",
 		Short: "Import a CMMS export (CSV or XLSX): upsert by asset tag or serial, then map to releases",
@@ -51,7 +51,16 @@ zone, …) and common CMMS headers ("Equipment ID", "Serial Number", "SW Version
 "Risk Class", …) work without a mapping; --mapping FILE (YAML or JSON) or
 --column FIELD=HEADER say where the others are. --dry-run lists every problem
 with its row and column and writes nothing; a file with any problem imports
-nothing. Importing the same file again changes nothing.`,
+nothing. Importing the same file again changes nothing.
+
+Real exports are read as they are: XLSX date cells whatever their number
+format (1900 or 1904 date system), formula cells as their cached values (with
+a warning), CSV in UTF-8 or Windows-1252 (detected; --encoding to say).
+A decommissioned asset is never edited: a row that still lists it changes
+nothing, and a row giving its tag to another device is a problem unless
+--tags-reused (or tags_reused: true in the mapping) creates a new asset. A
+CMMS status such as Disposed imports as retired: decommission it with vigil
+asset decommission once its storage is sanitized.`,
 		Args: exactArgs(1, "FILE|- [--mapping FILE] [--column FIELD=HEADER]... [--dry-run]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var m assetfile.Mapping
@@ -93,6 +102,12 @@ nothing. Importing the same file again changes nothing.`,
 			if dateFormat != "" {
 				m.DateFormat = dateFormat
 			}
+			if encoding != "" {
+				m.Encoding = encoding
+			}
+			if tagsReused {
+				m.TagsReused = true
+			}
 			if err := m.Validate(); err != nil {
 				return usagef("%v", err)
 			}
@@ -125,6 +140,8 @@ nothing. Importing the same file again changes nothing.`,
 	f.IntVar(&headerRow, "header-row", 0, "row holding the headers (default 1)")
 	f.StringVar(&dateFormat, "date-format", "", `layout of date cells as Go writes it, e.g. "02/01/2006" for day/month/year`)
 	f.BoolVar(&dry, "dry-run", false, "check every row and report what would change; write nothing")
+	f.StringVar(&encoding, "encoding", "", "CSV character encoding: utf-8, windows-1252 or iso-8859-1 (default: detect UTF-8 or Windows-1252)")
+	f.BoolVar(&tagsReused, "tags-reused", false, "the hospital gives a decommissioned device's tag to a new one: such a row creates a new asset")
 	return c
 }
 

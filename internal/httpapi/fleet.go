@@ -193,6 +193,8 @@ type importAssetsInput struct {
 	Sheet      string   `query:"sheet" doc:"XLSX worksheet (default: the first)."`
 	HeaderRow  int      `query:"header_row" minimum:"0" maximum:"100" doc:"Row holding the headers (default 1)."`
 	DateFormat string   `query:"date_format" doc:"Layout of date cells as Go writes it, e.g. 02/01/2006."`
+	Encoding   string   `query:"encoding" enum:"utf-8,windows-1252,iso-8859-1" doc:"CSV character encoding (default: detect UTF-8 or Windows-1252)."`
+	TagsReused bool     `query:"tags_reused" doc:"A row giving a decommissioned asset's tag to another device creates a new asset."`
 }
 
 func (s *Server) importAssets(ctx context.Context, in *importAssetsInput) (*struct{ Body *service.AssetImport }, error) {
@@ -221,6 +223,12 @@ func (s *Server) importAssets(ctx context.Context, in *importAssetsInput) (*stru
 	}
 	if in.DateFormat != "" {
 		m.DateFormat = in.DateFormat
+	}
+	if in.Encoding != "" {
+		m.Encoding = in.Encoding
+	}
+	if in.TagsReused {
+		m.TagsReused = true
 	}
 	if err := m.Validate(); err != nil {
 		return nil, huma.Error400BadRequest("column mapping", &huma.ErrorDetail{Location: "query", Message: err.Error()})

@@ -177,3 +177,28 @@ func warnings(rep *service.AssetImport) string {
 }
 
 func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// TestDryRunEveryProblem: a dry run reports every problem of every row in
+// one pass — a duplicate tag even on a row whose date is also bad, and
+// cross-field checks on every row.
+func TestDryRunEveryProblem(t *testing.T) {
+	svc, _ := newService(t)
+	f := newFleetSetup(t, svc)
+	csv := "Asset Tag,Manufacturer,Model,Criticality,Purchase Date,Warranty End\n" +
+		"BME-7,Acme,IP-3000,monitoring,2021-03-15,2024-03-15\n" +
+		"BME-7,Acme,IP-3000,monitoring,31/31/2021,2024-03-15\n" +
+		"BME-8,Acme,IP-3000,monitoring,2022-05-01,2020-01-01\n" +
+		"BME-9,Acme,IP-3000,sometimes,2022-05-01,2020-01-01\n"
+	rep, err := svc.ImportAssets(t.Context(), f.hdo, strings.NewReader(csv), service.AssetImportOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range rep.Problems {
+		got = append(got, itoa(int64(p.Row))+" "+p.Field)
+	}
+	want := []string{"3 purchased_on", "3 asset_tag", "4 warranty_until", "5 criticality", "5 warranty_until"}
+	if strings.Join(got, ", ") != strings.Join(want, ", ") {
+		t.Errorf("problems %v, want %v\n%+v", got, want, rep.Problems)
+	}
+}

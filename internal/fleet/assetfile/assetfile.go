@@ -118,6 +118,9 @@ type Mapping struct {
 	// a new asset (the decommissioned one is never edited) instead of being
 	// reported as a problem.
 	TagsReused bool `json:"tags_reused,omitempty" yaml:"tags_reused,omitempty"`
+	// Encoding is a CSV's character encoding (utf-8, windows-1252,
+	// iso-8859-1); empty to detect UTF-8 or Windows-1252.
+	Encoding string `json:"encoding,omitempty" yaml:"encoding,omitempty"`
 }
 
 // Validate checks that the mapping names only known fields.
@@ -140,6 +143,11 @@ func (m *Mapping) Validate() error {
 	for f := range m.Defaults {
 		check("defaults", f)
 	}
+	switch strings.ToLower(m.Encoding) {
+	case "", "utf-8", "utf8", "windows-1252", "cp1252", "iso-8859-1", "latin-1", "latin1":
+	default:
+		errs = append(errs, fmt.Errorf("encoding: %q is not one of utf-8, windows-1252, iso-8859-1", m.Encoding))
+	}
 	if m.HeaderRow < 0 || m.HeaderRow > 100 {
 		errs = append(errs, fmt.Errorf("header_row: %d is not between 1 and 100", m.HeaderRow))
 	}
@@ -150,16 +158,45 @@ func (m *Mapping) Validate() error {
 type Limits struct {
 	// MaxBytes bounds the file (and, for XLSX, everything it unpacks to).
 	MaxBytes int64
-	MaxRows  int
-	MaxCols  int
-	// MaxCell bounds one cell, in bytes.
+	// MaxXLSXBytes bounds an XLSX file, which is read whole (a zip
+	// archive's directory is at its end).
+	MaxXLSXBytes int64
+	MaxRows      int
+	MaxCols      int
+	// MaxCell bounds one cell, and MaxLine one line of a CSV, in bytes.
 	MaxCell int
+	MaxLine int
 }
 
 // DefaultLimits fit the largest hospital fleets (several hundred thousand
-// devices) with room to spare.
+// devices) with room to spare: a CSV row of 500 columns is a few KiB, an
+// XLSX of a million rows some 60 MB.
 func DefaultLimits() Limits {
-	return Limits{MaxBytes: 256 << 20, MaxRows: 1_000_000, MaxCols: 500, MaxCell: 32 << 10}
+	return Limits{MaxBytes: 256 << 20, MaxXLSXBytes: 96 << 20, MaxRows: 1_000_000, MaxCols: 500, MaxCell: 32 << 10, MaxLine: 1 << 20}
+}
+
+// withDefaults fills the limits left zero.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxBytes == 0 {
+		l.MaxBytes = d.MaxBytes
+	}
+	if l.MaxXLSXBytes == 0 {
+		l.MaxXLSXBytes = d.MaxXLSXBytes
+	}
+	if l.MaxRows == 0 {
+		l.MaxRows = d.MaxRows
+	}
+	if l.MaxCols == 0 {
+		l.MaxCols = d.MaxCols
+	}
+	if l.MaxCell == 0 {
+		l.MaxCell = d.MaxCell
+	}
+	if l.MaxLine == 0 {
+		l.MaxLine = d.MaxLine
+	}
+	return l
 }
 
 // RowProblem is one thing wrong with one row: the 1-based row number of the

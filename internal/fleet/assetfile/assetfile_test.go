@@ -169,6 +169,8 @@ func bomb(t *testing.T, n int) []byte {
 
 func TestHostileFiles(t *testing.T) {
 	small := Limits{MaxBytes: 4 << 20, MaxRows: 100, MaxCols: 50, MaxCell: 1024}
+	manyRows := small
+	manyRows.MaxRows, manyRows.MaxCell = 10_000_000, 8<<20
 	var xlsx bytes.Buffer
 	if err := WriteXLSX(&xlsx, []*vigil.Asset{{AssetTag: "T1", Manufacturer: "Acme", Model: "M", Criticality: vigil.CriticalityMonitoring, Status: vigil.AssetInService}}); err != nil {
 		t.Fatal(err)
@@ -183,11 +185,15 @@ func TestHostileFiles(t *testing.T) {
 		{"ZipBomb", bomb(t, 64<<20), small, "XLSX unpacks to more than", true},
 		{"ZipBombRatio", bomb(t, 3<<20), DefaultLimits(), "decompression bomb", true},
 		{"TruncatedXLSX", xlsx.Bytes()[:xlsx.Len()/2], DefaultLimits(), "XLSX", false},
-		{"FileTooLarge", bytes.Repeat([]byte("a,b\n"), 2<<20), small, "larger than", true},
+		{"FileTooLarge", append([]byte("asset_tag,b\n"), bytes.Repeat([]byte("a,b\n"), 2<<20)...), manyRows, "larger than", true},
+		{"LineTooLong", append([]byte("asset_tag,b\nT1,"), bytes.Repeat([]byte("x"), 3<<20)...), manyRows, "line 2 is longer than", true},
 		{"HugeCell", []byte("asset_tag,model\nT1," + strings.Repeat("x", 2048) + "\n"), small, "cell of 2048 bytes", true},
 		{"TooManyColumns", []byte("asset_tag" + strings.Repeat(",c", 60) + "\n"), small, "61 columns", true},
 		{"TooManyRows", []byte("asset_tag\n" + strings.Repeat("T\n", 300)), small, "more than 100 rows", true},
-		{"NotUTF8", []byte("asset_tag,model\nT1,\xff\xfe\n"), small, "not UTF-8", false},
+		// UTF-8 for the first 64 KiB, then a byte that is not: refused at
+		// its line (a file that is Windows-1252 from the start is read as
+		// such, see TestEncodings).
+		{"NotUTF8", []byte("asset_tag,model\n" + strings.Repeat("T1,x\n", 20000) + "T2,\xff\xfe\n"), manyRows, "line 20002 is not UTF-8", false},
 		{"NUL", []byte("asset_tag,model\nT1,a\x00b\n"), small, "NUL", false},
 		{"NoIdentifierColumn", []byte("model,manufacturer\nM,A\n"), small, "no asset tag or serial number column", false},
 		{"DuplicateHeader", []byte("asset_tag,Asset Tag\nT,T\n"), small, "appears twice", false},

@@ -58,6 +58,7 @@ func FuzzReadCSV(f *testing.F) {
 	f.Add(golden)
 	f.Add([]byte("asset_tag;model;manufacturer;criticality\nT1;M;A;monitoring\n"))
 	f.Add([]byte("asset_tag,owner,manufacturer,model,criticality\nT1,'=1+1,A,M,monitoring\n"))
+	f.Add([]byte("Asset Tag;Manufacturer;Model;Criticality\nBME-1;Dr\xe4gerwerk AG;Infinity Delta;monitoring\n")) // Windows-1252
 	f.Fuzz(fuzzRead)
 }
 
@@ -81,5 +82,7 @@ func FuzzReadXLSX(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(b.Bytes())
+	f.Add(messyXLSX(f, true, true))
+	f.Add(messyXLSX(f, false, false))
 	f.Fuzz(fuzzRead)
 }

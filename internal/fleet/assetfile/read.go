@@ -2,11 +2,13 @@ package assetfile
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -16,50 +18,67 @@ import (
 )
 
 // ErrTooLarge marks a file over one of the limits.
-var ErrTooLarge = errors.New("file too large")
+var ErrTooLarge = sheet.ErrTooLarge
 
 // Read reads a CSV or XLSX file (told apart by its content) and maps its
-// columns. The whole file is read into memory up to l.MaxBytes; beyond
-// that it is refused.
+// columns. A CSV is streamed: its lines, cells, rows and bytes are bounded
+// as it is read, and only the mapped cells of each row are kept, so a
+// hostile file (one line of 200 MB) is refused after one line's worth of
+// memory. An XLSX, a zip archive, is read whole up to l.MaxXLSXBytes.
 func Read(r io.Reader, m Mapping, l Limits) (*Table, error) {
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("column mapping: %w", err)
 	}
-	data, err := io.ReadAll(io.LimitReader(r, l.MaxBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
+	l = l.withDefaults()
+	br := bufio.NewReaderSize(r, 64<<10)
+	head, _ := br.Peek(4)
+	if DetectFormat(head) == XLSX {
+		max := min(l.MaxBytes, l.MaxXLSXBytes)
+		data, err := io.ReadAll(io.LimitReader(br, max+1))
+		if err != nil {
+			return nil, fmt.Errorf("read: %w", err)
+		}
+		if int64(len(data)) > max {
+			return nil, fmt.Errorf("XLSX file is larger than %d bytes: %w", max, ErrTooLarge)
+		}
+		return readXLSX(data, m, l)
 	}
-	if int64(len(data)) > l.MaxBytes {
-		return nil, fmt.Errorf("file is larger than %d bytes: %w", l.MaxBytes, ErrTooLarge)
-	}
-	var records [][]string
-	switch DetectFormat(data) {
-	case XLSX:
-		records, err = xlsxRecords(data, m.Sheet, l)
-	default:
-		records, err = csvRecords(data, l)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return mapColumns(records, m)
+	return readCSV(br, m, l)
 }
 
-// csvRecords reads CSV: comma, semicolon or tab separated (whichever the
-// header line has most of), an optional UTF-8 byte order mark.
-func csvRecords(data []byte, l Limits) ([][]string, error) {
-	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if !utf8.Valid(data) {
-		return nil, errors.New("CSV is not UTF-8 text (export it from the CMMS as UTF-8)")
+// countingReader fails once more than max bytes went through it.
+type countingReader struct {
+	r   io.Reader
+	n   int64
+	max int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	if c.n > c.max {
+		return n, fmt.Errorf("file is larger than %d bytes: %w", c.max, ErrTooLarge)
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, errors.New("CSV contains NUL bytes: not a text file")
+	return n, err
+}
+
+// readCSV reads CSV: comma, semicolon or tab separated (whichever the
+// header line has most of), UTF-8 (with or without byte order mark) or
+// Windows-1252 / Latin-1 (detected, or m.Encoding).
+func readCSV(r io.Reader, m Mapping, l Limits) (*Table, error) {
+	text, enc, err := sheet.Text(&countingReader{r: r, max: l.MaxBytes}, m.Encoding)
+	if err != nil {
+		return nil, fmt.Errorf("CSV: %w", err)
 	}
-	first := data
+	br := bufio.NewReaderSize(sheet.LimitLines(text, l.MaxLine), 64<<10)
+	first, err := br.Peek(min(l.MaxLine, 64<<10))
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("CSV: %w", err)
+	}
 	if i := bytes.IndexByte(first, '\n'); i >= 0 {
 		first = first[:i]
 	}
-	cr := csv.NewReader(bytes.NewReader(data))
+	cr := csv.NewReader(br)
 	cr.Comma = ','
 	best := bytes.Count(first, []byte(","))
 	for _, sep := range []rune{';', '\t'} {
@@ -68,38 +87,56 @@ func csvRecords(data []byte, l Limits) ([][]string, error) {
 		}
 	}
 	cr.FieldsPerRecord = -1
-	cr.ReuseRecord = false
-	var out [][]string
-	for {
+	cr.ReuseRecord = true
+	tb := newTableBuilder(m)
+	for n := 1; ; n++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
+			var nu *sheet.NotUTF8Error
+			if errors.As(err, &nu) || errors.Is(err, ErrTooLarge) {
+				return nil, fmt.Errorf("CSV: %w", err)
+			}
 			return nil, fmt.Errorf("CSV: %w", err)
 		}
-		if len(out) >= l.MaxRows+100 {
+		if n > l.MaxRows+100 {
 			return nil, fmt.Errorf("more than %d rows: %w", l.MaxRows, ErrTooLarge)
 		}
 		if len(rec) > l.MaxCols {
 			line, _ := cr.FieldPos(0)
-			return nil, fmt.Errorf("row %d has %d columns, more than %d: %w", line, len(rec), l.MaxCols, ErrTooLarge)
+			return nil, fmt.Errorf("row %d (line %d) has %d columns, more than %d: %w", n, line, len(rec), l.MaxCols, ErrTooLarge)
 		}
 		for i, c := range rec {
 			if len(c) > l.MaxCell {
 				line, _ := cr.FieldPos(i)
-				return nil, fmt.Errorf("row %d column %d: cell of %d bytes, more than %d: %w", line, i+1, len(c), l.MaxCell, ErrTooLarge)
+				return nil, fmt.Errorf("row %d (line %d) column %d: cell of %d bytes, more than %d: %w", n, line, i+1, len(c), l.MaxCell, ErrTooLarge)
+			}
+			if strings.IndexByte(c, 0) >= 0 {
+				line, _ := cr.FieldPos(i)
+				return nil, fmt.Errorf("row %d (line %d) column %d: a NUL byte: not a text file", n, line, i+1)
 			}
 		}
-		out = append(out, rec)
+		if err := tb.add(n, rec, nil); err != nil {
+			return nil, err
+		}
 	}
-	return out, nil
+	t, err := tb.table()
+	if err != nil {
+		return nil, err
+	}
+	t.Encoding = enc
+	return t, nil
 }
 
-// xlsxRecords reads one worksheet of an XLSX after checking the archive:
+// readXLSX reads one worksheet of an XLSX after checking the archive:
 // the sum of its entries' declared sizes and each entry's ratio must stay
 // within bounds, so a decompression bomb is refused before it is opened.
-func xlsxRecords(data []byte, sheetName string, l Limits) ([][]string, error) {
+// Date cells are read as dates (whatever their number format, in the 1900
+// or 1904 date system) and formula cells as their cached values, each
+// with a warning.
+func readXLSX(data []byte, m Mapping, l Limits) (*Table, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, fmt.Errorf("XLSX: not a readable zip archive: %w", err)
@@ -130,61 +167,141 @@ func xlsxRecords(data []byte, sheetName string, l Limits) ([][]string, error) {
 		return nil, errors.New("XLSX has no worksheet")
 	}
 	name := sheets[0]
-	if sheetName != "" {
+	if m.Sheet != "" {
 		name = ""
 		for _, s := range sheets {
-			if strings.EqualFold(s, sheetName) {
+			if strings.EqualFold(s, m.Sheet) {
 				name = s
 			}
 		}
 		if name == "" {
-			return nil, fmt.Errorf("XLSX has no sheet %q (sheets: %s)", sheetName, strings.Join(sheets, ", "))
+			return nil, fmt.Errorf("XLSX has no sheet %q (sheets: %s)", m.Sheet, strings.Join(sheets, ", "))
 		}
+	}
+	// The cells excelize's formatted values do not tell: formulas and
+	// the serial numbers behind dates.
+	special, err := scanWorksheet(zr, name, l)
+	if err != nil {
+		return nil, err
 	}
 	rows, err := x.Rows(name)
 	if err != nil {
 		return nil, fmt.Errorf("XLSX sheet %q: %w", name, err)
 	}
 	defer rows.Close()
-	var out [][]string
-	for rows.Next() {
-		if len(out) >= l.MaxRows+100 {
+	tb := newTableBuilder(m)
+	tb.special = special
+	for n := 1; rows.Next(); n++ {
+		if n > l.MaxRows+100 {
 			return nil, fmt.Errorf("more than %d rows: %w", l.MaxRows, ErrTooLarge)
 		}
 		rec, err := rows.Columns()
 		if err != nil {
-			return nil, fmt.Errorf("XLSX sheet %q row %d: %w", name, len(out)+1, err)
+			return nil, fmt.Errorf("XLSX sheet %q row %d: %w", name, n, err)
 		}
 		if len(rec) > l.MaxCols {
-			return nil, fmt.Errorf("row %d has %d columns, more than %d: %w", len(out)+1, len(rec), l.MaxCols, ErrTooLarge)
+			return nil, fmt.Errorf("row %d has %d columns, more than %d: %w", n, len(rec), l.MaxCols, ErrTooLarge)
 		}
 		for i, c := range rec {
 			if len(c) > l.MaxCell {
-				return nil, fmt.Errorf("row %d column %d: cell of %d bytes, more than %d: %w", len(out)+1, i+1, len(c), l.MaxCell, ErrTooLarge)
+				return nil, fmt.Errorf("row %d column %d: cell of %d bytes, more than %d: %w", n, i+1, len(c), l.MaxCell, ErrTooLarge)
 			}
 			if !utf8.ValidString(c) {
-				return nil, fmt.Errorf("row %d column %d: cell is not valid UTF-8", len(out)+1, i+1)
+				return nil, fmt.Errorf("row %d column %d: cell is not valid UTF-8", n, i+1)
 			}
 		}
-		out = append(out, rec)
+		if err := tb.add(n, rec, special); err != nil {
+			return nil, err
+		}
 	}
 	if err := rows.Error(); err != nil {
 		return nil, fmt.Errorf("XLSX sheet %q: %w", name, err)
 	}
-	return out, nil
+	return tb.table()
 }
 
-// mapColumns finds each field's column from the header row and keeps the
-// data rows below it. Fully empty rows are skipped.
-func mapColumns(records [][]string, m Mapping) (*Table, error) {
+// tableBuilder maps a file's columns from its header row and keeps, of
+// each data row below it, only the mapped cells. Fully empty rows are
+// skipped; rows above the header (a report title) are ignored.
+type tableBuilder struct {
+	m       Mapping
+	hr      int
+	t       *Table
+	index   map[string]int
+	special *worksheetCells
+	// formulas counts the formula warnings given, to stop at a bound.
+	formulas int
+}
+
+// maxFormulaWarnings bounds the formula warnings of one file: a column of
+// formulas gets its first ones and a count.
+const maxFormulaWarnings = 50
+
+func newTableBuilder(m Mapping) *tableBuilder {
 	hr := m.HeaderRow
 	if hr == 0 {
 		hr = 1
 	}
-	if len(records) < hr {
-		return nil, fmt.Errorf("no header row: the file has %d rows, the header is row %d", len(records), hr)
+	return &tableBuilder{m: m, hr: hr}
+}
+
+func (b *tableBuilder) add(n int, rec []string, special *worksheetCells) error {
+	switch {
+	case n < b.hr:
+		return nil
+	case n == b.hr:
+		return b.header(rec)
 	}
-	header := records[hr-1]
+	row := Row{Number: n, Cells: map[string]string{}}
+	empty := true
+	for f, i := range b.index {
+		v := ""
+		if i < len(rec) {
+			v = strings.TrimSpace(sheet.Unsafe(rec[i]))
+		}
+		if special != nil {
+			if c, ok := special.cells[cellKey{n, i}]; ok {
+				if c.formula != "" {
+					b.formulaWarning(n, f, c, v)
+				}
+				if (f == "purchased_on" || f == "warranty_until") && c.numeric != "" {
+					if d, ok := excelDate(c.numeric, special.date1904); ok {
+						v = d
+					}
+				}
+			}
+		}
+		if v != "" {
+			row.Cells[f], empty = v, false
+		}
+	}
+	if empty && allBlank(rec) {
+		return nil
+	}
+	b.t.Rows = append(b.t.Rows, row)
+	return nil
+}
+
+func (b *tableBuilder) formulaWarning(n int, field string, c cellInfo, v string) {
+	b.formulas++
+	switch {
+	case b.formulas == maxFormulaWarnings+1:
+		b.t.Warnings = append(b.t.Warnings, RowProblem{Row: n, Column: b.t.Columns[field], Field: field,
+			Message: "more formula cells follow, each read as its cached value like those above"})
+	case b.formulas > maxFormulaWarnings:
+	case v == "":
+		b.t.Warnings = append(b.t.Warnings, RowProblem{Row: n, Column: b.t.Columns[field], Field: field,
+			Message: fmt.Sprintf("formula =%s has no cached value, so the cell reads as empty: open and save the file in a spreadsheet to compute it", c.formula)})
+	default:
+		b.t.Warnings = append(b.t.Warnings, RowProblem{Row: n, Column: b.t.Columns[field], Field: field,
+			Message: fmt.Sprintf("formula =%s: read as its cached value %q", c.formula, v)})
+	}
+}
+
+// header finds each field's column from the header row.
+func (b *tableBuilder) header(header []string) error {
+	header = slices.Clone(header)
+	m, hr := b.m, b.hr
 	byKey := map[string]int{}
 	for i, h := range header {
 		k := headerKey(sheet.Unsafe(h))
@@ -192,7 +309,7 @@ func mapColumns(records [][]string, m Mapping) (*Table, error) {
 			continue
 		}
 		if _, dup := byKey[k]; dup {
-			return nil, fmt.Errorf("row %d: column %q appears twice", hr, h)
+			return fmt.Errorf("row %d: column %q appears twice", hr, h)
 		}
 		byKey[k] = i
 	}
@@ -204,7 +321,7 @@ func mapColumns(records [][]string, m Mapping) (*Table, error) {
 		if h, ok := m.Columns[f]; ok {
 			i, found := byKey[headerKey(h)]
 			if !found {
-				return nil, fmt.Errorf("column mapping: %s is mapped to column %q, which the header row %d lacks", f, h, hr)
+				return fmt.Errorf("column mapping: %s is mapped to column %q, which the header row %d lacks", f, h, hr)
 			}
 			index[f], taken[i] = i, true
 			continue
@@ -233,26 +350,18 @@ func mapColumns(records [][]string, m Mapping) (*Table, error) {
 	}
 	if _, ok := index["asset_tag"]; !ok {
 		if _, ok := index["serial"]; !ok {
-			return nil, fmt.Errorf("row %d: no asset tag or serial number column (headers: %s)", hr, strings.Join(header, ", "))
+			return fmt.Errorf("row %d: no asset tag or serial number column (headers: %s)", hr, strings.Join(header, ", "))
 		}
 	}
-	for n, rec := range records[hr:] {
-		row := Row{Number: hr + 1 + n, Cells: map[string]string{}}
-		empty := true
-		for f, i := range index {
-			if i < len(rec) {
-				v := strings.TrimSpace(sheet.Unsafe(rec[i]))
-				if v != "" {
-					row.Cells[f], empty = v, false
-				}
-			}
-		}
-		if empty && allBlank(rec) {
-			continue
-		}
-		t.Rows = append(t.Rows, row)
+	b.t, b.index = t, index
+	return nil
+}
+
+func (b *tableBuilder) table() (*Table, error) {
+	if b.t == nil {
+		return nil, fmt.Errorf("no header row: the file has fewer than %d rows", b.hr)
 	}
-	return t, nil
+	return b.t, nil
 }
 
 func allBlank(rec []string) bool {

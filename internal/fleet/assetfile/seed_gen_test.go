@@ -21,6 +21,12 @@ func TestWriteXLSXFuzzSeeds(t *testing.T) {
 		"formula": {{AssetTag: "=cmd|' /C calc'!A0", Manufacturer: "+Acme", Model: "@M", Owner: "-1+1",
 			Criticality: vigil.CriticalityLifeSustaining, Status: vigil.AssetInRepair, PHI: true}},
 	}
+	for name, data := range map[string][]byte{"messy-1904": messyXLSX(t, true, true), "messy-uncached": messyXLSX(t, false, false)} {
+		s := "go test fuzz v1\n[]byte(" + strconv.Quote(string(data)) + ")\n"
+		if err := os.WriteFile(fmt.Sprintf("testdata/fuzz/FuzzReadXLSX/seed-%s", name), []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	for name, as := range sets {
 		var b bytes.Buffer
 		if err := WriteXLSX(&b, as); err != nil {
