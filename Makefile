@@ -46,6 +46,15 @@ fuzz:
 clean:
 	rm -rf bin vigil-quickstart
 
+## uploadmem: the API server's peak RSS under hostile uploads: 4 concurrent
+## single-line bodies of 200 MB to the CMMS import and 4 to the support
+## addendum route, against `vigil serve` in a child process (docs/performance.md).
+## Fails when the peak passes 300 MB.
+.PHONY: uploadmem
+uploadmem:
+	CGO_ENABLED=0 $(GO) build -o bin/vigil ./cmd/vigil
+	$(GO) run ./tools/uploadmem -vigil bin/vigil
+
 ## scale: whole SBOM imports (service.ImportSBOM) of 1k/10k/100k/300k synthetic
 ## components into SQLite and PostgreSQL, one line each with components/s and
 ## peak RSS (docs/performance.md). Takes a few minutes and about 1 GB in

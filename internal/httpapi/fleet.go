@@ -46,7 +46,8 @@ func (s *Server) fleetRoutes() {
 		"Add one asset to the fleet and map it to a release.", conflict, invalid, tooLarge)), s.createAsset)
 
 	op := s.authed(post, "/api/v1/assets/import", "import-assets", tagFleet,
-		"Import a CMMS export (CSV or XLSX): upsert by asset tag or serial, then map.", invalid, tooLarge, unreadable)
+		"Import a CMMS export (CSV or XLSX): upsert by asset tag or serial, then map.", invalid, tooLarge, unreadable,
+		http.StatusTooManyRequests, http.StatusServiceUnavailable)
 	op.Description = "The body is the file (or the field file of a multipart/form-data body), up to " + byteSize(s.cfg.MaxSBOMBytes) +
 		". Columns are found by field names and common CMMS headers; the mapping query parameter takes a column mapping as " +
 		"JSON (columns, values, defaults, date_format, sheet, header_row — docs/fleet.md), column=FIELD=HEADER overrides " +
@@ -233,6 +234,11 @@ func (s *Server) importAssets(ctx context.Context, in *importAssetsInput) (*stru
 	if err := m.Validate(); err != nil {
 		return nil, huma.Error400BadRequest("column mapping", &huma.ErrorDetail{Location: "query", Message: err.Error()})
 	}
+	release, err := s.uploads.acquire(ctx, scopeFrom(ctx).OrgID)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { release(in.body.n) }()
 	doc, err := in.open()
 	if err != nil {
 		return nil, err

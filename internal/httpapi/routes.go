@@ -255,7 +255,8 @@ func (s *Server) sbomRoutes() {
 		notFound), s.diffSBOMs)
 
 	op = s.authed(post, "/api/v1/releases/{id}/sbom/support", "import-sbom-support", tagSBOMs,
-		"Apply an FDA support addendum (CSV) to a release's current SBOM.", notFound, invalid, tooLarge, unreadable)
+		"Apply an FDA support addendum (CSV) to a release's current SBOM.", notFound, invalid, tooLarge, unreadable,
+		http.StatusTooManyRequests, http.StatusServiceUnavailable)
 	op.Description = "The CSV has a header naming the columns purl, name, version, support_level and " +
 		"end_of_support (docs/sbom.md); each row sets the support level and end-of-support date of the " +
 		"components it names, by purl or by name and version. A faulty row applies nothing: 422, with one " +

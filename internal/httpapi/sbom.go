@@ -253,6 +253,11 @@ func (s *Server) diffSBOMs(ctx context.Context, in *diffInput) (*diffOutput, err
 }
 
 func (s *Server) importSupport(ctx context.Context, in *supportInput) (*supportOutput, error) {
+	release, err := s.uploads.acquire(ctx, scopeFrom(ctx).OrgID)
+	if err != nil {
+		return nil, err
+	}
+	defer func() { release(in.body.n) }()
 	doc, err := in.open()
 	if err != nil {
 		return nil, err

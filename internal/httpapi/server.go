@@ -57,6 +57,10 @@ type Config struct {
 	// Version is vigil's version, shown in the OpenAPI document and in
 	// the vigil_build_info metric; default "dev".
 	Version string
+	// MaxUploads bounds the uploads (CMMS exports, support addenda) the
+	// server parses at once, and MaxOrgUploads those of one organization;
+	// defaults DefaultMaxUploads and DefaultMaxOrgUploads.
+	MaxUploads, MaxOrgUploads int
 }
 
 // Defaults for zero Config fields.
@@ -114,6 +118,8 @@ type Server struct {
 	// MaxBodyBytes, by ServeMux pattern.
 	bodyLimits map[string]int64
 
+	uploads *uploadLimiter
+
 	metrics  *metrics.Registry
 	requests *metrics.CounterVec
 	duration *metrics.HistogramVec
@@ -135,6 +141,7 @@ func New(svc *service.Service, cfg Config, log *slog.Logger) *Server {
 		cfg:     cfg.withDefaults(),
 		log:     log,
 		mux:     http.NewServeMux(),
+		uploads: newUploadLimiter(cfg.MaxUploads, cfg.MaxOrgUploads),
 		metrics: metrics.NewRegistry(),
 	}
 	s.initMetrics()

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/sheet"
 )
 
 // SupportRecord is one row of the FDA support addendum: the support level
@@ -41,6 +42,13 @@ func (e RowError) Error() string {
 // end_of_support may be empty in a row, but not both.
 var supportColumns = []string{"purl", "name", "version", "support_level", "end_of_support"}
 
+// MaxSupportLine and MaxSupportRows bound an addendum: a line of the
+// CSV, in bytes, and its rows.
+const (
+	MaxSupportLine = 1 << 20
+	MaxSupportRows = 2_000_000
+)
+
 // ParseSupportCSV reads the FDA support addendum: a CSV file (comma or
 // semicolon separated, UTF-8 with or without BOM) whose header names the
 // columns purl, name, version, support_level and end_of_support in any
@@ -57,7 +65,9 @@ func ParseSupportCSV(r io.Reader) ([]SupportRecord, []RowError, error) {
 	head = head[:n]
 	head = []byte(strings.TrimPrefix(string(head), "\ufeff"))
 	firstLine, _, _ := strings.Cut(string(head), "\n")
-	cr := csv.NewReader(io.MultiReader(strings.NewReader(string(head)), r))
+	// Lines are bounded before the CSV parser holds one whole: a hostile
+	// body of one 200 MB line is refused after a megabyte.
+	cr := csv.NewReader(sheet.LimitLines(io.MultiReader(strings.NewReader(string(head)), r), MaxSupportLine))
 	if strings.Count(firstLine, ";") > strings.Count(firstLine, ",") {
 		cr.Comma = ';'
 	}
@@ -101,16 +111,22 @@ func ParseSupportCSV(r io.Reader) ([]SupportRecord, []RowError, error) {
 	}
 	var recs []SupportRecord
 	var bad []RowError
-	for {
+	for rows := 0; ; rows++ {
 		row, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
+		}
+		if rows > MaxSupportRows || len(bad) > 10_000 {
+			return recs, bad, fmt.Errorf("support csv: more than %d rows or %d faulty ones: %w: %w", MaxSupportRows, 10_000, sheet.ErrTooLarge, vigil.ErrInvalid)
 		}
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				bad = append(bad, RowError{Line: pe.Line, Msg: pe.Err.Error()})
 				continue // the reader goes on with the next record
+			}
+			if errors.Is(err, sheet.ErrTooLarge) {
+				return recs, bad, fmt.Errorf("support csv: %w: %w", err, vigil.ErrInvalid)
 			}
 			return recs, bad, fmt.Errorf("support csv: %w", err)
 		}
