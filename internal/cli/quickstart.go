@@ -120,7 +120,7 @@ downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 				return err
 			}
 			printMDS2(w, sum.MDS2)
-			printFleet(w, sum.Fleet, a.cfg.DB)
+			printFleet(w, sum.Fleet, a.cfg.DB, sum.Feeds == nil || sum.Feeds.Dir == "")
 			printLifecycleDemo(w, sum.Lifecycle)
 			fmt.Fprintf(w, `
 Try next:

@@ -10,7 +10,7 @@ import (
 )
 
 // printFleet is the quickstart's hospital block.
-func printFleet(w io.Writer, f *demo.FleetStep, db string) {
+func printFleet(w io.Writer, f *demo.FleetStep, db string, demoFeeds bool) {
 	if f == nil {
 		return
 	}
@@ -36,7 +36,11 @@ func printFleet(w io.Writer, f *demo.FleetStep, db string) {
 		}
 	}
 	printExposure("vigil exposure "+demo.ExposureCVE+" (jQuery in the pump SBOM)", f.Exposure)
-	printExposure("vigil exposure "+demo.AdvisoryCVE+" (device advisory "+demo.AdvisoryID+", BD Pyxis; no SBOM)", f.AdvisoryExposure)
+	adv := "device advisory " + demo.AdvisoryID
+	if !demoFeeds {
+		adv = "device advisories"
+	}
+	printExposure("vigil exposure "+demo.AdvisoryCVE+" ("+adv+", BD Pyxis; no SBOM)", f.AdvisoryExposure)
 	fmt.Fprintf(w, "\n  worklist, top %d by contextual priority:\n", len(f.Worklist))
 	for _, e := range f.Worklist {
 		fmt.Fprintf(w, "    %5.1f  %-11s %-15s %s\n", e.Priority.Score, e.AssetTag, e.VulnID, terminalSafe(e.Priority.Explain()))
