@@ -81,7 +81,7 @@ func TestGet_ConditionalRoundTrip(t *testing.T) {
 			c, _ := newClient(t, fetch.Config{Version: "1.2.3"})
 			var st fetch.Stats
 			state := fetch.State{}
-			b, resp, err := c.Bytes(t.Context(), fetch.Request{URL: ts.URL + "/kev(t).json", Validators: state[ts.URL+"/kev(t).json"], Stats: &st})
+			b, resp, err := c.Bytes(t.Context(), fetch.Request{URL: ts.URL + "/kev.json", Validators: state[ts.URL+"/kev.json"], Stats: &st})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -91,8 +91,8 @@ func TestGet_ConditionalRoundTrip(t *testing.T) {
 			if diff := cmp.Diff(tc.want, resp.Validators); diff != "" {
 				t.Errorf("validators (-want +got):\n%s", diff)
 			}
-			state[ts.URL+"/kev(t).json"] = resp.Validators
-			b, resp, err = c.Bytes(t.Context(), fetch.Request{URL: ts.URL + "/kev(t).json", Validators: state[ts.URL+"/kev(t).json"], Stats: &st})
+			state[ts.URL+"/kev.json"] = resp.Validators
+			b, resp, err = c.Bytes(t.Context(), fetch.Request{URL: ts.URL + "/kev.json", Validators: state[ts.URL+"/kev.json"], Stats: &st})
 			if err != nil {
 				t.Fatal(err)
 			}
