@@ -23,7 +23,7 @@ import (
 	"github.com/vigil/vigil/internal/realdata"
 )
 
-// kev(t) is a real file served by the tests.
+// kev is a real file the tests serve.
 
 func readFile(t *testing.T, p string) []byte {
 	t.Helper()

@@ -42,7 +42,7 @@ func advisories(t testing.TB, paths ...string) map[string]*vigil.Advisory {
 	return out
 }
 
-// glob lists files under testdata(t).
+// glob lists files of the shared test data.
 func glob(t testing.TB, pattern string) []string {
 	t.Helper()
 	ps, err := filepath.Glob(filepath.Join(testdata(t), pattern))

@@ -25,7 +25,7 @@ import (
 	"github.com/vigil/vigil/internal/realdata"
 )
 
-// osvDir(t) is the project's real OSV test data.
+// osvDir is the shared OSV test data.
 
 // rawRecord is an OSV record as plain encoding/json reads it: the test's
 // own view of the data, independent of internal/feed/osv.
