@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vigil/vigil/internal/realdata"
 )
 
 // TestVEXWorkflow runs the VEX commands end to end: a release exported in
@@ -43,7 +45,7 @@ func TestVEXWorkflow(t *testing.T) {
 		t.Errorf("export over an existing file: exit %d, want 1", code)
 	}
 
-	out := r.ok("vex", "import", "../../testdata/csaf/oasis-csaf20/examples/csaf/csaf_vex/2022-evd-uc-01-na-001.json")
+	out := r.ok("vex", "import", realdata.Path(t, "csaf/oasis-csaf20/examples/csaf/csaf_vex/2022-evd-uc-01-na-001.json"))
 	if !strings.Contains(out, "statements matching no finding 1") || !strings.Contains(out, "no matching finding") {
 		t.Errorf("import of the OASIS example:\n%s", out)
 	}

@@ -116,6 +116,9 @@ downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 				fmt.Fprintf(w, "\nPatient-safety triage: skipped, no %s finding on %s %s with these feeds\n", demo.TriagedVuln, demo.SBOMProduct, demo.SBOMRelease)
 			}
 			printTriage(w, sum.Triage)
+			if sum.VEX == nil {
+				fmt.Fprintf(w, "\nCSAF 2.0 VEX: skipped, %s %s has no findings with these feeds\n", demo.SBOMProduct, demo.SBOMRelease)
+			}
 			if err := printDemoVEX(w, dir, sum.VEX); err != nil {
 				return err
 			}

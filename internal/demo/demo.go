@@ -205,8 +205,12 @@ func Load(ctx context.Context, svc *service.Service, actor string, opt Options) 
 	if sum.MDS2, err = loadMDS2(ctx, svc, mdm, hdo); err != nil {
 		return nil, err
 	}
-	if sum.VEX, err = loadVEX(ctx, svc, mdm, "vigil"); err != nil {
-		return nil, err
+	// A VEX document states something about findings: other feeds may
+	// leave the release none.
+	if len(sum.Findings) > 0 || opt.FeedsDir == "" {
+		if sum.VEX, err = loadVEX(ctx, svc, mdm, "vigil"); err != nil {
+			return nil, err
+		}
 	}
 	// The hospital's view comes last: it sees the manufacturer's triage.
 	if err := fleetExposure(ctx, svc, hdo, sum.Fleet); err != nil {

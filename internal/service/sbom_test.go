@@ -9,11 +9,10 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/service"
 )
-
-const medicalSBOM = "../../testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json"
 
 // The quickstart's demo data, written for the project: the pump's SBOM
 // (real components and versions) and the feeds that cite real CVEs about
@@ -77,7 +76,7 @@ func newRelease(t *testing.T, svc *service.Service, sc vigil.Scope, product, ver
 func TestImportSBOM(t *testing.T) {
 	svc, _ := newService(t)
 	sc := mustOrg(t, svc, "acme")
-	raw, err := os.ReadFile(medicalSBOM)
+	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +152,7 @@ func TestImportSBOMFailureLeavesNothing(t *testing.T) {
 	svc, _ := newService(t)
 	sc := mustOrg(t, svc, "acme")
 	r := newRelease(t, svc, sc, "Pump", "1.0")
-	raw, err := os.ReadFile(medicalSBOM)
+	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +195,7 @@ func TestSBOMIsolation(t *testing.T) {
 	a := mustOrg(t, svc, "a")
 	b := mustOrg(t, svc, "b")
 	r := newRelease(t, svc, a, "Pump", "1.0")
-	raw, _ := os.ReadFile(medicalSBOM)
+	raw, _ := os.ReadFile(medicalSBOM(t))
 	if _, err := svc.ImportSBOM(t.Context(), b, r.ID, bytes.NewReader(raw)); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("B imports into A's release: %v, want not found", err)
 	}
@@ -218,7 +217,7 @@ func TestImportSupport(t *testing.T) {
 	svc, _ := newService(t)
 	sc := mustOrg(t, svc, "acme")
 	r := newRelease(t, svc, sc, "Pump", "1.0")
-	raw, _ := os.ReadFile(medicalSBOM)
+	raw, _ := os.ReadFile(medicalSBOM(t))
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
@@ -250,4 +249,10 @@ func TestImportSupport(t *testing.T) {
 			t.Errorf("FreeRTOS support = %s %s", c.SupportLevel, c.EndOfSupport)
 		}
 	}
+}
+
+// medicalSBOM is the shared test data folder sbom/cyclonedx/medical-device-case-study/extended.sbom.json.
+func medicalSBOM(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json")
 }
