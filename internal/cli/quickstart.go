@@ -23,7 +23,7 @@ into that database instead.
 Everything the demo loads was written for it: a fictional manufacturer
 (Acme Medical Devices) and hospital (St. Elsewhere), the pump's SBOM (real
 components), and small feeds that cite real CVEs with their published
-scores. --feeds DIR imports real feeds instead of the demo's: any file or
+CVSS scores. --feeds DIR imports real feeds instead of the demo's: any file or
 folder 'vigil feed import' takes, such as a 'vigil feed sync' mirror or
 downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 		Args: noArgs,
@@ -94,7 +94,7 @@ downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 			}
 			if fs := sum.Feeds; fs != nil {
 				if fs.Dir == "" {
-					fmt.Fprintf(w, "\nKnowledge base (demo feeds, embedded: NVD, OSV, CSAF, KEV and EPSS records written for the demo, citing real CVEs and their published scores)\n")
+					fmt.Fprintf(w, "\nKnowledge base (demo feeds, embedded: NVD, OSV, CSAF, KEV and EPSS records written for the demo, citing real CVEs with their published CVSS scores)\n")
 				} else {
 					fmt.Fprintf(w, "\nKnowledge base (feeds imported from %s)\n", fs.Dir)
 				}

@@ -70,7 +70,7 @@ type Summary struct {
 	Orgs     []Item `json:"orgs"`
 	Products []Item `json:"products"`
 	Releases []Item `json:"releases"`
-	// SBOM is what the demo did with the real medical device SBOM.
+	// SBOM is what the demo did with the demo pump's SBOM.
 	SBOM *SBOMStep `json:"sbom"`
 	// Feeds is what the demo imported into the knowledge base.
 	Feeds *FeedStep `json:"feeds"`
@@ -95,8 +95,8 @@ type Summary struct {
 }
 
 // SBOMStep is the SBOM part of the demo: the demo device's SBOM (written
-// for the demo: a fictional pump, real components) imported into a release, its support addendum applied and its
-// conformance checked.
+// for the demo: a fictional pump, real components) imported into a
+// release, its support addendum applied and its conformance checked.
 type SBOMStep struct {
 	Release    string                 `json:"release"`
 	Import     *service.SBOMImport    `json:"import"`
