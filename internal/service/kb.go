@@ -249,7 +249,7 @@ func (k *kbSink) PutAdvisory(ctx context.Context, a *vigil.Advisory) (feed.Outco
 	return feed.Stored, nil
 }
 
-func osvConfig(opt FeedOptions) osv.Config { return osv.Config{SkipSchema: opt.SkipOSVSchema} }
+func osvConfig(opt FeedOptions) osv.Config { return osv.Config{SkipChecks: opt.SkipOSVSchema} }
 
 // aliasesOf is every id a record is known by.
 func aliasesOf(v *vigil.Vulnerability) []string {

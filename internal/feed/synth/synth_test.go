@@ -134,7 +134,7 @@ func BenchmarkOSV(b *testing.B) {
 func BenchmarkOSVNoSchema(b *testing.B) {
 	for _, n := range []int{10_000, OSVSize} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			im, err := osv.New(feed.Limits{}, osv.Config{SkipSchema: true})
+			im, err := osv.New(feed.Limits{}, osv.Config{SkipChecks: true})
 			if err != nil {
 				b.Fatal(err)
 			}
