@@ -825,9 +825,11 @@ func TestCheckListsMatchSchema(t *testing.T) {
 		t.Fatalf("only %d names from the schema", len(names))
 	}
 	slots := map[string]func(n string) string{
-		"id":             func(n string) string { return fmt.Sprintf(`"id":%q`, n) },
-		"ecosystem":      func(n string) string { return fmt.Sprintf(`"affected":[{"package":{"ecosystem":%q,"name":"x"}}]`, n) },
-		"range type":     func(n string) string { return fmt.Sprintf(`"affected":[{"ranges":[{"type":%q,"events":[{"introduced":"0"}]}]}]`, n) },
+		"id":        func(n string) string { return fmt.Sprintf(`"id":%q`, n) },
+		"ecosystem": func(n string) string { return fmt.Sprintf(`"affected":[{"package":{"ecosystem":%q,"name":"x"}}]`, n) },
+		"range type": func(n string) string {
+			return fmt.Sprintf(`"affected":[{"ranges":[{"type":%q,"events":[{"introduced":"0"}]}]}]`, n)
+		},
 		"severity type":  func(n string) string { return fmt.Sprintf(`"severity":[{"type":%q,"score":"high"}]`, n) },
 		"Ubuntu score":   func(n string) string { return fmt.Sprintf(`"severity":[{"type":"Ubuntu","score":%q}]`, n) },
 		"reference type": func(n string) string { return fmt.Sprintf(`"references":[{"type":%q,"url":"u"}]`, n) },
