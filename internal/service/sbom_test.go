@@ -9,11 +9,23 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/service"
 )
 
-const medicalSBOM = "../../testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json"
+// The quickstart's demo data, written for the project: the pump's SBOM
+// (real components and versions) and the feeds that cite real CVEs about
+// them.
+const (
+	demoSBOM  = "../demo/data/infusion-pump-3.0.cdx.json"
+	demoFeeds = "../demo/data/feeds"
+	// newtonsoftOSV is the demo's OSV record of CVE-2024-21907,
+	// Newtonsoft.Json before 13.0.1; jqueryOSV that of CVE-2020-11022,
+	// jQuery 1.2 to 3.5.0.
+	newtonsoftOSV = demoFeeds + "/osv/CVE-2024-21907.json"
+	jqueryOSV     = demoFeeds + "/osv/CVE-2020-11022.json"
+)
 
 // countCycloneDXComponents counts components the way a reader of the spec
 // would, independently of the parser: every object in a "components" array,
@@ -64,7 +76,7 @@ func newRelease(t *testing.T, svc *service.Service, sc vigil.Scope, product, ver
 func TestImportSBOM(t *testing.T) {
 	svc, _ := newService(t)
 	sc := mustOrg(t, svc, "acme")
-	raw, err := os.ReadFile(medicalSBOM)
+	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +152,7 @@ func TestImportSBOMFailureLeavesNothing(t *testing.T) {
 	svc, _ := newService(t)
 	sc := mustOrg(t, svc, "acme")
 	r := newRelease(t, svc, sc, "Pump", "1.0")
-	raw, err := os.ReadFile(medicalSBOM)
+	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +195,7 @@ func TestSBOMIsolation(t *testing.T) {
 	a := mustOrg(t, svc, "a")
 	b := mustOrg(t, svc, "b")
 	r := newRelease(t, svc, a, "Pump", "1.0")
-	raw, _ := os.ReadFile(medicalSBOM)
+	raw, _ := os.ReadFile(medicalSBOM(t))
 	if _, err := svc.ImportSBOM(t.Context(), b, r.ID, bytes.NewReader(raw)); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("B imports into A's release: %v, want not found", err)
 	}
@@ -205,7 +217,7 @@ func TestImportSupport(t *testing.T) {
 	svc, _ := newService(t)
 	sc := mustOrg(t, svc, "acme")
 	r := newRelease(t, svc, sc, "Pump", "1.0")
-	raw, _ := os.ReadFile(medicalSBOM)
+	raw, _ := os.ReadFile(medicalSBOM(t))
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
@@ -237,4 +249,10 @@ func TestImportSupport(t *testing.T) {
 			t.Errorf("FreeRTOS support = %s %s", c.SupportLevel, c.EndOfSupport)
 		}
 	}
+}
+
+// medicalSBOM is the shared test data folder sbom/cyclonedx/medical-device-case-study/extended.sbom.json.
+func medicalSBOM(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json")
 }
