@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/demo"
 	"github.com/vigil/vigil/internal/lifecycle/sanitize"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -498,4 +500,40 @@ func readLimited(path string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d bytes: not a certificate", path, max)
 	}
 	return b, nil
+}
+
+// printRecordsDemo shows, on the demo's hospital, what keeps the fleet's
+// records true: the stored certificate verified against its SHA-256, and
+// the decommissioning worklist (a CMMS "Disposed" is retired, not
+// decommissioned, until its storage is sanitized).
+func printRecordsDemo(ctx context.Context, w io.Writer, svc *service.Service) error {
+	sc, _, err := svc.ScopeFor(ctx, demo.Hospital, "quickstart")
+	if err != nil {
+		return nil // no hospital in this demo
+	}
+	fmt.Fprintf(w, "\nRecords that hold (%s)\n", demo.Hospital)
+	if chk, err := svc.VerifyCertificate(ctx, sc, demo.EOSAsset, nil); err == nil && chk.Stored {
+		state := "matches"
+		if !chk.Valid {
+			state = "DOES NOT match"
+		}
+		fmt.Fprintf(w, "  certificate %s of %s: the stored copy %s its SHA-256 %.16s…; a CMMS re-import never edits a decommissioned asset\n",
+			chk.Number, demo.EOSAsset, state, chk.SHA256)
+	}
+	ps, err := svc.PendingDecommissions(ctx, sc)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "  decommissioning worklist (vigil lifecycle decommissions --pending): %d retired asset(s)\n", len(ps))
+	for _, p := range ps {
+		state := "sanitization pending"
+		switch p.Sanitization {
+		case service.SanitizationComplete:
+			state = "sanitized, ready to decommission"
+		case service.SanitizationNotNeeded:
+			state = "no PHI, ready to decommission"
+		}
+		fmt.Fprintf(w, "    %-10s %s %s: retired, %s\n", p.Label, p.Manufacturer, p.Model, state)
+	}
+	return nil
 }

@@ -43,7 +43,8 @@ downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 			if err != nil {
 				return err
 			}
-			sum, err := demo.Load(cmd.Context(), a.newService(), "cli:"+a.actor(), demo.Options{FeedsDir: feeds})
+			svc := a.newService()
+			sum, err := demo.Load(cmd.Context(), svc, "cli:"+a.actor(), demo.Options{FeedsDir: feeds})
 			if err != nil {
 				return err
 			}
@@ -125,6 +126,9 @@ downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 			printMDS2(w, sum.MDS2)
 			printFleet(w, sum.Fleet, a.cfg.DB, sum.Feeds == nil || sum.Feeds.Dir == "")
 			printLifecycleDemo(w, sum.Lifecycle)
+			if err := printRecordsDemo(cmd.Context(), w, svc); err != nil {
+				return err
+			}
 			fmt.Fprintf(w, `
 Try next:
   export VIGIL_DB=%[1]s VIGIL_ORG=%[2]s
@@ -151,6 +155,9 @@ Try next:
   go run ./cmd/vigil --org st-elsewhere lifecycle horizon --months 24
   go run ./cmd/vigil --org st-elsewhere lifecycle notices
   go run ./cmd/vigil --org st-elsewhere asset certificate %[6]s --out certificate.pdf   # or .html, or text
+  go run ./cmd/vigil --org st-elsewhere asset certificate %[6]s --verify
+  go run ./cmd/vigil --org st-elsewhere lifecycle decommissions --pending
+  go run ./cmd/vigil --org st-elsewhere asset import internal/demo/data/st-elsewhere-cmms-export.csv --dry-run
 
   go run ./cmd/vigil serve &
   curl -s -H "Authorization: Bearer %[3]s" localhost:8080/api/v1/releases                # as %[2]s
