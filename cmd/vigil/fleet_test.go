@@ -46,7 +46,7 @@ func TestFleetWorkflow(t *testing.T) {
 	if out := r.ok("asset", "import", csvFile, "--mapping", mapping, "--dry-run"); !strings.Contains(out, "18 rows checked (dry run, nothing written): 18 created") {
 		t.Errorf("dry run:\n%s", out)
 	}
-	if out := r.ok("asset", "import", csvFile, "--mapping", mapping); !strings.Contains(out, "18 created, 0 updated, 0 unchanged, 0 problems") ||
+	if out := r.ok("asset", "import", csvFile, "--mapping", mapping); !strings.Contains(out, "18 created, 0 updated, 0 unchanged, 0 decommissioned (frozen), 0 problems") ||
 		!strings.Contains(out, "2 mapped to releases") {
 		t.Errorf("import:\n%s", out)
 	}

@@ -517,8 +517,8 @@ func printRecordsDemo(ctx context.Context, w io.Writer, svc *service.Service) er
 		if !chk.Valid {
 			state = "DOES NOT match"
 		}
-		fmt.Fprintf(w, "  certificate %s of %s: the stored copy %s its SHA-256 %.16s…; a CMMS re-import never edits a decommissioned asset\n",
-			chk.Number, demo.EOSAsset, state, chk.SHA256)
+		fmt.Fprintf(w, "  certificate %s of %s: the stored copy %s the SHA-256 recorded at decommissioning; a CMMS re-import never edits a decommissioned asset\n",
+			chk.Number, demo.EOSAsset, state)
 	}
 	ps, err := svc.PendingDecommissions(ctx, sc)
 	if err != nil {

@@ -583,8 +583,7 @@ func printLifecycleDemo(w io.Writer, st *demo.LifecycleStep) {
 		fmt.Fprintf(w, "  decommissioned %s (%s %s) on %s, %d sanitization record(s): certificate %s\n",
 			d.AssetTag, d.Manufacturer, d.Model, d.DecommissionedOn, d.Sanitizations, d.CertificateNumber)
 		if d.CertificateSHA256 != "" {
-			fmt.Fprintf(w, "  certificate stored at decommissioning, SHA-256 %s (vigil asset certificate %s --verify)\n",
-				d.CertificateSHA256, d.AssetTag)
+			fmt.Fprintf(w, "  certificate stored at decommissioning with its SHA-256 (vigil asset certificate %s --verify)\n", d.AssetTag)
 		}
 	}
 	fmt.Fprintf(w, "  hospital horizon (24 months): %s\n", st.Horizon)
