@@ -146,10 +146,17 @@ func (a *Aliases) Same(x, y string) (bool, string) {
 	}
 	// Vendor texts that list several names, or a longer legal name
 	// ("Koninklijke Philips Electronics") that the table lacks.
-	for _, nx := range csafproduct.VendorNames(cx) {
-		for _, ny := range csafproduct.VendorNames(cy) {
-			if csafproduct.SameVendor(nx, ny) {
-				return true, "manufacturer names " + quoteJoin(x, y) + " overlap"
+	// Either side as written, or as the table names it: "Smiths Medical
+	// ASD" and "Smiths Medical" overlap although the table files the
+	// latter under ICU Medical.
+	for _, sx := range []string{cx, ident.Clean(x)} {
+		for _, sy := range []string{cy, ident.Clean(y)} {
+			for _, nx := range csafproduct.VendorNames(sx) {
+				for _, ny := range csafproduct.VendorNames(sy) {
+					if csafproduct.SameVendor(nx, ny) {
+						return true, "manufacturer names " + quoteJoin(x, y) + " overlap"
+					}
+				}
 			}
 		}
 	}

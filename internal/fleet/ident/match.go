@@ -94,6 +94,10 @@ type Product struct {
 	// Vendors are the vendor's words, left out of name comparisons ("BD
 	// Pyxis MedStation ES" is the "Pyxis MedStation ES" of BD).
 	Vendors []string
+	// VersionNumbers are model numbers CISA wrote in the version ("8.x
+	// model 35700BAX2"): evidence when the inventory names them, a
+	// conflict when it names another, but no loss when it names none.
+	VersionNumbers []string
 }
 
 // ReadProduct reads a product tree entry: the words and numbers of its
@@ -134,15 +138,15 @@ func ReadProduct(p vigil.TreeProduct) Product {
 			add(name)
 		}
 	}
+	pr := Product{Model: m}
 	for _, v := range []string{p.Version, p.VersionRange} {
 		ts := tokens(Clean(v))
 		for i, t := range ts {
-			if t == "model" && i+1 < len(ts) && hasDigit(ts[i+1]) {
-				add(ts[i+1])
+			if t == "model" && i+1 < len(ts) && hasDigit(ts[i+1]) && !slices.Contains(pr.VersionNumbers, ts[i+1]) {
+				pr.VersionNumbers = append(pr.VersionNumbers, ts[i+1])
 			}
 		}
 	}
-	pr := Product{Model: m}
 	for _, v := range csafproduct.VendorNames(Clean(p.Vendor)) {
 		pr.Vendors = append(pr.Vendors, strings.Fields(v)...)
 	}
@@ -176,19 +180,21 @@ func purlName(p string) string {
 //     a version outside is no link, one that cannot be checked lowers the
 //     confidence.
 func Match(d Device, p vigil.TreeProduct, vendors Vendors) (Link, bool) {
-	return matchProduct(d, ParseModel(d.Model), p, ReadProduct(p), vendors)
-}
-
-func matchProduct(d Device, am Model, p vigil.TreeProduct, pr Product, vendors Vendors) (Link, bool) {
-	l := Link{ProductID: p.ProductID, Name: p.Name}
 	if strings.TrimSpace(p.Vendor) == "" {
-		return l, false
+		return Link{}, false
 	}
 	same, why := vendors.Same(Clean(d.Manufacturer), Clean(p.Vendor))
 	if !same {
-		return l, false
+		return Link{}, false
 	}
-	l.Evidence.Vendor = why
+	return matchProduct(d, ParseModel(d.Model), p, ReadProduct(p), why)
+}
+
+// matchProduct matches a device to a product of the same manufacturer
+// (vendorWhy says how they matched).
+func matchProduct(d Device, am Model, p vigil.TreeProduct, pr Product, vendorWhy string) (Link, bool) {
+	l := Link{ProductID: p.ProductID, Name: p.Name}
+	l.Evidence.Vendor = vendorWhy
 	vendorWord := map[string]bool{}
 	for _, w := range pr.Vendors {
 		vendorWord[w] = true
@@ -199,35 +205,50 @@ func matchProduct(d Device, am Model, p vigil.TreeProduct, pr Product, vendors V
 
 	// Numbers.
 	pn, an := pr.Model.Numbers, am.Numbers
-	for _, n := range pn {
-		if slices.Contains(an, n) {
+	all := append(slices.Clip(pn), pr.VersionNumbers...)
+	lettered := false
+	for _, n := range all {
+		if slices.Contains(an, n) && !slices.Contains(l.Evidence.Numbers, n) {
 			l.Evidence.Numbers = append(l.Evidence.Numbers, n)
+			lettered = lettered || hasLetter(n)
 		}
 	}
-	if len(pn) > 0 && len(an) > 0 && len(l.Evidence.Numbers) == 0 {
+	if len(all) > 0 && len(an) > 0 && len(l.Evidence.Numbers) == 0 {
 		return l, false
 	}
 
 	// Words, without the vendor's.
-	var total, common, extra float64
+	var total, common, extra, distinct float64
+	missing := false
 	for _, w := range pr.Model.Words {
 		if vendorWord[w] {
 			continue
 		}
 		total += weight(w)
+		if weight(w) == 1 {
+			distinct++
+		}
 		if slices.Contains(am.Words, w) {
 			common += weight(w)
 			l.Evidence.Words = append(l.Evidence.Words, w)
 		} else {
 			l.Evidence.Missing = append(l.Evidence.Missing, w)
+			missing = missing || weight(w) == 1
 		}
 	}
+	substituted := false
 	for _, w := range am.Words {
 		if vendorWord[w] || slices.Contains(pr.Model.Words, w) {
 			continue
 		}
 		extra += weight(w)
 		l.Evidence.Extra = append(l.Evidence.Extra, w)
+		substituted = substituted || missing && weight(w) == 1
+	}
+	if len(l.Evidence.Numbers) > 0 && !lettered && distinct > 0 && len(l.Evidence.Words) == 0 {
+		// "THUNIS-800+" and "PETrace 800" share a bare number and no
+		// word: two devices.
+		return l, false
 	}
 	cov := 0.0
 	if total > 0 {
@@ -253,6 +274,12 @@ func matchProduct(d Device, am Model, p vigil.TreeProduct, pr Product, vendors V
 		}
 	}
 	conf -= 0.15 * min(extra, 3)
+	if substituted {
+		// A distinctive word of the product is missing and another
+		// stands in its place ("Anesthesia Station 4000" against
+		// "MedStation 4000", "LTS" against "TS"): likely a sibling.
+		conf -= 0.25
+	}
 	l.name = conf
 
 	// Version.
@@ -313,11 +340,26 @@ func MatchAdvisory(d Device, adv *vigil.Advisory, vendors Vendors) []Link {
 	}
 	var out []Link
 	seen := map[string]bool{}
+	// An advisory names one vendor or a few: decide each once.
+	type vendorMatch struct {
+		same bool
+		why  string
+	}
+	byVendor := map[string]vendorMatch{}
+	manufacturer := Clean(d.Manufacturer)
 	for _, p := range adv.ProductTree.Products() {
-		if p.ProductID == "" || seen[p.ProductID] {
+		if p.ProductID == "" || seen[p.ProductID] || strings.TrimSpace(p.Vendor) == "" {
 			continue
 		}
-		l, ok := matchProduct(d, am, p, ReadProduct(p), vendors)
+		vm, ok := byVendor[p.Vendor]
+		if !ok {
+			vm.same, vm.why = vendors.Same(manufacturer, Clean(p.Vendor))
+			byVendor[p.Vendor] = vm
+		}
+		if !vm.same {
+			continue
+		}
+		l, ok := matchProduct(d, am, p, ReadProduct(p), vm.why)
 		if !ok {
 			continue
 		}

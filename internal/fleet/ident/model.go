@@ -153,7 +153,7 @@ func tokens(s string) []string {
 		switch {
 		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			b.WriteRune(unicode.ToLower(r))
-		case r == '.' && i > 0 && unicode.IsDigit(rs[i-1]) && i+1 < len(rs) && (unicode.IsDigit(rs[i+1]) || rs[i+1] == 'x'):
+		case r == '.' && i > 0 && unicode.IsDigit(rs[i-1]) && i+1 < len(rs) && (unicode.IsDigit(rs[i+1]) || unicode.ToLower(rs[i+1]) == 'x'):
 			b.WriteRune(r)
 		default:
 			flush()
@@ -193,4 +193,13 @@ func weight(w string) float64 {
 		return 0.2
 	}
 	return 1
+}
+
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }
