@@ -406,6 +406,11 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 			if a == nil || !a.Status.Active() {
 				continue
 			}
+			if p.Confidence == vigil.MappingPossible {
+				// Below the organization's threshold: listed by `asset
+				// link list` for a person to confirm, not an exposure.
+				continue
+			}
 			adv := advs[p.AdvisoryID]
 			if adv == nil {
 				var err error

@@ -15,6 +15,8 @@ import (
 	"github.com/vigil/vigil/internal/fleet"
 	"github.com/vigil/vigil/internal/fleet/ident"
 	"github.com/vigil/vigil/internal/fleet/synth"
+	"github.com/vigil/vigil/internal/match"
+	"github.com/vigil/vigil/internal/match/csafproduct"
 	"github.com/vigil/vigil/internal/realdata"
 )
 
@@ -122,26 +124,69 @@ func scoreFleet(advs []*vigil.Advisory, f *synth.DeviceFleet, threshold float64)
 	return s
 }
 
-// baseline scores the rule that linked advisories before identification
-// (fleet.AdvisoryProducts: the product's name as a run of the model's
-// words), for the figure in docs/fleet.md.
+// formerRule is the rule that linked advisories before identification,
+// kept here for the comparison in docs/fleet.md: same manufacturer through
+// the alias table, the product's name (without a leading vendor name)
+// equal to the model or contained in it, and a version the product's rule
+// covers or cannot check.
+func formerRule(a *vigil.Asset, adv *vigil.Advisory, al *fleet.Aliases) []string {
+	var out []string
+	mk := match.NameKey(a.Model)
+	if mk == "" {
+		return nil
+	}
+	key := func(p vigil.TreeProduct) string {
+		pk := match.NameKey(p.Product)
+		var vendors []string
+		for _, v := range []string{p.Vendor, a.Manufacturer} {
+			vendors = append(vendors, csafproduct.VendorNames(v)...)
+			if c, ok := al.Canonical(v); ok {
+				vendors = append(vendors, c)
+			}
+		}
+		for _, v := range vendors {
+			if vk := match.NameKey(v); vk != "" && len(pk) > len(vk)+2 && strings.HasPrefix(pk, vk) {
+				return pk[len(vk):]
+			}
+		}
+		return pk
+	}
+	for _, p := range adv.ProductTree.Products() {
+		if p.ProductID == "" || p.Product == "" || p.Vendor == "" {
+			continue
+		}
+		if same, _ := al.Same(a.Manufacturer, p.Vendor); !same {
+			continue
+		}
+		pk := key(p)
+		if !(pk == mk || match.NameKey(p.Product) == mk || len(pk) >= 4 && strings.Contains(mk, pk)) {
+			continue
+		}
+		ok, _, err := csafproduct.VersionCovers(p, a.Version)
+		if err == nil && !ok || err != nil {
+			// Not covered, or only "possible" (not counted).
+			continue
+		}
+		out = append(out, p.ProductID)
+	}
+	return out
+}
+
+// baseline scores formerRule on a generated fleet.
 func baseline(advs []*vigil.Advisory, f *synth.DeviceFleet) Score {
 	al := fleet.NewAliases(nil)
 	want := f.Pairs()
 	got := map[[2]string]bool{}
 	for _, da := range f.Assets {
 		for _, adv := range advs {
-			for _, p := range fleet.AdvisoryProducts(da.Asset, adv, 0, al) {
-				if p.Confidence == vigil.MappingPossible {
-					continue
+			for _, pid := range formerRule(da.Asset, adv, al) {
+				ids := []string{pid}
+				for _, g := range adv.ProductTree.ProductGroups {
+					if slices.Contains(g.ProductIDs, pid) {
+						ids = append(ids, g.GroupID)
+					}
 				}
 				for _, v := range adv.Vulnerabilities {
-					ids := []string{p.ProductID}
-					for _, g := range adv.ProductTree.ProductGroups {
-						if slices.Contains(g.ProductIDs, p.ProductID) {
-							ids = append(ids, g.GroupID)
-						}
-					}
 					for _, id := range ids {
 						for _, k := range v.ProductStatus.Of(id) {
 							if v.CVE != "" && (k.Affected() || k == vigil.ProductUnderInvestigation) {

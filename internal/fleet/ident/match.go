@@ -15,7 +15,7 @@ import (
 // DefaultThreshold is the confidence from which a link counts without a
 // person's word: below it a link is "possible" and listed for someone to
 // confirm or reject. An organization may set its own.
-const DefaultThreshold = 0.6
+const DefaultThreshold = vigil.DefaultLinkThreshold
 
 // MinConfidence is the least confidence of a link worth showing at all.
 const MinConfidence = 0.3
@@ -303,6 +303,8 @@ func matchProduct(d Device, am Model, p vigil.TreeProduct, pr Product, vendorWhy
 		l.Evidence.Version = rule
 	default:
 		l.Evidence.Version = fmt.Sprintf("version %q within %s", version, rule)
+		// A version the advisory's rule covers is evidence of its own.
+		conf = min(1, conf+0.1)
 	}
 	l.Confidence = math.Round(conf*100) / 100
 	return l, l.Confidence >= MinConfidence
