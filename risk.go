@@ -198,9 +198,9 @@ type RiskSettings struct {
 	// vulnerability by when no CVSS vector exists anywhere (advisory, NVD,
 	// CVE record): its severity is shown as unknown, and this number,
 	// never a silent default, places it in the queue.
-	UnscoredCVSS float64 `json:"unscored_cvss,omitempty"`
-	Actor          string          `json:"actor,omitempty"`
-	UpdatedAt      time.Time       `json:"updated_at,omitzero"`
+	UnscoredCVSS float64   `json:"unscored_cvss,omitempty"`
+	Actor        string    `json:"actor,omitempty"`
+	UpdatedAt    time.Time `json:"updated_at,omitzero"`
 }
 
 // DefaultRiskSettings are the settings of an organization that set none:
