@@ -19,7 +19,7 @@ func (a *app) assetCommand() *cobra.Command {
 	return group("asset", "Hospital fleet: import, map, exposure, priority and remediation of devices",
 		a.assetImportCommand(), a.assetExportCommand(), a.assetListCommand(), a.assetShowCommand(),
 		a.assetUnmappedCommand(), a.assetMapCommand(), a.assetRemapCommand(), a.assetCatalogCommand(),
-		a.assetAliasCommand(), a.assetEventsCommand(), a.assetWorklistCommand(), a.assetRemediateCommand(),
+		a.assetAliasCommand(), a.assetLinkCommand(), a.assetEventsCommand(), a.assetWorklistCommand(), a.assetRemediateCommand(),
 		a.assetWorkCommand(), a.assetDeleteCommand(),
 		a.sanitizeCommand(), a.sanitizationsCommand(), a.decommissionCommand(), a.certificateCommand())
 }
