@@ -107,6 +107,11 @@ into that database instead.`,
 			}
 			printMDS2(w, sum.MDS2)
 			printFleet(w, sum.Fleet, a.cfg.DB)
+			if sum.Fleet != nil {
+				if err := quickstartIdentification(cmd.Context(), w, a.newService(), "cli:"+a.actor()); err != nil {
+					return err
+				}
+			}
 			printLifecycleDemo(w, sum.Lifecycle)
 			fmt.Fprintf(w, `
 Try next:
