@@ -209,12 +209,18 @@ func baseline(advs []*vigil.Advisory, f *synth.DeviceFleet) Score {
 
 // TestGeneratedFleetRecallPrecision is the identification target: on
 // CMMS exports generated from every device advisory of the test data,
-// with three seeds, recall and precision of (asset, CVE) pairs at the
+// recall and precision of (asset, CVE) pairs at the
 // default threshold are both at least 95 %.
 func TestGeneratedFleetRecallPrecision(t *testing.T) {
 	advs := deviceAdvisories(t)
 	var total Score
-	for seed := uint64(1); seed <= 3; seed++ {
+	// One seed in everyday runs (the whole suite runs under -race); the
+	// figure in docs/fleet.md is over three, with -v.
+	seeds := uint64(1)
+	if testing.Verbose() {
+		seeds = 3
+	}
+	for seed := uint64(1); seed <= seeds; seed++ {
 		f := synth.GenerateDevices(advs, seed)
 		s := scoreFleet(advs, f, ident.DefaultThreshold)
 		t.Logf("seed %d: %d rows, %d expected pairs, %d found, %d right: recall %.1f %%, precision %.1f %%",

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/match"
@@ -150,6 +151,39 @@ func ReadProduct(p vigil.TreeProduct) Product {
 	for _, v := range csafproduct.VendorNames(Clean(p.Vendor)) {
 		pr.Vendors = append(pr.Vendors, strings.Fields(v)...)
 	}
+	return pr
+}
+
+// products caches ReadProduct: a fleet is matched against the same
+// advisories asset after asset. Bounded: past maxCached entries it starts
+// again.
+var products = struct {
+	sync.Mutex
+	m map[productKey]Product
+}{m: map[productKey]Product{}}
+
+const maxCached = 20_000
+
+type productKey struct {
+	vendor, product, name, version, versionRange string
+	helper                                       *vigil.ProductIdentificationHelper
+}
+
+func readCached(p vigil.TreeProduct) Product {
+	k := productKey{p.Vendor, p.Product, p.Name, p.Version, p.VersionRange, p.Helper}
+	products.Lock()
+	pr, ok := products.m[k]
+	products.Unlock()
+	if ok {
+		return pr
+	}
+	pr = ReadProduct(p)
+	products.Lock()
+	if len(products.m) >= maxCached {
+		products.m = map[productKey]Product{}
+	}
+	products.m[k] = pr
+	products.Unlock()
 	return pr
 }
 
@@ -361,7 +395,7 @@ func MatchAdvisory(d Device, adv *vigil.Advisory, vendors Vendors) []Link {
 		if !vm.same {
 			continue
 		}
-		l, ok := matchProduct(d, am, p, ReadProduct(p), vm.why)
+		l, ok := matchProduct(d, am, p, readCached(p), vm.why)
 		if !ok {
 			continue
 		}

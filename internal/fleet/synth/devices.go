@@ -115,7 +115,7 @@ var decoys = [][2]string{
 func GenerateDevices(advs []*vigil.Advisory, seed uint64) *DeviceFleet {
 	r := rand.New(rand.NewPCG(seed, seed^0x5deece66d))
 	f := &DeviceFleet{}
-	g := &devgen{advs: advs}
+	g := newDevgen(advs)
 	n := 0
 	tag := func() string { n++; return fmt.Sprintf("CMMS-%05d", n) }
 	type key struct{ vendor, name, version string }
@@ -160,6 +160,25 @@ func GenerateDevices(advs []*vigil.Advisory, seed uint64) *DeviceFleet {
 
 type devgen struct {
 	advs []*vigil.Advisory
+	// byVendor indexes every advisory product by its vendor's key.
+	byVendor map[string][]keyedProduct
+}
+
+type keyedProduct struct {
+	adv    *vigil.Advisory
+	p      vigil.TreeProduct
+	device string
+}
+
+func newDevgen(advs []*vigil.Advisory) *devgen {
+	g := &devgen{advs: advs, byVendor: map[string][]keyedProduct{}}
+	for _, adv := range advs {
+		for _, p := range adv.ProductTree.Products() {
+			vk := vendorKey(p.Vendor)
+			g.byVendor[vk] = append(g.byVendor[vk], keyedProduct{adv, p, deviceKey(p)})
+		}
+	}
+	return g
 }
 
 // want is the truth for a device of p's vendor and name at version tv:
@@ -169,16 +188,15 @@ type devgen struct {
 func (g *devgen) want(p vigil.TreeProduct, tv string) []string {
 	vk, nk := vendorKey(p.Vendor), deviceKey(p)
 	var out []string
-	for _, adv := range g.advs {
-		for _, q := range adv.ProductTree.Products() {
-			if vendorKey(q.Vendor) != vk || !sameDevice(vk, nk, deviceKey(q)) {
-				continue
-			}
-			ok, _, err := csafproduct.VersionCovers(q, tv)
-			same := q.Version == p.Version && q.VersionRange == p.VersionRange
-			if (err == nil && ok) || (err != nil && same) {
-				out = append(out, affectedCVEs(adv, q.ProductID)...)
-			}
+	for _, kp := range g.byVendor[vk] {
+		q := kp.p
+		if !sameDevice(vk, nk, kp.device) {
+			continue
+		}
+		ok, _, err := csafproduct.VersionCovers(q, tv)
+		same := q.Version == p.Version && q.VersionRange == p.VersionRange
+		if (err == nil && ok) || (err != nil && same) {
+			out = append(out, affectedCVEs(kp.adv, q.ProductID)...)
 		}
 	}
 	slices.Sort(out)
