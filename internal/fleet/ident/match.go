@@ -353,7 +353,7 @@ func versionForm(v string) string {
 		if strings.HasPrefix(lv, p) {
 			rest := strings.TrimLeft(v[len(p):], " .:")
 			if rest != "" && rest[0] >= '0' && rest[0] <= '9' || len(rest) > 1 && (rest[0] == 'v' || rest[0] == 'V') {
-				v, lv = rest, strings.ToLower(rest)
+				v = rest
 			}
 			break
 		}
