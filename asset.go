@@ -218,7 +218,55 @@ type AdvisoryProduct struct {
 	ProductID  string            `json:"product_id"`
 	Name       string            `json:"name"`
 	Confidence MappingConfidence `json:"confidence"`
-	Reason     string            `json:"reason,omitempty"`
+	// Score is the identification's confidence, 0–1 (see
+	// internal/fleet/ident); Confidence is the level it falls in, or
+	// "confirmed" when a person said so.
+	Score float64 `json:"score"`
+	// Reason is the evidence: how manufacturer, model numbers, words and
+	// version matched.
+	Reason string `json:"reason,omitempty"`
+	// Revision is the advisory's tracking version the link was made on.
+	Revision string `json:"revision,omitempty"`
+}
+
+// LinkDecision is a person's word on an asset ↔ advisory-product link.
+type LinkDecision string
+
+const (
+	// LinkConfirmed: the asset is the product; the link counts whatever
+	// its score, in every later revision of the advisory.
+	LinkConfirmed LinkDecision = "confirmed"
+	// LinkRejected: the asset is not the product; the link does not come
+	// back for the same revision of the advisory.
+	LinkRejected LinkDecision = "rejected"
+)
+
+// AdvisoryLinkDecision records a person's decision on a link. It names the
+// advisory by tracking id, so that it survives re-imports and re-syncs of
+// the knowledge base and re-imports of the inventory.
+type AdvisoryLinkDecision struct {
+	OrgID     int64        `json:"org_id"`
+	AssetID   int64        `json:"asset_id"`
+	Advisory  string       `json:"advisory"`
+	ProductID string       `json:"product_id"`
+	Revision  string       `json:"revision,omitempty"`
+	Decision  LinkDecision `json:"decision"`
+	Note      string       `json:"note,omitempty"`
+	DecidedBy string       `json:"decided_by"`
+	DecidedAt time.Time    `json:"decided_at"`
+}
+
+// Validate checks a decision before it is stored.
+func (d AdvisoryLinkDecision) Validate() error {
+	var v ValidationError
+	validateText(&v, "advisory", d.Advisory, true, 200)
+	validateText(&v, "product_id", d.ProductID, true, 200)
+	validateText(&v, "revision", d.Revision, false, 100)
+	validateText(&v, "note", d.Note, false, 2000)
+	if d.Decision != LinkConfirmed && d.Decision != LinkRejected {
+		v.Add("decision", "must be confirmed or rejected")
+	}
+	return v.Err()
 }
 
 // AssetEventKind says what happened to an asset's exposure.

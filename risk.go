@@ -190,8 +190,17 @@ type RiskSettings struct {
 	// assessed yet.
 	UnassessedHarm Harm            `json:"unassessed_harm"`
 	Weights        PriorityWeights `json:"weights"`
-	Actor          string          `json:"actor,omitempty"`
-	UpdatedAt      time.Time       `json:"updated_at,omitzero"`
+	// LinkThreshold is the identification score from which a device
+	// advisory's product links an asset without a person's word; below
+	// it the link is "possible", listed to confirm or reject.
+	LinkThreshold float64 `json:"link_threshold,omitempty"`
+	// UnscoredCVSS is the base score the fleet's priority ranks a
+	// vulnerability by when no CVSS vector exists anywhere (advisory, NVD,
+	// CVE record): its severity is shown as unknown, and this number,
+	// never a silent default, places it in the queue.
+	UnscoredCVSS float64   `json:"unscored_cvss,omitempty"`
+	Actor        string    `json:"actor,omitempty"`
+	UpdatedAt    time.Time `json:"updated_at,omitzero"`
 }
 
 // DefaultRiskSettings are the settings of an organization that set none:
@@ -207,7 +216,30 @@ func DefaultRiskSettings() RiskSettings {
 		},
 		UnassessedHarm: HarmSerious,
 		Weights:        PriorityWeights{CVSS: 25, KEV: 20, EPSS: 10, Harm: 25, Uncontrolled: 10, Overdue: 5, Confidence: 5},
+		LinkThreshold:  DefaultLinkThreshold,
+		UnscoredCVSS:   DefaultUnscoredCVSS,
 	}
+}
+
+// DefaultLinkThreshold is the identification score from which a device
+// advisory's product links an asset by default (see RiskSettings).
+const DefaultLinkThreshold = 0.6
+
+// DefaultUnscoredCVSS ranks a vulnerability with no CVSS anywhere as a
+// high one: a device advisory about it exists, and unknown is not low.
+const DefaultUnscoredCVSS = 7.0
+
+// WithDefaults fills the settings added after an organization stored its
+// own (stored settings lack them) from DefaultRiskSettings.
+func (s RiskSettings) WithDefaults() RiskSettings {
+	d := DefaultRiskSettings()
+	if s.LinkThreshold == 0 {
+		s.LinkThreshold = d.LinkThreshold
+	}
+	if s.UnscoredCVSS == 0 {
+		s.UnscoredCVSS = d.UnscoredCVSS
+	}
+	return s
 }
 
 // Validate checks the settings, reporting every problem.
@@ -234,6 +266,12 @@ func (s RiskSettings) Validate() error {
 	}
 	if !s.UnassessedHarm.Valid() {
 		v.Add("unassessed_harm", "must be one of %v", Harms)
+	}
+	if s.LinkThreshold != 0 && !(s.LinkThreshold >= 0.3 && s.LinkThreshold <= 1) {
+		v.Add("link_threshold", "must be between 0.3 and 1")
+	}
+	if s.UnscoredCVSS != 0 && !(s.UnscoredCVSS > 0 && s.UnscoredCVSS <= 10) {
+		v.Add("unscored_cvss", "must be above 0 and at most 10")
 	}
 	w := s.Weights
 	sum := 0.0

@@ -19,7 +19,7 @@ func (a *app) assetCommand() *cobra.Command {
 	return group("asset", "Hospital fleet: import, map, exposure, priority and remediation of devices",
 		a.assetImportCommand(), a.assetExportCommand(), a.assetListCommand(), a.assetShowCommand(),
 		a.assetUnmappedCommand(), a.assetMapCommand(), a.assetRemapCommand(), a.assetCatalogCommand(),
-		a.assetAliasCommand(), a.assetEventsCommand(), a.assetWorklistCommand(), a.assetRemediateCommand(),
+		a.assetAliasCommand(), a.assetLinkCommand(), a.assetEventsCommand(), a.assetWorklistCommand(), a.assetRemediateCommand(),
 		a.assetWorkCommand(), a.assetDeleteCommand(),
 		a.sanitizeCommand(), a.sanitizationsCommand(), a.decommissionCommand(), a.certificateCommand())
 }
@@ -549,15 +549,15 @@ func (a *app) assetEventsCommand() *cobra.Command {
 }
 
 func exposureTable(es []*service.ExposedAsset, withVuln bool) *table {
-	header := []string{"PRIORITY", "TAG", "DEVICE", "LOCATION", "ZONE", "STATUS", "VIA", "REMEDIATION", "WHY"}
+	header := []string{"PRIORITY", "SEVERITY", "TAG", "DEVICE", "LOCATION", "ZONE", "STATUS", "VIA", "REMEDIATION", "WHY"}
 	if withVuln {
 		header = append([]string{"VULNERABILITY"}, header...)
 	}
 	t := &table{header: header}
 	for _, e := range es {
-		prio, why := "-", "-"
+		prio, sev, why := "-", "-", "-"
 		if e.Priority != nil {
-			prio, why = fmt.Sprintf("%.1f", e.Priority.Score), e.Priority.Explain()
+			prio, sev, why = fmt.Sprintf("%.1f", e.Priority.Score), orDash(e.Priority.Severity), e.Priority.Explain()
 		}
 		rem := string(e.Remediation)
 		if e.RiskExpired {
@@ -568,7 +568,7 @@ func exposureTable(es []*service.ExposedAsset, withVuln bool) *table {
 		if e.InternetExposed {
 			zone += " (internet)"
 		}
-		row := []string{prio, orDash(e.AssetTag), device, orDash(e.Location), zone, string(e.Status), strings.Join(e.Via, "+"), rem, why}
+		row := []string{prio, sev, orDash(e.AssetTag), device, orDash(e.Location), zone, string(e.Status), strings.Join(e.Via, "+"), rem, why}
 		if withVuln {
 			row = append([]string{e.VulnID}, row...)
 		}

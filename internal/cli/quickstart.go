@@ -125,6 +125,11 @@ downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 			}
 			printMDS2(w, sum.MDS2)
 			printFleet(w, sum.Fleet, a.cfg.DB, sum.Feeds == nil || sum.Feeds.Dir == "")
+			if sum.Fleet != nil {
+				if err := quickstartIdentification(cmd.Context(), w, a.newService(), "cli:"+a.actor()); err != nil {
+					return err
+				}
+			}
 			printLifecycleDemo(w, sum.Lifecycle)
 			if err := printRecordsDemo(cmd.Context(), w, svc); err != nil {
 				return err

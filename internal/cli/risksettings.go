@@ -32,7 +32,7 @@ func (a *app) orgSettingsCommand() *cobra.Command {
 		},
 	}
 	var notify, remediate int
-	var epssHigh, epssMedium float64
+	var epssHigh, epssMedium, linkThreshold, unscored float64
 	var weights, matrix []string
 	var unassessed, from string
 	var reset bool
@@ -45,8 +45,11 @@ guidance). --epss-high/--epss-medium are the EPSS probabilities that raise
 exploitability. --uncontrolled-at high=serious says risk of high
 exploitability is uncontrolled from serious harm up (LEVEL=none: never).
 --weight cvss=25 sets a queue weight (cvss, kev, epss, harm, uncontrolled,
-overdue, confidence). --from FILE.json replaces them all; --reset restores the
-defaults.`,
+overdue, confidence). --link-threshold is the identification score (0.3–1,
+default 0.6) from which a device advisory's product links an asset without a
+person's word. --unscored-cvss is the base score (default 7.0) that ranks a
+vulnerability with no CVSS vector anywhere; its severity shows as unknown.
+--from FILE.json replaces them all; --reset restores the defaults.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			svc, sc, err := a.scope(cmd.Context())
@@ -85,6 +88,12 @@ defaults.`,
 			}
 			if fl.Changed("epss-medium") {
 				s.EPSSMedium = epssMedium
+			}
+			if fl.Changed("link-threshold") {
+				s.LinkThreshold = linkThreshold
+			}
+			if fl.Changed("unscored-cvss") {
+				s.UnscoredCVSS = unscored
 			}
 			if unassessed != "" {
 				s.UnassessedHarm = vigil.Harm(unassessed)
@@ -130,6 +139,8 @@ defaults.`,
 	f.StringArrayVar(&matrix, "uncontrolled-at", nil, "LEVEL=HARM: least harm at which risk of that exploitability is uncontrolled (repeatable)")
 	f.StringArrayVar(&weights, "weight", nil, "NAME=W: a queue weight (repeatable)")
 	f.StringVar(&unassessed, "unassessed-harm", "", "harm the queue counts for unassessed findings")
+	f.Float64Var(&linkThreshold, "link-threshold", 0, "identification score from which advisory links count without review (0.3–1)")
+	f.Float64Var(&unscored, "unscored-cvss", 0, "base score ranking vulnerabilities with no CVSS anywhere (shown as unknown)")
 	f.StringVar(&from, "from", "", "replace all settings with a JSON file (as 'show -o json' prints)")
 	f.BoolVar(&reset, "reset", false, "restore the defaults")
 	return group("settings", "Risk settings of the organization", show, set)
@@ -169,6 +180,8 @@ func settingsTable(s vigil.RiskSettings) *table {
 		"uncontrolled_at", strings.Join(m, ", "),
 		"unassessed_harm", string(s.UnassessedHarm),
 		"weights", strings.Join(wl, " "),
+		"link_threshold", fmt.Sprint(s.WithDefaults().LinkThreshold),
+		"unscored_cvss", fmt.Sprint(s.WithDefaults().UnscoredCVSS),
 		"updated", updated,
 	)
 }

@@ -1,12 +1,11 @@
 package fleet
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/fleet/ident"
 	"github.com/vigil/vigil/internal/match"
-	"github.com/vigil/vigil/internal/match/csafproduct"
 )
 
 // maxModelWords bounds the words of a model the lookup keys are made of.
@@ -48,79 +47,34 @@ func LookupNames(a *vigil.Asset, al *Aliases) []string {
 	return out
 }
 
-// AdvisoryProducts returns the products of an advisory's tree that name the
-// asset: same manufacturer (vendor branch, through the alias table), a
-// product name equal to the model or contained in it, and a version the
-// product's version rule covers. Confidence: exact when the model equals
-// the product name and the version is covered; probable when the name is
-// contained in the model; possible when the version cannot be checked (the
-// asset states none, or the advisory's version text is not understood).
-func AdvisoryProducts(a *vigil.Asset, adv *vigil.Advisory, advisoryID int64, al *Aliases) []vigil.AdvisoryProduct {
+// AdvisoryProducts returns the products of an advisory's tree that name
+// the asset, found by device identification (internal/fleet/ident): the
+// manufacturer through the alias table, the model by its numbers and words,
+// the version (the asset's, else the one written in its model) by the
+// product's version rule. Each carries its evidence and score; the level
+// is exact from 0.95, probable from threshold, possible below it (a person
+// confirms or rejects those).
+func AdvisoryProducts(a *vigil.Asset, adv *vigil.Advisory, advisoryID int64, al *Aliases, threshold float64) []vigil.AdvisoryProduct {
 	var out []vigil.AdvisoryProduct
-	mk := match.NameKey(a.Model)
-	if mk == "" {
-		return nil
-	}
-	for _, p := range adv.ProductTree.Products() {
-		if p.ProductID == "" || p.Product == "" {
-			continue
-		}
-		if p.Vendor == "" {
-			continue
-		}
-		same, vendorWhy := al.Same(a.Manufacturer, p.Vendor)
-		if !same {
-			continue
-		}
-		pk := productKey(p, a.Manufacturer, al)
-		mks := productKey(vigil.TreeProduct{Vendor: p.Vendor, Product: a.Model}, a.Manufacturer, al)
-		var conf vigil.MappingConfidence
-		var nameWhy string
-		switch {
-		case pk == mk || pk == mks || match.NameKey(p.Product) == mk:
-			conf, nameWhy = vigil.MappingExact, fmt.Sprintf("model %q equals product %q", a.Model, p.Product)
-		case len(pk) >= 4 && strings.Contains(mk, pk):
-			conf, nameWhy = vigil.MappingProbable, fmt.Sprintf("model %q contains product %q", a.Model, p.Product)
-		default:
-			continue
-		}
-		ok, rule, err := csafproduct.VersionCovers(p, a.Version)
-		var verWhy string
-		switch {
-		case err != nil:
-			conf, verWhy = vigil.MappingPossible, fmt.Sprintf("version not checked: %v", err)
-		case !ok:
-			continue
-		default:
-			verWhy = fmt.Sprintf("version %q within %s", a.Version, rule)
-			if strings.TrimSpace(a.Version) == "" {
-				verWhy = rule
-			}
-		}
+	for _, l := range ident.MatchAdvisory(ident.Device{Manufacturer: a.Manufacturer, Model: a.Model, Version: a.Version}, adv, al) {
 		out = append(out, vigil.AdvisoryProduct{
-			AssetID: a.ID, AdvisoryID: advisoryID, Advisory: adv.ID, ProductID: p.ProductID,
-			Name: p.Name, Confidence: conf, Reason: vendorWhy + "; " + nameWhy + "; " + verWhy,
+			AssetID: a.ID, AdvisoryID: advisoryID, Advisory: adv.ID, Revision: adv.Version, ProductID: l.ProductID,
+			Name: l.Name, Confidence: LinkLevel(l.Confidence, threshold), Score: l.Confidence, Reason: l.Evidence.String(),
 		})
 	}
 	return out
 }
 
-// productKey is a tree product's name as match.NameKey compares it, without
-// a leading vendor name: CISA writes "BD Pyxis MedStation ES" where a CMMS
-// has "Pyxis MedStation ES" under manufacturer "Becton Dickinson".
-func productKey(p vigil.TreeProduct, manufacturer string, al *Aliases) string {
-	pk := match.NameKey(p.Product)
-	var vendors []string
-	for _, v := range []string{p.Vendor, manufacturer} {
-		vendors = append(vendors, csafproduct.VendorNames(v)...)
-		if c, ok := al.Canonical(v); ok {
-			vendors = append(vendors, c)
-		}
+// ExactScore is the least identification score called exact.
+const ExactScore = 0.95
+
+// LinkLevel is the confidence level of an identification score.
+func LinkLevel(score, threshold float64) vigil.MappingConfidence {
+	switch {
+	case score >= ExactScore && score >= threshold:
+		return vigil.MappingExact
+	case score >= threshold:
+		return vigil.MappingProbable
 	}
-	for _, v := range vendors {
-		if vk := match.NameKey(v); vk != "" && len(pk) > len(vk)+2 && strings.HasPrefix(pk, vk) {
-			return pk[len(vk):]
-		}
-	}
-	return pk
+	return vigil.MappingPossible
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/fleet/ident"
 	"github.com/vigil/vigil/internal/match/csafproduct"
 )
 
@@ -71,9 +72,11 @@ type canonical struct {
 }
 
 // nameKey is the form names are compared in: words lower-cased, legal
-// forms dropped, spaces removed ("B. Braun Melsungen AG" → "bbraunmelsungen").
+// forms dropped, spaces removed ("B. Braun Melsungen AG" → "bbraunmelsungen"),
+// double-encoded UTF-8 repaired and diacritics folded ("Innokas YhtymÃ¤ Oy"
+// → "innokasyhtyma").
 func nameKey(s string) string {
-	return strings.ReplaceAll(csafproduct.StripSuffixes(csafproduct.Normalize(s)), " ", "")
+	return strings.ReplaceAll(csafproduct.StripSuffixes(csafproduct.Normalize(ident.Clean(s))), " ", "")
 }
 
 // NewAliases builds the resolver from the built-in table and an
@@ -118,12 +121,13 @@ func (a *Aliases) canonical(name string) (string, bool) {
 		return c, true
 	}
 	// "Becton, Dickinson and Company (BD)": try each name the text stands for.
-	for _, n := range csafproduct.VendorNames(name) {
+	clean := ident.Clean(name)
+	for _, n := range csafproduct.VendorNames(clean) {
 		if c, ok := a.canon[strings.ReplaceAll(n, " ", "")]; ok {
 			return c, true
 		}
 	}
-	return strings.TrimSpace(name), false
+	return strings.TrimSpace(clean), false
 }
 
 // Same reports whether two manufacturer names name the same manufacturer,
@@ -142,10 +146,17 @@ func (a *Aliases) Same(x, y string) (bool, string) {
 	}
 	// Vendor texts that list several names, or a longer legal name
 	// ("Koninklijke Philips Electronics") that the table lacks.
-	for _, nx := range csafproduct.VendorNames(cx) {
-		for _, ny := range csafproduct.VendorNames(cy) {
-			if csafproduct.SameVendor(nx, ny) {
-				return true, "manufacturer names " + quoteJoin(x, y) + " overlap"
+	// Either side as written, or as the table names it: "Smiths Medical
+	// ASD" and "Smiths Medical" overlap although the table files the
+	// latter under ICU Medical.
+	for _, sx := range []string{cx, ident.Clean(x)} {
+		for _, sy := range []string{cy, ident.Clean(y)} {
+			for _, nx := range csafproduct.VendorNames(sx) {
+				for _, ny := range csafproduct.VendorNames(sy) {
+					if csafproduct.SameVendor(nx, ny) {
+						return true, "manufacturer names " + quoteJoin(x, y) + " overlap"
+					}
+				}
 			}
 		}
 	}

@@ -44,7 +44,8 @@ func (c *Catalog) Releases() []*vigil.CatalogRelease { return c.releases }
 // only releases whose model equals the asset's are considered, which is
 // all that exact and probable need.
 func (c *Catalog) Auto(a *vigil.Asset, al *Aliases) (Candidate, bool) {
-	return Best(Rank(a, c.byModel[match.NameKey(a.Model)], al))
+	model, _ := ModelVersion(a)
+	return Best(Rank(a, c.byModel[match.NameKey(model)], al))
 }
 
 // Candidates ranks every release for an asset (see Rank): the closest

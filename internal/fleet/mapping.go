@@ -8,6 +8,7 @@ import (
 	"unicode"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/fleet/ident"
 	"github.com/vigil/vigil/internal/match"
 )
 
@@ -111,10 +112,14 @@ func score(a *vigil.Asset, r *vigil.CatalogRelease, al *Aliases) Candidate {
 	} else {
 		c.Reasons = append(c.Reasons, fmt.Sprintf("manufacturer %q differs from %q", a.Manufacturer, r.Manufacturer))
 	}
-	model := modelFit(a.Model, append([]string{r.Product}, r.DeviceModels...))
+	am, av := ModelVersion(a)
+	model := modelFit(am, append([]string{r.Product}, r.DeviceModels...))
 	c.Score += model.points
 	c.Reasons = append(c.Reasons, model.reason)
-	ver := versionFit(a.Version, r.Version)
+	ver := versionFit(av, r.Version)
+	if av != a.Version {
+		ver.reason += fmt.Sprintf(" (version read from the model %q)", a.Model)
+	}
 	c.Score += ver.points
 	c.Reasons = append(c.Reasons, ver.reason)
 	if !sameVendor {
@@ -194,6 +199,21 @@ func quoteList(names []string) string {
 		}
 	}
 	return strings.Join(q, ", ")
+}
+
+// ModelVersion is an asset's model and version as mapping compares them:
+// a version written inside the model ("IP-3000 (FW 3.0)") is taken out of
+// it and used when the version column is empty (see ident.ParseModel).
+func ModelVersion(a *vigil.Asset) (model, version string) {
+	pm := ident.ParseModel(a.Model)
+	if pm.Firmware == "" {
+		return a.Model, a.Version
+	}
+	version = a.Version
+	if strings.TrimSpace(version) == "" {
+		version = pm.Firmware
+	}
+	return pm.Text, version
 }
 
 // VersionForm is a version in the form versions are compared in: lower

@@ -2,12 +2,14 @@ package fleet
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/fleet/ident"
 	"github.com/vigil/vigil/internal/realdata"
 )
 
@@ -45,6 +47,8 @@ func TestMapping(t *testing.T) {
 		{"NoVersion", vigil.Asset{Manufacturer: "Acme Medical Devices", Model: "IP-3000"}, 0, "", 1},
 		{"OtherManufacturer", vigil.Asset{Manufacturer: "Baxter", Model: "IP-3000", Version: "3.0"}, 0, "", 0},
 		{"Ambiguous", vigil.Asset{Manufacturer: "Spacelabs", Model: "91393", Version: "3.0"}, 0, "", 5},
+		{"FirmwareInModel", vigil.Asset{Manufacturer: "Acme Medical Devices", Model: "IP-3000 (FW 3.0)"}, 2, vigil.MappingExact, 0},
+		{"VersionInModel", vigil.Asset{Manufacturer: "Acme Medical Devices", Model: "IP-3000W v2.1"}, 1, vigil.MappingExact, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -72,6 +76,27 @@ func TestMapping(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRankFirmwareInModel: the candidates of "IP-3000 (FW 3.0)" put 3.0
+// first, strictly ahead of 2.1 and 3.1, rather than tying them on the
+// model alone.
+func TestRankFirmwareInModel(t *testing.T) {
+	releases := []*vigil.CatalogRelease{
+		catalogRelease(1, "acme", "Acme Medical Devices", "Infusion Pump", "2.1", "IP-3000"),
+		catalogRelease(2, "acme", "Acme Medical Devices", "Infusion Pump", "3.0", "IP-3000"),
+		catalogRelease(3, "acme", "Acme Medical Devices", "Infusion Pump", "3.1", "IP-3000"),
+	}
+	for _, model := range []string{"IP-3000 (FW 3.0)", "IP-3000 v3.0", "IP3000 FW 3.0.0"} {
+		cands := Rank(&vigil.Asset{Manufacturer: "ACME MEDICAL DEVICES INC", Model: model}, releases, NewAliases(nil))
+		if len(cands) < 2 || cands[0].Release.Version != "3.0" || cands[0].Score <= cands[1].Score {
+			var got []string
+			for _, c := range cands {
+				got = append(got, fmt.Sprintf("%s=%d", c.Release.Version, c.Score))
+			}
+			t.Errorf("Rank(%q) = %v, want 3.0 first and alone", model, got)
+		}
 	}
 }
 
@@ -148,14 +173,20 @@ func TestAdvisoryProducts(t *testing.T) {
 		// CISA's "8.x model 35700BAX2" covers 8.00.01, its "6.x model
 		// 35700BAX" does not.
 		{"ModelContainsProduct", vigil.Asset{Manufacturer: "Baxter", Model: "Sigma Spectrum 35700BAX2", Version: "8.00.01"}, sigma,
-			[]string{"CSAFPID-0003 probable"}},
+			[]string{"CSAFPID-0003 exact"}},
+		// No version: both products of the name count (a hospital would
+		// rather see the pump than miss it), below exact.
 		{"NoVersion", vigil.Asset{Manufacturer: "Baxter", Model: "Sigma Spectrum"}, sigma,
-			[]string{"CSAFPID-0003 possible", "CSAFPID-0004 possible"}},
+			[]string{"CSAFPID-0003 probable", "CSAFPID-0004 probable"}},
+		// Another model number than the 8.x and 6.x products state: neither
+		// links; the LVP products, which state none, are only possible.
+		{"OtherModelNumber", vigil.Asset{Manufacturer: "Baxter", Model: "Sigma Spectrum 35700BAX3", Version: "8.00.01"}, sigma,
+			[]string{"CSAFPID-0005 possible", "CSAFPID-0006 possible"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var got []string
-			for _, p := range AdvisoryProducts(&tc.asset, tc.adv, 7, al) {
+			for _, p := range AdvisoryProducts(&tc.asset, tc.adv, 7, al, ident.DefaultThreshold) {
 				got = append(got, p.ProductID+" "+string(p.Confidence))
 				if p.AdvisoryID != 7 || p.Advisory != tc.adv.ID || !strings.Contains(p.Reason, "manufacturer") {
 					t.Errorf("product %+v", p)

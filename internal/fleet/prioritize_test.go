@@ -2,6 +2,7 @@ package fleet
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/vigil/vigil"
@@ -39,7 +40,8 @@ func TestPrioritizeFactors(t *testing.T) {
 		{"Compensating", Signals{BaseScore: 5}, Context{Asset: pump, Remediation: vigil.RemediationCompensating, Control: "VLAN 499"}, "compensating_control", 0.5},
 		{"NonClinical", Signals{BaseScore: 5}, Context{Asset: &vigil.Asset{Criticality: vigil.CriticalityNonClinical}}, "clinical_criticality", 0.6},
 		{"PHI", Signals{BaseScore: 5}, Context{Asset: pump}, "phi", 1.1},
-		{"NoScore", Signals{}, Context{Asset: pump}, "severity", DefaultBase},
+		{"NoScoreDefault", Signals{}, Context{Asset: pump}, "severity", vigil.DefaultUnscoredCVSS},
+		{"NoScoreOrgSetting", Signals{}, Context{Asset: pump, UnscoredBase: 9}, "severity", 9},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -56,6 +58,14 @@ func TestPrioritizeFactors(t *testing.T) {
 				t.Errorf("score %v is not the product of its factors (%v)", p.Score, product)
 			}
 		})
+	}
+	// Severity says unknown when no score exists, and the rating else.
+	if p := Prioritize(Signals{}, Context{Asset: pump, UnscoredBase: 4}); p.Severity != SeverityUnknown || !strings.Contains(p.Factors[0].Why, "unscored_cvss") {
+		t.Errorf("no score: severity %q, %q", p.Severity, p.Factors[0].Why)
+	}
+	if p := Prioritize(Signals{BaseScore: 9.8, Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Source: "ICSMA-22-251-01"}, Context{Asset: pump}); p.Severity != "critical" ||
+		!strings.Contains(p.Factors[0].Why, "from ICSMA-22-251-01") {
+		t.Errorf("9.8: severity %q, %q", p.Severity, p.Factors[0].Why)
 	}
 	// The order the factors put things in: a KEV vulnerability on an
 	// internet-facing life-sustaining device beats the same on an isolated

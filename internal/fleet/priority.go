@@ -15,7 +15,10 @@ type Signals struct {
 	// the vulnerability (zero and empty when none is known).
 	BaseScore float64
 	Vector    string
-	KEV       bool
+	// Source says where the vector came from: the device advisory, NVD,
+	// a CNA or CISA's ADP container of the CVE record.
+	Source string
+	KEV    bool
 	// KEVRansomware is KEV's "known ransomware campaign use".
 	KEVRansomware bool
 	// EPSS is the latest EPSS probability (0–1); HasEPSS says one exists.
@@ -39,6 +42,10 @@ type Context struct {
 	// could still take. See lifecycle.PhaseEscalation.
 	Phase        vigil.Phase
 	FixAvailable bool
+	// UnscoredBase is the organization's unscored_cvss setting: the base
+	// a vulnerability with no CVSS score anywhere is ranked by (zero:
+	// vigil.DefaultUnscoredCVSS, said so).
+	UnscoredBase float64
 }
 
 // PriorityFactor is one term of a priority, explained.
@@ -57,8 +64,29 @@ type PriorityFactor struct {
 // AssetPriority is an asset × vulnerability's contextual priority: the
 // CVSS base score times a multiplier per factor, each explained.
 type AssetPriority struct {
-	Score   float64          `json:"score"`
-	Factors []PriorityFactor `json:"factors"`
+	Score float64 `json:"score"`
+	// Severity is the CVSS rating of the base score (critical, high,
+	// medium, low, none), or "unknown" when no score exists anywhere.
+	Severity string           `json:"severity"`
+	Factors  []PriorityFactor `json:"factors"`
+}
+
+// SeverityUnknown is the severity of a vulnerability with no CVSS score.
+const SeverityUnknown = "unknown"
+
+// rating is the CVSS v3/v4 qualitative rating of a base score.
+func rating(base float64) string {
+	switch {
+	case base >= 9:
+		return "critical"
+	case base >= 7:
+		return "high"
+	case base >= 4:
+		return "medium"
+	case base > 0:
+		return "low"
+	}
+	return "none"
 }
 
 // Explain renders the factors in one line: "7.5 × KEV 2.5 × …".
@@ -73,10 +101,6 @@ func (p AssetPriority) Explain() string {
 	}
 	return strings.Join(parts, " ")
 }
-
-// DefaultBase is the severity assumed when no CVSS score is known: the
-// middle of the scale, said so in the explanation.
-const DefaultBase = 5.0
 
 // Prioritize computes the contextual priority. The multipliers, chosen so
 // that each factor can at most double or halve what the others say:
@@ -106,8 +130,20 @@ func Prioritize(s Signals, c Context) AssetPriority {
 	if s.Vector != "" {
 		why += " (" + s.Vector + ")"
 	}
+	if s.Source != "" {
+		why += " from " + s.Source
+	}
+	p.Severity = rating(base)
 	if base <= 0 {
-		base, why = DefaultBase, fmt.Sprintf("no CVSS score known: %.1f assumed", DefaultBase)
+		// No score in the advisory, NVD or the CVE record: the severity
+		// is unknown, and the organization's setting ranks it.
+		p.Severity = SeverityUnknown
+		base = c.UnscoredBase
+		setting := "the organization's unscored_cvss setting"
+		if base <= 0 {
+			base, setting = vigil.DefaultUnscoredCVSS, "the default of the unscored_cvss setting"
+		}
+		why = fmt.Sprintf("severity unknown (no CVSS vector in the advisory, NVD or the CVE record): ranked as %.1f by %s", base, setting)
 	}
 	p.Factors = append(p.Factors, PriorityFactor{"severity", base, why})
 
@@ -132,7 +168,7 @@ func Prioritize(s Signals, c Context) AssetPriority {
 	case "P":
 		p.add("attack_vector", 0.4, "needs physical access (AV:P)")
 	default:
-		p.add("attack_vector", 1, "attack vector unknown: network assumed")
+		p.add("attack_vector", 1, "attack vector unknown (no CVSS vector): network assumed")
 	}
 
 	switch c.Harm {

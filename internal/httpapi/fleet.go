@@ -80,6 +80,12 @@ func (s *Server) fleetRoutes() {
 		"Confirm or fix an asset's release: a person's decision, which automatic mapping keeps.", notFound, invalid), s.mapAsset)
 	huma.Register(api, s.authed(del, "/api/v1/assets/{ref}/mapping", "unmap-asset", tagFleet,
 		"Remove an asset's release mapping.", notFound), s.unmapAsset)
+	huma.Register(api, s.authed(get, "/api/v1/asset-links", "list-asset-links", tagFleet,
+		"Links device identification made between assets and device-advisory products, with confidence, score and evidence; "+
+			"possible=true lists only the undecided ones below the organization's threshold.", notFound), s.listAssetLinks)
+	huma.Register(api, s.authed(put, "/api/v1/assets/{ref}/links/{advisory}/{product}", "decide-asset-link", tagFleet,
+		"Confirm or reject a link between an asset and a device-advisory product: a confirmed link counts in exposure whatever "+
+			"its score; a rejected one leaves it and does not return for the advisory's revision.", notFound, invalid), s.decideAssetLink)
 	huma.Register(api, s.authed(get, "/api/v1/assets/{ref}/work/{vuln}", "get-work-item", tagFleet,
 		"The remediation of a vulnerability on an asset, with its history.", notFound, invalid), s.getWorkItem)
 	huma.Register(api, s.authed(put, "/api/v1/assets/{ref}/work/{vuln}", "set-work-item", tagFleet,
@@ -352,6 +358,38 @@ func (s *Server) unmapAsset(ctx context.Context, in *AssetRefPath) (*assetOutput
 		return nil, problem(ctx, err)
 	}
 	return &assetOutput{Body: a}, nil
+}
+
+type listAssetLinksInput struct {
+	Asset    string `query:"asset" maxLength:"200" doc:"One asset: tag, serial or id."`
+	Possible bool   `query:"possible" doc:"Only the undecided links below the threshold."`
+}
+
+func (s *Server) listAssetLinks(ctx context.Context, in *listAssetLinksInput) (*struct{ Body []service.AdvisoryLink }, error) {
+	ls, err := s.svc.AdvisoryLinks(ctx, scopeFrom(ctx), service.LinkFilter{Asset: in.Asset, Possible: in.Possible})
+	if err != nil {
+		return nil, problem(ctx, err)
+	}
+	return &struct{ Body []service.AdvisoryLink }{orEmpty(ls)}, nil
+}
+
+type decideAssetLinkInput struct {
+	AssetRefPath
+	Advisory string `path:"advisory" maxLength:"200" doc:"The advisory's tracking id (ICSMA-22-251-01)."`
+	Product  string `path:"product" maxLength:"200" doc:"The CSAF product id (CSAFPID-0003)."`
+	Body     struct {
+		Decision vigil.LinkDecision `json:"decision" enum:"confirmed,rejected" doc:"confirmed or rejected."`
+		Note     string             `json:"note,omitempty" maxLength:"2000" doc:"Why; kept with the decision."`
+	}
+}
+
+func (s *Server) decideAssetLink(ctx context.Context, in *decideAssetLinkInput) (*struct{ Body *service.AdvisoryLink }, error) {
+	l, err := s.svc.DecideAdvisoryLink(ctx, scopeFrom(ctx), service.LinkDecisionInput{Asset: in.Ref, Advisory: in.Advisory,
+		ProductID: in.Product, Decision: in.Body.Decision, Note: in.Body.Note})
+	if err != nil {
+		return nil, problem(ctx, err)
+	}
+	return &struct{ Body *service.AdvisoryLink }{l}, nil
 }
 
 type WorkItemPath struct {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/fleet"
+	"github.com/vigil/vigil/internal/fleet/ident"
 	"github.com/vigil/vigil/internal/store"
 )
 
@@ -19,6 +20,8 @@ type mapper struct {
 	catalog    *fleet.Catalog
 	aliases    *fleet.Aliases
 	advisories map[int64]*vigil.Advisory
+	// threshold is the organization's link threshold (RiskSettings).
+	threshold float64
 }
 
 func (s *Service) newMapper(ctx context.Context, tx store.Tx, sc vigil.Scope) (*mapper, error) {
@@ -30,7 +33,12 @@ func (s *Service) newMapper(ctx context.Context, tx store.Tx, sc vigil.Scope) (*
 	if err != nil {
 		return nil, err
 	}
-	return &mapper{sc: sc, catalog: fleet.NewCatalog(rels), aliases: fleet.NewAliases(own), advisories: map[int64]*vigil.Advisory{}}, nil
+	rs, err := riskSettings(ctx, tx, sc)
+	if err != nil {
+		return nil, err
+	}
+	return &mapper{sc: sc, catalog: fleet.NewCatalog(rels), aliases: fleet.NewAliases(own), advisories: map[int64]*vigil.Advisory{},
+		threshold: rs.LinkThreshold}, nil
 }
 
 // MappingSummary says what a mapping run changed.
@@ -83,11 +91,24 @@ func (m *mapper) mapAsset(ctx context.Context, tx store.Tx, a *vigil.Asset, sum 
 }
 
 // mapAdvisories links an asset to the device-advisory products that name
-// it, found through the knowledge base's advisory product index.
+// it: candidates found through the knowledge base's advisory product index
+// (by name, model number and identification key), each identified with
+// its evidence and score (fleet.AdvisoryProducts). A person's decisions
+// stand: a confirmed link stays confirmed; a rejected one is left out
+// while the advisory is at the revision it was rejected on.
 func (m *mapper) mapAdvisories(ctx context.Context, tx store.Tx, a *vigil.Asset, sum *MappingSummary) error {
-	hits, err := tx.FindAdvisoryIDsByProductNames(ctx, fleet.LookupNames(a, m.aliases))
+	keys := append(fleet.LookupNames(a, m.aliases), ident.LookupKeys(a.Model)...)
+	hits, err := tx.FindAdvisoryIDsByProductNames(ctx, keys)
 	if err != nil {
 		return err
+	}
+	decided, err := tx.FindAdvisoryLinkDecisions(ctx, m.sc, &a.ID)
+	if err != nil {
+		return err
+	}
+	decisions := map[[2]string]*vigil.AdvisoryLinkDecision{}
+	for _, d := range decided {
+		decisions[[2]string{d.Advisory, d.ProductID}] = d
 	}
 	var want []vigil.AdvisoryProduct
 	seen := map[int64]bool{}
@@ -100,7 +121,20 @@ func (m *mapper) mapAdvisories(ctx context.Context, tx store.Tx, a *vigil.Asset,
 		if err != nil {
 			return err
 		}
-		want = append(want, fleet.AdvisoryProducts(a, adv, h.AdvisoryID, m.aliases)...)
+		found := map[string]bool{}
+		for _, p := range fleet.AdvisoryProducts(a, adv, h.AdvisoryID, m.aliases, m.threshold) {
+			found[p.ProductID] = true
+			switch d := decisions[[2]string{adv.ID, p.ProductID}]; {
+			case d == nil:
+			case d.Decision == vigil.LinkRejected && d.Revision == adv.Version:
+				continue
+			case d.Decision == vigil.LinkConfirmed:
+				p.Confidence = vigil.MappingConfirmed
+				p.Reason = "confirmed by " + d.DecidedBy + "; " + p.Reason
+			}
+			want = append(want, p)
+		}
+		want = append(want, confirmedOnly(a, adv, h.AdvisoryID, decisions, found)...)
 	}
 	have, err := tx.FindAdvisoryProducts(ctx, m.sc, store.AdvisoryProductFilter{AssetID: &a.ID})
 	if err != nil {
@@ -111,6 +145,25 @@ func (m *mapper) mapAdvisories(ctx context.Context, tx store.Tx, a *vigil.Asset,
 	}
 	sum.AdvisoryLinks++
 	return tx.ReplaceAdvisoryProducts(ctx, m.sc, a.ID, want)
+}
+
+// confirmedOnly returns the links a person confirmed that identification
+// no longer finds (the inventory row changed, the advisory's revision
+// reworded the product): a person's word is kept while the advisory still
+// has the product.
+func confirmedOnly(a *vigil.Asset, adv *vigil.Advisory, advisoryID int64, decisions map[[2]string]*vigil.AdvisoryLinkDecision, found map[string]bool) []vigil.AdvisoryProduct {
+	var out []vigil.AdvisoryProduct
+	for _, p := range adv.ProductTree.Products() {
+		d := decisions[[2]string{adv.ID, p.ProductID}]
+		if d == nil || d.Decision != vigil.LinkConfirmed || found[p.ProductID] {
+			continue
+		}
+		found[p.ProductID] = true
+		out = append(out, vigil.AdvisoryProduct{AssetID: a.ID, AdvisoryID: advisoryID, Advisory: adv.ID, Revision: adv.Version,
+			ProductID: p.ProductID, Name: p.Name, Confidence: vigil.MappingConfirmed,
+			Reason: "confirmed by " + d.DecidedBy + " (identification no longer finds it)"})
+	}
+	return out
 }
 
 func (m *mapper) advisory(ctx context.Context, tx store.Tx, id int64) (*vigil.Advisory, error) {
@@ -127,7 +180,8 @@ func (m *mapper) advisory(ctx context.Context, tx store.Tx, id int64) (*vigil.Ad
 
 func sameAdvisoryProducts(a, b []vigil.AdvisoryProduct) bool {
 	key := func(p vigil.AdvisoryProduct) string {
-		return strconv.FormatInt(p.AdvisoryID, 10) + "\x00" + p.ProductID + "\x00" + string(p.Confidence) + "\x00" + p.Reason + "\x00" + p.Name
+		return strconv.FormatInt(p.AdvisoryID, 10) + "\x00" + p.ProductID + "\x00" + string(p.Confidence) + "\x00" + p.Reason + "\x00" + p.Name +
+			"\x00" + strconv.FormatFloat(p.Score, 'f', 2, 64)
 	}
 	ka, kb := make([]string, len(a)), make([]string, len(b))
 	for i, p := range a {

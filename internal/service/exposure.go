@@ -406,6 +406,11 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 			if a == nil || !a.Status.Active() {
 				continue
 			}
+			if p.Confidence == vigil.MappingPossible {
+				// Below the organization's threshold: listed by `asset
+				// link list` for a person to confirm, not an exposure.
+				continue
+			}
 			adv := advs[p.AdvisoryID]
 			if adv == nil {
 				var err error
@@ -555,33 +560,59 @@ func (g *fleetSignals) of(ctx context.Context, id string) (fleet.Signals, error)
 	if err != nil {
 		return out, err
 	}
+	// The best vector: a device advisory's own (its publisher scored the
+	// vulnerability for the device), then NVD's primary assessment, then
+	// a CNA's or CISA's ADP container of the CVE record; CVSS 3.1 and 4.0
+	// before 3.0 before 2.0.
 	var best *vigil.Severity
-	rank := func(s *vigil.Severity) int {
-		r := 0
-		if s.Primary {
-			r += 4
+	var bestSource string
+	var bestRank int
+	consider := func(s *vigil.Severity, rank int, source string) {
+		if s.Version == "" || s.BaseScore <= 0 {
+			return
 		}
 		switch s.Version {
 		case vigil.CVSS31, vigil.CVSS40:
-			r += 2
+			rank += 2
 		case vigil.CVSS30:
-			r++
+			rank++
 		}
-		return r
+		if best == nil || rank > bestRank || (rank == bestRank && s.BaseScore > best.BaseScore) {
+			best, bestSource, bestRank = s, source, rank
+		}
+	}
+	advs, err := g.tx.FindAdvisoriesByVuln(ctx, id)
+	if err != nil {
+		return out, err
+	}
+	for _, a := range advs {
+		for i := range a.Vulnerabilities {
+			v := &a.Vulnerabilities[i]
+			if v.CVE != id && !slices.ContainsFunc(v.IDs, func(x vigil.VulnerabilityID) bool { return x.Text == id }) {
+				continue
+			}
+			for j := range v.Scores {
+				for k := range v.Scores[j].Severities {
+					consider(&v.Scores[j].Severities[k], 8, "advisory "+a.ID)
+				}
+			}
+		}
 	}
 	for _, r := range recs {
 		for i := range r.Severities {
 			s := &r.Severities[i]
-			if s.Version == "" || s.BaseScore <= 0 {
-				continue
+			rank, source := 0, string(r.Source)
+			if s.Primary {
+				rank, source = 4, "NVD"
 			}
-			if best == nil || rank(s) > rank(best) || (rank(s) == rank(best) && s.BaseScore > best.BaseScore) {
-				best = s
+			if s.Source != "" {
+				source = s.Source
 			}
+			consider(s, rank, source)
 		}
 	}
 	if best != nil {
-		out.BaseScore, out.Vector = best.BaseScore, best.Vector
+		out.BaseScore, out.Vector, out.Source = best.BaseScore, best.Vector, bestSource
 	}
 	if vigil.IsCVE(id) {
 		kev, err := g.tx.FindKEV(ctx, id)
@@ -615,6 +646,10 @@ func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []
 	}
 	today := s.today()
 	sig := &fleetSignals{tx: tx, cache: map[string]fleet.Signals{}}
+	rs, err := riskSettings(ctx, tx, sc)
+	if err != nil {
+		return err
+	}
 	assets := map[int64]*vigil.Asset{}
 	relIDs := make([]int64, 0, len(es))
 	for _, e := range es {
@@ -646,7 +681,7 @@ func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []
 			assets[e.AssetID] = a
 		}
 		p := fleet.Prioritize(sg, fleet.Context{Asset: a, Harm: e.harm, Remediation: e.Remediation, Control: e.control,
-			Phase: phases[e.ReleaseID], FixAvailable: len(e.Patches) > 0})
+			Phase: phases[e.ReleaseID], FixAvailable: len(e.Patches) > 0, UnscoredBase: rs.UnscoredCVSS})
 		e.Priority = &p
 	}
 	return nil

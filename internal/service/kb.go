@@ -17,6 +17,7 @@ import (
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/list"
 	"github.com/vigil/vigil/internal/feed/osv"
+	"github.com/vigil/vigil/internal/fleet/ident"
 	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/match/purlrange"
 	"github.com/vigil/vigil/internal/store"
@@ -385,6 +386,13 @@ func advisoryProducts(a *vigil.Advisory) []store.ProductKey {
 		}
 		add(p.ProductID, "product", match.NormalizeName(p.Product))
 		add(p.ProductID, "product", match.NormalizeName(p.Name))
+		// Identification keys: model numbers and distinctive words, so
+		// that "Valleylab FT10" or "CMS-8000" finds the product it names.
+		if p.Vendor != "" {
+			for _, k := range ident.ProductKeys(p) {
+				add(p.ProductID, "token", k)
+			}
+		}
 		h := p.Helper
 		if h == nil {
 			continue

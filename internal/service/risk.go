@@ -46,7 +46,7 @@ func riskSettings(ctx context.Context, tx store.Tx, sc vigil.Scope) (vigil.RiskS
 	if err != nil {
 		return vigil.RiskSettings{}, err
 	}
-	return *s, nil
+	return s.WithDefaults(), nil
 }
 
 // RiskSettings returns the organization's risk settings (the defaults

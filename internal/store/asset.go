@@ -44,9 +44,18 @@ type AssetTx interface {
 	// organization's assets: of one asset (AssetID), or of the advisories
 	// about any of VulnIDs (through the advisories' vulnerability index).
 	FindAdvisoryProducts(ctx context.Context, sc vigil.Scope, f AdvisoryProductFilter) ([]vigil.AdvisoryProduct, error)
+	// PutAdvisoryLinkDecision adds or replaces a person's decision on an
+	// asset ↔ advisory-product link (one per asset, advisory, product).
+	// ErrNotFound when the asset is not sc's.
+	PutAdvisoryLinkDecision(ctx context.Context, sc vigil.Scope, d *vigil.AdvisoryLinkDecision) error
+	// FindAdvisoryLinkDecisions lists the decisions on one asset's links
+	// (assetID non-nil) or on all of sc's, by asset, advisory, product.
+	FindAdvisoryLinkDecisions(ctx context.Context, sc vigil.Scope, assetID *int64) ([]*vigil.AdvisoryLinkDecision, error)
 	// FindAdvisoryIDsByProductNames returns the knowledge-base advisories
-	// that have a product whose normalised name or product name is one of
-	// names, with the product ids: the candidates for an asset's model.
+	// that have a product whose normalised name or product name, model
+	// number or identification key (kind "token", see ident.ProductKeys)
+	// is one of names, with the product ids: the candidates for an
+	// asset's model.
 	FindAdvisoryIDsByProductNames(ctx context.Context, names []string) ([]AdvisoryProductHit, error)
 	// FindAdvisoryByID returns a knowledge-base advisory by its id.
 	FindAdvisoryByID(ctx context.Context, id int64) (*vigil.Advisory, error)

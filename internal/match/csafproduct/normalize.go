@@ -37,7 +37,7 @@ func corporateSuffix(w string) bool {
 	switch w {
 	case "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "gmbh", "mbh", "ag", "kg", "corp",
 		"corporation", "co", "company", "plc", "sa", "sas", "sarl", "bv", "nv", "oy", "oyj", "ab", "as",
-		"kk", "srl", "spa", "pty", "se", "ulc", "pte", "pvt", "and":
+		"kk", "srl", "spa", "pty", "se", "ulc", "pte", "pvt", "and", "kgaa", "ohg", "aps", "bvba":
 		return true
 	}
 	return false

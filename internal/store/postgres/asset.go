@@ -270,9 +270,9 @@ func (tx *Tx) ReplaceAdvisoryProducts(ctx context.Context, sc vigil.Scope, asset
 		return fmt.Errorf("advisory products of asset %d: %w", assetID, err)
 	}
 	for _, p := range ps {
-		if _, err := tx.tx.Exec(ctx, `INSERT INTO asset_advisory_products (org_id, asset_id, advisory_id, product_id, name, confidence, reason)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING`,
-			sc.OrgID, assetID, p.AdvisoryID, p.ProductID, p.Name, string(p.Confidence), p.Reason); err != nil {
+		if _, err := tx.tx.Exec(ctx, `INSERT INTO asset_advisory_products (org_id, asset_id, advisory_id, product_id, name, confidence, reason, score)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING`,
+			sc.OrgID, assetID, p.AdvisoryID, p.ProductID, p.Name, string(p.Confidence), p.Reason, p.Score); err != nil {
 			return fmt.Errorf("advisory products of asset %d: %w", assetID, mapError(err))
 		}
 	}
@@ -284,7 +284,7 @@ func (tx *Tx) FindAdvisoryProducts(ctx context.Context, sc vigil.Scope, f store.
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	q := `SELECT p.asset_id, p.advisory_id, k.source_id, p.product_id, p.name, p.confidence, p.reason
+	q := `SELECT p.asset_id, p.advisory_id, k.source_id, p.product_id, p.name, p.confidence, p.reason, p.score
 		FROM asset_advisory_products p JOIN kb_advisories k ON k.id = p.advisory_id WHERE p.org_id = $1`
 	args := []any{sc.OrgID}
 	if f.AssetID != nil {
@@ -307,7 +307,7 @@ func (tx *Tx) FindAdvisoryProducts(ctx context.Context, sc vigil.Scope, f store.
 	for rows.Next() {
 		var p vigil.AdvisoryProduct
 		var conf string
-		if err := rows.Scan(&p.AssetID, &p.AdvisoryID, &p.Advisory, &p.ProductID, &p.Name, &conf, &p.Reason); err != nil {
+		if err := rows.Scan(&p.AssetID, &p.AdvisoryID, &p.Advisory, &p.ProductID, &p.Name, &conf, &p.Reason, &p.Score); err != nil {
 			return nil, fmt.Errorf("find advisory products: %w", err)
 		}
 		p.Confidence = vigil.MappingConfidence(conf)
@@ -322,7 +322,7 @@ func (tx *Tx) FindAdvisoryIDsByProductNames(ctx context.Context, names []string)
 		return nil, nil
 	}
 	rows, err := tx.tx.Query(ctx, `SELECT DISTINCT advisory_id, product_id COLLATE "C" FROM kb_advisory_products
-		WHERE kind IN ('product', 'name', 'model') AND value = ANY($1) ORDER BY 1, 2`, names)
+		WHERE kind IN ('product', 'name', 'model', 'token') AND value = ANY($1) ORDER BY 1, 2`, names)
 	if err != nil {
 		return nil, fmt.Errorf("find advisories by product: %w", err)
 	}

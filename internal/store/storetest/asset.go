@@ -75,6 +75,7 @@ func testAssets(t *testing.T, open Opener) {
 	t.Run("Sharing", func(t *testing.T) { testSharing(t, open) })
 	t.Run("EventsAndWork", func(t *testing.T) { testAssetEventsAndWork(t, open) })
 	t.Run("Isolation", func(t *testing.T) { testAssetIsolation(t, open) })
+	t.Run("LinkDecisions", func(t *testing.T) { testLinkDecisions(t, open) })
 }
 
 func testAssetCRUD(t *testing.T, open Opener) {
@@ -548,4 +549,80 @@ func testAssetIsolation(t *testing.T, open Opener) {
 	// hospital's assets.
 	err := runIsolated(t, s, true, func(tx store.Tx) error { _, err := tx.FindAssetByID(ctx, f.mdm, a.ID); return err })
 	wantErr(t, "manufacturer reads the hospital's asset", err, vigil.ErrNotFound)
+}
+
+// testLinkDecisions: a link's score is kept, decisions are put, replaced,
+// listed per asset, scoped to the organization, and survive the links'
+// replacement by a mapping run.
+func testLinkDecisions(t *testing.T, open Opener) {
+	s := open(t, fixedClock())
+	ctx := t.Context()
+	hdo := MustCreateOrg(t, s, "hospital", vigil.HealthcareProvider)
+	other := MustCreateOrg(t, s, "other-hospital", vigil.HealthcareProvider)
+	a := sampleAsset("BIO-1", "SN-1")
+	adv := &vigil.Advisory{ID: "ICSMA-99-001-01", Version: "2", Publisher: vigil.Publisher{Name: "CISA"}, Provenance: vigil.Provenance{Source: vigil.SourceCSAF, SourceID: "ICSMA-99-001-01"}}
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.CreateAsset(ctx, hdo, a); err != nil {
+			return err
+		}
+		if err := tx.PutAdvisory(ctx, &store.KBAdvisory{Advisory: adv, Doc: []byte(`{}`), SHA256: "s1", Vulns: []string{"CVE-2099-0001"},
+			Products: []store.ProductKey{{ProductID: "P1", Kind: "token", Value: "ap1"}}}); err != nil {
+			return err
+		}
+		hits, err := tx.FindAdvisoryIDsByProductNames(ctx, []string{"ap1"})
+		if err != nil || len(hits) != 1 || hits[0].ProductID != "P1" {
+			t.Errorf("FindAdvisoryIDsByProductNames(token) = %+v, %v", hits, err)
+		}
+		if len(hits) == 0 {
+			return nil
+		}
+		return tx.ReplaceAdvisoryProducts(ctx, hdo, a.ID, []vigil.AdvisoryProduct{{AdvisoryID: hits[0].AdvisoryID, ProductID: "P1", Name: "AP 1",
+			Confidence: vigil.MappingPossible, Score: 0.45, Reason: "model number ap1"}})
+	})
+	view(t, s, func(tx store.Tx) error {
+		ps, err := tx.FindAdvisoryProducts(ctx, hdo, store.AdvisoryProductFilter{AssetID: &a.ID})
+		if err != nil || len(ps) != 1 || ps[0].Score != 0.45 || ps[0].Advisory != "ICSMA-99-001-01" {
+			t.Errorf("FindAdvisoryProducts = %+v, %v; want one with score 0.45", ps, err)
+		}
+		return nil
+	})
+	d := &vigil.AdvisoryLinkDecision{AssetID: a.ID, Advisory: "ICSMA-99-001-01", ProductID: "P1", Revision: "2", Decision: vigil.LinkRejected, Note: "a different pump"}
+	update(t, s, func(tx store.Tx) error {
+		if err := tx.PutAdvisoryLinkDecision(ctx, hdo, d); err != nil {
+			return err
+		}
+		bad := *d
+		bad.Decision = "maybe"
+		if err := tx.PutAdvisoryLinkDecision(ctx, hdo, &bad); !errors.Is(err, vigil.ErrInvalid) {
+			t.Errorf("PutAdvisoryLinkDecision(maybe) = %v, want ErrInvalid", err)
+		}
+		// Another organization cannot decide on this asset.
+		if err := tx.PutAdvisoryLinkDecision(ctx, other, &vigil.AdvisoryLinkDecision{AssetID: a.ID, Advisory: "X", ProductID: "P", Decision: vigil.LinkConfirmed}); !errors.Is(err, vigil.ErrNotFound) {
+			t.Errorf("PutAdvisoryLinkDecision by another organization = %v, want ErrNotFound", err)
+		}
+		// A mapping run replaces the links; the decision stays.
+		return tx.ReplaceAdvisoryProducts(ctx, hdo, a.ID, nil)
+	})
+	view(t, s, func(tx store.Tx) error {
+		ds, err := tx.FindAdvisoryLinkDecisions(ctx, hdo, &a.ID)
+		want := []*vigil.AdvisoryLinkDecision{{OrgID: hdo.OrgID, AssetID: a.ID, Advisory: "ICSMA-99-001-01", ProductID: "P1", Revision: "2",
+			Decision: vigil.LinkRejected, Note: "a different pump", DecidedBy: hdo.Actor, DecidedAt: fixedClock()()}}
+		if diff := cmp.Diff(want, ds); err != nil || diff != "" {
+			t.Errorf("FindAdvisoryLinkDecisions (-want +got), err %v:\n%s", err, diff)
+		}
+		if ds, err := tx.FindAdvisoryLinkDecisions(ctx, other, nil); err != nil || len(ds) != 0 {
+			t.Errorf("another organization's decisions = %+v, %v; want none", ds, err)
+		}
+		return nil
+	})
+	// Confirming replaces the rejection.
+	d.Decision, d.Note = vigil.LinkConfirmed, ""
+	update(t, s, func(tx store.Tx) error { return tx.PutAdvisoryLinkDecision(ctx, hdo, d) })
+	view(t, s, func(tx store.Tx) error {
+		ds, err := tx.FindAdvisoryLinkDecisions(ctx, hdo, nil)
+		if err != nil || len(ds) != 1 || ds[0].Decision != vigil.LinkConfirmed {
+			t.Errorf("after confirming: %+v, %v", ds, err)
+		}
+		return nil
+	})
 }
