@@ -93,18 +93,44 @@ func feedSetup(opt FeedOptions) ([]feed.Importer, feed.Options, error) {
 func (s *Service) importFeed(ctx context.Context, name string, opt FeedOptions, run func(feed.Sink) (feed.Report, error)) (feed.Report, error) {
 	var rep feed.Report
 	changed := s.newChangeSet()
-	err := s.store.Update(ctx, func(tx store.Tx) error {
-		sink := newKBSink(tx, opt, changed)
+	err := s.writeKB(ctx, opt, changed, func(sink *kbSink) error {
 		var err error
-		if rep, err = run(sink); err != nil {
-			return err
-		}
-		return sink.recordImport(ctx, rep)
-	})
+		rep, err = run(sink)
+		return err
+	}, func(tx store.Tx, sink *kbSink) error { return sink.recordImport(ctx, tx, rep) })
 	if err != nil {
 		return rep, err
 	}
 	return rep, s.afterImport(ctx, changed, opt)
+}
+
+// writeKB runs fill, which writes knowledge-base records through a sink,
+// then finish, as one unit readers see whole or not at all. On a store
+// whose writers lock each other out (store.KBStager: SQLite) fill writes
+// into a stage while holding no write lock, and the stage is published
+// with finish in one short write transaction; elsewhere both run in one
+// transaction (docs/architecture.md, "Concurrent writers").
+func (s *Service) writeKB(ctx context.Context, opt FeedOptions, changed *changeSet, fill func(*kbSink) error, finish func(store.Tx, *kbSink) error) error {
+	stager, ok := s.store.(store.KBStager)
+	if !ok {
+		return s.store.Update(ctx, func(tx store.Tx) error {
+			sink := newKBSink(tx, opt, changed)
+			if err := fill(sink); err != nil {
+				return err
+			}
+			return finish(tx, sink)
+		})
+	}
+	stage, err := stager.StageKB(ctx)
+	if err != nil {
+		return err
+	}
+	defer stage.Close()
+	sink := newKBSink(stage, opt, changed)
+	if err := fill(sink); err != nil {
+		return err
+	}
+	return stage.Publish(ctx, func(tx store.Tx) error { return finish(tx, sink) })
 }
 
 // afterImport matches what an import changed against the stored SBOMs.
@@ -122,7 +148,7 @@ func (s *Service) afterImport(ctx context.Context, changed *changeSet, opt FeedO
 // kbSink stores what importers read, deciding per record whether it is
 // new, changed, or already known (same digest, or older than the stored).
 type kbSink struct {
-	tx       store.Tx
+	tx       store.KBWriter
 	progress func(int)
 	records  int
 	sources  map[vigil.Source]bool
@@ -134,19 +160,19 @@ type kbSink struct {
 
 var _ feed.Sink = (*kbSink)(nil)
 
-func newKBSink(tx store.Tx, opt FeedOptions, changed *changeSet) *kbSink {
+func newKBSink(tx store.KBWriter, opt FeedOptions, changed *changeSet) *kbSink {
 	return &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}, changed: changed}
 }
 
 // recordImport stores the import's report as the last import of every
 // source the sink received records of; their sync state stays as it is.
-func (k *kbSink) recordImport(ctx context.Context, rep feed.Report) error {
+func (k *kbSink) recordImport(ctx context.Context, tx store.Tx, rep feed.Report) error {
 	report, err := json.Marshal(rep)
 	if err != nil {
 		return err
 	}
 	for src := range k.sources {
-		if err := k.tx.SetFeedState(ctx, src, report, nil); err != nil {
+		if err := tx.SetFeedState(ctx, src, report, nil); err != nil {
 			return err
 		}
 	}

@@ -60,13 +60,18 @@ func Open(ctx context.Context, path string) (*DB, error) {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
 	}
-	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
-	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	const pragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	// Writers begin IMMEDIATE, so a writer waits for the lock at BEGIN,
+	// before it has read anything, and waiting can neither deadlock nor
+	// fail half-way; what holds the lock is short (imports are staged,
+	// stage.go), so the wait allowed is long: running out of it means
+	// something is wrong, not busy.
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=busy_timeout(30000)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+readPragmas)
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=busy_timeout(10000)"+readPragmas)
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -231,6 +236,12 @@ func mapError(err error) error {
 		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgNotAllowed, Err: err}
 	case sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
 		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgMissing, Err: err}
+	}
+	// Another connection held the lock past the busy timeout: nothing was
+	// written, and the caller may try again.
+	switch se.Code() & 0xff {
+	case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
+		return fmt.Errorf("%w: %w", vigil.ErrUnavailable, err)
 	}
 	return err
 }
