@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -37,7 +38,33 @@ type FeedOptions struct {
 	// OnMatched, when set, is told what matching the changed records
 	// against the stored SBOMs did after the import committed.
 	OnMatched func(*IncrementalSummary)
+	// AllowEmpty makes an input that yields no usable record (every file
+	// unreadable or unrecognised, every record rejected) a success;
+	// without it ImportFeeds returns an *EmptyImportError.
+	AllowEmpty bool
 }
+
+// EmptyImportError reports the inputs of an import that yielded no usable
+// record: a scheduled sync over a corrupt mirror must not look fine. The
+// rest of the import went ahead, and the report says what each input did.
+type EmptyImportError struct {
+	Paths []string
+}
+
+func (e *EmptyImportError) Error() string {
+	return fmt.Sprintf("nothing usable imported from %s: no record was accepted or already known (--allow-empty accepts this)", strings.Join(e.Paths, ", "))
+}
+
+// Unwrap classifies the error as bad input.
+func (e *EmptyImportError) Unwrap() error { return vigil.ErrInvalid }
+
+// Usable reports whether an import read at least one record that is now in
+// the knowledge base: accepted, or already known.
+func Usable(rep feed.Report) bool { return rep.Accepted+rep.Unchanged > 0 }
+
+// SourceUnrecognised is the feed-status row of an import in which no
+// importer recognised anything, so no source can be named.
+const SourceUnrecognised vigil.Source = "unrecognised"
 
 // ImportFeeds imports vulnerability data from files, directories, .zip
 // and .gz archives into the knowledge base, the format of each file
@@ -51,6 +78,7 @@ func (s *Service) ImportFeeds(ctx context.Context, paths []string, opt FeedOptio
 		return feed.Report{}, err
 	}
 	var total feed.Report
+	var empty []string
 	for _, p := range paths {
 		rep, err := s.importFeed(ctx, p, opt, func(sink feed.Sink) (feed.Report, error) {
 			return feed.ImportPath(ctx, p, importers, sink, fopt)
@@ -59,6 +87,12 @@ func (s *Service) ImportFeeds(ctx context.Context, paths []string, opt FeedOptio
 		if err != nil {
 			return total, fmt.Errorf("import %s: %w", p, err)
 		}
+		if !Usable(rep) && !opt.AllowEmpty {
+			empty = append(empty, p)
+		}
+	}
+	if len(empty) > 0 {
+		return total, &EmptyImportError{Paths: empty}
 	}
 	return total, nil
 }
@@ -166,12 +200,29 @@ func newKBSink(tx store.KBWriter, opt FeedOptions, changed *changeSet) *kbSink {
 
 // recordImport stores the import's report as the last import of every
 // source the sink received records of; their sync state stays as it is.
+// An import that stored nothing usable is recorded too, so feed status
+// shows it: under the sources its importers read (every record rejected),
+// or under SourceUnrecognised when no importer recognised anything.
 func (k *kbSink) recordImport(ctx context.Context, tx store.Tx, rep feed.Report) error {
 	report, err := json.Marshal(rep)
 	if err != nil {
 		return err
 	}
-	for src := range k.sources {
+	sources := maps.Clone(k.sources)
+	if !Usable(rep) {
+		// Importers are named feed/<source>[-<version>].
+		for _, name := range append([]string{rep.Importer}, rep.Importers...) {
+			name, _ = strings.CutPrefix(name, "feed/")
+			name, _, _ = strings.Cut(name, "-")
+			if src := vigil.Source(name); src.Valid() {
+				sources[src] = true
+			}
+		}
+		if len(sources) == 0 {
+			sources[SourceUnrecognised] = true
+		}
+	}
+	for src := range sources {
 		if err := tx.SetFeedState(ctx, src, report, nil); err != nil {
 			return err
 		}
@@ -460,6 +511,8 @@ type FeedStatus struct {
 	Source       vigil.Source `json:"source"`
 	LastImportAt time.Time    `json:"last_import_at"`
 	LastReport   feed.Report  `json:"last_report"`
+	// Empty is true when the last import yielded no usable record.
+	Empty bool `json:"empty"`
 }
 
 // KnowledgeBaseStatus counts the knowledge base per source.
@@ -479,6 +532,9 @@ func (s *Service) KnowledgeBaseStatus(ctx context.Context) (*KBStatus, error) {
 			if err := json.Unmarshal(f.LastReport, &fs.LastReport); err != nil {
 				return fmt.Errorf("stored report of %s: %w", f.Source, err)
 			}
+			// A sync's state row carries the sync's report, which may
+			// rightly hold nothing new; only file imports count records.
+			fs.Empty = fs.LastReport.Files+fs.LastReport.SkippedFiles+fs.LastReport.Records > 0 && !Usable(fs.LastReport)
 			st.Feeds = append(st.Feeds, fs)
 		}
 		return nil
