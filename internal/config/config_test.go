@@ -157,15 +157,15 @@ func TestRedactError(t *testing.T) {
 
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
-		"postgres://vigil:s3cret@db:5432/vigil": "postgres://vigil:xxxxx@db:5432/vigil",
-		"postgres://vigil@db/vigil":             "postgres://vigil@db/vigil",
-		"sqlite:/a@b/c.db":                      "sqlite:/a@b/c.db",
-		"postgres://db/vigil?sslmode=disable&password=s3cret":          "postgres://db/vigil?sslmode=disable&password=xxxxx",
-		"postgres://db/vigil?PASSWORD=s3cret&user=v":                    "postgres://db/vigil?PASSWORD=xxxxx&user=v",
-		"postgres://v:p%40ss@db/vigil":                                  "postgres://v:xxxxx@db/vigil",
-		"host=db user=v password=s3cret dbname=vigil":                   "host=db user=v password=xxxxx dbname=vigil",
-		"host=db password = 'two words\\' here' dbname=vigil":         "host=db password = xxxxx dbname=vigil",
-		"host=db sslpassword=k3y password=s3cret":                       "host=db sslpassword=xxxxx password=xxxxx",
+		"postgres://vigil:s3cret@db:5432/vigil":               "postgres://vigil:xxxxx@db:5432/vigil",
+		"postgres://vigil@db/vigil":                           "postgres://vigil@db/vigil",
+		"sqlite:/a@b/c.db":                                    "sqlite:/a@b/c.db",
+		"postgres://db/vigil?sslmode=disable&password=s3cret": "postgres://db/vigil?sslmode=disable&password=xxxxx",
+		"postgres://db/vigil?PASSWORD=s3cret&user=v":          "postgres://db/vigil?PASSWORD=xxxxx&user=v",
+		"postgres://v:p%40ss@db/vigil":                        "postgres://v:xxxxx@db/vigil",
+		"host=db user=v password=s3cret dbname=vigil":         "host=db user=v password=xxxxx dbname=vigil",
+		"host=db password = 'two words\\' here' dbname=vigil": "host=db password = xxxxx dbname=vigil",
+		"host=db sslpassword=k3y password=s3cret":             "host=db sslpassword=xxxxx password=xxxxx",
 	} {
 		if got := Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
