@@ -156,9 +156,9 @@ func concurrentWriters(t *testing.T, bin, feedPath string, records int, db strin
 	var wg sync.WaitGroup
 	for p := range 20 {
 		wg.Go(func() {
-			// Each process writes in turn until the import is over,
-			// at least three times.
-			for i := 0; i < 3 || importing.Load() && time.Since(start) < 5*time.Minute; i++ {
+			// Each process writes in turn while the import runs: at
+			// least three times, at most ten.
+			for i := 0; i < 3 || importing.Load() && i < 10; i++ {
 				name := fmt.Sprintf("cli-%02d-%03d", p, i)
 				t0 := time.Now()
 				out, err := vigil("product", "create", name, "--manufacturer", "Acme")
@@ -171,7 +171,7 @@ func concurrentWriters(t *testing.T, bin, feedPath string, records int, db strin
 	}
 	wg.Go(func() {
 		client := &http.Client{Timeout: time.Minute}
-		for i := 0; i < 20 || importing.Load() && time.Since(start) < 5*time.Minute; i++ {
+		for i := 0; i < 20 || importing.Load() && i < 100; i++ {
 			name := fmt.Sprintf("api-%03d", i)
 			body, _ := json.Marshal(map[string]string{"name": name, "manufacturer": "Acme"})
 			req, _ := http.NewRequestWithContext(ctx, "POST", base+"/api/v1/products", bytes.NewReader(body))
