@@ -11,7 +11,7 @@ STATICCHECK_VERSION := v0.8.2
 ## the real public data in ../shared/testdata (or $$VIGIL_SHARED_TESTDATA) skip
 ## when it is absent and are counted in one line; under CI=true they fail.
 test:
-	@set -o pipefail; $(GO) test -race -count=1 -json ./... | $(GO) run ./tools/testsum
+	@set -o pipefail; $(GO) test -race -count=1 -timeout 30m -json ./... | $(GO) run ./tools/testsum
 
 ## build: a static binary in bin/vigil
 build:

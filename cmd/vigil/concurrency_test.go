@@ -38,22 +38,27 @@ func TestConcurrentWritersDuringImport(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	const records = 10000
-	feedPath := filepath.Join(t.TempDir(), "nvd.json")
-	f, err := os.Create(feedPath)
-	if err != nil {
-		t.Fatal(err)
+	feed := func(records int) string {
+		path := filepath.Join(t.TempDir(), "nvd.json")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if err := synth.NVD(f, records, 15); err != nil {
+			t.Fatal(err)
+		}
+		return path
 	}
-	if err := synth.NVD(f, records, 15); err != nil {
-		t.Fatal(err)
-	}
-	f.Close()
-
 	t.Run("sqlite", func(t *testing.T) {
-		concurrentWriters(t, bin, feedPath, records, "sqlite:"+filepath.Join(t.TempDir(), "vigil.db"))
+		concurrentWriters(t, bin, feed(10000), 10000, "sqlite:"+filepath.Join(t.TempDir(), "vigil.db"))
 	})
+	// Fewer records on PostgreSQL: there an import is a round trip per
+	// statement, which on a starved CI machine takes minutes for 10,000
+	// records; the property under test (writers never wait on it) needs
+	// only that it overlaps them.
 	t.Run("postgres", func(t *testing.T) {
-		concurrentWriters(t, bin, feedPath, records, pgtest.MustSchemaURL(t))
+		concurrentWriters(t, bin, feed(2000), 2000, pgtest.MustSchemaURL(t))
 	})
 }
 
