@@ -11,7 +11,7 @@ STATICCHECK_VERSION := v0.8.2
 ## the real public data in ../shared/testdata (or $$VIGIL_SHARED_TESTDATA) skip
 ## when it is absent and are counted in one line; under CI=true they fail.
 test:
-	@set -o pipefail; $(GO) test -race -count=1 -json ./... | $(GO) run ./tools/testsum
+	@set -o pipefail; $(GO) test -race -count=1 -timeout 30m -json ./... | $(GO) run ./tools/testsum
 
 ## build: a static binary in bin/vigil
 build:
@@ -126,3 +126,20 @@ matchbench:
 scale-fleet:
 	VIGIL_FLEET_BENCH=full $(GO) test ./internal/service -run '^$$' -bench 'Exposure' -benchtime 10x -benchmem -timeout 60m -v
 	VIGIL_FLEET_BENCH=full $(GO) test ./internal/service -run '^$$' -bench 'ImportAssets' -benchtime 1x -benchmem -timeout 60m -v
+
+## load: the API under load (docs/performance.md, "API under load"): a real
+## vigil serve on a loopback port over a fresh SQLite file, then over a fresh
+## schema of PostgreSQL, each hit by LOAD_CLIENTS concurrent clients on read
+## and write routes for LOAD_REQUESTS requests in all (or LOAD_TIME, whichever
+## ends first); prints throughput, p50/p99/max and errors with the load
+## average. LOAD_POSTGRES= skips PostgreSQL. Exits 1 if any request failed.
+LOAD_CLIENTS ?= 32
+LOAD_REQUESTS ?= 8000
+LOAD_TIME ?= 2m
+LOAD_POSTGRES ?= $(or $(VIGIL_TEST_POSTGRES),postgres://postgres@127.0.0.1:5432/test?sslmode=disable)
+.PHONY: load
+load:
+	CGO_ENABLED=0 $(GO) build -o bin/vigil ./cmd/vigil
+	$(GO) build -o bin/load ./tools/load
+	bin/load -vigil bin/vigil -clients $(LOAD_CLIENTS) -requests $(LOAD_REQUESTS) -time $(LOAD_TIME)
+	$(if $(LOAD_POSTGRES),bin/load -vigil bin/vigil -db "$(LOAD_POSTGRES)" -clients $(LOAD_CLIENTS) -requests $(LOAD_REQUESTS) -time $(LOAD_TIME))

@@ -14,6 +14,10 @@ var (
 	ErrInvalid      = errors.New("invalid")
 	ErrForbidden    = errors.New("forbidden")
 	ErrUnauthorized = errors.New("unauthorized")
+	// ErrUnavailable is a store too busy to answer in time (another
+	// writer held it too long): nothing was changed, and the same request
+	// may succeed a moment later. The API answers 503 with Retry-After.
+	ErrUnavailable = errors.New("temporarily unavailable, try again")
 )
 
 // FieldError is one problem with one input field.

@@ -166,6 +166,11 @@ func TestPortfolioWorkflow(t *testing.T) {
 
 func TestOrgSelection(t *testing.T) {
 	r := newRunner(t)
+	// A read creates no database.
+	if code, _, stderr := r.run("product", "list"); code != 1 || !strings.Contains(stderr, "no database at") {
+		t.Errorf("product list with no database: exit %d, %q", code, stderr)
+	}
+	r.ok("db", "migrate")
 	if code, _, stderr := r.run("product", "list"); code != 1 || !strings.Contains(stderr, "no organization exists yet") {
 		t.Errorf("product list with no org: exit %d, %q", code, stderr)
 	}

@@ -18,13 +18,16 @@ import (
 )
 
 // openStore opens the backend a database setting names.
-func openStore(ctx context.Context, db string) (store.Store, error) {
+func openStore(ctx context.Context, db string, create bool) (store.Store, error) {
 	backend, target, err := config.ParseDB(db)
 	if err != nil {
 		return nil, err
 	}
 	switch backend {
 	case config.SQLite:
+		if !create {
+			return sqlite.OpenExisting(ctx, target)
+		}
 		return sqlite.Open(ctx, target)
 	default:
 		return postgres.Open(ctx, target)

@@ -210,7 +210,7 @@ func (a *app) assetExportCommand() *cobra.Command {
 			w := cmd.OutOrStdout()
 			var file *os.File
 			if outFile != "" && outFile != "-" {
-				if file, err = os.OpenFile(outFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
+				if file, err = createPrivate(outFile); err != nil {
 					return err
 				}
 				w = file

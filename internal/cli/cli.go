@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -43,8 +44,9 @@ type Env struct {
 	Getenv         func(string) string
 	// Version is the build's version string.
 	Version string
-	// OpenStore opens the database a config names.
-	OpenStore func(ctx context.Context, db string) (store.Store, error)
+	// OpenStore opens the database a config names. With create false it
+	// creates nothing: a missing SQLite file is an error.
+	OpenStore func(ctx context.Context, db string, create bool) (store.Store, error)
 	// FeedSources builds the remote feed sources vigil feed sync uses.
 	FeedSources func(opt SyncOptions) ([]service.FeedSource, error)
 	// Serve runs the HTTP server until ctx ends.
@@ -113,6 +115,8 @@ type app struct {
 	store  store.Store
 	svc    *service.Service
 	log    *slog.Logger
+	// cmd is the command being run.
+	cmd *cobra.Command
 }
 
 func (a *app) close() error {
@@ -187,6 +191,7 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 		return err
 	}
 	a.cfg = cfg
+	a.cmd = cmd
 	level, _ := config.ParseLevel(cfg.LogLevel)
 	opts := &slog.HandlerOptions{Level: level}
 	var h slog.Handler = slog.NewTextHandler(a.env.Stderr, opts)
@@ -229,12 +234,27 @@ func (a *app) openStore(ctx context.Context) (store.Store, error) {
 	if a.store != nil {
 		return a.store, nil
 	}
-	st, err := a.env.OpenStore(ctx, a.cfg.DB)
+	st, err := a.env.OpenStore(ctx, a.cfg.DB, a.mayCreate())
 	if err != nil {
-		return nil, fmt.Errorf("open database %s: %w", config.Redact(a.cfg.DB), err)
+		// The driver's message may quote the connection string.
+		return nil, config.RedactError(fmt.Errorf("open database %s: %w", config.Redact(a.cfg.DB), err), a.cfg.DB)
 	}
 	a.store = st
 	return st, nil
+}
+
+// createsDB names the commands that may create a missing SQLite database:
+// those that start one or put data into it. Commands that only read (list,
+// show, status, export, backup…) never do, so a mistyped --db leaves no
+// empty database behind, and neither does a string that is not an
+// explicit sqlite: path.
+var createsDB = map[string]bool{
+	"migrate": true, "restore": true, "serve": true, "quickstart": true,
+	"import": true, "create": true, "add": true, "set": true, "sync": true,
+}
+
+func (a *app) mayCreate() bool {
+	return a.cmd != nil && createsDB[a.cmd.Name()] && config.ExplicitSQLite(a.cfg.DB)
 }
 
 func (a *app) newService() *service.Service {
@@ -267,6 +287,13 @@ func (a *app) actor() string {
 
 func (a *app) render(cmd *cobra.Command, v any, t *table) error {
 	return render(cmd.OutOrStdout(), a.output, v, t)
+}
+
+// createPrivate creates path for an export that holds organisation data
+// (device addresses, SBOMs, VEX, forms): readable and writable by its owner
+// only, whatever the umask, and never over an existing file.
+func createPrivate(path string) (*os.File, error) {
+	return os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 }
 
 // noArgs, exactArgs and rangeArgs wrap cobra's checks as usage errors.

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -27,7 +28,9 @@ detected from its content: NVD CVE API 2.0 responses and 1.1 feed files, CVE JSO
 (JSON, CSV), FIRST EPSS CSV, CSAF 2.0 advisories (with .sha256/.sha512 checked
 when present, and .asc signatures with --csaf-key). Each PATH is imported in one
 transaction. Faulty records are reported and skipped; importing the same data
-again changes nothing.`,
+again changes nothing. An input that yields no usable record (every file
+unreadable or unrecognised, every record rejected) makes the command exit 1
+after the summary, and feed status shows it, unless --allow-empty is given.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usagef("usage: vigil feed import PATH...")
@@ -57,20 +60,24 @@ again changes nothing.`,
 			if bar != nil {
 				_ = bar.Finish()
 			}
-			if err != nil {
+			var empty *service.EmptyImportError
+			if err != nil && !errors.As(err, &empty) {
 				return err
 			}
+			// Nothing usable from an input still prints the summary (what
+			// was rejected, and why), then exits 1.
 			if err := a.renderFeedReport(cmd, rep, time.Since(start), showProblems); err != nil {
 				return err
 			}
 			a.printMatched(cmd, matched)
-			return nil
+			return err
 		},
 	}
 	imp.Flags().BoolVar(&opt.SkipOSVSchema, "skip-osv-schema", false, "skip the checks of OSV records against the OSV schema's rules (faster; for trusted osv.dev exports)")
 	imp.Flags().StringArrayVar(&keyFiles, "csaf-key", nil, "armored OpenPGP public key file that CSAF .asc signatures must verify against (repeatable)")
 	imp.Flags().BoolVar(&opt.RequireSignature, "require-signature", false, "refuse CSAF files without a valid .asc signature (needs --csaf-key)")
 	imp.Flags().IntVar(&showProblems, "problems", 20, "how many record problems to list (all with -o json)")
+	imp.Flags().BoolVar(&opt.AllowEmpty, "allow-empty", false, "exit 0 even when an input yields no usable record (every file unreadable, every record rejected)")
 
 	status := &cobra.Command{
 		Use:   "status",
@@ -89,14 +96,30 @@ again changes nothing.`,
 			for _, f := range st.Feeds {
 				last[string(f.Source)] = f
 			}
-			t := &table{header: []string{"SOURCE", "RECORDS", "WITHDRAWN", "NEWEST", "LAST IMPORT", "LAST ACCEPTED", "LAST REJECTED"}}
+			t := &table{header: []string{"SOURCE", "RECORDS", "WITHDRAWN", "NEWEST", "LAST IMPORT", "LAST ACCEPTED", "LAST REJECTED", "LAST RESULT"}}
+			lastCols := func(f service.FeedStatus, ok bool) (string, string, string, string) {
+				if !ok {
+					return "-", "-", "-", "-"
+				}
+				result := "ok"
+				if f.Empty {
+					result = "NOTHING USABLE"
+				}
+				return formatTime(f.LastImportAt), fmt.Sprint(f.LastReport.Accepted), fmt.Sprint(f.LastReport.Rejected), result
+			}
 			for _, s := range st.Sources {
 				f, ok := last[string(s.Source)]
-				lastAt, acc, rej := "-", "-", "-"
-				if ok {
-					lastAt, acc, rej = formatTime(f.LastImportAt), fmt.Sprint(f.LastReport.Accepted), fmt.Sprint(f.LastReport.Rejected)
+				delete(last, string(s.Source))
+				lastAt, acc, rej, result := lastCols(f, ok)
+				t.add(string(s.Source), fmt.Sprint(s.Records), fmt.Sprint(s.Withdrawn), formatTime(s.LastModified), lastAt, acc, rej, result)
+			}
+			// Feeds whose imports stored nothing yet still show their
+			// last import.
+			for _, f := range st.Feeds {
+				if _, ok := last[string(f.Source)]; ok {
+					lastAt, acc, rej, result := lastCols(f, true)
+					t.add(string(f.Source), "0", "0", "-", lastAt, acc, rej, result)
 				}
-				t.add(string(s.Source), fmt.Sprint(s.Records), fmt.Sprint(s.Withdrawn), formatTime(s.LastModified), lastAt, acc, rej)
 			}
 			if a.output == formatTable && len(t.rows) == 0 {
 				cmd.Println("the knowledge base is empty; import data with: vigil feed import PATH...")
@@ -130,7 +153,9 @@ func (a *app) renderFeedReport(cmd *cobra.Command, rep feed.Report, took time.Du
 	out := struct {
 		feed.Report
 		Seconds float64 `json:"seconds"`
-	}{rep, took.Seconds()}
+		// Usable is false when nothing was accepted or already known.
+		Usable bool `json:"usable"`
+	}{rep, took.Seconds(), service.Usable(rep)}
 	t := keyValues(
 		"files", fmt.Sprint(rep.Files),
 		"records", fmt.Sprint(rep.Records),
@@ -142,6 +167,9 @@ func (a *app) renderFeedReport(cmd *cobra.Command, rep feed.Report, took time.Du
 		"importers", orDash(strings.Join(rep.Importers, ", ")),
 		"seconds", fmt.Sprintf("%.1f", took.Seconds()),
 	)
+	if !service.Usable(rep) {
+		t.add("result", "NOTHING USABLE IMPORTED")
+	}
 	if a.output != formatTable {
 		if a.output == formatCSV {
 			t = &table{header: []string{"FILE", "SOURCE", "RECORD", "PATH", "REASON", "WARNING"}}

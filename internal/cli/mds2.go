@@ -98,7 +98,7 @@ func (a *app) writeOutput(cmd *cobra.Command, out string, fn func(io.Writer) err
 	if err := fn(&buf); err != nil {
 		return err
 	}
-	if err := os.WriteFile(out, buf.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(out, buf.Bytes(), 0o600); err != nil {
 		return err
 	}
 	cmd.PrintErrf("wrote %s (%d bytes)\n", out, buf.Len())

@@ -269,7 +269,7 @@ component. With --strict the exit code is 3 when anything is missing.`,
 			w := cmd.OutOrStdout()
 			var f *os.File
 			if outFile != "" && outFile != "-" {
-				if f, err = os.OpenFile(outFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644); err != nil {
+				if f, err = createPrivate(outFile); err != nil {
 					return err
 				}
 				w = f

@@ -50,7 +50,7 @@ standard output; with it, a summary does. See docs/vex.md.`,
 				_, err := cmd.OutOrStdout().Write(ex.Content)
 				return err
 			}
-			f, err := os.OpenFile(outFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+			f, err := createPrivate(outFile)
 			if err != nil {
 				return err
 			}
@@ -241,11 +241,11 @@ func printDemoVEX(w io.Writer, dir string, st *demo.VEXStep) error {
 		return nil
 	}
 	ex := st.Export
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
 	path := filepath.Join(dir, ex.Filename)
-	if err := os.WriteFile(path, ex.Content, 0o644); err != nil {
+	if err := os.WriteFile(path, ex.Content, 0o600); err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "\nCSAF 2.0 VEX of %s (schema and mandatory tests pass)\n", st.Release)

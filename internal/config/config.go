@@ -11,8 +11,11 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -209,9 +212,12 @@ const (
 	Postgres = "postgres"
 )
 
-// ParseDB splits a database setting into its backend and the path or URL
-// that backend opens: sqlite:PATH (or a bare path) and postgres:// or
-// postgresql:// URLs.
+// ParseDB splits a database setting into its backend and the path or
+// connection string that backend opens: sqlite:PATH (or a bare path),
+// postgres:// or postgresql:// URLs, and PostgreSQL's key-value form
+// (host=… dbname=… user=…). Anything else that starts like a scheme
+// ("postgres:/host/db", "mysql://…") is refused rather than taken for a
+// file name. Messages never include a password.
 func ParseDB(s string) (backend, target string, err error) {
 	switch {
 	case strings.HasPrefix(s, "postgres://"), strings.HasPrefix(s, "postgresql://"):
@@ -220,8 +226,12 @@ func ParseDB(s string) (backend, target string, err error) {
 		target = strings.TrimPrefix(s, "sqlite://")
 	case strings.HasPrefix(s, "sqlite:"):
 		target = strings.TrimPrefix(s, "sqlite:")
-	case strings.Contains(s, "://"):
-		return "", "", fmt.Errorf("%q: unknown database scheme (want sqlite:PATH or postgres://…)", Redact(s))
+	case isKeyValueDSN(s):
+		return Postgres, s, nil
+	case strings.Contains(s, "=") && keyValuePattern.MatchString(s):
+		return "", "", fmt.Errorf("%q looks like a key=value connection string but names no PostgreSQL setting (host, dbname, user, …): want sqlite:PATH, postgres://… or host=… dbname=…", Redact(s))
+	case schemePattern.MatchString(s):
+		return "", "", fmt.Errorf("%q: unknown database scheme (want sqlite:PATH, postgres://… or host=… dbname=…)", Redact(s))
 	default:
 		target = s
 	}
@@ -231,20 +241,133 @@ func ParseDB(s string) (backend, target string, err error) {
 	return SQLite, target, nil
 }
 
-// Redact hides a password in a database URL, so that settings can be
-// printed and logged.
-func Redact(db string) string {
-	at := strings.LastIndex(db, "@")
-	scheme := strings.Index(db, "://")
-	if at < 0 || scheme < 0 || at < scheme {
-		return db
+// ExplicitSQLite reports whether a database setting names SQLite with the
+// sqlite: prefix, the only form for which vigil creates a missing
+// database file (a bare string might be a mistyped URL).
+func ExplicitSQLite(s string) bool { return strings.HasPrefix(s, "sqlite:") }
+
+var (
+	// schemePattern is a URL scheme of two letters or more followed by a
+	// colon; one letter would be a Windows drive.
+	schemePattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9+.-]+:`)
+	// keyValuePattern is the start of a libpq key-value string.
+	keyValuePattern = regexp.MustCompile(`^\s*[A-Za-z_]+\s*=`)
+	// kvPair is one key=value pair, the value bare or single-quoted with
+	// backslash escapes, as libpq reads them.
+	kvPair = regexp.MustCompile(`([A-Za-z_]+)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s']*)`)
+)
+
+// libpqKeys are the settings whose presence makes a key=value string a
+// PostgreSQL connection string.
+var libpqKeys = map[string]bool{
+	"host": true, "hostaddr": true, "port": true, "dbname": true, "user": true, "password": true,
+	"passfile": true, "sslmode": true, "sslrootcert": true, "sslcert": true, "sslkey": true,
+	"connect_timeout": true, "application_name": true, "options": true, "service": true,
+	"target_session_attrs": true, "search_path": true,
+}
+
+func isKeyValueDSN(s string) bool {
+	if !keyValuePattern.MatchString(s) {
+		return false
 	}
-	userinfo := db[scheme+3 : at]
-	if i := strings.Index(userinfo, ":"); i >= 0 {
-		return db[:scheme+3] + userinfo[:i] + ":xxxxx" + db[at:]
+	for _, m := range kvPair.FindAllStringSubmatch(s, -1) {
+		if libpqKeys[strings.ToLower(m[1])] {
+			return true
+		}
+	}
+	return false
+}
+
+// secretKeys are connection settings whose values are secret.
+var secretKeys = map[string]bool{"password": true, "sslpassword": true}
+
+// mask replaces a secret.
+const mask = "xxxxx"
+
+// Redact hides the passwords in a database setting, whatever its form:
+// the password of a URL's user-info, password= (and sslpassword=) query
+// parameters, and password= pairs of a key-value string, so that settings
+// can be printed and logged.
+func Redact(db string) string {
+	for _, secret := range Secrets(db) {
+		db = strings.ReplaceAll(db, secret, mask)
 	}
 	return db
 }
+
+// Secrets are the secret values a database setting holds, as they appear
+// in it (and, for URLs, decoded), longest first.
+func Secrets(db string) []string {
+	var out []string
+	add := func(v string) {
+		if v != "" && v != mask {
+			out = append(out, v)
+		}
+	}
+	if scheme := strings.Index(db, "://"); scheme >= 0 {
+		rest := db[scheme+3:]
+		if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+			rest = rest[:i]
+		}
+		if at := strings.LastIndex(rest, "@"); at >= 0 {
+			if _, pw, ok := strings.Cut(rest[:at], ":"); ok {
+				add(pw)
+				if dec, err := url.PathUnescape(pw); err == nil {
+					add(dec)
+				}
+			}
+		}
+		if _, query, ok := strings.Cut(db, "?"); ok {
+			query, _, _ = strings.Cut(query, "#")
+			for _, kv := range strings.Split(query, "&") {
+				k, v, _ := strings.Cut(kv, "=")
+				if secretKeys[strings.ToLower(k)] {
+					add(v)
+					if dec, err := url.QueryUnescape(v); err == nil {
+						add(dec)
+					}
+				}
+			}
+		}
+	} else if keyValuePattern.MatchString(db) {
+		for _, m := range kvPair.FindAllStringSubmatch(db, -1) {
+			if secretKeys[strings.ToLower(m[1])] {
+				v := m[2]
+				add(v)
+				if len(v) >= 2 && v[0] == '\'' {
+					add(strings.NewReplacer(`\'`, `'`, `\\`, `\`).Replace(v[1 : len(v)-1]))
+				}
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
+	return out
+}
+
+// RedactError returns err with every secret of the database setting db
+// masked in its message; errors.Is and errors.As still see through it.
+func RedactError(err error, db string) error {
+	if err == nil {
+		return nil
+	}
+	msg := err.Error()
+	masked := msg
+	for _, secret := range Secrets(db) {
+		masked = strings.ReplaceAll(masked, secret, mask)
+	}
+	if masked == msg {
+		return err
+	}
+	return &redactedError{msg: masked, err: err}
+}
+
+type redactedError struct {
+	msg string
+	err error
+}
+
+func (e *redactedError) Error() string { return e.msg }
+func (e *redactedError) Unwrap() error { return e.err }
 
 // ParseLevel parses a slog level name.
 func ParseLevel(s string) (slog.Level, error) {

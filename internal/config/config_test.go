@@ -1,6 +1,8 @@
 package config
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,6 +113,10 @@ func TestParseDB(t *testing.T) {
 		{"./v.db", SQLite, "./v.db"},
 		{"postgres://vigil@db/vigil", Postgres, "postgres://vigil@db/vigil"},
 		{"postgresql://vigil@db/vigil", Postgres, "postgresql://vigil@db/vigil"},
+		{"host=db dbname=vigil user=v password=s3cret", Postgres, "host=db dbname=vigil user=v password=s3cret"},
+		{" dbname = vigil", Postgres, " dbname = vigil"},
+		{"sqlite:postgres:/host/db", SQLite, "postgres:/host/db"},
+		{"C:/data/v.db", SQLite, "C:/data/v.db"},
 	}
 	for _, tt := range tests {
 		b, target, err := ParseDB(tt.in)
@@ -118,18 +124,48 @@ func TestParseDB(t *testing.T) {
 			t.Errorf("ParseDB(%q) = %q, %q, %v; want %q, %q", tt.in, b, target, err, tt.backend, tt.target)
 		}
 	}
-	for _, bad := range []string{"", "sqlite:", "mysql://x"} {
-		if _, _, err := ParseDB(bad); err == nil {
+	for _, bad := range []string{"", "sqlite:", "mysql://x", "postgres:/host/db", "postgres:host", "file:v.db",
+		"colour=blue sslpassword=hunter2", "mysql://u:hunter2@h/d"} {
+		_, _, err := ParseDB(bad)
+		if err == nil {
 			t.Errorf("ParseDB(%q) succeeded, want error", bad)
+			continue
+		}
+		if strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("ParseDB(%q) error shows the password: %v", bad, err)
+		}
+	}
+}
+
+func TestRedactError(t *testing.T) {
+	for _, tt := range []struct{ db, secret string }{
+		{"postgres://v:p%40ss@db/vigil", "p@ss"},
+		{"postgres://db/vigil?password=a%20b", "a b"},
+		{"host=db password='it''s' user=v", "it"},
+		{"host=db password='o\\'neil' user=v", "o'neil"},
+	} {
+		base := errors.New("connect to " + tt.db + " failed; password " + tt.secret + " rejected")
+		err := RedactError(fmt.Errorf("open: %w", base), tt.db)
+		if strings.Contains(err.Error(), tt.secret) {
+			t.Errorf("RedactError(%q) = %q, still shows %q", tt.db, err, tt.secret)
+		}
+		if !errors.Is(err, base) {
+			t.Errorf("RedactError(%q) lost the wrapped error", tt.db)
 		}
 	}
 }
 
 func TestRedact(t *testing.T) {
 	for in, want := range map[string]string{
-		"postgres://vigil:s3cret@db:5432/vigil": "postgres://vigil:xxxxx@db:5432/vigil",
-		"postgres://vigil@db/vigil":             "postgres://vigil@db/vigil",
-		"sqlite:/a@b/c.db":                      "sqlite:/a@b/c.db",
+		"postgres://vigil:s3cret@db:5432/vigil":               "postgres://vigil:xxxxx@db:5432/vigil",
+		"postgres://vigil@db/vigil":                           "postgres://vigil@db/vigil",
+		"sqlite:/a@b/c.db":                                    "sqlite:/a@b/c.db",
+		"postgres://db/vigil?sslmode=disable&password=s3cret": "postgres://db/vigil?sslmode=disable&password=xxxxx",
+		"postgres://db/vigil?PASSWORD=s3cret&user=v":          "postgres://db/vigil?PASSWORD=xxxxx&user=v",
+		"postgres://v:p%40ss@db/vigil":                        "postgres://v:xxxxx@db/vigil",
+		"host=db user=v password=s3cret dbname=vigil":         "host=db user=v password=xxxxx dbname=vigil",
+		"host=db password = 'two words\\' here' dbname=vigil": "host=db password = xxxxx dbname=vigil",
+		"host=db sslpassword=k3y password=s3cret":             "host=db sslpassword=xxxxx password=xxxxx",
 	} {
 		if got := Redact(in); got != want {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)

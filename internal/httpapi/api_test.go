@@ -74,9 +74,14 @@ func TestAuthentication(t *testing.T) {
 				res.want(t, tt.wantStatus, nil)
 				return
 			}
-			res.problem(t, http.StatusUnauthorized)
+			p := res.problem(t, http.StatusUnauthorized)
 			if got, want := res.header.Get("WWW-Authenticate"), `Bearer realm="vigil"`; got != want {
 				t.Errorf("WWW-Authenticate %q, want %q", got, want)
+			}
+			// One answer for every failure: nothing about the token,
+			// its name or whether it exists.
+			if want := "invalid or expired credentials: unauthorized"; p.Detail != want {
+				t.Errorf("detail %q, want %q", p.Detail, want)
 			}
 		})
 	}

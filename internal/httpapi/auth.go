@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -43,8 +44,17 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 			return
 		}
 	}
+	if errors.Is(err, vigil.ErrUnauthorized) {
+		// Whether the token is unknown, expired or malformed, and its
+		// name, are for the log, not for whoever holds the token.
+		infoFrom(ctx.Context()).err = err
+		err = errBadCredentials
+	}
 	s.writeHumaProblem(ctx, err)
 }
+
+// errBadCredentials is the one thing a 401 says.
+var errBadCredentials = fmt.Errorf("invalid or expired credentials: %w", vigil.ErrUnauthorized)
 
 // bearerToken extracts the token from an Authorization header value.
 func bearerToken(header string) (string, error) {

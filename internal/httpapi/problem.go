@@ -51,6 +51,11 @@ func classify(ctx context.Context, err error) (int, string, []error) {
 		return http.StatusForbidden, err.Error(), nil
 	case errors.Is(err, vigil.ErrUnauthorized):
 		return http.StatusUnauthorized, err.Error(), nil
+	case errors.Is(err, vigil.ErrUnavailable):
+		// Contention, not a fault: the store was busy past its wait and
+		// changed nothing. The driver's text stays in the log.
+		infoFrom(ctx).err = err
+		return http.StatusServiceUnavailable, "the database is busy; nothing was changed, try again", nil
 	}
 	ri := infoFrom(ctx)
 	ri.err = err
@@ -66,11 +71,18 @@ const challenge = `Bearer realm="vigil"`
 
 // problemHeaders are the headers a problem with status needs.
 func problemHeaders(status int) http.Header {
-	if status == http.StatusUnauthorized {
+	switch status {
+	case http.StatusUnauthorized:
 		return http.Header{"WWW-Authenticate": {challenge}}
+	case http.StatusServiceUnavailable:
+		return http.Header{"Retry-After": {retryAfter}}
 	}
 	return nil
 }
+
+// retryAfter is how many seconds a client told 503 should wait: about as
+// long as the longest write the store lets others wait for.
+const retryAfter = "2"
 
 // problem turns a service error into the error a huma handler returns.
 func problem(ctx context.Context, err error) error {

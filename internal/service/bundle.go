@@ -63,8 +63,7 @@ func (s *Service) ImportBundle(ctx context.Context, r io.ReaderAt, size int64, o
 	}
 	var rep feed.Report
 	changed := s.newChangeSet()
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		sink := newKBSink(tx, opt, changed)
+	err = s.writeKB(ctx, opt, changed, func(sink *kbSink) error {
 		rep = feed.Report{Importers: []string{"bundle"}, Files: len(br.Manifest.Files)}
 		if err := br.Each(bundle.FileVulns, bundleLine(ctx, &rep, bundle.FileVulns, func() (feed.Validator, func() (feed.Outcome, error)) {
 			v := &vigil.Vulnerability{}
@@ -90,8 +89,8 @@ func (s *Service) ImportBundle(ctx context.Context, r io.ReaderAt, size int64, o
 		})); err != nil {
 			return err
 		}
-		return sink.recordImport(ctx, rep)
-	})
+		return nil
+	}, func(tx store.Tx, sink *kbSink) error { return sink.recordImport(ctx, tx, rep) })
 	if err != nil {
 		return rep, nil, fmt.Errorf("import bundle: %w", err)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"sort"
 	"strings"
 	"time"
@@ -39,7 +40,33 @@ type FeedOptions struct {
 	// OnMatched, when set, is told what matching the changed records
 	// against the stored SBOMs did after the import committed.
 	OnMatched func(*IncrementalSummary)
+	// AllowEmpty makes an input that yields no usable record (every file
+	// unreadable or unrecognised, every record rejected) a success;
+	// without it ImportFeeds returns an *EmptyImportError.
+	AllowEmpty bool
 }
+
+// EmptyImportError reports the inputs of an import that yielded no usable
+// record: a scheduled sync over a corrupt mirror must not look fine. The
+// rest of the import went ahead, and the report says what each input did.
+type EmptyImportError struct {
+	Paths []string
+}
+
+func (e *EmptyImportError) Error() string {
+	return fmt.Sprintf("nothing usable imported from %s: no record was accepted or already known (--allow-empty accepts this)", strings.Join(e.Paths, ", "))
+}
+
+// Unwrap classifies the error as bad input.
+func (e *EmptyImportError) Unwrap() error { return vigil.ErrInvalid }
+
+// Usable reports whether an import read at least one record that is now in
+// the knowledge base: accepted, or already known.
+func Usable(rep feed.Report) bool { return rep.Accepted+rep.Unchanged > 0 }
+
+// SourceUnrecognised is the feed-status row of an import in which no
+// importer recognised anything, so no source can be named.
+const SourceUnrecognised vigil.Source = "unrecognised"
 
 // ImportFeeds imports vulnerability data from files, directories, .zip
 // and .gz archives into the knowledge base, the format of each file
@@ -53,6 +80,7 @@ func (s *Service) ImportFeeds(ctx context.Context, paths []string, opt FeedOptio
 		return feed.Report{}, err
 	}
 	var total feed.Report
+	var empty []string
 	for _, p := range paths {
 		rep, err := s.importFeed(ctx, p, opt, func(sink feed.Sink) (feed.Report, error) {
 			return feed.ImportPath(ctx, p, importers, sink, fopt)
@@ -61,6 +89,12 @@ func (s *Service) ImportFeeds(ctx context.Context, paths []string, opt FeedOptio
 		if err != nil {
 			return total, fmt.Errorf("import %s: %w", p, err)
 		}
+		if !Usable(rep) && !opt.AllowEmpty {
+			empty = append(empty, p)
+		}
+	}
+	if len(empty) > 0 {
+		return total, &EmptyImportError{Paths: empty}
 	}
 	return total, nil
 }
@@ -95,18 +129,44 @@ func feedSetup(opt FeedOptions) ([]feed.Importer, feed.Options, error) {
 func (s *Service) importFeed(ctx context.Context, name string, opt FeedOptions, run func(feed.Sink) (feed.Report, error)) (feed.Report, error) {
 	var rep feed.Report
 	changed := s.newChangeSet()
-	err := s.store.Update(ctx, func(tx store.Tx) error {
-		sink := newKBSink(tx, opt, changed)
+	err := s.writeKB(ctx, opt, changed, func(sink *kbSink) error {
 		var err error
-		if rep, err = run(sink); err != nil {
-			return err
-		}
-		return sink.recordImport(ctx, rep)
-	})
+		rep, err = run(sink)
+		return err
+	}, func(tx store.Tx, sink *kbSink) error { return sink.recordImport(ctx, tx, rep) })
 	if err != nil {
 		return rep, err
 	}
 	return rep, s.afterImport(ctx, changed, opt)
+}
+
+// writeKB runs fill, which writes knowledge-base records through a sink,
+// then finish, as one unit readers see whole or not at all. On a store
+// whose writers lock each other out (store.KBStager: SQLite) fill writes
+// into a stage while holding no write lock, and the stage is published
+// with finish in one short write transaction; elsewhere both run in one
+// transaction (docs/architecture.md, "Concurrent writers").
+func (s *Service) writeKB(ctx context.Context, opt FeedOptions, changed *changeSet, fill func(*kbSink) error, finish func(store.Tx, *kbSink) error) error {
+	stager, ok := s.store.(store.KBStager)
+	if !ok {
+		return s.store.Update(ctx, func(tx store.Tx) error {
+			sink := newKBSink(tx, opt, changed)
+			if err := fill(sink); err != nil {
+				return err
+			}
+			return finish(tx, sink)
+		})
+	}
+	stage, err := stager.StageKB(ctx)
+	if err != nil {
+		return err
+	}
+	defer stage.Close()
+	sink := newKBSink(stage, opt, changed)
+	if err := fill(sink); err != nil {
+		return err
+	}
+	return stage.Publish(ctx, func(tx store.Tx) error { return finish(tx, sink) })
 }
 
 // afterImport matches what an import changed against the stored SBOMs.
@@ -124,7 +184,7 @@ func (s *Service) afterImport(ctx context.Context, changed *changeSet, opt FeedO
 // kbSink stores what importers read, deciding per record whether it is
 // new, changed, or already known (same digest, or older than the stored).
 type kbSink struct {
-	tx       store.Tx
+	tx       store.KBWriter
 	progress func(int)
 	records  int
 	sources  map[vigil.Source]bool
@@ -136,19 +196,36 @@ type kbSink struct {
 
 var _ feed.Sink = (*kbSink)(nil)
 
-func newKBSink(tx store.Tx, opt FeedOptions, changed *changeSet) *kbSink {
+func newKBSink(tx store.KBWriter, opt FeedOptions, changed *changeSet) *kbSink {
 	return &kbSink{tx: tx, progress: opt.Progress, sources: map[vigil.Source]bool{}, changed: changed}
 }
 
 // recordImport stores the import's report as the last import of every
 // source the sink received records of; their sync state stays as it is.
-func (k *kbSink) recordImport(ctx context.Context, rep feed.Report) error {
+// An import that stored nothing usable is recorded too, so feed status
+// shows it: under the sources its importers read (every record rejected),
+// or under SourceUnrecognised when no importer recognised anything.
+func (k *kbSink) recordImport(ctx context.Context, tx store.Tx, rep feed.Report) error {
 	report, err := json.Marshal(rep)
 	if err != nil {
 		return err
 	}
-	for src := range k.sources {
-		if err := k.tx.SetFeedState(ctx, src, report, nil); err != nil {
+	sources := maps.Clone(k.sources)
+	if !Usable(rep) {
+		// Importers are named feed/<source>[-<version>].
+		for _, name := range append([]string{rep.Importer}, rep.Importers...) {
+			name, _ = strings.CutPrefix(name, "feed/")
+			name, _, _ = strings.Cut(name, "-")
+			if src := vigil.Source(name); src.Valid() {
+				sources[src] = true
+			}
+		}
+		if len(sources) == 0 {
+			sources[SourceUnrecognised] = true
+		}
+	}
+	for src := range sources {
+		if err := tx.SetFeedState(ctx, src, report, nil); err != nil {
 			return err
 		}
 	}
@@ -443,6 +520,8 @@ type FeedStatus struct {
 	Source       vigil.Source `json:"source"`
 	LastImportAt time.Time    `json:"last_import_at"`
 	LastReport   feed.Report  `json:"last_report"`
+	// Empty is true when the last import yielded no usable record.
+	Empty bool `json:"empty"`
 }
 
 // KnowledgeBaseStatus counts the knowledge base per source.
@@ -462,6 +541,9 @@ func (s *Service) KnowledgeBaseStatus(ctx context.Context) (*KBStatus, error) {
 			if err := json.Unmarshal(f.LastReport, &fs.LastReport); err != nil {
 				return fmt.Errorf("stored report of %s: %w", f.Source, err)
 			}
+			// A sync's state row carries the sync's report, which may
+			// rightly hold nothing new; only file imports count records.
+			fs.Empty = fs.LastReport.Files+fs.LastReport.SkippedFiles+fs.LastReport.Records > 0 && !Usable(fs.LastReport)
 			st.Feeds = append(st.Feeds, fs)
 		}
 		return nil

@@ -64,10 +64,9 @@ func (s *Service) SyncFeeds(ctx context.Context, sources []FeedSource, opt FeedO
 		emit := func(ctx context.Context, doc *remote.Document) error {
 			// Only what commits counts for matching.
 			local := s.newChangeSet()
-			err := s.store.Update(ctx, func(tx store.Tx) error {
-				sink := newKBSink(tx, opt, local)
+			err := s.writeKB(ctx, opt, local, func(sink *kbSink) error {
 				return remote.Import(importers, sink, fopt, &res.Report)(ctx, doc)
-			})
+			}, func(store.Tx, *kbSink) error { return nil })
 			if err == nil {
 				changed.merge(local)
 			}

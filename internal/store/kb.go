@@ -131,3 +131,40 @@ type FeedState struct {
 	LastReport   []byte       `json:"-"`
 	SyncState    []byte       `json:"-"`
 }
+
+// KBWriter is what a knowledge-base import writes through: the digest
+// lookups that decide whether a record changed, and the writes. A Tx is one;
+// so is a KBStage.
+type KBWriter interface {
+	FindKBVulnMeta(ctx context.Context, source vigil.Source, sourceID string) (meta KBMeta, found bool, err error)
+	PutKBVuln(ctx context.Context, r *KBVuln) error
+	FindKEVMeta(ctx context.Context, cveID string) (meta KBMeta, found bool, err error)
+	PutKEV(ctx context.Context, e *vigil.KEVEntry, digest string, doc []byte) error
+	PutEPSS(ctx context.Context, s *vigil.EPSSScore) (stored bool, err error)
+	FindAdvisoryMeta(ctx context.Context, sourceID string) (meta KBMeta, found bool, err error)
+	PutAdvisory(ctx context.Context, a *KBAdvisory) error
+}
+
+// KBStager is a store whose writers lock each other out (SQLite: one
+// writer per database file), so that a long import must not write the live
+// tables in one long transaction. StageKB opens a stage: the import writes
+// there, apart from the live knowledge base and without the database's
+// write lock, and Publish moves what it holds into the live tables in one
+// short write transaction, so readers see all of the import or none of it.
+// Stores without it (PostgreSQL, whose writers do not block each other)
+// import in one transaction.
+type KBStager interface {
+	StageKB(ctx context.Context) (KBStage, error)
+}
+
+// KBStage holds one import's records until Publish.
+type KBStage interface {
+	KBWriter
+	// Publish moves every staged record into the live knowledge base and
+	// runs fn, both in one write transaction: a staged record the live one
+	// has meanwhile equalled or overtaken (same digest, newer modified) is
+	// left out. The stage is spent afterwards.
+	Publish(ctx context.Context, fn func(Tx) error) error
+	// Close discards the stage and whatever it still holds.
+	Close() error
+}

@@ -65,7 +65,7 @@ func run(ctx context.Context, db, cpu, mem, out string, args []string) error {
 			return os.Getenv(k)
 		},
 		Version:   "scanprofile",
-		OpenStore: func(ctx context.Context, _ string) (store.Store, error) { return sqlite.Open(ctx, db) },
+		OpenStore: func(ctx context.Context, _ string, _ bool) (store.Store, error) { return sqlite.Open(ctx, db) },
 	}
 	if cpu != "" {
 		f, err := os.Create(cpu)

@@ -256,6 +256,13 @@ const (
 	codeUniqueViolation         = "23505"
 	codeCheckViolation          = "23514"
 	codeCharacterNotInRepertory = "22021" // invalid UTF-8, or a NUL byte in text
+	// Contention: the transaction lost a race or waited too long; it
+	// changed nothing and may be retried.
+	codeSerializationFailure = "40001"
+	codeDeadlockDetected     = "40P01"
+	codeLockNotAvailable     = "55P03"
+	codeTooManyConnections   = "53300"
+	codeCannotConnectNow     = "57P03"
 )
 
 // mapError turns server errors into vigil's error kinds by SQLSTATE, keeping
@@ -278,6 +285,8 @@ func mapError(err error) error {
 		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgBadText, Err: err}
 	case codeIntegrityViolation:
 		return &store.ConstraintError{Kind: vigil.ErrConflict, Message: store.MsgFrozen, Err: err}
+	case codeSerializationFailure, codeDeadlockDetected, codeLockNotAvailable, codeTooManyConnections, codeCannotConnectNow:
+		return fmt.Errorf("%w: %w", vigil.ErrUnavailable, err)
 	}
 	return err
 }

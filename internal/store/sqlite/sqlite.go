@@ -46,27 +46,53 @@ var _ store.Store = (*DB)(nil)
 // each) and each connection caches up to 64 MiB of pages.
 const readPragmas = "&_pragma=query_only(1)&_pragma=cache_size(-32768)"
 
-// Open opens (creating if needed) the database file at path. It does not
-// migrate; call Migrate.
+// Open opens the database file at path, creating it (and its directory)
+// if needed: the file 0600 and the directory 0700, whatever the umask,
+// since it holds organisation data. It does not migrate; call Migrate.
 func Open(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, true)
+}
+
+// OpenExisting opens the database file at path and fails with
+// vigil.ErrNotFound, creating nothing, when there is none: for commands
+// that only read, and for paths the user did not clearly mean as SQLite.
+func OpenExisting(ctx context.Context, path string) (*DB, error) {
+	return open(ctx, path, false)
+}
+
+func open(ctx context.Context, path string, create bool) (*DB, error) {
 	if path == "" {
 		return nil, fmt.Errorf("open sqlite: empty path: %w", vigil.ErrInvalid)
 	}
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("open sqlite %s: path must not contain '?' or '#': %w", path, vigil.ErrInvalid)
 	}
-	if dir := filepath.Dir(path); dir != "" {
-		if err := os.MkdirAll(dir, 0o700); err != nil {
+	if create {
+		if err := createPrivate(path); err != nil {
 			return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 		}
+	} else if st, err := os.Stat(path); err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("no database at %s (vigil db migrate --db sqlite:%s creates one): %w", path, path, vigil.ErrNotFound)
+		}
+		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
+	} else if st.IsDir() {
+		return nil, fmt.Errorf("open sqlite %s: is a directory: %w", path, vigil.ErrInvalid)
 	}
-	const pragmas = "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
-	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	const pragmas = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)"
+	// Writers begin IMMEDIATE, so a writer waits for the lock at BEGIN,
+	// before it has read anything, and waiting can neither deadlock nor
+	// fail half-way; what holds the lock is short (imports are staged,
+	// stage.go), so the wait allowed is long: running out of it means
+	// something is wrong, not busy.
+	// mode=rw: the file exists by now, and must not be created behind
+	// our back if it vanished.
+	write, err := sql.Open("sqlite", "file:"+path+"?mode=rw&"+pragmas+"&_pragma=busy_timeout(30000)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	write.SetMaxOpenConns(1)
-	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+readPragmas)
+	read, err := sql.Open("sqlite", "file:"+path+"?mode=rw&"+pragmas+"&_pragma=busy_timeout(10000)"+readPragmas)
 	if err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
@@ -80,6 +106,27 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// createPrivate creates the database file, and its directory, readable by
+// the owner only; an existing file is left as it is. SQLite gives the
+// -wal and -shm files it creates beside it the same mode.
+func createPrivate(path string) error {
+	if dir := filepath.Dir(path); dir != "" {
+		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
+			if err := os.MkdirAll(dir, 0o700); err != nil {
+				return err
+			}
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	return f.Close()
 }
 
 // Backend names the database kind.
@@ -167,12 +214,26 @@ func (db *DB) Ping(ctx context.Context) error {
 // INTO, which reads one snapshot while writers go on. It refuses to
 // overwrite an existing file.
 func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return fmt.Errorf("backup to %s: file exists: %w", path, vigil.ErrConflict)
-	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return fmt.Errorf("backup to %s: %w", path, err)
 	}
+	// Create the file first, empty and 0600 (VACUUM INTO accepts an empty
+	// file): SQLite would create it 0644 less the umask, and a backup
+	// holds every organisation's data. O_EXCL refuses to overwrite.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
+		return fmt.Errorf("backup to %s: file exists: %w", path, vigil.ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	f.Close()
+	done := false
+	defer func() {
+		if !done {
+			os.Remove(path)
+		}
+	}()
 	// A connection of its own: the readers are query-only, which VACUUM
 	// INTO refuses, and the writer must stay free for writes meanwhile.
 	conn, err := sql.Open("sqlite", "file:"+db.path+"?_pragma=busy_timeout(10000)")
@@ -181,8 +242,9 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
-		return fmt.Errorf("backup to %s: %w", path, err)
+		return fmt.Errorf("backup to %s: %w", path, mapError(err))
 	}
+	done = true
 	return nil
 }
 
@@ -233,6 +295,12 @@ func mapError(err error) error {
 		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgMissing, Err: err}
 	case sqlite3lib.SQLITE_CONSTRAINT_TRIGGER:
 		return &store.ConstraintError{Kind: vigil.ErrConflict, Message: store.MsgFrozen, Err: err}
+	}
+	// Another connection held the lock past the busy timeout: nothing was
+	// written, and the caller may try again.
+	switch se.Code() & 0xff {
+	case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
+		return fmt.Errorf("%w: %w", vigil.ErrUnavailable, err)
 	}
 	return err
 }

@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -73,6 +74,28 @@ func MustOpen(t testing.TB, now func() time.Time) *postgres.DB {
 		t.Fatalf("pgtest: %v", err)
 	}
 	return db
+}
+
+// MustSchemaURL returns a connection URL whose search_path is a fresh,
+// empty schema, dropped when the test ends: for tests that hand the
+// database to other processes (vigil subprocesses) rather than open it.
+func MustSchemaURL(t testing.TB) string {
+	t.Helper()
+	url := URL()
+	admin := mustConnect(t, url)
+	schema := "vigil_test_" + randomHex()
+	ctx := t.Context()
+	_, err := admin.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize())
+	admin.Close(context.WithoutCancel(ctx))
+	if err != nil {
+		t.Fatalf("pgtest: create schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() { dropSchema(t, url, schema) })
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + "search_path=" + schema
 }
 
 // unreachable remembers that the server did not answer, so a run without
