@@ -135,6 +135,21 @@ func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VE
 				return err
 			}
 		}
+		type serial struct {
+			id      string
+			version int
+		}
+		serials := map[int64]serial{}
+		for _, f := range findings {
+			if _, ok := serials[f.SBOMID]; ok || f.SBOMID == 0 {
+				continue
+			}
+			sb, err := tx.FindSBOMByID(ctx, sc, f.SBOMID)
+			if err != nil {
+				return err
+			}
+			serials[f.SBOMID] = serial{sb.SerialNumber, sb.Version}
+		}
 		descriptions := map[string]string{}
 		for _, f := range findings {
 			if !f.Status.IsFinding() {
@@ -151,7 +166,8 @@ func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VE
 				}
 				descriptions[f.VulnID] = desc
 			}
-			ef := vex.Finding{VulnID: f.VulnID, Aliases: f.Aliases, Description: desc, Component: *c}
+			ef := vex.Finding{VulnID: f.VulnID, Aliases: f.Aliases, Description: desc, Component: *c,
+				SBOMSerial: serials[f.SBOMID].id, SBOMVersion: serials[f.SBOMID].version}
 			if d := f.Triage; d != nil {
 				ef.State, ef.Justification, ef.Response, ef.Detail, ef.DecidedAt = d.State, d.Justification, d.Response, d.Detail, d.At
 			}
@@ -344,6 +360,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 	if err != nil {
 		return nil, err
 	}
+	doc.StripGroupingAliases()
 	sum := sha256.Sum256(raw)
 	rec := &vigil.VEXDocument{Format: codec.Format(), DocumentID: doc.ID, Version: doc.Version, Title: doc.Title, Publisher: doc.Publisher,
 		Issued: doc.Issued, Updated: doc.Updated, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(raw)),
@@ -399,6 +416,11 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 			cur := t.finding.Triage
 			if err := in.Validate(); err != nil {
 				o.Result, o.Reason = OutcomeInvalid, err.Error()
+			} else if cur == nil && in.State == vigil.TriageUnderInvestigation && in.Detail == "" && in.Response == "" {
+				// Nobody decided, so the finding is under investigation:
+				// a bare statement saying so (one's own export read back)
+				// changes nothing.
+				o.Result, o.Reason = OutcomeUnchanged, "the finding is under investigation already"
 			} else if cur != nil && cur.Source != vigil.DecisionVEX && !cur.Differs(in) {
 				// A statement that agrees with a person keeps the person's
 				// decision (and its attribution).

@@ -39,6 +39,12 @@ type Finding struct {
 	Aliases     []string
 	Description string
 	Component   vigil.Component
+	// SBOMSerial and SBOMVersion are the serial number and version of the
+	// SBOM the component is in: a component without a purl is named by
+	// its CycloneDX BOM-Link (urn:cdx:SERIAL/VERSION#REF), which every
+	// format carries and import resolves, where the SBOM has a serial.
+	SBOMSerial  string
+	SBOMVersion int
 	// The decision; an empty State is under_investigation.
 	State         vigil.TriageState
 	Justification vigil.Justification
@@ -115,6 +121,13 @@ func Build(in Release) *Document {
 		ref, ok := compRef[c.ID]
 		if !ok {
 			ref = c.PURL
+			if uuid, ok := strings.CutPrefix(f.SBOMSerial, "urn:uuid:"); ref == "" && ok && c.Ref != "" {
+				v := f.SBOMVersion
+				if v <= 0 {
+					v = 1
+				}
+				ref = fmt.Sprintf("urn:cdx:%s/%d#%s", uuid, v, c.Ref)
+			}
 			if ref == "" {
 				ref = "component:" + c.Ref
 			}
@@ -166,7 +179,19 @@ func Build(in Release) *Document {
 		d.Statements = append(d.Statements, s)
 	}
 	// The aliases and description are the vulnerability's: the first
-	// finding's stand for all its statements.
+	// finding's stand for all its statements. An id more than one of the
+	// document's vulnerabilities claims (findings stored before the
+	// matchers stopped calling a grouping advisory an alias) is dropped:
+	// written as an alias it would bind the statement to all of them.
+	vulns := map[string][]string{}
+	for _, s := range d.Statements {
+		vulns[s.Vulnerability] = append(vulns[s.Vulnerability], s.Aliases...)
+	}
+	drop := groupingIDs(vulns)
+	for i := range d.Statements {
+		s := &d.Statements[i]
+		s.Aliases = dropIDs(s.Vulnerability, s.Aliases, drop)
+	}
 	first := map[string]Statement{}
 	for i := range d.Statements {
 		s := &d.Statements[i]

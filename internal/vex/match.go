@@ -69,15 +69,7 @@ func Match(d *Document, s Statement, t Target) (string, bool) {
 }
 
 func sameVuln(s Statement, t Target) bool {
-	ids := append([]string{t.VulnID}, t.Aliases...)
-	for _, a := range append([]string{s.Vulnerability}, s.Aliases...) {
-		for _, b := range ids {
-			if a != "" && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) {
-				return true
-			}
-		}
-	}
-	return false
+	return SameVulnerability(s.Vulnerability, s.Aliases, t.VulnID, t.Aliases)
 }
 
 // norm keeps lower-case letters and digits: "Acme Medical Devices, Inc." and
