@@ -22,7 +22,7 @@ import (
 func rtosSBOM(device, version string) []byte {
 	return fmt.Appendf(nil, `{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:5b0e0c7e-2f46-4c1c-9d6f-0a1b2c3d4e5f","version":1,
 "metadata":{"component":{"bom-ref":"device","type":"device","name":%q,"version":%q,"supplier":{"name":"Acme Medical"}}},
-"components":[{"bom-ref":"rtos","type":"operating-system","name":"VxWorks","version":"6.5","supplier":{"name":"Wind River"}}],
+"components":[{"bom-ref":"rtos","type":"operating-system","name":"VxWorks","version":"6.5","supplier":{"name":"Wind River"},"purl":"pkg:generic/windriver/vxworks@6.5"}],
 "dependencies":[{"ref":"device","dependsOn":["rtos"]}]}`, device, version)
 }
 
@@ -122,6 +122,63 @@ func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 			}
 			if !slices.ContainsFunc(rep.Warnings, func(w string) bool { return strings.Contains(w, "ICSMA-19-274-01") }) {
 				t.Errorf("no warning about the grouping id: %v", rep.Warnings)
+			}
+		})
+	}
+}
+
+// TestImportVEXVersionRanges: a supplier's statement on a range of the
+// RTOS's versions applies to the release's VxWorks 6.5 when the range holds
+// it and not otherwise, in each format's way of writing versions: CSAF
+// product_version_range, CycloneDX affects[].versions, an OpenVEX purl's
+// version (compared by the matcher's order: 6.5.0 is 6.5).
+func TestImportVEXVersionRanges(t *testing.T) {
+	advisory := realdata.Path(t, "csaf/cisa-icsma/icsma-19-274-01.json")
+	svc, _ := newService(t)
+	sc := mustOrg(t, svc, "acme")
+	r := newRelease(t, svc, sc, "Infusion Pump", "3.0")
+	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(rtosSBOM("Infusion Pump", "3.0"))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ImportFeeds(t.Context(), []string{advisory}, service.FeedOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	const cve = "CVE-2019-12256"
+	updated := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name   string
+		format vigil.VEXFormat
+		prod   vex.Product
+		vers   []string
+		want   int
+	}{
+		{"csaf range holds", vigil.VEXCSAF, vex.Product{Ref: "CSAFPID-0001", Vendor: "Wind River", Name: "VxWorks", VersionRange: "vers:generic/>=6.5|<7"}, nil, 1},
+		{"csaf range misses", vigil.VEXCSAF, vex.Product{Ref: "CSAFPID-0001", Vendor: "Wind River", Name: "VxWorks", VersionRange: "vers:generic/>=6.6|<7"}, nil, 0},
+		{"cyclonedx range holds", vigil.VEXCycloneDX, vex.Product{Ref: "vxworks", Name: "VxWorks", PURL: "pkg:generic/windriver/vxworks"}, []string{"vers:generic/>=6.5|<7"}, 1},
+		{"cyclonedx version holds", vigil.VEXCycloneDX, vex.Product{Ref: "vxworks", Name: "VxWorks", PURL: "pkg:generic/windriver/vxworks"}, []string{"6.5.0"}, 1},
+		{"cyclonedx range misses", vigil.VEXCycloneDX, vex.Product{Ref: "vxworks", Name: "VxWorks", PURL: "pkg:generic/windriver/vxworks"}, []string{"vers:generic/<6.5"}, 0},
+		{"openvex purl version by order", vigil.VEXOpenVEX, vex.Product{Ref: "pkg:generic/windriver/vxworks@6.5.0", PURL: "pkg:generic/windriver/vxworks@6.5.0"}, nil, 1},
+		{"openvex purl other version", vigil.VEXOpenVEX, vex.Product{Ref: "pkg:generic/windriver/vxworks@6.6", PURL: "pkg:generic/windriver/vxworks@6.6"}, nil, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := &vex.Document{ID: "urn:uuid:0f0e0d0c-0b0a-4908-8706-050403020101", Publisher: "Wind River", PublisherURL: "https://windriver.example",
+				Version: "1", Updated: updated, Issued: updated, Products: []vex.Product{tc.prod},
+				Statements: []vex.Statement{{Vulnerability: cve, Product: tc.prod.Ref, Versions: tc.vers, Status: vigil.TriageNotAffected,
+					Justification: vigil.JustVulnerableCodeNotPresent, Detail: "IPnet is not built into this VxWorks release line"}}}
+			c, _ := list.ByFormat(tc.format)
+			var b bytes.Buffer
+			if err := c.Write(&b, d); err != nil {
+				t.Fatal(err)
+			}
+			rep := importVEX(t, svc, sc, b.Bytes(), service.VEXImportOptions{DryRun: true})
+			if len(rep.Statements) != 1 || rep.Statements[0].Matched != tc.want {
+				t.Fatalf("matched %+v, want %d finding\n%s", rep.Statements, tc.want, b.Bytes())
+			}
+			if tc.want == 1 && (rep.Document.Applied != 1 || rep.Statements[0].Outcomes[0].VulnID != cve) {
+				t.Errorf("outcomes %+v", rep.Statements[0].Outcomes)
 			}
 		})
 	}

@@ -87,6 +87,10 @@ type Product struct {
 	Vendor  string `json:"vendor,omitempty"`
 	Name    string `json:"name,omitempty"`
 	Version string `json:"version,omitempty"`
+	// VersionRange, when set, is the versions the product stands for: a
+	// vers string or the free text CSAF advisories write (CSAF branch
+	// product_version_range), read as the matcher reads it.
+	VersionRange string `json:"version_range,omitempty"`
 	// PURL and CPE identify it by machine (CSAF
 	// product_identification_helper, OpenVEX identifiers, CycloneDX
 	// purl/cpe).
@@ -126,7 +130,11 @@ type Statement struct {
 	// CycloneDX affects on a component of metadata.component).
 	Product   string            `json:"product"`
 	Component string            `json:"component,omitempty"`
-	Status    vigil.TriageState `json:"status"`
+	// Versions, when set, narrows the statement to these versions of what
+	// it is about: each a version or a vers range (CycloneDX
+	// affects[].versions version and range).
+	Versions []string          `json:"versions,omitempty"`
+	Status   vigil.TriageState `json:"status"`
 	// Justification says why the product is not affected.
 	Justification vigil.Justification `json:"justification,omitempty"`
 	// Response is what is done about it (affected, fixed).
