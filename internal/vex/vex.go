@@ -128,8 +128,8 @@ type Statement struct {
 	// when set, the Ref of the component of it that carries the
 	// vulnerability (CSAF default_component_of, OpenVEX subcomponents,
 	// CycloneDX affects on a component of metadata.component).
-	Product   string            `json:"product"`
-	Component string            `json:"component,omitempty"`
+	Product   string `json:"product"`
+	Component string `json:"component,omitempty"`
 	// Versions, when set, narrows the statement to these versions of what
 	// it is about: each a version or a vers range (CycloneDX
 	// affects[].versions version and range).
