@@ -60,6 +60,16 @@ func riskTable(fr *service.FindingRisk) *table {
 		"finding", fmt.Sprintf("%d  %s on %s %s (%s)", f.ID, f.VulnID, f.ComponentName, orDash(f.ComponentVersion), fr.Release),
 		"triage", decisionText(f),
 	)
+	for _, r := range f.Evidence.Records {
+		rec := fmt.Sprintf("%s (%s)", r.Source.SourceID, r.Source.Source)
+		if r.Range != "" {
+			rec += " in " + r.Range
+		}
+		if r.Status != "" && r.Status != f.Status {
+			rec += ": " + string(r.Status)
+		}
+		t.add("record", terminalSafe(rec))
+	}
 	s := ev.Scores
 	if s.BaseVector != "" {
 		t.add("cvss base", fmt.Sprintf("%.1f %s  %s  (from %s)", s.Base, s.BaseRating, s.BaseVector, s.Source))
