@@ -327,11 +327,41 @@ func component(p vex.Product, typ cdx.ComponentType) cdx.Component {
 }
 
 func vulnerability(s vex.Statement) cdx.Vulnerability {
-	v := cdx.Vulnerability{ID: s.Vulnerability, Source: Source(s.Vulnerability), Description: s.Description, Recommendation: s.Action}
+	// Each id cites the source of the record it came from where the
+	// statement knows it (a CISA advisory, not osv.dev); other records
+	// about it (an advisory grouping it with others) are advisories, not
+	// references, which CycloneDX reads as the same vulnerability.
+	known := map[string]vex.Reference{}
+	for _, r := range s.References {
+		if r.Source != "" && r.URL != "" {
+			known[strings.ToUpper(r.ID)] = r
+		}
+	}
+	src := func(id string) *cdx.Source {
+		if r, ok := known[strings.ToUpper(id)]; ok {
+			return &cdx.Source{Name: r.Source, URL: r.URL}
+		}
+		return Source(id)
+	}
+	v := cdx.Vulnerability{ID: s.Vulnerability, Source: src(s.Vulnerability), Description: s.Description, Recommendation: s.Action}
+	var advisories []cdx.Advisory
+	for _, r := range s.References {
+		if r.URL == "" || strings.EqualFold(r.ID, s.Vulnerability) || slices.ContainsFunc(s.Aliases, func(a string) bool { return strings.EqualFold(a, r.ID) }) {
+			continue
+		}
+		title := r.ID
+		if r.Source != "" {
+			title += " (" + r.Source + ")"
+		}
+		advisories = append(advisories, cdx.Advisory{Title: title, URL: r.URL})
+	}
+	if len(advisories) > 0 {
+		v.Advisories = &advisories
+	}
 	if len(s.Aliases) > 0 {
 		refs := make([]cdx.VulnerabilityReference, len(s.Aliases))
 		for i, a := range s.Aliases {
-			refs[i] = cdx.VulnerabilityReference{ID: a, Source: Source(a)}
+			refs[i] = cdx.VulnerabilityReference{ID: a, Source: src(a)}
 		}
 		v.References = &refs
 	}

@@ -77,8 +77,23 @@ func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 			if ex.Statements != 11 || ex.ByStatus[vigil.TriageNotAffected] != 1 {
 				t.Fatalf("export: %d statements, %v", ex.Statements, ex.ByStatus)
 			}
-			if bytes.Contains(ex.Content, []byte("ICSMA-19-274-01")) {
-				t.Errorf("the export names the grouping advisory as an id of a vulnerability:\n%s", ex.Content)
+			c, _ := list.ByFormat(format)
+			back, err := c.Parse(bytes.NewReader(ex.Content))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, st := range back.Statements {
+				if slices.Contains(st.Aliases, "ICSMA-19-274-01") {
+					t.Errorf("the export names the grouping advisory as an alias of %s", st.Vulnerability)
+				}
+			}
+			if format == vigil.VEXCycloneDX {
+				// The advisory is cited as what it is, from where it came.
+				if !bytes.Contains(ex.Content, []byte(`"title": "ICSMA-19-274-01 (CISA)"`)) ||
+					!bytes.Contains(ex.Content, []byte(`"url": "https://www.cisa.gov/news-events/ics-medical-advisories/icsma-19-274-01"`)) ||
+					bytes.Contains(ex.Content, []byte("osv.dev")) {
+					t.Errorf("advisory citation:\n%s", ex.Content)
+				}
 			}
 			rep := importVEX(t, svc, sc, ex.Content, service.VEXImportOptions{DryRun: true})
 			if got := countsOf(rep.Document); got != (counts{Unchanged: 11}) {

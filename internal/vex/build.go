@@ -38,7 +38,10 @@ type Finding struct {
 	VulnID      string
 	Aliases     []string
 	Description string
-	Component   vigil.Component
+	// References are the records of the vulnerability the finding rests
+	// on, with their real sources (see Statement.References).
+	References []Reference
+	Component  vigil.Component
 	// SBOMSerial and SBOMVersion are the serial number and version of the
 	// SBOM the component is in: a component without a purl is named by
 	// its CycloneDX BOM-Link (urn:cdx:SERIAL/VERSION#REF), which every
@@ -153,7 +156,7 @@ func Build(in Release) *Document {
 			state = vigil.TriageUnderInvestigation
 		}
 		s := Statement{
-			Vulnerability: f.VulnID, Aliases: slices.Clone(f.Aliases), Description: f.Description,
+			Vulnerability: f.VulnID, Aliases: slices.Clone(f.Aliases), Description: f.Description, References: slices.Clone(f.References),
 			Product: device.Ref, Component: ref, Status: state, Detail: f.Detail, Timestamp: f.DecidedAt.UTC(),
 		}
 		if len(s.Aliases) == 0 {
@@ -192,9 +195,19 @@ func Build(in Release) *Document {
 		s := &d.Statements[i]
 		s.Aliases = dropIDs(s.Vulnerability, s.Aliases, drop)
 	}
+	vrefs := map[string][]Reference{}
+	for _, s := range d.Statements {
+		for _, r := range s.References {
+			if !slices.ContainsFunc(vrefs[s.Vulnerability], func(x Reference) bool { return idKey(x.ID) == idKey(r.ID) }) {
+				vrefs[s.Vulnerability] = append(vrefs[s.Vulnerability], r)
+			}
+		}
+	}
 	first := map[string]Statement{}
 	for i := range d.Statements {
 		s := &d.Statements[i]
+		s.References = slices.Clone(vrefs[s.Vulnerability])
+		slices.SortFunc(s.References, func(a, b Reference) int { return strings.Compare(a.ID, b.ID) })
 		if f, ok := first[s.Vulnerability]; ok {
 			s.Aliases, s.Description = slices.Clone(f.Aliases), f.Description
 		} else {

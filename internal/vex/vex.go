@@ -122,6 +122,11 @@ type Statement struct {
 	// Aliases are its other ids.
 	Vulnerability string   `json:"vulnerability"`
 	Aliases       []string `json:"aliases,omitempty"`
+	// References are the records that describe the vulnerability, each
+	// with its real source and address: the knowledge-base records that
+	// matched, and advisories that group it with others. A reference is
+	// never an alias: an advisory may be about many vulnerabilities.
+	References []Reference `json:"references,omitempty"`
 	// Description describes the vulnerability (not the product's status).
 	Description string `json:"description,omitempty"`
 	// Product is the Ref of the product the statement is about; Component,
@@ -148,6 +153,14 @@ type Statement struct {
 	Action string `json:"action,omitempty"`
 	// Timestamp is when the statement was made, when the document says.
 	Timestamp time.Time `json:"timestamp,omitzero"`
+}
+
+// Reference is a record about a vulnerability: its id in its source, the
+// source's name ("CISA", "OSV", "NVD") and where to read it.
+type Reference struct {
+	ID     string `json:"id"`
+	Source string `json:"source,omitempty"`
+	URL    string `json:"url,omitempty"`
 }
 
 // Index maps each product's ref to it, for lookups over a large document.
