@@ -93,6 +93,10 @@ func riskTable(fr *service.FindingRisk) *table {
 	} else {
 		t.add("epss", "-")
 	}
+	if x := fr.SSVC; x != nil {
+		t.add("ssvc", fmt.Sprintf("CISA: exploitation %s, automatable %s, technical impact %s",
+			orDash(x.Value("Exploitation")), orDash(x.Value("Automatable")), orDash(x.Value("Technical Impact"))))
+	}
 	t.add("exploitability", string(ev.Exploitability)+": "+strings.Join(ev.ExploitabilityBasis, "; "))
 	if fr.Assessment != nil {
 		as := fr.Assessment
