@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vigil/vigil/internal/realdata"
 )
 
 func TestFleetWorkflow(t *testing.T) {
@@ -13,8 +15,8 @@ func TestFleetWorkflow(t *testing.T) {
 	const (
 		csvFile = "../../internal/demo/data/st-elsewhere-cmms-export.csv"
 		mapping = "../../internal/demo/data/st-elsewhere-cmms-mapping.yaml"
-		sbom    = "../../testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json"
 	)
+	sbom := realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json")
 	r.ok("org", "create", "acme-medical", "--kind", "manufacturer", "--name", "Acme Medical Devices")
 	r.ok("org", "create", "st-elsewhere", "--kind", "healthcare_provider", "--name", "St. Elsewhere")
 	r.env["VIGIL_ORG"] = "acme-medical"

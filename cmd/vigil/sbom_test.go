@@ -7,9 +7,9 @@ import (
 	"regexp"
 	"strings"
 	"testing"
-)
 
-const medicalSBOM = "../../testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json"
+	"github.com/vigil/vigil/internal/realdata"
+)
 
 func TestSBOMWorkflow(t *testing.T) {
 	r := newRunner(t)
@@ -18,16 +18,16 @@ func TestSBOMWorkflow(t *testing.T) {
 	r.ok("release", "create", "3.0", "-p", "Pump")
 	r.ok("release", "create", "3.1", "-p", "Pump")
 
-	out := r.ok("sbom", "import", medicalSBOM, "-p", "Pump", "-r", "3.0")
+	out := r.ok("sbom", "import", medicalSBOM(t), "-p", "Pump", "-r", "3.0")
 	if !strings.Contains(out, "imported cyclonedx 1.4 (json) into Pump 3.0: 66 components") {
 		t.Errorf("import output:\n%s", out)
 	}
-	if out := r.ok("sbom", "import", medicalSBOM, "-p", "Pump", "-r", "3.0"); !strings.HasPrefix(out, "unchanged") {
+	if out := r.ok("sbom", "import", medicalSBOM(t), "-p", "Pump", "-r", "3.0"); !strings.HasPrefix(out, "unchanged") {
 		t.Errorf("second import:\n%s", out)
 	}
 
 	// 3.1: the same SBOM with FreeRTOS upgraded and jQuery gone, made here.
-	raw, err := os.ReadFile(medicalSBOM)
+	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestSBOMWorkflow(t *testing.T) {
 	if code != 3 || !strings.Contains(stdout, "support_level") {
 		t.Errorf("check --strict: exit %d\n%s", code, stdout)
 	}
-	if code, _, _ := r.run("sbom", "check", medicalSBOM); code != 0 {
+	if code, _, _ := r.run("sbom", "check", medicalSBOM(t)); code != 0 {
 		t.Errorf("check FILE without --strict: exit %d", code)
 	}
 	if code, _, stderr := r.run("sbom", "check"); code != 2 || !strings.Contains(stderr, "usage") {
@@ -122,4 +122,10 @@ func TestSBOMWorkflow(t *testing.T) {
 	if code, _, stderr := r.run("sbom", "import", bad, "-p", "Pump", "-r", "3.0"); code != 1 || !strings.Contains(stderr, "line") {
 		t.Errorf("truncated SBOM: exit %d %q", code, stderr)
 	}
+}
+
+// medicalSBOM is the shared test data folder sbom/cyclonedx/medical-device-case-study/extended.sbom.json.
+func medicalSBOM(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json")
 }

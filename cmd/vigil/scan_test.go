@@ -11,7 +11,7 @@ func TestScanAndFindings(t *testing.T) {
 	r.ok("org", "create", "acme", "--kind", "manufacturer")
 	r.ok("product", "create", "Pump", "--manufacturer", "Acme")
 	r.ok("release", "create", "3.0", "-p", "Pump")
-	r.ok("sbom", "import", medicalSBOM, "-p", "Pump", "-r", "3.0")
+	r.ok("sbom", "import", medicalSBOM(t), "-p", "Pump", "-r", "3.0")
 	out := r.ok("feed", "import", "../../internal/demo/data/feeds/osv")
 	if !strings.Contains(out, "matched 2 changed record(s) against 1 release(s): 2 new finding(s)") {
 		t.Errorf("feed import did not match incrementally:\n%s", out)
@@ -26,14 +26,14 @@ func TestScanAndFindings(t *testing.T) {
 		}
 	}
 
-	code, stdout, stderr := r.run("scan", medicalSBOM, "--fail-on", "medium")
+	code, stdout, stderr := r.run("scan", medicalSBOM(t), "--fail-on", "medium")
 	if code != 3 || !strings.Contains(stdout, "CVE-2020-11022") || !strings.Contains(stderr, "--fail-on medium") {
 		t.Errorf("scan --fail-on medium: exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	if code, _, _ := r.run("scan", medicalSBOM, "--fail-on", "kev"); code != 0 {
+	if code, _, _ := r.run("scan", medicalSBOM(t), "--fail-on", "kev"); code != 0 {
 		t.Errorf("scan --fail-on kev: exit %d, want 0 (nothing in KEV)", code)
 	}
-	if code, _, stderr := r.run("scan", medicalSBOM, "--fail-on", "severe"); code != 2 {
+	if code, _, stderr := r.run("scan", medicalSBOM(t), "--fail-on", "severe"); code != 2 {
 		t.Errorf("scan --fail-on severe: exit %d %q, want 2", code, stderr)
 	}
 	var sarif struct {
@@ -44,7 +44,7 @@ func TestScanAndFindings(t *testing.T) {
 			} `json:"results"`
 		} `json:"runs"`
 	}
-	if err := json.Unmarshal([]byte(r.ok("scan", medicalSBOM, "-o", "sarif")), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs[0].Results) != 2 {
+	if err := json.Unmarshal([]byte(r.ok("scan", medicalSBOM(t), "-o", "sarif")), &sarif); err != nil || sarif.Version != "2.1.0" || len(sarif.Runs[0].Results) != 2 {
 		t.Errorf("scan -o sarif: %+v, %v", sarif, err)
 	}
 	var vex struct {
@@ -53,7 +53,7 @@ func TestScanAndFindings(t *testing.T) {
 			ID string `json:"id"`
 		} `json:"vulnerabilities"`
 	}
-	if err := json.Unmarshal([]byte(r.ok("scan", medicalSBOM, "-o", "cyclonedx-vex")), &vex); err != nil || vex.SpecVersion != "1.6" || len(vex.Vulnerabilities) != 2 {
+	if err := json.Unmarshal([]byte(r.ok("scan", medicalSBOM(t), "-o", "cyclonedx-vex")), &vex); err != nil || vex.SpecVersion != "1.6" || len(vex.Vulnerabilities) != 2 {
 		t.Errorf("scan -o cyclonedx-vex: %+v, %v", vex, err)
 	}
 	if code, _, _ := r.run("product", "list", "-o", "sarif"); code != 2 {

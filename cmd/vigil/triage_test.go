@@ -31,7 +31,7 @@ func TestTriageWorkflow(t *testing.T) {
 	r.ok("product", "create", "Pump", "--manufacturer", "Acme")
 	for _, v := range []string{"3.0", "3.1"} {
 		r.ok("release", "create", v, "-p", "Pump")
-		r.ok("sbom", "import", medicalSBOM, "-p", "Pump", "-r", v)
+		r.ok("sbom", "import", medicalSBOM(t), "-p", "Pump", "-r", v)
 	}
 	r.ok("feed", "import", "../../internal/demo/data/feeds/osv")
 	var fs []struct {

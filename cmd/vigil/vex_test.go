@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/vigil/vigil/internal/realdata"
 )
 
 // TestVEXWorkflow runs the VEX commands end to end: a release exported in
@@ -21,7 +23,7 @@ func TestVEXWorkflow(t *testing.T) {
 	r.env["VIGIL_ORG"] = "acme"
 	r.ok("product", "create", "Pump", "--manufacturer", "Acme")
 	r.ok("release", "create", "3.0", "-p", "Pump")
-	r.ok("sbom", "import", medicalSBOM, "-p", "Pump", "-r", "3.0")
+	r.ok("sbom", "import", medicalSBOM(t), "-p", "Pump", "-r", "3.0")
 	r.ok("feed", "import", "../../internal/demo/data/feeds/osv")
 
 	dir := t.TempDir()
@@ -43,7 +45,7 @@ func TestVEXWorkflow(t *testing.T) {
 		t.Errorf("export over an existing file: exit %d, want 1", code)
 	}
 
-	out := r.ok("vex", "import", "../../testdata/csaf/oasis-csaf20/examples/csaf/csaf_vex/2022-evd-uc-01-na-001.json")
+	out := r.ok("vex", "import", realdata.Path(t, "csaf/oasis-csaf20/examples/csaf/csaf_vex/2022-evd-uc-01-na-001.json"))
 	if !strings.Contains(out, "statements matching no finding 1") || !strings.Contains(out, "no matching finding") {
 		t.Errorf("import of the OASIS example:\n%s", out)
 	}
@@ -91,7 +93,7 @@ func TestVEXWorkflow(t *testing.T) {
 	if show := r.ok("vex", "show", strconv.FormatInt(rep.Document.ID, 10)); !strings.Contains(show, "under_investigation") {
 		t.Errorf("show:\n%s", show)
 	}
-	if code, _, _ := r.run("vex", "import", medicalSBOM); code != 1 {
+	if code, _, _ := r.run("vex", "import", medicalSBOM(t)); code != 1 {
 		t.Errorf("import of an SBOM: exit %d, want 1", code)
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/vex"
 	"github.com/vigil/vigil/internal/vex/vextest"
 )
@@ -25,11 +26,6 @@ import (
 var ignoreWarnings = cmpopts.IgnoreFields(vex.Document{}, "Warnings")
 
 var update = flag.Bool("update", false, "rewrite the golden files")
-
-const (
-	examples  = "../../testdata/sbom/cyclonedx/bom-examples/VEX"
-	schemaDir = "../../testdata/sbom/cyclonedx/schema"
-)
 
 func write(t *testing.T, d *vex.Document) []byte {
 	t.Helper()
@@ -48,7 +44,7 @@ func schema(t *testing.T) *jsonschema.Schema {
 		"http://cyclonedx.org/schema/spdx.schema.json":     "spdx.schema.json",
 		"http://cyclonedx.org/schema/jsf-0.82.schema.json": "jsf-0.82.schema.json",
 	} {
-		f, err := os.Open(filepath.Join(schemaDir, file))
+		f, err := os.Open(filepath.Join(schemaDir(t), file))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -121,7 +117,7 @@ func TestRoundTrip(t *testing.T) {
 // 1.6) and parses it back unchanged.
 func TestRealExamples(t *testing.T) {
 	var files []string
-	filepath.WalkDir(examples, func(p string, d os.DirEntry, err error) error {
+	filepath.WalkDir(examples(t), func(p string, d os.DirEntry, err error) error {
 		if err == nil && strings.HasPrefix(d.Name(), "vex") && strings.HasSuffix(p, ".json") {
 			files = append(files, p)
 		}
@@ -133,7 +129,7 @@ func TestRealExamples(t *testing.T) {
 	sch := schema(t)
 	total := 0
 	for _, f := range files {
-		t.Run(strings.TrimPrefix(f, examples+"/"), func(t *testing.T) {
+		t.Run(strings.TrimPrefix(f, examples(t)+"/"), func(t *testing.T) {
 			raw, err := os.ReadFile(f)
 			if err != nil {
 				t.Fatal(err)
@@ -259,7 +255,7 @@ func TestParseErrors(t *testing.T) {
 // must never panic, and what it accepts must survive write → parse
 // unchanged.
 func FuzzParse(f *testing.F) {
-	filepath.WalkDir(examples, func(p string, d os.DirEntry, err error) error {
+	filepath.WalkDir(examples(f), func(p string, d os.DirEntry, err error) error {
 		if err == nil && strings.HasPrefix(d.Name(), "vex") && strings.HasSuffix(p, ".json") {
 			b, err := os.ReadFile(p)
 			if err != nil {
@@ -320,7 +316,7 @@ func BenchmarkParse(b *testing.B) {
 // TestXML reads the CycloneDX 1.5 conformance document with a
 // vulnerability, in XML.
 func TestXML(t *testing.T) {
-	raw, err := os.ReadFile("../../testdata/sbom/cyclonedx/spec-test-resources/1.5/valid-vulnerability-1.5.xml")
+	raw, err := os.ReadFile(realdata.Path(t, "sbom/cyclonedx/spec-test-resources/1.5/valid-vulnerability-1.5.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,4 +343,16 @@ func TestXML(t *testing.T) {
 	if p, ok := d.ProductByRef(s.Product); !ok || p.PURL != s.Product || p.Name != "jackson-databind" {
 		t.Errorf("product %+v", p)
 	}
+}
+
+// examples is the shared test data folder sbom/cyclonedx/bom-examples/VEX.
+func examples(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "sbom/cyclonedx/bom-examples/VEX")
+}
+
+// schemaDir is the shared test data folder sbom/cyclonedx/schema.
+func schemaDir(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "sbom/cyclonedx/schema")
 }

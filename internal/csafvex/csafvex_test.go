@@ -18,13 +18,12 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/csaf"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/vex"
 	"github.com/vigil/vigil/internal/vex/vextest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
-
-const examples = "../../testdata/csaf/oasis-csaf20/examples/csaf/csaf_vex"
 
 func checker(t testing.TB) *csaf.Importer {
 	t.Helper()
@@ -112,7 +111,7 @@ func TestRoundTrip(t *testing.T) {
 // the output must pass the schema and the mandatory tests and parse back
 // unchanged.
 func TestRealExamples(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(examples, "*.json"))
+	files, err := filepath.Glob(filepath.Join(examples(t), "*.json"))
 	if err != nil || len(files) != 13 {
 		t.Fatalf("%d examples, %v; want 13", len(files), err)
 	}
@@ -207,7 +206,7 @@ func TestWriteRefuses(t *testing.T) {
 // FuzzParse feeds the parser the real examples, mutated. It must never
 // panic, and what it accepts and can write must parse back unchanged.
 func FuzzParse(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join(examples, "*.json"))
+	files, _ := filepath.Glob(filepath.Join(examples(f), "*.json"))
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		if err != nil {
@@ -261,4 +260,10 @@ func BenchmarkParse(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// examples is the shared test data folder csaf/oasis-csaf20/examples/csaf/csaf_vex.
+func examples(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "csaf/oasis-csaf20/examples/csaf/csaf_vex")
 }

@@ -12,9 +12,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 )
-
-const vectorDir = "../../testdata/cvss/redhat-cvss-vectors"
 
 // expected is one line of a Red Hat vector file: "vector - (b, t, e)",
 // "vector - (b,)" or "vector - score". A NaN means "None".
@@ -27,7 +26,7 @@ type expected struct {
 
 func readVectors(t *testing.T, name string) []expected {
 	t.Helper()
-	f, err := os.Open(filepath.Join(vectorDir, name))
+	f, err := os.Open(filepath.Join(vectorDir(t), name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -267,7 +266,7 @@ func TestFill(t *testing.T) {
 
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{"vectors_simple2.txt", "vectors_cvsslib2.txt", "vectors_simple31.txt", "vectors_simple4.txt", "vectors_supplemental4.txt"} {
-		b, err := os.ReadFile(filepath.Join(vectorDir, name))
+		b, err := os.ReadFile(filepath.Join(vectorDir(f), name))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -294,4 +293,10 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("reparse (-first +second):\n%s", diff)
 		}
 	})
+}
+
+// vectorDir is the shared test data folder cvss/redhat-cvss-vectors.
+func vectorDir(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "cvss/redhat-cvss-vectors")
 }

@@ -18,9 +18,9 @@ import (
 // give the expected scores of the whole vector. Every vector file in the
 // test data directory takes part, whatever its name.
 func TestApplyVectorFiles(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(vectorDir, "vectors_*.txt"))
+	files, err := filepath.Glob(filepath.Join(vectorDir(t), "vectors_*.txt"))
 	if err != nil || len(files) == 0 {
-		t.Fatalf("no vector files in %s: %v", vectorDir, err)
+		t.Fatalf("no vector files in %s: %v", vectorDir(t), err)
 	}
 	total := 0
 	for _, path := range files {
@@ -161,7 +161,7 @@ func TestExploitability(t *testing.T) {
 // sources hold more: vectors_calculator3, vectors_cvsslib3, …), against
 // the scores the file gives.
 func TestEveryVectorFile(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(vectorDir, "vectors_*.txt"))
+	files, _ := filepath.Glob(filepath.Join(vectorDir(t), "vectors_*.txt"))
 	for _, path := range files {
 		name := filepath.Base(path)
 		t.Run(name, func(t *testing.T) {
@@ -231,7 +231,7 @@ func FuzzApply(f *testing.F) {
 // readVectorsF reads the vectors of a file for a fuzz seed.
 func readVectorsF(f *testing.F, name string) []string {
 	f.Helper()
-	b, err := os.ReadFile(filepath.Join(vectorDir, name))
+	b, err := os.ReadFile(filepath.Join(vectorDir(f), name))
 	if err != nil {
 		f.Fatal(err)
 	}

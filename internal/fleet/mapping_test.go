@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 )
 
 func catalogRelease(id int64, owner, manufacturer, product, version string, models ...string) *vigil.CatalogRelease {
@@ -125,9 +126,9 @@ func (b branchJSON) branch() vigil.Branch {
 
 func TestAdvisoryProducts(t *testing.T) {
 	al := NewAliases(nil)
-	pyxis := readAdvisory(t, "testdata/icsma-22-062-01.json")
-	medfusion := readAdvisory(t, "testdata/icsma-17-250-02a.json")
-	sigma := readAdvisory(t, "testdata/icsma-22-251-01.json")
+	pyxis := readAdvisory(t, realdata.Path(t, "csaf/cisa-icsma/icsma-22-062-01.json"))
+	medfusion := readAdvisory(t, realdata.Path(t, "csaf/cisa-icsma/icsma-17-250-02a.json"))
+	sigma := readAdvisory(t, realdata.Path(t, "csaf/cisa-icsma/icsma-22-251-01.json"))
 	tests := []struct {
 		name  string
 		asset vigil.Asset

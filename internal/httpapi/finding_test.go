@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -14,7 +15,7 @@ func TestFindingsAndScan(t *testing.T) {
 	e := newEnv(t)
 	tokA := e.org(t, "org-a")
 	tokB := e.org(t, "org-b")
-	sbomFile := "../../testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json"
+	sbomFile := realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json")
 	raw, err := os.ReadFile(sbomFile)
 	if err != nil {
 		t.Fatal(err)

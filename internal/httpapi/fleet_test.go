@@ -13,6 +13,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -56,7 +57,7 @@ func TestFleetAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sbomRaw, err := os.ReadFile("../../testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json")
+	sbomRaw, err := os.ReadFile(realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -11,7 +12,7 @@ func TestKnowledgeBase(t *testing.T) {
 	e := newEnv(t)
 	tok := e.org(t, "acme")
 	if _, err := e.svc.ImportFeeds(t.Context(), []string{
-		"../../testdata/kev/known_exploited_vulnerabilities.json", "../../testdata/nvd/api-2.0/osv-dev",
+		realdata.Path(t, "kev/known_exploited_vulnerabilities.json"), realdata.Path(t, "nvd/api-2.0/osv-dev"),
 	}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}

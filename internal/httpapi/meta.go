@@ -1,12 +1,9 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 
 	"github.com/danielgtaylor/huma/v2"
-
-	"github.com/vigil/vigil/internal/metrics"
 )
 
 // health is the body of /healthz and /readyz.
@@ -34,14 +31,6 @@ func (s *Server) readyz(ctx context.Context, _ *struct{}) (*healthOutput, error)
 		return nil, huma.Error503ServiceUnavailable("the store is not ready")
 	}
 	return &healthOutput{Body: health{Status: "ok"}}, nil
-}
-
-func (s *Server) metricsText(ctx context.Context, _ *struct{}) (*textOutput, error) {
-	var buf bytes.Buffer
-	if err := s.metrics.WriteText(&buf); err != nil {
-		return nil, problem(ctx, err)
-	}
-	return &textOutput{ContentType: metrics.ContentType, Body: buf.Bytes()}, nil
 }
 
 func (s *Server) openAPIJSON(ctx context.Context, _ *struct{}) (*textOutput, error) {

@@ -80,8 +80,8 @@ func (s *Server) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	route := routeOf(r.Pattern)
 	method := methodLabel(r.Method)
 	elapsed := time.Since(start)
-	s.requests.With(method, route, strconv.Itoa(status)).Inc()
-	s.duration.With(method, route).Observe(elapsed.Seconds())
+	s.requests.WithLabelValues(method, route, strconv.Itoa(status)).Inc()
+	s.duration.WithLabelValues(method, route).Observe(elapsed.Seconds())
 
 	attrs := []slog.Attr{
 		slog.String("method", r.Method),

@@ -71,7 +71,7 @@ func TestMetrics(t *testing.T) {
 
 	res := e.do(t, "GET", "/metrics", "", nil)
 	res.want(t, http.StatusOK, nil)
-	if got, want := res.header.Get("Content-Type"), "text/plain; version=0.0.4; charset=utf-8"; got != want {
+	if got, want := res.header.Get("Content-Type"), "text/plain; version=0.0.4; charset=utf-8"; !strings.HasPrefix(got, want) {
 		t.Errorf("Content-Type %q, want %q", got, want)
 	}
 	body := string(res.body)
@@ -84,9 +84,11 @@ func TestMetrics(t *testing.T) {
 		`vigil_http_request_duration_seconds_count{method="GET",route="/api/v1/products"} 4`,
 		`vigil_http_request_duration_seconds_bucket{method="GET",route="/api/v1/products",le="+Inf"} 4`,
 		`vigil_http_requests_in_flight 1`, // this scrape
-		`vigil_build_info{version="1.2.3-test",go_version="go`,
+		`vigil_build_info{go_version="go`,
+		`,version="1.2.3-test"} 1`,
 		"# TYPE go_goroutines gauge\ngo_goroutines ",
 		"# TYPE go_memstats_heap_alloc_bytes gauge\n",
+		"# TYPE process_resident_memory_bytes gauge\n",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("metrics lack %q", want)

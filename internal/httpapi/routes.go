@@ -34,8 +34,7 @@ func (s *Server) routes() {
 	huma.Register(api, s.public(get, "/readyz", "get-readyz", tagMeta,
 		"Readiness: 200 when the store answers and its schema is current.",
 		http.StatusServiceUnavailable), s.readyz)
-	huma.Register(api, withText(s.public(get, "/metrics", "get-metrics", tagMeta,
-		"Metrics in the Prometheus text format 0.0.4."), metrics.ContentType, textSchema()), s.metricsText)
+	s.metricsRoute()
 	huma.Register(api, withText(s.public(get, "/api/v1/openapi.json", "get-openapi-json", tagMeta,
 		"This OpenAPI 3.1 document, as JSON."), "application/json", &huma.Schema{Type: huma.TypeObject}), s.openAPIJSON)
 	huma.Register(api, withText(s.public(get, "/api/v1/openapi.yaml", "get-openapi-yaml", tagMeta,
@@ -138,6 +137,18 @@ func (s *Server) authed(method, path, id, tag, summary string, errs ...int) huma
 	op := s.public(method, path, id, tag, summary, append([]int{http.StatusUnauthorized}, errs...)...)
 	op.Security = bearerOnly
 	return op
+}
+
+// metricsRoute serves /metrics with client_golang's handler, which answers
+// in the Prometheus text format or in OpenMetrics as the scraper's Accept
+// header asks; the OpenAPI document describes the route all the same.
+func (s *Server) metricsRoute() {
+	op := withText(s.public(http.MethodGet, "/metrics", "get-metrics", tagMeta,
+		"Metrics: the Prometheus text format 0.0.4, or OpenMetrics 1.0 when the Accept header asks for it."),
+		metrics.TextContentType, textSchema())
+	op.Responses["200"].Content[metrics.OpenMetricsContentType] = &huma.MediaType{Schema: textSchema()}
+	s.api.OpenAPI().AddOperation(&op)
+	recordingMux{s}.HandleFunc("GET /metrics", metrics.Handler(s.metrics).ServeHTTP)
 }
 
 // withText declares an operation's 200 response as contentType rather

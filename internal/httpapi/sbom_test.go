@@ -7,8 +7,6 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -16,25 +14,23 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/service"
 )
 
-// The real SBOMs the tests send, from the repository's copy of the shared
-// test data (testdata/sbom/SOURCES.md).
-var (
-	medicalSBOM = filepath.Join("..", "..", "testdata", "sbom", "cyclonedx", "medical-device-case-study", "extended.sbom.json")
-	spdxSBOM    = filepath.Join("..", "..", "testdata", "sbom", "spdx", "spdx-tools-python", "SPDXJSONExample-v2.3.spdx.json")
-	yamlSBOM    = filepath.Join("..", "..", "testdata", "sbom", "spdx", "spdx-tools-python", "SPDXYAMLExample-v2.3.spdx.yaml")
+// The real SBOMs the tests send, from the shared test data (its SOURCES.md
+// says where each comes from).
+const (
+	medicalSBOM = "sbom/cyclonedx/medical-device-case-study/extended.sbom.json"
+	spdxSBOM    = "sbom/spdx/spdx-tools-python/SPDXJSONExample-v2.3.spdx.json"
+	yamlSBOM    = "sbom/spdx/spdx-tools-python/SPDXYAMLExample-v2.3.spdx.yaml"
 )
 
+// readFile reads a file of the shared test data.
 func readFile(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return realdata.Read(t, name)
 }
 
 // countCycloneDX counts a CycloneDX JSON document's components without the

@@ -17,13 +17,14 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"runtime"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
 
 	"github.com/vigil/vigil/internal/metrics"
 	"github.com/vigil/vigil/internal/service"
@@ -57,6 +58,10 @@ type Config struct {
 	// Version is vigil's version, shown in the OpenAPI document and in
 	// the vigil_build_info metric; default "dev".
 	Version string
+	// Metrics is the registry served at /metrics, shared with whatever else
+	// in the process records metrics; nil: the server makes its own
+	// (metrics.NewRegistry).
+	Metrics *prometheus.Registry
 }
 
 // Defaults for zero Config fields.
@@ -114,10 +119,10 @@ type Server struct {
 	// MaxBodyBytes, by ServeMux pattern.
 	bodyLimits map[string]int64
 
-	metrics  *metrics.Registry
-	requests *metrics.CounterVec
-	duration *metrics.HistogramVec
-	inFlight *metrics.Gauge
+	metrics  *prometheus.Registry
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	inFlight prometheus.Gauge
 
 	specJSON func() ([]byte, error)
 	specYAML func() ([]byte, error)
@@ -131,11 +136,14 @@ func New(svc *service.Service, cfg Config, log *slog.Logger) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{
-		svc:     svc,
-		cfg:     cfg.withDefaults(),
-		log:     log,
-		mux:     http.NewServeMux(),
-		metrics: metrics.NewRegistry(),
+		svc: svc,
+		cfg: cfg.withDefaults(),
+		log: log,
+		mux: http.NewServeMux(),
+	}
+	s.metrics = s.cfg.Metrics
+	if s.metrics == nil {
+		s.metrics = metrics.NewRegistry(s.cfg.Version)
 	}
 	s.initMetrics()
 
@@ -197,15 +205,20 @@ func (m recordingMux) HandleFunc(pattern string, h func(http.ResponseWriter, *ht
 func (m recordingMux) ServeHTTP(w http.ResponseWriter, r *http.Request) { m.s.mux.ServeHTTP(w, r) }
 
 func (s *Server) initMetrics() {
-	r := s.metrics
-	s.requests = r.Counter("vigil_http_requests_total",
-		"HTTP requests served, by method, route pattern and status code.", "method", "route", "status")
-	s.duration = r.Histogram("vigil_http_request_duration_seconds",
-		"Time to serve an HTTP request, by method and route pattern.", metrics.DefaultBuckets, "method", "route")
-	s.inFlight = r.Gauge("vigil_http_requests_in_flight", "HTTP requests being served.").With()
-	r.Gauge("vigil_build_info", "Always 1; the labels say which build is running.", "version", "go_version").
-		With(s.cfg.Version, runtime.Version()).Set(1)
-	metrics.RegisterGoRuntime(r)
+	f := promauto.With(s.metrics)
+	s.requests = f.NewCounterVec(prometheus.CounterOpts{
+		Name: "vigil_http_requests_total",
+		Help: "HTTP requests served, by method, route pattern and status code.",
+	}, []string{"method", "route", "status"})
+	s.duration = f.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "vigil_http_request_duration_seconds",
+		Help:    "Time to serve an HTTP request, by method and route pattern.",
+		Buckets: metrics.DurationBuckets,
+	}, []string{"method", "route"})
+	s.inFlight = f.NewGauge(prometheus.GaugeOpts{
+		Name: "vigil_http_requests_in_flight",
+		Help: "HTTP requests being served.",
+	})
 }
 
 // Handler returns the server's HTTP handler, for tests and for embedding

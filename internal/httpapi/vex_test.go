@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -18,7 +19,7 @@ func TestVEX(t *testing.T) {
 	e := newEnv(t)
 	tokA := e.org(t, "org-a")
 	tokB := e.org(t, "org-b")
-	raw, err := os.ReadFile("../../testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json")
+	raw, err := os.ReadFile(realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,10 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -140,4 +142,21 @@ func Lookup(rel string) (string, bool) {
 		return "", false
 	}
 	return p, true
+}
+
+// Module returns the folder of a Go module the project depends on, as the
+// go command has it in its module cache: for documents and schemas that a
+// dependency ships, which tests read there rather than from a copy.
+func Module(t testing.TB, path string) string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", path).Output()
+	dir := strings.TrimSpace(string(out))
+	if err != nil || dir == "" {
+		var stderr string
+		if ee, ok := err.(*exec.ExitError); ok {
+			stderr = strings.TrimSpace(string(ee.Stderr))
+		}
+		t.Fatalf("go list -m %s: %v %s", path, err, stderr)
+	}
+	return dir
 }

@@ -63,3 +63,10 @@ func TestTheSharedDataIsHere(t *testing.T) {
 		t.Fatal("Lookup found a file that does not exist")
 	}
 }
+
+func TestModule(t *testing.T) {
+	dir := Module(t, "github.com/openvex/go-vex")
+	if _, err := os.Stat(filepath.Join(dir, "go.mod")); err != nil {
+		t.Fatalf("Module: %v", err)
+	}
+}

@@ -14,24 +14,24 @@ import (
 	"unicode/utf16"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 )
 
-// testdataRoot is the project's copy of the shared SBOM test data.
-const testdataRoot = "../../testdata/sbom"
-
-// sbomFiles lists every file under testdata/sbom except the schemas, as
-// paths relative to testdataRoot.
+// sbomFiles lists every SBOM of the shared test data: every file under
+// sbom/ but the schemas, the notes and the checksum and dataset listings
+// beside them, as paths relative to that folder.
 func sbomFiles(t testing.TB) []string {
 	t.Helper()
 	var out []string
-	err := filepath.WalkDir(testdataRoot, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(testdataRoot(t), func(p string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() || strings.Contains(p, "/schema/") || strings.HasSuffix(p, ".md") || strings.HasSuffix(p, "LICENSE") {
+		if d.IsDir() || strings.Contains(p, "/schema/") || strings.HasSuffix(p, ".md") || strings.HasSuffix(p, "LICENSE") ||
+			strings.HasSuffix(p, ".csv") || strings.HasSuffix(p, ".sha256") || d.Name() == "shas" {
 			return nil
 		}
-		rel, _ := filepath.Rel(testdataRoot, p)
+		rel, _ := filepath.Rel(testdataRoot(t), p)
 		out = append(out, filepath.ToSlash(rel))
 		return nil
 	})
@@ -39,14 +39,14 @@ func sbomFiles(t testing.TB) []string {
 		t.Fatal(err)
 	}
 	if len(out) < 100 {
-		t.Fatalf("found only %d SBOM files under %s", len(out), testdataRoot)
+		t.Fatalf("found only %d SBOM files under %s", len(out), testdataRoot(t))
 	}
 	return out
 }
 
 func readFile(t testing.TB, rel string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdataRoot, rel))
+	b, err := os.ReadFile(filepath.Join(testdataRoot(t), rel))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,4 +205,10 @@ func identities(cs []vigil.Component) map[identity]int {
 		m[identity{c.Name, c.Version, c.PURL}]++
 	}
 	return m
+}
+
+// testdataRoot is the shared test data folder sbom.
+func testdataRoot(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "sbom")
 }

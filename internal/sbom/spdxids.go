@@ -1,4 +1,4 @@
-// Code generated from testdata/sbom/cyclonedx/schema/spdx.schema.json (CycloneDX specification,
+// Code generated from the SPDX license list in the CycloneDX specification's spdx.schema.json (shared test data sbom/cyclonedx/schema/spdx.schema.json,
 // Apache-2.0, SPDX license list 3.x). DO NOT EDIT.
 
 package sbom

@@ -12,6 +12,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -114,7 +115,7 @@ func TestCycloneDXVEX(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := jsonschema.NewCompiler()
-	dir := filepath.Join("..", "..", "testdata", "sbom", "cyclonedx", "schema")
+	dir := realdata.Path(t, "sbom/cyclonedx/schema")
 	for url, file := range map[string]string{
 		"http://cyclonedx.org/schema/bom-1.6.schema.json":  "bom-1.6.schema.json",
 		"http://cyclonedx.org/schema/spdx.schema.json":     "spdx.schema.json",

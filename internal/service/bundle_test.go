@@ -12,14 +12,15 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 )
 
 func TestBundleRoundTrip(t *testing.T) {
 	src, _ := newService(t)
-	paths := []string{"../../testdata/kev/known_exploited_vulnerabilities.json", "../../testdata/csaf/cisa-icsma",
-		"../../testdata/nvd/api-2.0/osv-dev", "../../testdata/osv/go-vulndb", "../../testdata/epss/vunnel-fixtures/example-1.csv"}
+	paths := []string{realdata.Path(t, "kev/known_exploited_vulnerabilities.json"), realdata.Path(t, "csaf/cisa-icsma"),
+		realdata.Path(t, "nvd/api-2.0/osv-dev"), realdata.Path(t, "osv/go-vulndb"), realdata.Path(t, "epss/vunnel-fixtures/example-1.csv")}
 	if _, err := src.ImportFeeds(t.Context(), paths, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func rezip(t *testing.T, raw []byte, name string, change func([]byte) []byte) []
 
 func TestBundleRefusesTampering(t *testing.T) {
 	src, _ := newService(t)
-	if _, err := src.ImportFeeds(t.Context(), []string{"../../testdata/kev/known_exploited_vulnerabilities.json"}, service.FeedOptions{}); err != nil {
+	if _, err := src.ImportFeeds(t.Context(), []string{realdata.Path(t, "kev/known_exploited_vulnerabilities.json")}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer

@@ -98,7 +98,7 @@ func newFleetWorld(t *testing.T) *fleetWorld {
 	if _, err := svc.CreateRelease(ctx, w.mdm, pump.ID, vigil.ReleaseInput{Version: "2.1"}); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(medicalSBOM)
+	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}

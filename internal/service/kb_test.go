@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -30,10 +31,10 @@ func countKEV(t *testing.T, path string) int {
 
 func TestImportFeeds(t *testing.T) {
 	svc, _ := newService(t)
-	kevFile := "../../testdata/kev/known_exploited_vulnerabilities.json"
-	icsma := "../../testdata/csaf/cisa-icsma"
-	nvdDir := "../../testdata/nvd/api-2.0/osv-dev"
-	paths := []string{kevFile, icsma, nvdDir, "../../testdata/osv/go-vulndb", "../../testdata/cve5/vulnrichment"}
+	kevFile := realdata.Path(t, "kev/known_exploited_vulnerabilities.json")
+	icsma := realdata.Path(t, "csaf/cisa-icsma")
+	nvdDir := realdata.Path(t, "nvd/api-2.0/osv-dev")
+	paths := []string{kevFile, icsma, nvdDir, realdata.Path(t, "osv/go-vulndb"), realdata.Path(t, "cve5/vulnrichment")}
 
 	rep, err := svc.ImportFeeds(t.Context(), paths, service.FeedOptions{})
 	if err != nil {
@@ -52,7 +53,7 @@ func TestImportFeeds(t *testing.T) {
 		counts[s.Source] = s.Records
 	}
 	icsmaFiles, _ := filepath.Glob(filepath.Join(icsma, "*.json"))
-	goFiles, _ := filepath.Glob("../../testdata/osv/go-vulndb/*.json")
+	goFiles := realdata.Glob(t, "osv/go-vulndb/*.json")
 	if counts[vigil.SourceKEV] != wantKEV || counts[vigil.SourceCSAF] != len(icsmaFiles) || counts[vigil.SourceOSV] != len(goFiles) {
 		t.Errorf("counts = %v; want KEV %d, CSAF %d, OSV %d", counts, wantKEV, len(icsmaFiles), len(goFiles))
 	}
@@ -84,11 +85,11 @@ func TestImportFeeds(t *testing.T) {
 
 func TestVulnerabilityMergesAliases(t *testing.T) {
 	svc, _ := newService(t)
-	if _, err := svc.ImportFeeds(t.Context(), []string{"../../testdata/osv/go-vulndb"}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{realdata.Path(t, "osv/go-vulndb")}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// Find a Go record with a CVE alias, independently of the store.
-	files, _ := filepath.Glob("../../testdata/osv/go-vulndb/*.json")
+	files := realdata.Glob(t, "osv/go-vulndb/*.json")
 	var goID, cve string
 	for _, f := range files {
 		raw, _ := os.ReadFile(f)

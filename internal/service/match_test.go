@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -32,7 +33,7 @@ func TestIncrementalMatching(t *testing.T) {
 	sc := mustOrg(t, svc, "acme")
 	other := mustOrg(t, svc, "other")
 	r := newRelease(t, svc, sc, "Pump", "3.0")
-	raw, _ := os.ReadFile(medicalSBOM)
+	raw, _ := os.ReadFile(medicalSBOM(t))
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
@@ -113,11 +114,11 @@ func TestIncrementalMatching(t *testing.T) {
 
 func TestScanSBOM(t *testing.T) {
 	svc, _ := newService(t)
-	if _, err := svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv", "../../testdata/kev/known_exploited_vulnerabilities.json",
-		"../../testdata/csaf/cisa-icsma"}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv", realdata.Path(t, "kev/known_exploited_vulnerabilities.json"),
+		realdata.Path(t, "csaf/cisa-icsma")}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := os.ReadFile(medicalSBOM)
+	raw, _ := os.ReadFile(medicalSBOM(t))
 	res, err := svc.ScanSBOM(t.Context(), bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)

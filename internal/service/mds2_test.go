@@ -184,7 +184,7 @@ func TestCheckMDS2(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("without SBOM or ports (-want +got):\n%s", diff)
 	}
-	raw, err := os.ReadFile(medicalSBOM)
+	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}

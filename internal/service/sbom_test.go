@@ -9,11 +9,10 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/service"
 )
-
-const medicalSBOM = "../../testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json"
 
 // countCycloneDXComponents counts components the way a reader of the spec
 // would, independently of the parser: every object in a "components" array,
@@ -64,7 +63,7 @@ func newRelease(t *testing.T, svc *service.Service, sc vigil.Scope, product, ver
 func TestImportSBOM(t *testing.T) {
 	svc, _ := newService(t)
 	sc := mustOrg(t, svc, "acme")
-	raw, err := os.ReadFile(medicalSBOM)
+	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,7 +139,7 @@ func TestImportSBOMFailureLeavesNothing(t *testing.T) {
 	svc, _ := newService(t)
 	sc := mustOrg(t, svc, "acme")
 	r := newRelease(t, svc, sc, "Pump", "1.0")
-	raw, err := os.ReadFile(medicalSBOM)
+	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +182,7 @@ func TestSBOMIsolation(t *testing.T) {
 	a := mustOrg(t, svc, "a")
 	b := mustOrg(t, svc, "b")
 	r := newRelease(t, svc, a, "Pump", "1.0")
-	raw, _ := os.ReadFile(medicalSBOM)
+	raw, _ := os.ReadFile(medicalSBOM(t))
 	if _, err := svc.ImportSBOM(t.Context(), b, r.ID, bytes.NewReader(raw)); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("B imports into A's release: %v, want not found", err)
 	}
@@ -205,7 +204,7 @@ func TestImportSupport(t *testing.T) {
 	svc, _ := newService(t)
 	sc := mustOrg(t, svc, "acme")
 	r := newRelease(t, svc, sc, "Pump", "1.0")
-	raw, _ := os.ReadFile(medicalSBOM)
+	raw, _ := os.ReadFile(medicalSBOM(t))
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
@@ -237,4 +236,10 @@ func TestImportSupport(t *testing.T) {
 			t.Errorf("FreeRTOS support = %s %s", c.SupportLevel, c.EndOfSupport)
 		}
 	}
+}
+
+// medicalSBOM is the shared test data folder sbom/cyclonedx/medical-device-case-study/extended.sbom.json.
+func medicalSBOM(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json")
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil/internal/feed/remote"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -59,8 +60,8 @@ func TestSyncFeedsKeepsState(t *testing.T) {
 	svc, _ := newService(t)
 	boom := errors.New("connection reset")
 	src := &fileSource{name: "kev", files: []string{
-		"../../testdata/kev/known_exploited_vulnerabilities.json",
-		"../../testdata/kev/vunnel-fixtures/valid-catalog-1.json",
+		realdata.Path(t, "kev/known_exploited_vulnerabilities.json"),
+		realdata.Path(t, "kev/vunnel-fixtures/valid-catalog-1.json"),
 	}, fail: boom}
 	res, err := svc.SyncFeeds(t.Context(), []remote.Source{src}, service.FeedOptions{})
 	if !errors.Is(err, boom) || len(res) != 1 || res[0].Report.Accepted == 0 {
@@ -79,7 +80,7 @@ func TestSyncFeedsKeepsState(t *testing.T) {
 		t.Errorf("second run emitted %d documents, want 1", res[0].Summary.Documents)
 	}
 	// A local import afterwards keeps the sync cursor.
-	if _, err := svc.ImportFeeds(t.Context(), []string{"../../testdata/kev/known_exploited_vulnerabilities.json"}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{realdata.Path(t, "kev/known_exploited_vulnerabilities.json")}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.SyncFeeds(t.Context(), []remote.Source{src}, service.FeedOptions{}); err != nil {

@@ -19,7 +19,7 @@ import (
 func newFinding(t *testing.T, svc *service.Service, sc vigil.Scope, product, version string) (*vigil.Release, *vigil.Finding) {
 	t.Helper()
 	r := newRelease(t, svc, sc, product, version)
-	raw, err := os.ReadFile(medicalSBOM)
+	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}

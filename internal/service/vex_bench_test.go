@@ -46,7 +46,7 @@ func BenchmarkImportVEX(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	raw, err := os.ReadFile(medicalSBOM)
+	raw, err := os.ReadFile(medicalSBOM(b))
 	if err != nil {
 		b.Fatal(err)
 	}

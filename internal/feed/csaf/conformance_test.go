@@ -10,9 +10,8 @@ import (
 
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/realdata"
 )
-
-const conformanceDir = "../../../testdata/csaf/oasis-csaf20/validator-testdata"
 
 // notDetected lists the conformance failures this package knowingly does
 // not detect: 6.1.11 needs the CWE catalogue.
@@ -36,7 +35,7 @@ type testCases struct {
 // rejected, by that test (or by the schema for 6.1.8); every document it
 // lists as valid, for any test, must be accepted.
 func TestConformance(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(conformanceDir, "testcases.json"))
+	b, err := os.ReadFile(filepath.Join(conformanceDir(t), "testcases.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +51,7 @@ func TestConformance(t *testing.T) {
 	covered := map[string]bool{}
 	for _, test := range tc.Tests {
 		check := func(name string, wantReject bool) {
-			f, err := os.Open(filepath.Join(conformanceDir, name))
+			f, err := os.Open(filepath.Join(conformanceDir(t), name))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -109,4 +108,10 @@ func TestConformance(t *testing.T) {
 		}
 	}
 	t.Logf("conformance: %d failures rejected (%d by their own test, %d by the schema), %d documents accepted", rejected, byTest, bySchema, accepted)
+}
+
+// conformanceDir is the shared test data folder csaf/oasis-csaf20/validator-testdata.
+func conformanceDir(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "csaf/oasis-csaf20/validator-testdata")
 }

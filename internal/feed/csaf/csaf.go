@@ -1,10 +1,12 @@
 // Package csaf imports CSAF 2.0 documents (advisories, VEX) into
 // vigil.Advisory. Each document is checked, in order, against:
 //
-//  1. the official OASIS CSAF 2.0 JSON schema with the FIRST CVSS
-//     v2/v3.0/v3.1 schemas it references (embedded), or, with
-//     Config.Strict, github.com/gocsaf/csaf/v3's stricter variant that
-//     forbids properties the standard does not define;
+//  1. the CSAF 2.0 JSON schema with the FIRST CVSS v2/v3.0/v3.1 schemas
+//     it references, as github.com/gocsaf/csaf/v3 embeds and compiles
+//     them once (nothing is fetched). That variant forbids properties the
+//     standard does not define, which the official schema allows and CSAF
+//     optional test 6.2.20 only warns about: such problems are warnings
+//     unless Config.Strict;
 //  2. the mandatory tests of CSAF 2.0 section 6.1 that this package
 //     implements (see MandatoryTests; 6.1.8 is covered by the schema).
 //
@@ -21,7 +23,6 @@ package csaf
 import (
 	"bytes"
 	"context"
-	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -40,9 +41,9 @@ const Name = "feed/csaf"
 
 // Config selects the checks.
 type Config struct {
-	// Strict checks against gocsaf's strict variant of the schema, which
-	// forbids properties the standard does not define (the official
-	// schema allows them; CSAF optional test 6.2.20 only warns).
+	// Strict rejects documents with properties the standard does not
+	// define (the official schema allows them; CSAF optional test 6.2.20
+	// only warns, and so does this package without Strict).
 	Strict bool
 	// SkipSchema turns the JSON schema check off (not recommended).
 	SkipSchema bool
@@ -54,44 +55,12 @@ type Config struct {
 type Importer struct {
 	limits feed.Limits
 	cfg    Config
-	schema *jsonschema.Schema
 }
 
-// The official OASIS CSAF 2.0 schema and the FIRST CVSS schemas it
-// references, embedded; nothing is fetched.
-//
-//go:embed schema/*.json
-var schemas embed.FS
-
-var schemaFiles = map[string]string{
-	"https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json": "schema/csaf_json_schema.json",
-	"https://www.first.org/cvss/cvss-v2.0.json":                        "schema/cvss-v2.0.json",
-	"https://www.first.org/cvss/cvss-v3.0.json":                        "schema/cvss-v3.0.json",
-	"https://www.first.org/cvss/cvss-v3.1.json":                        "schema/cvss-v3.1.json",
-}
-
-// New returns a CSAF importer bounded by limits (zero: defaults). It
-// compiles the embedded schemas.
+// New returns a CSAF importer bounded by limits (zero: defaults). The
+// schema is gocsaf's, compiled once per process on first use.
 func New(limits feed.Limits, cfg Config) (*Importer, error) {
-	c := jsonschema.NewCompiler()
-	for url, file := range schemaFiles {
-		b, err := schemas.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("csaf schema %s: %w", file, err)
-		}
-		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
-		if err != nil {
-			return nil, fmt.Errorf("csaf schema %s: %w", file, err)
-		}
-		if err := c.AddResource(url, doc); err != nil {
-			return nil, fmt.Errorf("csaf schema %s: %w", file, err)
-		}
-	}
-	s, err := c.Compile("https://docs.oasis-open.org/csaf/csaf/v2.0/csaf_json_schema.json")
-	if err != nil {
-		return nil, fmt.Errorf("csaf schema: %w", err)
-	}
-	return &Importer{limits: limits.WithDefaults(), cfg: cfg, schema: s}, nil
+	return &Importer{limits: limits.WithDefaults(), cfg: cfg}, nil
 }
 
 var _ feed.Importer = (*Importer)(nil)
@@ -111,6 +80,8 @@ type Problem struct {
 	// Path is a JSON path into the document.
 	Path   string
 	Reason string
+	// Warning is true for a problem that does not reject the document.
+	Warning bool
 }
 
 func (p Problem) String() string { return p.Test + " " + p.Path + ": " + p.Reason }
@@ -120,30 +91,19 @@ func (p Problem) String() string { return p.Test + " " + p.Path + ": " + p.Reaso
 func (im *Importer) Check(doc any) ([]Problem, error) {
 	var out []Problem
 	if !im.cfg.SkipSchema {
-		if im.cfg.Strict {
-			msgs, err := gocsaf.ValidateCSAF(doc)
-			if err != nil {
-				return nil, fmt.Errorf("csaf schema: %w", err)
-			}
-			for _, m := range msgs {
-				path, reason, _ := strings.Cut(m, ": ")
-				out = append(out, Problem{Test: "schema", Path: pointerToPath(path), Reason: reason})
-			}
-		} else if err := im.schema.Validate(doc); err != nil {
-			var ve *jsonschema.ValidationError
-			if !errors.As(err, &ve) {
-				return nil, fmt.Errorf("csaf schema: %w", err)
-			}
-			for _, e := range ve.BasicOutput().Errors {
-				if e.Error != nil {
-					out = append(out, Problem{Test: "schema", Path: pointerToPath(e.InstanceLocation), Reason: e.Error.String()})
-				}
-			}
-			if len(out) == 0 {
-				out = append(out, Problem{Test: "schema", Path: "$", Reason: ve.Error()})
-			}
+		msgs, err := gocsaf.ValidateCSAF(doc)
+		if err != nil {
+			return nil, fmt.Errorf("csaf schema: %w", err)
 		}
-		if len(out) > 0 {
+		for _, m := range msgs {
+			path, reason, _ := strings.Cut(m, ": ")
+			p := Problem{Test: "schema", Path: pointerToPath(path), Reason: reason}
+			if !im.cfg.Strict && strings.HasPrefix(reason, "additional properties") {
+				p.Test, p.Warning = "6.2.20", true
+			}
+			out = append(out, p)
+		}
+		if Rejects(out) {
 			// The mandatory tests assume a document of the right shape.
 			return out, nil
 		}
@@ -175,13 +135,16 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, sink feed.Sink) (fe
 	if err != nil {
 		return rep, err
 	}
-	if len(problems) > 0 {
+	if Rejects(problems) {
 		rep.Records++
 		rep.Rejected++
 		for _, p := range problems {
-			rep.AddProblem(feed.Problem{Source: vigil.SourceCSAF, RecordID: id, Path: p.Path, Reason: p.Test + ": " + p.Reason})
+			rep.AddProblem(feed.Problem{Source: vigil.SourceCSAF, RecordID: id, Path: p.Path, Reason: p.Test + ": " + p.Reason, Warning: p.Warning})
 		}
 		return rep, nil
+	}
+	for _, p := range problems {
+		rep.Warn(vigil.SourceCSAF, id, p.Path, p.Test+": "+p.Reason)
 	}
 	a, err := w.advisory(&rep)
 	if err != nil {
@@ -191,6 +154,16 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, sink feed.Sink) (fe
 	return rep, feed.Deliver(ctx, &rep, vigil.SourceCSAF, id, "$", a, func() (feed.Outcome, error) {
 		return sink.PutAdvisory(ctx, a)
 	})
+}
+
+// Rejects reports whether problems hold one that rejects the document.
+func Rejects(problems []Problem) bool {
+	for _, p := range problems {
+		if !p.Warning {
+			return true
+		}
+	}
+	return false
 }
 
 // pointerToPath turns "/document/tracking" into "$.document.tracking".

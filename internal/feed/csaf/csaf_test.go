@@ -3,6 +3,7 @@ package csaf
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -14,9 +15,8 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/realdata"
 )
-
-const dir = "../../../testdata/csaf"
 
 func newImporter(t testing.TB) *Importer {
 	t.Helper()
@@ -43,7 +43,7 @@ const rejected = "redhat/rhsa-2003_315.json"
 func TestImportRealAdvisories(t *testing.T) {
 	var files []string
 	for _, sub := range []string{"cisa-icsma", "cisa-icsa-it", "redhat", "oasis-csaf20/examples/csaf"} {
-		filepath.WalkDir(filepath.Join(dir, sub), func(p string, d os.DirEntry, err error) error {
+		filepath.WalkDir(filepath.Join(dir(t), sub), func(p string, d os.DirEntry, err error) error {
 			if err == nil && strings.HasSuffix(p, ".json") {
 				files = append(files, p)
 			}
@@ -130,11 +130,11 @@ func TestImportRealAdvisories(t *testing.T) {
 func TestDeviceAdvisory(t *testing.T) {
 	// ICSMA-20-343-01 (214 product ids) names devices by model.
 	sink := &feedtest.Sink{}
-	if _, err := feed.ImportPath(t.Context(), filepath.Join(dir, "cisa-icsma/icsma-20-343-01.json"), []feed.Importer{newImporter(t)}, sink, feed.Options{}); err != nil {
+	if _, err := feed.ImportPath(t.Context(), filepath.Join(dir(t), "cisa-icsma/icsma-20-343-01.json"), []feed.Importer{newImporter(t)}, sink, feed.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	a := sink.Advisories[0]
-	doc := feedtest.LoadJSON(t, filepath.Join(dir, "cisa-icsma/icsma-20-343-01.json"))
+	doc := feedtest.LoadJSON(t, filepath.Join(dir(t), "cisa-icsma/icsma-20-343-01.json"))
 	if a.ID != feedtest.Str(doc, "document", "tracking", "id") || a.Publisher.Name != feedtest.Str(doc, "document", "publisher", "name") ||
 		a.Category != vigil.CategorySecurityAdvisory || a.TLP != feedtest.Str(doc, "document", "distribution", "tlp", "label") {
 		t.Errorf("advisory %s %q %s %s", a.ID, a.Publisher.Name, a.Category, a.TLP)
@@ -163,7 +163,7 @@ func TestDeviceAdvisory(t *testing.T) {
 func TestVEXStatus(t *testing.T) {
 	// icsa-24-235-03 is the CISA file with flags and recommended.
 	sink := &feedtest.Sink{}
-	p := filepath.Join(dir, "cisa-icsa-it/icsa-24-235-03.json")
+	p := filepath.Join(dir(t), "cisa-icsa-it/icsa-24-235-03.json")
 	if _, err := feed.ImportPath(t.Context(), p, []feed.Importer{newImporter(t)}, sink, feed.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -195,14 +195,14 @@ func TestChecksums(t *testing.T) {
 		// The checksums hold; the .asc beside each is not checked without
 		// keys, and Verify says so.
 		var n *feed.Notice
-		if err := v.Verify(filepath.Join(dir, "cisa-icsma", name)); !errors.As(err, &n) || !strings.Contains(n.Msg, "not checked") {
+		if err := v.Verify(filepath.Join(dir(t), "cisa-icsma", name)); !errors.As(err, &n) || !strings.Contains(n.Msg, "not checked") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	// A changed byte fails the check, and ImportPath skips the file.
 	tmp := t.TempDir()
-	b, _ := os.ReadFile(filepath.Join(dir, "cisa-icsma/icsma-17-009-01a.json"))
-	sum, _ := os.ReadFile(filepath.Join(dir, "cisa-icsma/icsma-17-009-01a.json.sha512"))
+	b, _ := os.ReadFile(filepath.Join(dir(t), "cisa-icsma/icsma-17-009-01a.json"))
+	sum, _ := os.ReadFile(filepath.Join(dir(t), "cisa-icsma/icsma-17-009-01a.json.sha512"))
 	b = bytes.Replace(b, []byte("ICSMA"), []byte("ICSMX"), 1)
 	os.WriteFile(filepath.Join(tmp, "icsma-17-009-01a.json"), b, 0o600)
 	os.WriteFile(filepath.Join(tmp, "icsma-17-009-01a.json.sha512"), sum, 0o600)
@@ -217,7 +217,7 @@ func TestChecksums(t *testing.T) {
 	if len(sink.Advisories) != 0 || rep.SkippedFiles != 1 {
 		t.Errorf("tampered file imported: %+v", rep)
 	}
-	if err := (&Verifier{RequireChecksum: true}).Verify(filepath.Join(dir, "redhat/rhsa-2024_6220.json")); !errors.Is(err, ErrVerify) {
+	if err := (&Verifier{RequireChecksum: true}).Verify(filepath.Join(dir(t), "redhat/rhsa-2024_6220.json")); !errors.Is(err, ErrVerify) {
 		t.Errorf("missing checksum: %v", err)
 	}
 }
@@ -242,7 +242,7 @@ func TestSignatures(t *testing.T) {
 		t.Fatal(err)
 	}
 	tmp := t.TempDir()
-	data, _ := os.ReadFile(filepath.Join(dir, "cisa-icsma/icsma-24-163-01.json"))
+	data, _ := os.ReadFile(filepath.Join(dir(t), "cisa-icsma/icsma-24-163-01.json"))
 	sig, err := ring.SignDetached(crypto.NewPlainMessage(data))
 	if err != nil {
 		t.Fatal(err)
@@ -258,11 +258,11 @@ func TestSignatures(t *testing.T) {
 	if err := v.Verify(path); !errors.Is(err, ErrVerify) {
 		t.Errorf("changed file: %v", err)
 	}
-	if err := v.Verify(filepath.Join(dir, "cisa-icsma/icsma-24-163-01.json")); !errors.Is(err, ErrVerify) {
+	if err := v.Verify(filepath.Join(dir(t), "cisa-icsma/icsma-24-163-01.json")); !errors.Is(err, ErrVerify) {
 		t.Errorf("CISA signature with a foreign key: %v", err)
 	}
 	v.RequireSignature = true
-	if err := v.Verify(filepath.Join(dir, "redhat/rhsa-2024_6220.json")); !errors.Is(err, ErrVerify) {
+	if err := v.Verify(filepath.Join(dir(t), "redhat/rhsa-2024_6220.json")); !errors.Is(err, ErrVerify) {
 		t.Errorf("missing signature: %v", err)
 	}
 }
@@ -270,7 +270,7 @@ func TestSignatures(t *testing.T) {
 func FuzzImport(f *testing.F) {
 	for _, p := range []string{"cisa-icsma/icsma-18-058-02.json", "oasis-csaf20/examples/csaf/csaf_vex/2022-evd-uc-01-a-001.json",
 		"oasis-csaf20/validator-testdata/mandatory/oasis_csaf_tc-csaf_2_0-2021-6-1-01-01.json"} {
-		b, err := os.ReadFile(filepath.Join(dir, p))
+		b, err := os.ReadFile(filepath.Join(dir(f), p))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -283,4 +283,46 @@ func FuzzImport(f *testing.F) {
 			t.Fatalf("inconsistent report %+v", rep)
 		}
 	})
+}
+
+// dir is the shared test data folder csaf.
+func dir(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "csaf")
+}
+
+// TestAdditionalProperties: a property the standard does not define is a
+// warning (optional test 6.2.20) by default and rejects the document with
+// Config.Strict.
+func TestAdditionalProperties(t *testing.T) {
+	raw := realdata.Read(t, "csaf/cisa-icsma/icsma-18-058-02.json")
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatal(err)
+	}
+	doc["document"].(map[string]any)["x_vendor_extension"] = "kept"
+	b, err := json.Marshal(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		cfg                Config
+		accepted, rejected int
+	}{
+		{Config{}, 1, 0},
+		{Config{Strict: true}, 0, 1},
+	} {
+		im, err := New(feed.Limits{}, tc.cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rep, err := im.Import(t.Context(), bytes.NewReader(b), &feedtest.Sink{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Accepted != tc.accepted || rep.Rejected != tc.rejected || len(rep.Problems) != 1 ||
+			!strings.Contains(rep.Problems[0].Reason, "x_vendor_extension") || rep.Problems[0].Warning != !tc.cfg.Strict {
+			t.Errorf("strict=%v: %+v", tc.cfg.Strict, rep)
+		}
+	}
 }

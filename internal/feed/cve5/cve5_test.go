@@ -12,16 +12,15 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/realdata"
 )
-
-const dir = "../../../testdata/cve5"
 
 type counts struct {
 	Records, Rejected, ADP, SSVC, KEV, Severities, V40, CPEs, Products, Versions int
 }
 
 func TestImportAll(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(dir, "*/*.json"))
+	files, _ := filepath.Glob(filepath.Join(dir(t), "*/*.json"))
 	if len(files) != 212 {
 		t.Fatalf("%d files, want 212 (201 vulnrichment + 11 cvelistV5)", len(files))
 	}
@@ -59,7 +58,7 @@ func TestImportAll(t *testing.T) {
 		}
 	}
 	sink := &feedtest.Sink{}
-	rep, err := feed.ImportPath(t.Context(), dir, []feed.Importer{New(feed.Limits{})}, sink, feed.Options{})
+	rep, err := feed.ImportPath(t.Context(), dir(t), []feed.Importer{New(feed.Limits{})}, sink, feed.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +119,7 @@ func TestImportAll(t *testing.T) {
 
 func TestCISAADP(t *testing.T) {
 	sink := &feedtest.Sink{}
-	if _, err := feed.ImportPath(t.Context(), filepath.Join(dir, "vulnrichment/CVE-2011-0611.json"), []feed.Importer{New(feed.Limits{})}, sink, feed.Options{}); err != nil {
+	if _, err := feed.ImportPath(t.Context(), filepath.Join(dir(t), "vulnrichment/CVE-2011-0611.json"), []feed.Importer{New(feed.Limits{})}, sink, feed.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	v := sink.Vulnerabilities[0]
@@ -155,7 +154,7 @@ func TestCISAADP(t *testing.T) {
 }
 
 func TestLog4Shell(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(dir, "osv-dev-cvelistV5/CVE-2021-44228.json"))
+	files, _ := filepath.Glob(filepath.Join(dir(t), "osv-dev-cvelistV5/CVE-2021-44228.json"))
 	if len(files) != 1 {
 		t.Skip("CVE-2021-44228 not in the test data")
 	}
@@ -171,7 +170,7 @@ func TestLog4Shell(t *testing.T) {
 
 func FuzzImport(f *testing.F) {
 	for _, p := range []string{"vulnrichment/CVE-2011-0611.json", "osv-dev-cvelistV5/CVE-2021-44228.json"} {
-		b, err := os.ReadFile(filepath.Join(dir, p))
+		b, err := os.ReadFile(filepath.Join(dir(f), p))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -184,4 +183,10 @@ func FuzzImport(f *testing.F) {
 			t.Fatalf("inconsistent report %+v", rep)
 		}
 	})
+}
+
+// dir is the shared test data folder cve5.
+func dir(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "cve5")
 }

@@ -15,12 +15,11 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/realdata"
 )
 
-const dir = "../../../testdata/epss/vunnel-fixtures"
-
 func TestImportExample(t *testing.T) {
-	path := filepath.Join(dir, "example-1.csv")
+	path := filepath.Join(dir(t), "example-1.csv")
 	// Expectations read straight from the CSV lines.
 	f, err := os.Open(path)
 	if err != nil {
@@ -60,7 +59,7 @@ func TestRefused(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := feed.ImportPath(t.Context(), filepath.Join(dir, tc.file), []feed.Importer{New(feed.Limits{})}, &feedtest.Sink{}, feed.Options{})
+			_, err := feed.ImportPath(t.Context(), filepath.Join(dir(t), tc.file), []feed.Importer{New(feed.Limits{})}, &feedtest.Sink{}, feed.Options{})
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("err %v, want %q", err, tc.wantErr)
 			}
@@ -88,7 +87,7 @@ func TestBadRows(t *testing.T) {
 
 func TestGzip(t *testing.T) {
 	// A gzipped file is detected through its content.
-	b, err := os.ReadFile(filepath.Join(dir, "example-1.csv"))
+	b, err := os.ReadFile(filepath.Join(dir(t), "example-1.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +103,7 @@ func TestGzip(t *testing.T) {
 
 func FuzzImport(f *testing.F) {
 	for _, name := range []string{"example-1.csv", "invalid-header.csv", "missing-date.csv"} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
+		b, err := os.ReadFile(filepath.Join(dir(f), name))
 		if err != nil {
 			f.Fatal(err)
 		}
@@ -117,4 +116,10 @@ func FuzzImport(f *testing.F) {
 			t.Fatalf("inconsistent report %+v", rep)
 		}
 	})
+}
+
+// dir is the shared test data folder epss/vunnel-fixtures.
+func dir(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "epss/vunnel-fixtures")
 }

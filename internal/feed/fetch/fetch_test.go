@@ -20,10 +20,10 @@ import (
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/fetch"
 	"github.com/vigil/vigil/internal/feed/fetch/fetchtest"
+	"github.com/vigil/vigil/internal/realdata"
 )
 
-// kev is a real file served by the tests.
-const kev = "../../../testdata/kev/known_exploited_vulnerabilities.json"
+// kev is a real file the tests serve.
 
 func readFile(t *testing.T, p string) []byte {
 	t.Helper()
@@ -62,7 +62,7 @@ func serveContent(data []byte, etag string) http.HandlerFunc {
 }
 
 func TestGet_ConditionalRoundTrip(t *testing.T) {
-	data := readFile(t, kev)
+	data := readFile(t, kev(t))
 	for _, tc := range []struct {
 		name string
 		etag string
@@ -205,7 +205,7 @@ func TestGet_RetryAfterDate(t *testing.T) {
 }
 
 func TestGet_SizeLimit(t *testing.T) {
-	data := readFile(t, kev)
+	data := readFile(t, kev(t))
 	for _, tc := range []struct {
 		name    string
 		handler http.HandlerFunc
@@ -274,7 +274,7 @@ func cutOnce(t *testing.T, data []byte, cut int, ignoreRange bool) (*httptest.Se
 }
 
 func TestDownload_ResumesAfterCutConnection(t *testing.T) {
-	data := readFile(t, kev)
+	data := readFile(t, kev(t))
 	for _, tc := range []struct {
 		name        string
 		ignoreRange bool
@@ -313,7 +313,7 @@ func TestDownload_ResumesAfterCutConnection(t *testing.T) {
 }
 
 func TestDownload_ResumesOnNextCall(t *testing.T) {
-	data := readFile(t, kev)
+	data := readFile(t, kev(t))
 	ts, ranges := cutOnce(t, data, 500000, false)
 	c, _ := newClient(t, fetch.Config{Retries: -1})
 	path := filepath.Join(t.TempDir(), "kev.json")
@@ -479,4 +479,10 @@ func TestRedact(t *testing.T) {
 			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
 		}
 	}
+}
+
+// kev is the shared test data folder kev/known_exploited_vulnerabilities.json.
+func kev(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "kev/known_exploited_vulnerabilities.json")
 }

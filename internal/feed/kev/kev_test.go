@@ -13,14 +13,13 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/realdata"
 )
-
-const dir = "../../../testdata/kev"
 
 func importFile(t *testing.T, name string) (*feedtest.Sink, feed.Report) {
 	t.Helper()
 	sink := &feedtest.Sink{}
-	rep, err := feed.ImportPath(t.Context(), filepath.Join(dir, name), []feed.Importer{New(feed.Limits{})}, sink, feed.Options{})
+	rep, err := feed.ImportPath(t.Context(), filepath.Join(dir(t), name), []feed.Importer{New(feed.Limits{})}, sink, feed.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +29,7 @@ func importFile(t *testing.T, name string) (*feedtest.Sink, feed.Report) {
 func TestCatalogJSONAndCSVAgree(t *testing.T) {
 	js, jrep := importFile(t, "known_exploited_vulnerabilities.json")
 	cs, crep := importFile(t, "known_exploited_vulnerabilities.csv")
-	doc := feedtest.LoadJSON(t, filepath.Join(dir, "known_exploited_vulnerabilities.json"))
+	doc := feedtest.LoadJSON(t, filepath.Join(dir(t), "known_exploited_vulnerabilities.json"))
 	entries := feedtest.List(doc, "vulnerabilities")
 	known := 0
 	for _, e := range entries {
@@ -99,13 +98,13 @@ func TestBadEntries(t *testing.T) {
 
 func FuzzImport(f *testing.F) {
 	for _, name := range []string{"vunnel-fixtures/valid-catalog-1.json", "vunnel-fixtures/single-entry-example1.json"} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
+		b, err := os.ReadFile(filepath.Join(dir(f), name))
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(b)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "known_exploited_vulnerabilities.csv"))
+	b, err := os.ReadFile(filepath.Join(dir(f), "known_exploited_vulnerabilities.csv"))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -117,4 +116,10 @@ func FuzzImport(f *testing.F) {
 			t.Fatalf("inconsistent report %+v", rep)
 		}
 	})
+}
+
+// dir is the shared test data folder kev.
+func dir(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "kev")
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/realdata"
 )
 
 // TestDetect runs detection over every test data file and checks that
@@ -36,7 +37,7 @@ func TestDetect(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.dir, func(t *testing.T) {
 			n := 0
-			filepath.WalkDir(filepath.Join("../../../testdata", tc.dir), func(p string, d os.DirEntry, err error) error {
+			filepath.WalkDir(realdata.Path(t, tc.dir), func(p string, d os.DirEntry, err error) error {
 				if err != nil || d.IsDir() || !(strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".csv")) || strings.HasSuffix(p, "_schema.json") {
 					return err
 				}

@@ -14,11 +14,7 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
-)
-
-const (
-	api20Dir = "../../../testdata/nvd/api-2.0"
-	feed11   = "../../../testdata/nvd/feed-1.1/nvdcve-1.1-test-data.json"
+	"github.com/vigil/vigil/internal/realdata"
 )
 
 func importers() []feed.Importer {
@@ -107,7 +103,7 @@ func count(vs []*vigil.Vulnerability) want {
 
 func TestImportAPI20(t *testing.T) {
 	var files []string
-	filepath.WalkDir(api20Dir, func(p string, d os.DirEntry, err error) error {
+	filepath.WalkDir(api20Dir(t), func(p string, d os.DirEntry, err error) error {
 		if err == nil && strings.HasSuffix(p, ".json") {
 			files = append(files, p)
 		}
@@ -117,7 +113,7 @@ func TestImportAPI20(t *testing.T) {
 		t.Fatalf("%d files, want 25 (23 osv-dev + 2 vunnel)", len(files))
 	}
 	sink := &feedtest.Sink{Dedup: true}
-	rep, err := feed.ImportPath(t.Context(), api20Dir, importers(), sink, feed.Options{})
+	rep, err := feed.ImportPath(t.Context(), api20Dir(t), importers(), sink, feed.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +131,7 @@ func TestImportAPI20(t *testing.T) {
 		t.Errorf("records %d (%d ids), accepted %d, want 62", exp.records, len(exp.ids), rep.Accepted)
 	}
 	// Importing again changes nothing.
-	again, err := feed.ImportPath(t.Context(), api20Dir, importers(), sink, feed.Options{})
+	again, err := feed.ImportPath(t.Context(), api20Dir(t), importers(), sink, feed.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +150,7 @@ func TestImportAPI20(t *testing.T) {
 
 func TestImportAPI20Fields(t *testing.T) {
 	sink := &feedtest.Sink{}
-	if _, err := feed.ImportPath(t.Context(), filepath.Join(api20Dir, "osv-dev/CVE-2023-4863.json"), importers(), sink, feed.Options{}); err != nil {
+	if _, err := feed.ImportPath(t.Context(), filepath.Join(api20Dir(t), "osv-dev/CVE-2023-4863.json"), importers(), sink, feed.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	v := sink.Vulnerability("CVE-2023-4863")
@@ -181,7 +177,7 @@ func TestImportAPI20Fields(t *testing.T) {
 func TestImportRunningOn(t *testing.T) {
 	// CVE-2023-27314 in the vunnel page: ONTAP ranges, all vulnerable.
 	sink := &feedtest.Sink{}
-	if _, err := feed.ImportPath(t.Context(), filepath.Join(api20Dir, "vunnel/full-page.json"), importers(), sink, feed.Options{}); err != nil {
+	if _, err := feed.ImportPath(t.Context(), filepath.Join(api20Dir(t), "vunnel/full-page.json"), importers(), sink, feed.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	v := sink.Vulnerability("CVE-2023-27314")
@@ -213,11 +209,11 @@ func TestImportRunningOn(t *testing.T) {
 
 func TestImportLegacy(t *testing.T) {
 	sink := &feedtest.Sink{}
-	rep, err := feed.ImportPath(t.Context(), feed11, importers(), sink, feed.Options{})
+	rep, err := feed.ImportPath(t.Context(), feed11(t), importers(), sink, feed.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc := feedtest.LoadJSON(t, feed11)
+	doc := feedtest.LoadJSON(t, feed11(t))
 	items := feedtest.List(doc, "CVE_Items")
 	var exp struct{ records, severities, configs, matches, platformOnly, cwes int }
 	var nodeMatches func(n any)
@@ -357,10 +353,10 @@ func TestDetect(t *testing.T) {
 		file        string
 		api, legacy bool
 	}{
-		{filepath.Join(api20Dir, "vunnel/full-page.json"), true, false},
-		{filepath.Join(api20Dir, "osv-dev/CVE-2024-3094.json"), true, false},
-		{feed11, false, true},
-		{"../../../testdata/kev/known_exploited_vulnerabilities.json", false, false},
+		{filepath.Join(api20Dir(t), "vunnel/full-page.json"), true, false},
+		{filepath.Join(api20Dir(t), "osv-dev/CVE-2024-3094.json"), true, false},
+		{feed11(t), false, true},
+		{realdata.Path(t, "kev/known_exploited_vulnerabilities.json"), false, false},
 	}
 	for _, tc := range tests {
 		b, err := os.ReadFile(tc.file)
@@ -378,14 +374,14 @@ func TestDetect(t *testing.T) {
 }
 
 func FuzzImport(f *testing.F) {
-	for _, p := range []string{filepath.Join(api20Dir, "osv-dev/CVE-2023-4863.json"), filepath.Join(api20Dir, "vunnel/single-entry.json"), filepath.Join(api20Dir, "osv-dev/CVE-2024-3094.json")} {
+	for _, p := range []string{filepath.Join(api20Dir(f), "osv-dev/CVE-2023-4863.json"), filepath.Join(api20Dir(f), "vunnel/single-entry.json"), filepath.Join(api20Dir(f), "osv-dev/CVE-2024-3094.json")} {
 		b, err := os.ReadFile(p)
 		if err != nil {
 			f.Fatal(err)
 		}
 		f.Add(b)
 	}
-	b, err := os.ReadFile(feed11)
+	b, err := os.ReadFile(feed11(f))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -413,4 +409,16 @@ func FuzzImport(f *testing.F) {
 			}
 		}
 	})
+}
+
+// api20Dir is the shared test data folder nvd/api-2.0.
+func api20Dir(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "nvd/api-2.0")
+}
+
+// feed11 is the shared test data folder nvd/feed-1.1/nvdcve-1.1-test-data.json.
+func feed11(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "nvd/feed-1.1/nvdcve-1.1-test-data.json")
 }

@@ -15,9 +15,8 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/realdata"
 )
-
-const dir = "../../../testdata/osv"
 
 func newImporter(t testing.TB) *Importer {
 	t.Helper()
@@ -38,7 +37,7 @@ type counts struct {
 // X.osv.json).
 func osvFiles(t *testing.T) (osv, other []string) {
 	t.Helper()
-	err := filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(dir(t), func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".json") {
 			return err
 		}
@@ -96,7 +95,7 @@ func TestImportAll(t *testing.T) {
 		}
 	}
 	sink := &feedtest.Sink{}
-	rep, err := feed.ImportPath(t.Context(), dir, []feed.Importer{newImporter(t)}, sink, feed.Options{})
+	rep, err := feed.ImportPath(t.Context(), dir(t), []feed.Importer{newImporter(t)}, sink, feed.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +142,7 @@ func TestImportAll(t *testing.T) {
 
 func TestFields(t *testing.T) {
 	sink := &feedtest.Sink{}
-	p := filepath.Join(dir, "almalinux")
+	p := filepath.Join(dir(t), "almalinux")
 	if _, err := feed.ImportPath(t.Context(), p, []feed.Importer{newImporter(t)}, sink, feed.Options{}); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +182,7 @@ func TestFields(t *testing.T) {
 func TestZip(t *testing.T) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	files, _ := filepath.Glob(filepath.Join(dir, "go-vulndb/*.json"))
+	files, _ := filepath.Glob(filepath.Join(dir(t), "go-vulndb/*.json"))
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -262,7 +261,7 @@ func TestUnknownPrefixKept(t *testing.T) {
 
 func FuzzImport(f *testing.F) {
 	for _, p := range []string{"go-vulndb/GO-2020-0001.json", "bitnami/BIT-minio-2020-11012.json", "psf-python/PSF-2023-1.json", "osv-schema/linter-testdata/RHSA-2022_0216.json", "osv-schema/linter-testdata/nointroduced-CVE-2023-41045.json"} {
-		b, err := os.ReadFile(filepath.Join(dir, p))
+		b, err := os.ReadFile(filepath.Join(dir(f), p))
 		if err != nil {
 			continue
 		}
@@ -297,4 +296,10 @@ func jsonEqual(a, b json.RawMessage) bool {
 		return bytes.Equal(a, b)
 	}
 	return cmp.Equal(x, y)
+}
+
+// dir is the shared test data folder osv.
+func dir(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "osv")
 }

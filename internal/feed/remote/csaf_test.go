@@ -26,7 +26,7 @@ func localCSAF(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, dir := range []string{"csaf/cisa-icsma", "csaf/cisa-icsa-it"} {
-		paths, _ := filepath.Glob(filepath.Join(testdata, dir, "*.json"))
+		paths, _ := filepath.Glob(filepath.Join(testdata(t), dir, "*.json"))
 		for _, p := range paths {
 			out[filepath.Base(p)] = p
 		}
@@ -298,7 +298,7 @@ func TestCSAF_OASISExamples(t *testing.T) {
 		w.file("https://www.example.com/.well-known/csaf/feed-tlp-white.json", readFile(t, ex+"ROLIE/example-01-feed-tlp-white.json"), `"feed"`)
 		w.file("https://aggregator.example/.well-known/csaf-aggregator/aggregator.json", readFile(t, ex+"aggregator/example-01-aggregator.json"), `"agg"`)
 		// A real example advisory stands for the feed's 2020-ESA-001.
-		data := serveAdvisory(t, w, doc, filepath.Join(testdata, ex+"csaf/bsi-2022-0001.json"))
+		data := serveAdvisory(t, w, doc, filepath.Join(testdata(t), ex+"csaf/bsi-2022-0001.json"))
 		if sigKey != nil {
 			w.file(doc+".asc", sign(sigKey, data), `"sig"`)
 		}

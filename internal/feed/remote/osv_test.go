@@ -30,7 +30,7 @@ type osvRecord struct {
 // bitnami reads the real Bitnami OSV records.
 func bitnami(t *testing.T) []osvRecord {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join(testdata, "osv/bitnami/*.json"))
+	paths, err := filepath.Glob(filepath.Join(testdata(t), "osv/bitnami/*.json"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no OSV files: %v", err)
 	}

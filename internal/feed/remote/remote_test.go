@@ -27,13 +27,12 @@ import (
 	"github.com/vigil/vigil/internal/feed/fetch/fetchtest"
 	"github.com/vigil/vigil/internal/feed/list"
 	"github.com/vigil/vigil/internal/feed/remote"
+	"github.com/vigil/vigil/internal/realdata"
 )
-
-const testdata = "../../../testdata"
 
 func readFile(t *testing.T, p string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(testdata, p))
+	b, err := os.ReadFile(filepath.Join(testdata(t), p))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -583,4 +582,10 @@ func TestNVD_CancelledKeepsProgress(t *testing.T) {
 	if cur := st.Cursors["nvd"]; sum.Documents != 2 || cur.Index != 10 {
 		t.Errorf("summary %+v, cursor %+v; want 2 pages done and index 10", sum, cur)
 	}
+}
+
+// testdata is the shared test data folder ..
+func testdata(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, ".")
 }

@@ -48,7 +48,7 @@ func benchSBOM(b *testing.B, a *vigil.Advisory, n int) *match.SBOM {
 }
 
 func benchMatch(b *testing.B, file string) {
-	a := advisories(b, filepath.Join(testdata, file))[filepath.Base(file)]
+	a := advisories(b, filepath.Join(testdata(b), file))[filepath.Base(file)]
 	sb := benchSBOM(b, a, 100)
 	m := New()
 	ctx := b.Context()

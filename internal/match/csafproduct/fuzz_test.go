@@ -14,7 +14,7 @@ func seedVersions(f *testing.F) []string {
 	f.Helper()
 	var paths []string
 	for _, g := range []string{"csaf/cisa-icsma/*.json", "csaf/cisa-icsa-it/*.json", "csaf/oasis-csaf20/examples/csaf/csaf_vex/*.json"} {
-		ps, _ := filepath.Glob(filepath.Join(testdata, g))
+		ps, _ := filepath.Glob(filepath.Join(testdata(f), g))
 		paths = append(paths, ps...)
 	}
 	seen := map[string]bool{}

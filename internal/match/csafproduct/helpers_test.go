@@ -10,10 +10,9 @@ import (
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/match"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/sbom"
 )
-
-const testdata = "../../../testdata"
 
 // advisories imports CSAF files with the repo's own importer (schema and
 // mandatory tests included) and returns them by file base name.
@@ -43,10 +42,10 @@ func advisories(t testing.TB, paths ...string) map[string]*vigil.Advisory {
 	return out
 }
 
-// glob lists files under testdata.
+// glob lists files of the shared test data.
 func glob(t testing.TB, pattern string) []string {
 	t.Helper()
-	ps, err := filepath.Glob(filepath.Join(testdata, pattern))
+	ps, err := filepath.Glob(filepath.Join(testdata(t), pattern))
 	if err != nil || len(ps) == 0 {
 		t.Fatalf("glob %s: %v (%d files)", pattern, err, len(ps))
 	}
@@ -79,4 +78,10 @@ func run(t testing.TB, a *vigil.Advisory, comps []*vigil.Component) match.Result
 		t.Fatal(err)
 	}
 	return res
+}
+
+// testdata is the shared test data folder ..
+func testdata(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, ".")
 }

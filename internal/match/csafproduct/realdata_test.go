@@ -64,7 +64,7 @@ func wants(t *testing.T, ms []vigil.Match) []want {
 }
 
 func TestMedicalSBOMAgainstCISA(t *testing.T) {
-	comps := parseSBOM(t, filepath.Join(testdata, medicalSBOM))
+	comps := parseSBOM(t, filepath.Join(testdata(t), medicalSBOM))
 	if len(comps) < 60 {
 		t.Fatalf("%d components, want the whole case study", len(comps))
 	}
@@ -90,7 +90,7 @@ func TestMedicalSBOMAgainstCISA(t *testing.T) {
 // an SBOM states them, and checks that exactly the advisories that name
 // them now match, with the right versions.
 func TestMedicalSBOMPositiveControls(t *testing.T) {
-	comps := parseSBOM(t, filepath.Join(testdata, medicalSBOM))
+	comps := parseSBOM(t, filepath.Join(testdata(t), medicalSBOM))
 	comps = append(comps,
 		// VxWorks 6.9.4.11 is named by ICSA-19-211-01 (known_affected for the
 		// URGENT/11 CVEs it lists); ICSMA-19-274-01 lists VxWorks only up to
@@ -277,7 +277,7 @@ func TestOASISVEXDetail(t *testing.T) {
 // The firmware is found by its file hash (exact), or by vendor, product
 // and version (heuristic); the camera by vendor, family and model.
 func TestMobotixRelationships(t *testing.T) {
-	a := advisories(t, filepath.Join(testdata, "csaf/cisa-icsa-it/icsa-24-235-03.json"))["icsa-24-235-03.json"]
+	a := advisories(t, filepath.Join(testdata(t), "csaf/cisa-icsa-it/icsa-24-235-03.json"))["icsa-24-235-03.json"]
 	comps := []*vigil.Component{
 		{Ref: "camera", Type: vigil.ComponentDevice, Name: "D24M", Manufacturer: "MOBOTIX AG"},
 		// MX-V4.4.2.34 (CSAFPID-0066), by its MD5: known_affected on P3 cameras.
@@ -336,7 +336,7 @@ func TestMobotixRelationships(t *testing.T) {
 // (purl helper) is a default_component_of a module that is itself a
 // component of several RHEL streams; "fixed" is stated of the combined ids.
 func TestRedHatPURLThroughRelationships(t *testing.T) {
-	a := advisories(t, filepath.Join(testdata, "csaf/redhat/rhsa-2024_6220.json"))["rhsa-2024_6220.json"]
+	a := advisories(t, filepath.Join(testdata(t), "csaf/redhat/rhsa-2024_6220.json"))["rhsa-2024_6220.json"]
 	comps := []*vigil.Component{
 		{Ref: "pymysql", Name: "python39-PyMySQL", Version: "0.10.1-2.module+el8.4.0+9822+20bf1249",
 			PURL: "pkg:rpm/redhat/python39-PyMySQL@0.10.1-2.module%2Bel8.4.0%2B9822%2B20bf1249?arch=noarch"},

@@ -22,10 +22,10 @@ import (
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/feed/osv"
 	"github.com/vigil/vigil/internal/match"
+	"github.com/vigil/vigil/internal/realdata"
 )
 
-// osvDir is the project's real OSV test data.
-const osvDir = "../../../testdata/osv"
+// osvDir is the shared OSV test data.
 
 // rawRecord is an OSV record as plain encoding/json reads it: the test's
 // own view of the data, independent of internal/feed/osv.
@@ -54,7 +54,7 @@ type rawRecord struct {
 func realOSVFiles(t testing.TB) []string {
 	t.Helper()
 	var files []string
-	err := filepath.WalkDir(osvDir, func(path string, d os.DirEntry, err error) error {
+	err := filepath.WalkDir(osvDir(t), func(path string, d os.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func realOSVFiles(t testing.TB) []string {
 		t.Fatal(err)
 	}
 	if len(files) < 300 {
-		t.Fatalf("found %d OSV files under %s, want the whole test data", len(files), osvDir)
+		t.Fatalf("found %d OSV files under %s, want the whole test data", len(files), osvDir(t))
 	}
 	return files
 }
@@ -461,4 +461,10 @@ func TestMatch_RealOSVImported(t *testing.T) {
 		}
 	}
 	t.Logf("%d imported records compared", compared)
+}
+
+// osvDir is the shared test data folder osv.
+func osvDir(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "osv")
 }

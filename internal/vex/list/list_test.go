@@ -3,9 +3,11 @@ package list
 import (
 	"errors"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/realdata"
 )
 
 func TestDetect(t *testing.T) {
@@ -13,12 +15,12 @@ func TestDetect(t *testing.T) {
 		file string
 		want vigil.VEXFormat
 	}{
-		{"../../../testdata/csaf/oasis-csaf20/examples/csaf/csaf_vex/2022-evd-uc-03-ms-001.json", vigil.VEXCSAF},
-		{"../../../testdata/openvex/v0.2.0.json", vigil.VEXOpenVEX},
-		{"../../../testdata/sbom/cyclonedx/bom-examples/VEX/CISA-Use-Cases/Case-1/vex-affected.json", vigil.VEXCycloneDX},
-		{"../../../testdata/sbom/cyclonedx/spec-test-resources/1.5/valid-vulnerability-1.5.xml", vigil.VEXCycloneDX},
-		{"../../../testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json", vigil.VEXCycloneDX},
-		{"../../../testdata/osv/SOURCES.md", ""},
+		{realdata.Path(t, "csaf/oasis-csaf20/examples/csaf/csaf_vex/2022-evd-uc-03-ms-001.json"), vigil.VEXCSAF},
+		{filepath.Join(realdata.Module(t, "github.com/openvex/go-vex"), "pkg", "vex", "testdata", "v0.2.0.json"), vigil.VEXOpenVEX},
+		{realdata.Path(t, "sbom/cyclonedx/bom-examples/VEX/CISA-Use-Cases/Case-1/vex-affected.json"), vigil.VEXCycloneDX},
+		{realdata.Path(t, "sbom/cyclonedx/spec-test-resources/1.5/valid-vulnerability-1.5.xml"), vigil.VEXCycloneDX},
+		{realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json"), vigil.VEXCycloneDX},
+		{realdata.Path(t, "SOURCES.md"), ""},
 	} {
 		b, err := os.ReadFile(tc.file)
 		if err != nil {
