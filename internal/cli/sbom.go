@@ -386,6 +386,9 @@ func (a *app) renderCheck(cmd *cobra.Command, doc *vigil.SBOMDocument, rep *sbom
 	fmt.Fprintf(w, "%s %s (%s), %d components, %d complete\n", doc.Format, doc.SpecVersion, doc.Encoding, rep.Components, rep.Complete)
 	if len(rep.DocumentMissing) > 0 {
 		fmt.Fprintf(w, "document misses: %s\n", elementList(rep.DocumentMissing))
+		for _, n := range rep.DocumentNotes {
+			fmt.Fprintf(w, "  %s\n", n)
+		}
 	}
 	fmt.Fprintln(w)
 	if err := render(w, formatTable, nil, t); err != nil {
