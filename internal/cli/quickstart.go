@@ -105,6 +105,11 @@ into that database instead.`,
 			if err := printDemoVEX(w, dir, sum.VEX); err != nil {
 				return err
 			}
+			if sum.VEX != nil {
+				if err := printVEXRoundTrip(cmd.Context(), w, a.newService(), "cli:"+a.actor()); err != nil {
+					return err
+				}
+			}
 			printMDS2(w, sum.MDS2)
 			printFleet(w, sum.Fleet, a.cfg.DB)
 			printLifecycleDemo(w, sum.Lifecycle)
