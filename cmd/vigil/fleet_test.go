@@ -6,8 +6,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/vigil/vigil/internal/realdata"
 )
 
 func TestFleetWorkflow(t *testing.T) {
@@ -15,8 +13,8 @@ func TestFleetWorkflow(t *testing.T) {
 	const (
 		csvFile = "../../internal/demo/data/st-elsewhere-cmms-export.csv"
 		mapping = "../../internal/demo/data/st-elsewhere-cmms-mapping.yaml"
+		sbom    = demoSBOM
 	)
-	sbom := realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json")
 	r.ok("org", "create", "acme-medical", "--kind", "manufacturer", "--name", "Acme Medical Devices")
 	r.ok("org", "create", "st-elsewhere", "--kind", "healthcare_provider", "--name", "St. Elsewhere")
 	r.env["VIGIL_ORG"] = "acme-medical"
@@ -45,14 +43,14 @@ func TestFleetWorkflow(t *testing.T) {
 	if out := r.ok("asset", "list"); strings.Count(out, "\n") != 1 {
 		t.Errorf("assets after a failed import:\n%s", out)
 	}
-	if out := r.ok("asset", "import", csvFile, "--mapping", mapping, "--dry-run"); !strings.Contains(out, "17 rows checked (dry run, nothing written): 17 created") {
+	if out := r.ok("asset", "import", csvFile, "--mapping", mapping, "--dry-run"); !strings.Contains(out, "18 rows checked (dry run, nothing written): 18 created") {
 		t.Errorf("dry run:\n%s", out)
 	}
-	if out := r.ok("asset", "import", csvFile, "--mapping", mapping); !strings.Contains(out, "17 created, 0 updated, 0 unchanged, 0 problems") ||
+	if out := r.ok("asset", "import", csvFile, "--mapping", mapping); !strings.Contains(out, "18 created, 0 updated, 0 unchanged, 0 problems") ||
 		!strings.Contains(out, "2 mapped to releases") {
 		t.Errorf("import:\n%s", out)
 	}
-	if out := r.ok("asset", "import", csvFile, "--mapping", mapping); !strings.Contains(out, "0 created, 0 updated, 17 unchanged") {
+	if out := r.ok("asset", "import", csvFile, "--mapping", mapping); !strings.Contains(out, "0 created, 0 updated, 18 unchanged") {
 		t.Errorf("re-import:\n%s", out)
 	}
 	// The same export, read with flags instead of the mapping file, and a
@@ -61,7 +59,7 @@ func TestFleetWorkflow(t *testing.T) {
 	if err := os.WriteFile(changed, []byte(strings.Replace(string(raw), "ICU 4S", "ICU 4S bed 12", 1)), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if out := r.ok("asset", "import", changed, "--mapping", mapping); !strings.Contains(out, "0 created, 1 updated, 16 unchanged") {
+	if out := r.ok("asset", "import", changed, "--mapping", mapping); !strings.Contains(out, "0 created, 1 updated, 17 unchanged") {
 		t.Errorf("import of a changed row:\n%s", out)
 	}
 
@@ -77,9 +75,9 @@ func TestFleetWorkflow(t *testing.T) {
 		t.Errorf("map without a release: exit %d %s", code, stderr)
 	}
 
-	r.ok("feed", "import", "../../internal/demo/data/feeds/osv/GHSA-gxr4-xjj5-5px2.json")
+	r.ok("feed", "import", "../../internal/demo/data/feeds/osv/CVE-2020-11022.json")
 	out = r.ok("exposure", "CVE-2020-11022")
-	for _, want := range []string{"4 assets exposed", "BME-100231", "BME-100260", "ICU 4N", "Clinical-Infusion", "sbom", "jQuery 3.1.1"} {
+	for _, want := range []string{"4 assets exposed", "BME-100231", "BME-100260", "ICU 4N", "Clinical-Infusion", "sbom", "jQuery 3.4.1"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("exposure lacks %q:\n%s", want, out)
 		}
@@ -109,7 +107,7 @@ func TestFleetWorkflow(t *testing.T) {
 	}
 	xlsx := filepath.Join(t.TempDir(), "fleet.xlsx")
 	r.ok("asset", "export", "--format", "xlsx", "--out", xlsx)
-	if out := r.ok("asset", "import", xlsx); !strings.Contains(out, "0 created, 0 updated, 17 unchanged") {
+	if out := r.ok("asset", "import", xlsx); !strings.Contains(out, "0 created, 0 updated, 18 unchanged") {
 		t.Errorf("import of the XLSX export:\n%s", out)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil/internal/cli"
+	"github.com/vigil/vigil/internal/realdata"
 )
 
 // runner runs the whole CLI in-process against one database, as a user at a
@@ -196,14 +197,122 @@ func TestQuickstart(t *testing.T) {
 			t.Errorf("quickstart output lacks %q:\n%s", want, out)
 		}
 	}
+	// The story on the demo data: findings by two matchers, one of them
+	// KEV-listed, an exposure through the SBOM and one through a device
+	// advisory, a token for each organization.
+	for _, want := range []string{
+		"10 files: 27 records stored, 0 unchanged, 0 rejected",
+		"CVE-2020-11023       jQuery           3.4.1      affected by match/purlrange (introduced 1.0.3, fixed 3.5.0)",
+		"CVE-2022-37434       zlib             1.2.11     affected by match/cpeconfig (versionEndIncluding 1.2.12)",
+		"CVE-2022-0778        OpenSSL          1.1.1k     affected by match/cpeconfig",
+		"1.  60.4  CVE-2020-11023       jQuery           under_investigation  cvss 19.8 + kev 20.0",
+		"vigil exposure CVE-2020-11022 (jQuery in the pump SBOM): 3 assets exposed",
+		"vigil exposure CVE-2022-22766 (device advisory VIGIL-DEMO-2022-001, BD Pyxis; no SBOM): 1 assets exposed",
+		"BME-200110  Becton Dickinson Pyxis MedStation ES 1.7.2",
+		"decommissioned BME-100251 (Acme Medical Devices PM-12)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("quickstart output lacks %q:\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "Bearer vgl_"); n != 2 {
+		t.Errorf("quickstart prints %d tokens, want one per organization:\n%s", n, out)
+	}
 	again := r.ok("quickstart", "--dir", dir)
 	if strings.Contains(again, "created ") {
 		t.Errorf("second quickstart created things again:\n%s", again)
+	}
+	// A rerun, and a run in a fresh directory, tell the same story.
+	other := filepath.Join(t.TempDir(), "qs2")
+	fresh := strings.ReplaceAll(r.ok("quickstart", "--dir", other), other, dir)
+	// A rerun finds the share and the assets there already.
+	rerun := func(lines []string) []string {
+		var keep []string
+		for _, l := range lines {
+			if !strings.HasPrefix(l, "  share from ") && !strings.HasPrefix(l, "  CMMS import: ") {
+				keep = append(keep, l)
+			}
+		}
+		return keep
+	}
+	if diff := cmp.Diff(rerun(quickstartStory(t, out)), rerun(quickstartStory(t, again))); diff != "" {
+		t.Errorf("a rerun tells another story (-first +rerun):\n%s", diff)
+	}
+	if diff := cmp.Diff(quickstartStory(t, out), quickstartStory(t, fresh)); diff != "" {
+		t.Errorf("a run in a fresh directory tells another story (-first +fresh):\n%s", diff)
 	}
 	r.env["VIGIL_DB"] = "sqlite:" + filepath.Join(dir, "vigil.db")
 	r.env["VIGIL_ORG"] = "acme-medical"
 	if out := r.ok("release", "list"); !strings.Contains(out, "end_of_support") || !strings.Contains(out, "development") {
 		t.Errorf("release list after quickstart:\n%s", out)
+	}
+	// Only the last run's tokens are live, one per organization.
+	for _, org := range []string{"acme-medical", "st-elsewhere"} {
+		if toks := r.ok("--org", org, "token", "list", "-o", "csv"); strings.Count(toks, ",quickstart,") != 1 {
+			t.Errorf("tokens of %s after three quickstarts:\n%s", org, toks)
+		}
+	}
+}
+
+// quickstartStory is the part of the quickstart's output that tells what
+// the demo shows, from the findings to the end of life; the VEX document
+// id (a hash over its time) is left out.
+func quickstartStory(t *testing.T, out string) []string {
+	t.Helper()
+	_, rest, ok := strings.Cut(out, "\nFindings on ")
+	story, _, ok2 := strings.Cut(rest, "\nTry next:\n  export")
+	if !ok || !ok2 {
+		t.Fatalf("quickstart output has no findings or no hints:\n%s", out)
+	}
+	lines := strings.Split(story, "\n")
+	for i, l := range lines {
+		if before, _, ok := strings.Cut(l, ", id urn:vigil:vex:"); ok {
+			lines[i] = before
+		}
+	}
+	return lines
+}
+
+// TestQuickstartFeeds loads other feeds than the demo's: the story goes
+// on with what they hold, and the triage, whose finding they lack, says
+// it was skipped.
+func TestQuickstartFeeds(t *testing.T) {
+	r := newRunner(t)
+	delete(r.env, "VIGIL_DB")
+	feeds := "../../internal/demo/data/feeds/nvd"
+	out := r.ok("quickstart", "--dir", filepath.Join(t.TempDir(), "qs"), "--feeds", feeds)
+	for _, want := range []string{
+		"Knowledge base (feeds imported from " + feeds + ")", "1 files: 6 records stored", "nvd        6 records",
+		"CVE-2022-0778        OpenSSL", "Patient-safety triage: skipped, no CVE-2024-21907 finding",
+		"vigil exposure CVE-2022-22766 (device advisories, BD Pyxis; no SBOM): 0 assets exposed",
+		"decommissioned BME-100251",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("quickstart --feeds output lacks %q:\n%s", want, out)
+		}
+	}
+	for _, unwanted := range []string{"osv ", "csaf ", "kev ", "CVE-2020-11022       jQuery"} {
+		if strings.Contains(out, unwanted) {
+			t.Errorf("quickstart --feeds loaded the demo feeds too (%q):\n%s", unwanted, out)
+		}
+	}
+	if code, _, stderr := r.run("quickstart", "--dir", filepath.Join(t.TempDir(), "qs2"), "--feeds", filepath.Join(t.TempDir(), "none")); code != 1 || !strings.Contains(stderr, "none") {
+		t.Errorf("quickstart --feeds of a missing folder: exit %d %s", code, stderr)
+	}
+}
+
+// TestQuickstartRealFeeds runs the quickstart on the real public feeds:
+// the real CISA advisory about BD Pyxis reaches the hospital's station.
+func TestQuickstartRealFeeds(t *testing.T) {
+	feeds := realdata.Path(t, "csaf/cisa-icsma")
+	r := newRunner(t)
+	delete(r.env, "VIGIL_DB")
+	out := r.ok("quickstart", "--dir", filepath.Join(t.TempDir(), "qs"), "--feeds", feeds)
+	for _, want := range []string{"csaf      40 records", "vigil exposure CVE-2022-22766 (device advisories, BD Pyxis; no SBOM): 1 assets exposed",
+		"BME-200110  Becton Dickinson Pyxis MedStation ES"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("quickstart on real feeds lacks %q:\n%s", want, out)
+		}
 	}
 }
 

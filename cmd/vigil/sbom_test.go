@@ -11,6 +11,10 @@ import (
 	"github.com/vigil/vigil/internal/realdata"
 )
 
+// demoSBOM is the quickstart pump's SBOM, written for the demo (real
+// components and versions), which the demo feeds' records match.
+const demoSBOM = "../../internal/demo/data/infusion-pump-3.0.cdx.json"
+
 func TestSBOMWorkflow(t *testing.T) {
 	r := newRunner(t)
 	r.ok("org", "create", "acme", "--kind", "manufacturer")

@@ -31,7 +31,7 @@ func TestTriageWorkflow(t *testing.T) {
 	r.ok("product", "create", "Pump", "--manufacturer", "Acme")
 	for _, v := range []string{"3.0", "3.1"} {
 		r.ok("release", "create", v, "-p", "Pump")
-		r.ok("sbom", "import", medicalSBOM(t), "-p", "Pump", "-r", v)
+		r.ok("sbom", "import", demoSBOM, "-p", "Pump", "-r", v)
 	}
 	r.ok("feed", "import", "../../internal/demo/data/feeds/osv")
 	var fs []struct {
@@ -45,8 +45,8 @@ func TestTriageWorkflow(t *testing.T) {
 	for _, f := range fs {
 		ids[f.VulnID] = fmt.Sprint(f.ID)
 	}
-	jq, nj := ids["CVE-2020-11022"], ids["GHSA-5crp-9r3c-p9vr"]
-	if jq == "" || nj == "" {
+	jq, jq2, nj := ids["CVE-2020-11022"], ids["CVE-2020-11023"], ids["CVE-2024-21907"]
+	if len(fs) != 3 || jq == "" || jq2 == "" || nj == "" {
 		t.Fatalf("findings = %+v", fs)
 	}
 
@@ -60,6 +60,7 @@ func TestTriageWorkflow(t *testing.T) {
 	r.ok("finding", "triage", nj, "--state", "not_affected", "--justification", "vulnerable_code_not_in_execute_path",
 		"--reason", "the firmware never parses JSON from outside")
 	r.ok("finding", "triage", jq, "--state", "affected", "--response", "update", "--reason", "jQuery 3.5.0 in 3.0.1")
+	r.ok("finding", "triage", jq2, "--state", "affected", "--response", "update", "--reason", "jQuery 3.5.0 in 3.0.1")
 	hist := r.ok("finding", "history", nj)
 	for _, want := range []string{"under_investigation", "not_affected", "vulnerable_code_not_in_execute_path", "tester", "never parses JSON"} {
 		if !strings.Contains(hist, want) {
@@ -72,7 +73,7 @@ func TestTriageWorkflow(t *testing.T) {
 	if !strings.Contains(prev, "preview: 1 decisions would be carried") || !strings.Contains(prev, "Pump 3.1") {
 		t.Errorf("carry preview:\n%s", prev)
 	}
-	if out := r.ok("finding", "carry", "-p", "Pump", "-r", "3.0", "--apply"); !strings.Contains(out, "2 decisions carried") {
+	if out := r.ok("finding", "carry", "-p", "Pump", "-r", "3.0", "--apply"); !strings.Contains(out, "3 decisions carried") {
 		t.Errorf("carry apply:\n%s", out)
 	}
 	var fs31 []struct {
@@ -155,7 +156,7 @@ func TestTriageWorkflow(t *testing.T) {
 		t.Errorf("assessments:\n%s", out)
 	}
 	over := r.ok("finding", "overdue")
-	if !strings.Contains(over, "CVE-2020-11022") || strings.Contains(over, "GHSA-5crp") {
+	if !strings.Contains(over, "CVE-2020-11022") || strings.Contains(over, "CVE-2024-21907") {
 		t.Errorf("overdue:\n%s", over)
 	}
 	if out := r.ok("finding", "list", "--overdue", "-o", "json"); !strings.Contains(out, `"overdue": true`) {
@@ -180,7 +181,7 @@ func TestTriageWorkflow(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.ok("finding", "list", "--sort", "priority", "--all", "-o", "json")), &q); err != nil {
 		t.Fatal(err)
 	}
-	if len(q) != 4 || q[0].Finding.VulnID != "CVE-2020-11022" || len(q[0].Priority.Factors) != 7 || q[0].Priority.Factors[0].Why == "" {
+	if len(q) != 6 || q[0].Finding.VulnID != "CVE-2020-11022" || len(q[0].Priority.Factors) != 7 || q[0].Priority.Factors[0].Why == "" {
 		t.Fatalf("queue = %+v", q)
 	}
 	if code, _, _ := r.run("finding", "list", "--sort", "severity"); code != 2 {
@@ -204,7 +205,7 @@ func TestQuickstartTriage(t *testing.T) {
 	delete(r.env, "VIGIL_DB")
 	dir := filepath.Join(t.TempDir(), "qs")
 	out := r.ok("quickstart", "--dir", dir)
-	for _, want := range []string{"Patient-safety triage of finding", "GHSA-5crp-9r3c-p9vr", "rubric (25 questions answered): CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:H",
+	for _, want := range []string{"Patient-safety triage of finding", "CVE-2024-21907", "rubric (25 questions answered): CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:N/I:N/A:H",
 		"adjusted", "MAV:A", "affected / response workaround_available", "harm serious → controlled risk", "Prioritised queue of Infusion Pump 3.0", "CVE-2020-11022"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("quickstart lacks %q:\n%s", want, out)
@@ -221,7 +222,7 @@ func TestQuickstartTriage(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, f := range fs {
-		if f.VulnID != "GHSA-5crp-9r3c-p9vr" {
+		if f.VulnID != "CVE-2024-21907" {
 			continue
 		}
 		var h []json.RawMessage

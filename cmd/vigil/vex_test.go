@@ -23,14 +23,14 @@ func TestVEXWorkflow(t *testing.T) {
 	r.env["VIGIL_ORG"] = "acme"
 	r.ok("product", "create", "Pump", "--manufacturer", "Acme")
 	r.ok("release", "create", "3.0", "-p", "Pump")
-	r.ok("sbom", "import", medicalSBOM(t), "-p", "Pump", "-r", "3.0")
+	r.ok("sbom", "import", demoSBOM, "-p", "Pump", "-r", "3.0")
 	r.ok("feed", "import", "../../internal/demo/data/feeds/osv")
 
 	dir := t.TempDir()
 	for _, format := range []string{"csaf", "openvex", "cyclonedx"} {
 		file := filepath.Join(dir, "pump."+format+".json")
 		out := r.ok("vex", "export", "-p", "Pump", "-r", "3.0", "--format", format, "--out", file)
-		if !strings.Contains(out, "under_investigation 2") {
+		if !strings.Contains(out, "under_investigation 3") {
 			t.Errorf("export %s summary:\n%s", format, out)
 		}
 		b, err := os.ReadFile(file)
@@ -56,7 +56,7 @@ func TestVEXWorkflow(t *testing.T) {
 		ID     int64  `json:"id"`
 		VulnID string `json:"vuln_id"`
 	}
-	if err := json.Unmarshal([]byte(r.ok("finding", "list", "-p", "Pump", "-r", "3.0", "-o", "json")), &findings); err != nil || len(findings) != 2 {
+	if err := json.Unmarshal([]byte(r.ok("finding", "list", "-p", "Pump", "-r", "3.0", "-o", "json")), &findings); err != nil || len(findings) != 3 {
 		t.Fatalf("finding list: %v %v", findings, err)
 	}
 	r.ok("finding", "triage", strconv.FormatInt(findings[0].ID, 10), "--state", "not_affected", "--justification", "vulnerable_code_not_in_execute_path",
@@ -86,14 +86,14 @@ func TestVEXWorkflow(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.ok("vex", "import", openvex, "-o", "json")), &rep); err != nil {
 		t.Fatal(err)
 	}
-	if rep.Document.Applied != 1 || rep.Document.Conflicts != 1 || len(rep.Conflicts) != 1 ||
+	if rep.Document.Applied != 2 || rep.Document.Conflicts != 1 || len(rep.Conflicts) != 1 ||
 		rep.Conflicts[0].FindingID != findings[0].ID || rep.Conflicts[0].Current.Source != "human" || rep.Conflicts[0].Current.State != "not_affected" {
 		t.Errorf("import: %+v", rep)
 	}
 	if show := r.ok("vex", "show", strconv.FormatInt(rep.Document.ID, 10)); !strings.Contains(show, "under_investigation") {
 		t.Errorf("show:\n%s", show)
 	}
-	if code, _, _ := r.run("vex", "import", medicalSBOM(t)); code != 1 {
+	if code, _, _ := r.run("vex", "import", demoSBOM); code != 1 {
 		t.Errorf("import of an SBOM: exit %d, want 1", code)
 	}
 }

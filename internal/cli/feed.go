@@ -67,7 +67,7 @@ again changes nothing.`,
 			return nil
 		},
 	}
-	imp.Flags().BoolVar(&opt.SkipOSVSchema, "skip-osv-schema", false, "skip the OSV JSON-schema check (faster; for trusted osv.dev exports)")
+	imp.Flags().BoolVar(&opt.SkipOSVSchema, "skip-osv-schema", false, "skip the checks of OSV records against the OSV schema's rules (faster; for trusted osv.dev exports)")
 	imp.Flags().StringArrayVar(&keyFiles, "csaf-key", nil, "armored OpenPGP public key file that CSAF .asc signatures must verify against (repeatable)")
 	imp.Flags().BoolVar(&opt.RequireSignature, "require-signature", false, "refuse CSAF files without a valid .asc signature (needs --csaf-key)")
 	imp.Flags().IntVar(&showProblems, "problems", 20, "how many record problems to list (all with -o json)")

@@ -579,10 +579,11 @@ func printLifecycleDemo(w io.Writer, st *demo.LifecycleStep) {
 	if u := st.Support; u != nil {
 		fmt.Fprintf(w, "  component support of %s %s: %s\n", demo.SBOMProduct, demo.SBOMRelease, u.Summary)
 	}
-	fmt.Fprintf(w, "  hospital horizon (24 months): %s\n", st.Horizon)
-	fmt.Fprintf(w, "  notices received by %s: %d\n", demo.Hospital, st.Received)
 	if d := st.Decommission; d != nil {
 		fmt.Fprintf(w, "  decommissioned %s (%s %s) on %s, %d sanitization record(s): certificate %s\n",
 			d.AssetTag, d.Manufacturer, d.Model, d.DecommissionedOn, d.Sanitizations, d.CertificateNumber)
 	}
+	fmt.Fprintf(w, "  hospital horizon (24 months): %s\n", st.Horizon)
+	fmt.Fprintf(w, "  notices reaching %s's assets in service (vigil lifecycle notices): %d; %s still runs %s\n",
+		demo.Hospital, st.Received, demo.EOSAssetKept, st.Release)
 }

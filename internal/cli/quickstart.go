@@ -11,14 +11,21 @@ import (
 )
 
 func (a *app) quickstartCommand() *cobra.Command {
-	var dir string
+	var dir, feeds string
 	cmd := &cobra.Command{
 		Use:   "quickstart",
 		Short: "Set up a working demo on the embedded store and show what to try next",
 		Long: `Create (or reuse) an embedded SQLite store in --dir, migrate it, load a demo
 portfolio and print what was done and what to try next. Running it again
-changes nothing but the demo API token. With --db or VIGIL_DB the demo goes
-into that database instead.`,
+changes nothing but the demo API tokens. With --db or VIGIL_DB the demo goes
+into that database instead.
+
+Everything the demo loads was written for it: a fictional manufacturer
+(Acme Medical Devices) and hospital (St. Elsewhere), the pump's SBOM (real
+components), and small feeds that cite real CVEs with their published
+CVSS scores. --feeds DIR imports real feeds instead of the demo's: any file or
+folder 'vigil feed import' takes, such as a 'vigil feed sync' mirror or
+downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !strings.HasPrefix(a.cfg.Origin["db"], "flag") && !strings.HasPrefix(a.cfg.Origin["db"], "environment") {
@@ -36,7 +43,7 @@ into that database instead.`,
 			if err != nil {
 				return err
 			}
-			sum, err := demo.Load(cmd.Context(), a.newService(), "cli:"+a.actor())
+			sum, err := demo.Load(cmd.Context(), a.newService(), "cli:"+a.actor(), demo.Options{FeedsDir: feeds})
 			if err != nil {
 				return err
 			}
@@ -78,7 +85,7 @@ into that database instead.`,
 				if st.Import.Unchanged {
 					state = "already there"
 				}
-				fmt.Fprintf(w, "\nSBOM of %s (a real, anonymised medical device SBOM)\n", st.Release)
+				fmt.Fprintf(w, "\nSBOM of %s (the demo pump's CycloneDX SBOM: a fictional device, real components)\n", st.Release)
 				fmt.Fprintf(w, "  %s: %s %s %s, %d components, sha256 %.16s…\n", state, d.Format, d.SpecVersion, d.Encoding, d.Components, d.SHA256)
 				fmt.Fprintf(w, "  support addendum: %d rows, %d components updated\n", st.Support.Records, st.Support.Updated)
 				fmt.Fprintf(w, "  conformance: %d of %d components complete; missing supplier %d, version %d, unique id %d, support level %d, end of support %d\n",
@@ -86,7 +93,11 @@ into that database instead.`,
 					st.Missing["support_level"], st.Missing["end_of_support"])
 			}
 			if fs := sum.Feeds; fs != nil {
-				fmt.Fprintf(w, "\nKnowledge base (real CISA KEV, ICSMA advisories, NVD and CVE 5 records, embedded)\n")
+				if fs.Dir == "" {
+					fmt.Fprintf(w, "\nKnowledge base (demo feeds, embedded: NVD, OSV, CSAF, KEV and EPSS records written for the demo, citing real CVEs with their published CVSS scores)\n")
+				} else {
+					fmt.Fprintf(w, "\nKnowledge base (feeds imported from %s)\n", fs.Dir)
+				}
 				fmt.Fprintf(w, "  %d files: %d records stored, %d unchanged, %d rejected\n", fs.Files, fs.Accepted, fs.Unchanged, fs.Rejected)
 				for _, s := range fs.Sources {
 					fmt.Fprintf(w, "  %-5s %6d records\n", s.Source, s.Records)
@@ -101,7 +112,13 @@ into that database instead.`,
 					f.Evidence.Matcher, terminalSafe(f.Evidence.Range))
 			}
 			// The manufacturer's postmarket work first, then the hospital's.
+			if sum.Triage == nil {
+				fmt.Fprintf(w, "\nPatient-safety triage: skipped, no %s finding on %s %s with these feeds\n", demo.TriagedVuln, demo.SBOMProduct, demo.SBOMRelease)
+			}
 			printTriage(w, sum.Triage)
+			if sum.VEX == nil {
+				fmt.Fprintf(w, "\nCSAF 2.0 VEX: skipped, %s %s has no findings with these feeds\n", demo.SBOMProduct, demo.SBOMRelease)
+			}
 			if err := printDemoVEX(w, dir, sum.VEX); err != nil {
 				return err
 			}
@@ -111,11 +128,11 @@ into that database instead.`,
 				}
 			}
 			printMDS2(w, sum.MDS2)
-			printFleet(w, sum.Fleet, a.cfg.DB)
+			printFleet(w, sum.Fleet, a.cfg.DB, sum.Feeds == nil || sum.Feeds.Dir == "")
 			printLifecycleDemo(w, sum.Lifecycle)
 			fmt.Fprintf(w, `
 Try next:
-  export VIGIL_DB=%s VIGIL_ORG=%s
+  export VIGIL_DB=%[1]s VIGIL_ORG=%[2]s
   go run ./cmd/vigil release list
   go run ./cmd/vigil release show 2.1 --product "Infusion Pump"
   go run ./cmd/vigil release set-phase 3.1 support --product "Infusion Pump" --reason "released to market"
@@ -125,28 +142,30 @@ Try next:
   go run ./cmd/vigil sbom export -p "Infusion Pump" -r 3.0 --format spdx-json
   go run ./cmd/vigil finding list -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil vex export -p "Infusion Pump" -r 3.0 --format openvex
-  go run ./cmd/vigil vex import testdata/csaf/oasis-csaf20/examples/csaf/csaf_vex/2022-evd-uc-01-na-001.json --dry-run
-  go run ./cmd/vigil scan testdata/sbom/cyclonedx/medical-device-case-study/extended.sbom.json -o sarif
+  go run ./cmd/vigil vex import %[4]s --dry-run
+  go run ./cmd/vigil scan internal/demo/data/infusion-pump-3.0.cdx.json -o sarif
   go run ./cmd/vigil mds2 check -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil mds2 export -p "Infusion Pump" -r 3.0 --out mds2.xlsx
   go run ./cmd/vigil --org st-elsewhere mds2 evaluate --format html --out procurement.html
   go run ./cmd/vigil --org st-elsewhere mds2 compare --differing
   go run ./cmd/vigil feed status
-  go run ./cmd/vigil vuln show CVE-2019-10964
+  go run ./cmd/vigil vuln show %[5]s
   go run ./cmd/vigil feed import PATH...     # NVD, CVE 5, OSV, KEV, EPSS, CSAF files, dirs, .zip, .gz
   go run ./cmd/vigil lifecycle support -p "Infusion Pump" -r 3.0
   go run ./cmd/vigil lifecycle notice list
   go run ./cmd/vigil --org st-elsewhere lifecycle horizon --months 24
   go run ./cmd/vigil --org st-elsewhere lifecycle notices
-  go run ./cmd/vigil --org st-elsewhere asset certificate BME-100251 --out certificate.pdf   # or .html, or text
+  go run ./cmd/vigil --org st-elsewhere asset certificate %[6]s --out certificate.pdf   # or .html, or text
 
   go run ./cmd/vigil serve &
-  curl -s -H "Authorization: Bearer %s" localhost:8080/api/v1/releases
+  curl -s -H "Authorization: Bearer %[3]s" localhost:8080/api/v1/releases                # as %[2]s
+  curl -s -H "Authorization: Bearer %[7]s" localhost:8080/api/v1/exposure/%[8]s   # as %[9]s
   curl -s localhost:8080/api/v1/openapi.json
-`, a.cfg.DB, demo.Manufacturer, sum.Token)
+`, a.cfg.DB, demo.Manufacturer, sum.Token, vexPath(dir, sum.VEX), demo.KEVCVE, demo.EOSAsset, sum.HospitalToken, demo.ExposureCVE, demo.Hospital)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "vigil-quickstart", "directory for the demo database")
+	cmd.Flags().StringVar(&feeds, "feeds", "", "import the feeds in this file or folder (what 'vigil feed import' takes) instead of the demo feeds")
 	return cmd
 }

@@ -10,11 +10,11 @@ import (
 )
 
 // printFleet is the quickstart's hospital block.
-func printFleet(w io.Writer, f *demo.FleetStep, db string) {
+func printFleet(w io.Writer, f *demo.FleetStep, db string, demoFeeds bool) {
 	if f == nil {
 		return
 	}
-	fmt.Fprintf(w, "\nHospital fleet of %s (demo CMMS export, real device names)\n", demo.Hospital)
+	fmt.Fprintf(w, "\nHospital fleet of %s (demo CMMS export: fictional hospital, real device names)\n", demo.Hospital)
 	fmt.Fprintf(w, "  share from %s: %s\n", demo.Manufacturer, f.Share)
 	im := f.Import
 	fmt.Fprintf(w, "  CMMS import: %d rows, %d created, %d updated, %d unchanged; %d assets mapped to no release\n",
@@ -36,7 +36,11 @@ func printFleet(w io.Writer, f *demo.FleetStep, db string) {
 		}
 	}
 	printExposure("vigil exposure "+demo.ExposureCVE+" (jQuery in the pump SBOM)", f.Exposure)
-	printExposure("vigil exposure "+demo.AdvisoryCVE+" (CISA ICSMA-22-062-01, BD Pyxis; no SBOM)", f.AdvisoryExposure)
+	adv := "device advisory " + demo.AdvisoryID
+	if !demoFeeds {
+		adv = "device advisories"
+	}
+	printExposure("vigil exposure "+demo.AdvisoryCVE+" ("+adv+", BD Pyxis; no SBOM)", f.AdvisoryExposure)
 	fmt.Fprintf(w, "\n  worklist, top %d by contextual priority:\n", len(f.Worklist))
 	for _, e := range f.Worklist {
 		fmt.Fprintf(w, "    %5.1f  %-11s %-15s %s\n", e.Priority.Score, e.AssetTag, e.VulnID, terminalSafe(e.Priority.Explain()))
@@ -49,7 +53,8 @@ func printFleet(w io.Writer, f *demo.FleetStep, db string) {
     go run ./cmd/vigil asset unmapped
     go run ./cmd/vigil asset map BME-100260 --release "Infusion Pump@3.1" --note "IP-4000 runs the 3.1 firmware"
     go run ./cmd/vigil asset remediate BME-100231 %s --state risk_accepted --approver CMIO --reason "no fix before 3.1" --expires 2027-06-30
+    go run ./cmd/vigil exposure %s
     go run ./cmd/vigil asset events
     go run ./cmd/vigil asset export --format xlsx --out fleet.xlsx
-`, db, demo.Hospital, demo.ExposureCVE, demo.ExposureCVE)
+`, db, demo.Hospital, demo.ExposureCVE, demo.ExposureCVE, demo.KEVCVE)
 }

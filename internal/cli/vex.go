@@ -252,3 +252,11 @@ func printDemoVEX(w io.Writer, dir string, st *demo.VEXStep) error {
 	fmt.Fprintf(w, "  %s: %d statements (%s), id %s\n", path, ex.Statements, byStatus(ex.ByStatus), ex.DocumentID)
 	return nil
 }
+
+// vexPath is where printDemoVEX wrote the quickstart's VEX.
+func vexPath(dir string, st *demo.VEXStep) string {
+	if st == nil || st.Export == nil {
+		return "FILE"
+	}
+	return filepath.Join(dir, st.Export.Filename)
+}

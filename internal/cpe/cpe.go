@@ -9,6 +9,22 @@
 // a string in which every character other than a letter, a digit or "_" is
 // quoted with a backslash ("1\.0"), except the wildcards "*" and "?",
 // which are unquoted and may only lead or trail the value.
+//
+// The package is ours because no maintained Go WFN library passes its
+// tests. Put behind this API and run against its tests and the matchers'
+// (2026-12-04): github.com/knqyf263/go-cpe (last commit 2023-06, never
+// tagged) panics on `cpe:2.3:…:x\` and `Cpe:/%`, rejects upper case and
+// takes `8\.0?` as a superset of `8\.0\.1`; facebookincubator/nvdtools/wfn
+// (v0.1.5 of 2022, its only release) accepts truncated names, part "x" and
+// spaces, does not fold case, reads "?" as exactly one character and
+// answers SUPERSET or DISJOINT for ANY or NA against a pattern (UNDEFINED
+// here); github.com/umisama/go-cpe (2019)
+// fails 11 parse cases and 7 comparisons and never matches NVD names with
+// a quoted comma. All three make NVD configuration matching slower (CPU
+// per record of the 1.1 feed against a 10k-component SBOM: +66 % to
+// +516 %). docs/matching.md ("Why our own CPE package") has the details;
+// BenchmarkParseNVDCriteria and BenchmarkSupersetNVDCriteria are the bar
+// for trying again.
 package cpe
 
 import (

@@ -70,7 +70,7 @@ type Summary struct {
 	Orgs     []Item `json:"orgs"`
 	Products []Item `json:"products"`
 	Releases []Item `json:"releases"`
-	// SBOM is what the demo did with the real medical device SBOM.
+	// SBOM is what the demo did with the demo pump's SBOM.
 	SBOM *SBOMStep `json:"sbom"`
 	// Feeds is what the demo imported into the knowledge base.
 	Feeds *FeedStep `json:"feeds"`
@@ -86,15 +86,17 @@ type Summary struct {
 	Triage *TriageStep `json:"triage"`
 	// VEX is the demo release's CSAF VEX, as exported.
 	VEX *VEXStep `json:"vex"`
-	// Token is a fresh API token for the manufacturer, for trying the API.
-	Token string `json:"token"`
+	// Token is a fresh API token for the manufacturer, for trying the API;
+	// HospitalToken is one for the hospital.
+	Token         string `json:"token"`
+	HospitalToken string `json:"hospital_token"`
 	// MDS2 is the demo release's MDS2 form and a hospital's evaluation.
 	MDS2 *MDS2Step `json:"mds2"`
 }
 
-// SBOMStep is the SBOM part of the demo: the real medical device SBOM
-// imported into a release, its support addendum applied and its
-// conformance checked.
+// SBOMStep is the SBOM part of the demo: the demo device's SBOM (written
+// for the demo: a fictional pump, real components) imported into a
+// release, its support addendum applied and its conformance checked.
 type SBOMStep struct {
 	Release    string                 `json:"release"`
 	Import     *service.SBOMImport    `json:"import"`
@@ -113,9 +115,18 @@ type Item struct {
 	Created bool   `json:"created"`
 }
 
+// Options change what Load does.
+type Options struct {
+	// FeedsDir, when set, is imported instead of the demo feeds embedded
+	// in the binary: any file or folder `vigil feed import` takes (a feed
+	// sync mirror, NVD/OSV/CSAF/KEV/EPSS downloads).
+	FeedsDir string
+}
+
 // Load creates the demo organizations, products and releases that do not
-// exist yet, and a fresh API token named "quickstart".
-func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, error) {
+// exist yet, and a fresh API token named "quickstart" for each
+// organization.
+func Load(ctx context.Context, svc *service.Service, actor string, opt Options) (*Summary, error) {
 	var sum Summary
 	var mdm, hdo vigil.Scope
 	for _, o := range []vigil.OrgInput{
@@ -173,7 +184,7 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 	if sum.Fleet, err = loadFleet(ctx, svc, mdm, hdo); err != nil {
 		return nil, err
 	}
-	if sum.Feeds, err = loadFeeds(ctx, svc); err != nil {
+	if sum.Feeds, err = loadFeeds(ctx, svc, opt.FeedsDir); err != nil {
 		return nil, err
 	}
 	// The feed import matched its new records against the stored SBOMs;
@@ -188,14 +199,18 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 	if sum.Findings, err = svc.Findings(ctx, mdm, rel.ID, false); err != nil {
 		return nil, err
 	}
-	if sum.Triage, err = loadTriage(ctx, svc, mdm, &rel.Release, sum.Findings); err != nil {
+	if sum.Triage, err = loadTriage(ctx, svc, mdm, &rel.Release, sum.Findings, opt.FeedsDir == ""); err != nil {
 		return nil, err
 	}
 	if sum.MDS2, err = loadMDS2(ctx, svc, mdm, hdo); err != nil {
 		return nil, err
 	}
-	if sum.VEX, err = loadVEX(ctx, svc, mdm, "vigil"); err != nil {
-		return nil, err
+	// A VEX document states something about findings: other feeds may
+	// leave the release none.
+	if len(sum.Findings) > 0 || opt.FeedsDir == "" {
+		if sum.VEX, err = loadVEX(ctx, svc, mdm, "vigil"); err != nil {
+			return nil, err
+		}
 	}
 	// The hospital's view comes last: it sees the manufacturer's triage.
 	if err := fleetExposure(ctx, svc, hdo, sum.Fleet); err != nil {
@@ -206,7 +221,10 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 	if sum.Lifecycle, err = loadLifecycle(ctx, svc, mdm, hdo); err != nil {
 		return nil, err
 	}
-	if err := replaceToken(ctx, svc, mdm, &sum); err != nil {
+	if sum.Token, err = replaceToken(ctx, svc, mdm); err != nil {
+		return nil, err
+	}
+	if sum.HospitalToken, err = replaceToken(ctx, svc, hdo); err != nil {
 		return nil, err
 	}
 	return &sum, nil
@@ -214,27 +232,26 @@ func Load(ctx context.Context, svc *service.Service, actor string) (*Summary, er
 
 // replaceToken revokes an earlier quickstart token and makes a new one:
 // secrets are shown only once, so a rerun needs a fresh one to print.
-func replaceToken(ctx context.Context, svc *service.Service, sc vigil.Scope, sum *Summary) error {
+func replaceToken(ctx context.Context, svc *service.Service, sc vigil.Scope) (string, error) {
 	toks, err := svc.Tokens(ctx, sc)
 	if err != nil {
-		return err
+		return "", err
 	}
 	for _, t := range toks {
 		if t.Name == "quickstart" {
 			if err := svc.RevokeToken(ctx, sc, t.ID); err != nil {
-				return err
+				return "", err
 			}
 		}
 	}
 	_, secret, err := svc.CreateToken(ctx, sc, vigil.TokenInput{Name: "quickstart"})
 	if err != nil {
-		return fmt.Errorf("demo token: %w", err)
+		return "", fmt.Errorf("demo token: %w", err)
 	}
-	sum.Token = secret
-	return nil
+	return secret, nil
 }
 
-// SBOMProduct and SBOMRelease name the release that gets the real SBOM.
+// SBOMProduct and SBOMRelease name the release that gets the demo SBOM.
 const (
 	SBOMProduct = "Infusion Pump"
 	SBOMRelease = "3.0"
@@ -275,9 +292,12 @@ func loadSBOM(ctx context.Context, svc *service.Service, sc vigil.Scope) (*SBOMS
 	return step, nil
 }
 
-// FeedStep is the knowledge-base part of the demo: real public feed data
-// imported from the files embedded in the binary.
+// FeedStep is the knowledge-base part of the demo: the demo feeds embedded
+// in the binary (written for the demo, citing real CVEs with their
+// published scores), or the folder given with Options.FeedsDir.
 type FeedStep struct {
+	// Dir is Options.FeedsDir; empty for the embedded demo feeds.
+	Dir       string                `json:"dir,omitempty"`
 	Files     int                   `json:"files"`
 	Accepted  int                   `json:"accepted"`
 	Unchanged int                   `json:"unchanged"`
@@ -285,8 +305,16 @@ type FeedStep struct {
 	Sources   []store.KBSourceStats `json:"sources"`
 }
 
-func loadFeeds(ctx context.Context, svc *service.Service) (*FeedStep, error) {
-	step := &FeedStep{}
+func loadFeeds(ctx context.Context, svc *service.Service, dir string) (*FeedStep, error) {
+	step := &FeedStep{Dir: dir}
+	if dir != "" {
+		rep, err := svc.ImportFeeds(ctx, []string{dir}, service.FeedOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("feeds %s: %w", dir, err)
+		}
+		step.Files, step.Accepted, step.Unchanged, step.Rejected = rep.Files, rep.Accepted, rep.Unchanged, rep.Rejected
+		return step, kbSources(ctx, svc, step)
+	}
 	err := fs.WalkDir(data, "data/feeds", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
@@ -309,10 +337,14 @@ func loadFeeds(ctx context.Context, svc *service.Service) (*FeedStep, error) {
 	if err != nil {
 		return nil, err
 	}
+	return step, kbSources(ctx, svc, step)
+}
+
+func kbSources(ctx context.Context, svc *service.Service, step *FeedStep) error {
 	st, err := svc.KnowledgeBaseStatus(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	step.Sources = st.Sources
-	return step, nil
+	return nil
 }

@@ -12,12 +12,17 @@ import (
 	"github.com/vigil/vigil/internal/store"
 )
 
-// ExposureCVE is the real CVE of the demo SBOM (jQuery 3.1.1) whose
-// exposure across the hospital's fleet the quickstart shows; AdvisoryCVE is
-// one a real CISA device advisory (BD Pyxis, ICSMA-22-062-01) names.
+// ExposureCVE is the real CVE of a component of the demo SBOM (jQuery
+// 3.4.1) whose exposure across the hospital's fleet the quickstart shows;
+// AdvisoryCVE is one a device advisory names (the demo's VIGIL-DEMO-2022-001
+// about BD Pyxis stations, after CISA's ICSMA-22-062-01), reaching devices
+// of which vigil has no SBOM.
 const (
-	ExposureCVE = "CVE-2020-11022"
-	AdvisoryCVE = "CVE-2022-22766"
+	ExposureCVE      = "CVE-2020-11022"
+	AdvisoryCVE      = "CVE-2022-22766"
+	AdvisoryID       = "VIGIL-DEMO-2022-001"
+	KEVCVE           = "CVE-2020-11023"
+	CompensatedAsset = "BME-100232"
 )
 
 // FleetStep is the hospital part of the demo: the manufacturer shares its
@@ -82,7 +87,7 @@ func fleetExposure(ctx context.Context, svc *service.Service, hdo vigil.Scope, s
 	}
 	step.Unmapped = len(un)
 	// A compensating control on one pump, so the worklist shows its factor.
-	if _, err := svc.SetRemediation(ctx, hdo, "BME-100232", ExposureCVE, vigil.WorkItemInput{
+	if _, err := svc.SetRemediation(ctx, hdo, CompensatedAsset, ExposureCVE, vigil.WorkItemInput{
 		State: vigil.RemediationCompensating, Detail: "moved to the isolated infusion VLAN 499; no route to the jQuery web console"}); err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 // 5.4, past its end of support, with its end-of-support notice and the
 // transfer of responsibility; the support roll-up of the Infusion Pump
 // 3.0's components; and at the hospital, the horizon, the notice as it
-// arrives, and one PM-12 5.4 decommissioned with its certificate.
+// arrives, and one of its two PM-12 5.4 decommissioned with its certificate.
 type LifecycleStep struct {
 	Release  string                   `json:"release"`
 	Notice   *vigil.Notice            `json:"notice"`
@@ -29,12 +29,14 @@ type LifecycleStep struct {
 	Certificate  *sanitize.Certificate `json:"certificate"`
 }
 
-// The demo's release past end of support and the hospital asset that
-// runs it (a row of the demo CMMS export).
+// The demo's release past end of support and the hospital asset that runs
+// it and is decommissioned (a row of the demo CMMS export); EOSAssetKept
+// runs it too and stays in service.
 const (
-	EOSProduct = "Patient Monitor"
-	EOSRelease = "5.4"
-	EOSAsset   = "BME-100251"
+	EOSProduct   = "Patient Monitor"
+	EOSRelease   = "5.4"
+	EOSAsset     = "BME-100251"
+	EOSAssetKept = "BME-100253"
 )
 
 func loadLifecycle(ctx context.Context, svc *service.Service, mdm, hdo vigil.Scope) (*LifecycleStep, error) {
@@ -77,7 +79,7 @@ func loadLifecycle(ctx context.Context, svc *service.Service, mdm, hdo vigil.Sco
 	if len(ts) == 0 {
 		t, err := svc.RecordTransfer(ctx, mdm, rel.ID, vigil.TransferInput{
 			ResidualRisks: []vigil.ResidualRisk{
-				{Description: "WolfSSL 4.8.1 and FreeRTOS 10.0.1 will get no further fixes", Harm: vigil.HarmSerious,
+				{Description: "wolfSSL 4.8.1 and FreeRTOS 10.0.1 will get no further fixes", Harm: vigil.HarmSerious,
 					Mitigation: "network segmentation; no internet route"},
 				{Description: "Telnet service enabled for field service", Harm: vigil.HarmCritical, Mitigation: "block TCP 23 at the VLAN"},
 			},
@@ -112,9 +114,10 @@ func loadLifecycle(ctx context.Context, svc *service.Service, mdm, hdo vigil.Sco
 	return step, nil
 }
 
-// hospitalSide looks at the hospital's horizon and received notices and
-// decommissions its PM-12 5.4 (from the CMMS export) with its eMMC
-// sanitized.
+// hospitalSide decommissions one of the hospital's two PM-12 5.4 monitors
+// (from the CMMS export) with its eMMC sanitized, then reads the horizon
+// and the notices that reach the hospital: the other monitor still runs
+// 5.4, past its end of support.
 func hospitalSide(ctx context.Context, svc *service.Service, mdm, hdo vigil.Scope, step *LifecycleStep) error {
 	// The fleet step imported the asset from the CMMS export and shared
 	// every product; without it, share the monitor and add the asset.
@@ -135,16 +138,6 @@ func hospitalSide(ctx context.Context, svc *service.Service, mdm, hdo vigil.Scop
 	} else if err != nil {
 		return err
 	}
-	h, err := svc.Horizon(ctx, hdo, 24)
-	if err != nil {
-		return err
-	}
-	step.Horizon = h.Summary()
-	recv, err := svc.AssetNotices(ctx, hdo)
-	if err != nil {
-		return err
-	}
-	step.Received = len(recv)
 	if ds, err := svc.Decommissions(ctx, hdo, EOSAsset); err != nil {
 		return err
 	} else if len(ds) == 0 {
@@ -167,6 +160,19 @@ func hospitalSide(ctx context.Context, svc *service.Service, mdm, hdo vigil.Scop
 			return fmt.Errorf("demo decommission: %w", err)
 		}
 	}
+	// The horizon and the notices are read after the decommissioning, so
+	// that they say what `vigil lifecycle horizon` and `vigil lifecycle
+	// notices` say, on the first run and on every rerun alike.
+	h, err := svc.Horizon(ctx, hdo, 24)
+	if err != nil {
+		return err
+	}
+	step.Horizon = h.Summary()
+	recv, err := svc.AssetNotices(ctx, hdo)
+	if err != nil {
+		return err
+	}
+	step.Received = len(recv)
 	ds, err := svc.Decommissions(ctx, hdo, EOSAsset)
 	if err != nil {
 		return err

@@ -19,10 +19,11 @@ type TriageStep struct {
 	Queue       []*service.FindingRisk `json:"queue"`
 }
 
-// triagedVuln is the demo's triaged finding: Newtonsoft.Json's deep-nesting
-// denial of service (GHSA-5crp-9r3c-p9vr), for which the knowledge base
-// has no CVSS vector, so the rubric gives one.
-const triagedVuln = "GHSA-5crp-9r3c-p9vr"
+// TriagedVuln is the demo's triaged finding: Newtonsoft.Json's deep-nesting
+// denial of service, which NVD scores 7.5 for any network service; on the
+// pump the drug-library sync needs a clinician login, so the rubric gives
+// the device's own vector.
+const TriagedVuln = "CVE-2024-21907"
 
 // rubricAnswers judge the Newtonsoft.Json flaw on the pump: the drug-
 // library sync service parses JSON from the network after a clinician
@@ -45,16 +46,21 @@ func rubricAnswers() map[string]string {
 // loadTriage sets the release's environment, answers the rubric for the
 // demo finding, triages and assesses it, and lists the queue. A rerun
 // records nothing new: the same decision, answers and assessment are
-// left as they are.
-func loadTriage(ctx context.Context, svc *service.Service, sc vigil.Scope, rel *vigil.Release, findings []*vigil.Finding) (*TriageStep, error) {
+// left as they are. Without the finding (feeds other than the demo's that
+// lack it) there is nothing to triage unless required says it must be
+// there.
+func loadTriage(ctx context.Context, svc *service.Service, sc vigil.Scope, rel *vigil.Release, findings []*vigil.Finding, required bool) (*TriageStep, error) {
 	var f *vigil.Finding
 	for _, x := range findings {
-		if x.VulnID == triagedVuln {
+		if x.VulnID == TriagedVuln {
 			f = x
 		}
 	}
+	if f == nil && !required {
+		return nil, nil
+	}
 	if f == nil {
-		return nil, fmt.Errorf("demo triage: no %s finding on %s %s", triagedVuln, rel.Product, rel.Version)
+		return nil, fmt.Errorf("demo triage: no %s finding on %s %s", TriagedVuln, rel.Product, rel.Version)
 	}
 	step := &TriageStep{}
 	env := vigil.CVSSEnvironment{CVSS3: "MAV:A/CR:H/IR:H/AR:M", CVSS4: "MAV:A/CR:H/IR:H/AR:M",

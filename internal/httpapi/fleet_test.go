@@ -13,7 +13,6 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
-	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -57,7 +56,7 @@ func TestFleetAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sbomRaw, err := os.ReadFile(realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json"))
+	sbomRaw, err := os.ReadFile(demoSBOM)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,15 +88,15 @@ func TestFleetAPI(t *testing.T) {
 	q := "/api/v1/assets/import?mapping=" + url.QueryEscape(demoMappingJSON(t))
 	var rep service.AssetImport
 	e.send(t, q+"&dry_run=true", hdo, csv, "text/csv").want(t, http.StatusOK, &rep)
-	if !rep.DryRun || rep.Created != 17 {
+	if !rep.DryRun || rep.Created != 18 {
 		t.Errorf("dry run = %+v", rep)
 	}
 	e.send(t, q, hdo, csv, "text/csv").want(t, http.StatusOK, &rep)
-	if rep.Created != 17 || rep.Mapping == nil || rep.Mapping.Mapped != 2 {
+	if rep.Created != 18 || rep.Mapping == nil || rep.Mapping.Mapped != 2 {
 		t.Errorf("import = %+v mapping %+v", rep, rep.Mapping)
 	}
 	e.send(t, q, hdo, csv, "text/csv").want(t, http.StatusOK, &rep)
-	if rep.Unchanged != 17 || rep.Created+rep.Updated != 0 {
+	if rep.Unchanged != 18 || rep.Created+rep.Updated != 0 {
 		t.Errorf("re-import = %+v", rep)
 	}
 	bad := strings.Replace(string(csv), "10.40.12.32", "10.40.12.999", 1)
@@ -114,7 +113,7 @@ func TestFleetAPI(t *testing.T) {
 		Total int           `json:"total"`
 	}
 	e.do(t, "GET", "/api/v1/assets?limit=5", hdo, nil).want(t, http.StatusOK, &list)
-	if list.Total != 17 || len(list.Items) != 5 {
+	if list.Total != 18 || len(list.Items) != 5 {
 		t.Errorf("assets = %d of %d", len(list.Items), list.Total)
 	}
 	e.do(t, "GET", "/api/v1/assets", other, nil).want(t, http.StatusOK, &list)
@@ -149,20 +148,20 @@ func TestFleetAPI(t *testing.T) {
 	e.do(t, "PUT", "/api/v1/assets/BME-100240/mapping", hdo, map[string]string{"release": "Infusion Pump@9.9"}).problem(t, http.StatusNotFound)
 
 	// Exposure after a feed update.
-	if _, err := e.svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/GHSA-5crp-9r3c-p9vr.json"}, service.FeedOptions{}); err != nil {
+	if _, err := e.svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/CVE-2024-21907.json"}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var ex service.Exposure
-	e.do(t, "GET", "/api/v1/exposure/GHSA-5crp-9r3c-p9vr", hdo, nil).want(t, http.StatusOK, &ex)
+	e.do(t, "GET", "/api/v1/exposure/CVE-2024-21907", hdo, nil).want(t, http.StatusOK, &ex)
 	if len(ex.Exposed) != 3 { // 2 pumps + the IP-4000 mapped by hand
 		t.Errorf("exposed = %d: %+v", len(ex.Exposed), ex.Exposed)
 	}
-	e.do(t, "GET", "/api/v1/exposure/GHSA-5crp-9r3c-p9vr", other, nil).want(t, http.StatusOK, &ex)
+	e.do(t, "GET", "/api/v1/exposure/CVE-2024-21907", other, nil).want(t, http.StatusOK, &ex)
 	if len(ex.Exposed) != 0 {
 		t.Errorf("another hospital is exposed: %+v", ex.Exposed)
 	}
 	var events []vigil.AssetEvent
-	e.do(t, "GET", "/api/v1/asset-events?vuln=GHSA-5crp-9r3c-p9vr", hdo, nil).want(t, http.StatusOK, &events)
+	e.do(t, "GET", "/api/v1/asset-events?vuln=CVE-2024-21907", hdo, nil).want(t, http.StatusOK, &events)
 	if len(events) != 3 {
 		t.Errorf("events = %+v", events)
 	}
@@ -173,15 +172,15 @@ func TestFleetAPI(t *testing.T) {
 	if len(wl) != 3 || wl[0].Priority == nil {
 		t.Fatalf("worklist = %+v", wl)
 	}
-	e.do(t, "PUT", "/api/v1/assets/BME-100231/work/GHSA-5crp-9r3c-p9vr", hdo, vigil.WorkItemInput{State: vigil.RemediationRiskAccepted}).
+	e.do(t, "PUT", "/api/v1/assets/BME-100231/work/CVE-2024-21907", hdo, vigil.WorkItemInput{State: vigil.RemediationRiskAccepted}).
 		problem(t, http.StatusUnprocessableEntity)
 	var wi service.WorkItemDetail
-	e.do(t, "PUT", "/api/v1/assets/BME-100231/work/GHSA-5crp-9r3c-p9vr", hdo, map[string]string{
+	e.do(t, "PUT", "/api/v1/assets/BME-100231/work/CVE-2024-21907", hdo, map[string]string{
 		"state": "risk_accepted", "approver": "CMIO", "reason": "no fix before 3.1", "expires_on": "2099-12-31"}).want(t, http.StatusOK, &wi)
 	if wi.Effective != vigil.RemediationRiskAccepted || len(wi.History) != 1 {
 		t.Errorf("work item = %+v", wi)
 	}
-	e.do(t, "GET", "/api/v1/assets/BME-100231/work/GHSA-5crp-9r3c-p9vr", other, nil).problem(t, http.StatusNotFound)
+	e.do(t, "GET", "/api/v1/assets/BME-100231/work/CVE-2024-21907", other, nil).problem(t, http.StatusNotFound)
 	e.do(t, "GET", "/api/v1/worklist", hdo, nil).want(t, http.StatusOK, &wl)
 	if len(wl) != 2 {
 		t.Errorf("worklist after a risk acceptance = %d items", len(wl))
@@ -208,7 +207,7 @@ func TestFleetAPI(t *testing.T) {
 	}
 	e.do(t, "DELETE", fmt.Sprintf("/api/v1/shares/%d", sh.ID), hdo, nil).problem(t, http.StatusNotFound)
 	e.do(t, "DELETE", fmt.Sprintf("/api/v1/shares/%d", sh.ID), mdm, nil).want(t, http.StatusNoContent, nil)
-	e.do(t, "GET", "/api/v1/exposure/GHSA-5crp-9r3c-p9vr", hdo, nil).want(t, http.StatusOK, &ex)
+	e.do(t, "GET", "/api/v1/exposure/CVE-2024-21907", hdo, nil).want(t, http.StatusOK, &ex)
 	if len(ex.Exposed) != 0 {
 		t.Errorf("exposure after the share was revoked = %d", len(ex.Exposed))
 	}

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -15,7 +14,7 @@ func TestTriageAPI(t *testing.T) {
 	e := newEnv(t)
 	tokA := e.org(t, "org-a")
 	tokB := e.org(t, "org-b")
-	raw, err := os.ReadFile(realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json"))
+	raw, err := os.ReadFile(demoSBOM)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +138,7 @@ func TestTriageAPI(t *testing.T) {
 		Items []service.FindingRisk `json:"items"`
 	}
 	e.do(t, "GET", "/api/v1/queue?all=true", tokA, nil).want(t, http.StatusOK, &q)
-	if len(q.Items) != 4 || q.Items[0].Finding.ID != jq || len(q.Items[0].Priority.Factors) != 7 {
+	if len(q.Items) != 6 || q.Items[0].Finding.ID != jq || len(q.Items[0].Priority.Factors) != 7 {
 		t.Fatalf("queue = %d items, first %+v", len(q.Items), q.Items[0].Finding)
 	}
 	e.do(t, "GET", "/api/v1/queue", tokB, nil).want(t, http.StatusOK, &q)

@@ -42,7 +42,7 @@ func TestExposurePhaseEscalation(t *testing.T) {
 	}
 	score := func() (float64, *fleet.PriorityFactor) {
 		t.Helper()
-		ex, err := svc.Exposure(ctx, w.hdo, "GHSA-5crp-9r3c-p9vr")
+		ex, err := svc.Exposure(ctx, w.hdo, "CVE-2024-21907")
 		if err != nil {
 			t.Fatal(err)
 		}

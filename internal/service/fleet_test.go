@@ -25,8 +25,7 @@ import (
 const (
 	demoCMMS        = "../demo/data/st-elsewhere-cmms-export.csv"
 	demoCMMSMapping = "../demo/data/st-elsewhere-cmms-mapping.yaml"
-	pyxisAdvisory   = "../demo/data/feeds/csaf/icsma-22-062-01.json"
-	newtonsoftOSV   = "../demo/data/feeds/osv/GHSA-5crp-9r3c-p9vr.json"
+	pyxisAdvisory   = "../demo/data/feeds/csaf/vigil-demo-2022-001.json"
 )
 
 func demoMapping(t *testing.T) assetfile.Mapping {
@@ -69,7 +68,7 @@ func tags(es []*service.ExposedAsset) []string {
 }
 
 // fleetWorld is the demo's world: a manufacturer whose Infusion Pump 3.0
-// carries the real medical device SBOM, a hospital with the demo CMMS
+// carries the demo SBOM, a hospital with the demo CMMS
 // export, and a second hospital.
 type fleetWorld struct {
 	svc             *service.Service
@@ -98,7 +97,7 @@ func newFleetWorld(t *testing.T) *fleetWorld {
 	if _, err := svc.CreateRelease(ctx, w.mdm, pump.ID, vigil.ReleaseInput{Version: "2.1"}); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(medicalSBOM(t))
+	raw, err := os.ReadFile(demoSBOM)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,8 +124,8 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if dry.Created != 17 || dry.Rows != 17 || len(dry.Problems) != 0 {
-		t.Errorf("dry run = %+v, want 17 to create", dry)
+	if dry.Created != 18 || dry.Rows != 18 || len(dry.Problems) != 0 {
+		t.Errorf("dry run = %+v, want 18 to create", dry)
 	}
 	if as, _, _ := svc.Assets(ctx, w.hdo, store.AssetFilter{}); len(as) != 0 {
 		t.Fatalf("dry run wrote %d assets", len(as))
@@ -135,16 +134,16 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Created != 17 || rep.Mapping.Mapped != 0 {
-		t.Errorf("import = %+v, mapping %+v; want 17 created and none mapped before any share", rep, rep.Mapping)
+	if rep.Created != 18 || rep.Mapping.Mapped != 0 {
+		t.Errorf("import = %+v, mapping %+v; want 18 created and none mapped before any share", rep, rep.Mapping)
 	}
 	// Importing the same file again changes nothing.
 	again, err := importCMMS(t, svc, w.hdo, data, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again.Created != 0 || again.Updated != 0 || again.Unchanged != 17 {
-		t.Errorf("re-import = created %d, updated %d, unchanged %d; want 0, 0, 17", again.Created, again.Updated, again.Unchanged)
+	if again.Created != 0 || again.Updated != 0 || again.Unchanged != 18 {
+		t.Errorf("re-import = created %d, updated %d, unchanged %d; want 0, 0, 18", again.Created, again.Updated, again.Unchanged)
 	}
 
 	// Nothing maps before the manufacturer shares.
@@ -152,8 +151,8 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(un) != 16 { // 17 less the decommissioned monitor
-		t.Errorf("unmapped = %d, want 16", len(un))
+	if len(un) != 17 { // 18 less the disposed monitor
+		t.Errorf("unmapped = %d, want 17", len(un))
 	}
 	if _, err := svc.Share(ctx, w.hdo, service.ShareInput{Grantee: "county-general"}); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("a hospital shares: %v, want ErrInvalid", err)
@@ -202,21 +201,21 @@ func TestFleetImportMapExpose(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// A feed update: the real OSV advisory for Newtonsoft.Json (in the
-	// SBOM), and the real CISA advisory for BD Pyxis.
+	// A feed update: the OSV record of Newtonsoft.Json's CVE-2024-21907 (in
+	// the SBOM), and the device advisory for BD Pyxis (two CVEs).
 	events := 0
 	opt := service.FeedOptions{OnMatched: func(s *service.IncrementalSummary) { events += s.ExposureEvents }}
 	if _, err := svc.ImportFeeds(ctx, []string{newtonsoftOSV, pyxisAdvisory}, opt); err != nil {
 		t.Fatal(err)
 	}
-	if events != 4 {
-		t.Errorf("exposure events = %d, want 4 (3 pumps by SBOM, 1 Pyxis by advisory)", events)
+	if events != 5 {
+		t.Errorf("exposure events = %d, want 5 (3 pumps by SBOM, the Pyxis by advisory for 2 CVEs)", events)
 	}
 	evs, err := svc.AssetEvents(ctx, w.hdo, store.AssetEventFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(evs) != 4 {
+	if len(evs) != 5 {
 		t.Errorf("events = %v", evs)
 	}
 	// Re-importing the same feeds records nothing new.
@@ -227,12 +226,12 @@ func TestFleetImportMapExpose(t *testing.T) {
 		t.Errorf("events after re-import = %d, want %d", len(evs2), len(evs))
 	}
 
-	ex, err := svc.Exposure(ctx, w.hdo, "GHSA-5crp-9r3c-p9vr")
+	ex, err := svc.Exposure(ctx, w.hdo, "CVE-2024-21907")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if got, want := tags(ex.Exposed), []string{"BME-100231", "BME-100232", "BME-100233"}; !slices.Equal(got, want) {
-		t.Errorf("exposed to GHSA-5crp-9r3c-p9vr = %v, want %v", got, want)
+		t.Errorf("exposed to CVE-2024-21907 = %v, want %v", got, want)
 	}
 	if e := ex.Exposed[0]; e.Priority == nil || e.Location == "" || e.Zone != "Clinical-Infusion" || !slices.Contains(e.Via, "sbom") ||
 		len(e.Evidence) == 0 || !strings.Contains(e.Evidence[0], "Newtonsoft.Json") {
@@ -242,7 +241,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 		ex.Exposed[0].Remediation != vigil.RemediationPatchAvailable {
 		t.Errorf("patches = %v, remediation %s", p, ex.Exposed[0].Remediation)
 	}
-	if ex, err := svc.Exposure(ctx, w.other, "GHSA-5crp-9r3c-p9vr"); err != nil || len(ex.Exposed) != 0 {
+	if ex, err := svc.Exposure(ctx, w.other, "CVE-2024-21907"); err != nil || len(ex.Exposed) != 0 {
 		t.Errorf("another hospital's exposure = %v, %v", ex, err)
 	}
 	px, err := svc.Exposure(ctx, w.hdo, "CVE-2022-22766")
@@ -264,7 +263,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if err := svc.Unshare(ctx, w.mdm, granted[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if ex, _ := svc.Exposure(ctx, w.hdo, "GHSA-5crp-9r3c-p9vr"); len(ex.Exposed) != 0 {
+	if ex, _ := svc.Exposure(ctx, w.hdo, "CVE-2024-21907"); len(ex.Exposed) != 0 {
 		t.Errorf("exposure after unshare = %v", tags(ex.Exposed))
 	}
 }
@@ -281,7 +280,7 @@ func TestAdvisoryNotAffected(t *testing.T) {
 	if _, err := svc.ImportFeeds(ctx, []string{pyxisAdvisory}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	// The same advisory, revised: MedStation ES (CSAFPID-0005) moved to
+	// The same advisory, revised: MedStation ES (DEMO-0001) moved to
 	// known_not_affected with a justification.
 	raw, err := os.ReadFile(pyxisAdvisory)
 	if err != nil {
@@ -292,22 +291,22 @@ func TestAdvisoryNotAffected(t *testing.T) {
 		t.Fatal(err)
 	}
 	tr := doc["document"].(map[string]any)["tracking"].(map[string]any)
-	tr["version"], tr["current_release_date"] = "2", "2022-04-01T00:00:00.000000Z"
-	tr["revision_history"] = append(tr["revision_history"].([]any), map[string]any{"date": "2022-04-01T00:00:00.000000Z", "number": "2", "summary": "MedStation ES not affected"})
+	tr["version"], tr["current_release_date"] = "2", "2022-07-01T00:00:00.000Z"
+	tr["revision_history"] = append(tr["revision_history"].([]any), map[string]any{"date": "2022-07-01T00:00:00.000Z", "number": "2", "summary": "MedStation ES not affected"})
 	v := doc["vulnerabilities"].([]any)[0].(map[string]any)
 	ps := v["product_status"].(map[string]any)
 	var ka []any
 	for _, p := range ps["known_affected"].([]any) {
-		if p != "CSAFPID-0005" {
+		if p != "DEMO-0001" {
 			ka = append(ka, p)
 		}
 	}
-	ps["known_affected"], ps["known_not_affected"] = ka, []any{"CSAFPID-0005"}
-	v["flags"] = []any{map[string]any{"label": "vulnerable_code_not_in_execute_path", "product_ids": []any{"CSAFPID-0005"}}}
+	ps["known_affected"], ps["known_not_affected"] = ka, []any{"DEMO-0001"}
+	v["flags"] = []any{map[string]any{"label": "vulnerable_code_not_in_execute_path", "product_ids": []any{"DEMO-0001"}}}
 	threats, _ := v["threats"].([]any)
-	v["threats"] = append(threats, map[string]any{"category": "impact", "details": "The affected service is disabled on MedStation ES.", "product_ids": []any{"CSAFPID-0005"}})
+	v["threats"] = append(threats, map[string]any{"category": "impact", "details": "The affected service is disabled on MedStation ES.", "product_ids": []any{"DEMO-0001"}})
 	revised, _ := json.Marshal(doc)
-	p := filepath.Join(t.TempDir(), "icsma-22-062-01.json")
+	p := filepath.Join(t.TempDir(), "vigil-demo-2022-001.json")
 	if err := os.WriteFile(p, revised, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -323,7 +322,7 @@ func TestAdvisoryNotAffected(t *testing.T) {
 	}
 	st := ex.NotAffected[0].Statements
 	if len(st) != 1 || st[0].Status != "known_not_affected" || st[0].Justification != "vulnerable_code_not_in_execute_path" ||
-		!strings.Contains(st[0].Detail, "service is disabled") || st[0].By != "ICSMA-22-062-01" {
+		!strings.Contains(st[0].Detail, "service is disabled") || st[0].By != "VIGIL-DEMO-2022-001" {
 		t.Errorf("statement = %+v", st)
 	}
 }
@@ -348,7 +347,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := tags(list); !slices.Equal(got, []string{"BME-100231", "BME-100232", "BME-200110"}) {
+	if got := tags(list); !slices.Equal(got, []string{"BME-100231", "BME-100232", "BME-200110", "BME-200110"}) {
 		t.Fatalf("worklist = %v", got)
 	}
 	for _, e := range list {
@@ -370,7 +369,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := svc.SetRemediation(ctx, w.hdo, "BME-100231", "GHSA-5crp-9r3c-p9vr", tc.in)
+			_, err := svc.SetRemediation(ctx, w.hdo, "BME-100231", "CVE-2024-21907", tc.in)
 			var ve *vigil.ValidationError
 			if !errors.As(err, &ve) || ve.Fields[0].Field != tc.field {
 				t.Errorf("error = %v, want a problem with %s", err, tc.field)
@@ -378,11 +377,11 @@ func TestRemediationAndWorklist(t *testing.T) {
 		})
 	}
 
-	if _, err := svc.SetRemediation(ctx, w.hdo, "BME-100232", "GHSA-5crp-9r3c-p9vr", vigil.WorkItemInput{
+	if _, err := svc.SetRemediation(ctx, w.hdo, "BME-100232", "CVE-2024-21907", vigil.WorkItemInput{
 		State: vigil.RemediationCompensating, Detail: "moved to the isolated infusion VLAN 499"}); err != nil {
 		t.Fatal(err)
 	}
-	item, err := svc.SetRemediation(ctx, w.hdo, "BME-100231", "GHSA-5crp-9r3c-p9vr", vigil.WorkItemInput{
+	item, err := svc.SetRemediation(ctx, w.hdo, "BME-100231", "CVE-2024-21907", vigil.WorkItemInput{
 		State: vigil.RemediationRiskAccepted, Approver: "Dr. A. Chief, CMIO", Reason: "no fix until pump firmware 3.1", ExpiresOn: d("2026-12-31")})
 	if err != nil {
 		t.Fatal(err)
@@ -391,7 +390,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 		t.Errorf("work item = %+v", item)
 	}
 	list, _ = svc.Worklist(ctx, w.hdo, service.WorklistOptions{})
-	if got := tags(list); !slices.Equal(got, []string{"BME-100232", "BME-200110"}) {
+	if got := tags(list); !slices.Equal(got, []string{"BME-100232", "BME-200110", "BME-200110"}) {
 		t.Errorf("worklist with an accepted risk = %v", got)
 	}
 	for _, e := range list {
@@ -409,7 +408,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 		t.Errorf("expired = %+v", expired)
 	}
 	// The history is kept: patching appends.
-	item, err = svc.SetRemediation(ctx, w.hdo, "BME-100231", "GHSA-5crp-9r3c-p9vr", vigil.WorkItemInput{State: vigil.RemediationPatchApplied, Detail: "firmware 3.1"})
+	item, err = svc.SetRemediation(ctx, w.hdo, "BME-100231", "CVE-2024-21907", vigil.WorkItemInput{State: vigil.RemediationPatchApplied, Detail: "firmware 3.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -453,7 +452,7 @@ func TestManufacturerTriage(t *testing.T) {
 	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{newtonsoftOSV, "../demo/data/feeds/osv/GHSA-gxr4-xjj5-5px2.json"}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(ctx, []string{newtonsoftOSV, jqueryOSV}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	fs, err := svc.Findings(ctx, w.mdm, w.pump30.ID, false)
@@ -463,7 +462,7 @@ func TestManufacturerTriage(t *testing.T) {
 	var newtonsoft, jquery int64
 	for _, f := range fs {
 		switch f.VulnID {
-		case "GHSA-5crp-9r3c-p9vr":
+		case "CVE-2024-21907":
 			newtonsoft = f.ID
 		case "CVE-2020-11022":
 			jquery = f.ID
@@ -480,7 +479,7 @@ func TestManufacturerTriage(t *testing.T) {
 		HarmRationale: "a script in the pump's web console could change an infusion"}); err != nil {
 		t.Fatal(err)
 	}
-	ex, err := svc.Exposure(ctx, w.hdo, "GHSA-5crp-9r3c-p9vr")
+	ex, err := svc.Exposure(ctx, w.hdo, "CVE-2024-21907")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -505,7 +504,7 @@ func TestManufacturerTriage(t *testing.T) {
 		}
 	}
 	// The triage stays the manufacturer's: another hospital sees none of it.
-	if ex, _ := svc.Exposure(ctx, w.other, "GHSA-5crp-9r3c-p9vr"); len(ex.Exposed)+len(ex.NotAffected) != 0 {
+	if ex, _ := svc.Exposure(ctx, w.other, "CVE-2024-21907"); len(ex.Exposed)+len(ex.NotAffected) != 0 {
 		t.Errorf("another hospital: %+v", ex)
 	}
 }
@@ -518,7 +517,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 	zipPath := filepath.Join(t.TempDir(), "osv.zip")
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for _, p := range []string{newtonsoftOSV, "../demo/data/feeds/osv/GHSA-gxr4-xjj5-5px2.json"} {
+	for _, p := range []string{newtonsoftOSV, jqueryOSV} {
 		raw, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)
@@ -610,7 +609,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 	if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
 		t.Fatal(err)
 	}
-	if ex, err := svc.Exposure(ctx, w.hdo, "GHSA-5crp-9r3c-p9vr"); err != nil || len(ex.Exposed) == 0 {
+	if ex, err := svc.Exposure(ctx, w.hdo, "CVE-2024-21907"); err != nil || len(ex.Exposed) == 0 {
 		t.Fatalf("exposure before the second import = %v, %v", ex, err)
 	}
 	other := filepath.Join(t.TempDir(), "other.zip")

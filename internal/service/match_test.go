@@ -7,21 +7,22 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
 
 // writeOSV writes an OSV record for NuGet Newtonsoft.Json fixed at fixed.
 func writeOSV(t *testing.T, dir, modified, fixed string) string {
 	t.Helper()
-	raw, err := os.ReadFile("../demo/data/feeds/osv/GHSA-5crp-9r3c-p9vr.json")
+	raw, err := os.ReadFile(newtonsoftOSV)
 	if err != nil {
 		t.Fatal(err)
 	}
 	s := strings.Replace(string(raw), `"fixed": "13.0.1"`, `"fixed": "`+fixed+`"`, 1)
-	s = strings.Replace(s, `"modified": "2022-07-12T03:46:43Z"`, `"modified": "`+modified+`"`, 1)
-	p := filepath.Join(dir, "GHSA-5crp-9r3c-p9vr.json")
+	s = strings.Replace(s, `"modified": "2025-02-01T00:00:00Z"`, `"modified": "`+modified+`"`, 1)
+	p := filepath.Join(dir, "CVE-2024-21907.json")
 	if err := os.WriteFile(p, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +34,7 @@ func TestIncrementalMatching(t *testing.T) {
 	sc := mustOrg(t, svc, "acme")
 	other := mustOrg(t, svc, "other")
 	r := newRelease(t, svc, sc, "Pump", "3.0")
-	raw, _ := os.ReadFile(medicalSBOM(t))
+	raw, _ := os.ReadFile(demoSBOM)
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
@@ -44,10 +45,10 @@ func TestIncrementalMatching(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The real advisory: Newtonsoft.Json before 13.0.1; the SBOM has 9.0.1.
+	// The advisory: Newtonsoft.Json before 13.0.1; the SBOM has 9.0.1.
 	var got *service.IncrementalSummary
 	opt := service.FeedOptions{OnMatched: func(s *service.IncrementalSummary) { got = s }}
-	if _, err := svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/GHSA-5crp-9r3c-p9vr.json"}, opt); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{newtonsoftOSV}, opt); err != nil {
 		t.Fatal(err)
 	}
 	if got == nil || got.Records != 1 || got.Releases != 2 || got.New != 2 {
@@ -57,7 +58,7 @@ func TestIncrementalMatching(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fs) != 1 || fs[0].VulnID != "GHSA-5crp-9r3c-p9vr" || fs[0].ComponentName != "Newtonsoft.Json" ||
+	if len(fs) != 1 || fs[0].VulnID != "CVE-2024-21907" || fs[0].ComponentName != "Newtonsoft.Json" ||
 		fs[0].Status != vigil.MatchAffected || fs[0].Confidence != vigil.ConfidenceExact || fs[0].Evidence.Range != "introduced 0, fixed 13.0.1" {
 		t.Fatalf("findings = %+v", fs)
 	}
@@ -65,7 +66,7 @@ func TestIncrementalMatching(t *testing.T) {
 
 	// Importing the same record again changes nothing and matches nothing.
 	got = nil
-	if _, err := svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/GHSA-5crp-9r3c-p9vr.json"}, opt); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{newtonsoftOSV}, opt); err != nil {
 		t.Fatal(err)
 	}
 	if got == nil || got.Releases != 0 {
@@ -76,7 +77,7 @@ func TestIncrementalMatching(t *testing.T) {
 	// earlier): the finding resolves, and stays on record.
 	dir := t.TempDir()
 	got = nil
-	if _, err := svc.ImportFeeds(t.Context(), []string{writeOSV(t, dir, "2023-01-01T00:00:00Z", "9.0.0")}, opt); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{writeOSV(t, dir, "2026-01-01T00:00:00Z", "9.0.0")}, opt); err != nil {
 		t.Fatal(err)
 	}
 	if got == nil || got.Resolved != 2 {
@@ -91,7 +92,7 @@ func TestIncrementalMatching(t *testing.T) {
 	}
 
 	// The next release of the product links back to the finding.
-	if _, err := svc.ImportFeeds(t.Context(), []string{writeOSV(t, dir, "2024-01-01T00:00:00Z", "13.0.1")}, opt); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{writeOSV(t, dir, "2026-06-01T00:00:00Z", "13.0.1")}, opt); err != nil {
 		t.Fatal(err)
 	}
 	next := newRelease(t, svc, sc, "Pump", "3.1")
@@ -114,29 +115,36 @@ func TestIncrementalMatching(t *testing.T) {
 
 func TestScanSBOM(t *testing.T) {
 	svc, _ := newService(t)
-	if _, err := svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv", realdata.Path(t, "kev/known_exploited_vulnerabilities.json"),
-		realdata.Path(t, "csaf/cisa-icsma")}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{demoFeeds}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := os.ReadFile(medicalSBOM(t))
+	raw, _ := os.ReadFile(demoSBOM)
 	res, err := svc.ScanSBOM(t.Context(), bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := map[string]string{}
 	for _, f := range res.Findings {
-		got[f.VulnID] = f.Component.Name + " " + f.Component.Version
+		got[f.VulnID] = f.Component.Name + " " + f.Component.Version + " " + f.Evidence[0].Matcher
 	}
-	want := map[string]string{"CVE-2020-11022": "jQuery 3.1.1", "GHSA-5crp-9r3c-p9vr": "Newtonsoft.Json 9.0.1"}
-	if len(got) != len(want) || got["CVE-2020-11022"] != want["CVE-2020-11022"] || got["GHSA-5crp-9r3c-p9vr"] != want["GHSA-5crp-9r3c-p9vr"] {
-		t.Errorf("scan findings = %v, want %v", got, want)
+	// OSV ranges reach the NuGet packages by purl, NVD configurations the
+	// C libraries by CPE; the device advisories reach none of them.
+	want := map[string]string{
+		"CVE-2020-11022": "jQuery 3.4.1 match/purlrange", "CVE-2020-11023": "jQuery 3.4.1 match/purlrange",
+		"CVE-2024-21907": "Newtonsoft.Json 9.0.1 match/purlrange",
+		"CVE-2018-25032": "zlib 1.2.11 match/cpeconfig", "CVE-2022-37434": "zlib 1.2.11 match/cpeconfig",
+		"CVE-2022-0778": "OpenSSL 1.1.1k match/cpeconfig",
 	}
-	// CVE-2020-11022 carries its CVSS 3.1 vector's score and ranks first.
-	if f := res.Findings[0]; f.VulnID != "CVE-2020-11022" || f.Severity == nil || f.Severity.BaseScore != 6.9 {
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("scan findings (-want +got):\n%s", diff)
+	}
+	// The KEV-listed jQuery flaw ranks first, with the score of its CVSS
+	// 3.1 vector.
+	if f := res.Findings[0]; f.VulnID != "CVE-2020-11023" || f.KEV == nil || f.Severity == nil || f.Severity.BaseScore != 6.9 {
 		t.Errorf("first finding = %+v", f)
 	}
-	if !res.FailsOn("medium") || !res.FailsOn("high") || res.FailsOn("kev") || res.FailsOn("none") {
-		t.Errorf("FailsOn medium/high/kev = %v/%v/%v, want true/true/false (the unscored GHSA reaches any level; nothing is in KEV)",
-			res.FailsOn("medium"), res.FailsOn("high"), res.FailsOn("kev"))
+	if !res.FailsOn("medium") || !res.FailsOn("critical") || !res.FailsOn("kev") || res.FailsOn("none") {
+		t.Errorf("FailsOn medium/critical/kev/none = %v/%v/%v/%v, want true/true/true/false (zlib's 9.8 is critical; CVE-2020-11023 is in KEV)",
+			res.FailsOn("medium"), res.FailsOn("critical"), res.FailsOn("kev"), res.FailsOn("none"))
 	}
 }

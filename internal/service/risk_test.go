@@ -1,6 +1,7 @@
 package service_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -221,8 +222,9 @@ func TestCarryTriage(t *testing.T) {
 }
 
 // TestExploitationSignals lists the jQuery CVE in KEV and gives it an
-// EPSS score — files derived by code from the real catalog and EPSS
-// sample, with the real CVE id put in — and checks that both reach the
+// EPSS score — files derived by code from the demo's catalog and EPSS
+// file, the entry of its sibling CVE-2020-11023 moved to it and its score
+// raised — and checks that both reach the
 // finding's view: KEV adds its threat metric and raises exploitability,
 // EPSS is shown, and both weigh in the priority.
 func TestExploitationSignals(t *testing.T) {
@@ -236,7 +238,7 @@ func TestExploitationSignals(t *testing.T) {
 
 	dir := t.TempDir()
 	var cat map[string]any
-	raw, err := os.ReadFile("../demo/data/feeds/known_exploited_vulnerabilities.json")
+	raw, err := os.ReadFile(demoFeeds + "/kev/known_exploited_vulnerabilities.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,11 +249,11 @@ func TestExploitationSignals(t *testing.T) {
 	entry["cveID"] = "CVE-2020-11022"
 	cat["vulnerabilities"], cat["count"] = []any{entry}, 1
 	kev, _ := json.Marshal(cat)
-	epss, err := os.ReadFile("../demo/data/feeds/epss-example.csv")
+	epss, err := os.ReadFile(demoFeeds + "/epss/epss-demo.csv")
 	if err != nil {
 		t.Fatal(err)
 	}
-	epss = append(epss, []byte("CVE-2020-11022,0.21500,0.96000\n")...)
+	epss = bytes.Replace(epss, []byte("CVE-2020-11022,0.06142,0.90480"), []byte("CVE-2020-11022,0.21500,0.96000"), 1)
 	for name, b := range map[string][]byte{"kev.json": kev, "epss.csv": epss} {
 		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
 			t.Fatal(err)

@@ -14,6 +14,19 @@ import (
 	"github.com/vigil/vigil/internal/service"
 )
 
+// The quickstart's demo data, written for the project: the pump's SBOM
+// (real components and versions) and the feeds that cite real CVEs about
+// them.
+const (
+	demoSBOM  = "../demo/data/infusion-pump-3.0.cdx.json"
+	demoFeeds = "../demo/data/feeds"
+	// newtonsoftOSV is the demo's OSV record of CVE-2024-21907,
+	// Newtonsoft.Json before 13.0.1; jqueryOSV that of CVE-2020-11022,
+	// jQuery 1.2 to 3.5.0.
+	newtonsoftOSV = demoFeeds + "/osv/CVE-2024-21907.json"
+	jqueryOSV     = demoFeeds + "/osv/CVE-2020-11022.json"
+)
+
 // countCycloneDXComponents counts components the way a reader of the spec
 // would, independently of the parser: every object in a "components" array,
 // at any depth, plus metadata.component.

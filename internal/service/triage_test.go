@@ -13,20 +13,20 @@ import (
 	"github.com/vigil/vigil/internal/service"
 )
 
-// newFinding imports the real medical-device SBOM into a new release and
-// the real jQuery advisory (CVE-2020-11022, CVSS 3.1 6.9), which finds
-// one finding on it.
+// newFinding imports the demo pump's SBOM into a new release and the
+// demo's OSV record of jQuery's CVE-2020-11022 (CVSS 3.1 6.9), which
+// finds one finding on it (jQuery 3.4.1).
 func newFinding(t *testing.T, svc *service.Service, sc vigil.Scope, product, version string) (*vigil.Release, *vigil.Finding) {
 	t.Helper()
 	r := newRelease(t, svc, sc, product, version)
-	raw, err := os.ReadFile(medicalSBOM(t))
+	raw, err := os.ReadFile(demoSBOM)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/GHSA-gxr4-xjj5-5px2.json"}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{jqueryOSV}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {

@@ -18,8 +18,8 @@ import (
 
 // BenchmarkImportVEX imports (as a dry run, so every iteration does the
 // same work) an OpenVEX document of 5,002 statements into an organization
-// with 20 releases of the real medical-device SBOM (66 components, 2
-// findings each): detection, parse, storing the document and its
+// with 20 releases of the demo pump's SBOM (25 components, 3 findings
+// each): detection, parse, storing the document and its
 // statement rows, matching every statement against the findings on its
 // vulnerability, and the 40 triage decisions, in one transaction.
 //
@@ -46,7 +46,7 @@ func BenchmarkImportVEX(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	raw, err := os.ReadFile(medicalSBOM(b))
+	raw, err := os.ReadFile(demoSBOM)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -59,12 +59,12 @@ func BenchmarkImportVEX(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{"../demo/data/feeds/osv"}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(ctx, []string{demoFeeds + "/osv"}, service.FeedOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	d := vextest.Large(5000)
 	for _, x := range []struct{ vuln, purl string }{
-		{"GHSA-5crp-9r3c-p9vr", "pkg:nuget/Newtonsoft.Json"}, {"CVE-2020-11022", "pkg:nuget/jQuery"},
+		{"CVE-2024-21907", "pkg:nuget/Newtonsoft.Json"}, {"CVE-2020-11022", "pkg:nuget/jQuery"},
 	} {
 		d.Products = append(d.Products, vex.Product{Ref: x.purl, PURL: x.purl})
 		d.Statements = append(d.Statements, vex.Statement{Vulnerability: x.vuln, Product: x.purl, Status: vigil.TriageNotAffected,

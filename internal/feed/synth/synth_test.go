@@ -130,11 +130,11 @@ func BenchmarkOSV(b *testing.B) {
 	}
 }
 
-// BenchmarkOSVNoSchema is BenchmarkOSV without the JSON schema check.
+// BenchmarkOSVNoSchema is BenchmarkOSV without the OSV schema checks.
 func BenchmarkOSVNoSchema(b *testing.B) {
 	for _, n := range []int{10_000, OSVSize} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			im, err := osv.New(feed.Limits{}, osv.Config{SkipSchema: true})
+			im, err := osv.New(feed.Limits{}, osv.Config{SkipChecks: true})
 			if err != nil {
 				b.Fatal(err)
 			}
