@@ -11,6 +11,8 @@ import (
 	"github.com/vigil/vigil/internal/service"
 )
 
+var formatNames = map[vigil.VEXFormat]string{vigil.VEXCSAF: "CSAF", vigil.VEXOpenVEX: "OpenVEX", vigil.VEXCycloneDX: "CycloneDX"}
+
 // printVEXRoundTrip exports the demo release's VEX in every format and
 // reads each back in a dry run: a manufacturer's own VEX must change none
 // of its decisions (a statement binds to its one vulnerability, never to
@@ -32,7 +34,7 @@ func printVEXRoundTrip(ctx context.Context, w io.Writer, svc *service.Service, a
 		}
 		d := rep.Document
 		fmt.Fprintf(w, "    %-9s %d statements: %d applied, %d unchanged, %d conflicts, %d unmatched\n",
-			f, d.Statements, d.Applied, d.Unchanged, d.Conflicts, d.Unmatched)
+			formatNames[f], d.Statements, d.Applied, d.Unchanged, d.Conflicts, d.Unmatched)
 	}
 	return nil
 }
