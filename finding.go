@@ -74,6 +74,46 @@ type Evidence struct {
 	// Detail is anything else a reader needs: a CSAF flag or
 	// justification, a platform the vulnerable part runs on.
 	Detail string `json:"detail,omitempty"`
+	// Records are every knowledge-base record that matched this component
+	// for this vulnerability through this matcher, each with its own id,
+	// source and range: a PyPI vulnerability often has a PYSEC and a GHSA
+	// record for one CVE, and a finding keeps one match but names both.
+	// The first is Source's own.
+	Records []RecordMatch `json:"records,omitempty"`
+}
+
+// RecordMatch is one record that matched: which, from where, by what
+// range, saying what.
+type RecordMatch struct {
+	Source Provenance  `json:"source"`
+	Range  string      `json:"range,omitempty"`
+	Status MatchStatus `json:"status,omitempty"`
+}
+
+// Equal reports whether two pieces of evidence say the same.
+func (e Evidence) Equal(o Evidence) bool {
+	if e.Matcher != o.Matcher || e.MatcherVersion != o.MatcherVersion || e.Identifier != o.Identifier || e.Criterion != o.Criterion ||
+		e.Range != o.Range || e.Node != o.Node || e.Source != o.Source || e.Detail != o.Detail || len(e.Records) != len(o.Records) {
+		return false
+	}
+	for i := range e.Records {
+		if e.Records[i] != o.Records[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// AddRecord adds what match m says to e's records, once per record: m is
+// another record's match on the same component and vulnerability.
+func (e *Evidence) AddRecord(m Match) {
+	r := RecordMatch{Source: m.Evidence.Source, Range: m.Evidence.Range, Status: m.Status}
+	for _, x := range e.Records {
+		if x.Source == r.Source {
+			return
+		}
+	}
+	e.Records = append(e.Records, r)
 }
 
 // Match is one vulnerability matched to one component of an SBOM, as a

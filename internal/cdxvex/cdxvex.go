@@ -245,8 +245,9 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 	}
 
 	type entry struct {
-		v    cdx.Vulnerability
-		refs []string
+		v        cdx.Vulnerability
+		refs     []string
+		versions [][]string
 	}
 	var entries []*entry
 	byKey := map[string]*entry{}
@@ -275,6 +276,7 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 		}
 		if !slices.Contains(e.refs, ref) {
 			e.refs = append(e.refs, ref)
+			e.versions = append(e.versions, s.Versions)
 		}
 	}
 	vulns := make([]cdx.Vulnerability, 0, len(entries))
@@ -282,6 +284,18 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 		affects := make([]cdx.Affects, len(e.refs))
 		for i, r := range e.refs {
 			affects[i] = cdx.Affects{Ref: r}
+			if vs := e.versions[i]; len(vs) > 0 {
+				avs := make([]cdx.AffectedVersions, len(vs))
+				for j, x := range vs {
+					if strings.HasPrefix(x, "vers:") {
+						avs[j].Range = x
+					} else {
+						avs[j].Version = x
+					}
+					avs[j].Status = affectedStatus(e.v)
+				}
+				affects[i].Range = &avs
+			}
 		}
 		e.v.Affects = &affects
 		vulns = append(vulns, e.v)
@@ -313,11 +327,41 @@ func component(p vex.Product, typ cdx.ComponentType) cdx.Component {
 }
 
 func vulnerability(s vex.Statement) cdx.Vulnerability {
-	v := cdx.Vulnerability{ID: s.Vulnerability, Source: Source(s.Vulnerability), Description: s.Description, Recommendation: s.Action}
+	// Each id cites the source of the record it came from where the
+	// statement knows it (a CISA advisory, not osv.dev); other records
+	// about it (an advisory grouping it with others) are advisories, not
+	// references, which CycloneDX reads as the same vulnerability.
+	known := map[string]vex.Reference{}
+	for _, r := range s.References {
+		if r.Source != "" && r.URL != "" {
+			known[strings.ToUpper(r.ID)] = r
+		}
+	}
+	src := func(id string) *cdx.Source {
+		if r, ok := known[strings.ToUpper(id)]; ok {
+			return &cdx.Source{Name: r.Source, URL: r.URL}
+		}
+		return Source(id)
+	}
+	v := cdx.Vulnerability{ID: s.Vulnerability, Source: src(s.Vulnerability), Description: s.Description, Recommendation: s.Action}
+	var advisories []cdx.Advisory
+	for _, r := range s.References {
+		if r.URL == "" || strings.EqualFold(r.ID, s.Vulnerability) || slices.ContainsFunc(s.Aliases, func(a string) bool { return strings.EqualFold(a, r.ID) }) {
+			continue
+		}
+		title := r.ID
+		if r.Source != "" {
+			title += " (" + r.Source + ")"
+		}
+		advisories = append(advisories, cdx.Advisory{Title: title, URL: r.URL})
+	}
+	if len(advisories) > 0 {
+		v.Advisories = &advisories
+	}
 	if len(s.Aliases) > 0 {
 		refs := make([]cdx.VulnerabilityReference, len(s.Aliases))
 		for i, a := range s.Aliases {
-			refs[i] = cdx.VulnerabilityReference{ID: a, Source: Source(a)}
+			refs[i] = cdx.VulnerabilityReference{ID: a, Source: src(a)}
 		}
 		v.References = &refs
 	}
@@ -331,6 +375,27 @@ func vulnerability(s vex.Statement) cdx.Vulnerability {
 		v.Properties = &[]cdx.Property{{Name: PropJustification, Value: string(s.Justification)}}
 	}
 	return v
+}
+
+// statusOfState is the affects version status that agrees with a
+// statement's state.
+func statusOfState(st vigil.TriageState) cdx.VulnerabilityStatus {
+	switch st {
+	case vigil.TriageNotAffected, vigil.TriageFalsePositive, vigil.TriageFixed:
+		return cdx.VulnerabilityStatusNotAffected
+	case vigil.TriageAffected:
+		return cdx.VulnerabilityStatusAffected
+	}
+	return cdx.VulnerabilityStatusUnknown
+}
+
+// affectedStatus is the version status written for an entry's analysis.
+func affectedStatus(v cdx.Vulnerability) cdx.VulnerabilityStatus {
+	if v.Analysis == nil {
+		return cdx.VulnerabilityStatusUnknown
+	}
+	st, _ := stateOf(v.Analysis.State)
+	return statusOfState(st)
 }
 
 // vulnKey is what a vulnerability entry says, all but what it affects:
@@ -540,6 +605,27 @@ func decode(bom *cdx.BOM, digest string) (*vex.Document, error) {
 				}
 				s := base
 				s.Aliases = slices.Clone(base.Aliases)
+				// The versions of the ref the entry is about, whatever
+				// status each states (that is the vulnerability's, the
+				// analysis the exploitability).
+				if a.Range != nil {
+					for k, av := range *a.Range {
+						x := strings.TrimSpace(av.Range)
+						if x == "" {
+							x = strings.TrimSpace(av.Version)
+						}
+						switch {
+						case x == "":
+							d.Warnings = append(d.Warnings, fmt.Sprintf("%s.affects[%d].versions[%d]: neither version nor range: left out", path, j, k))
+						default:
+							s.Versions = append(s.Versions, x)
+						}
+					}
+					if len(s.Versions) == 0 {
+						d.Warnings = append(d.Warnings, fmt.Sprintf("%s.affects[%d]: no version the analysis holds for: left out", path, j))
+						continue
+					}
+				}
 				if main != "" && a.Ref != main {
 					s.Product, s.Component = main, a.Ref
 				} else {

@@ -332,7 +332,8 @@ func TestXML(t *testing.T) {
 	}
 	s := d.Statements[0]
 	want := vex.Statement{Vulnerability: s.Vulnerability, Aliases: s.Aliases, Description: s.Description, Action: s.Action,
-		Product: "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4", Status: vigil.TriageNotAffected,
+		Product:  "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4",
+		Versions: []string{"vers:semver/<2.6.7.5", "vers:semver/2.7.0|<2.8.11.1", "vers:semver/2.9.0|<2.9.5"}, Status: vigil.TriageNotAffected,
 		Justification: vigil.JustVulnerableCodeNotInExecutePath, Response: vigil.ResponseWillNotFix,
 		Detail:    "An optional explanation of why the application is not affected by the vulnerable component.",
 		Timestamp: time.Date(2022, 2, 1, 0, 0, 0, 0, time.UTC)}

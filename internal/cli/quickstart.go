@@ -123,6 +123,11 @@ downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 			if err := printDemoVEX(w, dir, sum.VEX); err != nil {
 				return err
 			}
+			if sum.VEX != nil {
+				if err := printVEXRoundTrip(cmd.Context(), w, a.newService(), "cli:"+a.actor()); err != nil {
+					return err
+				}
+			}
 			printMDS2(w, sum.MDS2)
 			printFleet(w, sum.Fleet, a.cfg.DB, sum.Feeds == nil || sum.Feeds.Dir == "")
 			if sum.Fleet != nil {

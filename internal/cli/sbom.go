@@ -58,6 +58,7 @@ func (a *app) openInput(name string) (io.ReadCloser, error) {
 
 func (a *app) sbomCommand() *cobra.Command {
 	var ref releaseRef
+	var strictRefs bool
 	imp := &cobra.Command{
 		Use:   "import FILE|- --product P --release V",
 		Short: "Import an SBOM (CycloneDX or SPDX, JSON, XML or tag-value) into a release",
@@ -77,7 +78,7 @@ SBOM. Importing the same bytes again changes nothing.`,
 				return err
 			}
 			defer in.Close()
-			res, err := svc.ImportSBOM(cmd.Context(), sc, rel.ID, in)
+			res, err := svc.ImportSBOMWith(cmd.Context(), sc, rel.ID, in, service.SBOMImportOptions{Strict: strictRefs})
 			if err != nil {
 				return err
 			}
@@ -104,6 +105,7 @@ SBOM. Importing the same bytes again changes nothing.`,
 		},
 	}
 	ref.register(imp)
+	imp.Flags().BoolVar(&strictRefs, "strict", false, "refuse the SBOM for a malformed package reference (otherwise the package is kept with a warning)")
 
 	var lref releaseRef
 	list := &cobra.Command{
@@ -386,6 +388,9 @@ func (a *app) renderCheck(cmd *cobra.Command, doc *vigil.SBOMDocument, rep *sbom
 	fmt.Fprintf(w, "%s %s (%s), %d components, %d complete\n", doc.Format, doc.SpecVersion, doc.Encoding, rep.Components, rep.Complete)
 	if len(rep.DocumentMissing) > 0 {
 		fmt.Fprintf(w, "document misses: %s\n", elementList(rep.DocumentMissing))
+		for _, n := range rep.DocumentNotes {
+			fmt.Fprintf(w, "  %s\n", n)
+		}
 	}
 	fmt.Fprintln(w)
 	if err := render(w, formatTable, nil, t); err != nil {

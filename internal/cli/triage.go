@@ -60,6 +60,16 @@ func riskTable(fr *service.FindingRisk) *table {
 		"finding", fmt.Sprintf("%d  %s on %s %s (%s)", f.ID, f.VulnID, f.ComponentName, orDash(f.ComponentVersion), fr.Release),
 		"triage", decisionText(f),
 	)
+	for _, r := range f.Evidence.Records {
+		rec := fmt.Sprintf("%s (%s)", r.Source.SourceID, r.Source.Source)
+		if r.Range != "" {
+			rec += " in " + r.Range
+		}
+		if r.Status != "" && r.Status != f.Status {
+			rec += ": " + string(r.Status)
+		}
+		t.add("record", terminalSafe(rec))
+	}
 	s := ev.Scores
 	if s.BaseVector != "" {
 		t.add("cvss base", fmt.Sprintf("%.1f %s  %s  (from %s)", s.Base, s.BaseRating, s.BaseVector, s.Source))
@@ -82,6 +92,10 @@ func riskTable(fr *service.FindingRisk) *table {
 		t.add("epss", fmt.Sprintf("%.4f (percentile %.2f) on %s", fr.EPSS.Score, fr.EPSS.Percentile, fr.EPSS.Date))
 	} else {
 		t.add("epss", "-")
+	}
+	if x := fr.SSVC; x != nil {
+		t.add("ssvc", fmt.Sprintf("CISA: exploitation %s, automatable %s, technical impact %s",
+			orDash(x.Value("Exploitation")), orDash(x.Value("Automatable")), orDash(x.Value("Technical Impact"))))
 	}
 	t.add("exploitability", string(ev.Exploitability)+": "+strings.Join(ev.ExploitabilityBasis, "; "))
 	if fr.Assessment != nil {

@@ -45,6 +45,13 @@ the CSAF advisories about it.`,
 			if v.KEV != nil {
 				t.add("kev", fmt.Sprintf("added %s, due %s, ransomware %s: %s", v.KEV.DateAdded, orDash(v.KEV.DueDate.String()), v.KEV.RansomwareUse, v.KEV.RequiredAction))
 			}
+			if x := v.SSVC; x != nil {
+				var ds []string
+				for _, d := range x.Decisions {
+					ds = append(ds, d.Point+": "+d.Value)
+				}
+				t.add("ssvc", terminalSafe(fmt.Sprintf("%s (CISA %s, %s)", strings.Join(ds, ", "), orDash(x.Role), formatTime(x.Timestamp))))
+			}
 			for i, e := range v.EPSS {
 				if i == 5 {
 					t.add("epss", fmt.Sprintf("… %d older scores", len(v.EPSS)-5))

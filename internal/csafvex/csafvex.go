@@ -345,7 +345,11 @@ func tree(d *vex.Document) productTree {
 			fpn.Helper = &helper{CPE: p.CPE, PURL: p.PURL, ModelNumbers: p.Models}
 		}
 		var steps [][2]string
-		for _, step := range [][2]string{{"vendor", p.Vendor}, {"product_name", p.Name}, {"product_version", p.Version}} {
+		version := [2]string{"product_version", p.Version}
+		if p.Version == "" && p.VersionRange != "" {
+			version = [2]string{"product_version_range", p.VersionRange}
+		}
+		for _, step := range [][2]string{{"vendor", p.Vendor}, {"product_name", p.Name}, version} {
 			if step[1] != "" {
 				steps = append(steps, step)
 			}
@@ -683,32 +687,38 @@ func decode(in *document) (*vex.Document, error) {
 		}
 		return p
 	}
-	var walk func(bs []branch, path string, depth int, vendor, name, version string) error
-	walk = func(bs []branch, path string, depth int, vendor, name, version string) error {
+	var walk func(bs []branch, path string, depth int, vendor, name, version, rng string) error
+	walk = func(bs []branch, path string, depth int, vendor, name, version, rng string) error {
 		if depth > maxBranchDepth {
 			return fmt.Errorf("csaf vex: %s: branches nest deeper than %d: %w", path, maxBranchDepth, vigil.ErrInvalid)
 		}
 		for i, b := range bs {
 			p := fmt.Sprintf("%s[%d]", path, i)
-			v, n, ver := vendor, name, version
+			v, n, ver, r := vendor, name, version, rng
 			switch b.Category {
 			case "vendor":
 				v = b.Name
 			case "product_name":
 				n = b.Name
 			case "product_version":
-				ver = b.Name
+				ver, r = b.Name, ""
+			case "product_version_range":
+				// The statement holds for the versions in the range
+				// (vex.Match evaluates it as the matcher does).
+				ver, r = "", b.Name
 			}
 			if b.Product != nil {
-				addProduct(fromFPN(*b.Product, v, n, ver), p+".product")
+				prod := fromFPN(*b.Product, v, n, ver)
+				prod.VersionRange = r
+				addProduct(prod, p+".product")
 			}
-			if err := walk(b.Branches, p+".branches", depth+1, v, n, ver); err != nil {
+			if err := walk(b.Branches, p+".branches", depth+1, v, n, ver, r); err != nil {
 				return err
 			}
 		}
 		return nil
 	}
-	if err := walk(in.ProductTree.Branches, "$.product_tree.branches", 0, "", "", ""); err != nil {
+	if err := walk(in.ProductTree.Branches, "$.product_tree.branches", 0, "", "", "", ""); err != nil {
 		return nil, err
 	}
 	for i, f := range in.ProductTree.FullProductNames {

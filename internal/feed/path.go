@@ -29,6 +29,12 @@ type Options struct {
 	Verify func(path string) error
 }
 
+// Notice is what Verify returns for a file that may be imported but whose
+// report must say something about it ("its signature was not checked").
+type Notice struct{ Msg string }
+
+func (n *Notice) Error() string { return n.Msg }
+
 // ArchiveLimits defend against zip and gzip bombs. Zero fields take their
 // defaults.
 type ArchiveLimits struct {
@@ -158,7 +164,12 @@ func importFile(ctx context.Context, fp string, importers []Importer, sink Sink,
 		return nil
 	}
 	if opt.Verify != nil {
-		if err := opt.Verify(fp); err != nil {
+		var n *Notice
+		if err := opt.Verify(fp); errors.As(err, &n) {
+			// Imported, with a word about what was not checked.
+			rep.Warnings++
+			rep.AddProblem(Problem{File: fp, Reason: n.Msg, Warning: true})
+		} else if err != nil {
 			return skip(err)
 		}
 	}

@@ -3,6 +3,7 @@ package match
 import (
 	"context"
 	"runtime"
+	"slices"
 	"sort"
 	"sync"
 
@@ -77,13 +78,24 @@ func (r *Run) Add(ctx context.Context, recs []Record) error {
 		out.Unsupported = append(out.Unsupported, part.Unsupported...)
 		for _, x := range part.Matches {
 			canonicalID(&x)
+			// One match per component, vulnerability and matcher, the most
+			// confident, whose evidence lists every record that matched
+			// (a PYSEC and a GHSA record of one CVE are both reported).
 			k := [3]string{x.ComponentRef, x.VulnID, x.Evidence.Matcher}
 			if i, ok := r.best[k]; ok {
-				if x.Confidence.Rank() < out.Matches[i].Confidence.Rank() {
-					out.Matches[i] = x
+				kept := &out.Matches[i]
+				if x.Confidence.Rank() < kept.Confidence.Rank() {
+					x.Evidence.Records = kept.Evidence.Records
+					x.Aliases = mergeIDs(x.VulnID, x.Aliases, kept.Aliases)
+					*kept = x
+				} else {
+					kept.Aliases = mergeIDs(kept.VulnID, kept.Aliases, x.Aliases)
 				}
+				kept.Evidence.AddRecord(x)
 				continue
 			}
+			x.Evidence.Records = nil
+			x.Evidence.AddRecord(x)
 			r.best[k] = len(out.Matches)
 			out.Matches = append(out.Matches, x)
 		}
@@ -106,6 +118,17 @@ func (r *Run) Result() Result {
 		return a.Evidence.Matcher < b.Evidence.Matcher
 	})
 	r.out, r.best = Result{}, nil
+	return out
+}
+
+// mergeIDs adds more to the aliases of vulnerability id, each once.
+func mergeIDs(id string, aliases, more []string) []string {
+	out := slices.Clone(aliases)
+	for _, x := range more {
+		if x != "" && x != id && !slices.Contains(out, x) {
+			out = append(out, x)
+		}
+	}
 	return out
 }
 

@@ -2,6 +2,7 @@ package risk
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/vigil/vigil"
@@ -32,6 +33,9 @@ type Input struct {
 	Overlays []string
 	KEV      *vigil.KEVEntry
 	EPSS     *vigil.EPSSScore
+	// SSVC is CISA's SSVC decision (CVE 5 CISA-ADP); its Exploitation
+	// point is a signal beside KEV and EPSS.
+	SSVC *vigil.SSVC
 	// Assessment is the current patient-safety assessment, nil if none.
 	Assessment *vigil.RiskAssessment
 	// FirstSeen is when the finding was first matched: the clocks' start
@@ -208,6 +212,19 @@ func exploitability(in Input, s Scores) (vigil.Exploitability, []string) {
 	}
 	if in.KEV != nil {
 		raise(vigil.ExploitabilityHigh, fmt.Sprintf("known exploited (CISA KEV since %s)", in.KEV.DateAdded))
+	}
+	if in.SSVC != nil {
+		// CISA's SSVC Exploitation point: "active" is exploitation seen
+		// (KEV's meaning, often before the listing), "poc" a public proof
+		// of concept, "none" neither.
+		switch e := strings.ToLower(in.SSVC.Value("Exploitation")); e {
+		case "active":
+			raise(vigil.ExploitabilityHigh, "CISA SSVC exploitation: active")
+		case "poc", "public poc":
+			raise(vigil.ExploitabilityMedium, "CISA SSVC exploitation: poc")
+		case "none":
+			why = append(why, "CISA SSVC exploitation: none")
+		}
 	}
 	if in.EPSS != nil {
 		switch {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/lifecycle"
@@ -54,9 +55,20 @@ func Prioritize(in Input, ev Evaluation) Priority {
 	} else {
 		add("cvss", 0.5, w.CVSS, "no CVSS vector: counted as 5.0")
 	}
-	if in.KEV != nil {
+	// Known exploitation: KEV, else CISA's SSVC saying exploitation is
+	// active (full weight) or a public proof of concept exists (half).
+	ssvc := ""
+	if in.SSVC != nil {
+		ssvc = strings.ToLower(in.SSVC.Value("Exploitation"))
+	}
+	switch {
+	case in.KEV != nil:
 		add("kev", 1, w.KEV, "in CISA KEV since "+in.KEV.DateAdded.String())
-	} else {
+	case ssvc == "active":
+		add("kev", 1, w.KEV, "not in CISA KEV; CISA SSVC exploitation: active")
+	case ssvc == "poc" || ssvc == "public poc":
+		add("kev", 0.5, w.KEV, "not in CISA KEV; CISA SSVC exploitation: poc")
+	default:
 		add("kev", 0, w.KEV, "not in CISA KEV")
 	}
 	if in.EPSS != nil {

@@ -197,6 +197,9 @@ func TestEvaluateFixtures(t *testing.T) {
 					t.Fatal(err)
 				}
 				in.EPSS = &vigil.EPSSScore{Score: p}
+			case "ssvc":
+				// CISA ADP's SSVC Exploitation point, as vulnrichment writes it.
+				in.SSVC = &vigil.SSVC{Role: "CISA Coordinator", Decisions: []vigil.SSVCDecision{{Point: "Exploitation", Value: v}}}
 			case "harm":
 				harm = v
 			case "override":

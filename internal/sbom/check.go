@@ -47,8 +47,13 @@ type Report struct {
 	// Elements has one row per component element, in ComponentElements
 	// order.
 	Elements []ElementCount `json:"elements"`
-	// DocumentMissing lists the document-level elements missing.
+	// DocumentMissing lists the document-level elements missing;
+	// DocumentNotes say why where the element is there in form only.
 	DocumentMissing []Element `json:"document_missing"`
+	DocumentNotes   []string  `json:"document_notes,omitempty"`
+	// DependencyEdges counts the dependency relationships between two
+	// components (dependsOn entries and nesting).
+	DependencyEdges int `json:"dependency_edges"`
 	// Findings lists each component that misses something, in input
 	// order.
 	Findings []ComponentFinding `json:"findings"`
@@ -98,6 +103,7 @@ type Checker struct {
 	comps   []checked
 	inGraph map[string]bool
 	hasDeps bool
+	edges   int
 	counts  map[Element]int
 }
 
@@ -138,6 +144,7 @@ func (k *Checker) Add(c *vigil.Component) {
 	if c.ParentRef != "" {
 		k.inGraph[c.Ref] = true
 		k.inGraph[c.ParentRef] = true
+		k.edges++
 	}
 	k.comps = append(k.comps, checked{ref: c.Ref, name: c.Name, version: c.Version, purl: c.PURL, missing: miss, parent: c.ParentRef})
 }
@@ -149,6 +156,9 @@ func (k *Checker) AddDependency(d *vigil.Dependency) {
 	k.inGraph[d.Ref] = true
 	for _, r := range d.DependsOn {
 		k.inGraph[r] = true
+		if r != d.Ref {
+			k.edges++
+		}
 	}
 }
 
@@ -182,8 +192,16 @@ func (k *Checker) Report() *Report {
 	if k.doc == nil || k.doc.Timestamp.IsZero() {
 		r.DocumentMissing = append(r.DocumentMissing, ElementTimestamp)
 	}
-	if !k.hasDeps && len(k.inGraph) == 0 {
+	r.DependencyEdges = k.edges
+	switch {
+	case !k.hasDeps && len(k.inGraph) == 0:
 		r.DocumentMissing = append(r.DocumentMissing, ElementDependency)
+	case k.edges == 0 && len(k.comps) > 1:
+		// Entries that each depend on nothing (sbom-tool and others write
+		// the root with an empty dependsOn): a graph in form, no
+		// relationship in fact.
+		r.DocumentMissing = append(r.DocumentMissing, ElementDependency)
+		r.DocumentNotes = append(r.DocumentNotes, "the dependency graph has entries but no edges: no component is said to depend on another")
 	}
 	return r
 }

@@ -42,10 +42,21 @@ func TestCheck(t *testing.T) {
 				Elements: counts(2, map[Element]int{ElementVersion: 1, ElementDependency: 2, ElementSupportLevel: 1, ElementEndOfSupport: 1})},
 		},
 		{
+			// The root and each component listed with an empty dependsOn,
+			// as sbom-tool writes it: a graph in form, no edge in it.
+			name:  "entries but no edges",
+			doc:   vigil.SBOMDocument{Authors: []string{"x"}, Timestamp: time.Unix(1, 0)},
+			comps: []vigil.Component{full, {Ref: "b", Name: "b", Version: "2", PURL: "pkg:npm/b@2", Supplier: "s", SupportLevel: full.SupportLevel, EndOfSupport: full.EndOfSupport}},
+			deps:  []vigil.Dependency{{Ref: "a"}, {Ref: "b"}},
+			want: &Report{Components: 2, Complete: 2, DocumentMissing: []Element{ElementDependency}, Findings: []ComponentFinding{},
+				DocumentNotes: []string{"the dependency graph has entries but no edges: no component is said to depend on another"},
+				Elements:      counts(2, nil)},
+		},
+		{
 			name:  "nesting is a relationship, tools are authors",
 			doc:   vigil.SBOMDocument{Tools: []string{"syft"}, Timestamp: time.Unix(1, 0)},
 			comps: []vigil.Component{{Ref: "p", Name: "p"}, {Ref: "c", ParentRef: "p", Name: "c"}},
-			want: &Report{Components: 2, DocumentMissing: []Element{},
+			want: &Report{Components: 2, DocumentMissing: []Element{}, DependencyEdges: 1,
 				Findings: []ComponentFinding{
 					{Ref: "p", Name: "p", Missing: []Element{ElementSupplier, ElementVersion, ElementUniqueIdentifier, ElementSupportLevel, ElementEndOfSupport}},
 					{Ref: "c", Name: "c", Missing: []Element{ElementSupplier, ElementVersion, ElementUniqueIdentifier, ElementSupportLevel, ElementEndOfSupport}},

@@ -287,7 +287,7 @@ func (p *Parser) parseAs(ctx context.Context, in *input, kind Kind, sink Sink) (
 	doc.Format, doc.Encoding = in.kind.Format()
 	var err error
 	st := &state{ctx: ctx, sink: sink, doc: doc, limits: p.limits(), refs: make(map[string]struct{}),
-		renameDuplicates: doc.Format == vigil.FormatSPDX}
+		renameDuplicates: doc.Format == vigil.FormatSPDX, strict: p.Strict}
 	switch in.kind {
 	case KindCycloneDXJSON:
 		err = st.cyclonedxJSON(in.text)

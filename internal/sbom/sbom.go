@@ -106,6 +106,11 @@ func DefaultLimits() Limits {
 // DefaultLimits; a zero field in Limits takes its default.
 type Parser struct {
 	Limits Limits
+	// Strict refuses an SPDX document for one malformed package reference
+	// (a purl that is none). Otherwise the package is kept, flagged with a
+	// vigil:warning property, and the document warns where: tools write
+	// such references (Microsoft's sbom-tool puts GitHub URLs under purl).
+	Strict bool
 }
 
 // Parse reads one SBOM from r with the default limits. See Parser.Parse.

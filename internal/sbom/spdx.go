@@ -2,6 +2,7 @@ package sbom
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -231,8 +232,15 @@ func (s *state) spdxMap(p *spdxPackage, path string) (*vigil.Component, error) {
 		switch strings.TrimSpace(r.ReferenceType) {
 		case "purl":
 			purl, err := normalizePURL(loc)
-			if err != nil {
+			if err != nil && s.strict {
 				return nil, &Error{Path: field(rp, "referenceLocator"), Offset: -1, Msg: err.Error()}
+			}
+			if err != nil {
+				// One bad reference does not lose the package, nor the
+				// document: kept, flagged, and said where.
+				s.warn("%s: %v: the package is kept without it", field(rp, "referenceLocator"), err)
+				v.Properties = append(v.Properties, vigil.Property{Name: PropWarning, Value: "malformed purl reference " + strconv.Quote(loc)})
+				continue
 			}
 			if v.PURL == "" {
 				v.PURL = purl

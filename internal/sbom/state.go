@@ -27,6 +27,8 @@ type state struct {
 	// of rejecting the document: SPDX tools in the wild repeat SPDXIDs,
 	// while CycloneDX's own test suite requires rejecting repeated bom-refs.
 	renameDuplicates bool
+	// strict: see Parser.Strict.
+	strict bool
 }
 
 func (s *state) warn(format string, args ...any) {
@@ -247,6 +249,9 @@ const (
 	PropCPE = "vigil:cpe"
 	// PropType carries a component type SPDX has no purpose for.
 	PropType = "vigil:component_type"
+	// PropWarning flags a component the parser kept despite a problem
+	// (a malformed reference), saying which.
+	PropWarning = "vigil:warning"
 )
 
 var (

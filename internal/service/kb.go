@@ -561,11 +561,14 @@ type VulnView struct {
 	Aliases []string `json:"aliases"`
 	Summary string   `json:"summary"`
 	// Records are the source records, each with its provenance.
-	Records    []*vigil.Vulnerability `json:"records"`
-	KEV        *vigil.KEVEntry        `json:"kev,omitempty"`
-	EPSS       []*vigil.EPSSScore     `json:"epss"`
-	Advisories []*vigil.Advisory      `json:"advisories"`
-	Withdrawn  bool                   `json:"withdrawn"`
+	Records []*vigil.Vulnerability `json:"records"`
+	KEV     *vigil.KEVEntry        `json:"kev,omitempty"`
+	// SSVC is CISA's SSVC decision (the newest CISA-ADP container of the
+	// CVE 5 records), an exploitation signal beside KEV and EPSS.
+	SSVC       *vigil.SSVC        `json:"ssvc,omitempty"`
+	EPSS       []*vigil.EPSSScore `json:"epss"`
+	Advisories []*vigil.Advisory  `json:"advisories"`
+	Withdrawn  bool               `json:"withdrawn"`
 }
 
 // Vulnerability returns the merged view of id (a CVE, GHSA, OSV or other
@@ -652,6 +655,9 @@ func (s *Service) Vulnerability(ctx context.Context, id string) (*VulnView, erro
 	}
 	view.Withdrawn = len(view.Records) > 0
 	for _, r := range view.Records {
+		if x := cisaSSVC(r); x != nil && (view.SSVC == nil || x.Timestamp.After(view.SSVC.Timestamp)) {
+			view.SSVC = x
+		}
 		if view.Summary == "" {
 			view.Summary = r.Summary
 		}

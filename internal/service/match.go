@@ -303,7 +303,7 @@ func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope,
 		seen[k] = true
 		if f, ok := old[k]; ok {
 			reopened := !f.ResolvedAt.IsZero()
-			changed := f.Status != m.Status || f.Confidence != m.Confidence || f.Evidence != m.Evidence || reopened
+			changed := f.Status != m.Status || f.Confidence != m.Confidence || !f.Evidence.Equal(m.Evidence) || reopened
 			f.Match, f.LastSeenAt, f.ResolvedAt = m, now, time.Time{}
 			if err := tx.UpdateFinding(ctx, sc, f); err != nil {
 				return err

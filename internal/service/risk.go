@@ -17,11 +17,13 @@ import (
 // rubric answers, the release's CVSS environment, the evaluation
 // (scores, exploitability, FDA classification, clocks) and the priority.
 type FindingRisk struct {
-	Finding     *vigil.Finding         `json:"finding"`
-	Release     string                 `json:"release"`
-	Severity    *vigil.Severity        `json:"severity,omitempty"`
-	KEV         *vigil.KEVEntry        `json:"kev,omitempty"`
-	EPSS        *vigil.EPSSScore       `json:"epss,omitempty"`
+	Finding  *vigil.Finding   `json:"finding"`
+	Release  string           `json:"release"`
+	Severity *vigil.Severity  `json:"severity,omitempty"`
+	KEV      *vigil.KEVEntry  `json:"kev,omitempty"`
+	EPSS     *vigil.EPSSScore `json:"epss,omitempty"`
+	// SSVC is CISA's SSVC decision on the vulnerability (CVE 5 CISA-ADP).
+	SSVC        *vigil.SSVC            `json:"ssvc,omitempty"`
 	Assessment  *vigil.RiskAssessment  `json:"assessment,omitempty"`
 	Rubric      *vigil.RubricAnswers   `json:"rubric,omitempty"`
 	Environment *vigil.CVSSEnvironment `json:"environment,omitempty"`
@@ -169,6 +171,7 @@ type vulnSignals struct {
 	source   string
 	kev      *vigil.KEVEntry
 	epss     *vigil.EPSSScore
+	ssvc     *vigil.SSVC
 }
 
 func (s *Service) newRiskLoader(ctx context.Context, tx store.Tx, sc vigil.Scope) (*riskLoader, error) {
@@ -219,6 +222,9 @@ func (l *riskLoader) signals(f *vigil.Finding) (*vulnSignals, error) {
 				continue
 			}
 			seen[key] = true
+			if x := cisaSSVC(r); x != nil && (sg.ssvc == nil || x.Timestamp.After(sg.ssvc.Timestamp)) {
+				sg.ssvc = x
+			}
 			for i := range r.Severities {
 				if sev := &r.Severities[i]; sev.Vector != "" && betterSeverity(sev, sg.severity) {
 					sg.severity, sg.source = sev, severitySource(r, sev)
@@ -234,6 +240,18 @@ func (l *riskLoader) signals(f *vigil.Finding) (*vulnSignals, error) {
 	}
 	l.vulns[f.VulnID] = sg
 	return sg, nil
+}
+
+// cisaSSVC is the SSVC decision CISA's ADP container of a CVE 5 record
+// carries, nil when it has none.
+func cisaSSVC(r *vigil.Vulnerability) *vigil.SSVC {
+	var out *vigil.SSVC
+	for _, a := range r.ADP {
+		if a.SSVC != nil && strings.EqualFold(a.Provider, "CISA-ADP") && (out == nil || a.SSVC.Timestamp.After(out.Timestamp)) {
+			out = a.SSVC
+		}
+	}
+	return out
 }
 
 func severitySource(r *vigil.Vulnerability, sev *vigil.Severity) string {
@@ -296,9 +314,9 @@ func (l *riskLoader) evaluate(fs []*vigil.Finding) ([]*FindingRisk, error) {
 		if err != nil {
 			return nil, err
 		}
-		fr := &FindingRisk{Finding: f, Release: rel.Product + " " + rel.Version, Severity: sg.severity, KEV: sg.kev, EPSS: sg.epss,
+		fr := &FindingRisk{Finding: f, Release: rel.Product + " " + rel.Version, Severity: sg.severity, KEV: sg.kev, EPSS: sg.epss, SSVC: sg.ssvc,
 			Assessment: assessments[f.ID], Rubric: rubrics[f.ID], Environment: env}
-		in := risk.Input{State: f.TriageState(), KEV: sg.kev, EPSS: sg.epss, Assessment: fr.Assessment, FirstSeen: f.FirstSeenAt,
+		in := risk.Input{State: f.TriageState(), KEV: sg.kev, EPSS: sg.epss, SSVC: sg.ssvc, Assessment: fr.Assessment, FirstSeen: f.FirstSeenAt,
 			Confidence: f.Confidence, Settings: l.settings, Today: l.today, Phase: rel.Refresh(l.today)}
 		if f.Triage != nil {
 			in.Response, in.DecidedAt = f.Triage.Response, f.Triage.At

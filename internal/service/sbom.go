@@ -38,6 +38,18 @@ var errUnchanged = errors.New("SBOM unchanged")
 // (compressed), its components and dependency graph. A failed import leaves
 // nothing behind. The document becomes the release's current SBOM.
 func (s *Service) ImportSBOM(ctx context.Context, sc vigil.Scope, releaseID int64, r io.Reader) (*SBOMImport, error) {
+	return s.ImportSBOMWith(ctx, sc, releaseID, r, SBOMImportOptions{})
+}
+
+// SBOMImportOptions tune an SBOM import.
+type SBOMImportOptions struct {
+	// Strict refuses a document for a malformed package reference, which
+	// is otherwise a warning on the package, kept (sbom.Parser.Strict).
+	Strict bool
+}
+
+// ImportSBOMWith is ImportSBOM with options.
+func (s *Service) ImportSBOMWith(ctx context.Context, sc vigil.Scope, releaseID int64, r io.Reader, opt SBOMImportOptions) (*SBOMImport, error) {
 	var res SBOMImport
 	err := s.store.Update(ctx, func(tx store.Tx) error {
 		if _, err := tx.FindReleaseByID(ctx, sc, releaseID); err != nil {
@@ -59,7 +71,7 @@ func (s *Service) ImportSBOM(ctx context.Context, sc vigil.Scope, releaseID int6
 		content := newContentWriter(ctx, tx, sc, doc.ID)
 		sink := &componentSink{ctx: ctx, tx: tx, sc: sc, doc: doc}
 		tee := io.TeeReader(r, content)
-		parsed, err := sbom.Parse(ctx, tee, sink)
+		parsed, err := (&sbom.Parser{Strict: opt.Strict}).Parse(ctx, tee, sink)
 		if err != nil {
 			return err
 		}

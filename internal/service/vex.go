@@ -135,7 +135,23 @@ func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VE
 				return err
 			}
 		}
+		type serial struct {
+			id      string
+			version int
+		}
+		serials := map[int64]serial{}
+		for _, f := range findings {
+			if _, ok := serials[f.SBOMID]; ok || f.SBOMID == 0 {
+				continue
+			}
+			sb, err := tx.FindSBOMByID(ctx, sc, f.SBOMID)
+			if err != nil {
+				return err
+			}
+			serials[f.SBOMID] = serial{sb.SerialNumber, sb.Version}
+		}
 		descriptions := map[string]string{}
+		cites := &citations{csaf: map[string]*vex.Reference{}}
 		for _, f := range findings {
 			if !f.Status.IsFinding() {
 				continue // a source's not-affected evidence, not a finding
@@ -151,7 +167,12 @@ func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VE
 				}
 				descriptions[f.VulnID] = desc
 			}
-			ef := vex.Finding{VulnID: f.VulnID, Aliases: f.Aliases, Description: desc, Component: *c}
+			refs, err := cites.of(ctx, tx, f)
+			if err != nil {
+				return err
+			}
+			ef := vex.Finding{VulnID: f.VulnID, Aliases: f.Aliases, Description: desc, References: refs, Component: *c,
+				SBOMSerial: serials[f.SBOMID].id, SBOMVersion: serials[f.SBOMID].version}
 			if d := f.Triage; d != nil {
 				ef.State, ef.Justification, ef.Response, ef.Detail, ef.DecidedAt = d.State, d.Justification, d.Response, d.Detail, d.At
 			}
@@ -184,6 +205,78 @@ func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VE
 	ext := map[vigil.VEXFormat]string{vigil.VEXCSAF: ".csaf.json", vigil.VEXOpenVEX: ".openvex.json", vigil.VEXCycloneDX: ".cdx.json"}[format]
 	out.Filename = fileSlug(out.Product) + "-" + fileSlug(out.Version) + "-vex" + ext
 	return out, nil
+}
+
+// citations turns a finding's evidence into references to the records it
+// rests on, each with its real source and address, looking each CSAF
+// advisory up once.
+type citations struct {
+	csaf map[string]*vex.Reference
+}
+
+func (c *citations) of(ctx context.Context, tx store.Tx, f *vigil.Finding) ([]vex.Reference, error) {
+	provs := []vigil.Provenance{f.Evidence.Source}
+	for _, r := range f.Evidence.Records {
+		provs = append(provs, r.Source)
+	}
+	var out []vex.Reference
+	for _, p := range provs {
+		if p.SourceID == "" || slices.ContainsFunc(out, func(r vex.Reference) bool { return r.ID == p.SourceID }) {
+			continue
+		}
+		switch p.Source {
+		case vigil.SourceCSAF:
+			r, ok := c.csaf[p.SourceID]
+			if !ok {
+				as, err := tx.FindAdvisoriesByVuln(ctx, f.VulnID)
+				if err != nil {
+					return nil, err
+				}
+				for _, a := range as {
+					if a.Provenance.SourceID == p.SourceID || a.ID == p.SourceID {
+						r = &vex.Reference{ID: p.SourceID, Source: a.Publisher.Name, URL: advisoryURL(a)}
+					}
+				}
+				c.csaf[p.SourceID] = r
+			}
+			if r != nil {
+				out = append(out, *r)
+			} else {
+				out = append(out, vex.Reference{ID: p.SourceID, Source: "CSAF"})
+			}
+		case vigil.SourceOSV:
+			if strings.HasPrefix(p.SourceID, "GHSA-") {
+				out = append(out, vex.Reference{ID: p.SourceID, Source: "GitHub Advisories", URL: "https://github.com/advisories/" + p.SourceID})
+			} else {
+				out = append(out, vex.Reference{ID: p.SourceID, Source: "OSV", URL: "https://osv.dev/vulnerability/" + p.SourceID})
+			}
+		case vigil.SourceNVD:
+			out = append(out, vex.Reference{ID: p.SourceID, Source: "NVD", URL: "https://nvd.nist.gov/vuln/detail/" + p.SourceID})
+		case vigil.SourceCVE5:
+			out = append(out, vex.Reference{ID: p.SourceID, Source: "CVE", URL: "https://www.cve.org/CVERecord?id=" + p.SourceID})
+		}
+	}
+	return out, nil
+}
+
+// advisoryURL is where a CSAF advisory is read: its self reference for
+// people (CISA lists the JSON file and the web page), else any self
+// reference, else its first reference.
+func advisoryURL(a *vigil.Advisory) string {
+	for _, r := range a.References {
+		if r.Type == "self" && r.URL != "" && !strings.HasSuffix(strings.ToLower(r.URL), ".json") {
+			return r.URL
+		}
+	}
+	for _, r := range a.References {
+		if r.Type == "self" && r.URL != "" {
+			return r.URL
+		}
+	}
+	if len(a.References) > 0 {
+		return a.References[0].URL
+	}
+	return ""
 }
 
 // fileSlug keeps letters, digits, dots and hyphens.
@@ -344,6 +437,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 	if err != nil {
 		return nil, err
 	}
+	doc.StripGroupingAliases()
 	sum := sha256.Sum256(raw)
 	rec := &vigil.VEXDocument{Format: codec.Format(), DocumentID: doc.ID, Version: doc.Version, Title: doc.Title, Publisher: doc.Publisher,
 		Issued: doc.Issued, Updated: doc.Updated, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(raw)),
@@ -399,6 +493,11 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 			cur := t.finding.Triage
 			if err := in.Validate(); err != nil {
 				o.Result, o.Reason = OutcomeInvalid, err.Error()
+			} else if cur == nil && in.State == vigil.TriageUnderInvestigation && in.Detail == "" && in.Response == "" {
+				// Nobody decided, so the finding is under investigation:
+				// a bare statement saying so (one's own export read back)
+				// changes nothing.
+				o.Result, o.Reason = OutcomeUnchanged, "the finding is under investigation already"
 			} else if cur != nil && cur.Source != vigil.DecisionVEX && !cur.Differs(in) {
 				// A statement that agrees with a person keeps the person's
 				// decision (and its attribution).

@@ -38,7 +38,16 @@ type Finding struct {
 	VulnID      string
 	Aliases     []string
 	Description string
-	Component   vigil.Component
+	// References are the records of the vulnerability the finding rests
+	// on, with their real sources (see Statement.References).
+	References []Reference
+	Component  vigil.Component
+	// SBOMSerial and SBOMVersion are the serial number and version of the
+	// SBOM the component is in: a component without a purl is named by
+	// its CycloneDX BOM-Link (urn:cdx:SERIAL/VERSION#REF), which every
+	// format carries and import resolves, where the SBOM has a serial.
+	SBOMSerial  string
+	SBOMVersion int
 	// The decision; an empty State is under_investigation.
 	State         vigil.TriageState
 	Justification vigil.Justification
@@ -115,6 +124,13 @@ func Build(in Release) *Document {
 		ref, ok := compRef[c.ID]
 		if !ok {
 			ref = c.PURL
+			if uuid, ok := strings.CutPrefix(f.SBOMSerial, "urn:uuid:"); ref == "" && ok && c.Ref != "" {
+				v := f.SBOMVersion
+				if v <= 0 {
+					v = 1
+				}
+				ref = fmt.Sprintf("urn:cdx:%s/%d#%s", uuid, v, c.Ref)
+			}
 			if ref == "" {
 				ref = "component:" + c.Ref
 			}
@@ -140,7 +156,7 @@ func Build(in Release) *Document {
 			state = vigil.TriageUnderInvestigation
 		}
 		s := Statement{
-			Vulnerability: f.VulnID, Aliases: slices.Clone(f.Aliases), Description: f.Description,
+			Vulnerability: f.VulnID, Aliases: slices.Clone(f.Aliases), Description: f.Description, References: slices.Clone(f.References),
 			Product: device.Ref, Component: ref, Status: state, Detail: f.Detail, Timestamp: f.DecidedAt.UTC(),
 		}
 		if len(s.Aliases) == 0 {
@@ -166,10 +182,32 @@ func Build(in Release) *Document {
 		d.Statements = append(d.Statements, s)
 	}
 	// The aliases and description are the vulnerability's: the first
-	// finding's stand for all its statements.
+	// finding's stand for all its statements. An id more than one of the
+	// document's vulnerabilities claims (findings stored before the
+	// matchers stopped calling a grouping advisory an alias) is dropped:
+	// written as an alias it would bind the statement to all of them.
+	vulns := map[string][]string{}
+	for _, s := range d.Statements {
+		vulns[s.Vulnerability] = append(vulns[s.Vulnerability], s.Aliases...)
+	}
+	drop := groupingIDs(vulns)
+	for i := range d.Statements {
+		s := &d.Statements[i]
+		s.Aliases = dropIDs(s.Vulnerability, s.Aliases, drop)
+	}
+	vrefs := map[string][]Reference{}
+	for _, s := range d.Statements {
+		for _, r := range s.References {
+			if !slices.ContainsFunc(vrefs[s.Vulnerability], func(x Reference) bool { return idKey(x.ID) == idKey(r.ID) }) {
+				vrefs[s.Vulnerability] = append(vrefs[s.Vulnerability], r)
+			}
+		}
+	}
 	first := map[string]Statement{}
 	for i := range d.Statements {
 		s := &d.Statements[i]
+		s.References = slices.Clone(vrefs[s.Vulnerability])
+		slices.SortFunc(s.References, func(a, b Reference) int { return strings.Compare(a.ID, b.ID) })
 		if f, ok := first[s.Vulnerability]; ok {
 			s.Aliases, s.Description = slices.Clone(f.Aliases), f.Description
 		} else {

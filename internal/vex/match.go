@@ -1,11 +1,13 @@
 package vex
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/package-url/packageurl-go"
 
 	"github.com/vigil/vigil/internal/cpe"
+	"github.com/vigil/vigil/internal/match/csafproduct"
 )
 
 // Target is a finding as statement matching sees it: the vulnerability,
@@ -41,6 +43,12 @@ type Target struct {
 // "by BOM-Link", "by name and version"), as a supplier of a component
 // writes it. A statement on a product that is not the release and a
 // component of it says nothing about the release and does not match.
+//
+// Versions are compared as the CSAF product matcher compares them (one
+// ordering, csafproduct.CompareVersions, and its vers ranges): a product's
+// version, its version range, a purl's version, and the statement's own
+// Versions, which narrow it to the versions of what it is about (the
+// component's when it names one, else the release's).
 func Match(d *Document, s Statement, t Target) (string, bool) {
 	if !sameVuln(s, t) {
 		return "", false
@@ -51,33 +59,58 @@ func Match(d *Document, s Statement, t Target) (string, bool) {
 	}
 	if how, ok := releaseMatch(p, t); ok {
 		if s.Component == "" {
-			return how, true
+			return how, versionsHold(s.Versions, t.Version)
 		}
 		c, ok := d.ProductByRef(s.Component)
 		if !ok {
 			return "", false
 		}
 		if chow, ok := componentMatch(c, t); ok {
-			return how + ", " + chow, true
+			return how + ", " + chow, versionsHold(s.Versions, t.ComponentVersion)
 		}
 		return "", false
 	}
 	if s.Component == "" {
-		return componentMatch(p, t)
+		how, ok := componentMatch(p, t)
+		return how, ok && versionsHold(s.Versions, t.ComponentVersion)
 	}
 	return "", false
 }
 
-func sameVuln(s Statement, t Target) bool {
-	ids := append([]string{t.VulnID}, t.Aliases...)
-	for _, a := range append([]string{s.Vulnerability}, s.Aliases...) {
-		for _, b := range ids {
-			if a != "" && strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(b)) {
-				return true
-			}
-		}
+// versionsHold reports whether version v is one of specs (each a version
+// or a range); no specs hold for every version.
+func versionsHold(specs []string, v string) bool {
+	if len(specs) == 0 {
+		return true
 	}
-	return false
+	return slices.ContainsFunc(specs, func(spec string) bool { return VersionIn(spec, v) })
+}
+
+// VersionIn reports whether version v is what spec names: every version
+// when spec is empty; else the versions of a range (a vers string, or the
+// free text advisories write, "<=6.5", "vers:generic/>=6.5|<7", read by
+// csafproduct.ParseRange) or one version, compared by the matcher's
+// version order ("6.9" and "6.9.0" are one version).
+func VersionIn(spec, v string) bool {
+	spec, v = strings.TrimSpace(spec), strings.TrimSpace(v)
+	if spec == "" {
+		return true
+	}
+	if v == "" {
+		return false
+	}
+	if strings.EqualFold(spec, v) {
+		return true
+	}
+	if r, err := csafproduct.ParseRange(spec); err == nil {
+		ok, err := r.Contains(v)
+		return err == nil && ok
+	}
+	return csafproduct.CompareVersions(spec, v) == 0
+}
+
+func sameVuln(s Statement, t Target) bool {
+	return SameVulnerability(s.Vulnerability, s.Aliases, t.VulnID, t.Aliases)
 }
 
 // norm keeps lower-case letters and digits: "Acme Medical Devices, Inc." and
@@ -103,13 +136,13 @@ func vendorMatches(a, b string) bool {
 }
 
 func releaseMatch(p Product, t Target) (string, bool) {
-	if p.PURL != "" && t.DevicePURL != "" && purlMatch(p.PURL, t.DevicePURL) {
+	if p.PURL != "" && t.DevicePURL != "" && purlMatch(p.PURL, t.DevicePURL) && VersionIn(p.VersionRange, t.Version) {
 		return "release by purl", true
 	}
-	if p.CPE != "" && t.DeviceCPE != "" && cpeMatch(p.CPE, t.DeviceCPE) {
+	if p.CPE != "" && t.DeviceCPE != "" && cpeMatch(p.CPE, t.DeviceCPE) && VersionIn(p.VersionRange, t.Version) {
 		return "release by CPE", true
 	}
-	versionOK := p.Version == "" || strings.EqualFold(strings.TrimSpace(p.Version), strings.TrimSpace(t.Version))
+	versionOK := VersionIn(p.Version, t.Version) && VersionIn(p.VersionRange, t.Version)
 	vendorOK := p.Vendor == "" || vendorMatches(p.Vendor, t.Manufacturer)
 	if !versionOK || !vendorOK {
 		return "", false
@@ -135,6 +168,9 @@ func releaseMatch(p Product, t Target) (string, bool) {
 }
 
 func componentMatch(c Product, t Target) (string, bool) {
+	if !VersionIn(c.VersionRange, t.ComponentVersion) {
+		return "", false
+	}
 	if serial, ref, ok := bomLink(c.Ref); ok && t.SBOMSerial != "" {
 		if strings.EqualFold(serial, strings.TrimPrefix(t.SBOMSerial, "urn:uuid:")) && ref == t.ComponentRef {
 			return "component by BOM-Link", true
@@ -157,7 +193,7 @@ func componentMatch(c Product, t Target) (string, bool) {
 			return "", false
 		}
 	}
-	if c.Name != "" && c.Version != "" && norm(c.Name) == norm(t.ComponentName) && c.Version == t.ComponentVersion {
+	if c.Name != "" && (c.Version != "" || c.VersionRange != "") && norm(c.Name) == norm(t.ComponentName) && VersionIn(c.Version, t.ComponentVersion) {
 		return "component by name and version", true
 	}
 	return "", false
@@ -192,7 +228,7 @@ func purlMatch(stmt, target string) bool {
 	if !strings.EqualFold(a.Type, b.Type) || !strings.EqualFold(a.Namespace, b.Namespace) || !strings.EqualFold(a.Name, b.Name) {
 		return false
 	}
-	return a.Version == "" || a.Version == b.Version
+	return VersionIn(a.Version, b.Version)
 }
 
 // cpeMatch compares CPE names by part, vendor, product and version; a
@@ -212,5 +248,5 @@ func cpeMatch(stmt, target string) bool {
 		}
 	}
 	v := a.Get(cpe.Version)
-	return v == cpe.Any || v == "" || strings.EqualFold(a.Unquoted(cpe.Version), b.Unquoted(cpe.Version))
+	return v == cpe.Any || v == "" || VersionIn(a.Unquoted(cpe.Version), b.Unquoted(cpe.Version))
 }

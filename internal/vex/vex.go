@@ -87,6 +87,10 @@ type Product struct {
 	Vendor  string `json:"vendor,omitempty"`
 	Name    string `json:"name,omitempty"`
 	Version string `json:"version,omitempty"`
+	// VersionRange, when set, is the versions the product stands for: a
+	// vers string or the free text CSAF advisories write (CSAF branch
+	// product_version_range), read as the matcher reads it.
+	VersionRange string `json:"version_range,omitempty"`
 	// PURL and CPE identify it by machine (CSAF
 	// product_identification_helper, OpenVEX identifiers, CycloneDX
 	// purl/cpe).
@@ -118,15 +122,24 @@ type Statement struct {
 	// Aliases are its other ids.
 	Vulnerability string   `json:"vulnerability"`
 	Aliases       []string `json:"aliases,omitempty"`
+	// References are the records that describe the vulnerability, each
+	// with its real source and address: the knowledge-base records that
+	// matched, and advisories that group it with others. A reference is
+	// never an alias: an advisory may be about many vulnerabilities.
+	References []Reference `json:"references,omitempty"`
 	// Description describes the vulnerability (not the product's status).
 	Description string `json:"description,omitempty"`
 	// Product is the Ref of the product the statement is about; Component,
 	// when set, the Ref of the component of it that carries the
 	// vulnerability (CSAF default_component_of, OpenVEX subcomponents,
 	// CycloneDX affects on a component of metadata.component).
-	Product   string            `json:"product"`
-	Component string            `json:"component,omitempty"`
-	Status    vigil.TriageState `json:"status"`
+	Product   string `json:"product"`
+	Component string `json:"component,omitempty"`
+	// Versions, when set, narrows the statement to these versions of what
+	// it is about: each a version or a vers range (CycloneDX
+	// affects[].versions version and range).
+	Versions []string          `json:"versions,omitempty"`
+	Status   vigil.TriageState `json:"status"`
 	// Justification says why the product is not affected.
 	Justification vigil.Justification `json:"justification,omitempty"`
 	// Response is what is done about it (affected, fixed).
@@ -140,6 +153,14 @@ type Statement struct {
 	Action string `json:"action,omitempty"`
 	// Timestamp is when the statement was made, when the document says.
 	Timestamp time.Time `json:"timestamp,omitzero"`
+}
+
+// Reference is a record about a vulnerability: its id in its source, the
+// source's name ("CISA", "OSV", "NVD") and where to read it.
+type Reference struct {
+	ID     string `json:"id"`
+	Source string `json:"source,omitempty"`
+	URL    string `json:"url,omitempty"`
 }
 
 // Index maps each product's ref to it, for lookups over a large document.

@@ -192,7 +192,10 @@ func TestVEXStatus(t *testing.T) {
 func TestChecksums(t *testing.T) {
 	v := &Verifier{}
 	for _, name := range []string{"icsma-17-009-01a.json", "icsma-19-274-01.json", "icsma-20-343-01.json", "icsma-24-163-01.json"} {
-		if err := v.Verify(filepath.Join(dir(t), "cisa-icsma", name)); err != nil {
+		// The checksums hold; the .asc beside each is not checked without
+		// keys, and Verify says so.
+		var n *feed.Notice
+		if err := v.Verify(filepath.Join(dir(t), "cisa-icsma", name)); !errors.As(err, &n) || !strings.Contains(n.Msg, "not checked") {
 			t.Errorf("%s: %v", name, err)
 		}
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/ProtonMail/gopenpgp/v2/crypto"
+
+	"github.com/vigil/vigil/internal/feed"
 )
 
 // Verifier checks a CSAF file against the files the CSAF distribution
@@ -98,6 +100,10 @@ func (v *Verifier) Verify(path string) error {
 		return fmt.Errorf("%s: no .sha256 or .sha512 beside it: %w", path, ErrVerify)
 	}
 	if v.Keys == nil {
+		// A signature nobody checks must not pass for a checked one.
+		if _, err := os.Stat(path + ".asc"); err == nil {
+			return &feed.Notice{Msg: "a .asc signature is beside it, but no --csaf-key was given: the signature was not checked"}
+		}
 		return nil
 	}
 	sig, err := readSidecar(path + ".asc")

@@ -16,18 +16,20 @@ import (
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/feed/nvd"
 	"github.com/vigil/vigil/internal/match"
+	"github.com/vigil/vigil/internal/realdata"
 )
 
-var (
-	api20   = filepath.Join("..", "..", "..", "testdata", "nvd", "api-2.0")
-	feed11  = filepath.Join("..", "..", "..", "testdata", "nvd", "feed-1.1")
-	cve5Dir = filepath.Join("..", "..", "..", "testdata", "cve5")
-)
+// sharedDir is the shared test data folder, set by load before corpus
+// reads it.
+var sharedDir string
 
 // corpus is the real records, read once per test binary and never
 // modified: by feed ("api-2.0", "feed-1.1", "cve5"), then id.
 var corpus = sync.OnceValues(func() (map[string]map[string]*vigil.Vulnerability, error) {
 	out := map[string]map[string]*vigil.Vulnerability{}
+	api20 := filepath.Join(sharedDir, "nvd", "api-2.0")
+	feed11 := filepath.Join(sharedDir, "nvd", "feed-1.1")
+	cve5Dir := filepath.Join(sharedDir, "cve5")
 	for _, src := range []struct {
 		name, dir string
 		im        feed.Importer
@@ -55,6 +57,9 @@ var corpus = sync.OnceValues(func() (map[string]map[string]*vigil.Vulnerability,
 // load returns the real records of one feed. Callers must not modify them.
 func load(t testing.TB, name string) map[string]*vigil.Vulnerability {
 	t.Helper()
+	if sharedDir == "" {
+		sharedDir = realdata.Dir(t)
+	}
 	all, err := corpus()
 	if err != nil {
 		t.Fatal(err)

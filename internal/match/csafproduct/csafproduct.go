@@ -69,7 +69,7 @@ import (
 const Name = "match/csafproduct"
 
 // version is bumped whenever results can change for the same inputs.
-const version = 1
+const version = 2
 
 // Matcher matches CSAF product trees. It has no state; the zero value and
 // New are the same.
@@ -678,7 +678,11 @@ func (s *session) vulnerability(v *vigil.AdvisoryVulnerability) []vigil.Match {
 }
 
 // ids returns the vulnerability's id (its CVE, else its first id, else the
-// advisory's) and the others.
+// advisory's) and the others. The advisory's own tracking id is not an
+// alias when the vulnerability has an id of its own: one advisory groups
+// many vulnerabilities (CISA's ICSMA-19-274-01 names eleven CVEs), and an
+// alias shared by eleven CVEs would make a VEX statement on one of them
+// apply to all. The advisory stays in the evidence, as its source.
 func (s *session) ids(v *vigil.AdvisoryVulnerability) (string, []string) {
 	var all []string
 	if v.CVE != "" {
@@ -694,7 +698,7 @@ func (s *session) ids(v *vigil.AdvisoryVulnerability) (string, []string) {
 		id = all[0]
 	}
 	var aliases []string
-	for _, x := range append([]string{s.a.ID}, all...) {
+	for _, x := range all {
 		if x != "" && x != id && !slices.Contains(aliases, x) {
 			aliases = append(aliases, x)
 		}
