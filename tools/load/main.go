@@ -30,6 +30,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/vigil/vigil/tools/internal/scale"
 )
 
 type options struct {
@@ -71,10 +73,10 @@ func run(o options) error {
 	db, backend := "sqlite:"+filepath.Join(tmp, "vigil.db"), "sqlite"
 	if o.db != "" {
 		schema := fmt.Sprintf("vigil_load_%d", time.Now().UnixNano())
-		if err := pgExec(ctx, o.db, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
+		if err := scale.AdminExec(ctx, o.db, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
 			return fmt.Errorf("create schema: %w", err)
 		}
-		defer pgExec(context.WithoutCancel(ctx), o.db, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
+		defer scale.AdminExec(context.WithoutCancel(ctx), o.db, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE")
 		sep := "?"
 		if strings.Contains(o.db, "?") {
 			sep = "&"
@@ -137,9 +139,9 @@ func run(o options) error {
 
 	fmt.Printf("vigil serve on %s (%s), %d clients, %d requests (%.0f%% writes), time limit %s\n",
 		addr, backend, o.clients, o.requests, o.writes*100, o.limit)
-	fmt.Printf("load average before: %s\n", loadavg())
+	fmt.Printf("load average before: %s\n", scale.LoadAverage())
 	res := c.hammer(ctx, o, product.ID)
-	fmt.Printf("load average after:  %s\n", loadavg())
+	fmt.Printf("load average after:  %s\n", scale.LoadAverage())
 	res.print(os.Stdout)
 	if res.errors() > 0 {
 		return fmt.Errorf("%d requests failed", res.errors())
@@ -344,26 +346,4 @@ func freeLoopbackPort() (string, error) {
 	}
 	defer ln.Close()
 	return ln.Addr().String(), nil
-}
-
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "unknown"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-func pgExec(ctx context.Context, url, sql string) error {
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		return err
-	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	_, err = conn.Exec(ctx, sql)
-	return err
 }

@@ -56,6 +56,7 @@ import (
 	"github.com/package-url/packageurl-go"
 
 	"github.com/vigil/vigil/internal/match/synth"
+	"github.com/vigil/vigil/tools/internal/scale"
 )
 
 type options struct {
@@ -150,7 +151,7 @@ type runMeasure struct {
 func repeat(o options, run func() (*measure, error)) (*measure, []runMeasure, error) {
 	var runs []runMeasure
 	for range o.runs {
-		l := load()
+		l := scale.LoadAverage()
 		m, err := run()
 		if err != nil {
 			return nil, nil, err
@@ -195,7 +196,7 @@ type report struct {
 }
 
 func run(ctx context.Context, o options) error {
-	rep := &report{Started: time.Now().UTC(), Machine: machine(), LoadBefore: load()}
+	rep := &report{Started: time.Now().UTC(), Machine: machine(), LoadBefore: scale.LoadAverage()}
 	if err := os.MkdirAll(o.work, 0o755); err != nil {
 		return err
 	}
@@ -346,7 +347,7 @@ func run(ctx context.Context, o options) error {
 			fmt.Println(line(res))
 		}
 	}
-	rep.LoadAfter = load()
+	rep.LoadAfter = scale.LoadAverage()
 
 	fmt.Println()
 	printTable(os.Stdout, rep)
@@ -723,18 +724,6 @@ func orDash(s string) string {
 func firstLine(s string) string {
 	l, _, _ := strings.Cut(strings.TrimSpace(s), "\n")
 	return l
-}
-
-func load() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
 }
 
 func machine() string {

@@ -58,7 +58,7 @@ func openPostgres(ctx context.Context, url, prefix string, keep bool) (store.Sto
 		return nil, "", nil, err
 	}
 	schema := prefix + RandomHex(6)
-	if err := adminExec(ctx, url, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
+	if err := AdminExec(ctx, url, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize()); err != nil {
 		return nil, "", nil, fmt.Errorf("create schema %s: %w", schema, err)
 	}
 	drop := func() error {
@@ -70,7 +70,7 @@ func openPostgres(ctx context.Context, url, prefix string, keep bool) (store.Sto
 		// still happen.
 		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
 		defer cancel()
-		if err := adminExec(dctx, url, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
+		if err := AdminExec(dctx, url, "DROP SCHEMA "+pgx.Identifier{schema}.Sanitize()+" CASCADE"); err != nil {
 			return fmt.Errorf("drop schema %s: %w", schema, err)
 		}
 		return nil
@@ -89,7 +89,9 @@ func openPostgres(ctx context.Context, url, prefix string, keep bool) (store.Sto
 	return db, "postgres", closeAll, nil
 }
 
-func adminExec(ctx context.Context, url, sql string) error {
+// AdminExec runs one statement on the PostgreSQL server at url, on a
+// connection of its own (CREATE SCHEMA, DROP SCHEMA … CASCADE).
+func AdminExec(ctx context.Context, url, sql string) error {
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		return err
@@ -135,4 +137,19 @@ func PeakRSS() (int64, error) {
 		}
 	}
 	return 0, errors.New("no VmHWM in /proc/self/status")
+}
+
+// LoadAverage returns the machine's 1, 5 and 15 minute load averages as
+// /proc/loadavg gives them ("?" where it cannot be read): printed beside
+// every figure, since the machines these harnesses run on are shared.
+func LoadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }
