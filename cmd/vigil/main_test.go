@@ -212,7 +212,8 @@ func TestQuickstart(t *testing.T) {
 		"CVE-2022-0778        OpenSSL          1.1.1k     affected by match/cpeconfig",
 		"1.  60.4  CVE-2020-11023       jQuery           under_investigation  cvss 19.8 + kev 20.0",
 		"vigil exposure CVE-2020-11022 (jQuery in the pump SBOM): 3 assets exposed",
-		"vigil exposure CVE-2022-22766 (device advisory VIGIL-DEMO-2022-001, BD Pyxis; no SBOM): 1 assets exposed",
+		"vigil exposure CVE-2022-22766 (device advisory VIGIL-DEMO-2022-001, BD Pyxis; no SBOM): 3 assets exposed",
+		"QS-ID-1     BECTON DICKINSON & CO PYXIS MEDSTATION 4000 (FW 1.7)",
 		"BME-200110  Becton Dickinson Pyxis MedStation ES 1.7.2",
 		"decommissioned BME-100251 (Acme Medical Devices PM-12)",
 	} {
@@ -313,7 +314,7 @@ func TestQuickstartRealFeeds(t *testing.T) {
 	r := newRunner(t)
 	delete(r.env, "VIGIL_DB")
 	out := r.ok("quickstart", "--dir", filepath.Join(t.TempDir(), "qs"), "--feeds", feeds)
-	for _, want := range []string{"csaf      40 records", "vigil exposure CVE-2022-22766 (device advisories, BD Pyxis; no SBOM): 1 assets exposed",
+	for _, want := range []string{"csaf      40 records", "vigil exposure CVE-2022-22766 (device advisories, BD Pyxis; no SBOM): 3 assets exposed",
 		"BME-200110  Becton Dickinson Pyxis MedStation ES"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("quickstart on real feeds lacks %q:\n%s", want, out)

@@ -25,6 +25,17 @@ const (
 	CompensatedAsset = "BME-100232"
 )
 
+// IdentRows are CMMS rows written the way CMMS exports write them, for the
+// device-identification step: vendor spellings and legal suffixes,
+// firmware in the model field, and a vague row (no model number) a person
+// has to look at. They join the fleet with the CMMS import, so every run of
+// the demo counts them alike.
+var IdentRows = []vigil.Asset{
+	{AssetTag: "QS-ID-1", Manufacturer: "BECTON DICKINSON & CO", Model: "PYXIS MEDSTATION 4000 (FW 1.7)", Criticality: vigil.CriticalityTherapeutic, Zone: "pharmacy"},
+	{AssetTag: "QS-ID-2", Manufacturer: "CareFusion Inc.", Model: "Pyxis Anesthesia Station ES", Criticality: vigil.CriticalityTherapeutic, Zone: "surgery"},
+	{AssetTag: "QS-ID-3", Manufacturer: "BD Medical", Model: "Pyxis MedStation", Criticality: vigil.CriticalityTherapeutic, Zone: "pharmacy"},
+}
+
 // FleetStep is the hospital part of the demo: the manufacturer shares its
 // releases with the hospital, which imports its CMMS export (demo data in
 // a CMMS's layout), maps it and sees its exposure.
@@ -70,6 +81,11 @@ func loadFleet(ctx context.Context, svc *service.Service, mdm, hdo vigil.Scope) 
 	}
 	if step.Import, err = svc.ImportAssets(ctx, hdo, bytes.NewReader(csv), service.AssetImportOptions{Mapping: m}); err != nil {
 		return nil, fmt.Errorf("demo fleet import: %w", err)
+	}
+	for _, a := range IdentRows {
+		if _, err := svc.CreateAsset(ctx, hdo, a); err != nil && !errors.Is(err, vigil.ErrConflict) {
+			return nil, fmt.Errorf("demo asset %s: %w", a.AssetTag, err)
+		}
 	}
 	// The CMMS writes "ACME Med" on one pump: the hospital teaches vigil
 	// the name.

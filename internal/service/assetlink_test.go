@@ -2,11 +2,14 @@ package service_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/realdata"
@@ -143,5 +146,56 @@ func TestAdvisoryLinkDecisions(t *testing.T) {
 	}
 	if got := exposedTags(t, svc, hdo, cve); !slices.Equal(got, []string{"PUMP-1", "PUMP-2"}) {
 		t.Fatalf("after revision 3: exposed = %v, want PUMP-1 back", got)
+	}
+}
+
+// TestAdvisoryLinksWhicheverCameFirst: a fleet imported before the
+// advisory is linked exactly as one imported after it. The import's
+// relinking looks assets up by the same identification keys (model
+// numbers, tokens) as mapping an asset does; before, it knew only model
+// names, and rows written the messy way stayed unlinked.
+func TestAdvisoryLinksWhicheverCameFirst(t *testing.T) {
+	rows := []vigil.Asset{
+		{AssetTag: "PUMP-1", Manufacturer: "BAXTER HEALTHCARE CORP", Model: "SIGMA SPECTRUM 35700BAX2 (FW 8.00.01)", Criticality: vigil.CriticalityLifeSustaining},
+		{AssetTag: "PUMP-2", Manufacturer: "Baxter", Model: "Spectrum", Criticality: vigil.CriticalityLifeSustaining},
+		{AssetTag: "MON-1", Manufacturer: "Baxter", Model: "Spectrum V8", Version: "8.01", Criticality: vigil.CriticalityTherapeutic},
+	}
+	links := func(advisoryFirst bool) []string {
+		svc, _ := newService(t)
+		ctx := t.Context()
+		hdo := orgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
+		importFeed := func() {
+			if _, err := svc.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, service.FeedOptions{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if advisoryFirst {
+			importFeed()
+		}
+		for _, a := range rows {
+			if _, err := svc.CreateAsset(ctx, hdo, a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if !advisoryFirst {
+			importFeed()
+		}
+		ls, err := svc.AdvisoryLinks(ctx, hdo, service.LinkFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, l := range ls {
+			out = append(out, fmt.Sprintf("%s %s %s %s %.2f", l.AssetTag, l.ProductID, l.Confidence, l.Reason, l.Score))
+		}
+		slices.Sort(out)
+		return out
+	}
+	after, before := links(true), links(false)
+	if len(after) < 3 {
+		t.Fatalf("assets after the advisory: %d links, want every row linked at least possibly:\n%s", len(after), strings.Join(after, "\n"))
+	}
+	if diff := cmp.Diff(after, before); diff != "" {
+		t.Errorf("links of a fleet imported before the advisory differ (-fleet after +fleet before):\n%s", diff)
 	}
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/fleet"
+	"github.com/vigil/vigil/internal/fleet/ident"
 	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/store"
 )
@@ -271,9 +272,12 @@ func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet, appear
 }
 
 // linkNewAdvisories maps the organization's assets to the products of
-// advisories an import stored. The candidates are the assets whose model
-// lookup names meet the advisories' product names, found in memory: one
-// pass over the fleet per import, not one query per asset.
+// advisories an import stored. The candidates are the assets whose lookup
+// keys meet the advisories' — the same keys mapAdvisories looks an asset
+// up by (model names and device-identification keys: model numbers,
+// tokens), so an asset is linked alike whether it or the advisory came
+// first. They are found in memory: one pass over the fleet per import, not
+// one query per asset.
 func (s *Service) linkNewAdvisories(ctx context.Context, tx store.Tx, sc vigil.Scope, advs []*vigil.Advisory) error {
 	names := map[string]bool{}
 	for _, a := range advs {
@@ -282,6 +286,9 @@ func (s *Service) linkNewAdvisories(ctx context.Context, tx store.Tx, sc vigil.S
 				if k := match.NormalizeName(n); k != "" {
 					names[k] = true
 				}
+			}
+			for _, k := range ident.ProductKeys(p) {
+				names[k] = true
 			}
 		}
 	}
@@ -302,7 +309,7 @@ func (s *Service) linkNewAdvisories(ctx context.Context, tx store.Tx, sc vigil.S
 			return err
 		}
 		hit := false
-		for _, n := range fleet.LookupNames(a, m.aliases) {
+		for _, n := range append(fleet.LookupNames(a, m.aliases), ident.LookupKeys(a.Model)...) {
 			if names[n] {
 				hit = true
 				break
