@@ -151,8 +151,8 @@ func (s *Server) authed(method, path, id, tag, summary string, errs ...int) huma
 func (s *Server) metricsRoute() {
 	op := withText(s.public(http.MethodGet, "/metrics", "get-metrics", tagMeta,
 		"Metrics: the Prometheus text format 0.0.4, or OpenMetrics 1.0 when the Accept header asks for it."),
-		metrics.TextContentType, textSchema())
-	op.Responses["200"].Content[metrics.OpenMetricsContentType] = &huma.MediaType{Schema: textSchema()}
+		"text/plain", textSchema())
+	op.Responses["200"].Content["application/openmetrics-text"] = &huma.MediaType{Schema: textSchema()}
 	s.api.OpenAPI().AddOperation(&op)
 	recordingMux{s}.HandleFunc("GET /metrics", metrics.Handler(s.metrics).ServeHTTP)
 }
