@@ -45,18 +45,9 @@ func URL() string {
 func MustOpen(t testing.TB, now func() time.Time) *postgres.DB {
 	t.Helper()
 	url := URL()
-	admin := mustConnect(t, url)
-	schema := "vigil_test_" + randomHex()
+	// Registered first, so the schema is dropped after the store is closed.
+	schema := mustSchema(t, url)
 	ctx := t.Context()
-	_, err := admin.Exec(ctx, "CREATE SCHEMA "+pgx.Identifier{schema}.Sanitize())
-	admin.Close(context.WithoutCancel(ctx))
-	if err != nil {
-		t.Fatalf("pgtest: create schema %s: %v", schema, err)
-	}
-	// Registered first, so it runs after the store is closed. t.Context is
-	// already cancelled when cleanups run.
-	t.Cleanup(func() { dropSchema(t, url, schema) })
-
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		t.Fatalf("pgtest: %s: %v", EnvURL, err)
@@ -82,6 +73,18 @@ func MustOpen(t testing.TB, now func() time.Time) *postgres.DB {
 func MustSchemaURL(t testing.TB) string {
 	t.Helper()
 	url := URL()
+	schema := mustSchema(t, url)
+	sep := "?"
+	if strings.Contains(url, "?") {
+		sep = "&"
+	}
+	return url + sep + "search_path=" + schema
+}
+
+// mustSchema creates a fresh, empty schema on the server at url and drops
+// it when the test ends (t.Context is already cancelled when cleanups run).
+func mustSchema(t testing.TB, url string) string {
+	t.Helper()
 	admin := mustConnect(t, url)
 	schema := "vigil_test_" + randomHex()
 	ctx := t.Context()
@@ -91,11 +94,7 @@ func MustSchemaURL(t testing.TB) string {
 		t.Fatalf("pgtest: create schema %s: %v", schema, err)
 	}
 	t.Cleanup(func() { dropSchema(t, url, schema) })
-	sep := "?"
-	if strings.Contains(url, "?") {
-		sep = "&"
-	}
-	return url + sep + "search_path=" + schema
+	return schema
 }
 
 // unreachable remembers that the server did not answer, so a run without
