@@ -16,7 +16,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -26,7 +25,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -108,28 +106,16 @@ func run(o options) error {
 		return fmt.Errorf("no token in %q", out)
 	}
 
-	addr, err := freeLoopbackPort()
+	srv, err := scale.StartServe(ctx, o.vigil, nil, env, os.Stderr)
 	if err != nil {
 		return err
 	}
-	srv := exec.Command(o.vigil, "serve", "--listen", addr)
-	srv.Env = env
-	srv.Stderr = os.Stderr
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		srv.Process.Signal(syscall.SIGTERM)
-		srv.Wait()
-	}()
-	base := "http://" + addr
+	defer srv.Stop()
+	base := srv.Base
 	c := &client{base: base, token: secret, http: &http.Client{
 		Timeout:   30 * time.Second,
 		Transport: &http.Transport{MaxIdleConnsPerHost: o.clients, MaxConnsPerHost: o.clients},
 	}}
-	if err := c.waitReady(ctx); err != nil {
-		return err
-	}
 	var product struct {
 		ID int64 `json:"id"`
 	}
@@ -138,7 +124,7 @@ func run(o options) error {
 	}
 
 	fmt.Printf("vigil serve on %s (%s), %d clients, %d requests (%.0f%% writes), time limit %s\n",
-		addr, backend, o.clients, o.requests, o.writes*100, o.limit)
+		strings.TrimPrefix(base, "http://"), backend, o.clients, o.requests, o.writes*100, o.limit)
 	fmt.Printf("load average before: %s\n", scale.LoadAverage())
 	res := c.hammer(ctx, o, product.ID)
 	fmt.Printf("load average after:  %s\n", scale.LoadAverage())
@@ -188,21 +174,6 @@ func (c *client) do(ctx context.Context, method, path string, body, out any) (in
 		return res.StatusCode, json.Unmarshal(b, out)
 	}
 	return res.StatusCode, nil
-}
-
-func (c *client) waitReady(ctx context.Context) error {
-	deadline := time.Now().Add(30 * time.Second)
-	for time.Now().Before(deadline) {
-		req, _ := http.NewRequestWithContext(ctx, "GET", c.base+"/readyz", nil)
-		if res, err := c.http.Do(req); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return errors.New("vigil serve did not become ready in 30 s")
 }
 
 // kind is a kind of request the clients send.
@@ -335,15 +306,4 @@ func (r *results) print(w io.Writer) {
 			shown++
 		}
 	}
-}
-
-// freeLoopbackPort picks a free port on 127.0.0.1: the harness never
-// listens or sends beyond the loopback interface.
-func freeLoopbackPort() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
 }

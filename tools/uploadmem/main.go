@@ -19,11 +19,9 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -32,6 +30,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/vigil/vigil/tools/internal/scale"
 )
 
 func main() {
@@ -54,7 +54,7 @@ func run(bin string, size int64, n, maxMB int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	db := filepath.Join(dir, "vigil.db")
+	db := "sqlite:" + filepath.Join(dir, "vigil.db") // only an explicit sqlite: path is created
 	cli := func(args ...string) ([]byte, error) {
 		out, err := exec.CommandContext(ctx, bin, append([]string{"--db", db}, args...)...).CombinedOutput()
 		if err != nil {
@@ -122,25 +122,14 @@ func run(bin string, size int64, n, maxMB int) error {
 		rels = wrapped.Items
 	}
 
-	addr, err := freeAddr()
+	srv, err := scale.StartServe(ctx, bin, []string{"--db", db}, nil, io.Discard)
 	if err != nil {
 		return err
 	}
-	srv := exec.CommandContext(ctx, bin, "--db", db, "serve", "--listen", addr)
-	srv.Stderr = io.Discard
-	if err := srv.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		srv.Process.Signal(os.Interrupt)
-		srv.Wait()
-	}()
-	base := "http://" + addr
-	if err := waitReady(ctx, base); err != nil {
-		return err
-	}
-	idle, _ := status(srv.Process.Pid, "VmRSS")
-	fmt.Printf("server pid %d, RSS at rest %d MiB; %d concurrent bodies of %d MiB (one line) per route\n", srv.Process.Pid, idle>>10, n, size>>20)
+	defer srv.Stop()
+	base := srv.Base
+	idle, _ := status(srv.Cmd.Process.Pid, "VmRSS")
+	fmt.Printf("server pid %d, RSS at rest %d MiB; %d concurrent bodies of %d MiB (one line) per route\n", srv.Cmd.Process.Pid, idle>>10, n, size>>20)
 
 	type route struct{ name, path, token string }
 	routes := []route{}
@@ -163,8 +152,8 @@ func run(bin string, size int64, n, maxMB int) error {
 	wg.Wait()
 	elapsed := time.Since(start)
 	time.Sleep(6 * time.Second) // the server returns memory after large uploads
-	hwm, _ := status(srv.Process.Pid, "VmHWM")
-	after, _ := status(srv.Process.Pid, "VmRSS")
+	hwm, _ := status(srv.Cmd.Process.Pid, "VmHWM")
+	after, _ := status(srv.Cmd.Process.Pid, "VmRSS")
 	for _, r := range results {
 		fmt.Println("  " + r)
 	}
@@ -202,32 +191,6 @@ func (r repeat) Read(p []byte) (int, error) {
 		p[i] = byte(r)
 	}
 	return len(p), nil
-}
-
-func freeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
-func waitReady(ctx context.Context, base string) error {
-	for range 100 {
-		if res, err := http.Get(base + "/readyz"); err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-	}
-	return errors.New("the server did not become ready")
 }
 
 // status reads a field of /proc/PID/status, in KiB.
