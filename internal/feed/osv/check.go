@@ -177,13 +177,19 @@ func (c *checker) str(l *loc, v any) (string, bool) {
 	return s, ok
 }
 
-// stringArray checks an array of strings.
-func (c *checker) stringArray(l *loc, v any, nullable bool) {
+// each checks that v is an array (or null, where nullable) and each of
+// its elements with check, at the element's own location.
+func (c *checker) each(l *loc, v any, nullable bool, check func(*loc, any)) {
 	a, _ := c.array(l, v, nullable)
 	for i, e := range a {
 		el := l.index(i)
-		c.str(&el, e)
+		check(&el, e)
 	}
+}
+
+// stringArray checks an array of strings.
+func (c *checker) stringArray(l *loc, v any, nullable bool) {
+	c.each(l, v, nullable, func(l *loc, v any) { c.str(l, v) })
 }
 
 // required reports the keys of names that obj lacks, in one problem.
@@ -254,23 +260,11 @@ func (c *checker) record(v any) {
 		case "severity":
 			c.severities(&l, val)
 		case "affected":
-			a, _ := c.array(&l, val, true)
-			for i, e := range a {
-				el := l.index(i)
-				c.affected(&el, e)
-			}
+			c.each(&l, val, true, c.affected)
 		case "references":
-			a, _ := c.array(&l, val, true)
-			for i, e := range a {
-				el := l.index(i)
-				c.reference(&el, e)
-			}
+			c.each(&l, val, true, c.reference)
 		case "credits":
-			a, _ := c.array(&l, val, false)
-			for i, e := range a {
-				el := l.index(i)
-				c.credit(&el, e)
-			}
+			c.each(&l, val, false, c.credit)
 		case "database_specific":
 			c.object(&l, val)
 		}
@@ -379,13 +373,7 @@ var severityTypes = []string{"CVSS_V2", "CVSS_V3", "CVSS_V4", "Ubuntu"}
 
 var ubuntuPriorities = []string{"negligible", "low", "medium", "high", "critical"}
 
-func (c *checker) severities(l *loc, v any) {
-	a, _ := c.array(l, v, true)
-	for i, e := range a {
-		el := l.index(i)
-		c.severity(&el, e)
-	}
-}
+func (c *checker) severities(l *loc, v any) { c.each(l, v, true, c.severity) }
 
 func (c *checker) severity(l *loc, v any) {
 	obj, ok := c.object(l, v)
@@ -471,11 +459,7 @@ func (c *checker) affected(l *loc, v any) {
 		case "severity":
 			c.severities(&lk, val)
 		case "ranges":
-			a, _ := c.array(&lk, val, false)
-			for i, e := range a {
-				el := lk.index(i)
-				c.rangeObj(&el, e)
-			}
+			c.each(&lk, val, false, c.rangeObj)
 		case "versions":
 			c.stringArray(&lk, val, false)
 		case "ecosystem_specific", "database_specific":
