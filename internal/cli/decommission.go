@@ -132,14 +132,7 @@ the worklist.`,
 			}
 			pt := &table{header: []string{"ASSET", "DEVICE", "LOCATION", "PHI", "RECORDS", "STATUS"}}
 			for _, p := range ps {
-				status := "retired, sanitization pending"
-				switch p.Sanitization {
-				case service.SanitizationComplete:
-					status = "retired, sanitized: ready to decommission"
-				case service.SanitizationNotNeeded:
-					status = "retired: ready to decommission"
-				}
-				pt.add(p.Label, p.Manufacturer+" "+p.Model, orDash(p.Location), yesNo(p.PHI), fmt.Sprint(p.Records), status)
+				pt.add(p.Label, p.Manufacturer+" "+p.Model, orDash(p.Location), yesNo(p.PHI), fmt.Sprint(p.Records), "retired, "+p.Sanitization.Next())
 			}
 			if pending {
 				return a.render(cmd, ps, pt)
@@ -526,14 +519,7 @@ func printRecordsDemo(ctx context.Context, w io.Writer, svc *service.Service) er
 	}
 	fmt.Fprintf(w, "  decommissioning worklist (vigil lifecycle decommissions --pending): %d retired asset(s)\n", len(ps))
 	for _, p := range ps {
-		state := "sanitization pending"
-		switch p.Sanitization {
-		case service.SanitizationComplete:
-			state = "sanitized, ready to decommission"
-		case service.SanitizationNotNeeded:
-			state = "no PHI, ready to decommission"
-		}
-		fmt.Fprintf(w, "    %-10s %s %s: retired, %s\n", p.Label, p.Manufacturer, p.Model, state)
+		fmt.Fprintf(w, "    %-10s %s %s: retired, %s\n", p.Label, p.Manufacturer, p.Model, p.Sanitization.Next())
 	}
 	return nil
 }

@@ -357,6 +357,17 @@ const (
 	SanitizationNotNeeded SanitizationState = "not_needed"
 )
 
+// Next says, in words, what a retired asset in this state waits for.
+func (s SanitizationState) Next() string {
+	switch s {
+	case SanitizationComplete:
+		return "sanitized, ready to decommission"
+	case SanitizationNotNeeded:
+		return "no PHI, ready to decommission"
+	}
+	return "sanitization pending"
+}
+
 // PendingDecommission is a retired asset not yet decommissioned: the
 // decommissioning worklist. It is still in exposure (it may still hold
 // data and sit on a network) until it is decommissioned.
