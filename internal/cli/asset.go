@@ -12,7 +12,6 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 func (a *app) assetCommand() *cobra.Command {
@@ -242,13 +241,13 @@ func mappingCell(m vigil.AssetMapping) string {
 func (a *app) assetListCommand() *cobra.Command {
 	var status string
 	var unmapped bool
-	var page store.Page
+	var page vigil.Page
 	c := &cobra.Command{
 		Use:   "list [--status S] [--unmapped]",
 		Short: "List the fleet",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f := store.AssetFilter{Unmapped: unmapped, Page: page}
+			f := vigil.AssetFilter{Unmapped: unmapped, Page: page}
 			if status != "" {
 				st := vigil.AssetStatus(status)
 				if !st.Valid() {
@@ -510,13 +509,13 @@ func (a *app) assetAliasCommand() *cobra.Command {
 
 func (a *app) assetEventsCommand() *cobra.Command {
 	var vuln, asset string
-	var page store.Page
+	var page vigil.Page
 	c := &cobra.Command{
 		Use:   "events [--vuln ID] [--asset ID]",
 		Short: "List exposure events: assets newly exposed when a feed update added or changed a vulnerability",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f := store.AssetEventFilter{Page: page}
+			f := vigil.AssetEventFilter{Page: page}
 			if vuln != "" {
 				f.VulnID = &vuln
 			}

@@ -15,7 +15,6 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/mds2"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // formRef is the flags that name one MDS2 form: a release (--product and
@@ -201,7 +200,7 @@ with the form. A manufacturer imports its own form with --product and
 		Short: "List MDS2 forms: current ones, or with --all their history",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			f := store.MDS2Filter{CurrentOnly: !lall, CandidatesOnly: lcands}
+			f := vigil.MDS2Filter{CurrentOnly: !lall, CandidatesOnly: lcands}
 			var svc *service.Service
 			var sc vigil.Scope
 			var err error
@@ -362,7 +361,7 @@ candidate form. --differing shows only the questions answered differently
 				return err
 			}
 			if len(refs) == 0 {
-				forms, err := svc.MDS2Forms(cmd.Context(), sc, store.MDS2Filter{CandidatesOnly: true, CurrentOnly: true})
+				forms, err := svc.MDS2Forms(cmd.Context(), sc, vigil.MDS2Filter{CandidatesOnly: true, CurrentOnly: true})
 				if err != nil {
 					return err
 				}

@@ -7,7 +7,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/store"
 )
 
 func (a *app) productCommand() *cobra.Command {
@@ -32,7 +31,7 @@ func (a *app) productCommand() *cobra.Command {
 	productFlags(create, &in.Manufacturer, &in.DeviceModels, &in.IntendedUse, &in.ClinicalFunction)
 
 	var manufacturer string
-	var page store.Page
+	var page vigil.Page
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List products",
@@ -42,7 +41,7 @@ func (a *app) productCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			f := store.ProductFilter{Page: page}
+			f := vigil.ProductFilter{Page: page}
 			if manufacturer != "" {
 				f.Manufacturer = &manufacturer
 			}
@@ -158,7 +157,7 @@ func productFlags(c *cobra.Command, manufacturer *string, models *[]string, inte
 	c.Flags().StringVar(clinicalFunction, "clinical-function", "", `what the device does for the patient, e.g. "infusion therapy"`)
 }
 
-func pageFlags(c *cobra.Command, p *store.Page) {
+func pageFlags(c *cobra.Command, p *vigil.Page) {
 	c.Flags().IntVar(&p.Limit, "limit", 0, "show at most this many (0: all)")
 	c.Flags().IntVar(&p.Offset, "offset", 0, "skip this many first")
 }

@@ -8,7 +8,6 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // milestoneFlags are the three lifecycle dates as typed on the command line.
@@ -112,7 +111,7 @@ development until --released, support from then, limited_support from
 	create.Flags().StringVar(&phase, "phase", "", "set the phase explicitly: development, support, limited_support or end_of_support")
 	ms.register(create, false)
 
-	var page store.Page
+	var page vigil.Page
 	list := &cobra.Command{
 		Use:   "list",
 		Short: "List releases with their lifecycle phase",
@@ -122,7 +121,7 @@ development until --released, support from then, limited_support from
 			if err != nil {
 				return err
 			}
-			f := store.ReleaseFilter{Page: page}
+			f := vigil.ReleaseFilter{Page: page}
 			if product != "" {
 				p, err := svc.ResolveProduct(cmd.Context(), sc, product)
 				if err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/scan"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 func (a *app) scanCommand() *cobra.Command {
@@ -157,7 +156,7 @@ and those no longer found are resolved (kept, with the time).`,
 					return err
 				}
 				rels = append(rels, r)
-			} else if rels, _, err = svc.Releases(cmd.Context(), sc, store.ReleaseFilter{}); err != nil {
+			} else if rels, _, err = svc.Releases(cmd.Context(), sc, vigil.ReleaseFilter{}); err != nil {
 				return err
 			}
 			t := &table{header: []string{"RELEASE", "COMPONENTS", "CANDIDATES", "NEW", "CHANGED", "UNCHANGED", "RESOLVED"}}

@@ -13,7 +13,6 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/demo"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 func (a *app) vexCommand() *cobra.Command {
@@ -154,7 +153,7 @@ stores nothing.`,
 	importCmd.Flags().BoolVar(&opt.DryRun, "dry-run", false, "show what the import would do; store nothing")
 	importCmd.Flags().BoolVar(&opt.Force, "force", false, "let statements replace differing decisions of people (recorded as such)")
 
-	var page store.Page
+	var page vigil.Page
 	listCmd := &cobra.Command{
 		Use:   "list",
 		Short: "List the imported VEX documents, newest first",

@@ -9,7 +9,6 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // ExposureCVE is the real CVE of a component of the demo SBOM (jQuery
@@ -116,7 +115,7 @@ func fleetExposure(ctx context.Context, svc *service.Service, hdo vigil.Scope, s
 	if step.Worklist, err = svc.Worklist(ctx, hdo, service.WorklistOptions{Limit: 5}); err != nil {
 		return err
 	}
-	evs, err := svc.AssetEvents(ctx, hdo, store.AssetEventFilter{})
+	evs, err := svc.AssetEvents(ctx, hdo, vigil.AssetEventFilter{})
 	if err != nil {
 		return err
 	}

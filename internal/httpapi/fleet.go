@@ -15,7 +15,6 @@ import (
 	"github.com/vigil/vigil/internal/fleet"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // Fleet operation tags.
@@ -134,7 +133,7 @@ type listAssetsInput struct {
 }
 
 func (s *Server) listAssets(ctx context.Context, in *listAssetsInput) (*struct{ Body assetList }, error) {
-	f := store.AssetFilter{Unmapped: in.Unmapped, Page: in.page()}
+	f := vigil.AssetFilter{Unmapped: in.Unmapped, Page: in.page()}
 	if in.Status != "" {
 		st := vigil.AssetStatus(in.Status)
 		if !st.Valid() {
@@ -453,7 +452,7 @@ type assetEventsInput struct {
 }
 
 func (s *Server) listAssetEvents(ctx context.Context, in *assetEventsInput) (*struct{ Body []*vigil.AssetEvent }, error) {
-	f := store.AssetEventFilter{VulnID: optional(in.Vuln), Page: in.page()}
+	f := vigil.AssetEventFilter{VulnID: optional(in.Vuln), Page: in.page()}
 	if in.AssetID != 0 {
 		f.AssetID = &in.AssetID
 	}

@@ -13,7 +13,6 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/mds2"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 const tagMDS2 = "mds2"
@@ -178,7 +177,7 @@ type mds2FormList struct {
 type listMDS2Output struct{ Body mds2FormList }
 
 func (s *Server) listMDS2(ctx context.Context, in *listMDS2Input) (*listMDS2Output, error) {
-	f := store.MDS2Filter{CandidatesOnly: in.CandidatesOnly, CurrentOnly: !in.All}
+	f := vigil.MDS2Filter{CandidatesOnly: in.CandidatesOnly, CurrentOnly: !in.All}
 	if in.ReleaseID != 0 {
 		f.ReleaseID = &in.ReleaseID
 	}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // IDPath is the numeric ID in a resource's path. It and PageQuery are
@@ -20,7 +19,7 @@ type PageQuery struct {
 	Limit  int `query:"limit" minimum:"1" maximum:"500" default:"50" doc:"How many items to return at most (500 at most)."`
 }
 
-func (p PageQuery) page() store.Page { return store.Page{Offset: p.Offset, Limit: p.Limit} }
+func (p PageQuery) page() vigil.Page { return vigil.Page{Offset: p.Offset, Limit: p.Limit} }
 
 // optional turns an unset query parameter ("") into no filter.
 func optional(s string) *string {
@@ -67,7 +66,7 @@ type updateProductInput struct {
 }
 
 func (s *Server) listProducts(ctx context.Context, in *listProductsInput) (*productListOutput, error) {
-	items, total, err := s.svc.Products(ctx, scopeFrom(ctx), store.ProductFilter{
+	items, total, err := s.svc.Products(ctx, scopeFrom(ctx), vigil.ProductFilter{
 		Name: optional(in.Name), Manufacturer: optional(in.Manufacturer), Page: in.page(),
 	})
 	if err != nil {

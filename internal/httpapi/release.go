@@ -6,7 +6,6 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 type releaseOutput struct{ Body *vigil.Release }
@@ -52,7 +51,7 @@ type setPhaseInput struct {
 }
 
 func (s *Server) listReleases(ctx context.Context, in *listReleasesInput) (*releaseListOutput, error) {
-	f := store.ReleaseFilter{Page: in.page()}
+	f := vigil.ReleaseFilter{Page: in.page()}
 	if in.ProductID != 0 {
 		f.ProductID = &in.ProductID
 	}
@@ -66,7 +65,7 @@ func (s *Server) listReleases(ctx context.Context, in *listReleasesInput) (*rele
 // listProductReleases lists the releases of one product; a product the
 // caller cannot see is not found.
 func (s *Server) listProductReleases(ctx context.Context, in *listProductReleasesInput) (*releaseListOutput, error) {
-	items, total, err := s.svc.Releases(ctx, scopeFrom(ctx), store.ReleaseFilter{ProductID: &in.ID, Page: in.page()})
+	items, total, err := s.svc.Releases(ctx, scopeFrom(ctx), vigil.ReleaseFilter{ProductID: &in.ID, Page: in.page()})
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

@@ -8,79 +8,51 @@ import (
 	"github.com/vigil/vigil"
 )
 
-// Key is a reverse-index key: the same kinds index components and
-// knowledge-base records, so that either side finds the other without a
-// scan. Kinds are the Key* constants.
-type Key struct {
-	Kind  string
-	Value string
-}
-
-// Key kinds.
-const (
-	// KeyPURL is a lower-cased purl without version, qualifiers or subpath.
-	KeyPURL = "purl"
-	// KeyPackageName is a lower-cased package name as OSV names packages
-	// (Maven "group:artifact", Go module path, npm "@scope/name"), for
-	// components without a package URL.
-	KeyPackageName = "package"
-	// KeyEcoPackage is "Ecosystem|name": an OSV ecosystem and a
-	// normalised, lower-cased package name. Components with a purl are found
-	// by it, so that a name shared by packages of several ecosystems does
-	// not pull in the others' advisories.
-	KeyEcoPackage = "ecopkg"
-	// KeyCPE is a lower-cased CPE "vendor:product".
-	KeyCPE = "cpe"
-	// KeyName is a normalised product or component name (NormalizeName).
-	KeyName = "name"
-	// KeyHash is a lower-cased hex digest.
-	KeyHash = "hash"
-)
 
 // ComponentKeys are the keys a component is indexed under.
-func ComponentKeys(c *vigil.Component) []Key {
-	var keys []Key
-	seen := map[Key]bool{}
-	add := func(kind, value string) {
-		k := Key{kind, value}
+func ComponentKeys(c *vigil.Component) []vigil.IndexKey {
+	var keys []vigil.IndexKey
+	seen := map[vigil.IndexKey]bool{}
+	add := func(kind vigil.KeyKind, value string) {
+		k := vigil.IndexKey{Kind: kind, Value: value}
 		if value != "" && !seen[k] {
 			seen[k] = true
 			keys = append(keys, k)
 		}
 	}
 	if c.PURL != "" {
-		add(KeyPURL, PURLIdentity(c.PURL))
+		add(vigil.KeyPURL, PURLIdentity(c.PURL))
 	}
 	if c.Name != "" {
 		if c.PURL == "" {
-			add(KeyPackageName, strings.ToLower(c.Name))
+			add(vigil.KeyPackageName, strings.ToLower(c.Name))
 		}
 		if c.Group != "" && c.PURL == "" {
-			add(KeyPackageName, strings.ToLower(c.Group+":"+c.Name))
-			add(KeyPackageName, strings.ToLower(c.Group+"/"+c.Name))
+			add(vigil.KeyPackageName, strings.ToLower(c.Group+":"+c.Name))
+			add(vigil.KeyPackageName, strings.ToLower(c.Group+"/"+c.Name))
 		}
-		add(KeyName, NormalizeName(c.Name))
+		add(vigil.KeyName, NormalizeName(c.Name))
 		for _, maker := range []string{c.Supplier, c.Manufacturer, c.Publisher} {
 			if maker != "" {
-				add(KeyName, NormalizeName(maker+" "+c.Name))
+				add(vigil.KeyName, NormalizeName(maker+" "+c.Name))
 			}
 		}
 	}
 	for _, cpe := range c.CPEs {
 		if _, vendor, product, ok := SplitCPE(cpe); ok {
-			add(KeyCPE, vendor+":"+product)
+			add(vigil.KeyCPE, vendor+":"+product)
 		}
 	}
 	for _, h := range c.Hashes {
-		add(KeyHash, strings.ToLower(h.Value))
+		add(vigil.KeyHash, strings.ToLower(h.Value))
 	}
 	return keys
 }
 
-// EcoPackageKey is the KeyEcoPackage key of a package of an OSV ecosystem;
+// EcoPackageKey is the vigil.KeyEcoPackage key of a package of an OSV ecosystem;
 // name must already be normalised the way the ecosystem compares names.
-func EcoPackageKey(ecosystem, name string) Key {
-	return Key{KeyEcoPackage, ecosystem + "|" + strings.ToLower(name)}
+func EcoPackageKey(ecosystem, name string) vigil.IndexKey {
+	return vigil.IndexKey{Kind: vigil.KeyEcoPackage, Value: ecosystem + "|" + strings.ToLower(name)}
 }
 
 // PackageName is a purl's package name as OSV writes it: Maven

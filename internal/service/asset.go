@@ -69,7 +69,7 @@ func (s *Service) assetByID(ctx context.Context, sc vigil.Scope, id int64) (*vig
 }
 
 // Assets lists the fleet.
-func (s *Service) Assets(ctx context.Context, sc vigil.Scope, f store.AssetFilter) ([]*vigil.Asset, int, error) {
+func (s *Service) Assets(ctx context.Context, sc vigil.Scope, f vigil.AssetFilter) ([]*vigil.Asset, int, error) {
 	var out []*vigil.Asset
 	var total int
 	err := s.store.View(ctx, func(tx store.Tx) error {
@@ -119,10 +119,10 @@ func (s *Service) Asset(ctx context.Context, sc vigil.Scope, ref string) (*Asset
 			return err
 		}
 		d.Asset = *a
-		if d.AdvisoryProducts, err = tx.FindAdvisoryProducts(ctx, sc, store.AdvisoryProductFilter{AssetID: &a.ID}); err != nil {
+		if d.AdvisoryProducts, err = tx.FindAdvisoryProducts(ctx, sc, vigil.AdvisoryProductFilter{AssetID: &a.ID}); err != nil {
 			return err
 		}
-		if d.WorkItems, err = tx.FindWorkItems(ctx, sc, store.WorkItemFilter{AssetID: &a.ID}); err != nil {
+		if d.WorkItems, err = tx.FindWorkItems(ctx, sc, vigil.WorkItemFilter{AssetID: &a.ID}); err != nil {
 			return err
 		}
 		if !a.Mapping.Mapped() {
@@ -429,7 +429,7 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 // countUnmapped counts the active assets mapped to no release, as
 // UnmappedAssets lists them.
 func countUnmapped(ctx context.Context, tx store.Tx, sc vigil.Scope) (int, error) {
-	assets, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{Unmapped: true})
+	assets, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{Unmapped: true})
 	n := 0
 	for _, a := range assets {
 		if a.Status.Active() {
@@ -441,7 +441,7 @@ func countUnmapped(ctx context.Context, tx store.Tx, sc vigil.Scope) (int, error
 
 // ExportAssets writes the fleet as CSV or XLSX, with formula-safe cells.
 func (s *Service) ExportAssets(ctx context.Context, sc vigil.Scope, format assetfile.Format, w io.Writer) error {
-	assets, _, err := s.Assets(ctx, sc, store.AssetFilter{})
+	assets, _, err := s.Assets(ctx, sc, vigil.AssetFilter{})
 	if err != nil {
 		return err
 	}

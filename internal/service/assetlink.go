@@ -41,7 +41,7 @@ func (s *Service) AdvisoryLinks(ctx context.Context, sc vigil.Scope, f LinkFilte
 		if err := store.RequireScope(sc); err != nil {
 			return err
 		}
-		pf := store.AdvisoryProductFilter{}
+		pf := vigil.AdvisoryProductFilter{}
 		var assetID *int64
 		if strings.TrimSpace(f.Asset) != "" {
 			a, err := resolveAsset(ctx, tx, sc, f.Asset)
@@ -120,7 +120,7 @@ func (s *Service) DecideAdvisoryLink(ctx context.Context, sc vigil.Scope, in Lin
 		assetID = a.ID
 		// A decision is on a link the asset has (`asset link list` shows
 		// them): that gives the knowledge base's copy of the advisory.
-		ps, err := tx.FindAdvisoryProducts(ctx, sc, store.AdvisoryProductFilter{AssetID: &a.ID})
+		ps, err := tx.FindAdvisoryProducts(ctx, sc, vigil.AdvisoryProductFilter{AssetID: &a.ID})
 		if err != nil {
 			return err
 		}

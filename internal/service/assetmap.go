@@ -25,7 +25,7 @@ type mapper struct {
 }
 
 func (s *Service) newMapper(ctx context.Context, tx store.Tx, sc vigil.Scope) (*mapper, error) {
-	rels, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{})
+	rels, err := tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -136,7 +136,7 @@ func (m *mapper) mapAdvisories(ctx context.Context, tx store.Tx, a *vigil.Asset,
 		}
 		want = append(want, confirmedOnly(a, adv, h.AdvisoryID, decisions, found)...)
 	}
-	have, err := tx.FindAdvisoryProducts(ctx, m.sc, store.AdvisoryProductFilter{AssetID: &a.ID})
+	have, err := tx.FindAdvisoryProducts(ctx, m.sc, vigil.AdvisoryProductFilter{AssetID: &a.ID})
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func (s *Service) MapAssets(ctx context.Context, sc vigil.Scope) (*MappingSummar
 		if err != nil {
 			return err
 		}
-		assets, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{})
+		assets, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{})
 		if err != nil {
 			return err
 		}
@@ -242,7 +242,7 @@ func (s *Service) UnmappedAssets(ctx context.Context, sc vigil.Scope) ([]Unmappe
 		if err != nil {
 			return err
 		}
-		assets, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{Unmapped: true})
+		assets, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{Unmapped: true})
 		if err != nil {
 			return err
 		}
@@ -250,7 +250,7 @@ func (s *Service) UnmappedAssets(ctx context.Context, sc vigil.Scope) ([]Unmappe
 			if !a.Status.Active() {
 				continue
 			}
-			aps, err := tx.FindAdvisoryProducts(ctx, sc, store.AdvisoryProductFilter{AssetID: &a.ID})
+			aps, err := tx.FindAdvisoryProducts(ctx, sc, vigil.AdvisoryProductFilter{AssetID: &a.ID})
 			if err != nil {
 				return err
 			}
@@ -353,7 +353,7 @@ func (s *Service) Catalog(ctx context.Context, sc vigil.Scope) ([]*vigil.Catalog
 	var out []*vigil.CatalogRelease
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
-		out, err = tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{})
+		out, err = tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{})
 		return err
 	})
 	if out == nil {

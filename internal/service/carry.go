@@ -73,7 +73,7 @@ func (s *Service) CarryTriage(ctx context.Context, sc vigil.Scope, req CarryRequ
 			if _, err := tx.FindReleaseByID(ctx, sc, req.ReleaseID); err != nil {
 				return err
 			}
-			fs, err := tx.FindFindings(ctx, sc, store.FindingFilter{ReleaseID: &req.ReleaseID})
+			fs, err := tx.FindFindings(ctx, sc, vigil.FindingFilter{ReleaseID: &req.ReleaseID})
 			if err != nil {
 				return err
 			}
@@ -107,7 +107,7 @@ func (s *Service) CarryTriage(ctx context.Context, sc vigil.Scope, req CarryRequ
 			if err != nil {
 				return err
 			}
-			siblings, _, err := tx.FindReleases(ctx, sc, store.ReleaseFilter{ProductID: &rel.ProductID})
+			siblings, _, err := tx.FindReleases(ctx, sc, vigil.ReleaseFilter{ProductID: &rel.ProductID})
 			if err != nil {
 				return err
 			}
@@ -116,7 +116,7 @@ func (s *Service) CarryTriage(ctx context.Context, sc vigil.Scope, req CarryRequ
 					continue
 				}
 				rels[sib.ID] = sib
-				targets, err := tx.FindFindings(ctx, sc, store.FindingFilter{ReleaseID: &sib.ID, ComponentKey: &src.ComponentKey, VulnID: &src.VulnID})
+				targets, err := tx.FindFindings(ctx, sc, vigil.FindingFilter{ReleaseID: &sib.ID, ComponentKey: &src.ComponentKey, VulnID: &src.VulnID})
 				if err != nil {
 					return err
 				}

@@ -263,7 +263,7 @@ func decommissionOf(ctx context.Context, tx store.Tx, sc vigil.Scope, assetRef s
 	if err != nil {
 		return nil, nil, err
 	}
-	ds, err := tx.FindDecommissions(ctx, sc, store.DecommissionFilter{AssetID: &a.ID})
+	ds, err := tx.FindDecommissions(ctx, sc, vigil.DecommissionFilter{AssetID: &a.ID})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -333,7 +333,7 @@ func (s *Service) Decommissions(ctx context.Context, sc vigil.Scope, query strin
 	var out []*vigil.Decommission
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
-		out, err = tx.FindDecommissions(ctx, sc, store.DecommissionFilter{Query: query})
+		out, err = tx.FindDecommissions(ctx, sc, vigil.DecommissionFilter{Query: query})
 		return err
 	})
 	if out == nil {
@@ -391,7 +391,7 @@ func (s *Service) PendingDecommissions(ctx context.Context, sc vigil.Scope) ([]*
 	out := []*PendingDecommission{}
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		retired := vigil.AssetRetired
-		assets, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{Status: &retired})
+		assets, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{Status: &retired})
 		if err != nil {
 			return err
 		}
@@ -432,7 +432,7 @@ func (s *Service) Horizon(ctx context.Context, sc vigil.Scope, months int) (*lif
 	}
 	var out *lifecycle.Horizon
 	err := s.store.View(ctx, func(tx store.Tx) error {
-		assets, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{})
+		assets, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{})
 		if err != nil {
 			return err
 		}
@@ -444,7 +444,7 @@ func (s *Service) Horizon(ctx context.Context, sc vigil.Scope, months int) (*lif
 		}
 		rels := map[int64]*vigil.Release{}
 		if ids = slices.Compact(slices.Sorted(slices.Values(ids))); len(ids) > 0 {
-			cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ReleaseIDs: ids})
+			cat, err := tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{ReleaseIDs: ids})
 			if err != nil {
 				return err
 			}
@@ -493,7 +493,7 @@ func (s *Service) AssetNotices(ctx context.Context, sc vigil.Scope) ([]*AssetNot
 		for _, n := range ns {
 			ids = append(ids, n.ReleaseID)
 		}
-		assets, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{ReleaseIDs: ids})
+		assets, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{ReleaseIDs: ids})
 		if err != nil {
 			return err
 		}

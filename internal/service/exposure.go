@@ -223,21 +223,21 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 	var aps []vigil.AdvisoryProduct
 	if ids == nil {
 		var err error
-		if fs, err = tx.FindVisibleFindings(ctx, sc, store.VisibleFindingFilter{MappedOnly: true}); err != nil {
+		if fs, err = tx.FindVisibleFindings(ctx, sc, vigil.VisibleFindingFilter{MappedOnly: true}); err != nil {
 			return nil, err
 		}
-		if aps, err = tx.FindAdvisoryProducts(ctx, sc, store.AdvisoryProductFilter{}); err != nil {
+		if aps, err = tx.FindAdvisoryProducts(ctx, sc, vigil.AdvisoryProductFilter{}); err != nil {
 			return nil, err
 		}
 	}
 	for i := 0; i < len(ids); i += exposureBatch {
 		batch := ids[i:min(i+exposureBatch, len(ids))]
-		more, err := tx.FindVisibleFindings(ctx, sc, store.VisibleFindingFilter{VulnIDs: batch, MappedOnly: true})
+		more, err := tx.FindVisibleFindings(ctx, sc, vigil.VisibleFindingFilter{VulnIDs: batch, MappedOnly: true})
 		if err != nil {
 			return nil, err
 		}
 		fs = append(fs, more...)
-		moreAP, err := tx.FindAdvisoryProducts(ctx, sc, store.AdvisoryProductFilter{VulnIDs: batch})
+		moreAP, err := tx.FindAdvisoryProducts(ctx, sc, vigil.AdvisoryProductFilter{VulnIDs: batch})
 		if err != nil {
 			return nil, err
 		}
@@ -310,7 +310,7 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 	slices.Sort(relIDs)
 	relInfo := map[int64]*vigil.CatalogRelease{}
 	if len(relIDs) > 0 {
-		cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ReleaseIDs: relIDs})
+		cat, err := tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{ReleaseIDs: relIDs})
 		if err != nil {
 			return nil, err
 		}
@@ -392,7 +392,7 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 		slices.Sort(idList)
 		assets := map[int64]*vigil.Asset{}
 		for i := 0; i < len(idList); i += exposureBatch {
-			as, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{IDs: idList[i:min(i+exposureBatch, len(idList))]})
+			as, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{IDs: idList[i:min(i+exposureBatch, len(idList))]})
 			if err != nil {
 				return nil, err
 			}
@@ -713,7 +713,7 @@ func (s *Service) Exposure(ctx context.Context, sc vigil.Scope, vulnID string) (
 		if err != nil {
 			return err
 		}
-		items, err := tx.FindWorkItems(ctx, sc, store.WorkItemFilter{VulnID: &key})
+		items, err := tx.FindWorkItems(ctx, sc, vigil.WorkItemFilter{VulnID: &key})
 		if err != nil {
 			return err
 		}
@@ -800,7 +800,7 @@ func newerReleasesWithout(ctx context.Context, tx store.Tx, sc vigil.Scope, expo
 		pids = append(pids, id)
 	}
 	slices.Sort(pids)
-	cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ProductIDs: pids})
+	cat, err := tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{ProductIDs: pids})
 	if err != nil {
 		return nil, err
 	}
@@ -834,7 +834,7 @@ func newerReleasesWithout(ctx context.Context, tx store.Tx, sc vigil.Scope, expo
 	slices.Sort(cids)
 	has := map[relVulnKey]bool{}
 	for i := 0; i < len(cids); i += exposureBatch {
-		f := store.VisibleFindingFilter{ReleaseIDs: cids[i:min(i+exposureBatch, len(cids))]}
+		f := vigil.VisibleFindingFilter{ReleaseIDs: cids[i:min(i+exposureBatch, len(cids))]}
 		if ids != nil && len(ids) <= exposureBatch {
 			f.VulnIDs = ids
 		}

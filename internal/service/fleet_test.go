@@ -19,7 +19,6 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 const (
@@ -127,7 +126,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if dry.Created != 18 || dry.Rows != 18 || len(dry.Problems) != 0 {
 		t.Errorf("dry run = %+v, want 18 to create", dry)
 	}
-	if as, _, _ := svc.Assets(ctx, w.hdo, store.AssetFilter{}); len(as) != 0 {
+	if as, _, _ := svc.Assets(ctx, w.hdo, vigil.AssetFilter{}); len(as) != 0 {
 		t.Fatalf("dry run wrote %d assets", len(as))
 	}
 	rep, err := importCMMS(t, svc, w.hdo, data, false)
@@ -219,7 +218,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if events != 5 {
 		t.Errorf("exposure events = %d, want 5 (3 pumps by SBOM, the Pyxis by advisory for 2 CVEs)", events)
 	}
-	evs, err := svc.AssetEvents(ctx, w.hdo, store.AssetEventFilter{})
+	evs, err := svc.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +229,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if _, err := svc.ImportFeeds(ctx, []string{newtonsoftOSV, pyxisAdvisory}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if evs2, _ := svc.AssetEvents(ctx, w.hdo, store.AssetEventFilter{}); len(evs2) != len(evs) {
+	if evs2, _ := svc.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{}); len(evs2) != len(evs) {
 		t.Errorf("events after re-import = %d, want %d", len(evs2), len(evs))
 	}
 
@@ -442,7 +441,7 @@ func TestImportProblemsWriteNothing(t *testing.T) {
 	if !slices.Equal(rep.Problems, want) {
 		t.Errorf("problems = %v, want %v", rep.Problems, want)
 	}
-	if as, _, _ := svc.Assets(t.Context(), hdo, store.AssetFilter{}); len(as) != 0 {
+	if as, _, _ := svc.Assets(t.Context(), hdo, vigil.AssetFilter{}); len(as) != 0 {
 		t.Errorf("an import with problems wrote %d assets", len(as))
 	}
 }
@@ -563,7 +562,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 		if _, err := svc.ImportFeeds(ctx, []string{zipPath}, opt); err != nil {
 			t.Fatal(err)
 		}
-		evs, err := svc.AssetEvents(ctx, w.hdo, store.AssetEventFilter{})
+		evs, err := svc.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -646,7 +645,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 	if !full {
 		t.Fatalf("the second import did not overflow: %+v", rep)
 	}
-	if evs, _ := svc.AssetEvents(ctx, w.hdo, store.AssetEventFilter{}); recorded != 0 || len(evs) != 0 {
+	if evs, _ := svc.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{}); recorded != 0 || len(evs) != 0 {
 		t.Errorf("a full rematch that found nothing new recorded %d events (%d stored)", recorded, len(evs))
 	}
 }

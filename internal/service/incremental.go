@@ -17,7 +17,7 @@ const maxIncremental = 20000
 // changeSet is what an import stored, for incremental matching.
 type changeSet struct {
 	records  []match.Record
-	keys     map[store.Key]bool
+	keys     map[vigil.IndexKey]bool
 	overflow bool
 	// limit is how many records it remembers before overflowing.
 	limit int
@@ -29,7 +29,7 @@ func (s *Service) newChangeSet() *changeSet {
 	if limit <= 0 {
 		limit = maxIncremental
 	}
-	return &changeSet{keys: map[store.Key]bool{}, limit: limit}
+	return &changeSet{keys: map[vigil.IndexKey]bool{}, limit: limit}
 }
 
 // WithIncrementalLimit returns a copy of the service whose imports remember
@@ -41,7 +41,7 @@ func (s *Service) WithIncrementalLimit(n int) *Service {
 	return &c
 }
 
-func (c *changeSet) add(rec match.Record, keys []store.Key) {
+func (c *changeSet) add(rec match.Record, keys []vigil.IndexKey) {
 	if c == nil {
 		return
 	}
@@ -75,32 +75,32 @@ func (c *changeSet) merge(o *changeSet) {
 }
 
 func (c *changeSet) addVuln(r *store.KBVuln) {
-	var keys []store.Key
+	var keys []vigil.IndexKey
 	for _, p := range r.Packages {
 		if p.PURL != "" {
-			keys = append(keys, store.Key{Kind: store.KeyPackage, Value: p.PURL})
+			keys = append(keys, vigil.IndexKey{Kind: vigil.KeyPURL, Value: p.PURL})
 		}
-		keys = append(keys, store.Key{Kind: store.KeyPackageName, Value: p.Name},
-			store.Key(match.EcoPackageKey(p.Ecosystem, p.Name)))
+		keys = append(keys, vigil.IndexKey{Kind: vigil.KeyPackageName, Value: p.Name},
+			vigil.IndexKey(match.EcoPackageKey(p.Ecosystem, p.Name)))
 	}
 	for _, cpe := range r.CPEs {
-		keys = append(keys, store.Key{Kind: store.KeyCPE, Value: cpe.Vendor + ":" + cpe.Product})
+		keys = append(keys, vigil.IndexKey{Kind: vigil.KeyCPE, Value: cpe.Vendor + ":" + cpe.Product})
 	}
 	c.add(match.Record{Vuln: r.Vuln}, keys)
 }
 
 func (c *changeSet) addAdvisory(r *store.KBAdvisory) {
-	var keys []store.Key
+	var keys []vigil.IndexKey
 	for _, p := range r.Products {
 		switch p.Kind {
 		case "purl":
-			keys = append(keys, store.Key{Kind: store.KeyPackage, Value: p.Value})
+			keys = append(keys, vigil.IndexKey{Kind: vigil.KeyPURL, Value: p.Value})
 		case "cpe":
-			keys = append(keys, store.Key{Kind: store.KeyCPE, Value: p.Value})
+			keys = append(keys, vigil.IndexKey{Kind: vigil.KeyCPE, Value: p.Value})
 		case "hash":
-			keys = append(keys, store.Key{Kind: store.KeyHash, Value: p.Value})
+			keys = append(keys, vigil.IndexKey{Kind: vigil.KeyHash, Value: p.Value})
 		default:
-			keys = append(keys, store.Key{Kind: store.KeyName, Value: p.Value})
+			keys = append(keys, vigil.IndexKey{Kind: vigil.KeyName, Value: p.Value})
 		}
 	}
 	c.add(match.Record{Advisory: r.Advisory}, keys)
@@ -129,7 +129,7 @@ func (s *Service) rematch(ctx context.Context, c *changeSet) (*IncrementalSummar
 		return sum, nil
 	}
 	sum.Records, sum.Full = len(c.records), c.overflow
-	keys := make([]store.Key, 0, len(c.keys))
+	keys := make([]vigil.IndexKey, 0, len(c.keys))
 	for k := range c.keys {
 		keys = append(keys, k)
 	}
@@ -146,7 +146,7 @@ func (s *Service) rematch(ctx context.Context, c *changeSet) (*IncrementalSummar
 		releases := map[int64]bool{}
 		err := s.store.View(ctx, func(tx store.Tx) error {
 			if c.overflow {
-				docs, err := tx.FindSBOMs(ctx, sc, store.SBOMFilter{CurrentOnly: true})
+				docs, err := tx.FindSBOMs(ctx, sc, vigil.SBOMFilter{CurrentOnly: true})
 				for _, d := range docs {
 					releases[d.ReleaseID] = true
 				}

@@ -30,7 +30,7 @@ func (s *Service) RefreshPhases(ctx context.Context, sc vigil.Scope) ([]PhaseMov
 	today := s.today()
 	moves := []PhaseMove{}
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		rs, _, err := tx.FindReleases(ctx, sc, store.ReleaseFilter{})
+		rs, _, err := tx.FindReleases(ctx, sc, vigil.ReleaseFilter{})
 		if err != nil {
 			return err
 		}
@@ -253,7 +253,7 @@ func (s *Service) Notices(ctx context.Context, sc vigil.Scope, releaseID *int64)
 			}
 		}
 		var err error
-		out, err = tx.FindNotices(ctx, sc, store.NoticeFilter{ReleaseID: releaseID})
+		out, err = tx.FindNotices(ctx, sc, vigil.NoticeFilter{ReleaseID: releaseID})
 		return err
 	})
 	if out == nil {
@@ -367,7 +367,7 @@ func (s *Service) Transfers(ctx context.Context, sc vigil.Scope, releaseID *int6
 			}
 		}
 		var err error
-		out, err = tx.FindTransfers(ctx, sc, store.TransferFilter{ReleaseID: releaseID})
+		out, err = tx.FindTransfers(ctx, sc, vigil.TransferFilter{ReleaseID: releaseID})
 		return err
 	})
 	if out == nil {
@@ -394,7 +394,7 @@ func releasePhases(ctx context.Context, tx store.Tx, sc vigil.Scope, today vigil
 	if len(ids) == 0 {
 		return map[int64]vigil.Phase{}, nil
 	}
-	cat, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ReleaseIDs: ids})
+	cat, err := tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{ReleaseIDs: ids})
 	if err != nil {
 		return nil, err
 	}

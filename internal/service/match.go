@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/package-url/packageurl-go"
+
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 
@@ -33,10 +34,10 @@ func (s *Service) matchEngine() (*match.Engine, error) {
 	return s.engine, nil
 }
 
-func toStoreKeys(keys []match.Key) []store.Key {
-	out := make([]store.Key, len(keys))
+func toStoreKeys(keys []vigil.IndexKey) []vigil.IndexKey {
+	out := make([]vigil.IndexKey, len(keys))
 	for i, k := range keys {
-		out[i] = store.Key(k)
+		out[i] = vigil.IndexKey(k)
 	}
 	return out
 }
@@ -50,8 +51,8 @@ type candidates struct {
 }
 
 func findCandidates(ctx context.Context, tx store.Tx, sbom *match.SBOM) (*candidates, error) {
-	seen := map[match.Key]bool{}
-	var keys []match.Key
+	seen := map[vigil.IndexKey]bool{}
+	var keys []vigil.IndexKey
 	for _, c := range sbom.Components {
 		for _, k := range componentKeys(c) {
 			if !seen[k] {
@@ -182,7 +183,7 @@ func worthReading(ctx context.Context, found *store.KBCandidates, sbom *match.SB
 
 // componentKeys are a component's reverse-index keys: the generic ones,
 // and the OSV ecosystem and package its purl names.
-func componentKeys(c *vigil.Component) []match.Key {
+func componentKeys(c *vigil.Component) []vigil.IndexKey {
 	keys := match.ComponentKeys(c)
 	if c.PURL == "" {
 		return keys
@@ -191,7 +192,7 @@ func componentKeys(c *vigil.Component) []match.Key {
 		keys = append(keys, match.EcoPackageKey(string(pkg.Ecosystem.Base()), pkg.Name))
 	} else if p, err := packageurl.FromString(c.PURL); err == nil {
 		// No OSV ecosystem for this purl type: find it by name alone.
-		keys = append(keys, match.Key{Kind: match.KeyPackageName, Value: strings.ToLower(match.PackageName(p))})
+		keys = append(keys, vigil.IndexKey{Kind: vigil.KeyPackageName, Value: strings.ToLower(match.PackageName(p))})
 	}
 	return keys
 }
@@ -280,7 +281,7 @@ func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope,
 	for _, c := range comps {
 		byRef[c.Ref] = c
 	}
-	existing, err := tx.FindFindings(ctx, sc, store.FindingFilter{SBOMID: &doc.ID, IncludeResolved: true})
+	existing, err := tx.FindFindings(ctx, sc, vigil.FindingFilter{SBOMID: &doc.ID, IncludeResolved: true})
 	if err != nil {
 		return err
 	}
@@ -324,7 +325,7 @@ func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope,
 			ComponentName: c.Name, ComponentVersion: c.Version, FirstSeenAt: now, LastSeenAt: now,
 		}
 		if prevRelease != nil {
-			prev, err := tx.FindFindings(ctx, sc, store.FindingFilter{ReleaseID: &prevRelease.ID, ComponentKey: &f.ComponentKey, VulnID: &m.VulnID, IncludeResolved: true})
+			prev, err := tx.FindFindings(ctx, sc, vigil.FindingFilter{ReleaseID: &prevRelease.ID, ComponentKey: &f.ComponentKey, VulnID: &m.VulnID, IncludeResolved: true})
 			if err != nil {
 				return err
 			}
@@ -374,7 +375,7 @@ func recordIDs(recs []match.Record) map[string]bool {
 // previousRelease is the release of the same product created just before
 // rel, whose findings a new finding links back to.
 func previousRelease(ctx context.Context, tx store.Tx, sc vigil.Scope, rel *vigil.Release) (*vigil.Release, error) {
-	rs, _, err := tx.FindReleases(ctx, sc, store.ReleaseFilter{ProductID: &rel.ProductID})
+	rs, _, err := tx.FindReleases(ctx, sc, vigil.ReleaseFilter{ProductID: &rel.ProductID})
 	if err != nil {
 		return nil, err
 	}
@@ -396,7 +397,7 @@ func (s *Service) Findings(ctx context.Context, sc vigil.Scope, releaseID int64,
 			return err
 		}
 		var err error
-		out, err = tx.FindFindings(ctx, sc, store.FindingFilter{ReleaseID: &releaseID, IncludeResolved: includeResolved})
+		out, err = tx.FindFindings(ctx, sc, vigil.FindingFilter{ReleaseID: &releaseID, IncludeResolved: includeResolved})
 		return err
 	})
 	return out, err

@@ -92,7 +92,7 @@ func (s *Service) ImportMDS2(ctx context.Context, sc vigil.Scope, in MDS2ImportI
 		Format: res.Format, SHA256: hex.EncodeToString(h.Sum(nil)), Issues: res.Issues}
 	out := &MDS2Import{Form: form, Missing: mds2.Missing(cat, res.Entries), Layouts: res.Layouts}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		f := store.MDS2Filter{CurrentOnly: true}
+		f := vigil.MDS2Filter{CurrentOnly: true}
 		if in.ReleaseID != 0 {
 			if _, err := tx.FindReleaseByID(ctx, sc, in.ReleaseID); err != nil {
 				return err
@@ -151,7 +151,7 @@ func baseName(name string) string {
 
 // MDS2Forms lists forms, newest first: of a release, of a candidate, all
 // candidates (candidatesOnly), or every form of the organization.
-func (s *Service) MDS2Forms(ctx context.Context, sc vigil.Scope, f store.MDS2Filter) ([]*vigil.MDS2Form, error) {
+func (s *Service) MDS2Forms(ctx context.Context, sc vigil.Scope, f vigil.MDS2Filter) ([]*vigil.MDS2Form, error) {
 	var out []*vigil.MDS2Form
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
@@ -206,7 +206,7 @@ func loadMDS2(ctx context.Context, tx store.Tx, sc vigil.Scope, ref MDS2Ref) (*M
 		}
 		form = f
 	default:
-		f := store.MDS2Filter{CurrentOnly: true}
+		f := vigil.MDS2Filter{CurrentOnly: true}
 		what := "candidate " + ref.Candidate
 		if ref.ReleaseID != 0 {
 			if _, err := tx.FindReleaseByID(ctx, sc, ref.ReleaseID); err != nil {
@@ -333,7 +333,7 @@ func (s *Service) EvaluateMDS2(ctx context.Context, sc vigil.Scope, refs []MDS2R
 		}
 	}
 	if len(refs) == 0 {
-		forms, err := s.MDS2Forms(ctx, sc, store.MDS2Filter{CandidatesOnly: true, CurrentOnly: true})
+		forms, err := s.MDS2Forms(ctx, sc, vigil.MDS2Filter{CandidatesOnly: true, CurrentOnly: true})
 		if err != nil {
 			return nil, err
 		}

@@ -13,7 +13,6 @@ import (
 	"github.com/vigil/vigil/internal/mds2"
 	"github.com/vigil/vigil/internal/mds2/synth"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 func mds2File(t *testing.T, d synth.Device, seed uint64, layout int) []byte {
@@ -69,7 +68,7 @@ func TestImportMDS2(t *testing.T) {
 	if len(got) != 1 || !strings.HasPrefix(got[0], "PAUT-8: ") || !strings.HasSuffix(got[0], "→ Yes TOTP for administrators") {
 		t.Errorf("diff = %q", got)
 	}
-	forms, err := svc.MDS2Forms(t.Context(), sc, store.MDS2Filter{ReleaseID: &r.ID})
+	forms, err := svc.MDS2Forms(t.Context(), sc, vigil.MDS2Filter{ReleaseID: &r.ID})
 	if err != nil || len(forms) != 2 {
 		t.Errorf("forms of the release: %d, %v", len(forms), err)
 	}
@@ -115,7 +114,7 @@ func TestImportMDS2Errors(t *testing.T) {
 			}
 		})
 	}
-	forms, _ := svc.MDS2Forms(t.Context(), sc, store.MDS2Filter{})
+	forms, _ := svc.MDS2Forms(t.Context(), sc, vigil.MDS2Filter{})
 	if len(forms) != 0 {
 		t.Errorf("failed imports left %d forms", len(forms))
 	}

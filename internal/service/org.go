@@ -35,7 +35,7 @@ func (s *Service) Orgs(ctx context.Context) ([]*vigil.Organization, error) {
 	var orgs []*vigil.Organization
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
-		orgs, _, err = tx.FindOrgs(ctx, store.OrgFilter{})
+		orgs, _, err = tx.FindOrgs(ctx, vigil.OrgFilter{})
 		return err
 	})
 	return orgs, err
@@ -80,7 +80,7 @@ func (s *Service) ScopeFor(ctx context.Context, slug, actor string) (vigil.Scope
 			org, err = tx.FindOrgBySlug(ctx, slug)
 			return err
 		}
-		orgs, total, err := tx.FindOrgs(ctx, store.OrgFilter{Page: store.Page{Limit: 2}})
+		orgs, total, err := tx.FindOrgs(ctx, vigil.OrgFilter{Page: vigil.Page{Limit: 2}})
 		switch {
 		case err != nil:
 			return err

@@ -41,7 +41,7 @@ func normalizeProductInput(in vigil.ProductInput) vigil.ProductInput {
 }
 
 // Products lists the scope's products.
-func (s *Service) Products(ctx context.Context, sc vigil.Scope, f store.ProductFilter) ([]*vigil.Product, int, error) {
+func (s *Service) Products(ctx context.Context, sc vigil.Scope, f vigil.ProductFilter) ([]*vigil.Product, int, error) {
 	var out []*vigil.Product
 	var total int
 	err := s.store.View(ctx, func(tx store.Tx) error {

@@ -56,7 +56,7 @@ func actorOf(sc vigil.Scope) string {
 
 // Releases lists the scope's releases, each with the phase it is in today.
 // Asking for the releases of a product the scope cannot see is not found.
-func (s *Service) Releases(ctx context.Context, sc vigil.Scope, f store.ReleaseFilter) ([]*vigil.Release, int, error) {
+func (s *Service) Releases(ctx context.Context, sc vigil.Scope, f vigil.ReleaseFilter) ([]*vigil.Release, int, error) {
 	var out []*vigil.Release
 	var total int
 	err := s.store.View(ctx, func(tx store.Tx) error {

@@ -155,7 +155,7 @@ func (s *Service) Worklist(ctx context.Context, sc vigil.Scope, opt WorklistOpti
 		if err != nil {
 			return err
 		}
-		items, err := tx.FindWorkItems(ctx, sc, store.WorkItemFilter{})
+		items, err := tx.FindWorkItems(ctx, sc, vigil.WorkItemFilter{})
 		if err != nil {
 			return err
 		}
@@ -187,7 +187,7 @@ func (s *Service) Worklist(ctx context.Context, sc vigil.Scope, opt WorklistOpti
 }
 
 // AssetEvents lists the exposure events of the fleet, newest first.
-func (s *Service) AssetEvents(ctx context.Context, sc vigil.Scope, f store.AssetEventFilter) ([]*vigil.AssetEvent, error) {
+func (s *Service) AssetEvents(ctx context.Context, sc vigil.Scope, f vigil.AssetEventFilter) ([]*vigil.AssetEvent, error) {
 	var out []*vigil.AssetEvent
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
@@ -299,7 +299,7 @@ func (s *Service) linkNewAdvisories(ctx context.Context, tx store.Tx, sc vigil.S
 	if err != nil {
 		return err
 	}
-	assets, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{})
+	assets, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{})
 	if err != nil {
 		return err
 	}

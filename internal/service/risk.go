@@ -547,7 +547,7 @@ func (s *Service) Queue(ctx context.Context, sc vigil.Scope, f QueueFilter) ([]*
 				return err
 			}
 		}
-		fs, err := tx.FindFindings(ctx, sc, store.FindingFilter{ReleaseID: f.ReleaseID})
+		fs, err := tx.FindFindings(ctx, sc, vigil.FindingFilter{ReleaseID: f.ReleaseID})
 		if err != nil {
 			return err
 		}

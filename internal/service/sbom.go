@@ -55,7 +55,7 @@ func (s *Service) ImportSBOMWith(ctx context.Context, sc vigil.Scope, releaseID 
 		if _, err := tx.FindReleaseByID(ctx, sc, releaseID); err != nil {
 			return err
 		}
-		cur, err := tx.FindSBOMs(ctx, sc, store.SBOMFilter{ReleaseID: &releaseID, CurrentOnly: true})
+		cur, err := tx.FindSBOMs(ctx, sc, vigil.SBOMFilter{ReleaseID: &releaseID, CurrentOnly: true})
 		if err != nil {
 			return err
 		}
@@ -145,7 +145,7 @@ func (k *componentSink) flush() error {
 		var keys []store.ComponentKey
 		for _, c := range k.comps {
 			for _, key := range componentKeys(c) {
-				keys = append(keys, store.ComponentKey{Ref: c.Ref, Key: store.Key(key)})
+				keys = append(keys, store.ComponentKey{Ref: c.Ref, IndexKey: key})
 			}
 		}
 		if err := k.tx.AddComponentKeys(k.ctx, k.sc, k.doc.ID, keys); err != nil {
@@ -221,7 +221,7 @@ func (s *Service) SBOMs(ctx context.Context, sc vigil.Scope, releaseID int64) ([
 			return err
 		}
 		var err error
-		out, err = tx.FindSBOMs(ctx, sc, store.SBOMFilter{ReleaseID: &releaseID})
+		out, err = tx.FindSBOMs(ctx, sc, vigil.SBOMFilter{ReleaseID: &releaseID})
 		return err
 	})
 	return out, err
@@ -237,7 +237,7 @@ func currentSBOM(ctx context.Context, tx store.Tx, sc vigil.Scope, releaseID int
 	if err != nil {
 		return nil, err
 	}
-	docs, err := tx.FindSBOMs(ctx, sc, store.SBOMFilter{ReleaseID: &releaseID, CurrentOnly: true})
+	docs, err := tx.FindSBOMs(ctx, sc, vigil.SBOMFilter{ReleaseID: &releaseID, CurrentOnly: true})
 	if err != nil {
 		return nil, err
 	}

@@ -22,7 +22,7 @@ func (s *Service) Finding(ctx context.Context, sc vigil.Scope, id int64) (*vigil
 }
 
 func findFinding(ctx context.Context, tx store.Tx, sc vigil.Scope, id int64) (*vigil.Finding, error) {
-	fs, err := tx.FindFindings(ctx, sc, store.FindingFilter{ID: &id, IncludeResolved: true})
+	fs, err := tx.FindFindings(ctx, sc, vigil.FindingFilter{ID: &id, IncludeResolved: true})
 	if err != nil {
 		return nil, err
 	}

@@ -95,7 +95,7 @@ func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VE
 		}
 		in := vex.Release{OrgSlug: org.Slug, OrgName: org.Name, PublisherURL: opt.PublisherURL, Product: *p, Version: rel.Version,
 			Now: s.now(), Tool: opt.Tool}
-		findings, err := tx.FindFindings(ctx, sc, store.FindingFilter{ReleaseID: &rel.ID})
+		findings, err := tx.FindFindings(ctx, sc, vigil.FindingFilter{ReleaseID: &rel.ID})
 		if err != nil {
 			return err
 		}
@@ -667,13 +667,13 @@ func vexTargets(ctx context.Context, tx store.Tx, sc vigil.Scope, doc *vex.Docum
 		}
 	}
 	ts := &vexTargetSet{vuln: map[string][]int{}}
-	rels, _, err := tx.FindReleases(ctx, sc, store.ReleaseFilter{})
+	rels, _, err := tx.FindReleases(ctx, sc, vigil.ReleaseFilter{})
 	if err != nil {
 		return nil, err
 	}
 	products := map[int64]*vigil.Product{}
 	for _, rel := range rels {
-		fs, err := tx.FindFindings(ctx, sc, store.FindingFilter{ReleaseID: &rel.ID})
+		fs, err := tx.FindFindings(ctx, sc, vigil.FindingFilter{ReleaseID: &rel.ID})
 		if err != nil {
 			return nil, err
 		}
@@ -760,12 +760,12 @@ func vexTargets(ctx context.Context, tx store.Tx, sc vigil.Scope, doc *vex.Docum
 
 // VEXDocuments lists the organization's imported VEX documents, newest
 // first.
-func (s *Service) VEXDocuments(ctx context.Context, sc vigil.Scope, page store.Page) ([]*vigil.VEXDocument, int, error) {
+func (s *Service) VEXDocuments(ctx context.Context, sc vigil.Scope, page vigil.Page) ([]*vigil.VEXDocument, int, error) {
 	var out []*vigil.VEXDocument
 	var n int
 	err := s.store.View(ctx, func(tx store.Tx) error {
 		var err error
-		out, n, err = tx.FindVEXDocuments(ctx, sc, store.VEXDocumentFilter{Page: page})
+		out, n, err = tx.FindVEXDocuments(ctx, sc, vigil.VEXDocumentFilter{Page: page})
 		return err
 	})
 	return out, n, err

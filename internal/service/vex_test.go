@@ -11,7 +11,6 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 	"github.com/vigil/vigil/internal/vex"
 	"github.com/vigil/vigil/internal/vex/list"
 )
@@ -97,7 +96,7 @@ func TestImportVEX(t *testing.T) {
 	if !rep.DryRun || countsOf(rep.Document) != (counts{Applied: 2, Unmatched: 1}) {
 		t.Fatalf("dry run counts %+v", countsOf(rep.Document))
 	}
-	if docs, _, err := svc.VEXDocuments(t.Context(), sc, store.Page{}); err != nil || len(docs) != 0 {
+	if docs, _, err := svc.VEXDocuments(t.Context(), sc, vigil.Page{}); err != nil || len(docs) != 0 {
 		t.Fatalf("dry run stored documents: %v, %v", docs, err)
 	}
 	if got, _ := svc.Finding(t.Context(), sc, f1.ID); got.Triage != nil {
@@ -165,7 +164,7 @@ func TestImportVEX(t *testing.T) {
 	}
 
 	// The stored document and statements.
-	docs, n, err := svc.VEXDocuments(t.Context(), sc, store.Page{})
+	docs, n, err := svc.VEXDocuments(t.Context(), sc, vigil.Page{})
 	if err != nil || n != 4 || len(docs) != 4 {
 		t.Fatalf("documents %d %v %v", n, docs, err)
 	}
@@ -209,7 +208,7 @@ func TestImportVEXRejects(t *testing.T) {
 			}
 		})
 	}
-	if docs, _, _ := svc.VEXDocuments(t.Context(), sc, store.Page{}); len(docs) != 0 {
+	if docs, _, _ := svc.VEXDocuments(t.Context(), sc, vigil.Page{}); len(docs) != 0 {
 		t.Errorf("rejected documents were stored: %v", docs)
 	}
 }

@@ -22,7 +22,7 @@ type AssetTx interface {
 	// FindAssetByTag finds an asset by asset tag, else by serial number
 	// (when tag is empty or finds none); ErrNotFound when neither does.
 	FindAssetByTag(ctx context.Context, sc vigil.Scope, tag, serial string) (*vigil.Asset, error)
-	FindAssets(ctx context.Context, sc vigil.Scope, f AssetFilter) ([]*vigil.Asset, int, error)
+	FindAssets(ctx context.Context, sc vigil.Scope, f vigil.AssetFilter) ([]*vigil.Asset, int, error)
 	// FindAssetsOfReleases returns the assets mapped to any of the releases,
 	// in no order and without the display names of their mapping: the
 	// exposure query, which reads many and sorts them by priority itself.
@@ -43,7 +43,7 @@ type AssetTx interface {
 	// FindAdvisoryProducts returns the advisory products of the
 	// organization's assets: of one asset (AssetID), or of the advisories
 	// about any of VulnIDs (through the advisories' vulnerability index).
-	FindAdvisoryProducts(ctx context.Context, sc vigil.Scope, f AdvisoryProductFilter) ([]vigil.AdvisoryProduct, error)
+	FindAdvisoryProducts(ctx context.Context, sc vigil.Scope, f vigil.AdvisoryProductFilter) ([]vigil.AdvisoryProduct, error)
 	// PutAdvisoryLinkDecision adds or replaces a person's decision on an
 	// asset ↔ advisory-product link (one per asset, advisory, product).
 	// ErrNotFound when the asset is not sc's.
@@ -70,22 +70,22 @@ type AssetTx interface {
 	DeleteShare(ctx context.Context, sc vigil.Scope, id int64) error
 	// FindCatalogReleases lists the releases visible to sc: its own and
 	// those shared with it, by owner, product and creation.
-	FindCatalogReleases(ctx context.Context, sc vigil.Scope, f CatalogFilter) ([]*vigil.CatalogRelease, error)
+	FindCatalogReleases(ctx context.Context, sc vigil.Scope, f vigil.CatalogFilter) ([]*vigil.CatalogRelease, error)
 	// FindVisibleFindings lists findings of releases visible to sc.
-	FindVisibleFindings(ctx context.Context, sc vigil.Scope, f VisibleFindingFilter) ([]*vigil.Finding, error)
+	FindVisibleFindings(ctx context.Context, sc vigil.Scope, f vigil.VisibleFindingFilter) ([]*vigil.Finding, error)
 
 	// AddAssetEvents inserts events that are not recorded yet (by asset,
 	// vulnerability and kind) and returns those it inserted, with ids.
 	AddAssetEvents(ctx context.Context, sc vigil.Scope, evs []*vigil.AssetEvent) ([]*vigil.AssetEvent, error)
 	// FindAssetEvents lists events, newest first.
-	FindAssetEvents(ctx context.Context, sc vigil.Scope, f AssetEventFilter) ([]*vigil.AssetEvent, error)
+	FindAssetEvents(ctx context.Context, sc vigil.Scope, f vigil.AssetEventFilter) ([]*vigil.AssetEvent, error)
 
 	// FindWorkItem returns the work item of an asset and vulnerability.
 	FindWorkItem(ctx context.Context, sc vigil.Scope, assetID int64, vulnID string) (*vigil.WorkItem, error)
 	// PutWorkItem inserts w (ID zero) or writes its state over the row
 	// with w.ID, and appends c to its history in the same transaction.
 	PutWorkItem(ctx context.Context, sc vigil.Scope, w *vigil.WorkItem, c *vigil.WorkItemChange) error
-	FindWorkItems(ctx context.Context, sc vigil.Scope, f WorkItemFilter) ([]*vigil.WorkItem, error)
+	FindWorkItems(ctx context.Context, sc vigil.Scope, f vigil.WorkItemFilter) ([]*vigil.WorkItem, error)
 	// FindWorkItemChanges returns a work item's history, oldest first.
 	FindWorkItemChanges(ctx context.Context, sc vigil.Scope, workItemID int64) ([]*vigil.WorkItemChange, error)
 
@@ -95,61 +95,8 @@ type AssetTx interface {
 	DeleteManufacturerAlias(ctx context.Context, sc vigil.Scope, alias string) error
 }
 
-// AssetFilter selects assets of one organization, ordered by asset tag,
-// then serial, then id.
-type AssetFilter struct {
-	Status *vigil.AssetStatus
-	// ReleaseIDs selects assets mapped to any of the releases.
-	ReleaseIDs []int64
-	// IDs selects assets by id.
-	IDs []int64
-	// Unmapped selects assets with no release.
-	Unmapped bool
-	// Mapped selects assets with a release.
-	Mapped bool
-	Page
-}
-
-// AdvisoryProductFilter selects advisory products of one organization.
-type AdvisoryProductFilter struct {
-	AssetID *int64
-	VulnIDs []string
-}
-
 // AdvisoryProductHit is a knowledge-base advisory product found by name.
 type AdvisoryProductHit struct {
 	AdvisoryID int64
 	ProductID  string
-}
-
-// CatalogFilter selects catalogue releases.
-type CatalogFilter struct {
-	ReleaseID *int64
-	// ReleaseIDs and ProductIDs select releases by id, or of products.
-	ReleaseIDs []int64
-	ProductIDs []int64
-}
-
-// VisibleFindingFilter selects findings of visible releases.
-type VisibleFindingFilter struct {
-	// VulnIDs selects findings of these vulnerabilities (their vuln_id).
-	VulnIDs []string
-	// ReleaseIDs selects findings of these releases.
-	ReleaseIDs []int64
-	// MappedOnly selects findings of releases an asset of sc is mapped to.
-	MappedOnly      bool
-	IncludeResolved bool
-}
-
-// AssetEventFilter selects events.
-type AssetEventFilter struct {
-	VulnID  *string
-	AssetID *int64
-	Page
-}
-
-// WorkItemFilter selects work items.
-type WorkItemFilter struct {
-	AssetID *int64
-	VulnID  *string
 }

@@ -18,7 +18,7 @@ type KBMatchTx interface {
 	// advisory (KeyPackage, KeyCPE, KeyName, KeyHash on its product
 	// identifiers) as store ids. Rows of withdrawn records are included:
 	// the rows do not know, and FindKBVulnsByID leaves those out.
-	FindKBCandidateRows(ctx context.Context, keys []Key) (*KBCandidates, error)
+	FindKBCandidateRows(ctx context.Context, keys []vigil.IndexKey) (*KBCandidates, error)
 	// FindKBVulnsByID returns the records with these store ids, in id
 	// order, leaving out withdrawn ones and ids that do not exist.
 	FindKBVulnsByID(ctx context.Context, ids []int64) ([]*vigil.Vulnerability, error)

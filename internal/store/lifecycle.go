@@ -16,14 +16,14 @@ type LifecycleTx interface {
 	CreateNotice(ctx context.Context, sc vigil.Scope, n *vigil.Notice) error
 	FindNoticeByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Notice, error)
 	// FindNotices lists notices, newest issue date first.
-	FindNotices(ctx context.Context, sc vigil.Scope, f NoticeFilter) ([]*vigil.Notice, error)
+	FindNotices(ctx context.Context, sc vigil.Scope, f vigil.NoticeFilter) ([]*vigil.Notice, error)
 
 	// CreateTransfer inserts t (with or without its acceptance) and sets
 	// its ID and CreatedAt (and AcceptedAt when accepted).
 	CreateTransfer(ctx context.Context, sc vigil.Scope, t *vigil.Transfer) error
 	FindTransferByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Transfer, error)
 	// FindTransfers lists transfers, oldest first.
-	FindTransfers(ctx context.Context, sc vigil.Scope, f TransferFilter) ([]*vigil.Transfer, error)
+	FindTransfers(ctx context.Context, sc vigil.Scope, f vigil.TransferFilter) ([]*vigil.Transfer, error)
 	// AcceptTransfer writes t's acceptance fields and sets AcceptedAt. A
 	// transfer that is already accepted is not changed: ErrConflict.
 	AcceptTransfer(ctx context.Context, sc vigil.Scope, t *vigil.Transfer) error
@@ -52,24 +52,5 @@ type LifecycleTx interface {
 	// an asset is decommissioned once (ErrConflict after).
 	CreateDecommission(ctx context.Context, sc vigil.Scope, d *vigil.Decommission) error
 	// FindDecommissions lists decommissionings, newest first.
-	FindDecommissions(ctx context.Context, sc vigil.Scope, f DecommissionFilter) ([]*vigil.Decommission, error)
-}
-
-// DecommissionFilter selects decommissionings of one organization.
-type DecommissionFilter struct {
-	AssetID *int64
-	// Query finds decommissionings whose asset tag, serial, manufacturer,
-	// model, reason or certificate number contains it (case-insensitive).
-	Query string
-}
-
-// NoticeFilter selects notices of one organization.
-type NoticeFilter struct {
-	ReleaseID *int64
-	Kind      *vigil.NoticeKind
-}
-
-// TransferFilter selects transfers of one organization.
-type TransferFilter struct {
-	ReleaseID *int64
+	FindDecommissions(ctx context.Context, sc vigil.Scope, f vigil.DecommissionFilter) ([]*vigil.Decommission, error)
 }

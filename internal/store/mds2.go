@@ -19,7 +19,7 @@ type MDS2Tx interface {
 	CreateMDS2Form(ctx context.Context, sc vigil.Scope, f *vigil.MDS2Form, entries []vigil.MDS2Entry) error
 	FindMDS2FormByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.MDS2Form, error)
 	// FindMDS2Forms lists forms, newest first.
-	FindMDS2Forms(ctx context.Context, sc vigil.Scope, f MDS2Filter) ([]*vigil.MDS2Form, error)
+	FindMDS2Forms(ctx context.Context, sc vigil.Scope, f vigil.MDS2Filter) ([]*vigil.MDS2Form, error)
 	// FindMDS2Entries returns a form's answers in the order stored.
 	FindMDS2Entries(ctx context.Context, sc vigil.Scope, formID int64) ([]vigil.MDS2Entry, error)
 	DeleteMDS2Form(ctx context.Context, sc vigil.Scope, id int64) error
@@ -28,14 +28,4 @@ type MDS2Tx interface {
 	SetReleasePorts(ctx context.Context, sc vigil.Scope, releaseID int64, ports []vigil.ReleasePort) error
 	// FindReleasePorts lists them by protocol, then port.
 	FindReleasePorts(ctx context.Context, sc vigil.Scope, releaseID int64) ([]vigil.ReleasePort, error)
-}
-
-// MDS2Filter selects forms of one organization.
-type MDS2Filter struct {
-	ReleaseID *int64
-	Candidate *string
-	// CandidatesOnly leaves out release forms.
-	CandidatesOnly bool
-	// CurrentOnly leaves out superseded forms.
-	CurrentOnly bool
 }

@@ -34,7 +34,7 @@ type SBOMTx interface {
 
 	FindSBOMByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.SBOMDocument, error)
 	// FindSBOMs lists documents, newest first.
-	FindSBOMs(ctx context.Context, sc vigil.Scope, f SBOMFilter) ([]*vigil.SBOMDocument, error)
+	FindSBOMs(ctx context.Context, sc vigil.Scope, f vigil.SBOMFilter) ([]*vigil.SBOMDocument, error)
 	// EachComponent calls fn for every component of a document, in ref
 	// order, without holding them all.
 	EachComponent(ctx context.Context, sc vigil.Scope, sbomID int64, fn func(*vigil.Component) error) error
@@ -51,10 +51,3 @@ type SBOMTx interface {
 // NoDependencies is the stored target of a component declared to have no
 // dependencies; EachDependency turns it back into an empty DependsOn.
 const NoDependencies = ""
-
-// SBOMFilter selects SBOM documents of one organization.
-type SBOMFilter struct {
-	ReleaseID *int64
-	// CurrentOnly leaves out superseded documents.
-	CurrentOnly bool
-}

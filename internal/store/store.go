@@ -64,7 +64,7 @@ type Tx interface {
 	CreateOrg(ctx context.Context, in vigil.OrgInput) (*vigil.Organization, error)
 	FindOrgByID(ctx context.Context, id int64) (*vigil.Organization, error)
 	FindOrgBySlug(ctx context.Context, slug string) (*vigil.Organization, error)
-	FindOrgs(ctx context.Context, f OrgFilter) ([]*vigil.Organization, int, error)
+	FindOrgs(ctx context.Context, f vigil.OrgFilter) ([]*vigil.Organization, int, error)
 
 	CreateToken(ctx context.Context, sc vigil.Scope, t *vigil.APIToken, hash []byte) error
 	// FindTokenByHash looks a token up by the hash of its secret. It takes
@@ -77,7 +77,7 @@ type Tx interface {
 	CreateProduct(ctx context.Context, sc vigil.Scope, in vigil.ProductInput) (*vigil.Product, error)
 	FindProductByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Product, error)
 	FindProductByName(ctx context.Context, sc vigil.Scope, name string) (*vigil.Product, error)
-	FindProducts(ctx context.Context, sc vigil.Scope, f ProductFilter) ([]*vigil.Product, int, error)
+	FindProducts(ctx context.Context, sc vigil.Scope, f vigil.ProductFilter) ([]*vigil.Product, int, error)
 	// UpdateProduct writes p's mutable fields (not its name) over the row
 	// with p.ID.
 	UpdateProduct(ctx context.Context, sc vigil.Scope, p *vigil.Product) error
@@ -88,7 +88,7 @@ type Tx interface {
 	CreateRelease(ctx context.Context, sc vigil.Scope, r *vigil.Release) error
 	FindReleaseByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Release, error)
 	FindReleaseByVersion(ctx context.Context, sc vigil.Scope, productID int64, version string) (*vigil.Release, error)
-	FindReleases(ctx context.Context, sc vigil.Scope, f ReleaseFilter) ([]*vigil.Release, int, error)
+	FindReleases(ctx context.Context, sc vigil.Scope, f vigil.ReleaseFilter) ([]*vigil.Release, int, error)
 	// UpdateRelease writes r's phase and milestones over the row with r.ID.
 	UpdateRelease(ctx context.Context, sc vigil.Scope, r *vigil.Release) error
 	DeleteRelease(ctx context.Context, sc vigil.Scope, id int64) error
@@ -104,30 +104,4 @@ type Tx interface {
 	VEXTx
 	TriageTx
 	MDS2Tx
-}
-
-// Page limits a listing. A zero Limit means no limit.
-type Page struct {
-	Offset int
-	Limit  int
-}
-
-// OrgFilter selects organizations.
-type OrgFilter struct {
-	Kind *vigil.OrgKind
-	Page
-}
-
-// ProductFilter selects products of one organization, ordered by name.
-type ProductFilter struct {
-	Name         *string
-	Manufacturer *string
-	Page
-}
-
-// ReleaseFilter selects releases of one organization, ordered by product
-// name, then creation.
-type ReleaseFilter struct {
-	ProductID *int64
-	Page
 }

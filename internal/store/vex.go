@@ -17,18 +17,11 @@ type VEXTx interface {
 	UpdateVEXDocumentCounts(ctx context.Context, sc vigil.Scope, d *vigil.VEXDocument) error
 	FindVEXDocumentByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.VEXDocument, error)
 	// FindVEXDocuments lists imported documents, newest import first.
-	FindVEXDocuments(ctx context.Context, sc vigil.Scope, f VEXDocumentFilter) ([]*vigil.VEXDocument, int, error)
+	FindVEXDocuments(ctx context.Context, sc vigil.Scope, f vigil.VEXDocumentFilter) ([]*vigil.VEXDocument, int, error)
 	// FindVEXDocumentContent returns a document's bytes as received.
 	FindVEXDocumentContent(ctx context.Context, sc vigil.Scope, id int64) ([]byte, error)
 	// AddVEXStatements stores statements of a document and sets their IDs.
 	AddVEXStatements(ctx context.Context, sc vigil.Scope, documentID int64, sts []*vigil.VEXStatement) error
 	// FindVEXStatements returns a document's statements in document order.
 	FindVEXStatements(ctx context.Context, sc vigil.Scope, documentID int64) ([]*vigil.VEXStatement, error)
-}
-
-// VEXDocumentFilter selects imported VEX documents.
-type VEXDocumentFilter struct {
-	// SHA256 finds earlier imports of the same bytes.
-	SHA256 *string
-	Page
 }

@@ -12,9 +12,9 @@ import (
 	"github.com/vigil/vigil/internal/store"
 )
 
-func splitKeys(keys []store.Key) (kinds, values []string) {
+func splitKeys(keys []vigil.IndexKey) (kinds, values []string) {
 	for _, k := range keys {
-		kinds, values = append(kinds, k.Kind), append(values, k.Value)
+		kinds, values = append(kinds, string(k.Kind)), append(values, k.Value)
 	}
 	return kinds, values
 }
@@ -26,7 +26,7 @@ func (tx *Tx) AddComponentKeys(ctx context.Context, sc vigil.Scope, sbomID int64
 	}
 	var refs, kinds, values []string
 	for _, k := range keys {
-		refs, kinds, values = append(refs, k.Ref), append(kinds, k.Kind), append(values, k.Value)
+		refs, kinds, values = append(refs, k.Ref), append(kinds, string(k.Kind)), append(values, k.Value)
 	}
 	if len(refs) == 0 {
 		return nil
@@ -42,7 +42,7 @@ func (tx *Tx) AddComponentKeys(ctx context.Context, sc vigil.Scope, sbomID int64
 }
 
 // FindComponentsByKeys finds components of current SBOMs by key.
-func (tx *Tx) FindComponentsByKeys(ctx context.Context, sc vigil.Scope, keys []store.Key) ([]store.ComponentHit, error) {
+func (tx *Tx) FindComponentsByKeys(ctx context.Context, sc vigil.Scope, keys []vigil.IndexKey) ([]store.ComponentHit, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
@@ -109,7 +109,7 @@ func (tx *Tx) UpdateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Findin
 }
 
 // FindFindings lists findings, ordered by vulnerability and component.
-func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingFilter) ([]*vigil.Finding, error) {
+func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f vigil.FindingFilter) ([]*vigil.Finding, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}

@@ -14,27 +14,27 @@ import (
 )
 
 // FindKBCandidateRows finds what the reverse index connects to the keys.
-func (tx *Tx) FindKBCandidateRows(ctx context.Context, keys []store.Key) (*store.KBCandidates, error) {
+func (tx *Tx) FindKBCandidateRows(ctx context.Context, keys []vigil.IndexKey) (*store.KBCandidates, error) {
 	var purls, names, ecos, enames, vendors, products, akinds, avalues []string
 	for _, k := range keys {
 		switch k.Kind {
-		case store.KeyPackage:
+		case vigil.KeyPURL:
 			purls = append(purls, k.Value)
 			akinds, avalues = append(akinds, "purl"), append(avalues, k.Value)
-		case store.KeyPackageName:
+		case vigil.KeyPackageName:
 			names = append(names, k.Value)
-		case store.KeyEcoPackage:
+		case vigil.KeyEcoPackage:
 			eco, name, _ := strings.Cut(k.Value, "|")
 			ecos, enames = append(ecos, eco), append(enames, name)
-		case store.KeyCPE:
+		case vigil.KeyCPE:
 			vendor, product, _ := strings.Cut(k.Value, ":")
 			vendors, products = append(vendors, vendor), append(products, product)
 			akinds, avalues = append(akinds, "cpe"), append(avalues, k.Value)
-		case store.KeyName:
+		case vigil.KeyName:
 			for _, kind := range []string{"name", "product", "model", "sku", "serial"} {
 				akinds, avalues = append(akinds, kind), append(avalues, k.Value)
 			}
-		case store.KeyHash:
+		case vigil.KeyHash:
 			akinds, avalues = append(akinds, "hash"), append(avalues, k.Value)
 		}
 	}

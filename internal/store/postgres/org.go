@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // CreateOrg inserts an organization.
@@ -22,7 +21,7 @@ func (tx *Tx) CreateOrg(ctx context.Context, in vigil.OrgInput) (*vigil.Organiza
 
 // FindOrgByID returns one organization.
 func (tx *Tx) FindOrgByID(ctx context.Context, id int64) (*vigil.Organization, error) {
-	orgs, _, err := tx.findOrgs(ctx, "id = $1", []any{id}, store.Page{})
+	orgs, _, err := tx.findOrgs(ctx, "id = $1", []any{id}, vigil.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -34,7 +33,7 @@ func (tx *Tx) FindOrgByID(ctx context.Context, id int64) (*vigil.Organization, e
 
 // FindOrgBySlug returns one organization.
 func (tx *Tx) FindOrgBySlug(ctx context.Context, slug string) (*vigil.Organization, error) {
-	orgs, _, err := tx.findOrgs(ctx, "slug = $1", []any{slug}, store.Page{})
+	orgs, _, err := tx.findOrgs(ctx, "slug = $1", []any{slug}, vigil.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +44,7 @@ func (tx *Tx) FindOrgBySlug(ctx context.Context, slug string) (*vigil.Organizati
 }
 
 // FindOrgs lists organizations by slug.
-func (tx *Tx) FindOrgs(ctx context.Context, f store.OrgFilter) ([]*vigil.Organization, int, error) {
+func (tx *Tx) FindOrgs(ctx context.Context, f vigil.OrgFilter) ([]*vigil.Organization, int, error) {
 	where, args := "TRUE", []any{}
 	if f.Kind != nil {
 		args = append(args, string(*f.Kind))
@@ -56,7 +55,7 @@ func (tx *Tx) FindOrgs(ctx context.Context, f store.OrgFilter) ([]*vigil.Organiz
 
 // findOrgs lists the organizations matching where, whose placeholders
 // number args.
-func (tx *Tx) findOrgs(ctx context.Context, where string, args []any, p store.Page) ([]*vigil.Organization, int, error) {
+func (tx *Tx) findOrgs(ctx context.Context, where string, args []any, p vigil.Page) ([]*vigil.Organization, int, error) {
 	limit, args := limitClause(p, args)
 	rows, err := tx.tx.Query(ctx,
 		`SELECT id, slug, name, kind, created_at, COUNT(*) OVER ()

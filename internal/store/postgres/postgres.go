@@ -339,7 +339,7 @@ func dateOf(d pgtype.Date) (vigil.Date, error) {
 
 // limitClause appends a page's placeholders to args, numbered after those
 // already there; PostgreSQL reads LIMIT NULL as no limit.
-func limitClause(p store.Page, args []any) (string, []any) {
+func limitClause(p vigil.Page, args []any) (string, []any) {
 	var limit any
 	if p.Limit > 0 {
 		limit = p.Limit

@@ -68,7 +68,7 @@ func (tx *Tx) findOneProduct(ctx context.Context, sc vigil.Scope, cond string, a
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	ps, _, err := tx.findProducts(ctx, "p.org_id = $1 AND "+cond, []any{sc.OrgID, arg}, store.Page{})
+	ps, _, err := tx.findProducts(ctx, "p.org_id = $1 AND "+cond, []any{sc.OrgID, arg}, vigil.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ func (tx *Tx) findOneProduct(ctx context.Context, sc vigil.Scope, cond string, a
 }
 
 // FindProducts lists the organization's products by name.
-func (tx *Tx) FindProducts(ctx context.Context, sc vigil.Scope, f store.ProductFilter) ([]*vigil.Product, int, error) {
+func (tx *Tx) FindProducts(ctx context.Context, sc vigil.Scope, f vigil.ProductFilter) ([]*vigil.Product, int, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, 0, err
 	}
@@ -98,7 +98,7 @@ func (tx *Tx) FindProducts(ctx context.Context, sc vigil.Scope, f store.ProductF
 // findProducts lists the products matching where, whose placeholders number
 // args; where must hold the organization condition. Each product's models
 // come in the same query, as an array in position order.
-func (tx *Tx) findProducts(ctx context.Context, where string, args []any, p store.Page) ([]*vigil.Product, int, error) {
+func (tx *Tx) findProducts(ctx context.Context, where string, args []any, p vigil.Page) ([]*vigil.Product, int, error) {
 	limit, args := limitClause(p, args)
 	rows, err := tx.tx.Query(ctx,
 		`SELECT p.id, p.org_id, p.name, p.manufacturer, p.intended_use, p.clinical_function,

@@ -46,7 +46,7 @@ func (tx *Tx) findOneRelease(ctx context.Context, sc vigil.Scope, cond string, a
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rs, _, err := tx.findReleases(ctx, "r.org_id = $1 AND "+cond, append([]any{sc.OrgID}, args...), store.Page{})
+	rs, _, err := tx.findReleases(ctx, "r.org_id = $1 AND "+cond, append([]any{sc.OrgID}, args...), vigil.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -57,7 +57,7 @@ func (tx *Tx) findOneRelease(ctx context.Context, sc vigil.Scope, cond string, a
 }
 
 // FindReleases lists the organization's releases.
-func (tx *Tx) FindReleases(ctx context.Context, sc vigil.Scope, f store.ReleaseFilter) ([]*vigil.Release, int, error) {
+func (tx *Tx) FindReleases(ctx context.Context, sc vigil.Scope, f vigil.ReleaseFilter) ([]*vigil.Release, int, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, 0, err
 	}
@@ -71,7 +71,7 @@ func (tx *Tx) FindReleases(ctx context.Context, sc vigil.Scope, f store.ReleaseF
 
 // findReleases lists the releases matching where, whose placeholders number
 // args; where must hold the organization condition.
-func (tx *Tx) findReleases(ctx context.Context, where string, args []any, p store.Page) ([]*vigil.Release, int, error) {
+func (tx *Tx) findReleases(ctx context.Context, where string, args []any, p vigil.Page) ([]*vigil.Release, int, error) {
 	limit, args := limitClause(p, args)
 	rows, err := tx.tx.Query(ctx,
 		`SELECT r.id, r.org_id, r.product_id, p.name, r.version, r.phase, r.phase_explicit,

@@ -171,7 +171,7 @@ func (tx *Tx) FindSBOMByID(ctx context.Context, sc vigil.Scope, id int64) (*vigi
 }
 
 // FindSBOMs lists documents, newest first.
-func (tx *Tx) FindSBOMs(ctx context.Context, sc vigil.Scope, f store.SBOMFilter) ([]*vigil.SBOMDocument, error) {
+func (tx *Tx) FindSBOMs(ctx context.Context, sc vigil.Scope, f vigil.SBOMFilter) ([]*vigil.SBOMDocument, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}

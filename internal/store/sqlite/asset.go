@@ -86,7 +86,7 @@ func (tx *Tx) CreateAsset(ctx context.Context, sc vigil.Scope, a *vigil.Asset) e
 
 // FindAssetByID returns one of the organization's assets.
 func (tx *Tx) FindAssetByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Asset, error) {
-	as, _, err := tx.FindAssets(ctx, sc, store.AssetFilter{IDs: []int64{id}})
+	as, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{IDs: []int64{id}})
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +148,7 @@ func stringArgs(ss []string) (string, []any) {
 }
 
 // FindAssets lists assets.
-func (tx *Tx) FindAssets(ctx context.Context, sc vigil.Scope, f store.AssetFilter) ([]*vigil.Asset, int, error) {
+func (tx *Tx) FindAssets(ctx context.Context, sc vigil.Scope, f vigil.AssetFilter) ([]*vigil.Asset, int, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, 0, err
 	}
@@ -324,7 +324,7 @@ func (tx *Tx) ReplaceAdvisoryProducts(ctx context.Context, sc vigil.Scope, asset
 }
 
 // FindAdvisoryProducts lists advisory products of the organization's assets.
-func (tx *Tx) FindAdvisoryProducts(ctx context.Context, sc vigil.Scope, f store.AdvisoryProductFilter) ([]vigil.AdvisoryProduct, error) {
+func (tx *Tx) FindAdvisoryProducts(ctx context.Context, sc vigil.Scope, f vigil.AdvisoryProductFilter) ([]vigil.AdvisoryProduct, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
@@ -467,7 +467,7 @@ func (tx *Tx) DeleteShare(ctx context.Context, sc vigil.Scope, id int64) error {
 }
 
 // FindCatalogReleases lists the releases visible to the organization.
-func (tx *Tx) FindCatalogReleases(ctx context.Context, sc vigil.Scope, f store.CatalogFilter) ([]*vigil.CatalogRelease, error) {
+func (tx *Tx) FindCatalogReleases(ctx context.Context, sc vigil.Scope, f vigil.CatalogFilter) ([]*vigil.CatalogRelease, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
@@ -568,7 +568,7 @@ func (tx *Tx) FindCatalogReleases(ctx context.Context, sc vigil.Scope, f store.C
 }
 
 // FindVisibleFindings lists findings of releases visible to the organization.
-func (tx *Tx) FindVisibleFindings(ctx context.Context, sc vigil.Scope, f store.VisibleFindingFilter) ([]*vigil.Finding, error) {
+func (tx *Tx) FindVisibleFindings(ctx context.Context, sc vigil.Scope, f vigil.VisibleFindingFilter) ([]*vigil.Finding, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
@@ -643,7 +643,7 @@ func (tx *Tx) AddAssetEvents(ctx context.Context, sc vigil.Scope, evs []*vigil.A
 }
 
 // FindAssetEvents lists events, newest first.
-func (tx *Tx) FindAssetEvents(ctx context.Context, sc vigil.Scope, f store.AssetEventFilter) ([]*vigil.AssetEvent, error) {
+func (tx *Tx) FindAssetEvents(ctx context.Context, sc vigil.Scope, f vigil.AssetEventFilter) ([]*vigil.AssetEvent, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
@@ -706,7 +706,7 @@ func scanWorkItem(rows *sql.Rows) (*vigil.WorkItem, error) {
 
 // FindWorkItem returns the work item of an asset and vulnerability.
 func (tx *Tx) FindWorkItem(ctx context.Context, sc vigil.Scope, assetID int64, vulnID string) (*vigil.WorkItem, error) {
-	ws, err := tx.FindWorkItems(ctx, sc, store.WorkItemFilter{AssetID: &assetID, VulnID: &vulnID})
+	ws, err := tx.FindWorkItems(ctx, sc, vigil.WorkItemFilter{AssetID: &assetID, VulnID: &vulnID})
 	if err != nil {
 		return nil, err
 	}
@@ -751,7 +751,7 @@ func (tx *Tx) PutWorkItem(ctx context.Context, sc vigil.Scope, w *vigil.WorkItem
 }
 
 // FindWorkItems lists work items by asset and vulnerability.
-func (tx *Tx) FindWorkItems(ctx context.Context, sc vigil.Scope, f store.WorkItemFilter) ([]*vigil.WorkItem, error) {
+func (tx *Tx) FindWorkItems(ctx context.Context, sc vigil.Scope, f vigil.WorkItemFilter) ([]*vigil.WorkItem, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}

@@ -34,7 +34,7 @@ func (tx *Tx) AddComponentKeys(ctx context.Context, sc vigil.Scope, sbomID int64
 const keyBatch = 400
 
 // keyClause renders "(kind = ? AND value = ?) OR …" for a batch of keys.
-func keyClause(keys []store.Key, kindCol, valueCol string) (string, []any) {
+func keyClause(keys []vigil.IndexKey, kindCol, valueCol string) (string, []any) {
 	parts := make([]string, len(keys))
 	args := make([]any, 0, 2*len(keys))
 	for i, k := range keys {
@@ -45,7 +45,7 @@ func keyClause(keys []store.Key, kindCol, valueCol string) (string, []any) {
 }
 
 // FindComponentsByKeys finds components of current SBOMs by key.
-func (tx *Tx) FindComponentsByKeys(ctx context.Context, sc vigil.Scope, keys []store.Key) ([]store.ComponentHit, error) {
+func (tx *Tx) FindComponentsByKeys(ctx context.Context, sc vigil.Scope, keys []vigil.IndexKey) ([]store.ComponentHit, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
@@ -125,7 +125,7 @@ func (tx *Tx) UpdateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Findin
 }
 
 // FindFindings lists findings, ordered by vulnerability and component.
-func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f store.FindingFilter) ([]*vigil.Finding, error) {
+func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f vigil.FindingFilter) ([]*vigil.Finding, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}

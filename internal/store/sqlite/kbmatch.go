@@ -29,28 +29,28 @@ const (
 )
 
 // FindKBCandidateRows finds what the reverse index connects to the keys.
-func (tx *Tx) FindKBCandidateRows(ctx context.Context, keys []store.Key) (*store.KBCandidates, error) {
+func (tx *Tx) FindKBCandidateRows(ctx context.Context, keys []vigil.IndexKey) (*store.KBCandidates, error) {
 	var purls, names []string
 	var ecos, cpes, products [][2]string
 	for _, k := range keys {
 		switch k.Kind {
-		case store.KeyPackage:
+		case vigil.KeyPURL:
 			purls = append(purls, k.Value)
 			products = append(products, [2]string{"purl", k.Value})
-		case store.KeyPackageName:
+		case vigil.KeyPackageName:
 			names = append(names, k.Value)
-		case store.KeyEcoPackage:
+		case vigil.KeyEcoPackage:
 			eco, name, _ := strings.Cut(k.Value, "|")
 			ecos = append(ecos, [2]string{eco, name})
-		case store.KeyCPE:
+		case vigil.KeyCPE:
 			vendor, product, _ := strings.Cut(k.Value, ":")
 			cpes = append(cpes, [2]string{vendor, product})
 			products = append(products, [2]string{"cpe", k.Value})
-		case store.KeyName:
+		case vigil.KeyName:
 			for _, kind := range []string{"name", "product", "model", "sku", "serial"} {
 				products = append(products, [2]string{kind, k.Value})
 			}
-		case store.KeyHash:
+		case vigil.KeyHash:
 			products = append(products, [2]string{"hash", k.Value})
 		}
 	}

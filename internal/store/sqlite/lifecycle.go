@@ -54,7 +54,7 @@ func (tx *Tx) FindNoticeByID(ctx context.Context, sc vigil.Scope, id int64) (*vi
 }
 
 // FindNotices lists the organization's notices.
-func (tx *Tx) FindNotices(ctx context.Context, sc vigil.Scope, f store.NoticeFilter) ([]*vigil.Notice, error) {
+func (tx *Tx) FindNotices(ctx context.Context, sc vigil.Scope, f vigil.NoticeFilter) ([]*vigil.Notice, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func (tx *Tx) FindTransferByID(ctx context.Context, sc vigil.Scope, id int64) (*
 }
 
 // FindTransfers lists the organization's transfers.
-func (tx *Tx) FindTransfers(ctx context.Context, sc vigil.Scope, f store.TransferFilter) ([]*vigil.Transfer, error) {
+func (tx *Tx) FindTransfers(ctx context.Context, sc vigil.Scope, f vigil.TransferFilter) ([]*vigil.Transfer, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
@@ -389,7 +389,7 @@ func (tx *Tx) CreateDecommission(ctx context.Context, sc vigil.Scope, d *vigil.D
 	if err != nil {
 		return fmt.Errorf("record decommissioning of asset %d: %w", d.AssetID, mapError(err))
 	}
-	got, err := tx.FindDecommissions(ctx, sc, store.DecommissionFilter{AssetID: &d.AssetID})
+	got, err := tx.FindDecommissions(ctx, sc, vigil.DecommissionFilter{AssetID: &d.AssetID})
 	if err != nil {
 		return err
 	}
@@ -401,7 +401,7 @@ func (tx *Tx) CreateDecommission(ctx context.Context, sc vigil.Scope, d *vigil.D
 }
 
 // FindDecommissions lists decommissionings.
-func (tx *Tx) FindDecommissions(ctx context.Context, sc vigil.Scope, f store.DecommissionFilter) ([]*vigil.Decommission, error) {
+func (tx *Tx) FindDecommissions(ctx context.Context, sc vigil.Scope, f vigil.DecommissionFilter) ([]*vigil.Decommission, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}

@@ -107,7 +107,7 @@ func (tx *Tx) FindMDS2FormByID(ctx context.Context, sc vigil.Scope, id int64) (*
 }
 
 // FindMDS2Forms lists forms, newest first.
-func (tx *Tx) FindMDS2Forms(ctx context.Context, sc vigil.Scope, f store.MDS2Filter) ([]*vigil.MDS2Form, error) {
+func (tx *Tx) FindMDS2Forms(ctx context.Context, sc vigil.Scope, f vigil.MDS2Filter) ([]*vigil.MDS2Form, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}

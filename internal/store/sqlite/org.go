@@ -7,7 +7,6 @@ import (
 	"fmt"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // CreateOrg inserts an organization.
@@ -24,7 +23,7 @@ func (tx *Tx) CreateOrg(ctx context.Context, in vigil.OrgInput) (*vigil.Organiza
 
 // FindOrgByID returns one organization.
 func (tx *Tx) FindOrgByID(ctx context.Context, id int64) (*vigil.Organization, error) {
-	orgs, _, err := tx.findOrgs(ctx, "id = ?", []any{id}, store.Page{})
+	orgs, _, err := tx.findOrgs(ctx, "id = ?", []any{id}, vigil.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -36,7 +35,7 @@ func (tx *Tx) FindOrgByID(ctx context.Context, id int64) (*vigil.Organization, e
 
 // FindOrgBySlug returns one organization.
 func (tx *Tx) FindOrgBySlug(ctx context.Context, slug string) (*vigil.Organization, error) {
-	orgs, _, err := tx.findOrgs(ctx, "slug = ?", []any{slug}, store.Page{})
+	orgs, _, err := tx.findOrgs(ctx, "slug = ?", []any{slug}, vigil.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +46,7 @@ func (tx *Tx) FindOrgBySlug(ctx context.Context, slug string) (*vigil.Organizati
 }
 
 // FindOrgs lists organizations by slug.
-func (tx *Tx) FindOrgs(ctx context.Context, f store.OrgFilter) ([]*vigil.Organization, int, error) {
+func (tx *Tx) FindOrgs(ctx context.Context, f vigil.OrgFilter) ([]*vigil.Organization, int, error) {
 	where, args := "1 = 1", []any{}
 	if f.Kind != nil {
 		where += " AND kind = ?"
@@ -56,7 +55,7 @@ func (tx *Tx) FindOrgs(ctx context.Context, f store.OrgFilter) ([]*vigil.Organiz
 	return tx.findOrgs(ctx, where, args, f.Page)
 }
 
-func (tx *Tx) findOrgs(ctx context.Context, where string, args []any, p store.Page) ([]*vigil.Organization, int, error) {
+func (tx *Tx) findOrgs(ctx context.Context, where string, args []any, p vigil.Page) ([]*vigil.Organization, int, error) {
 	limit, largs := limitClause(p)
 	rows, err := tx.tx.QueryContext(ctx,
 		`SELECT id, slug, name, kind, created_at, COUNT(*) OVER ()

@@ -63,7 +63,7 @@ func (tx *Tx) findOneProduct(ctx context.Context, sc vigil.Scope, where string, 
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	ps, _, err := tx.findProducts(ctx, sc, where, []any{arg}, store.Page{})
+	ps, _, err := tx.findProducts(ctx, sc, where, []any{arg}, vigil.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ func (tx *Tx) findOneProduct(ctx context.Context, sc vigil.Scope, where string, 
 }
 
 // FindProducts lists the organization's products by name.
-func (tx *Tx) FindProducts(ctx context.Context, sc vigil.Scope, f store.ProductFilter) ([]*vigil.Product, int, error) {
+func (tx *Tx) FindProducts(ctx context.Context, sc vigil.Scope, f vigil.ProductFilter) ([]*vigil.Product, int, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, 0, err
 	}
@@ -90,7 +90,7 @@ func (tx *Tx) FindProducts(ctx context.Context, sc vigil.Scope, f store.ProductF
 	return tx.findProducts(ctx, sc, where, args, f.Page)
 }
 
-func (tx *Tx) findProducts(ctx context.Context, sc vigil.Scope, where string, args []any, p store.Page) ([]*vigil.Product, int, error) {
+func (tx *Tx) findProducts(ctx context.Context, sc vigil.Scope, where string, args []any, p vigil.Page) ([]*vigil.Product, int, error) {
 	limit, largs := limitClause(p)
 	args = append([]any{sc.OrgID}, args...)
 	rows, err := tx.tx.QueryContext(ctx,

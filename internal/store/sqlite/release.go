@@ -43,7 +43,7 @@ func (tx *Tx) findOneRelease(ctx context.Context, sc vigil.Scope, where string, 
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rs, _, err := tx.findReleases(ctx, sc, where, args, store.Page{})
+	rs, _, err := tx.findReleases(ctx, sc, where, args, vigil.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -54,7 +54,7 @@ func (tx *Tx) findOneRelease(ctx context.Context, sc vigil.Scope, where string, 
 }
 
 // FindReleases lists the organization's releases.
-func (tx *Tx) FindReleases(ctx context.Context, sc vigil.Scope, f store.ReleaseFilter) ([]*vigil.Release, int, error) {
+func (tx *Tx) FindReleases(ctx context.Context, sc vigil.Scope, f vigil.ReleaseFilter) ([]*vigil.Release, int, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, 0, err
 	}
@@ -66,7 +66,7 @@ func (tx *Tx) FindReleases(ctx context.Context, sc vigil.Scope, f store.ReleaseF
 	return tx.findReleases(ctx, sc, where, args, f.Page)
 }
 
-func (tx *Tx) findReleases(ctx context.Context, sc vigil.Scope, where string, args []any, p store.Page) ([]*vigil.Release, int, error) {
+func (tx *Tx) findReleases(ctx context.Context, sc vigil.Scope, where string, args []any, p vigil.Page) ([]*vigil.Release, int, error) {
 	limit, largs := limitClause(p)
 	args = append([]any{sc.OrgID}, args...)
 	rows, err := tx.tx.QueryContext(ctx,

@@ -350,7 +350,7 @@ func parseDate(s sql.NullString) (vigil.Date, error) {
 }
 
 // limitClause renders a page; SQLite spells "no limit" as LIMIT -1.
-func limitClause(p store.Page) (string, []any) {
+func limitClause(p vigil.Page) (string, []any) {
 	limit := p.Limit
 	if limit <= 0 {
 		limit = -1

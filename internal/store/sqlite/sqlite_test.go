@@ -51,7 +51,7 @@ func TestBackupRestore(t *testing.T) {
 		t.Helper()
 		var out []string
 		if err := s.View(ctx, func(tx store.Tx) error {
-			orgs, _, err := tx.FindOrgs(ctx, store.OrgFilter{})
+			orgs, _, err := tx.FindOrgs(ctx, vigil.OrgFilter{})
 			for _, o := range orgs {
 				out = append(out, o.Slug)
 			}

@@ -93,7 +93,7 @@ func (tx *Tx) FindVEXDocumentByID(ctx context.Context, sc vigil.Scope, id int64)
 }
 
 // FindVEXDocuments lists imported documents, newest import first.
-func (tx *Tx) FindVEXDocuments(ctx context.Context, sc vigil.Scope, f store.VEXDocumentFilter) ([]*vigil.VEXDocument, int, error) {
+func (tx *Tx) FindVEXDocuments(ctx context.Context, sc vigil.Scope, f vigil.VEXDocumentFilter) ([]*vigil.VEXDocument, int, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, 0, err
 	}

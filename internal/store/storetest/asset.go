@@ -108,7 +108,7 @@ func testAssetCRUD(t *testing.T, open Opener) {
 		}
 		_, err = tx.FindAssetByTag(ctx, h, "NOPE", "NOPE")
 		wantErr(t, "FindAssetByTag(absent)", err, vigil.ErrNotFound)
-		all, total, err := tx.FindAssets(ctx, h, store.AssetFilter{})
+		all, total, err := tx.FindAssets(ctx, h, vigil.AssetFilter{})
 		if err != nil {
 			return err
 		}
@@ -117,7 +117,7 @@ func testAssetCRUD(t *testing.T, open Opener) {
 			t.Errorf("FindAssets = %d assets (total %d), want b then a", len(all), total)
 		}
 		retired := vigil.AssetRetired
-		rs, _, err := tx.FindAssets(ctx, h, store.AssetFilter{Status: &retired})
+		rs, _, err := tx.FindAssets(ctx, h, vigil.AssetFilter{Status: &retired})
 		if err != nil {
 			return err
 		}
@@ -192,7 +192,7 @@ func testSharing(t *testing.T, open Opener) {
 		t.Helper()
 		var ids []int64
 		view(t, s, func(tx store.Tx) error {
-			cs, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{})
+			cs, err := tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{})
 			ids = catalogIDs(cs)
 			return err
 		})
@@ -202,7 +202,7 @@ func testSharing(t *testing.T, open Opener) {
 		t.Helper()
 		var n int
 		view(t, s, func(tx store.Tx) error {
-			fs, err := tx.FindVisibleFindings(ctx, sc, store.VisibleFindingFilter{VulnIDs: []string{"CVE-2024-0001"}})
+			fs, err := tx.FindVisibleFindings(ctx, sc, vigil.VisibleFindingFilter{VulnIDs: []string{"CVE-2024-0001"}})
 			n = len(fs)
 			return err
 		})
@@ -261,7 +261,7 @@ func testSharing(t *testing.T, open Opener) {
 		if diff := cmp.Diff(want, got.Mapping); diff != "" {
 			t.Errorf("mapping (-want +got):\n%s", diff)
 		}
-		mapped, _, err := tx.FindAssets(ctx, f.hdo, store.AssetFilter{ReleaseIDs: []int64{f.r1.ID}})
+		mapped, _, err := tx.FindAssets(ctx, f.hdo, vigil.AssetFilter{ReleaseIDs: []int64{f.r1.ID}})
 		if err != nil {
 			return err
 		}
@@ -279,11 +279,11 @@ func testSharing(t *testing.T, open Opener) {
 		if other, err := tx.FindAssetsOfReleases(ctx, f.other, []int64{f.r1.ID}); err != nil || len(other) != 0 {
 			t.Errorf("FindAssetsOfReleases as another hospital = %v, %v", other, err)
 		}
-		byProduct, err := tx.FindCatalogReleases(ctx, f.hdo, store.CatalogFilter{ProductIDs: []int64{f.product.ID}})
+		byProduct, err := tx.FindCatalogReleases(ctx, f.hdo, vigil.CatalogFilter{ProductIDs: []int64{f.product.ID}})
 		if err != nil {
 			return err
 		}
-		byRelease, err := tx.FindCatalogReleases(ctx, f.hdo, store.CatalogFilter{ReleaseIDs: []int64{f.r2.ID}})
+		byRelease, err := tx.FindCatalogReleases(ctx, f.hdo, vigil.CatalogFilter{ReleaseIDs: []int64{f.r2.ID}})
 		if err != nil {
 			return err
 		}
@@ -293,7 +293,7 @@ func testSharing(t *testing.T, open Opener) {
 		if diff := cmp.Diff([]int64{f.r2.ID}, catalogIDs(byRelease)); diff != "" {
 			t.Errorf("catalogue by release (-want +got):\n%s", diff)
 		}
-		fs, err := tx.FindVisibleFindings(ctx, f.hdo, store.VisibleFindingFilter{MappedOnly: true})
+		fs, err := tx.FindVisibleFindings(ctx, f.hdo, vigil.VisibleFindingFilter{MappedOnly: true})
 		if err != nil {
 			return err
 		}
@@ -358,7 +358,7 @@ func testAssetEventsAndWork(t *testing.T, open Opener) {
 		t.Errorf("AddAssetEvents(again) added %v, want only CVE-3", added)
 	}
 	view(t, s, func(tx store.Tx) error {
-		evs, err := tx.FindAssetEvents(ctx, h, store.AssetEventFilter{})
+		evs, err := tx.FindAssetEvents(ctx, h, vigil.AssetEventFilter{})
 		if err != nil {
 			return err
 		}
@@ -447,7 +447,7 @@ func testAssetIsolation(t *testing.T, open Opener) {
 			return err
 		}},
 		{"FindAssets", true, func(tx store.Tx, sc vigil.Scope) error {
-			return notListed(tx.FindAssets(ctx, sc, store.AssetFilter{}))(func(x *vigil.Asset) bool { return x.ID == a.ID })
+			return notListed(tx.FindAssets(ctx, sc, vigil.AssetFilter{}))(func(x *vigil.Asset) bool { return x.ID == a.ID })
 		}},
 		{"UpdateAsset", false, func(tx store.Tx, sc vigil.Scope) error {
 			x := *a
@@ -460,14 +460,14 @@ func testAssetIsolation(t *testing.T, open Opener) {
 		{"DeleteAsset", false, func(tx store.Tx, sc vigil.Scope) error { return tx.DeleteAsset(ctx, sc, a.ID) }},
 		{"ReplaceAdvisoryProducts", false, func(tx store.Tx, sc vigil.Scope) error { return tx.ReplaceAdvisoryProducts(ctx, sc, a.ID, nil) }},
 		{"FindAdvisoryProducts", true, func(tx store.Tx, sc vigil.Scope) error {
-			ps, err := tx.FindAdvisoryProducts(ctx, sc, store.AdvisoryProductFilter{AssetID: &a.ID})
+			ps, err := tx.FindAdvisoryProducts(ctx, sc, vigil.AdvisoryProductFilter{AssetID: &a.ID})
 			if err == nil && len(ps) == 0 {
 				return vigil.ErrNotFound
 			}
 			return err
 		}},
 		{"FindCatalogReleases(shared to another)", true, func(tx store.Tx, sc vigil.Scope) error {
-			cs, err := tx.FindCatalogReleases(ctx, sc, store.CatalogFilter{ReleaseID: &f.r1.ID})
+			cs, err := tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{ReleaseID: &f.r1.ID})
 			if err == nil && len(cs) == 0 {
 				return vigil.ErrNotFound
 			}
@@ -477,7 +477,7 @@ func testAssetIsolation(t *testing.T, open Opener) {
 			return err
 		}},
 		{"FindVisibleFindings(shared to another)", true, func(tx store.Tx, sc vigil.Scope) error {
-			fs, err := tx.FindVisibleFindings(ctx, sc, store.VisibleFindingFilter{VulnIDs: []string{"CVE-2024-0001"}})
+			fs, err := tx.FindVisibleFindings(ctx, sc, vigil.VisibleFindingFilter{VulnIDs: []string{"CVE-2024-0001"}})
 			if err == nil && len(fs) == 0 {
 				return vigil.ErrNotFound
 			}
@@ -487,7 +487,7 @@ func testAssetIsolation(t *testing.T, open Opener) {
 			return err
 		}},
 		{"FindAssetEvents", true, func(tx store.Tx, sc vigil.Scope) error {
-			evs, err := tx.FindAssetEvents(ctx, sc, store.AssetEventFilter{AssetID: &a.ID})
+			evs, err := tx.FindAssetEvents(ctx, sc, vigil.AssetEventFilter{AssetID: &a.ID})
 			if err == nil && len(evs) == 0 {
 				return vigil.ErrNotFound
 			}
@@ -580,7 +580,7 @@ func testLinkDecisions(t *testing.T, open Opener) {
 			Confidence: vigil.MappingPossible, Score: 0.45, Reason: "model number ap1"}})
 	})
 	view(t, s, func(tx store.Tx) error {
-		ps, err := tx.FindAdvisoryProducts(ctx, hdo, store.AdvisoryProductFilter{AssetID: &a.ID})
+		ps, err := tx.FindAdvisoryProducts(ctx, hdo, vigil.AdvisoryProductFilter{AssetID: &a.ID})
 		if err != nil || len(ps) != 1 || ps[0].Score != 0.45 || ps[0].Advisory != "ICSMA-99-001-01" {
 			t.Errorf("FindAdvisoryProducts = %+v, %v; want one with score 0.45", ps, err)
 		}

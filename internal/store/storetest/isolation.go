@@ -66,7 +66,7 @@ func testIsolation(t *testing.T, open Opener) {
 			return err
 		}},
 		{"FindProducts", true, func(tx store.Tx, sc vigil.Scope) error {
-			return notListed(tx.FindProducts(ctx, sc, store.ProductFilter{}))(func(p *vigil.Product) bool { return p.ID == pa.ID })
+			return notListed(tx.FindProducts(ctx, sc, vigil.ProductFilter{}))(func(p *vigil.Product) bool { return p.ID == pa.ID })
 		}},
 		{"UpdateProduct", false, func(tx store.Tx, sc vigil.Scope) error {
 			p := *pa
@@ -86,10 +86,10 @@ func testIsolation(t *testing.T, open Opener) {
 			return err
 		}},
 		{"FindReleases", true, func(tx store.Tx, sc vigil.Scope) error {
-			return notListed(tx.FindReleases(ctx, sc, store.ReleaseFilter{}))(func(r *vigil.Release) bool { return r.ID == ra.ID })
+			return notListed(tx.FindReleases(ctx, sc, vigil.ReleaseFilter{}))(func(r *vigil.Release) bool { return r.ID == ra.ID })
 		}},
 		{"FindReleases(product filter)", true, func(tx store.Tx, sc vigil.Scope) error {
-			return notListed(tx.FindReleases(ctx, sc, store.ReleaseFilter{ProductID: &pa.ID}))(func(r *vigil.Release) bool { return r.ID == ra.ID })
+			return notListed(tx.FindReleases(ctx, sc, vigil.ReleaseFilter{ProductID: &pa.ID}))(func(r *vigil.Release) bool { return r.ID == ra.ID })
 		}},
 		{"UpdateRelease", false, func(tx store.Tx, sc vigil.Scope) error {
 			r := *ra
@@ -129,7 +129,7 @@ func testIsolation(t *testing.T, open Opener) {
 			return err
 		}},
 		{"FindSBOMs", true, func(tx store.Tx, sc vigil.Scope) error {
-			list, err := tx.FindSBOMs(ctx, sc, store.SBOMFilter{ReleaseID: &ra.ID})
+			list, err := tx.FindSBOMs(ctx, sc, vigil.SBOMFilter{ReleaseID: &ra.ID})
 			return notListed(list, 0, err)(func(d *vigil.SBOMDocument) bool { return d.ID == docA.ID })
 		}},
 		{"EachComponent", true, func(tx store.Tx, sc vigil.Scope) error {
@@ -216,7 +216,7 @@ func testIsolation(t *testing.T, open Opener) {
 		if len(hist) != 1 {
 			t.Errorf("A's release has %d phase changes, want 1", len(hist))
 		}
-		cur, err := tx.FindSBOMs(ctx, a, store.SBOMFilter{ReleaseID: &ra.ID, CurrentOnly: true})
+		cur, err := tx.FindSBOMs(ctx, a, vigil.SBOMFilter{ReleaseID: &ra.ID, CurrentOnly: true})
 		if err != nil {
 			return err
 		}

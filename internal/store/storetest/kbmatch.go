@@ -66,15 +66,15 @@ func testKBMatch(t *testing.T, open Opener) {
 		if err != nil || len(empty.Packages)+len(empty.Vulns)+len(empty.Advisories) != 0 {
 			t.Errorf("FindKBCandidateRows(nil) = %+v, %v; want nothing", empty, err)
 		}
-		got, err := tx.FindKBCandidateRows(ctx, []store.Key{
-			{Kind: store.KeyPackage, Value: "pkg:npm/left-pad"},
-			{Kind: store.KeyEcoPackage, Value: "npm|left-pad"}, // A's row again, and C's
-			{Kind: store.KeyEcoPackage, Value: "PyPI|bar"},
-			{Kind: store.KeyEcoPackage, Value: "Go|example.com/gone"},
-			{Kind: store.KeyEcoPackage, Value: "Maven|g:b"},
-			{Kind: store.KeyPackageName, Value: "foo"},
-			{Kind: store.KeyCPE, Value: "acme:bar"},
-			{Kind: store.KeyName, Value: "ip 3000"},
+		got, err := tx.FindKBCandidateRows(ctx, []vigil.IndexKey{
+			{Kind: vigil.KeyPURL, Value: "pkg:npm/left-pad"},
+			{Kind: vigil.KeyEcoPackage, Value: "npm|left-pad"}, // A's row again, and C's
+			{Kind: vigil.KeyEcoPackage, Value: "PyPI|bar"},
+			{Kind: vigil.KeyEcoPackage, Value: "Go|example.com/gone"},
+			{Kind: vigil.KeyEcoPackage, Value: "Maven|g:b"},
+			{Kind: vigil.KeyPackageName, Value: "foo"},
+			{Kind: vigil.KeyCPE, Value: "acme:bar"},
+			{Kind: vigil.KeyName, Value: "ip 3000"},
 		})
 		if err != nil {
 			return err

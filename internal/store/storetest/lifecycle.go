@@ -70,14 +70,14 @@ func testNotices(t *testing.T, open Opener) {
 		}
 		_, err = tx.FindNoticeByID(ctx, sc, n3.ID+100)
 		wantErr(t, "FindNoticeByID(absent)", err, vigil.ErrNotFound)
-		all, err := tx.FindNotices(ctx, sc, store.NoticeFilter{})
+		all, err := tx.FindNotices(ctx, sc, vigil.NoticeFilter{})
 		if err != nil {
 			return err
 		}
 		if got, want := noticeIDs(all), []int64{n2.ID, n3.ID, n1.ID}; !cmp.Equal(got, want) {
 			t.Errorf("FindNotices = %v, want %v (newest issue first)", got, want)
 		}
-		some, err := tx.FindNotices(ctx, sc, store.NoticeFilter{ReleaseID: &r1.ID})
+		some, err := tx.FindNotices(ctx, sc, vigil.NoticeFilter{ReleaseID: &r1.ID})
 		if err != nil {
 			return err
 		}
@@ -85,7 +85,7 @@ func testNotices(t *testing.T, open Opener) {
 			t.Errorf("FindNotices(release 1) = %v, want %v", got, want)
 		}
 		k := vigil.NoticeEndOfSupport
-		some, err = tx.FindNotices(ctx, sc, store.NoticeFilter{Kind: &k})
+		some, err = tx.FindNotices(ctx, sc, vigil.NoticeFilter{Kind: &k})
 		if err != nil {
 			return err
 		}
@@ -180,7 +180,7 @@ func testTransfers(t *testing.T, open Opener) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("after AcceptTransfer (-want +got):\n%s", diff)
 		}
-		list, err := tx.FindTransfers(ctx, sc, store.TransferFilter{ReleaseID: &r.ID})
+		list, err := tx.FindTransfers(ctx, sc, vigil.TransferFilter{ReleaseID: &r.ID})
 		if err != nil {
 			return err
 		}
@@ -294,11 +294,11 @@ func testLifecycleIsolation(t *testing.T, open Opener) {
 			return err
 		}},
 		{"FindNotices", true, func(tx store.Tx, sc vigil.Scope) error {
-			list, err := tx.FindNotices(ctx, sc, store.NoticeFilter{})
+			list, err := tx.FindNotices(ctx, sc, vigil.NoticeFilter{})
 			return notListed(list, 0, err)(func(n *vigil.Notice) bool { return n.ID == na.ID })
 		}},
 		{"FindNotices(release filter)", true, func(tx store.Tx, sc vigil.Scope) error {
-			list, err := tx.FindNotices(ctx, sc, store.NoticeFilter{ReleaseID: &ra.ID})
+			list, err := tx.FindNotices(ctx, sc, vigil.NoticeFilter{ReleaseID: &ra.ID})
 			return notListed(list, 0, err)(func(n *vigil.Notice) bool { return n.ID == na.ID })
 		}},
 		{"CreateNotice(for A's release)", false, func(tx store.Tx, sc vigil.Scope) error {
@@ -309,7 +309,7 @@ func testLifecycleIsolation(t *testing.T, open Opener) {
 			return err
 		}},
 		{"FindTransfers", true, func(tx store.Tx, sc vigil.Scope) error {
-			list, err := tx.FindTransfers(ctx, sc, store.TransferFilter{})
+			list, err := tx.FindTransfers(ctx, sc, vigil.TransferFilter{})
 			return notListed(list, 0, err)(func(x *vigil.Transfer) bool { return x.ID == ta.ID })
 		}},
 		{"CreateTransfer(for A's release)", false, func(tx store.Tx, sc vigil.Scope) error {
@@ -362,7 +362,7 @@ func testLifecycleIsolation(t *testing.T, open Opener) {
 		if got.Accepted() {
 			t.Errorf("A's transfer accepted by %q through B", got.AcceptedBy)
 		}
-		list, err := tx.FindNotices(ctx, a, store.NoticeFilter{})
+		list, err := tx.FindNotices(ctx, a, vigil.NoticeFilter{})
 		if err != nil {
 			return err
 		}
@@ -558,7 +558,7 @@ func testDecommissioning(t *testing.T, open Opener) {
 	}
 	for _, tt := range tests {
 		view(t, s, func(tx store.Tx) error {
-			got, err := tx.FindDecommissions(ctx, sc, store.DecommissionFilter{Query: tt.query})
+			got, err := tx.FindDecommissions(ctx, sc, vigil.DecommissionFilter{Query: tt.query})
 			if err != nil {
 				return err
 			}
@@ -615,11 +615,11 @@ func testDecommissionIsolation(t *testing.T, open Opener) {
 			return tx.CreateSanitization(ctx, sc, sampleSanitization(asA.ID))
 		}},
 		{"FindDecommissions", true, func(tx store.Tx, sc vigil.Scope) error {
-			list, err := tx.FindDecommissions(ctx, sc, store.DecommissionFilter{})
+			list, err := tx.FindDecommissions(ctx, sc, vigil.DecommissionFilter{})
 			return notListed(list, 0, err)(func(x *vigil.Decommission) bool { return x.AssetID == asA.ID })
 		}},
 		{"FindDecommissions(asset filter)", true, func(tx store.Tx, sc vigil.Scope) error {
-			list, err := tx.FindDecommissions(ctx, sc, store.DecommissionFilter{AssetID: &asA.ID})
+			list, err := tx.FindDecommissions(ctx, sc, vigil.DecommissionFilter{AssetID: &asA.ID})
 			return notListed(list, 0, err)(func(x *vigil.Decommission) bool { return x.AssetID == asA.ID })
 		}},
 		{"CreateDecommission(of A's asset)", false, func(tx store.Tx, sc vigil.Scope) error {

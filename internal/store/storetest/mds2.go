@@ -74,7 +74,7 @@ func testMDS2(t *testing.T, open Opener) {
 	})
 	t.Run("Filters", func(t *testing.T) {
 		view(t, s, func(tx store.Tx) error {
-			ids := func(f store.MDS2Filter) []int64 {
+			ids := func(f vigil.MDS2Filter) []int64 {
 				forms, err := tx.FindMDS2Forms(ctx, a, f)
 				if err != nil {
 					t.Fatal(err)
@@ -88,14 +88,14 @@ func testMDS2(t *testing.T, open Opener) {
 			name := cand.Candidate
 			for _, tt := range []struct {
 				name string
-				f    store.MDS2Filter
+				f    vigil.MDS2Filter
 				want []int64
 			}{
-				{"All", store.MDS2Filter{}, []int64{cand.ID, second.ID, first.ID}},
-				{"Release", store.MDS2Filter{ReleaseID: &r1.ID}, []int64{second.ID, first.ID}},
-				{"Current", store.MDS2Filter{ReleaseID: &r1.ID, CurrentOnly: true}, []int64{second.ID}},
-				{"Candidate", store.MDS2Filter{Candidate: &name}, []int64{cand.ID}},
-				{"Candidates", store.MDS2Filter{CandidatesOnly: true, CurrentOnly: true}, []int64{cand.ID}},
+				{"All", vigil.MDS2Filter{}, []int64{cand.ID, second.ID, first.ID}},
+				{"Release", vigil.MDS2Filter{ReleaseID: &r1.ID}, []int64{second.ID, first.ID}},
+				{"Current", vigil.MDS2Filter{ReleaseID: &r1.ID, CurrentOnly: true}, []int64{second.ID}},
+				{"Candidate", vigil.MDS2Filter{Candidate: &name}, []int64{cand.ID}},
+				{"Candidates", vigil.MDS2Filter{CandidatesOnly: true, CurrentOnly: true}, []int64{cand.ID}},
 			} {
 				if diff := cmp.Diff(tt.want, ids(tt.f)); diff != "" {
 					t.Errorf("%s (-want +got):\n%s", tt.name, diff)
@@ -165,15 +165,15 @@ func testMDS2(t *testing.T, open Opener) {
 				return err
 			}},
 			{"FindMDS2Forms", true, func(tx store.Tx, sc vigil.Scope) error {
-				forms, err := tx.FindMDS2Forms(ctx, sc, store.MDS2Filter{})
+				forms, err := tx.FindMDS2Forms(ctx, sc, vigil.MDS2Filter{})
 				return notListed(forms, 0, err)(func(f *vigil.MDS2Form) bool { return f.OrgID == a.OrgID })
 			}},
 			{"FindMDS2FormsByCandidate", true, func(tx store.Tx, sc vigil.Scope) error {
-				forms, err := tx.FindMDS2Forms(ctx, sc, store.MDS2Filter{Candidate: &name})
+				forms, err := tx.FindMDS2Forms(ctx, sc, vigil.MDS2Filter{Candidate: &name})
 				return notListed(forms, 0, err)(func(f *vigil.MDS2Form) bool { return f.ID == cand.ID })
 			}},
 			{"FindMDS2FormsByRelease", true, func(tx store.Tx, sc vigil.Scope) error {
-				forms, err := tx.FindMDS2Forms(ctx, sc, store.MDS2Filter{ReleaseID: &r1.ID})
+				forms, err := tx.FindMDS2Forms(ctx, sc, vigil.MDS2Filter{ReleaseID: &r1.ID})
 				return notListed(forms, 0, err)(func(*vigil.MDS2Form) bool { return true })
 			}},
 			{"FindMDS2Entries", true, func(tx store.Tx, sc vigil.Scope) error {
@@ -223,7 +223,7 @@ func testMDS2(t *testing.T, open Opener) {
 	t.Run("CascadeWithRelease", func(t *testing.T) {
 		update(t, s, func(tx store.Tx) error { return tx.DeleteRelease(ctx, a, r1.ID) })
 		view(t, s, func(tx store.Tx) error {
-			forms, err := tx.FindMDS2Forms(ctx, a, store.MDS2Filter{ReleaseID: &r1.ID})
+			forms, err := tx.FindMDS2Forms(ctx, a, vigil.MDS2Filter{ReleaseID: &r1.ID})
 			if err != nil || len(forms) != 0 {
 				t.Errorf("forms of a deleted release: %d, %v", len(forms), err)
 			}

@@ -129,14 +129,14 @@ func testSBOMs(t *testing.T, open Opener) {
 
 	second := importDoc("bb", sampleComponents()[1:])
 	view(t, s, func(tx store.Tx) error {
-		cur, err := tx.FindSBOMs(ctx, sc, store.SBOMFilter{ReleaseID: &r.ID, CurrentOnly: true})
+		cur, err := tx.FindSBOMs(ctx, sc, vigil.SBOMFilter{ReleaseID: &r.ID, CurrentOnly: true})
 		if err != nil {
 			return err
 		}
 		if len(cur) != 1 || cur[0].ID != second.ID {
 			t.Errorf("current SBOMs = %v, want only the second", cur)
 		}
-		all, err := tx.FindSBOMs(ctx, sc, store.SBOMFilter{ReleaseID: &r.ID})
+		all, err := tx.FindSBOMs(ctx, sc, vigil.SBOMFilter{ReleaseID: &r.ID})
 		if err != nil {
 			return err
 		}

@@ -138,7 +138,7 @@ func testOrgs(t *testing.T, open Opener) {
 		}
 		_, err = tx.FindOrgBySlug(ctx, "nobody")
 		wantErr(t, "FindOrgBySlug(nobody)", err, vigil.ErrNotFound)
-		all, total, err := tx.FindOrgs(ctx, store.OrgFilter{})
+		all, total, err := tx.FindOrgs(ctx, vigil.OrgFilter{})
 		if err != nil {
 			return err
 		}
@@ -146,7 +146,7 @@ func testOrgs(t *testing.T, open Opener) {
 			t.Errorf("FindOrgs = %d %v, want acme, general", total, all)
 		}
 		hdo := vigil.HealthcareProvider
-		some, total, err := tx.FindOrgs(ctx, store.OrgFilter{Kind: &hdo})
+		some, total, err := tx.FindOrgs(ctx, vigil.OrgFilter{Kind: &hdo})
 		if err != nil {
 			return err
 		}
@@ -189,7 +189,7 @@ func testProducts(t *testing.T, open Opener) {
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("FindProductByName (-want +got):\n%s", diff)
 		}
-		list, total, err := tx.FindProducts(ctx, sc, store.ProductFilter{})
+		list, total, err := tx.FindProducts(ctx, sc, vigil.ProductFilter{})
 		if err != nil {
 			return err
 		}
@@ -200,7 +200,7 @@ func testProducts(t *testing.T, open Opener) {
 		if diff := cmp.Diff([]string{"Anesthesia Workstation", "Infusion Pump"}, names); diff != "" || total != 2 {
 			t.Errorf("FindProducts total %d (-want +got):\n%s", total, diff)
 		}
-		page, total, err := tx.FindProducts(ctx, sc, store.ProductFilter{Page: store.Page{Offset: 1, Limit: 1}})
+		page, total, err := tx.FindProducts(ctx, sc, vigil.ProductFilter{Page: vigil.Page{Offset: 1, Limit: 1}})
 		if err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func testProducts(t *testing.T, open Opener) {
 			t.Errorf("FindProducts(page 2 of 1) = %d %v", total, page)
 		}
 		name := "Anesthesia Workstation"
-		one, total, err := tx.FindProducts(ctx, sc, store.ProductFilter{Name: &name})
+		one, total, err := tx.FindProducts(ctx, sc, vigil.ProductFilter{Name: &name})
 		if err != nil {
 			return err
 		}
@@ -283,7 +283,7 @@ func testReleases(t *testing.T, open Opener) {
 		}
 		_, err = tx.FindReleaseByVersion(ctx, sc, monitor.ID, "1.0")
 		wantErr(t, "FindReleaseByVersion(other product)", err, vigil.ErrNotFound)
-		all, total, err := tx.FindReleases(ctx, sc, store.ReleaseFilter{})
+		all, total, err := tx.FindReleases(ctx, sc, vigil.ReleaseFilter{})
 		if err != nil {
 			return err
 		}
@@ -294,7 +294,7 @@ func testReleases(t *testing.T, open Opener) {
 		if diff := cmp.Diff([]string{"Monitor 7.1", "Pump 1.0", "Pump 2.0"}, got3); diff != "" || total != 3 {
 			t.Errorf("FindReleases total %d (-want +got):\n%s", total, diff)
 		}
-		pumps, total, err := tx.FindReleases(ctx, sc, store.ReleaseFilter{ProductID: &pump.ID})
+		pumps, total, err := tx.FindReleases(ctx, sc, vigil.ReleaseFilter{ProductID: &pump.ID})
 		if err != nil {
 			return err
 		}
@@ -430,7 +430,7 @@ func testTransactions(t *testing.T, open Opener) {
 	ctxDone, cancel := context.WithCancel(ctx)
 	cancel()
 	if err := s.View(ctxDone, func(tx store.Tx) error {
-		_, _, err := tx.FindProducts(ctxDone, sc, store.ProductFilter{})
+		_, _, err := tx.FindProducts(ctxDone, sc, vigil.ProductFilter{})
 		return err
 	}); err == nil {
 		t.Error("View with a cancelled context succeeded, want an error")
@@ -607,7 +607,7 @@ func testOrder(t *testing.T, open Opener) {
 		mustCreateProduct(t, s, sc, name)
 	}
 	view(t, s, func(tx store.Tx) error {
-		orgs, _, err := tx.FindOrgs(ctx, store.OrgFilter{})
+		orgs, _, err := tx.FindOrgs(ctx, vigil.OrgFilter{})
 		if err != nil {
 			return err
 		}
@@ -618,7 +618,7 @@ func testOrder(t *testing.T, open Opener) {
 		if diff := cmp.Diff([]string{"a-c", "a1", "ab", "acme"}, slugs); diff != "" {
 			t.Errorf("FindOrgs order (-want +got):\n%s", diff)
 		}
-		products, _, err := tx.FindProducts(ctx, sc, store.ProductFilter{})
+		products, _, err := tx.FindProducts(ctx, sc, vigil.ProductFilter{})
 		if err != nil {
 			return err
 		}

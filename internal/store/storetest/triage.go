@@ -84,7 +84,7 @@ func testTriage(t *testing.T, open Opener) {
 		if !got[0].SourceTime.Equal(stmt) || got[0].SourceTime.Location() != time.UTC {
 			t.Errorf("source time %v, want %v in UTC", got[0].SourceTime, stmt)
 		}
-		fs, err := tx.FindFindings(ctx, sc, store.FindingFilter{ID: &f.ID})
+		fs, err := tx.FindFindings(ctx, sc, vigil.FindingFilter{ID: &f.ID})
 		if err != nil {
 			return err
 		}
@@ -94,7 +94,7 @@ func testTriage(t *testing.T, open Opener) {
 		if diff := cmp.Diff(&events[1].TriageDecision, fs[0].Triage); diff != "" {
 			t.Errorf("current decision (-want +got):\n%s", diff)
 		}
-		all, err := tx.FindFindings(ctx, sc, store.FindingFilter{})
+		all, err := tx.FindFindings(ctx, sc, vigil.FindingFilter{})
 		if err != nil {
 			return err
 		}

@@ -64,7 +64,7 @@ func testVEX(t *testing.T, open Opener) {
 			t.Errorf("FindVEXStatements (-want +got):\n%s", diff)
 		}
 		sha := "ab12"
-		list, n, err := tx.FindVEXDocuments(ctx, sc, store.VEXDocumentFilter{SHA256: &sha})
+		list, n, err := tx.FindVEXDocuments(ctx, sc, vigil.VEXDocumentFilter{SHA256: &sha})
 		if err != nil {
 			return err
 		}
@@ -72,7 +72,7 @@ func testVEX(t *testing.T, open Opener) {
 			t.Errorf("FindVEXDocuments by sha256: %d, %v", n, list)
 		}
 		none := "cd"
-		if list, n, err = tx.FindVEXDocuments(ctx, sc, store.VEXDocumentFilter{SHA256: &none}); err != nil || n != 0 || len(list) != 0 {
+		if list, n, err = tx.FindVEXDocuments(ctx, sc, vigil.VEXDocumentFilter{SHA256: &none}); err != nil || n != 0 || len(list) != 0 {
 			t.Errorf("FindVEXDocuments of another sha256: %d, %v, %v", n, list, err)
 		}
 		return nil
@@ -84,7 +84,7 @@ func testVEX(t *testing.T, open Opener) {
 	second.ID = 0
 	update(t, s, func(tx store.Tx) error { return tx.CreateVEXDocument(ctx, sc, &second, content) })
 	view(t, s, func(tx store.Tx) error {
-		list, n, err := tx.FindVEXDocuments(ctx, sc, store.VEXDocumentFilter{Page: store.Page{Limit: 1}})
+		list, n, err := tx.FindVEXDocuments(ctx, sc, vigil.VEXDocumentFilter{Page: vigil.Page{Limit: 1}})
 		if err != nil {
 			return err
 		}
@@ -102,7 +102,7 @@ func testVEX(t *testing.T, open Opener) {
 		if _, err := tx.FindVEXDocumentContent(ctx, other, doc.ID); !errors.Is(err, vigil.ErrNotFound) {
 			t.Errorf("other org FindVEXDocumentContent: %v, want ErrNotFound", err)
 		}
-		if list, n, err := tx.FindVEXDocuments(ctx, other, store.VEXDocumentFilter{}); err != nil || n != 0 || len(list) != 0 {
+		if list, n, err := tx.FindVEXDocuments(ctx, other, vigil.VEXDocumentFilter{}); err != nil || n != 0 || len(list) != 0 {
 			t.Errorf("other org FindVEXDocuments: %d, %v, %v", n, list, err)
 		}
 		if list, err := tx.FindVEXStatements(ctx, other, doc.ID); err != nil || len(list) != 0 {
@@ -111,7 +111,7 @@ func testVEX(t *testing.T, open Opener) {
 		for name, fn := range map[string]func() error{
 			"FindVEXDocumentByID": func() error { _, err := tx.FindVEXDocumentByID(ctx, vigil.Scope{}, doc.ID); return err },
 			"FindVEXDocuments": func() error {
-				_, _, err := tx.FindVEXDocuments(ctx, vigil.Scope{}, store.VEXDocumentFilter{})
+				_, _, err := tx.FindVEXDocuments(ctx, vigil.Scope{}, vigil.VEXDocumentFilter{})
 				return err
 			},
 			"FindVEXStatements":      func() error { _, err := tx.FindVEXStatements(ctx, vigil.Scope{}, doc.ID); return err },
