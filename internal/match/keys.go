@@ -8,7 +8,6 @@ import (
 	"github.com/vigil/vigil"
 )
 
-
 // ComponentKeys are the keys a component is indexed under.
 func ComponentKeys(c *vigil.Component) []vigil.IndexKey {
 	var keys []vigil.IndexKey

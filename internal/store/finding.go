@@ -20,7 +20,6 @@ type FindingTx interface {
 	FindFindings(ctx context.Context, sc vigil.Scope, f vigil.FindingFilter) ([]*vigil.Finding, error)
 }
 
-
 // ComponentKey is a key of one component of a document.
 type ComponentKey struct {
 	Ref string
