@@ -18,6 +18,15 @@ type Scope struct {
 // Valid reports whether the scope names an organization.
 func (s Scope) Valid() bool { return s.OrgID > 0 }
 
+// Who names the scope's actor for the records it leaves, "unknown" when
+// nobody was named.
+func (s Scope) Who() string {
+	if s.Actor == "" {
+		return "unknown"
+	}
+	return s.Actor
+}
+
 // Clock returns the current time. Services and stores take one so tests can
 // fix time; production code uses time.Now.
 type Clock func() time.Time

@@ -31,7 +31,7 @@ func environment() cli.Env {
 		Stderr:      os.Stderr,
 		Getenv:      os.Getenv,
 		Version:     buildVersion(),
-		OpenStore:   openStore,
+		Open:        openApp,
 		FeedSources: feedSources,
 		Serve:       serve,
 	}

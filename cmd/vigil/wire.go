@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/cli"
 	"github.com/vigil/vigil/internal/config"
 	"github.com/vigil/vigil/internal/feed/fetch"
@@ -34,8 +35,17 @@ func openStore(ctx context.Context, db string, create bool) (store.Store, error)
 	}
 }
 
+// openApp opens the application over the backend a database setting names.
+func openApp(ctx context.Context, db string, create bool, opts ...app.Option) (*app.App, error) {
+	st, err := openStore(ctx, db, create)
+	if err != nil {
+		return nil, err
+	}
+	return app.New(st, opts...), nil
+}
+
 // serve runs the HTTP API on opts.Addr until ctx ends.
-func serve(ctx context.Context, svc *service.Service, opts cli.ServeOptions, log *slog.Logger) error {
+func serve(ctx context.Context, svc *app.App, opts cli.ServeOptions, log *slog.Logger) error {
 	ln, err := net.Listen("tcp", opts.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", opts.Addr, err)

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -428,7 +429,7 @@ func (a *app) assetCatalogCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cs, err := svc.Catalog(cmd.Context(), sc)
+			cs, err := svc.Service.Catalog(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}
@@ -730,7 +731,7 @@ func (a *app) assetDeleteCommand() *cobra.Command {
 }
 
 func (a *app) shareCommand() *cobra.Command {
-	var in service.ShareInput
+	var in access.ShareInput
 	create := &cobra.Command{
 		Use:   "create --with ORG [--product P [--release V]]",
 		Short: "Share your releases (all, a product's, or one) with a healthcare provider",
@@ -743,7 +744,7 @@ func (a *app) shareCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, err := svc.Share(cmd.Context(), sc, in)
+			s, err := svc.Access.Share(cmd.Context(), sc, in)
 			if err != nil {
 				return err
 			}
@@ -762,7 +763,7 @@ func (a *app) shareCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			granted, received, err := svc.Shares(cmd.Context(), sc)
+			granted, received, err := svc.Access.Shares(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}
@@ -792,7 +793,7 @@ func (a *app) shareCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return svc.Unshare(cmd.Context(), sc, id)
+			return svc.Access.Unshare(cmd.Context(), sc, id)
 		},
 	}
 	return group("share", "Explicit sharing of a manufacturer's releases with healthcare providers", create, list, revoke)

@@ -18,9 +18,9 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/vigil/vigil"
+	application "github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/config"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // Exit codes.
@@ -44,13 +44,13 @@ type Env struct {
 	Getenv         func(string) string
 	// Version is the build's version string.
 	Version string
-	// OpenStore opens the database a config names. With create false it
-	// creates nothing: a missing SQLite file is an error.
-	OpenStore func(ctx context.Context, db string, create bool) (store.Store, error)
+	// Open opens the application over the database a config names. With
+	// create false it creates nothing: a missing SQLite file is an error.
+	Open func(ctx context.Context, db string, create bool, opts ...application.Option) (*application.App, error)
 	// FeedSources builds the remote feed sources vigil feed sync uses.
 	FeedSources func(opt SyncOptions) ([]service.FeedSource, error)
 	// Serve runs the HTTP server until ctx ends.
-	Serve func(ctx context.Context, svc *service.Service, opts ServeOptions, log *slog.Logger) error
+	Serve func(ctx context.Context, svc *application.App, opts ServeOptions, log *slog.Logger) error
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -105,25 +105,27 @@ type exitError struct {
 
 func (e *exitError) Error() string { return e.msg }
 
-// app holds what commands share: the resolved config, the lazily opened
-// store and service.
+// app holds what commands share: the resolved config and the lazily opened
+// application.
 type app struct {
 	env    Env
 	flags  *pflag.FlagSet
 	cfg    *config.Config
 	output string
-	store  store.Store
-	svc    *service.Service
-	log    *slog.Logger
+	// svc is the application, opened on first use; ready records that its
+	// schema was checked.
+	svc   *application.App
+	ready bool
+	log   *slog.Logger
 	// cmd is the command being run.
 	cmd *cobra.Command
 }
 
 func (a *app) close() error {
-	if a.store == nil {
+	if a.svc == nil {
 		return nil
 	}
-	return a.store.Close()
+	return a.svc.Close()
 }
 
 func (a *app) rootCommand() *cobra.Command {
@@ -205,11 +207,11 @@ func (a *app) setup(cmd *cobra.Command, _ []string) error {
 // service opens the store on first use. A brand-new SQLite file is migrated
 // on the spot, so the first command on a fresh machine just works; any other
 // store must be current, or the user is told to run vigil db migrate.
-func (a *app) service(ctx context.Context) (*service.Service, error) {
-	if a.svc != nil {
+func (a *app) service(ctx context.Context) (*application.App, error) {
+	if a.ready {
 		return a.svc, nil
 	}
-	st, err := a.openStore(ctx)
+	st, err := a.open(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -227,19 +229,26 @@ func (a *app) service(ctx context.Context) (*service.Service, error) {
 	case cur > latest:
 		return nil, fmt.Errorf("database schema is at version %d, newer than this vigil knows (%d): upgrade vigil", cur, latest)
 	}
-	return a.newService(), nil
+	a.ready = true
+	return st, nil
 }
 
-func (a *app) openStore(ctx context.Context) (store.Store, error) {
-	if a.store != nil {
-		return a.store, nil
+// open opens the application without checking its schema, for the
+// commands that manage the database itself.
+func (a *app) open(ctx context.Context) (*application.App, error) {
+	if a.svc != nil {
+		return a.svc, nil
 	}
-	st, err := a.env.OpenStore(ctx, a.cfg.DB, a.mayCreate())
+	var opts []application.Option
+	if a.env.Now != nil {
+		opts = append(opts, application.WithClock(a.env.Now))
+	}
+	st, err := a.env.Open(ctx, a.cfg.DB, a.mayCreate(), opts...)
 	if err != nil {
 		// The driver's message may quote the connection string.
 		return nil, config.RedactError(fmt.Errorf("open database %s: %w", config.Redact(a.cfg.DB), err), a.cfg.DB)
 	}
-	a.store = st
+	a.svc = st
 	return st, nil
 }
 
@@ -257,21 +266,13 @@ func (a *app) mayCreate() bool {
 	return a.cmd != nil && createsDB[a.cmd.Name()] && config.ExplicitSQLite(a.cfg.DB)
 }
 
-func (a *app) newService() *service.Service {
-	a.svc = service.New(a.store)
-	if a.env.Now != nil {
-		a.svc = a.svc.WithClock(a.env.Now)
-	}
-	return a.svc
-}
-
 // scope resolves --org to a scope acting as the local CLI user.
-func (a *app) scope(ctx context.Context) (*service.Service, vigil.Scope, error) {
+func (a *app) scope(ctx context.Context) (*application.App, vigil.Scope, error) {
 	svc, err := a.service(ctx)
 	if err != nil {
 		return nil, vigil.Scope{}, err
 	}
-	sc, _, err := svc.ScopeFor(ctx, a.cfg.Org, "cli:"+a.actor())
+	sc, _, err := svc.Access.ScopeFor(ctx, a.cfg.Org, "cli:"+a.actor())
 	return svc, sc, err
 }
 

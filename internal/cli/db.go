@@ -6,8 +6,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	application "github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/config"
-	"github.com/vigil/vigil/internal/store"
 )
 
 func (a *app) dbCommand() *cobra.Command {
@@ -16,7 +16,7 @@ func (a *app) dbCommand() *cobra.Command {
 		Short: "Bring the database schema up to date",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := a.openStore(cmd.Context())
+			st, err := a.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -29,12 +29,12 @@ func (a *app) dbCommand() *cobra.Command {
 				return err
 			}
 			out := struct {
-				Database string            `json:"database"`
-				Version  int64             `json:"version"`
-				Applied  []store.Migration `json:"applied"`
+				Database string                  `json:"database"`
+				Version  int64                   `json:"version"`
+				Applied  []application.Migration `json:"applied"`
 			}{config.Redact(a.cfg.DB), cur, applied}
 			if applied == nil {
-				out.Applied = []store.Migration{}
+				out.Applied = []application.Migration{}
 			}
 			t := &table{header: []string{"VERSION", "MIGRATION", "DURATION"}}
 			for _, m := range applied {
@@ -54,7 +54,7 @@ func (a *app) dbCommand() *cobra.Command {
 		Short: "Show the database and its schema version",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := a.openStore(cmd.Context())
+			st, err := a.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -78,7 +78,7 @@ func (a *app) dbCommand() *cobra.Command {
 		Short: "Write a consistent copy of the database to FILE (SQLite; PostgreSQL uses pg_dump)",
 		Args:  exactArgs(1, "FILE"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			st, err := a.openStore(cmd.Context())
+			st, err := a.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -107,7 +107,7 @@ so --yes is required.`,
 			if !yes {
 				return usagef("restoring replaces every row in %s; confirm with --yes", config.Redact(a.cfg.DB))
 			}
-			st, err := a.openStore(cmd.Context())
+			st, err := a.open(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
+	application "github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/demo"
 	"github.com/vigil/vigil/internal/lifecycle/sanitize"
 	"github.com/vigil/vigil/internal/service"
@@ -499,8 +500,8 @@ func readLimited(path string, max int64) ([]byte, error) {
 // records true: the stored certificate verified against its SHA-256, and
 // the decommissioning worklist (a CMMS "Disposed" is retired, not
 // decommissioned, until its storage is sanitized).
-func printRecordsDemo(ctx context.Context, w io.Writer, svc *service.Service) error {
-	sc, _, err := svc.ScopeFor(ctx, demo.Hospital, "quickstart")
+func printRecordsDemo(ctx context.Context, w io.Writer, svc *application.App) error {
+	sc, _, err := svc.Access.ScopeFor(ctx, demo.Hospital, "quickstart")
 	if err != nil {
 		return nil // no hospital in this demo
 	}

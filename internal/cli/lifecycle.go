@@ -13,8 +13,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
+	application "github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/demo"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // phaseRefreshEvery is how often vigil serve moves releases whose
@@ -27,7 +27,7 @@ const phaseRefreshEvery = time.Hour
 // called (stop waits for a run in progress). Each move is logged; a failed
 // run is logged and retried at the next tick. Several processes on one
 // PostgreSQL may run it side by side: each move is recorded once.
-func (a *app) startPhaseRefresh(ctx context.Context, svc *service.Service) (stop func()) {
+func (a *app) startPhaseRefresh(ctx context.Context, svc *application.App) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	log := a.log.With("component", "jobs", "job", "lifecycle_refresh")
 	var wg sync.WaitGroup
@@ -36,7 +36,7 @@ func (a *app) startPhaseRefresh(ctx context.Context, svc *service.Service) (stop
 		defer t.Stop()
 		for {
 			start := time.Now()
-			res, err := svc.RefreshAllPhases(ctx)
+			res, err := svc.Catalog.RefreshAllPhases(ctx)
 			n := 0
 			for _, o := range res {
 				for _, m := range o.Moves {
@@ -89,7 +89,7 @@ every organization, not only --org.`,
 				if err != nil {
 					return err
 				}
-				res, err := svc.RefreshAllPhases(cmd.Context())
+				res, err := svc.Catalog.RefreshAllPhases(cmd.Context())
 				for _, o := range res {
 					for _, m := range o.Moves {
 						t.add(o.Org, m.Product, m.Version, string(m.From), string(m.To), m.Reason)
@@ -104,7 +104,7 @@ every organization, not only --org.`,
 			if err != nil {
 				return err
 			}
-			moves, err := svc.RefreshPhases(cmd.Context(), sc)
+			moves, err := svc.Catalog.RefreshPhases(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/vigil/vigil"
+	application "github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/mds2"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -31,7 +32,7 @@ func (r *formRef) register(c *cobra.Command) {
 	c.Flags().Int64Var(&r.form, "form", 0, "form ID (from vigil mds2 list)")
 }
 
-func (a *app) resolveForm(ctx context.Context, r formRef) (*service.Service, vigil.Scope, service.MDS2Ref, error) {
+func (a *app) resolveForm(ctx context.Context, r formRef) (*application.App, vigil.Scope, service.MDS2Ref, error) {
 	n := 0
 	for _, set := range []bool{r.releaseRef.set(), r.candidate != "", r.form != 0} {
 		if set {
@@ -51,7 +52,7 @@ func (a *app) resolveForm(ctx context.Context, r formRef) (*service.Service, vig
 
 // parseFormRefs reads positional form references: "form:ID",
 // "release:PRODUCT@VERSION", "candidate:NAME", or a bare candidate name.
-func (a *app) parseFormRefs(ctx context.Context, svc *service.Service, sc vigil.Scope, args []string) ([]service.MDS2Ref, error) {
+func (a *app) parseFormRefs(ctx context.Context, svc *application.App, sc vigil.Scope, args []string) ([]service.MDS2Ref, error) {
 	var refs []service.MDS2Ref
 	for _, arg := range args {
 		kind, rest, ok := strings.Cut(arg, ":")
@@ -124,7 +125,7 @@ with the form. A manufacturer imports its own form with --product and
 				return usagef("give --product P --release V or --candidate NAME")
 			}
 			in := service.MDS2ImportInput{Candidate: icand, Filename: args[0]}
-			var svc *service.Service
+			var svc *application.App
 			var sc vigil.Scope
 			var err error
 			if iref.set() {
@@ -201,7 +202,7 @@ with the form. A manufacturer imports its own form with --product and
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f := vigil.MDS2Filter{CurrentOnly: !lall, CandidatesOnly: lcands}
-			var svc *service.Service
+			var svc *application.App
 			var sc vigil.Scope
 			var err error
 			if lref.set() {

@@ -22,7 +22,7 @@ func (a *app) orgCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			org, err := svc.CreateOrg(cmd.Context(), vigil.OrgInput{Slug: args[0], Name: name, Kind: vigil.OrgKind(kind)})
+			org, err := svc.Access.CreateOrg(cmd.Context(), vigil.OrgInput{Slug: args[0], Name: name, Kind: vigil.OrgKind(kind)})
 			if err != nil {
 				return err
 			}
@@ -41,7 +41,7 @@ func (a *app) orgCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			orgs, err := svc.Orgs(cmd.Context())
+			orgs, err := svc.Access.Orgs(cmd.Context())
 			if err != nil {
 				return err
 			}

@@ -21,7 +21,7 @@ func (a *app) productCommand() *cobra.Command {
 				return err
 			}
 			in.Name = args[0]
-			p, err := svc.CreateProduct(cmd.Context(), sc, in)
+			p, err := svc.Catalog.CreateProduct(cmd.Context(), sc, in)
 			if err != nil {
 				return err
 			}
@@ -45,7 +45,7 @@ func (a *app) productCommand() *cobra.Command {
 			if manufacturer != "" {
 				f.Manufacturer = &manufacturer
 			}
-			ps, _, err := svc.Products(cmd.Context(), sc, f)
+			ps, _, err := svc.Catalog.Products(cmd.Context(), sc, f)
 			if err != nil {
 				return err
 			}
@@ -71,7 +71,7 @@ func (a *app) productCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, args[0])
+			p, err := svc.Catalog.ResolveProduct(cmd.Context(), sc, args[0])
 			if err != nil {
 				return err
 			}
@@ -109,11 +109,11 @@ func (a *app) productCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, args[0])
+			p, err := svc.Catalog.ResolveProduct(cmd.Context(), sc, args[0])
 			if err != nil {
 				return err
 			}
-			p, err = svc.UpdateProduct(cmd.Context(), sc, p.ID, u)
+			p, err = svc.Catalog.UpdateProduct(cmd.Context(), sc, p.ID, u)
 			if err != nil {
 				return err
 			}
@@ -135,11 +135,11 @@ func (a *app) productCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, args[0])
+			p, err := svc.Catalog.ResolveProduct(cmd.Context(), sc, args[0])
 			if err != nil {
 				return err
 			}
-			if err := svc.DeleteProduct(cmd.Context(), sc, p.ID); err != nil {
+			if err := svc.Catalog.DeleteProduct(cmd.Context(), sc, p.ID); err != nil {
 				return err
 			}
 			cmd.Printf("deleted product %q\n", p.Name)

@@ -35,7 +35,7 @@ downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 				}
 				a.cfg.DB = "sqlite:" + abs
 			}
-			st, err := a.openStore(cmd.Context())
+			st, err := a.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -43,7 +43,7 @@ downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 			if err != nil {
 				return err
 			}
-			svc := a.newService()
+			svc := st
 			sum, err := demo.Load(cmd.Context(), svc, "cli:"+a.actor(), demo.Options{FeedsDir: feeds})
 			if err != nil {
 				return err
@@ -124,14 +124,14 @@ downloads of NVD, OSV, CSAF, KEV and EPSS.`,
 				return err
 			}
 			if sum.VEX != nil {
-				if err := printVEXRoundTrip(cmd.Context(), w, a.newService(), "cli:"+a.actor()); err != nil {
+				if err := printVEXRoundTrip(cmd.Context(), w, st, "cli:"+a.actor()); err != nil {
 					return err
 				}
 			}
 			printMDS2(w, sum.MDS2)
 			printFleet(w, sum.Fleet, a.cfg.DB, sum.Feeds == nil || sum.Feeds.Dir == "")
 			if sum.Fleet != nil {
-				if err := quickstartIdentification(cmd.Context(), w, a.newService(), "cli:"+a.actor()); err != nil {
+				if err := quickstartIdentification(cmd.Context(), w, st, "cli:"+a.actor()); err != nil {
 					return err
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 
+	application "github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/demo"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -12,8 +13,8 @@ import (
 // quickstartIdentification shows what device identification made of the
 // demo hospital's messy CMMS rows (demo.IdentRows): links with score and
 // evidence, and the possible ones left for a person.
-func quickstartIdentification(ctx context.Context, w io.Writer, svc *service.Service, actor string) error {
-	sc, _, err := svc.ScopeFor(ctx, demo.Hospital, actor)
+func quickstartIdentification(ctx context.Context, w io.Writer, svc *application.App, actor string) error {
+	sc, _, err := svc.Access.ScopeFor(ctx, demo.Hospital, actor)
 	if err != nil {
 		return err
 	}

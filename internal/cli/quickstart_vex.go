@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/vigil/vigil"
+	application "github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/demo"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -17,8 +18,8 @@ var formatNames = map[vigil.VEXFormat]string{vigil.VEXCSAF: "CSAF", vigil.VEXOpe
 // reads each back in a dry run: a manufacturer's own VEX must change none
 // of its decisions (a statement binds to its one vulnerability, never to
 // the others an advisory groups with it).
-func printVEXRoundTrip(ctx context.Context, w io.Writer, svc *service.Service, actor string) error {
-	sc, _, err := svc.ScopeFor(ctx, demo.Manufacturer, actor)
+func printVEXRoundTrip(ctx context.Context, w io.Writer, svc *application.App, actor string) error {
+	sc, _, err := svc.Access.ScopeFor(ctx, demo.Manufacturer, actor)
 	if err != nil {
 		return err
 	}

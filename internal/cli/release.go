@@ -7,7 +7,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/service"
+	application "github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/catalog"
 )
 
 // milestoneFlags are the three lifecycle dates as typed on the command line.
@@ -96,15 +97,15 @@ development until --released, support from then, limited_support from
 			if err != nil {
 				return err
 			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, product)
+			p, err := svc.Catalog.ResolveProduct(cmd.Context(), sc, product)
 			if err != nil {
 				return err
 			}
-			r, err := svc.CreateRelease(cmd.Context(), sc, p.ID, vigil.ReleaseInput{Version: args[0], Phase: vigil.Phase(phase), Milestones: m})
+			r, err := svc.Catalog.CreateRelease(cmd.Context(), sc, p.ID, vigil.ReleaseInput{Version: args[0], Phase: vigil.Phase(phase), Milestones: m})
 			if err != nil {
 				return err
 			}
-			return a.render(cmd, r, releaseDetail(&service.ReleaseDetail{Release: *r}))
+			return a.render(cmd, r, releaseDetail(&catalog.ReleaseDetail{Release: *r}))
 		},
 	}
 	productFlag(create)
@@ -123,13 +124,13 @@ development until --released, support from then, limited_support from
 			}
 			f := vigil.ReleaseFilter{Page: page}
 			if product != "" {
-				p, err := svc.ResolveProduct(cmd.Context(), sc, product)
+				p, err := svc.Catalog.ResolveProduct(cmd.Context(), sc, product)
 				if err != nil {
 					return err
 				}
 				f.ProductID = &p.ID
 			}
-			rs, _, err := svc.Releases(cmd.Context(), sc, f)
+			rs, _, err := svc.Catalog.Releases(cmd.Context(), sc, f)
 			if err != nil {
 				return err
 			}
@@ -159,7 +160,7 @@ development until --released, support from then, limited_support from
 			if err != nil {
 				return err
 			}
-			d, err := svc.ReleaseByVersion(cmd.Context(), sc, product, args[0])
+			d, err := svc.Catalog.ReleaseByVersion(cmd.Context(), sc, product, args[0])
 			if err != nil {
 				return err
 			}
@@ -182,7 +183,7 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			if err := needProduct(); err != nil {
 				return err
 			}
-			in := service.PhaseChangeInput{Phase: vigil.Phase(args[1]), Reason: reason, Force: force}
+			in := catalog.PhaseChangeInput{Phase: vigil.Phase(args[1]), Reason: reason, Force: force}
 			if args[1] == "milestones" {
 				in.Phase, in.FollowMilestones = "", true
 			} else if !in.Phase.Valid() {
@@ -196,7 +197,7 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			if err != nil {
 				return err
 			}
-			d, err := svc.SetReleasePhase(cmd.Context(), sc, r.ID, in)
+			d, err := svc.Catalog.SetReleasePhase(cmd.Context(), sc, r.ID, in)
 			if err != nil {
 				return err
 			}
@@ -231,10 +232,10 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			if err != nil {
 				return err
 			}
-			if _, err := svc.UpdateRelease(cmd.Context(), sc, r.ID, u); err != nil {
+			if _, err := svc.Catalog.UpdateRelease(cmd.Context(), sc, r.ID, u); err != nil {
 				return err
 			}
-			d, err := svc.Release(cmd.Context(), sc, r.ID)
+			d, err := svc.Catalog.Release(cmd.Context(), sc, r.ID)
 			if err != nil {
 				return err
 			}
@@ -264,7 +265,7 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			if err != nil {
 				return err
 			}
-			if err := svc.DeleteRelease(cmd.Context(), sc, r.ID); err != nil {
+			if err := svc.Catalog.DeleteRelease(cmd.Context(), sc, r.ID); err != nil {
 				return err
 			}
 			cmd.Printf("deleted release %s %s\n", r.Product, r.Version)
@@ -278,8 +279,8 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 		a.releaseEnvironmentCommand(), a.releasePortsCommand())
 }
 
-func (a *app) findRelease(ctx context.Context, svc *service.Service, sc vigil.Scope, product, version string) (*vigil.Release, error) {
-	d, err := svc.ReleaseByVersion(ctx, sc, product, version)
+func (a *app) findRelease(ctx context.Context, svc *application.App, sc vigil.Scope, product, version string) (*vigil.Release, error) {
+	d, err := svc.Catalog.ReleaseByVersion(ctx, sc, product, version)
 	if err != nil {
 		return nil, err
 	}
@@ -293,7 +294,7 @@ func phaseLabel(r *vigil.Release) string {
 	return string(r.Phase)
 }
 
-func releaseDetail(d *service.ReleaseDetail) *table {
+func releaseDetail(d *catalog.ReleaseDetail) *table {
 	t := keyValues(
 		"id", fmt.Sprint(d.ID),
 		"product", d.Product,

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
+	application "github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -32,7 +33,7 @@ func (r *releaseRef) need() error {
 }
 
 // resolve finds the release the flags name.
-func (a *app) resolveRelease(ctx context.Context, ref releaseRef) (*service.Service, vigil.Scope, *vigil.Release, error) {
+func (a *app) resolveRelease(ctx context.Context, ref releaseRef) (*application.App, vigil.Scope, *vigil.Release, error) {
 	if err := ref.need(); err != nil {
 		return nil, vigil.Scope{}, nil, err
 	}

@@ -156,7 +156,7 @@ and those no longer found are resolved (kept, with the time).`,
 					return err
 				}
 				rels = append(rels, r)
-			} else if rels, _, err = svc.Releases(cmd.Context(), sc, vigil.ReleaseFilter{}); err != nil {
+			} else if rels, _, err = svc.Catalog.Releases(cmd.Context(), sc, vigil.ReleaseFilter{}); err != nil {
 				return err
 			}
 			t := &table{header: []string{"RELEASE", "COMPONENTS", "CANDIDATES", "NEW", "CHANGED", "UNCHANGED", "RESOLVED"}}

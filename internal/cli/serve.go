@@ -14,7 +14,7 @@ The database is migrated at start. Health: /healthz, /readyz; metrics:
 (vigil token create NAME) sent as "Authorization: Bearer SECRET".`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			st, err := a.openStore(cmd.Context())
+			st, err := a.open(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -23,7 +23,7 @@ The database is migrated at start. Health: /healthz, /readyz; metrics:
 				return err
 			}
 			a.log.Info("database ready", "component", "server", "backend", st.Backend(), "migrations_applied", len(applied))
-			svc := a.newService()
+			svc := st
 			defer a.startPhaseRefresh(cmd.Context(), svc)()
 			return a.env.Serve(cmd.Context(), svc, ServeOptions{
 				Addr:    a.cfg.Listen,

@@ -21,7 +21,7 @@ func (a *app) tokenCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			tok, secret, err := svc.CreateToken(cmd.Context(), sc, vigil.TokenInput{Name: args[0], TTL: ttl})
+			tok, secret, err := svc.Access.CreateToken(cmd.Context(), sc, vigil.TokenInput{Name: args[0], TTL: ttl})
 			if err != nil {
 				return err
 			}
@@ -48,7 +48,7 @@ func (a *app) tokenCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			toks, err := svc.Tokens(cmd.Context(), sc)
+			toks, err := svc.Access.Tokens(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}
@@ -76,7 +76,7 @@ func (a *app) tokenCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if err := svc.RevokeToken(cmd.Context(), sc, id); err != nil {
+			if err := svc.Access.RevokeToken(cmd.Context(), sc, id); err != nil {
 				return err
 			}
 			cmd.Printf("token %d revoked\n", id)

@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
+	application "github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/risk"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -527,7 +528,7 @@ statement made on a target are never replaced, only listed.`,
 				}
 				req.FindingIDs = append(req.FindingIDs, id)
 			}
-			var svc *service.Service
+			var svc *application.App
 			var sc vigil.Scope
 			var err error
 			if ref.set() {
@@ -601,7 +602,7 @@ func (a *app) findingOverdueCommand() *cobra.Command {
 
 // runQueue lists the prioritised queue of one release or of all.
 func (a *app) runQueue(cmd *cobra.Command, ref releaseRef, f service.QueueFilter) error {
-	var svc *service.Service
+	var svc *application.App
 	var sc vigil.Scope
 	var err error
 	if ref.set() {

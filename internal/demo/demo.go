@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/catalog"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 )
@@ -126,7 +128,7 @@ type Options struct {
 // Load creates the demo organizations, products and releases that do not
 // exist yet, and a fresh API token named "quickstart" for each
 // organization.
-func Load(ctx context.Context, svc *service.Service, actor string, opt Options) (*Summary, error) {
+func Load(ctx context.Context, svc *app.App, actor string, opt Options) (*Summary, error) {
 	var sum Summary
 	var mdm, hdo vigil.Scope
 	for _, o := range []vigil.OrgInput{
@@ -134,12 +136,12 @@ func Load(ctx context.Context, svc *service.Service, actor string, opt Options) 
 		{Slug: Hospital, Name: "St. Elsewhere General Hospital", Kind: vigil.HealthcareProvider},
 	} {
 		created := true
-		if _, err := svc.CreateOrg(ctx, o); errors.Is(err, vigil.ErrConflict) {
+		if _, err := svc.Access.CreateOrg(ctx, o); errors.Is(err, vigil.ErrConflict) {
 			created = false
 		} else if err != nil {
 			return nil, fmt.Errorf("demo organization %s: %w", o.Slug, err)
 		}
-		sc, _, err := svc.ScopeFor(ctx, o.Slug, actor)
+		sc, _, err := svc.Access.ScopeFor(ctx, o.Slug, actor)
 		if err != nil {
 			return nil, err
 		}
@@ -151,21 +153,21 @@ func Load(ctx context.Context, svc *service.Service, actor string, opt Options) 
 		sum.Orgs = append(sum.Orgs, Item{Name: o.Slug, Detail: string(o.Kind), Created: created})
 	}
 	for _, p := range portfolio() {
-		prod, err := svc.CreateProduct(ctx, mdm, p.in)
+		prod, err := svc.Catalog.CreateProduct(ctx, mdm, p.in)
 		created := err == nil
 		if errors.Is(err, vigil.ErrConflict) {
-			prod, err = svc.ResolveProduct(ctx, mdm, p.in.Name)
+			prod, err = svc.Catalog.ResolveProduct(ctx, mdm, p.in.Name)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("demo product %s: %w", p.in.Name, err)
 		}
 		sum.Products = append(sum.Products, Item{Name: prod.Name, Detail: prod.ClinicalFunction, Created: created})
 		for _, r := range p.releases {
-			rel, err := svc.CreateRelease(ctx, mdm, prod.ID, r)
+			rel, err := svc.Catalog.CreateRelease(ctx, mdm, prod.ID, r)
 			created := err == nil
 			if errors.Is(err, vigil.ErrConflict) {
-				var d *service.ReleaseDetail
-				d, err = svc.ReleaseByVersion(ctx, mdm, prod.Name, r.Version)
+				var d *catalog.ReleaseDetail
+				d, err = svc.Catalog.ReleaseByVersion(ctx, mdm, prod.Name, r.Version)
 				if d != nil {
 					rel = &d.Release
 				}
@@ -189,7 +191,7 @@ func Load(ctx context.Context, svc *service.Service, actor string, opt Options) 
 	}
 	// The feed import matched its new records against the stored SBOMs;
 	// a full match of the release finds the same and proves it.
-	rel, err := svc.ReleaseByVersion(ctx, mdm, SBOMProduct, SBOMRelease)
+	rel, err := svc.Catalog.ReleaseByVersion(ctx, mdm, SBOMProduct, SBOMRelease)
 	if err != nil {
 		return nil, err
 	}
@@ -232,19 +234,19 @@ func Load(ctx context.Context, svc *service.Service, actor string, opt Options) 
 
 // replaceToken revokes an earlier quickstart token and makes a new one:
 // secrets are shown only once, so a rerun needs a fresh one to print.
-func replaceToken(ctx context.Context, svc *service.Service, sc vigil.Scope) (string, error) {
-	toks, err := svc.Tokens(ctx, sc)
+func replaceToken(ctx context.Context, svc *app.App, sc vigil.Scope) (string, error) {
+	toks, err := svc.Access.Tokens(ctx, sc)
 	if err != nil {
 		return "", err
 	}
 	for _, t := range toks {
 		if t.Name == "quickstart" {
-			if err := svc.RevokeToken(ctx, sc, t.ID); err != nil {
+			if err := svc.Access.RevokeToken(ctx, sc, t.ID); err != nil {
 				return "", err
 			}
 		}
 	}
-	_, secret, err := svc.CreateToken(ctx, sc, vigil.TokenInput{Name: "quickstart"})
+	_, secret, err := svc.Access.CreateToken(ctx, sc, vigil.TokenInput{Name: "quickstart"})
 	if err != nil {
 		return "", fmt.Errorf("demo token: %w", err)
 	}
@@ -257,8 +259,8 @@ const (
 	SBOMRelease = "3.0"
 )
 
-func loadSBOM(ctx context.Context, svc *service.Service, sc vigil.Scope) (*SBOMStep, error) {
-	rel, err := svc.ReleaseByVersion(ctx, sc, SBOMProduct, SBOMRelease)
+func loadSBOM(ctx context.Context, svc *app.App, sc vigil.Scope) (*SBOMStep, error) {
+	rel, err := svc.Catalog.ReleaseByVersion(ctx, sc, SBOMProduct, SBOMRelease)
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +307,7 @@ type FeedStep struct {
 	Sources   []store.KBSourceStats `json:"sources"`
 }
 
-func loadFeeds(ctx context.Context, svc *service.Service, dir string) (*FeedStep, error) {
+func loadFeeds(ctx context.Context, svc *app.App, dir string) (*FeedStep, error) {
 	step := &FeedStep{Dir: dir}
 	if dir != "" {
 		rep, err := svc.ImportFeeds(ctx, []string{dir}, service.FeedOptions{})
@@ -340,7 +342,7 @@ func loadFeeds(ctx context.Context, svc *service.Service, dir string) (*FeedStep
 	return step, kbSources(ctx, svc, step)
 }
 
-func kbSources(ctx context.Context, svc *service.Service, step *FeedStep) error {
+func kbSources(ctx context.Context, svc *app.App, step *FeedStep) error {
 	st, err := svc.KnowledgeBaseStatus(ctx)
 	if err != nil {
 		return err

@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -55,9 +57,9 @@ type FleetStep struct {
 // loadFleet shares the manufacturer's releases with the hospital and
 // imports the hospital's fleet, before the feeds come in, so that the feed
 // import records the newly exposed assets as events.
-func loadFleet(ctx context.Context, svc *service.Service, mdm, hdo vigil.Scope) (*FleetStep, error) {
+func loadFleet(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*FleetStep, error) {
 	step := &FleetStep{}
-	sh, err := svc.Share(ctx, mdm, service.ShareInput{Grantee: Hospital})
+	sh, err := svc.Access.Share(ctx, mdm, access.ShareInput{Grantee: Hospital})
 	switch {
 	case err == nil:
 		step.Share = "created: " + sh.Covers()
@@ -95,7 +97,7 @@ func loadFleet(ctx context.Context, svc *service.Service, mdm, hdo vigil.Scope) 
 }
 
 // fleetExposure fills in what the hospital sees once the feeds are in.
-func fleetExposure(ctx context.Context, svc *service.Service, hdo vigil.Scope, step *FleetStep) error {
+func fleetExposure(ctx context.Context, svc *app.App, hdo vigil.Scope, step *FleetStep) error {
 	un, err := svc.UnmappedAssets(ctx, hdo)
 	if err != nil {
 		return err

@@ -6,9 +6,11 @@ import (
 	"fmt"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/access"
+	"github.com/vigil/vigil/internal/app/catalog"
 	"github.com/vigil/vigil/internal/lifecycle"
 	"github.com/vigil/vigil/internal/lifecycle/sanitize"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // LifecycleStep is the lifecycle part of the demo: the Patient Monitor
@@ -20,7 +22,7 @@ type LifecycleStep struct {
 	Release  string                   `json:"release"`
 	Notice   *vigil.Notice            `json:"notice"`
 	Transfer *vigil.Transfer          `json:"transfer"`
-	Moves    []service.PhaseMove      `json:"phase_moves"`
+	Moves    []catalog.PhaseMove      `json:"phase_moves"`
 	Support  *lifecycle.SupportRollup `json:"support"`
 	Horizon  string                   `json:"horizon"`
 	// Received is how many notices reached the hospital.
@@ -39,13 +41,13 @@ const (
 	EOSAssetKept = "BME-100253"
 )
 
-func loadLifecycle(ctx context.Context, svc *service.Service, mdm, hdo vigil.Scope) (*LifecycleStep, error) {
+func loadLifecycle(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*LifecycleStep, error) {
 	step := &LifecycleStep{Release: EOSProduct + " " + EOSRelease}
-	rel, err := svc.ReleaseByVersion(ctx, mdm, EOSProduct, EOSRelease)
+	rel, err := svc.Catalog.ReleaseByVersion(ctx, mdm, EOSProduct, EOSRelease)
 	if err != nil {
 		return nil, err
 	}
-	succ, err := svc.ReleaseByVersion(ctx, mdm, EOSProduct, "6.0")
+	succ, err := svc.Catalog.ReleaseByVersion(ctx, mdm, EOSProduct, "6.0")
 	if err != nil {
 		return nil, err
 	}
@@ -98,10 +100,10 @@ func loadLifecycle(ctx context.Context, svc *service.Service, mdm, hdo vigil.Sco
 		ts = []*vigil.Transfer{t}
 	}
 	step.Transfer = ts[0]
-	if step.Moves, err = svc.RefreshPhases(ctx, mdm); err != nil {
+	if step.Moves, err = svc.Catalog.RefreshPhases(ctx, mdm); err != nil {
 		return nil, err
 	}
-	pump, err := svc.ReleaseByVersion(ctx, mdm, SBOMProduct, SBOMRelease)
+	pump, err := svc.Catalog.ReleaseByVersion(ctx, mdm, SBOMProduct, SBOMRelease)
 	if err != nil {
 		return nil, err
 	}
@@ -118,11 +120,11 @@ func loadLifecycle(ctx context.Context, svc *service.Service, mdm, hdo vigil.Sco
 // (from the CMMS export) with its eMMC sanitized, then reads the horizon
 // and the notices that reach the hospital: the other monitor still runs
 // 5.4, past its end of support.
-func hospitalSide(ctx context.Context, svc *service.Service, mdm, hdo vigil.Scope, step *LifecycleStep) error {
+func hospitalSide(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope, step *LifecycleStep) error {
 	// The fleet step imported the asset from the CMMS export and shared
 	// every product; without it, share the monitor and add the asset.
 	if _, err := svc.Asset(ctx, hdo, EOSAsset); errors.Is(err, vigil.ErrNotFound) {
-		if _, err := svc.Share(ctx, mdm, service.ShareInput{Grantee: Hospital, Product: EOSProduct}); err != nil && !errors.Is(err, vigil.ErrConflict) {
+		if _, err := svc.Access.Share(ctx, mdm, access.ShareInput{Grantee: Hospital, Product: EOSProduct}); err != nil && !errors.Is(err, vigil.ErrConflict) {
 			return fmt.Errorf("demo share: %w", err)
 		}
 		_, err = svc.CreateAsset(ctx, hdo, vigil.Asset{

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/mds2"
 	"github.com/vigil/vigil/internal/mds2/synth"
 	"github.com/vigil/vigil/internal/service"
@@ -58,8 +59,8 @@ func writeForm(d synth.Device, seed uint64, layout int) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func loadMDS2(ctx context.Context, svc *service.Service, mdm, hdo vigil.Scope) (*MDS2Step, error) {
-	rel, err := svc.ReleaseByVersion(ctx, mdm, SBOMProduct, SBOMRelease)
+func loadMDS2(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*MDS2Step, error) {
+	rel, err := svc.Catalog.ReleaseByVersion(ctx, mdm, SBOMProduct, SBOMRelease)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"maps"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -49,7 +50,7 @@ func rubricAnswers() map[string]string {
 // left as they are. Without the finding (feeds other than the demo's that
 // lack it) there is nothing to triage unless required says it must be
 // there.
-func loadTriage(ctx context.Context, svc *service.Service, sc vigil.Scope, rel *vigil.Release, findings []*vigil.Finding, required bool) (*TriageStep, error) {
+func loadTriage(ctx context.Context, svc *app.App, sc vigil.Scope, rel *vigil.Release, findings []*vigil.Finding, required bool) (*TriageStep, error) {
 	var f *vigil.Finding
 	for _, x := range findings {
 		if x.VulnID == TriagedVuln {

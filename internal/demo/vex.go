@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -17,7 +18,7 @@ type VEXStep struct {
 }
 
 // loadVEX exports the demo release's CSAF VEX.
-func loadVEX(ctx context.Context, svc *service.Service, sc vigil.Scope, tool string) (*VEXStep, error) {
+func loadVEX(ctx context.Context, svc *app.App, sc vigil.Scope, tool string) (*VEXStep, error) {
 	ex, err := svc.ExportVEX(ctx, sc, SBOMProduct, SBOMRelease, vigil.VEXCSAF, service.VEXExportOptions{Tool: tool})
 	if err != nil {
 		return nil, fmt.Errorf("demo VEX export: %w", err)

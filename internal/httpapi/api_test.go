@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/catalog"
 )
 
 // productList and releaseList decode listings.
@@ -49,7 +49,7 @@ func mustCreateRelease(t *testing.T, e *env, token string, productID int64, in v
 func TestAuthentication(t *testing.T) {
 	e := newEnv(t)
 	token := e.org(t, "acme")
-	_, expired, err := e.svc.CreateToken(t.Context(), scopeOf(t, e, "acme"), vigil.TokenInput{Name: "short", TTL: 1})
+	_, expired, err := e.svc.Access.CreateToken(t.Context(), scopeOf(t, e, "acme"), vigil.TokenInput{Name: "short", TTL: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,7 +104,7 @@ func TestEveryAPIRouteNeedsToken(t *testing.T) {
 
 func scopeOf(t *testing.T, e *env, slug string) vigil.Scope {
 	t.Helper()
-	sc, _, err := e.svc.ScopeFor(t.Context(), slug, "test")
+	sc, _, err := e.svc.Access.ScopeFor(t.Context(), slug, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,8 +176,8 @@ func TestProductsAndReleases(t *testing.T) {
 	}
 	mustCreateRelease(t, e, token, monitor.ID, vigil.ReleaseInput{Version: "1.0"})
 
-	var detail service.ReleaseDetail
-	e.do(t, "POST", fmt.Sprintf("/api/v1/releases/%d/phase", rel.ID), token, service.PhaseChangeInput{
+	var detail catalog.ReleaseDetail
+	e.do(t, "POST", fmt.Sprintf("/api/v1/releases/%d/phase", rel.ID), token, catalog.PhaseChangeInput{
 		Phase: vigil.PhaseLimitedSupport, Reason: "EOL announced",
 	}).want(t, http.StatusOK, &detail)
 	type step struct {
@@ -203,7 +203,7 @@ func TestProductsAndReleases(t *testing.T) {
 	if rel2.EndOfSupportOn != eos {
 		t.Errorf("PATCH release: end_of_support_on %v, want %v", rel2.EndOfSupportOn, eos)
 	}
-	var gotDetail service.ReleaseDetail
+	var gotDetail catalog.ReleaseDetail
 	e.do(t, "GET", fmt.Sprintf("/api/v1/releases/%d", rel.ID), token, nil).want(t, http.StatusOK, &gotDetail)
 	if gotDetail.EndOfSupportOn != eos || len(gotDetail.History) != 2 {
 		t.Errorf("GET release: %+v", gotDetail)
@@ -265,7 +265,7 @@ func TestIsolation(t *testing.T) {
 		{"CreateReleaseOfProduct", "POST", prodPath + "/releases", vigil.ReleaseInput{Version: "6.6.6"}},
 		{"GetRelease", "GET", relPath, nil},
 		{"UpdateRelease", "PATCH", relPath, map[string]string{"released_on": "2020-01-01"}},
-		{"SetReleasePhase", "POST", relPath + "/phase", service.PhaseChangeInput{Phase: vigil.PhaseEndOfSupport, Reason: "x", Force: true}},
+		{"SetReleasePhase", "POST", relPath + "/phase", catalog.PhaseChangeInput{Phase: vigil.PhaseEndOfSupport, Reason: "x", Force: true}},
 		{"DeleteRelease", "DELETE", relPath, nil},
 		{"GetOrg", "GET", "/api/v1/orgs/org-a", nil},
 		{"ListReleasesOfProduct", "GET", prodPath + "/releases", nil},
@@ -322,7 +322,7 @@ func TestIsolation(t *testing.T) {
 	if diff := cmp.Diff(prodA, gotProd, sameTime); diff != "" {
 		t.Errorf("org A's product changed (-before +after):\n%s", diff)
 	}
-	var gotRel service.ReleaseDetail
+	var gotRel catalog.ReleaseDetail
 	e.do(t, "GET", relPath, tokenA, nil).want(t, http.StatusOK, &gotRel)
 	if diff := cmp.Diff(relA, gotRel.Release, sameTime); diff != "" || len(gotRel.History) != 1 {
 		t.Errorf("org A's release changed (-before +after):\n%s\nhistory %+v", diff, gotRel.History)
@@ -462,17 +462,17 @@ func TestProblems(t *testing.T) {
 		},
 		{
 			name: "PhaseBackwards", method: "POST", path: relPhase,
-			body:       service.PhaseChangeInput{Phase: vigil.PhaseDevelopment, Reason: "oops"},
+			body:       catalog.PhaseChangeInput{Phase: vigil.PhaseDevelopment, Reason: "oops"},
 			wantStatus: http.StatusConflict, wantDetail: "goes back in the lifecycle",
 		},
 		{
 			name: "PhaseAndFollow", method: "POST", path: relPhase,
-			body:       service.PhaseChangeInput{Phase: vigil.PhaseSupport, Reason: "x", FollowMilestones: true},
+			body:       catalog.PhaseChangeInput{Phase: vigil.PhaseSupport, Reason: "x", FollowMilestones: true},
 			wantStatus: http.StatusBadRequest, wantDetail: "not both",
 		},
 		{
 			name: "PhaseNoReason", method: "POST", path: relPhase,
-			body:       service.PhaseChangeInput{Phase: vigil.PhaseEndOfSupport, Reason: " "},
+			body:       catalog.PhaseChangeInput{Phase: vigil.PhaseEndOfSupport, Reason: " "},
 			wantStatus: http.StatusUnprocessableEntity,
 			wantErrors: []fieldError{{"body.reason", "is required"}},
 		},

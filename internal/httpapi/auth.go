@@ -38,7 +38,7 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	secret, err := bearerToken(ctx.Header("Authorization"))
 	if err == nil {
 		var sc vigil.Scope
-		sc, err = s.svc.Authenticate(ctx.Context(), secret)
+		sc, err = s.svc.Access.Authenticate(ctx.Context(), secret)
 		if err == nil {
 			next(huma.WithValue(ctx, scopeKey, sc))
 			return

@@ -25,7 +25,7 @@ func TestDecommissionAPI(t *testing.T) {
 		EndOfSupportOn: vigil.Date{Year: 2024, Month: 6, Day: 30}}})
 	a := &vigil.Asset{AssetTag: "BME-1", Manufacturer: "Acme", Model: "IP-3000", Criticality: vigil.CriticalityLifeSustaining,
 		PHI: true, Unit: "ICU", Status: vigil.AssetInService}
-	err := e.svc.Store().Update(ctx, func(tx store.Tx) error {
+	err := e.db.Update(ctx, func(tx store.Tx) error {
 		if err := tx.CreateShare(ctx, scopeOf(t, e, "acme"), &vigil.Share{GranteeOrgID: scopeOf(t, e, "general").OrgID, ProductID: p.ID, CreatedBy: "t"}); err != nil {
 			return err
 		}
@@ -151,7 +151,7 @@ func TestHorizonUnknownPhase(t *testing.T) {
 	hdo := hospitalToken(t, e, "general")
 	a := &vigil.Asset{AssetTag: "BME-9", Manufacturer: "Acme", Model: "Unknown pump", Criticality: vigil.CriticalityMonitoring,
 		Status: vigil.AssetInService}
-	if err := e.svc.Store().Update(t.Context(), func(tx store.Tx) error {
+	if err := e.db.Update(t.Context(), func(tx store.Tx) error {
 		return tx.CreateAsset(t.Context(), scopeOf(t, e, "general"), a)
 	}); err != nil {
 		t.Fatal(err)

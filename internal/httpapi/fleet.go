@@ -12,6 +12,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/fleet"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
@@ -464,7 +465,7 @@ func (s *Server) listAssetEvents(ctx context.Context, in *assetEventsInput) (*st
 }
 
 func (s *Server) listCatalog(ctx context.Context, _ *struct{}) (*struct{ Body []*vigil.CatalogRelease }, error) {
-	cs, err := s.svc.Catalog(ctx, scopeFrom(ctx))
+	cs, err := s.svc.Service.Catalog(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -511,17 +512,17 @@ type sharesBody struct {
 }
 
 func (s *Server) listShares(ctx context.Context, _ *struct{}) (*struct{ Body sharesBody }, error) {
-	g, r, err := s.svc.Shares(ctx, scopeFrom(ctx))
+	g, r, err := s.svc.Access.Shares(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
 	return &struct{ Body sharesBody }{sharesBody{g, r}}, nil
 }
 
-type createShareInput struct{ Body service.ShareInput }
+type createShareInput struct{ Body access.ShareInput }
 
 func (s *Server) createShare(ctx context.Context, in *createShareInput) (*struct{ Body *vigil.Share }, error) {
-	sh, err := s.svc.Share(ctx, scopeFrom(ctx), in.Body)
+	sh, err := s.svc.Access.Share(ctx, scopeFrom(ctx), in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -529,7 +530,7 @@ func (s *Server) createShare(ctx context.Context, in *createShareInput) (*struct
 }
 
 func (s *Server) deleteShare(ctx context.Context, in *IDPath) (*struct{}, error) {
-	if err := s.svc.Unshare(ctx, scopeFrom(ctx), in.ID); err != nil {
+	if err := s.svc.Access.Unshare(ctx, scopeFrom(ctx), in.ID); err != nil {
 		return nil, problem(ctx, err)
 	}
 	return nil, nil

@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -19,11 +20,11 @@ import (
 // hospital creates a healthcare provider and returns a bearer token of it.
 func (e *env) hospital(t *testing.T, slug string) string {
 	t.Helper()
-	org, err := e.svc.CreateOrg(t.Context(), vigil.OrgInput{Slug: slug, Kind: vigil.HealthcareProvider})
+	org, err := e.svc.Access.CreateOrg(t.Context(), vigil.OrgInput{Slug: slug, Kind: vigil.HealthcareProvider})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, secret, err := e.svc.CreateToken(t.Context(), vigil.Scope{OrgID: org.ID, Actor: "test"}, vigil.TokenInput{Name: "test"})
+	_, secret, err := e.svc.Access.CreateToken(t.Context(), vigil.Scope{OrgID: org.ID, Actor: "test"}, vigil.TokenInput{Name: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -68,9 +69,9 @@ func TestFleetAPI(t *testing.T) {
 	var r vigil.Release
 	e.do(t, "POST", fmt.Sprintf("/api/v1/products/%d/releases", p.ID), mdm, vigil.ReleaseInput{Version: "3.0"}).want(t, http.StatusCreated, &r)
 	e.send(t, fmt.Sprintf("/api/v1/releases/%d/sbom", r.ID), mdm, sbomRaw, "application/json").want(t, http.StatusCreated, nil)
-	e.do(t, "POST", "/api/v1/shares", hdo, service.ShareInput{Grantee: "county-general"}).problem(t, http.StatusBadRequest)
+	e.do(t, "POST", "/api/v1/shares", hdo, access.ShareInput{Grantee: "county-general"}).problem(t, http.StatusBadRequest)
 	var sh vigil.Share
-	e.do(t, "POST", "/api/v1/shares", mdm, service.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}).want(t, http.StatusCreated, &sh)
+	e.do(t, "POST", "/api/v1/shares", mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}).want(t, http.StatusCreated, &sh)
 	if sh.Covers() != "every release of Infusion Pump" {
 		t.Errorf("share = %+v", sh)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/catalog"
 	"github.com/vigil/vigil/internal/lifecycle"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -91,12 +92,12 @@ func (supportStatusSchema) Schema(huma.Registry) *huma.Schema {
 
 type phaseMovesOutput struct {
 	Body struct {
-		Moves []service.PhaseMove `json:"moves"`
+		Moves []catalog.PhaseMove `json:"moves"`
 	}
 }
 
 func (s *Server) refreshPhases(ctx context.Context, _ *struct{}) (*phaseMovesOutput, error) {
-	moves, err := s.svc.RefreshPhases(ctx, scopeFrom(ctx))
+	moves, err := s.svc.Catalog.RefreshPhases(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

@@ -8,17 +8,18 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/catalog"
 	"github.com/vigil/vigil/internal/lifecycle"
 	"github.com/vigil/vigil/internal/service"
 )
 
 func hospitalToken(t *testing.T, e *env, slug string) string {
 	t.Helper()
-	org, err := e.svc.CreateOrg(t.Context(), vigil.OrgInput{Slug: slug, Kind: vigil.HealthcareProvider})
+	org, err := e.svc.Access.CreateOrg(t.Context(), vigil.OrgInput{Slug: slug, Kind: vigil.HealthcareProvider})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, secret, err := e.svc.CreateToken(t.Context(), vigil.Scope{OrgID: org.ID, Actor: "test"}, vigil.TokenInput{Name: "test"})
+	_, secret, err := e.svc.Access.CreateToken(t.Context(), vigil.Scope{OrgID: org.ID, Actor: "test"}, vigil.TokenInput{Name: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +70,7 @@ func TestNoticesAPI(t *testing.T) {
 			t.Errorf("other org lists %+v", list)
 		}
 		// The release's history says why the phase moved.
-		var det service.ReleaseDetail
+		var det catalog.ReleaseDetail
 		e.do(t, "GET", fmt.Sprintf("/api/v1/releases/%d", old.ID), token, nil).want(t, http.StatusOK, &det)
 		if last := det.History[len(det.History)-1]; !strings.Contains(last.Reason, "end-of-life notice") || last.To != vigil.PhaseEndOfSupport {
 			t.Errorf("last history entry %+v", last)
@@ -152,7 +153,7 @@ func TestSupportAndRefreshAPI(t *testing.T) {
 		t.Errorf("support %d components, %d items, %d months, %q", u.Components, len(u.Items), u.HorizonMonths, u.Summary)
 	}
 	e.do(t, "GET", fmt.Sprintf("/api/v1/releases/%d/support?months=0", r.ID), token, nil).problem(t, http.StatusUnprocessableEntity)
-	var moves struct{ Moves []service.PhaseMove }
+	var moves struct{ Moves []catalog.PhaseMove }
 	e.do(t, "POST", "/api/v1/lifecycle/refresh", token, nil).want(t, http.StatusOK, &moves)
 	if moves.Moves == nil || len(moves.Moves) != 0 {
 		t.Errorf("moves %+v", moves)

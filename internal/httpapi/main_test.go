@@ -13,8 +13,8 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/httpapi"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store/sqlite"
 )
 
@@ -27,7 +27,7 @@ const (
 
 // env is a server on a real listener over a real SQLite store.
 type env struct {
-	svc  *service.Service
+	svc  *app.App
 	db   *sqlite.DB
 	srv  *httpapi.Server
 	url  string
@@ -44,7 +44,7 @@ func newEnv(t *testing.T) *env {
 	if _, err := db.Migrate(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	e := &env{svc: service.New(db), db: db, logs: &syncBuffer{}}
+	e := &env{svc: app.New(db), db: db, logs: &syncBuffer{}}
 	e.srv = httpapi.New(e.svc, httpapi.Config{
 		MaxBodyBytes: testMaxBody, MaxSBOMBytes: testMaxSBOM, Version: "1.2.3-test",
 	},
@@ -58,12 +58,12 @@ func newEnv(t *testing.T) *env {
 // org creates an organization and returns a bearer token of it.
 func (e *env) org(t *testing.T, slug string) string {
 	t.Helper()
-	org, err := e.svc.CreateOrg(t.Context(), vigil.OrgInput{Slug: slug, Kind: vigil.Manufacturer})
+	org, err := e.svc.Access.CreateOrg(t.Context(), vigil.OrgInput{Slug: slug, Kind: vigil.Manufacturer})
 	if err != nil {
 		t.Fatal(err)
 	}
 	sc := vigil.Scope{OrgID: org.ID, Actor: "test"}
-	_, secret, err := e.svc.CreateToken(t.Context(), sc, vigil.TokenInput{Name: "test"})
+	_, secret, err := e.svc.Access.CreateToken(t.Context(), sc, vigil.TokenInput{Name: "test"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -250,7 +250,7 @@ func TestServe(t *testing.T) {
 	if err := <-served; err != nil {
 		t.Errorf("Serve returned %v, want nil", err)
 	}
-	if _, err := e.svc.ResolveProduct(t.Context(), scopeOf(t, e, "acme"), "Pump"); err != nil {
+	if _, err := e.svc.Catalog.ResolveProduct(t.Context(), scopeOf(t, e, "acme"), "Pump"); err != nil {
 		t.Errorf("product from the drained request: %v", err)
 	}
 }

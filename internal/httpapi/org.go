@@ -21,7 +21,7 @@ type slugPath struct {
 }
 
 func (s *Server) getOwnOrg(ctx context.Context, _ *struct{}) (*orgOutput, error) {
-	org, err := s.svc.Org(ctx, scopeFrom(ctx))
+	org, err := s.svc.Access.Org(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -29,7 +29,7 @@ func (s *Server) getOwnOrg(ctx context.Context, _ *struct{}) (*orgOutput, error)
 }
 
 func (s *Server) listOrgs(ctx context.Context, _ *struct{}) (*orgListOutput, error) {
-	org, err := s.svc.Org(ctx, scopeFrom(ctx))
+	org, err := s.svc.Access.Org(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -37,7 +37,7 @@ func (s *Server) listOrgs(ctx context.Context, _ *struct{}) (*orgListOutput, err
 }
 
 func (s *Server) getOrg(ctx context.Context, in *slugPath) (*orgOutput, error) {
-	org, err := s.svc.OrgBySlug(ctx, scopeFrom(ctx), in.Slug)
+	org, err := s.svc.Access.OrgBySlug(ctx, scopeFrom(ctx), in.Slug)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

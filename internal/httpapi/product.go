@@ -66,7 +66,7 @@ type updateProductInput struct {
 }
 
 func (s *Server) listProducts(ctx context.Context, in *listProductsInput) (*productListOutput, error) {
-	items, total, err := s.svc.Products(ctx, scopeFrom(ctx), vigil.ProductFilter{
+	items, total, err := s.svc.Catalog.Products(ctx, scopeFrom(ctx), vigil.ProductFilter{
 		Name: optional(in.Name), Manufacturer: optional(in.Manufacturer), Page: in.page(),
 	})
 	if err != nil {
@@ -76,7 +76,7 @@ func (s *Server) listProducts(ctx context.Context, in *listProductsInput) (*prod
 }
 
 func (s *Server) createProduct(ctx context.Context, in *createProductInput) (*createdProductOutput, error) {
-	p, err := s.svc.CreateProduct(ctx, scopeFrom(ctx), in.Body)
+	p, err := s.svc.Catalog.CreateProduct(ctx, scopeFrom(ctx), in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -84,7 +84,7 @@ func (s *Server) createProduct(ctx context.Context, in *createProductInput) (*cr
 }
 
 func (s *Server) getProduct(ctx context.Context, in *IDPath) (*productOutput, error) {
-	p, err := s.svc.Product(ctx, scopeFrom(ctx), in.ID)
+	p, err := s.svc.Catalog.Product(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -92,7 +92,7 @@ func (s *Server) getProduct(ctx context.Context, in *IDPath) (*productOutput, er
 }
 
 func (s *Server) updateProduct(ctx context.Context, in *updateProductInput) (*productOutput, error) {
-	p, err := s.svc.UpdateProduct(ctx, scopeFrom(ctx), in.ID, in.Body)
+	p, err := s.svc.Catalog.UpdateProduct(ctx, scopeFrom(ctx), in.ID, in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -100,7 +100,7 @@ func (s *Server) updateProduct(ctx context.Context, in *updateProductInput) (*pr
 }
 
 func (s *Server) deleteProduct(ctx context.Context, in *IDPath) (*struct{}, error) {
-	if err := s.svc.DeleteProduct(ctx, scopeFrom(ctx), in.ID); err != nil {
+	if err := s.svc.Catalog.DeleteProduct(ctx, scopeFrom(ctx), in.ID); err != nil {
 		return nil, problem(ctx, err)
 	}
 	return nil, nil

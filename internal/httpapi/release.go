@@ -5,12 +5,12 @@ import (
 	"strconv"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/catalog"
 )
 
 type releaseOutput struct{ Body *vigil.Release }
 
-type releaseDetailOutput struct{ Body *service.ReleaseDetail }
+type releaseDetailOutput struct{ Body *catalog.ReleaseDetail }
 
 type createdReleaseOutput struct {
 	Location string `header:"Location" doc:"The new release's URL."`
@@ -47,7 +47,7 @@ type updateReleaseInput struct {
 
 type setPhaseInput struct {
 	IDPath
-	Body service.PhaseChangeInput
+	Body catalog.PhaseChangeInput
 }
 
 func (s *Server) listReleases(ctx context.Context, in *listReleasesInput) (*releaseListOutput, error) {
@@ -55,7 +55,7 @@ func (s *Server) listReleases(ctx context.Context, in *listReleasesInput) (*rele
 	if in.ProductID != 0 {
 		f.ProductID = &in.ProductID
 	}
-	items, total, err := s.svc.Releases(ctx, scopeFrom(ctx), f)
+	items, total, err := s.svc.Catalog.Releases(ctx, scopeFrom(ctx), f)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -65,7 +65,7 @@ func (s *Server) listReleases(ctx context.Context, in *listReleasesInput) (*rele
 // listProductReleases lists the releases of one product; a product the
 // caller cannot see is not found.
 func (s *Server) listProductReleases(ctx context.Context, in *listProductReleasesInput) (*releaseListOutput, error) {
-	items, total, err := s.svc.Releases(ctx, scopeFrom(ctx), vigil.ReleaseFilter{ProductID: &in.ID, Page: in.page()})
+	items, total, err := s.svc.Catalog.Releases(ctx, scopeFrom(ctx), vigil.ReleaseFilter{ProductID: &in.ID, Page: in.page()})
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -73,7 +73,7 @@ func (s *Server) listProductReleases(ctx context.Context, in *listProductRelease
 }
 
 func (s *Server) createRelease(ctx context.Context, in *createReleaseInput) (*createdReleaseOutput, error) {
-	r, err := s.svc.CreateRelease(ctx, scopeFrom(ctx), in.ID, in.Body)
+	r, err := s.svc.Catalog.CreateRelease(ctx, scopeFrom(ctx), in.ID, in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -81,7 +81,7 @@ func (s *Server) createRelease(ctx context.Context, in *createReleaseInput) (*cr
 }
 
 func (s *Server) getRelease(ctx context.Context, in *IDPath) (*releaseDetailOutput, error) {
-	d, err := s.svc.Release(ctx, scopeFrom(ctx), in.ID)
+	d, err := s.svc.Catalog.Release(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -89,7 +89,7 @@ func (s *Server) getRelease(ctx context.Context, in *IDPath) (*releaseDetailOutp
 }
 
 func (s *Server) updateRelease(ctx context.Context, in *updateReleaseInput) (*releaseOutput, error) {
-	r, err := s.svc.UpdateRelease(ctx, scopeFrom(ctx), in.ID, in.Body)
+	r, err := s.svc.Catalog.UpdateRelease(ctx, scopeFrom(ctx), in.ID, in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -97,7 +97,7 @@ func (s *Server) updateRelease(ctx context.Context, in *updateReleaseInput) (*re
 }
 
 func (s *Server) setReleasePhase(ctx context.Context, in *setPhaseInput) (*releaseDetailOutput, error) {
-	d, err := s.svc.SetReleasePhase(ctx, scopeFrom(ctx), in.ID, in.Body)
+	d, err := s.svc.Catalog.SetReleasePhase(ctx, scopeFrom(ctx), in.ID, in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -105,7 +105,7 @@ func (s *Server) setReleasePhase(ctx context.Context, in *setPhaseInput) (*relea
 }
 
 func (s *Server) deleteRelease(ctx context.Context, in *IDPath) (*struct{}, error) {
-	if err := s.svc.DeleteRelease(ctx, scopeFrom(ctx), in.ID); err != nil {
+	if err := s.svc.Catalog.DeleteRelease(ctx, scopeFrom(ctx), in.ID); err != nil {
 		return nil, problem(ctx, err)
 	}
 	return nil, nil

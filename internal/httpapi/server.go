@@ -26,8 +26,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promauto"
 
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/metrics"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // Config tunes the server. Zero fields take the defaults below.
@@ -109,7 +109,7 @@ func (c Config) withDefaults() Config {
 
 // Server is the HTTP API over one service.
 type Server struct {
-	svc     *service.Service
+	svc     *app.App
 	cfg     Config
 	log     *slog.Logger
 	api     huma.API
@@ -137,7 +137,7 @@ type Server struct {
 // New returns a server for svc. It logs through log as given (the caller
 // names the component, e.g. log.With("component", "http")); a nil log
 // discards log lines.
-func New(svc *service.Service, cfg Config, log *slog.Logger) *Server {
+func New(svc *app.App, cfg Config, log *slog.Logger) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}

@@ -49,7 +49,7 @@ type tokenList struct {
 type tokenListOutput struct{ Body tokenList }
 
 func (s *Server) listTokens(ctx context.Context, _ *struct{}) (*tokenListOutput, error) {
-	items, err := s.svc.Tokens(ctx, scopeFrom(ctx))
+	items, err := s.svc.Access.Tokens(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -61,7 +61,7 @@ func (s *Server) createToken(ctx context.Context, in *createTokenInput) (*create
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
-	tok, secret, err := s.svc.CreateToken(ctx, scopeFrom(ctx), ti)
+	tok, secret, err := s.svc.Access.CreateToken(ctx, scopeFrom(ctx), ti)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -69,7 +69,7 @@ func (s *Server) createToken(ctx context.Context, in *createTokenInput) (*create
 }
 
 func (s *Server) deleteToken(ctx context.Context, in *IDPath) (*struct{}, error) {
-	if err := s.svc.RevokeToken(ctx, scopeFrom(ctx), in.ID); err != nil {
+	if err := s.svc.Access.RevokeToken(ctx, scopeFrom(ctx), in.ID); err != nil {
 		return nil, problem(ctx, err)
 	}
 	return nil, nil

@@ -12,6 +12,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -21,7 +23,7 @@ import (
 // 35700BAX2), revision 2.
 const sigmaAdvisory = "csaf/cisa-icsma/icsma-22-251-01.json"
 
-func exposedTags(t *testing.T, svc *service.Service, sc vigil.Scope, cve string) []string {
+func exposedTags(t *testing.T, svc *app.App, sc vigil.Scope, cve string) []string {
 	t.Helper()
 	ex, err := svc.Exposure(t.Context(), sc, cve)
 	if err != nil {
@@ -39,9 +41,9 @@ func exposedTags(t *testing.T, svc *service.Service, sc vigil.Scope, cve string)
 // revision through remapping and re-imports, and the next revision brings
 // it back for review.
 func TestAdvisoryLinkDecisions(t *testing.T) {
-	svc, _ := newService(t)
+	svc, _ := apptest.New(t)
 	ctx := t.Context()
-	hdo := orgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
+	hdo := apptest.OrgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
 	if _, err := svc.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -161,9 +163,9 @@ func TestAdvisoryLinksWhicheverCameFirst(t *testing.T) {
 		{AssetTag: "MON-1", Manufacturer: "Baxter", Model: "Spectrum V8", Version: "8.01", Criticality: vigil.CriticalityTherapeutic},
 	}
 	links := func(advisoryFirst bool) []string {
-		svc, _ := newService(t)
+		svc, _ := apptest.New(t)
 		ctx := t.Context()
-		hdo := orgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
+		hdo := apptest.OrgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
 		importFeed := func() {
 			if _, err := svc.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, service.FeedOptions{}); err != nil {
 				t.Fatal(err)

@@ -12,13 +12,14 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 )
 
 func TestBundleRoundTrip(t *testing.T) {
-	src, _ := newService(t)
+	src, _ := apptest.New(t)
 	paths := []string{realdata.Path(t, "kev/known_exploited_vulnerabilities.json"), realdata.Path(t, "csaf/cisa-icsma"),
 		realdata.Path(t, "nvd/api-2.0/osv-dev"), realdata.Path(t, "osv/go-vulndb"), realdata.Path(t, "epss/vunnel-fixtures/example-1.csv")}
 	if _, err := src.ImportFeeds(t.Context(), paths, service.FeedOptions{}); err != nil {
@@ -29,7 +30,7 @@ func TestBundleRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dst, _ := newService(t)
+	dst, _ := apptest.New(t)
 	rep, _, err := dst.ImportBundle(t.Context(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), service.FeedOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +82,7 @@ func rezip(t *testing.T, raw []byte, name string, change func([]byte) []byte) []
 }
 
 func TestBundleRefusesTampering(t *testing.T) {
-	src, _ := newService(t)
+	src, _ := apptest.New(t)
 	if _, err := src.ImportFeeds(t.Context(), []string{realdata.Path(t, "kev/known_exploited_vulnerabilities.json")}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -107,7 +108,7 @@ func TestBundleRefusesTampering(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dst, _ := newService(t)
+			dst, _ := apptest.New(t)
 			_, _, err := dst.ImportBundle(t.Context(), bytes.NewReader(tt.body), int64(len(tt.body)), service.FeedOptions{})
 			if !errors.Is(err, vigil.ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error = %v, want invalid mentioning %q", err, tt.want)

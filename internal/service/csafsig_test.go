@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -14,7 +15,7 @@ import (
 // such word.
 func TestCSAFSignatureNotChecked(t *testing.T) {
 	signed := realdata.Path(t, "csaf/cisa-icsma/icsma-19-274-01.json")
-	svc, _ := newService(t)
+	svc, _ := apptest.New(t)
 	rep, err := svc.ImportFeeds(t.Context(), []string{signed}, service.FeedOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -28,7 +28,7 @@ type SanitizationRecord struct {
 // asset takes no more records.
 func (s *Service) RecordSanitization(ctx context.Context, sc vigil.Scope, assetRef string, rec vigil.Sanitization) (*SanitizationRecord, error) {
 	today := s.today()
-	rec.RecordedBy = actorOf(sc)
+	rec.RecordedBy = sc.Who()
 	trimPerson := func(p *vigil.Person) {
 		p.Name, p.Title, p.Organization = strings.TrimSpace(p.Name), strings.TrimSpace(p.Title), strings.TrimSpace(p.Organization)
 	}
@@ -134,7 +134,7 @@ func (s *Service) DecommissionAsset(ctx context.Context, sc vigil.Scope, assetRe
 		}
 		prev := a.Status
 		d := &vigil.Decommission{AssetID: a.ID, DecommissionedOn: in.On, Reason: in.Reason, PreviousStatus: prev, PHI: a.PHI,
-			CertificateNumber: sanitize.Number(sc.OrgID, a.ID, in.On), DecommissionedBy: actorOf(sc)}
+			CertificateNumber: sanitize.Number(sc.OrgID, a.ID, in.On), DecommissionedBy: sc.Who()}
 		// The certificate is issued now, from the asset as it is before
 		// it freezes, and stored with its SHA-256: what it certifies never
 		// changes afterwards, whatever a later import or edit tries.

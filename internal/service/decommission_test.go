@@ -7,7 +7,8 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/store"
 )
 
@@ -20,32 +21,32 @@ type fleetSetup struct {
 	spare           *vigil.Asset
 }
 
-func newFleetSetup(t *testing.T, svc *service.Service) *fleetSetup {
+func newFleetSetup(t *testing.T, svc *app.App, db store.Store) *fleetSetup {
 	t.Helper()
 	ctx := t.Context()
-	f := &fleetSetup{mdm: mustOrg(t, svc, "acme")}
+	f := &fleetSetup{mdm: apptest.Org(t, svc, "acme")}
 	for _, slug := range []string{"general", "elsewhere"} {
-		if _, err := svc.CreateOrg(ctx, vigil.OrgInput{Slug: slug, Kind: vigil.HealthcareProvider}); err != nil {
+		if _, err := svc.Access.CreateOrg(ctx, vigil.OrgInput{Slug: slug, Kind: vigil.HealthcareProvider}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	var err error
-	if f.hdo, _, err = svc.ScopeFor(ctx, "general", "biomed"); err != nil {
+	if f.hdo, _, err = svc.Access.ScopeFor(ctx, "general", "biomed"); err != nil {
 		t.Fatal(err)
 	}
-	if f.other, _, err = svc.ScopeFor(ctx, "elsewhere", "intruder"); err != nil {
+	if f.other, _, err = svc.Access.ScopeFor(ctx, "elsewhere", "intruder"); err != nil {
 		t.Fatal(err)
 	}
-	f.old = mustRelease(t, svc, f.mdm, "Infusion Pump", vigil.ReleaseInput{Version: "2.1", Milestones: vigil.Milestones{
-		ReleasedOn: d("2021-03-01"), EOLNoticeOn: d("2025-06-30"), EndOfSupportOn: d("2027-06-30")}})
-	f.cur = mustRelease(t, svc, f.mdm, "Infusion Pump", vigil.ReleaseInput{Version: "3.0", Milestones: vigil.Milestones{ReleasedOn: d("2024-09-15")}})
+	f.old = apptest.Release(t, svc, f.mdm, "Infusion Pump", vigil.ReleaseInput{Version: "2.1", Milestones: vigil.Milestones{
+		ReleasedOn: apptest.Date("2021-03-01"), EOLNoticeOn: apptest.Date("2025-06-30"), EndOfSupportOn: apptest.Date("2027-06-30")}})
+	f.cur = apptest.Release(t, svc, f.mdm, "Infusion Pump", vigil.ReleaseInput{Version: "3.0", Milestones: vigil.Milestones{ReleasedOn: apptest.Date("2024-09-15")}})
 	asset := func(tag string, phi bool, crit vigil.Criticality) *vigil.Asset {
 		return &vigil.Asset{AssetTag: tag, Manufacturer: "Acme Medical Devices", Model: "IP-3000", Version: "2.1",
 			DeviceType: "infusion pump", Criticality: crit, PHI: phi, Site: "Main", Unit: "ICU 3", Status: vigil.AssetInService}
 	}
 	f.pump, f.monitor, f.spare = asset("BME-1", true, vigil.CriticalityLifeSustaining), asset("BME-2", false, vigil.CriticalityTherapeutic),
 		asset("BME-3", true, vigil.CriticalityTherapeutic)
-	err = svc.Store().Update(ctx, func(tx store.Tx) error {
+	err = db.Update(ctx, func(tx store.Tx) error {
 		if err := tx.CreateShare(ctx, f.mdm, &vigil.Share{GranteeOrgID: f.hdo.OrgID, ProductID: f.old.ProductID, CreatedBy: "acme"}); err != nil {
 			return err
 		}
@@ -75,13 +76,13 @@ func ssdRecord() vigil.Sanitization {
 		MediaType: vigil.MediaSSD, MediaSerial: "SN-1", Method: vigil.SanitizePurge, Technique: vigil.TechniqueCryptographicErase,
 		Tool: "nvme-cli 2.8", VerificationMethod: vigil.VerifySampling, VerificationResult: vigil.VerificationPassed,
 		PerformedBy: vigil.Person{Name: "Sam Ortiz"}, VerifiedBy: vigil.Person{Name: "Priya Raman"},
-		PerformedOn: d("2026-11-27"), Destination: vigil.DestinationRecycling,
+		PerformedOn: apptest.Date("2026-11-27"), Destination: vigil.DestinationRecycling,
 	}
 }
 
 func TestDecommissionAsset(t *testing.T) {
-	svc, _ := newService(t) // 2026-11-28
-	f := newFleetSetup(t, svc)
+	svc, db, _ := apptest.Open(t) // 2026-11-28
+	f := newFleetSetup(t, svc, db)
 	ctx := t.Context()
 
 	t.Run("ErrPHIWithoutSanitization", func(t *testing.T) {
@@ -179,15 +180,15 @@ func TestDecommissionAsset(t *testing.T) {
 		}
 	})
 	t.Run("ErrFuture", func(t *testing.T) {
-		if _, err := svc.DecommissionAsset(ctx, f.hdo, "BME-3", vigil.DecommissionInput{Reason: "x", On: d("2027-01-01")}); !errors.Is(err, vigil.ErrInvalid) {
+		if _, err := svc.DecommissionAsset(ctx, f.hdo, "BME-3", vigil.DecommissionInput{Reason: "x", On: apptest.Date("2027-01-01")}); !errors.Is(err, vigil.ErrInvalid) {
 			t.Errorf("future day: %v", err)
 		}
 	})
 }
 
 func TestHorizonAndAssetNotices(t *testing.T) {
-	svc, _ := newService(t) // 2026-11-28
-	f := newFleetSetup(t, svc)
+	svc, db, _ := apptest.Open(t) // 2026-11-28
+	f := newFleetSetup(t, svc, db)
 	ctx := t.Context()
 	h, err := svc.Horizon(ctx, f.hdo, 24)
 	if err != nil {
@@ -214,7 +215,7 @@ func TestHorizonAndAssetNotices(t *testing.T) {
 
 	// A notice on the shared release reaches the hospital, with its assets.
 	if _, err := svc.RecordNotice(ctx, f.mdm, f.old.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfSupport, Title: "Support of IP-3000 2.1 ends",
-		EndOfSupportOn: d("2027-06-30"), CompensatingControls: []string{"Disable the wireless module"}, SuccessorReleaseID: f.cur.ID}); err != nil {
+		EndOfSupportOn: apptest.Date("2027-06-30"), CompensatingControls: []string{"Disable the wireless module"}, SuccessorReleaseID: f.cur.ID}); err != nil {
 		t.Fatal(err)
 	}
 	ns, err := svc.AssetNotices(ctx, f.hdo)

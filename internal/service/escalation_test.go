@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/fleet"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -31,7 +32,7 @@ func TestExposurePhaseEscalation(t *testing.T) {
 	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Share(ctx, w.mdm, service.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
+	if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
@@ -53,7 +54,7 @@ func TestExposurePhaseEscalation(t *testing.T) {
 		return p.Score, phaseFactor(p)
 	}
 	released := vigil.Date{Year: 2024, Month: 9, Day: 15}
-	if _, err := svc.UpdateRelease(ctx, w.mdm, w.pump30.ID, vigil.ReleaseUpdate{ReleasedOn: &released}); err != nil {
+	if _, err := svc.Catalog.UpdateRelease(ctx, w.mdm, w.pump30.ID, vigil.ReleaseUpdate{ReleasedOn: &released}); err != nil {
 		t.Fatal(err)
 	}
 	supported, f := score()
@@ -61,7 +62,7 @@ func TestExposurePhaseEscalation(t *testing.T) {
 		t.Fatalf("supported: phase factor %+v", f)
 	}
 	eol, eos := vigil.Date{Year: 2025, Month: 1, Day: 1}, vigil.Date{Year: 2026, Month: 1, Day: 1}
-	if _, err := svc.UpdateRelease(ctx, w.mdm, w.pump30.ID, vigil.ReleaseUpdate{EOLNoticeOn: &eol, EndOfSupportOn: &eos}); err != nil {
+	if _, err := svc.Catalog.UpdateRelease(ctx, w.mdm, w.pump30.ID, vigil.ReleaseUpdate{EOLNoticeOn: &eol, EndOfSupportOn: &eos}); err != nil {
 		t.Fatal(err)
 	}
 	past, f := score()

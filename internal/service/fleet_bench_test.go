@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/fleet/synth"
 	"github.com/vigil/vigil/internal/service"
@@ -171,7 +173,7 @@ func BenchmarkExposure(b *testing.B) {
 			narrow = v // the last with any release: the fewest
 		}
 	}
-	svc := service.New(db)
+	svc := app.New(db)
 	for _, tc := range []struct {
 		name string
 		v    vuln
@@ -232,13 +234,13 @@ func BenchmarkImportAssets(b *testing.B) {
 	if err := assetfile.WriteCSV(&csv, assets); err != nil {
 		b.Fatal(err)
 	}
-	svc := service.New(db)
+	svc := app.New(db)
 	i := 0
 	hospital := func(b *testing.B) vigil.Scope {
 		i++
 		slug := fmt.Sprintf("import-%d", i)
 		sc := orgOfKindB(b, svc, slug)
-		if _, err := svc.Share(b.Context(), vigil.Scope{OrgID: 1, Actor: "bench"}, service.ShareInput{Grantee: slug}); err != nil {
+		if _, err := svc.Access.Share(b.Context(), vigil.Scope{OrgID: 1, Actor: "bench"}, access.ShareInput{Grantee: slug}); err != nil {
 			b.Fatal(err)
 		}
 		return sc
@@ -279,12 +281,12 @@ func BenchmarkImportAssets(b *testing.B) {
 	})
 }
 
-func orgOfKindB(b *testing.B, svc *service.Service, slug string) vigil.Scope {
+func orgOfKindB(b *testing.B, svc *app.App, slug string) vigil.Scope {
 	b.Helper()
-	if _, err := svc.CreateOrg(b.Context(), vigil.OrgInput{Slug: slug, Kind: vigil.HealthcareProvider}); err != nil {
+	if _, err := svc.Access.CreateOrg(b.Context(), vigil.OrgInput{Slug: slug, Kind: vigil.HealthcareProvider}); err != nil {
 		b.Fatal(err)
 	}
-	sc, _, err := svc.ScopeFor(b.Context(), slug, "bench")
+	sc, _, err := svc.Access.ScopeFor(b.Context(), slug, "bench")
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -17,6 +17,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/access"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -40,19 +43,7 @@ func demoMapping(t *testing.T) assetfile.Mapping {
 	return m
 }
 
-func orgOfKind(t *testing.T, svc *service.Service, slug string, kind vigil.OrgKind) vigil.Scope {
-	t.Helper()
-	if _, err := svc.CreateOrg(t.Context(), vigil.OrgInput{Slug: slug, Kind: kind}); err != nil {
-		t.Fatal(err)
-	}
-	sc, _, err := svc.ScopeFor(t.Context(), slug, "tester")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return sc
-}
-
-func importCMMS(t *testing.T, svc *service.Service, sc vigil.Scope, data []byte, dry bool) (*service.AssetImport, error) {
+func importCMMS(t *testing.T, svc *app.App, sc vigil.Scope, data []byte, dry bool) (*service.AssetImport, error) {
 	t.Helper()
 	return svc.ImportAssets(t.Context(), sc, bytes.NewReader(data), service.AssetImportOptions{Mapping: demoMapping(t), DryRun: dry})
 }
@@ -70,30 +61,30 @@ func tags(es []*service.ExposedAsset) []string {
 // carries the demo SBOM, a hospital with the demo CMMS
 // export, and a second hospital.
 type fleetWorld struct {
-	svc             *service.Service
-	clock           *clock
+	svc             *app.App
+	clock           *apptest.Clock
 	mdm, hdo, other vigil.Scope
 	pump30          *vigil.Release
 }
 
-func newFleetWorld(t *testing.T) *fleetWorld {
+func newFleetWorld(t *testing.T, opts ...app.Option) *fleetWorld {
 	t.Helper()
-	svc, c := newService(t)
+	svc, c := apptest.New(t, opts...)
 	w := &fleetWorld{svc: svc, clock: c,
-		mdm:   orgOfKind(t, svc, "acme-medical", vigil.Manufacturer),
-		hdo:   orgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider),
-		other: orgOfKind(t, svc, "county-general", vigil.HealthcareProvider),
+		mdm:   apptest.OrgOfKind(t, svc, "acme-medical", vigil.Manufacturer),
+		hdo:   apptest.OrgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider),
+		other: apptest.OrgOfKind(t, svc, "county-general", vigil.HealthcareProvider),
 	}
 	ctx := t.Context()
-	pump, err := svc.CreateProduct(ctx, w.mdm, vigil.ProductInput{Name: "Infusion Pump", Manufacturer: "Acme Medical Devices",
+	pump, err := svc.Catalog.CreateProduct(ctx, w.mdm, vigil.ProductInput{Name: "Infusion Pump", Manufacturer: "Acme Medical Devices",
 		DeviceModels: []string{"IP-3000", "IP-3000W"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w.pump30, err = svc.CreateRelease(ctx, w.mdm, pump.ID, vigil.ReleaseInput{Version: "3.0"}); err != nil {
+	if w.pump30, err = svc.Catalog.CreateRelease(ctx, w.mdm, pump.ID, vigil.ReleaseInput{Version: "3.0"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CreateRelease(ctx, w.mdm, pump.ID, vigil.ReleaseInput{Version: "2.1"}); err != nil {
+	if _, err := svc.Catalog.CreateRelease(ctx, w.mdm, pump.ID, vigil.ReleaseInput{Version: "2.1"}); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := os.ReadFile(demoSBOM)
@@ -161,10 +152,10 @@ func TestFleetImportMapExpose(t *testing.T) {
 	}) {
 		t.Errorf("no warning that the disposed row was imported as retired: %v", rep.Warnings)
 	}
-	if _, err := svc.Share(ctx, w.hdo, service.ShareInput{Grantee: "county-general"}); !errors.Is(err, vigil.ErrInvalid) {
+	if _, err := svc.Access.Share(ctx, w.hdo, access.ShareInput{Grantee: "county-general"}); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("a hospital shares: %v, want ErrInvalid", err)
 	}
-	if _, err := svc.Share(ctx, w.mdm, service.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
+	if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
 		t.Fatal(err)
 	}
 	sum, err := svc.MapAssets(ctx, w.hdo)
@@ -199,7 +190,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 	}
 
 	// The manufacturer's next release drops Newtonsoft.Json.
-	pump32, err := svc.CreateRelease(ctx, w.mdm, w.pump30.ProductID, vigil.ReleaseInput{Version: "3.2"})
+	pump32, err := svc.Catalog.CreateRelease(ctx, w.mdm, w.pump30.ProductID, vigil.ReleaseInput{Version: "3.2"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,11 +254,11 @@ func TestFleetImportMapExpose(t *testing.T) {
 	}
 
 	// Revoking the share hides the release's findings at once.
-	granted, _, err := svc.Shares(ctx, w.mdm)
+	granted, _, err := svc.Access.Shares(ctx, w.mdm)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.Unshare(ctx, w.mdm, granted[0].ID); err != nil {
+	if err := svc.Access.Unshare(ctx, w.mdm, granted[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if ex, _ := svc.Exposure(ctx, w.hdo, "CVE-2024-21907"); len(ex.Exposed) != 0 {
@@ -341,7 +332,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Share(ctx, w.mdm, service.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump", Release: "3.0"}); err != nil {
+	if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump", Release: "3.0"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
@@ -368,9 +359,9 @@ func TestRemediationAndWorklist(t *testing.T) {
 		in    vigil.WorkItemInput
 		field string
 	}{
-		{"AcceptWithoutApprover", vigil.WorkItemInput{State: vigil.RemediationRiskAccepted, Reason: "r", ExpiresOn: d("2027-01-01")}, "approver"},
+		{"AcceptWithoutApprover", vigil.WorkItemInput{State: vigil.RemediationRiskAccepted, Reason: "r", ExpiresOn: apptest.Date("2027-01-01")}, "approver"},
 		{"AcceptWithoutExpiry", vigil.WorkItemInput{State: vigil.RemediationRiskAccepted, Approver: "a", Reason: "r"}, "expires_on"},
-		{"AcceptInThePast", vigil.WorkItemInput{State: vigil.RemediationRiskAccepted, Approver: "a", Reason: "r", ExpiresOn: d("2026-01-01")}, "expires_on"},
+		{"AcceptInThePast", vigil.WorkItemInput{State: vigil.RemediationRiskAccepted, Approver: "a", Reason: "r", ExpiresOn: apptest.Date("2026-01-01")}, "expires_on"},
 		{"ControlWithoutDetail", vigil.WorkItemInput{State: vigil.RemediationCompensating}, "detail"},
 		{"UnknownState", vigil.WorkItemInput{State: "ignored"}, "state"},
 	}
@@ -389,7 +380,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 		t.Fatal(err)
 	}
 	item, err := svc.SetRemediation(ctx, w.hdo, "BME-100231", "CVE-2024-21907", vigil.WorkItemInput{
-		State: vigil.RemediationRiskAccepted, Approver: "Dr. A. Chief, CMIO", Reason: "no fix until pump firmware 3.1", ExpiresOn: d("2026-12-31")})
+		State: vigil.RemediationRiskAccepted, Approver: "Dr. A. Chief, CMIO", Reason: "no fix until pump firmware 3.1", ExpiresOn: apptest.Date("2026-12-31")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +397,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 		}
 	}
 	// The acceptance expires: the item is open again and says so.
-	w.clock.now = time.Date(2027, 1, 2, 9, 0, 0, 0, time.UTC)
+	w.clock.Time = time.Date(2027, 1, 2, 9, 0, 0, 0, time.UTC)
 	expired, err := svc.Worklist(ctx, w.hdo, service.WorklistOptions{ExpiredOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -425,8 +416,8 @@ func TestRemediationAndWorklist(t *testing.T) {
 }
 
 func TestImportProblemsWriteNothing(t *testing.T) {
-	svc, _ := newService(t)
-	hdo := orgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
+	svc, _ := apptest.New(t)
+	hdo := apptest.OrgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
 	data, _ := os.ReadFile(demoCMMS)
 	bad := strings.Replace(string(data), "10.40.12.32", "10.40.12.999", 1)
 	bad = strings.Replace(bad, "BME-100241,", "BME-100240,", 1)
@@ -453,7 +444,7 @@ func TestManufacturerTriage(t *testing.T) {
 	w := newFleetWorld(t)
 	svc, ctx := w.svc, t.Context()
 	data, _ := os.ReadFile(demoCMMS)
-	if _, err := svc.Share(ctx, w.mdm, service.ShareInput{Grantee: "st-elsewhere"}); err != nil {
+	if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
@@ -542,8 +533,8 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 		t.Fatal(err)
 	}
 	run := func(limit int) (events []string, full bool) {
-		w := newFleetWorld(t)
-		svc, ctx := w.svc.WithIncrementalLimit(limit), t.Context()
+		w := newFleetWorld(t, app.WithIncrementalLimit(limit))
+		svc, ctx := w.svc, t.Context()
 		data, err := os.ReadFile(demoCMMS)
 		if err != nil {
 			t.Fatal(err)
@@ -551,7 +542,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 		if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.Share(ctx, w.mdm, service.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
+		if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
@@ -575,7 +566,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 		}
 		// Importing the same zip again records nothing new.
 		recorded = 0
-		if _, err := svc.WithIncrementalLimit(limit).ImportFeeds(ctx, []string{zipPath}, opt); err != nil {
+		if _, err := svc.ImportFeeds(ctx, []string{zipPath}, opt); err != nil {
 			t.Fatal(err)
 		}
 		if recorded != 0 {
@@ -598,8 +589,8 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 	// Exposures that were there before a full rematch get no event from
 	// it: the assets are mapped after the findings appeared, then records
 	// for a package none of the SBOMs holds overflow a second import.
-	w := newFleetWorld(t)
-	svc, ctx := w.svc.WithIncrementalLimit(1), t.Context()
+	w := newFleetWorld(t, app.WithIncrementalLimit(1))
+	svc, ctx := w.svc, t.Context()
 	data, err := os.ReadFile(demoCMMS)
 	if err != nil {
 		t.Fatal(err)
@@ -610,7 +601,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 	if _, err := svc.ImportFeeds(ctx, []string{zipPath}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Share(ctx, w.mdm, service.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
+	if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.MapAssets(ctx, w.hdo); err != nil {

@@ -9,13 +9,15 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
 )
 
 const frozenHeader = "Asset Tag,Serial Number,Manufacturer,Model,Criticality,PHI,Status,Department\n"
 
-func importCSV(t *testing.T, svc *service.Service, sc vigil.Scope, csv string, m assetfile.Mapping, dry bool) (*service.AssetImport, error) {
+func importCSV(t *testing.T, svc *app.App, sc vigil.Scope, csv string, m assetfile.Mapping, dry bool) (*service.AssetImport, error) {
 	t.Helper()
 	return svc.ImportAssets(t.Context(), sc, strings.NewReader(frozenHeader+csv), service.AssetImportOptions{Mapping: m, DryRun: dry})
 }
@@ -25,8 +27,8 @@ func importCSV(t *testing.T, svc *service.Service, sc vigil.Scope, csv string, m
 // device — never edits the pump, and its certificate keeps certifying the
 // pump, on the day it was issued.
 func TestDecommissionedIsFrozen(t *testing.T) {
-	svc, clk := newService(t) // 2026-11-28
-	f := newFleetSetup(t, svc)
+	svc, db, clk := apptest.Open(t) // 2026-11-28
+	f := newFleetSetup(t, svc, db)
 	ctx := t.Context()
 	if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", ssdRecord()); err != nil {
 		t.Fatal(err)
@@ -53,7 +55,7 @@ func TestDecommissionedIsFrozen(t *testing.T) {
 	}
 	before := render("BME-1")
 	id := res.Asset.ID
-	clk.now = clk.now.AddDate(0, 0, 40) // weeks later
+	clk.Time = clk.Time.AddDate(0, 0, 40) // weeks later
 
 	// The CMMS still lists the pump, now "Disposed": the row changes
 	// nothing and says so.
@@ -128,8 +130,8 @@ func TestDecommissionedIsFrozen(t *testing.T) {
 // the decommissioning worklist and still in exposure, until it is
 // decommissioned properly; then it leaves the worklist.
 func TestDisposedNeedsSanitization(t *testing.T) {
-	svc, _ := newService(t)
-	f := newFleetSetup(t, svc)
+	svc, db, _ := apptest.Open(t)
+	f := newFleetSetup(t, svc, db)
 	ctx := t.Context()
 	rep, err := importCSV(t, svc, f.hdo, "BME-3,,Acme Medical Devices,IP-3000,therapy,yes,Disposed,ICU 3\n"+
 		"BME-2,,Acme Medical Devices,IP-3000,therapy,no,Retired,ICU 3\n", assetfile.Mapping{}, false)
@@ -182,8 +184,8 @@ func itoa(id int64) string { return strconv.FormatInt(id, 10) }
 // one pass — a duplicate tag even on a row whose date is also bad, and
 // cross-field checks on every row.
 func TestDryRunEveryProblem(t *testing.T) {
-	svc, _ := newService(t)
-	f := newFleetSetup(t, svc)
+	svc, db, _ := apptest.Open(t)
+	f := newFleetSetup(t, svc, db)
 	csv := "Asset Tag,Manufacturer,Model,Criticality,Purchase Date,Warranty End\n" +
 		"BME-7,Acme,IP-3000,monitoring,2021-03-15,2024-03-15\n" +
 		"BME-7,Acme,IP-3000,monitoring,31/31/2021,2024-03-15\n" +

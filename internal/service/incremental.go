@@ -133,7 +133,7 @@ func (s *Service) rematch(ctx context.Context, c *changeSet) (*IncrementalSummar
 	for k := range c.keys {
 		keys = append(keys, k)
 	}
-	orgs, err := s.Orgs(ctx)
+	orgs, err := s.orgs(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/feed/synth"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store/sqlite"
@@ -44,7 +45,7 @@ func BenchmarkImportFeeds(b *testing.B) {
 		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
 			b.Fatal(err)
 		}
-		open := func(b *testing.B, name string) *service.Service {
+		open := func(b *testing.B, name string) *app.App {
 			db, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), name))
 			if err != nil {
 				b.Fatal(err)
@@ -53,9 +54,9 @@ func BenchmarkImportFeeds(b *testing.B) {
 			if _, err := db.Migrate(b.Context()); err != nil {
 				b.Fatal(err)
 			}
-			return service.New(db)
+			return app.New(db)
 		}
-		importOnce := func(b *testing.B, svc *service.Service, stored, unchanged int) {
+		importOnce := func(b *testing.B, svc *app.App, stored, unchanged int) {
 			rep, err := svc.ImportFeeds(b.Context(), []string{path}, opt)
 			if err != nil {
 				b.Fatal(err)

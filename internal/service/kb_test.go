@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -30,7 +31,7 @@ func countKEV(t *testing.T, path string) int {
 }
 
 func TestImportFeeds(t *testing.T) {
-	svc, _ := newService(t)
+	svc, _ := apptest.New(t)
 	kevFile := realdata.Path(t, "kev/known_exploited_vulnerabilities.json")
 	icsma := realdata.Path(t, "csaf/cisa-icsma")
 	nvdDir := realdata.Path(t, "nvd/api-2.0/osv-dev")
@@ -84,7 +85,7 @@ func TestImportFeeds(t *testing.T) {
 }
 
 func TestVulnerabilityMergesAliases(t *testing.T) {
-	svc, _ := newService(t)
+	svc, _ := apptest.New(t)
 	if _, err := svc.ImportFeeds(t.Context(), []string{realdata.Path(t, "osv/go-vulndb")}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -11,93 +11,6 @@ import (
 	"github.com/vigil/vigil/internal/store"
 )
 
-// PhaseMove is one phase change that RefreshPhases recorded.
-type PhaseMove struct {
-	ReleaseID int64       `json:"release_id"`
-	Product   string      `json:"product"`
-	Version   string      `json:"version"`
-	From      vigil.Phase `json:"from_phase"`
-	To        vigil.Phase `json:"to_phase"`
-	Reason    string      `json:"reason"`
-}
-
-// RefreshPhases brings the stored phase of every release of the scope that
-// follows its milestones up to today, and records each move in the
-// release's history as done by lifecycle.Actor, with the milestone that
-// was reached. Releases whose phase a person set are left alone. Running
-// it twice, or in two processes at once, records each move once.
-func (s *Service) RefreshPhases(ctx context.Context, sc vigil.Scope) ([]PhaseMove, error) {
-	today := s.today()
-	moves := []PhaseMove{}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
-		rs, _, err := tx.FindReleases(ctx, sc, vigil.ReleaseFilter{})
-		if err != nil {
-			return err
-		}
-		for _, r := range rs {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			to := r.Refresh(today)
-			if r.PhaseExplicit || to == r.Phase {
-				continue
-			}
-			ok, err := tx.AdvanceReleasePhase(ctx, sc, r.ID, r.Phase, to)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				continue // someone else moved it meanwhile
-			}
-			m := PhaseMove{ReleaseID: r.ID, Product: r.Product, Version: r.Version, From: r.Phase, To: to,
-				Reason: lifecycle.MoveReason(r.Milestones, r.Phase, to, today)}
-			if err := tx.AddPhaseChange(ctx, sc, &vigil.PhaseChange{
-				ReleaseID: r.ID, From: m.From, To: m.To, Actor: lifecycle.Actor, Reason: m.Reason,
-			}); err != nil {
-				return err
-			}
-			moves = append(moves, m)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return moves, nil
-}
-
-// OrgPhaseMoves are the moves of one organization's releases.
-type OrgPhaseMoves struct {
-	Org   string      `json:"org"`
-	Moves []PhaseMove `json:"moves"`
-}
-
-// RefreshAllPhases runs RefreshPhases for every organization, acting as
-// lifecycle.Actor: the job vigil serve runs daily and vigil lifecycle
-// refresh --all runs by hand. An organization that fails does not stop the
-// others; the first error is returned with what was done.
-func (s *Service) RefreshAllPhases(ctx context.Context) ([]OrgPhaseMoves, error) {
-	orgs, err := s.Orgs(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := []OrgPhaseMoves{}
-	var first error
-	for _, o := range orgs {
-		moves, err := s.RefreshPhases(ctx, vigil.Scope{OrgID: o.ID, Actor: lifecycle.Actor})
-		if err != nil {
-			if first == nil {
-				first = fmt.Errorf("refresh phases of %s: %w", o.Slug, err)
-			}
-			continue
-		}
-		if len(moves) > 0 {
-			out = append(out, OrgPhaseMoves{Org: o.Slug, Moves: moves})
-		}
-	}
-	return out, first
-}
-
 // ReleaseSupport rolls the support level and end-of-support date of the
 // components of a release's current SBOM up to the release: how many are
 // past their end of support, how many reach it within months months. With
@@ -198,7 +111,7 @@ func (s *Service) RecordNotice(ctx context.Context, sc vigil.Scope, releaseID in
 			ReleaseID: releaseID, Kind: in.Kind, Title: in.Title, IssuedOn: in.IssuedOn, EOLOn: in.EOLOn,
 			EndOfSupportOn: in.EndOfSupportOn, RemainsSupported: strings.TrimSpace(in.RemainsSupported),
 			CompensatingControls: in.CompensatingControls, SuccessorReleaseID: in.SuccessorReleaseID,
-			Successor: in.Successor, URL: in.URL, CreatedBy: actorOf(sc),
+			Successor: in.Successor, URL: in.URL, CreatedBy: sc.Who(),
 		}
 		if err := tx.CreateNotice(ctx, sc, n); err != nil {
 			return err
@@ -209,7 +122,7 @@ func (s *Service) RecordNotice(ctx context.Context, sc vigil.Scope, releaseID in
 			return err
 		}
 		if updated.Phase != before {
-			c := &vigil.PhaseChange{ReleaseID: releaseID, From: before, To: updated.Phase, Actor: actorOf(sc),
+			c := &vigil.PhaseChange{ReleaseID: releaseID, From: before, To: updated.Phase, Actor: sc.Who(),
 				Reason: fmt.Sprintf("%s notice %d: %s", strings.ReplaceAll(string(n.Kind), "_", "-"), n.ID, n.Title)}
 			if err := tx.AddPhaseChange(ctx, sc, c); err != nil {
 				return err
@@ -311,10 +224,10 @@ func (s *Service) RecordTransfer(ctx context.Context, sc vigil.Scope, releaseID 
 			ReleaseID: releaseID, EffectiveOn: in.EffectiveOn, ResidualRisks: in.ResidualRisks,
 			CompensatingControls: in.CompensatingControls, Documents: in.Documents,
 			SanitizationGuidance: strings.TrimSpace(in.SanitizationGuidance), Notes: strings.TrimSpace(in.Notes),
-			RecordedBy: actorOf(sc),
+			RecordedBy: sc.Who(),
 		}
 		if a := in.Acceptance; a != nil {
-			t.AcceptedBy, t.AcceptedRole, t.AcceptedOrg, t.AcceptedOn, t.AcceptanceRecordedBy = a.By, a.Role, a.Org, a.On, actorOf(sc)
+			t.AcceptedBy, t.AcceptedRole, t.AcceptedOrg, t.AcceptedOn, t.AcceptanceRecordedBy = a.By, a.Role, a.Org, a.On, sc.Who()
 		}
 		if err := tx.CreateTransfer(ctx, sc, t); err != nil {
 			return err
@@ -346,7 +259,7 @@ func (s *Service) AcceptTransfer(ctx context.Context, sc vigil.Scope, id int64, 
 		if err != nil {
 			return err
 		}
-		t.AcceptedBy, t.AcceptedRole, t.AcceptedOrg, t.AcceptedOn, t.AcceptanceRecordedBy = a.By, a.Role, a.Org, a.On, actorOf(sc)
+		t.AcceptedBy, t.AcceptedRole, t.AcceptedOrg, t.AcceptedOn, t.AcceptanceRecordedBy = a.By, a.Role, a.Org, a.On, sc.Who()
 		if err := tx.AcceptTransfer(ctx, sc, t); err != nil {
 			return err
 		}

@@ -5,131 +5,21 @@ import (
 	"errors"
 	"os"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/lifecycle"
-	"github.com/vigil/vigil/internal/service"
 )
 
-func mustRelease(t *testing.T, svc *service.Service, sc vigil.Scope, product string, in vigil.ReleaseInput) *vigil.Release {
-	t.Helper()
-	p, err := svc.ResolveProduct(t.Context(), sc, product)
-	if err != nil {
-		p, err = svc.CreateProduct(t.Context(), sc, vigil.ProductInput{Name: product, Manufacturer: "Acme"})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
-	r, err := svc.CreateRelease(t.Context(), sc, p.ID, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
-func TestRefreshPhases(t *testing.T) {
-	svc, clk := newService(t) // 2026-11-28
-	sc := mustOrg(t, svc, "acme")
-	ctx := t.Context()
-	r := mustRelease(t, svc, sc, "Pump", vigil.ReleaseInput{Version: "1.0", Milestones: vigil.Milestones{
-		ReleasedOn: d("2024-01-01"), EOLNoticeOn: d("2026-12-01"), EndOfSupportOn: d("2027-01-15")}})
-	set := mustRelease(t, svc, sc, "Pump", vigil.ReleaseInput{Version: "0.9", Phase: vigil.PhaseSupport,
-		Milestones: vigil.Milestones{ReleasedOn: d("2020-01-01"), EndOfSupportOn: d("2021-01-01")}})
-	if r.Phase != vigil.PhaseSupport {
-		t.Fatalf("created in %s", r.Phase)
-	}
-	moves, err := svc.RefreshPhases(ctx, sc)
-	if err != nil || len(moves) != 0 {
-		t.Fatalf("RefreshPhases before any date passed = %v, %v", moves, err)
-	}
-	// Days pass: first the end-of-life notice, then end of support.
-	clk.now = time.Date(2026, 12, 2, 3, 0, 0, 0, time.UTC)
-	moves, err = svc.RefreshPhases(ctx, sc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []service.PhaseMove{{ReleaseID: r.ID, Product: "Pump", Version: "1.0", From: vigil.PhaseSupport, To: vigil.PhaseLimitedSupport,
-		Reason: "end-of-life notice 2026-12-01 reached (checked 2026-12-02)"}}
-	if diff := cmp.Diff(want, moves); diff != "" {
-		t.Errorf("RefreshPhases (-want +got):\n%s", diff)
-	}
-	if again, _ := svc.RefreshPhases(ctx, sc); len(again) != 0 {
-		t.Errorf("second refresh moved %v", again)
-	}
-	clk.now = time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)
-	all, err := svc.RefreshAllPhases(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(all) != 1 || all[0].Org != "acme" || len(all[0].Moves) != 1 || all[0].Moves[0].To != vigil.PhaseEndOfSupport {
-		t.Errorf("RefreshAllPhases = %+v", all)
-	}
-	det, err := svc.Release(ctx, sc, r.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var got []string
-	for _, c := range det.History {
-		got = append(got, string(c.From)+">"+string(c.To)+" "+c.Actor+": "+c.Reason)
-	}
-	wantHist := []string{
-		">support tester: release created",
-		"support>limited_support system:lifecycle: end-of-life notice 2026-12-01 reached (checked 2026-12-02)",
-		"limited_support>end_of_support system:lifecycle: end of support 2027-01-15 reached (checked 2027-02-01)",
-	}
-	if diff := cmp.Diff(wantHist, got); diff != "" {
-		t.Errorf("history (-want +got):\n%s", diff)
-	}
-	// A phase a person set is not moved by dates.
-	det, err = svc.Release(ctx, sc, set.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if det.Phase != vigil.PhaseSupport || len(det.History) != 1 {
-		t.Errorf("explicit release: %s, %d changes", det.Phase, len(det.History))
-	}
-}
-
-// TestRefreshPhasesConcurrent runs refreshes side by side: each move is
-// recorded once.
-func TestRefreshPhasesConcurrent(t *testing.T) {
-	svc, clk := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	for _, v := range []string{"1", "2", "3", "4"} {
-		mustRelease(t, svc, sc, "Pump", vigil.ReleaseInput{Version: v, Milestones: vigil.Milestones{ReleasedOn: d("2026-12-01")}})
-	}
-	clk.now = time.Date(2026, 12, 5, 0, 0, 0, 0, time.UTC)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	total := 0
-	for range 4 {
-		wg.Go(func() {
-			m, err := svc.RefreshPhases(t.Context(), sc)
-			if err != nil {
-				t.Error(err)
-			}
-			mu.Lock()
-			total += len(m)
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	if total != 4 {
-		t.Errorf("%d moves recorded, want 4", total)
-	}
-}
-
 func TestReleaseSupport(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
 	ctx := t.Context()
-	r := mustRelease(t, svc, sc, "Infusion Pump", vigil.ReleaseInput{Version: "3.0",
-		Milestones: vigil.Milestones{ReleasedOn: d("2024-09-15"), EndOfSupportOn: d("2030-12-31")}})
+	r := apptest.Release(t, svc, sc, "Infusion Pump", vigil.ReleaseInput{Version: "3.0",
+		Milestones: vigil.Milestones{ReleasedOn: apptest.Date("2024-09-15"), EndOfSupportOn: apptest.Date("2030-12-31")}})
 	if _, err := svc.ReleaseSupport(ctx, sc, r.ID, 12, false); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("without SBOM: %v, want not found", err)
 	}
@@ -174,22 +64,22 @@ func TestReleaseSupport(t *testing.T) {
 	if _, err := svc.ReleaseSupport(ctx, sc, r.ID, 0, false); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("0 months: %v", err)
 	}
-	other := mustOrg(t, svc, "other")
+	other := apptest.Org(t, svc, "other")
 	if _, err := svc.ReleaseSupport(ctx, other, r.ID, 12, false); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("other org: %v", err)
 	}
 }
 
 func TestRecordNotice(t *testing.T) {
-	svc, _ := newService(t) // 2026-11-28
-	sc := mustOrg(t, svc, "acme")
+	svc, _ := apptest.New(t) // 2026-11-28
+	sc := apptest.Org(t, svc, "acme")
 	ctx := t.Context()
-	r := mustRelease(t, svc, sc, "Pump", vigil.ReleaseInput{Version: "2.1", Milestones: vigil.Milestones{ReleasedOn: d("2021-03-01")}})
-	succ := mustRelease(t, svc, sc, "Pump", vigil.ReleaseInput{Version: "3.0", Milestones: vigil.Milestones{ReleasedOn: d("2024-09-15")}})
+	r := apptest.Release(t, svc, sc, "Pump", vigil.ReleaseInput{Version: "2.1", Milestones: vigil.Milestones{ReleasedOn: apptest.Date("2021-03-01")}})
+	succ := apptest.Release(t, svc, sc, "Pump", vigil.ReleaseInput{Version: "3.0", Milestones: vigil.Milestones{ReleasedOn: apptest.Date("2024-09-15")}})
 
 	t.Run("ErrInvalid", func(t *testing.T) {
 		_, err := svc.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{Kind: "sunset", URL: "javascript:alert(1)",
-			EOLOn: d("2027-01-01"), EndOfSupportOn: d("2026-01-01")})
+			EOLOn: apptest.Date("2027-01-01"), EndOfSupportOn: apptest.Date("2026-01-01")})
 		var ve *vigil.ValidationError
 		if !errors.As(err, &ve) {
 			t.Fatalf("error %v, want validation error", err)
@@ -205,7 +95,7 @@ func TestRecordNotice(t *testing.T) {
 		}
 	})
 	t.Run("ErrBeforeRelease", func(t *testing.T) {
-		_, err := svc.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfLife, Title: "x", EOLOn: d("2020-01-01")})
+		_, err := svc.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfLife, Title: "x", EOLOn: apptest.Date("2020-01-01")})
 		if !errors.Is(err, vigil.ErrInvalid) || !strings.Contains(err.Error(), "released 2021-03-01") {
 			t.Errorf("error %v", err)
 		}
@@ -218,7 +108,7 @@ func TestRecordNotice(t *testing.T) {
 	})
 	t.Run("OK", func(t *testing.T) {
 		rec, err := svc.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{
-			Kind: vigil.NoticeEndOfLife, Title: "  End of life of Pump 2.1 ", EndOfSupportOn: d("2027-06-30"),
+			Kind: vigil.NoticeEndOfLife, Title: "  End of life of Pump 2.1 ", EndOfSupportOn: apptest.Date("2027-06-30"),
 			RemainsSupported:     "Critical security patches",
 			CompensatingControls: []string{" Segment the pump network ", ""}, SuccessorReleaseID: succ.ID,
 		})
@@ -226,11 +116,11 @@ func TestRecordNotice(t *testing.T) {
 			t.Fatal(err)
 		}
 		n := rec.Notice
-		if n.Title != "End of life of Pump 2.1" || n.IssuedOn != d("2026-11-28") || n.EOLOn != d("2026-11-28") ||
+		if n.Title != "End of life of Pump 2.1" || n.IssuedOn != apptest.Date("2026-11-28") || n.EOLOn != apptest.Date("2026-11-28") ||
 			n.Successor != "Pump 3.0" || !cmp.Equal(n.CompensatingControls, []string{"Segment the pump network"}) || n.CreatedBy != "tester" {
 			t.Errorf("notice %+v", n)
 		}
-		if rec.Release.EOLNoticeOn != d("2026-11-28") || rec.Release.EndOfSupportOn != d("2027-06-30") || rec.Release.Phase != vigil.PhaseLimitedSupport {
+		if rec.Release.EOLNoticeOn != apptest.Date("2026-11-28") || rec.Release.EndOfSupportOn != apptest.Date("2027-06-30") || rec.Release.Phase != vigil.PhaseLimitedSupport {
 			t.Errorf("release after notice %+v", rec.Release)
 		}
 		if rec.PhaseChange == nil || rec.PhaseChange.To != vigil.PhaseLimitedSupport || !strings.Contains(rec.PhaseChange.Reason, "end-of-life notice") {
@@ -242,14 +132,14 @@ func TestRecordNotice(t *testing.T) {
 		}
 	})
 	t.Run("ErrHospital", func(t *testing.T) {
-		if _, err := svc.CreateOrg(ctx, vigil.OrgInput{Slug: "general", Kind: vigil.HealthcareProvider}); err != nil {
+		if _, err := svc.Access.CreateOrg(ctx, vigil.OrgInput{Slug: "general", Kind: vigil.HealthcareProvider}); err != nil {
 			t.Fatal(err)
 		}
-		hdo, _, err := svc.ScopeFor(ctx, "general", "nurse")
+		hdo, _, err := svc.Access.ScopeFor(ctx, "general", "nurse")
 		if err != nil {
 			t.Fatal(err)
 		}
-		hr := mustRelease(t, svc, hdo, "Catalogue Pump", vigil.ReleaseInput{Version: "1"})
+		hr := apptest.Release(t, svc, hdo, "Catalogue Pump", vigil.ReleaseInput{Version: "1"})
 		_, err = svc.RecordNotice(ctx, hdo, hr.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfLife, Title: "x"})
 		if !errors.Is(err, vigil.ErrForbidden) {
 			t.Errorf("hospital notice: %v, want forbidden", err)
@@ -258,12 +148,12 @@ func TestRecordNotice(t *testing.T) {
 }
 
 func TestRecordTransfer(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
 	ctx := t.Context()
-	supported := mustRelease(t, svc, sc, "Monitor", vigil.ReleaseInput{Version: "6.0", Milestones: vigil.Milestones{ReleasedOn: d("2023-05-01")}})
-	old := mustRelease(t, svc, sc, "Monitor", vigil.ReleaseInput{Version: "5.4", Milestones: vigil.Milestones{
-		ReleasedOn: d("2018-01-10"), EOLNoticeOn: d("2022-01-01"), EndOfSupportOn: d("2024-12-31")}})
+	supported := apptest.Release(t, svc, sc, "Monitor", vigil.ReleaseInput{Version: "6.0", Milestones: vigil.Milestones{ReleasedOn: apptest.Date("2023-05-01")}})
+	old := apptest.Release(t, svc, sc, "Monitor", vigil.ReleaseInput{Version: "5.4", Milestones: vigil.Milestones{
+		ReleasedOn: apptest.Date("2018-01-10"), EOLNoticeOn: apptest.Date("2022-01-01"), EndOfSupportOn: apptest.Date("2024-12-31")}})
 	in := vigil.TransferInput{
 		ResidualRisks:        []vigil.ResidualRisk{{Description: "Unpatched TLS stack", Harm: vigil.HarmSerious, Mitigation: "VLAN"}},
 		CompensatingControls: []string{"VLAN 40"},
@@ -283,14 +173,14 @@ func TestRecordTransfer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr.EffectiveOn != d("2024-12-31") || tr.Accepted() || tr.RecordedBy != "tester" {
+	if tr.EffectiveOn != apptest.Date("2024-12-31") || tr.Accepted() || tr.RecordedBy != "tester" {
 		t.Errorf("transfer %+v", tr)
 	}
 	acc, err := svc.AcceptTransfer(ctx, sc, tr.ID, vigil.TransferAcceptance{By: " Dana Chief ", Role: "CISO", Org: "St. Elsewhere"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if acc.AcceptedBy != "Dana Chief" || acc.AcceptedOn != d("2026-11-28") || acc.AcceptanceRecordedBy != "tester" || acc.AcceptedAt.IsZero() {
+	if acc.AcceptedBy != "Dana Chief" || acc.AcceptedOn != apptest.Date("2026-11-28") || acc.AcceptanceRecordedBy != "tester" || acc.AcceptedAt.IsZero() {
 		t.Errorf("accepted %+v", acc)
 	}
 	if _, err := svc.AcceptTransfer(ctx, sc, tr.ID, vigil.TransferAcceptance{By: "Mallory"}); !errors.Is(err, vigil.ErrConflict) {

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -30,17 +31,17 @@ func writeOSV(t *testing.T, dir, modified, fixed string) string {
 }
 
 func TestIncrementalMatching(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	other := mustOrg(t, svc, "other")
-	r := newRelease(t, svc, sc, "Pump", "3.0")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
+	other := apptest.Org(t, svc, "other")
+	r := apptest.NewRelease(t, svc, sc, "Pump", "3.0")
 	raw, _ := os.ReadFile(demoSBOM)
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
 	// Another organization's release with the same SBOM: matched too, and
 	// its findings stay its own.
-	ro := newRelease(t, svc, other, "Their Pump", "1.0")
+	ro := apptest.NewRelease(t, svc, other, "Their Pump", "1.0")
 	if _, err := svc.ImportSBOM(t.Context(), other, ro.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +96,7 @@ func TestIncrementalMatching(t *testing.T) {
 	if _, err := svc.ImportFeeds(t.Context(), []string{writeOSV(t, dir, "2026-06-01T00:00:00Z", "13.0.1")}, opt); err != nil {
 		t.Fatal(err)
 	}
-	next := newRelease(t, svc, sc, "Pump", "3.1")
+	next := apptest.NewRelease(t, svc, sc, "Pump", "3.1")
 	if _, err := svc.ImportSBOM(t.Context(), sc, next.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +115,7 @@ func TestIncrementalMatching(t *testing.T) {
 }
 
 func TestScanSBOM(t *testing.T) {
-	svc, _ := newService(t)
+	svc, _ := apptest.New(t)
 	if _, err := svc.ImportFeeds(t.Context(), []string{demoFeeds}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/mds2"
 	"github.com/vigil/vigil/internal/mds2/synth"
 	"github.com/vigil/vigil/internal/service"
@@ -31,9 +32,9 @@ func pumpDevice() synth.Device {
 }
 
 func TestImportMDS2(t *testing.T) {
-	svc, clk := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	r := newRelease(t, svc, sc, "Pump", "1.0")
+	svc, clk := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
+	r := apptest.NewRelease(t, svc, sc, "Pump", "1.0")
 	data := mds2File(t, pumpDevice(), 1, 0)
 	imp, err := svc.ImportMDS2(t.Context(), sc, service.MDS2ImportInput{ReleaseID: r.ID, Filename: "../../etc/mds2.xlsx", Data: bytes.NewReader(data)})
 	if err != nil {
@@ -46,7 +47,7 @@ func TestImportMDS2(t *testing.T) {
 	if err != nil || !again.Unchanged || again.Form.ID != imp.Form.ID {
 		t.Errorf("re-import: %+v, %v; want unchanged", again, err)
 	}
-	clk.now = clk.now.Add(1)
+	clk.Time = clk.Time.Add(1)
 	d := pumpDevice()
 	d.Answers["PAUT-8"] = "Yes, TOTP for administrators"
 	next, err := svc.ImportMDS2(t.Context(), sc, service.MDS2ImportInput{ReleaseID: r.ID, Data: bytes.NewReader(mds2File(t, d, 1, 3))})
@@ -91,10 +92,10 @@ func TestImportMDS2(t *testing.T) {
 }
 
 func TestImportMDS2Errors(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	r := newRelease(t, svc, sc, "Pump", "1.0")
-	other := mustOrg(t, svc, "other")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
+	r := apptest.NewRelease(t, svc, sc, "Pump", "1.0")
+	other := apptest.Org(t, svc, "other")
 	tests := []struct {
 		name string
 		sc   vigil.Scope
@@ -121,8 +122,8 @@ func TestImportMDS2Errors(t *testing.T) {
 }
 
 func TestCompareAndEvaluateMDS2(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "hospital")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "hospital")
 	names := []string{"Globex Flow 7", "Initech InfuSafe"}
 	good := pumpDevice()
 	good.Answers = map[string]string{}
@@ -161,9 +162,9 @@ func TestCompareAndEvaluateMDS2(t *testing.T) {
 }
 
 func TestCheckMDS2(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	r := newRelease(t, svc, sc, "Pump", "1.0")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
+	r := apptest.NewRelease(t, svc, sc, "Pump", "1.0")
 	if _, err := svc.ImportMDS2(t.Context(), sc, service.MDS2ImportInput{ReleaseID: r.ID, Data: bytes.NewReader(mds2File(t, pumpDevice(), 1, 0))}); err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -69,8 +70,8 @@ func ghsaTwin(t *testing.T, pysec []byte) (path, id string) {
 func TestEveryMatchingRecordReported(t *testing.T) {
 	pysecPath := realdata.Path(t, "osv/osv-schema/linter-testdata/PYSEC-2023-74.json")
 	ghsaPath, ghsaID := ghsaTwin(t, realdata.Read(t, "osv/osv-schema/linter-testdata/PYSEC-2023-74.json"))
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
 	if _, err := svc.ImportFeeds(t.Context(), []string{pysecPath, ghsaPath}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +123,7 @@ func TestEveryMatchingRecordReported(t *testing.T) {
 	}
 	check("scan -o json", out.Findings[0].VulnID, out.Findings[0].Evidence)
 
-	r := newRelease(t, svc, sc, "Pump gateway", "2.0")
+	r := apptest.NewRelease(t, svc, sc, "Pump gateway", "2.0")
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(sbom)); err != nil {
 		t.Fatal(err)
 	}

@@ -225,7 +225,7 @@ func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet, appear
 		}
 	}
 	ids = uniqueSorted(ids)
-	orgs, err := s.Orgs(ctx)
+	orgs, err := s.orgs(ctx)
 	if err != nil {
 		return 0, err
 	}

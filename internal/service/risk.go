@@ -69,7 +69,7 @@ func (s *Service) RiskSettings(ctx context.Context, sc vigil.Scope) (vigil.RiskS
 // SetRiskSettings replaces the organization's risk settings after
 // checking them whole.
 func (s *Service) SetRiskSettings(ctx context.Context, sc vigil.Scope, in vigil.RiskSettings) (vigil.RiskSettings, error) {
-	in.Actor = actorOf(sc)
+	in.Actor = sc.Who()
 	if err := in.Validate(); err != nil {
 		return vigil.RiskSettings{}, err
 	}
@@ -100,7 +100,7 @@ func (s *Service) CVSSEnvironment(ctx context.Context, sc vigil.Scope, releaseID
 // vectors (e.g. "MAV:A/CR:H/IR:H/AR:H" for a device on an isolated
 // clinical network that holds patient data).
 func (s *Service) SetCVSSEnvironment(ctx context.Context, sc vigil.Scope, releaseID int64, in vigil.CVSSEnvironment) (*vigil.CVSSEnvironment, error) {
-	in.ReleaseID, in.Actor = releaseID, actorOf(sc)
+	in.ReleaseID, in.Actor = releaseID, sc.Who()
 	in.CVSS2, in.CVSS3, in.CVSS4 = strings.TrimSpace(in.CVSS2), strings.TrimSpace(in.CVSS3), strings.TrimSpace(in.CVSS4)
 	in.Rationale = strings.TrimSpace(in.Rationale)
 	if err := in.ValidateText(); err != nil {
@@ -423,7 +423,7 @@ func (s *Service) AssessFinding(ctx context.Context, sc vigil.Scope, id int64, i
 				return &vigil.ValidationError{Fields: []vigil.FieldError{{Field: "cvss_overlay", Message: err.Error()}}}
 			}
 		}
-		a := &vigil.RiskAssessment{FindingID: id, RiskAssessmentInput: in, Actor: actorOf(sc)}
+		a := &vigil.RiskAssessment{FindingID: id, RiskAssessmentInput: in, Actor: sc.Who()}
 		if err := tx.AddRiskAssessment(ctx, sc, a); err != nil {
 			return err
 		}
@@ -474,7 +474,7 @@ func (s *Service) AnswerRubric(ctx context.Context, sc vigil.Scope, id int64, an
 			clean[k] = n
 		}
 	}
-	a := &vigil.RubricAnswers{FindingID: id, Rubric: r.Name(), Answers: answers, Notes: clean, Actor: actorOf(sc)}
+	a := &vigil.RubricAnswers{FindingID: id, Rubric: r.Name(), Answers: answers, Notes: clean, Actor: sc.Who()}
 	if err := a.ValidateText(); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 	"github.com/vigil/vigil/internal/store/sqlite"
@@ -31,19 +32,19 @@ func BenchmarkQueue(b *testing.B) {
 			if _, err := db.Migrate(b.Context()); err != nil {
 				b.Fatal(err)
 			}
-			svc := service.New(db)
-			if _, err := svc.CreateOrg(b.Context(), vigil.OrgInput{Slug: "acme", Kind: vigil.Manufacturer}); err != nil {
+			svc := app.New(db)
+			if _, err := svc.Access.CreateOrg(b.Context(), vigil.OrgInput{Slug: "acme", Kind: vigil.Manufacturer}); err != nil {
 				b.Fatal(err)
 			}
-			sc, _, err := svc.ScopeFor(b.Context(), "acme", "bench")
+			sc, _, err := svc.Access.ScopeFor(b.Context(), "acme", "bench")
 			if err != nil {
 				b.Fatal(err)
 			}
-			p, err := svc.CreateProduct(b.Context(), sc, vigil.ProductInput{Name: "Pump", Manufacturer: "Acme"})
+			p, err := svc.Catalog.CreateProduct(b.Context(), sc, vigil.ProductInput{Name: "Pump", Manufacturer: "Acme"})
 			if err != nil {
 				b.Fatal(err)
 			}
-			r, err := svc.CreateRelease(b.Context(), sc, p.ID, vigil.ReleaseInput{Version: "1.0"})
+			r, err := svc.Catalog.CreateRelease(b.Context(), sc, p.ID, vigil.ReleaseInput{Version: "1.0"})
 			if err != nil {
 				b.Fatal(err)
 			}

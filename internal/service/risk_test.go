@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/service"
 )
 
 func TestFindingRiskLifecycle(t *testing.T) {
-	svc, clk := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	other := mustOrg(t, svc, "other")
+	svc, clk := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
+	other := apptest.Org(t, svc, "other")
 	r, f := newFinding(t, svc, sc, "Pump", "1.0")
 
 	fr, err := svc.FindingRisk(t.Context(), sc, f.ID)
@@ -89,7 +90,7 @@ func TestFindingRiskLifecycle(t *testing.T) {
 
 	// 31 days later the notification clock has run out: it is overdue and
 	// heads the overdue list.
-	clk.now = clk.now.Add(31 * 24 * time.Hour)
+	clk.Time = clk.Time.Add(31 * 24 * time.Hour)
 	q, err := svc.Queue(t.Context(), sc, service.QueueFilter{OverdueOnly: true})
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +116,7 @@ func TestFindingRiskLifecycle(t *testing.T) {
 	}
 
 	// Customers notified and a fix shipped: no clock overdue any more.
-	in.CustomersNotifiedOn = vigil.DateOf(clk.now)
+	in.CustomersNotifiedOn = vigil.DateOf(clk.Time)
 	if _, err := svc.AssessFinding(t.Context(), sc, f.ID, in); err != nil {
 		t.Fatal(err)
 	}
@@ -162,8 +163,8 @@ func TestFindingRiskLifecycle(t *testing.T) {
 }
 
 func TestCarryTriage(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
 	_, f1 := newFinding(t, svc, sc, "Pump", "1.0")
 	_, f2 := newFinding(t, svc, sc, "Pump", "1.1")
 	_, f3 := newFinding(t, svc, sc, "Pump", "1.2")
@@ -228,8 +229,8 @@ func TestCarryTriage(t *testing.T) {
 // finding's view: KEV adds its threat metric and raises exploitability,
 // EPSS is shown, and both weigh in the priority.
 func TestExploitationSignals(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
 	_, f := newFinding(t, svc, sc, "Pump", "1.0")
 	before, err := svc.FindingRisk(t.Context(), sc, f.ID)
 	if err != nil {
@@ -282,8 +283,8 @@ func TestExploitationSignals(t *testing.T) {
 }
 
 func TestRiskHostileInput(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
 	r, f := newFinding(t, svc, sc, "Pump", "1.0")
 	many := map[string]string{}
 	for i := range 1000 {

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/sbom/synth"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store/sqlite"
 )
 
@@ -37,15 +37,15 @@ func BenchmarkImportSBOM(b *testing.B) {
 			if _, err := db.Migrate(b.Context()); err != nil {
 				b.Fatal(err)
 			}
-			svc := service.New(db)
-			if _, err := svc.CreateOrg(b.Context(), vigil.OrgInput{Slug: "bench", Kind: vigil.Manufacturer}); err != nil {
+			svc := app.New(db)
+			if _, err := svc.Access.CreateOrg(b.Context(), vigil.OrgInput{Slug: "bench", Kind: vigil.Manufacturer}); err != nil {
 				b.Fatal(err)
 			}
-			sc, _, err := svc.ScopeFor(b.Context(), "bench", "bench")
+			sc, _, err := svc.Access.ScopeFor(b.Context(), "bench", "bench")
 			if err != nil {
 				b.Fatal(err)
 			}
-			p, err := svc.CreateProduct(b.Context(), sc, vigil.ProductInput{Name: "Pump", Manufacturer: "Acme"})
+			p, err := svc.Catalog.CreateProduct(b.Context(), sc, vigil.ProductInput{Name: "Pump", Manufacturer: "Acme"})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -55,7 +55,7 @@ func BenchmarkImportSBOM(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				i++
-				r, err := svc.CreateRelease(b.Context(), sc, p.ID, vigil.ReleaseInput{Version: fmt.Sprintf("1.%d", i)})
+				r, err := svc.Catalog.CreateRelease(b.Context(), sc, p.ID, vigil.ReleaseInput{Version: fmt.Sprintf("1.%d", i)})
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/sbom"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // The quickstart's demo data, written for the project: the pump's SBOM
@@ -57,31 +57,15 @@ func countCycloneDXComponents(t *testing.T, raw []byte) int {
 	return n
 }
 
-func newRelease(t *testing.T, svc *service.Service, sc vigil.Scope, product, version string) *vigil.Release {
-	t.Helper()
-	p, err := svc.ResolveProduct(t.Context(), sc, product)
-	if errors.Is(err, vigil.ErrNotFound) {
-		p, err = svc.CreateProduct(t.Context(), sc, vigil.ProductInput{Name: product, Manufacturer: "Acme"})
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := svc.CreateRelease(t.Context(), sc, p.ID, vigil.ReleaseInput{Version: version})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return r
-}
-
 func TestImportSBOM(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
 	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := countCycloneDXComponents(t, raw)
-	r := newRelease(t, svc, sc, "Pump", "3.0")
+	r := apptest.NewRelease(t, svc, sc, "Pump", "3.0")
 
 	res, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw))
 	if err != nil {
@@ -149,9 +133,9 @@ func TestImportSBOM(t *testing.T) {
 }
 
 func TestImportSBOMFailureLeavesNothing(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	r := newRelease(t, svc, sc, "Pump", "1.0")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
+	r := apptest.NewRelease(t, svc, sc, "Pump", "1.0")
 	raw, err := os.ReadFile(medicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
@@ -191,10 +175,10 @@ func TestImportSBOMFailureLeavesNothing(t *testing.T) {
 }
 
 func TestSBOMIsolation(t *testing.T) {
-	svc, _ := newService(t)
-	a := mustOrg(t, svc, "a")
-	b := mustOrg(t, svc, "b")
-	r := newRelease(t, svc, a, "Pump", "1.0")
+	svc, _ := apptest.New(t)
+	a := apptest.Org(t, svc, "a")
+	b := apptest.Org(t, svc, "b")
+	r := apptest.NewRelease(t, svc, a, "Pump", "1.0")
 	raw, _ := os.ReadFile(medicalSBOM(t))
 	if _, err := svc.ImportSBOM(t.Context(), b, r.ID, bytes.NewReader(raw)); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("B imports into A's release: %v, want not found", err)
@@ -214,9 +198,9 @@ func TestSBOMIsolation(t *testing.T) {
 }
 
 func TestImportSupport(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	r := newRelease(t, svc, sc, "Pump", "1.0")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
+	r := apptest.NewRelease(t, svc, sc, "Pump", "1.0")
 	raw, _ := os.ReadFile(medicalSBOM(t))
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)

@@ -40,12 +40,16 @@ func (s *Service) WithClock(now func() time.Time) *Service {
 	return &c
 }
 
-// Store returns the service's store, for the edges that manage it as a
-// whole (migrations, backups, readiness).
-func (s *Service) Store() store.Store { return s.store }
-
 // today is the calendar day in UTC; milestones are compared by day.
 func (s *Service) today() vigil.Date { return vigil.DateOf(s.now().UTC()) }
 
-// Ready reports whether the store answers and its schema is current.
-func (s *Service) Ready(ctx context.Context) error { return s.store.Ping(ctx) }
+// orgs lists every organization, for the jobs that run over all of them.
+func (s *Service) orgs(ctx context.Context) ([]*vigil.Organization, error) {
+	var orgs []*vigil.Organization
+	err := s.store.View(ctx, func(tx store.Tx) error {
+		var err error
+		orgs, _, err = tx.FindOrgs(ctx, vigil.OrgFilter{})
+		return err
+	})
+	return orgs, err
+}

@@ -8,12 +8,14 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/fleet"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
 
-func priorityOf(t *testing.T, svc *service.Service, sc vigil.Scope, cve string) *fleet.AssetPriority {
+func priorityOf(t *testing.T, svc *app.App, sc vigil.Scope, cve string) *fleet.AssetPriority {
 	t.Helper()
 	ex, err := svc.Exposure(t.Context(), sc, cve)
 	if err != nil {
@@ -39,9 +41,9 @@ func factorOf(p *fleet.AssetPriority, name string) fleet.PriorityFactor {
 // factors); with no vector anywhere, the severity says unknown and the
 // organization's unscored_cvss setting ranks it.
 func TestAdvisoryOnlySeverity(t *testing.T) {
-	svc, _ := newService(t)
+	svc, _ := apptest.New(t)
 	ctx := t.Context()
-	hdo := orgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
+	hdo := apptest.OrgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
 	if _, err := svc.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}

@@ -3,6 +3,7 @@ package service_test
 import (
 	"testing"
 
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -12,7 +13,7 @@ import (
 // CISA-ADP container; the merged view shows it, and CVE-2011-0611's
 // "active" with it.
 func TestVulnerabilityShowsSSVC(t *testing.T) {
-	svc, _ := newService(t)
+	svc, _ := apptest.New(t)
 	for _, tc := range []struct{ id, exploitation, automatable string }{
 		{"CVE-2018-8863", "poc", "yes"},
 		{"CVE-2011-0611", "active", "no"},

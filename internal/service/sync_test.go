@@ -6,6 +6,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/feed/remote"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
@@ -57,7 +58,7 @@ func (f *fileSource) Sync(ctx context.Context, st *remote.State, emit remote.Emi
 }
 
 func TestSyncFeedsKeepsState(t *testing.T) {
-	svc, _ := newService(t)
+	svc, _ := apptest.New(t)
 	boom := errors.New("connection reset")
 	src := &fileSource{name: "kev", files: []string{
 		realdata.Path(t, "kev/known_exploited_vulnerabilities.json"),

@@ -88,7 +88,7 @@ func triageFinding(ctx context.Context, tx store.Tx, sc vigil.Scope, f *vigil.Fi
 		ComponentVersion: f.ComponentVersion, From: f.TriageState(),
 		TriageDecision: vigil.TriageDecision{
 			State: in.State, Justification: in.Justification, Response: in.Response, Detail: in.Detail,
-			Source: in.Source, SourceRef: in.SourceRef, SourceTime: in.SourceTime, Actor: actorOf(sc), CarriedFromID: carriedFrom,
+			Source: in.Source, SourceRef: in.SourceRef, SourceTime: in.SourceTime, Actor: sc.Who(), CarriedFromID: carriedFrom,
 		},
 	}
 	if err := tx.AddTriageEvent(ctx, sc, e); err != nil {

@@ -10,15 +10,17 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/service"
 )
 
 // newFinding imports the demo pump's SBOM into a new release and the
 // demo's OSV record of jQuery's CVE-2020-11022 (CVSS 3.1 6.9), which
 // finds one finding on it (jQuery 3.4.1).
-func newFinding(t *testing.T, svc *service.Service, sc vigil.Scope, product, version string) (*vigil.Release, *vigil.Finding) {
+func newFinding(t *testing.T, svc *app.App, sc vigil.Scope, product, version string) (*vigil.Release, *vigil.Finding) {
 	t.Helper()
-	r := newRelease(t, svc, sc, product, version)
+	r := apptest.NewRelease(t, svc, sc, product, version)
 	raw, err := os.ReadFile(demoSBOM)
 	if err != nil {
 		t.Fatal(err)
@@ -43,8 +45,8 @@ func newFinding(t *testing.T, svc *service.Service, sc vigil.Scope, product, ver
 }
 
 func TestTriageValidation(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
 	_, f := newFinding(t, svc, sc, "Pump", "1.0")
 	tests := []struct {
 		name       string
@@ -84,9 +86,9 @@ func TestTriageValidation(t *testing.T) {
 }
 
 func TestTriageHistoryAndVEXConflict(t *testing.T) {
-	svc, clk := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	other := mustOrg(t, svc, "other")
+	svc, clk := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
+	other := apptest.Org(t, svc, "other")
 	r, f := newFinding(t, svc, sc, "Pump", "1.0")
 	if f.Triage != nil || f.TriageState() != vigil.TriageUnderInvestigation {
 		t.Fatalf("new finding has a decision: %+v", f.Triage)
@@ -105,7 +107,7 @@ func TestTriageHistoryAndVEXConflict(t *testing.T) {
 	}
 
 	// A person decides otherwise; a VEX statement then conflicts.
-	clk.now = clk.now.Add(time.Hour)
+	clk.Time = clk.Time.Add(time.Hour)
 	human := vigil.TriageInput{State: vigil.TriageNotAffected, Justification: vigil.JustVulnerableCodeNotInExecutePath,
 		Detail: "The device firmware never deserializes untrusted JSON."}
 	if _, err := svc.TriageFinding(t.Context(), sc, f.ID, human); err != nil {
@@ -178,7 +180,7 @@ func TestTriageHistoryAndVEXConflict(t *testing.T) {
 	}
 
 	// Deleting the release keeps the history.
-	if err := svc.DeleteRelease(t.Context(), sc, r.ID); err != nil {
+	if err := svc.Catalog.DeleteRelease(t.Context(), sc, r.ID); err != nil {
 		t.Fatal(err)
 	}
 	h2, err := svc.FindTriageHistory(t.Context(), sc, f.ID)

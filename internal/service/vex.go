@@ -15,6 +15,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/catalog"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/store"
@@ -56,7 +57,7 @@ type VEXExport struct {
 // mandatory tests before it is returned.
 func (s *Service) ExportVEX(ctx context.Context, sc vigil.Scope, productRef, version string, format vigil.VEXFormat, opt VEXExportOptions) (*VEXExport, error) {
 	return s.exportVEX(ctx, sc, format, opt, func(tx store.Tx) (*vigil.Product, *vigil.Release, error) {
-		p, err := resolveProduct(ctx, tx, sc, productRef)
+		p, err := catalog.ResolveProduct(ctx, tx, sc, productRef)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -441,7 +442,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 	sum := sha256.Sum256(raw)
 	rec := &vigil.VEXDocument{Format: codec.Format(), DocumentID: doc.ID, Version: doc.Version, Title: doc.Title, Publisher: doc.Publisher,
 		Issued: doc.Issued, Updated: doc.Updated, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(raw)),
-		Statements: len(doc.Statements), ImportedBy: actorOf(sc)}
+		Statements: len(doc.Statements), ImportedBy: sc.Who()}
 	out := &VEXImport{Document: rec, DryRun: opt.DryRun, Warnings: doc.Warnings, Conflicts: []VEXOutcome{}}
 	err = s.store.Update(ctx, func(tx store.Tx) error {
 		if err := tx.CreateVEXDocument(ctx, sc, rec, raw); err != nil {

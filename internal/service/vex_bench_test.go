@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/openvex"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store/sqlite"
@@ -34,15 +35,15 @@ func BenchmarkImportVEX(b *testing.B) {
 	if _, err := db.Migrate(ctx); err != nil {
 		b.Fatal(err)
 	}
-	svc := service.New(db)
-	if _, err := svc.CreateOrg(ctx, vigil.OrgInput{Slug: "acme", Kind: vigil.Manufacturer}); err != nil {
+	svc := app.New(db)
+	if _, err := svc.Access.CreateOrg(ctx, vigil.OrgInput{Slug: "acme", Kind: vigil.Manufacturer}); err != nil {
 		b.Fatal(err)
 	}
-	sc, _, err := svc.ScopeFor(ctx, "acme", "bench")
+	sc, _, err := svc.Access.ScopeFor(ctx, "acme", "bench")
 	if err != nil {
 		b.Fatal(err)
 	}
-	p, err := svc.CreateProduct(ctx, sc, vigil.ProductInput{Name: "Pump", Manufacturer: "Acme"})
+	p, err := svc.Catalog.CreateProduct(ctx, sc, vigil.ProductInput{Name: "Pump", Manufacturer: "Acme"})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -51,7 +52,7 @@ func BenchmarkImportVEX(b *testing.B) {
 		b.Fatal(err)
 	}
 	for i := range 20 {
-		r, err := svc.CreateRelease(ctx, sc, p.ID, vigil.ReleaseInput{Version: fmt.Sprintf("1.%d", i)})
+		r, err := svc.Catalog.CreateRelease(ctx, sc, p.ID, vigil.ReleaseInput{Version: fmt.Sprintf("1.%d", i)})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/vex"
 	"github.com/vigil/vigil/internal/vex/list"
@@ -40,7 +42,7 @@ func supplierVEX(t *testing.T, format vigil.VEXFormat, id string, sts ...vex.Sta
 	return b.Bytes()
 }
 
-func importVEX(t *testing.T, svc *service.Service, sc vigil.Scope, b []byte, opt service.VEXImportOptions) *service.VEXImport {
+func importVEX(t *testing.T, svc *app.App, sc vigil.Scope, b []byte, opt service.VEXImportOptions) *service.VEXImport {
 	t.Helper()
 	rep, err := svc.ImportVEX(t.Context(), sc, bytes.NewReader(b), opt)
 	if err != nil {
@@ -56,9 +58,9 @@ func countsOf(d *vigil.VEXDocument) counts {
 }
 
 func TestImportVEX(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	other := mustOrg(t, svc, "other")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
+	other := apptest.Org(t, svc, "other")
 	_, f1 := newFinding(t, svc, sc, "Pump", "1.0")
 	_, f2 := newFinding(t, svc, sc, "Pump", "2.0")
 	purl, _, _ := strings.Cut(f1.Evidence.Identifier, "@") // versionless: every version
@@ -68,8 +70,8 @@ func TestImportVEX(t *testing.T) {
 
 	for _, format := range vigil.VEXFormats {
 		t.Run(string(format), func(t *testing.T) {
-			svc, _ := newService(t)
-			sc := mustOrg(t, svc, "acme")
+			svc, _ := apptest.New(t)
+			sc := apptest.Org(t, svc, "acme")
 			_, f := newFinding(t, svc, sc, "Pump", "1.0")
 			purl, _, _ := strings.Cut(f.Evidence.Identifier, "@")
 			doc := supplierVEX(t, format, "urn:uuid:11111111-2222-4333-8444-555555555555", vex.Statement{
@@ -191,8 +193,8 @@ func TestImportVEX(t *testing.T) {
 }
 
 func TestImportVEXRejects(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
 	for _, tc := range []struct{ name, in, want string }{
 		{"not VEX", `{"spdxVersion": "SPDX-2.3"}`, "not a VEX document"},
 		{"empty", ``, "not a VEX document"},
@@ -217,8 +219,8 @@ func TestImportVEXRejects(t *testing.T) {
 // back and imports it again: the manufacturer's own statements match their
 // findings by release and component and change nothing.
 func TestExportVEX(t *testing.T) {
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
 	_, f := newFinding(t, svc, sc, "Pump", "1.0")
 	if _, err := svc.TriageFinding(t.Context(), sc, f.ID, vigil.TriageInput{State: vigil.TriageNotAffected,
 		Justification: vigil.JustVulnerableCodeNotInExecutePath, Detail: "the pump never deserialises untrusted JSON"}); err != nil {
@@ -257,7 +259,7 @@ func TestExportVEX(t *testing.T) {
 	if _, err := svc.ExportVEX(t.Context(), sc, "Pump", "1.0", "spdx", service.VEXExportOptions{}); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("unknown format: %v", err)
 	}
-	other := mustOrg(t, svc, "other")
+	other := apptest.Org(t, svc, "other")
 	if _, err := svc.ExportVEX(t.Context(), other, "Pump", "1.0", vigil.VEXCSAF, service.VEXExportOptions{}); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("other org exports acme's release: %v", err)
 	}

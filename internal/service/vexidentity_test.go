@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/vex"
@@ -33,9 +34,9 @@ func rtosSBOM(device, version string) []byte {
 // so the statement on one CVE stays on that CVE.
 func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 	advisory := realdata.Path(t, "csaf/cisa-icsma/icsma-19-274-01.json")
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	r := newRelease(t, svc, sc, "Infusion Pump", "3.0")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
+	r := apptest.NewRelease(t, svc, sc, "Infusion Pump", "3.0")
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(rtosSBOM("Infusion Pump", "3.0"))); err != nil {
 		t.Fatal(err)
 	}
@@ -149,9 +150,9 @@ func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 // version (compared by the matcher's order: 6.5.0 is 6.5).
 func TestImportVEXVersionRanges(t *testing.T) {
 	advisory := realdata.Path(t, "csaf/cisa-icsma/icsma-19-274-01.json")
-	svc, _ := newService(t)
-	sc := mustOrg(t, svc, "acme")
-	r := newRelease(t, svc, sc, "Infusion Pump", "3.0")
+	svc, _ := apptest.New(t)
+	sc := apptest.Org(t, svc, "acme")
+	r := apptest.NewRelease(t, svc, sc, "Infusion Pump", "3.0")
 	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(rtosSBOM("Infusion Pump", "3.0"))); err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/synth"
 	"github.com/vigil/vigil/internal/service"
@@ -133,7 +134,7 @@ func run(ctx context.Context, o options) (err error) {
 		return err
 	}
 	defer func() { err = errors.Join(err, closeStore()) }()
-	svc := service.New(st)
+	svc := app.New(st)
 	opt := service.FeedOptions{SkipOSVSchema: o.skipOSVSchema}
 
 	passes := []string{"first", "reimport"}
@@ -171,7 +172,7 @@ func sourceName(o options, path string) string {
 // shared machine the wall clock also counts waiting for a core, and a
 // PostgreSQL server's own work is not in it) and the process's peak RSS
 // during it.
-func importOnce(ctx context.Context, svc *service.Service, path string, opt service.FeedOptions, profile string) (rep feed.Report, elapsed, cpu time.Duration, hwm int64, err error) {
+func importOnce(ctx context.Context, svc *app.App, path string, opt service.FeedOptions, profile string) (rep feed.Report, elapsed, cpu time.Duration, hwm int64, err error) {
 	scale.ResetPeakRSS()
 	if profile != "" {
 		pf, err := os.Create(profile)

@@ -38,9 +38,9 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/sbom/synth"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/tools/internal/scale"
 )
 
@@ -152,20 +152,20 @@ func run(ctx context.Context, o options) (err error) {
 	}
 	defer func() { err = errors.Join(err, closeStore()) }()
 
-	svc := service.New(st)
+	svc := app.New(st)
 	slug := "scale-" + scale.RandomHex(4)
-	if _, err := svc.CreateOrg(ctx, vigil.OrgInput{Slug: slug, Kind: vigil.Manufacturer}); err != nil {
+	if _, err := svc.Access.CreateOrg(ctx, vigil.OrgInput{Slug: slug, Kind: vigil.Manufacturer}); err != nil {
 		return err
 	}
-	sc, _, err := svc.ScopeFor(ctx, slug, "sbomimport")
+	sc, _, err := svc.Access.ScopeFor(ctx, slug, "sbomimport")
 	if err != nil {
 		return err
 	}
-	p, err := svc.CreateProduct(ctx, sc, vigil.ProductInput{Name: "Scale Pump", Manufacturer: "Acme Medical"})
+	p, err := svc.Catalog.CreateProduct(ctx, sc, vigil.ProductInput{Name: "Scale Pump", Manufacturer: "Acme Medical"})
 	if err != nil {
 		return err
 	}
-	rel, err := svc.CreateRelease(ctx, sc, p.ID, vigil.ReleaseInput{Version: "1.0"})
+	rel, err := svc.Catalog.CreateRelease(ctx, sc, p.ID, vigil.ReleaseInput{Version: "1.0"})
 	if err != nil {
 		return err
 	}

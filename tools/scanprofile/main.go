@@ -21,8 +21,8 @@ import (
 	"runtime/pprof"
 	"time"
 
+	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/cli"
-	"github.com/vigil/vigil/internal/store"
 	"github.com/vigil/vigil/internal/store/sqlite"
 )
 
@@ -64,8 +64,14 @@ func run(ctx context.Context, db, cpu, mem, out string, args []string) error {
 			}
 			return os.Getenv(k)
 		},
-		Version:   "scanprofile",
-		OpenStore: func(ctx context.Context, _ string, _ bool) (store.Store, error) { return sqlite.Open(ctx, db) },
+		Version: "scanprofile",
+		Open: func(ctx context.Context, _ string, _ bool, opts ...app.Option) (*app.App, error) {
+			st, err := sqlite.Open(ctx, db)
+			if err != nil {
+				return nil, err
+			}
+			return app.New(st, opts...), nil
+		},
 	}
 	if cpu != "" {
 		f, err := os.Create(cpu)

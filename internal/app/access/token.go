@@ -1,4 +1,4 @@
-package service
+package access
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // tokenPrefix marks vigil's secrets so secret scanners can find leaked ones.
@@ -29,7 +28,7 @@ func (s *Service) CreateToken(ctx context.Context, sc vigil.Scope, in vigil.Toke
 	}
 	secret := tokenPrefix + base64.RawURLEncoding.EncodeToString(raw)
 	tok := &vigil.APIToken{Name: in.Name, Hint: secret[:len(tokenPrefix)+4]}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		if in.TTL > 0 {
 			tok.ExpiresAt = tx.Now().Add(in.TTL)
 		}
@@ -55,7 +54,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (vigil.Scope,
 		return vigil.Scope{}, fmt.Errorf("malformed token: %w", vigil.ErrUnauthorized)
 	}
 	var tok *vigil.APIToken
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		tok, err = tx.FindTokenByHash(ctx, hashSecret(secret))
 		return err
@@ -74,7 +73,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (vigil.Scope,
 	// Record use at most once a minute: a write per request would queue
 	// every API call behind SQLite's single writer.
 	if now.Sub(tok.LastUsedAt) > time.Minute {
-		if err := s.store.Update(ctx, func(tx store.Tx) error { return tx.TouchToken(ctx, sc, tok.ID) }); err != nil {
+		if err := s.store.Update(ctx, func(tx Tx) error { return tx.TouchToken(ctx, sc, tok.ID) }); err != nil {
 			return vigil.Scope{}, err
 		}
 	}
@@ -84,7 +83,7 @@ func (s *Service) Authenticate(ctx context.Context, secret string) (vigil.Scope,
 // Tokens lists the scope's tokens (never their secrets).
 func (s *Service) Tokens(ctx context.Context, sc vigil.Scope) ([]*vigil.APIToken, error) {
 	var out []*vigil.APIToken
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.FindTokens(ctx, sc)
 		return err
@@ -94,5 +93,5 @@ func (s *Service) Tokens(ctx context.Context, sc vigil.Scope) ([]*vigil.APIToken
 
 // RevokeToken deletes one of the scope's tokens.
 func (s *Service) RevokeToken(ctx context.Context, sc vigil.Scope, id int64) error {
-	return s.store.Update(ctx, func(tx store.Tx) error { return tx.DeleteToken(ctx, sc, id) })
+	return s.store.Update(ctx, func(tx Tx) error { return tx.DeleteToken(ctx, sc, id) })
 }

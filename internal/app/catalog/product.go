@@ -1,4 +1,4 @@
-package service
+package catalog
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // CreateProduct adds a product to the scope's organization.
@@ -17,7 +16,7 @@ func (s *Service) CreateProduct(ctx context.Context, sc vigil.Scope, in vigil.Pr
 		return nil, err
 	}
 	var p *vigil.Product
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error
 		p, err = tx.CreateProduct(ctx, sc, in)
 		return err
@@ -44,7 +43,7 @@ func normalizeProductInput(in vigil.ProductInput) vigil.ProductInput {
 func (s *Service) Products(ctx context.Context, sc vigil.Scope, f vigil.ProductFilter) ([]*vigil.Product, int, error) {
 	var out []*vigil.Product
 	var total int
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		out, total, err = tx.FindProducts(ctx, sc, f)
 		return err
@@ -55,7 +54,7 @@ func (s *Service) Products(ctx context.Context, sc vigil.Scope, f vigil.ProductF
 // Product returns one of the scope's products by ID.
 func (s *Service) Product(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Product, error) {
 	var p *vigil.Product
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		p, err = tx.FindProductByID(ctx, sc, id)
 		return err
@@ -67,15 +66,17 @@ func (s *Service) Product(ctx context.Context, sc vigil.Scope, id int64) (*vigil
 // or failing that its numeric ID.
 func (s *Service) ResolveProduct(ctx context.Context, sc vigil.Scope, ref string) (*vigil.Product, error) {
 	var p *vigil.Product
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
-		p, err = resolveProduct(ctx, tx, sc, ref)
+		p, err = ResolveProduct(ctx, tx, sc, ref)
 		return err
 	})
 	return p, err
 }
 
-func resolveProduct(ctx context.Context, tx store.Tx, sc vigil.Scope, ref string) (*vigil.Product, error) {
+// ResolveProduct finds a product by name or, failing that, numeric ID,
+// inside the caller's transaction.
+func ResolveProduct(ctx context.Context, tx ProductReader, sc vigil.Scope, ref string) (*vigil.Product, error) {
 	p, err := tx.FindProductByName(ctx, sc, ref)
 	if errors.Is(err, vigil.ErrNotFound) {
 		if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil {
@@ -90,7 +91,7 @@ func resolveProduct(ctx context.Context, tx store.Tx, sc vigil.Scope, ref string
 // UpdateProduct changes a product's fields.
 func (s *Service) UpdateProduct(ctx context.Context, sc vigil.Scope, id int64, u vigil.ProductUpdate) (*vigil.Product, error) {
 	var p *vigil.Product
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		cur, err := tx.FindProductByID(ctx, sc, id)
 		if err != nil {
 			return err
@@ -113,5 +114,5 @@ func (s *Service) UpdateProduct(ctx context.Context, sc vigil.Scope, id int64, u
 
 // DeleteProduct deletes a product and its releases.
 func (s *Service) DeleteProduct(ctx context.Context, sc vigil.Scope, id int64) error {
-	return s.store.Update(ctx, func(tx store.Tx) error { return tx.DeleteProduct(ctx, sc, id) })
+	return s.store.Update(ctx, func(tx Tx) error { return tx.DeleteProduct(ctx, sc, id) })
 }

@@ -1,4 +1,4 @@
-package service
+package access
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/catalog"
 	"github.com/vigil/vigil/internal/store"
 )
 
@@ -30,7 +31,7 @@ func (s *Service) Share(ctx context.Context, sc vigil.Scope, in ShareInput) (*vi
 		return nil, &vigil.ValidationError{Fields: []vigil.FieldError{{Field: "release", Message: "needs a product"}}}
 	}
 	var sh *vigil.Share
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		if err := store.RequireScope(sc); err != nil {
 			return err
 		}
@@ -50,7 +51,7 @@ func (s *Service) Share(ctx context.Context, sc vigil.Scope, in ShareInput) (*vi
 		}
 		sh = &vigil.Share{GranteeOrgID: g.ID, Grantee: g.Slug, Owner: own.Slug}
 		if in.Product != "" {
-			p, err := resolveProduct(ctx, tx, sc, in.Product)
+			p, err := catalog.ResolveProduct(ctx, tx, sc, in.Product)
 			if err != nil {
 				return err
 			}
@@ -73,7 +74,7 @@ func (s *Service) Share(ctx context.Context, sc vigil.Scope, in ShareInput) (*vi
 
 // Shares lists the shares the organization granted and received.
 func (s *Service) Shares(ctx context.Context, sc vigil.Scope) (granted, received []*vigil.Share, err error) {
-	err = s.store.View(ctx, func(tx store.Tx) error {
+	err = s.store.View(ctx, func(tx Tx) error {
 		if granted, err = tx.FindShares(ctx, sc, true); err != nil {
 			return err
 		}
@@ -94,5 +95,5 @@ func (s *Service) Shares(ctx context.Context, sc vigil.Scope) (granted, received
 // next mapping run, and exposure stops seeing the releases' findings at
 // once.
 func (s *Service) Unshare(ctx context.Context, sc vigil.Scope, id int64) error {
-	return s.store.Update(ctx, func(tx store.Tx) error { return tx.DeleteShare(ctx, sc, id) })
+	return s.store.Update(ctx, func(tx Tx) error { return tx.DeleteShare(ctx, sc, id) })
 }

@@ -1,4 +1,4 @@
-package service
+package access
 
 import (
 	"context"
@@ -21,7 +21,7 @@ func (s *Service) CreateOrg(ctx context.Context, in vigil.OrgInput) (*vigil.Orga
 		return nil, err
 	}
 	var org *vigil.Organization
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		var err error
 		org, err = tx.CreateOrg(ctx, in)
 		return err
@@ -33,7 +33,7 @@ func (s *Service) CreateOrg(ctx context.Context, in vigil.OrgInput) (*vigil.Orga
 // its own (see Org).
 func (s *Service) Orgs(ctx context.Context) ([]*vigil.Organization, error) {
 	var orgs []*vigil.Organization
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		orgs, _, err = tx.FindOrgs(ctx, vigil.OrgFilter{})
 		return err
@@ -47,7 +47,7 @@ func (s *Service) Org(ctx context.Context, sc vigil.Scope) (*vigil.Organization,
 		return nil, err
 	}
 	var org *vigil.Organization
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		org, err = tx.FindOrgByID(ctx, sc.OrgID)
 		return err
@@ -74,7 +74,7 @@ func (s *Service) OrgBySlug(ctx context.Context, sc vigil.Scope, slug string) (*
 // install needs no --org.
 func (s *Service) ScopeFor(ctx context.Context, slug, actor string) (vigil.Scope, *vigil.Organization, error) {
 	var org *vigil.Organization
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if slug != "" {
 			var err error
 			org, err = tx.FindOrgBySlug(ctx, slug)

@@ -1,4 +1,4 @@
-package service
+package catalog
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // ReleaseDetail is a release with its phase history.
@@ -28,7 +27,7 @@ func (s *Service) CreateRelease(ctx context.Context, sc vigil.Scope, productID i
 	} else {
 		r.Phase = r.PhaseOn(s.today())
 	}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		p, err := tx.FindProductByID(ctx, sc, productID)
 		if err != nil {
 			return err
@@ -38,7 +37,7 @@ func (s *Service) CreateRelease(ctx context.Context, sc vigil.Scope, productID i
 			return err
 		}
 		return tx.AddPhaseChange(ctx, sc, &vigil.PhaseChange{
-			ReleaseID: r.ID, To: r.Phase, Actor: actorOf(sc), Reason: "release created",
+			ReleaseID: r.ID, To: r.Phase, Actor: sc.Who(), Reason: "release created",
 		})
 	})
 	if err != nil {
@@ -47,19 +46,12 @@ func (s *Service) CreateRelease(ctx context.Context, sc vigil.Scope, productID i
 	return r, nil
 }
 
-func actorOf(sc vigil.Scope) string {
-	if sc.Actor == "" {
-		return "unknown"
-	}
-	return sc.Actor
-}
-
 // Releases lists the scope's releases, each with the phase it is in today.
 // Asking for the releases of a product the scope cannot see is not found.
 func (s *Service) Releases(ctx context.Context, sc vigil.Scope, f vigil.ReleaseFilter) ([]*vigil.Release, int, error) {
 	var out []*vigil.Release
 	var total int
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if f.ProductID != nil {
 			if _, err := tx.FindProductByID(ctx, sc, *f.ProductID); err != nil {
 				return err
@@ -79,7 +71,7 @@ func (s *Service) Releases(ctx context.Context, sc vigil.Scope, f vigil.ReleaseF
 // Release returns one of the scope's releases with its phase history.
 func (s *Service) Release(ctx context.Context, sc vigil.Scope, id int64) (*ReleaseDetail, error) {
 	var d *ReleaseDetail
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		r, err := tx.FindReleaseByID(ctx, sc, id)
 		if err != nil {
 			return err
@@ -94,8 +86,8 @@ func (s *Service) Release(ctx context.Context, sc vigil.Scope, id int64) (*Relea
 // person names it on the command line.
 func (s *Service) ReleaseByVersion(ctx context.Context, sc vigil.Scope, productRef, version string) (*ReleaseDetail, error) {
 	var d *ReleaseDetail
-	err := s.store.View(ctx, func(tx store.Tx) error {
-		p, err := resolveProduct(ctx, tx, sc, productRef)
+	err := s.store.View(ctx, func(tx Tx) error {
+		p, err := ResolveProduct(ctx, tx, sc, productRef)
 		if err != nil {
 			return err
 		}
@@ -109,7 +101,7 @@ func (s *Service) ReleaseByVersion(ctx context.Context, sc vigil.Scope, productR
 	return d, err
 }
 
-func (s *Service) detail(ctx context.Context, tx store.Tx, sc vigil.Scope, r *vigil.Release) (*ReleaseDetail, error) {
+func (s *Service) detail(ctx context.Context, tx Tx, sc vigil.Scope, r *vigil.Release) (*ReleaseDetail, error) {
 	hist, err := tx.FindPhaseChanges(ctx, sc, r.ID)
 	if err != nil {
 		return nil, err
@@ -122,7 +114,7 @@ func (s *Service) detail(ctx context.Context, tx store.Tx, sc vigil.Scope, r *vi
 // follows its milestones moves with them, and the move is recorded.
 func (s *Service) UpdateRelease(ctx context.Context, sc vigil.Scope, id int64, u vigil.ReleaseUpdate) (*vigil.Release, error) {
 	var out *vigil.Release
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		cur, err := tx.FindReleaseByID(ctx, sc, id)
 		if err != nil {
 			return err
@@ -138,7 +130,7 @@ func (s *Service) UpdateRelease(ctx context.Context, sc vigil.Scope, id int64, u
 		}
 		if next.Phase != before {
 			if err := tx.AddPhaseChange(ctx, sc, &vigil.PhaseChange{
-				ReleaseID: id, From: before, To: next.Phase, Actor: actorOf(sc), Reason: "milestones changed",
+				ReleaseID: id, From: before, To: next.Phase, Actor: sc.Who(), Reason: "milestones changed",
 			}); err != nil {
 				return err
 			}
@@ -171,7 +163,7 @@ func (s *Service) SetReleasePhase(ctx context.Context, sc vigil.Scope, id int64,
 		return nil, fmt.Errorf("give a phase or follow milestones, not both: %w", vigil.ErrInvalid)
 	}
 	var d *ReleaseDetail
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		r, err := tx.FindReleaseByID(ctx, sc, id)
 		if err != nil {
 			return err
@@ -190,7 +182,7 @@ func (s *Service) SetReleasePhase(ctx context.Context, sc vigil.Scope, id int64,
 		}
 		if from != to || in.FollowMilestones {
 			if err := tx.AddPhaseChange(ctx, sc, &vigil.PhaseChange{
-				ReleaseID: id, From: from, To: to, Actor: actorOf(sc), Reason: in.Reason,
+				ReleaseID: id, From: from, To: to, Actor: sc.Who(), Reason: in.Reason,
 			}); err != nil {
 				return err
 			}
@@ -203,5 +195,5 @@ func (s *Service) SetReleasePhase(ctx context.Context, sc vigil.Scope, id int64,
 
 // DeleteRelease deletes a release.
 func (s *Service) DeleteRelease(ctx context.Context, sc vigil.Scope, id int64) error {
-	return s.store.Update(ctx, func(tx store.Tx) error { return tx.DeleteRelease(ctx, sc, id) })
+	return s.store.Update(ctx, func(tx Tx) error { return tx.DeleteRelease(ctx, sc, id) })
 }
