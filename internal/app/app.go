@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/app/catalog"
+	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/app/txn"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
@@ -32,6 +33,8 @@ type App struct {
 	Access *access.Service
 	// Catalog: products, releases and their lifecycle phases.
 	Catalog *catalog.Service
+	// Inventory: SBOMs and the components of releases.
+	Inventory *inventory.Service
 
 	store store.Store
 }
@@ -68,10 +71,11 @@ func New(st store.Store, opts ...Option) *App {
 		opt(&o)
 	}
 	return &App{
-		Service: service.New(st).WithClock(o.now).WithIncrementalLimit(o.incrementalLimit),
-		Access:  access.New(txn.Narrow(st, func(tx store.Tx) access.Tx { return tx }), o.now),
-		Catalog: catalog.New(txn.Narrow(st, func(tx store.Tx) catalog.Tx { return tx }), o.now),
-		store:   st,
+		Service:   service.New(st).WithClock(o.now).WithIncrementalLimit(o.incrementalLimit),
+		Access:    access.New(txn.Narrow(st, func(tx store.Tx) access.Tx { return tx }), o.now),
+		Catalog:   catalog.New(txn.Narrow(st, func(tx store.Tx) catalog.Tx { return tx }), o.now),
+		Inventory: inventory.New(txn.Narrow(st, func(tx store.Tx) inventory.Tx { return tx })),
+		store:     st,
 	}
 }
 

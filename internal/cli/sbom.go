@@ -11,8 +11,8 @@ import (
 
 	"github.com/vigil/vigil"
 	application "github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/sbom"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // releaseRef is the --product/--release pair that names a release.
@@ -79,7 +79,7 @@ SBOM. Importing the same bytes again changes nothing.`,
 				return err
 			}
 			defer in.Close()
-			res, err := svc.ImportSBOMWith(cmd.Context(), sc, rel.ID, in, service.SBOMImportOptions{Strict: strictRefs})
+			res, err := svc.Inventory.ImportSBOMWith(cmd.Context(), sc, rel.ID, in, inventory.SBOMImportOptions{Strict: strictRefs})
 			if err != nil {
 				return err
 			}
@@ -118,7 +118,7 @@ SBOM. Importing the same bytes again changes nothing.`,
 			if err != nil {
 				return err
 			}
-			docs, err := svc.SBOMs(cmd.Context(), sc, rel.ID)
+			docs, err := svc.Inventory.SBOMs(cmd.Context(), sc, rel.ID)
 			if err != nil {
 				return err
 			}
@@ -140,7 +140,7 @@ SBOM. Importing the same bytes again changes nothing.`,
 			if err != nil {
 				return err
 			}
-			_, comps, err := svc.ReleaseComponents(cmd.Context(), sc, rel.ID)
+			_, comps, err := svc.Inventory.ReleaseComponents(cmd.Context(), sc, rel.ID)
 			if err != nil {
 				return err
 			}
@@ -185,8 +185,8 @@ component. With --strict the exit code is 3 when anything is missing.`,
 					return err
 				}
 				defer in.Close()
-				svc := service.New(nil)
-				if doc, rep, err = svc.CheckSBOM(cmd.Context(), in); err != nil {
+				// Checking a file reads no database.
+				if doc, rep, err = inventory.New(nil).CheckSBOM(cmd.Context(), in); err != nil {
 					return err
 				}
 			} else {
@@ -194,7 +194,7 @@ component. With --strict the exit code is 3 when anything is missing.`,
 				if err != nil {
 					return err
 				}
-				if doc, rep, err = svc.CheckRelease(cmd.Context(), sc, rel.ID); err != nil {
+				if doc, rep, err = svc.Inventory.CheckRelease(cmd.Context(), sc, rel.ID); err != nil {
 					return err
 				}
 			}
@@ -231,7 +231,7 @@ component. With --strict the exit code is 3 when anything is missing.`,
 			if err != nil {
 				return err
 			}
-			d, err := svc.DiffReleases(cmd.Context(), sc, from.ID, to.ID)
+			d, err := svc.Inventory.DiffReleases(cmd.Context(), sc, from.ID, to.ID)
 			if err != nil {
 				return err
 			}
@@ -278,9 +278,9 @@ component. With --strict the exit code is 3 when anything is missing.`,
 				w = f
 			}
 			if format == "original" {
-				err = svc.ExportOriginalSBOM(cmd.Context(), sc, rel.ID, w)
+				err = svc.Inventory.ExportOriginalSBOM(cmd.Context(), sc, rel.ID, w)
 			} else {
-				err = svc.ExportSBOM(cmd.Context(), sc, rel.ID, kind, w)
+				err = svc.Inventory.ExportSBOM(cmd.Context(), sc, rel.ID, kind, w)
 			}
 			if f != nil {
 				if cerr := f.Close(); err == nil {
@@ -317,7 +317,7 @@ and nothing is applied; see docs/sbom.md for the format.`,
 				return err
 			}
 			defer in.Close()
-			res, err := svc.ImportSupport(cmd.Context(), sc, rel.ID, in)
+			res, err := svc.Inventory.ImportSupport(cmd.Context(), sc, rel.ID, in)
 			if res != nil && len(res.Errors) > 0 {
 				for _, e := range res.Errors {
 					fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", args[0], e.Error())

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/scan"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -164,7 +165,7 @@ and those no longer found are resolved (kept, with the time).`,
 			for _, r := range rels {
 				sum, err := svc.MatchRelease(cmd.Context(), sc, r.ID, nil)
 				if err != nil {
-					if !ref.set() && errors.Is(err, service.ErrNoSBOM) {
+					if !ref.set() && errors.Is(err, inventory.ErrNoSBOM) {
 						continue
 					}
 					return err

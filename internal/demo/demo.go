@@ -17,6 +17,7 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/catalog"
+	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 )
@@ -100,11 +101,11 @@ type Summary struct {
 // for the demo: a fictional pump, real components) imported into a
 // release, its support addendum applied and its conformance checked.
 type SBOMStep struct {
-	Release    string                 `json:"release"`
-	Import     *service.SBOMImport    `json:"import"`
-	Support    *service.SupportImport `json:"support"`
-	Components int                    `json:"components"`
-	Complete   int                    `json:"complete"`
+	Release    string                   `json:"release"`
+	Import     *inventory.SBOMImport    `json:"import"`
+	Support    *inventory.SupportImport `json:"support"`
+	Components int                      `json:"components"`
+	Complete   int                      `json:"complete"`
 	// Missing counts the components that lack each element.
 	Missing map[string]int `json:"missing"`
 	NTIAOK  bool           `json:"ntia_ok"`
@@ -268,7 +269,7 @@ func loadSBOM(ctx context.Context, svc *app.App, sc vigil.Scope) (*SBOMStep, err
 	if err != nil {
 		return nil, err
 	}
-	imp, err := svc.ImportSBOM(ctx, sc, rel.ID, bytes.NewReader(doc))
+	imp, err := svc.Inventory.ImportSBOM(ctx, sc, rel.ID, bytes.NewReader(doc))
 	if err != nil {
 		return nil, fmt.Errorf("demo SBOM: %w", err)
 	}
@@ -276,11 +277,11 @@ func loadSBOM(ctx context.Context, svc *app.App, sc vigil.Scope) (*SBOMStep, err
 	if err != nil {
 		return nil, err
 	}
-	sup, err := svc.ImportSupport(ctx, sc, rel.ID, bytes.NewReader(csv))
+	sup, err := svc.Inventory.ImportSupport(ctx, sc, rel.ID, bytes.NewReader(csv))
 	if err != nil {
 		return nil, fmt.Errorf("demo support addendum: %w", err)
 	}
-	_, rep, err := svc.CheckRelease(ctx, sc, rel.ID)
+	_, rep, err := svc.Inventory.CheckRelease(ctx, sc, rel.ID)
 	if err != nil {
 		return nil, err
 	}

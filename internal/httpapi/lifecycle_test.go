@@ -144,7 +144,7 @@ func TestSupportAndRefreshAPI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.ImportSBOM(t.Context(), scopeOf(t, e, "acme"), r.ID, strings.NewReader(string(doc))); err != nil {
+	if _, err := e.svc.Inventory.ImportSBOM(t.Context(), scopeOf(t, e, "acme"), r.ID, strings.NewReader(string(doc))); err != nil {
 		t.Fatal(err)
 	}
 	var u lifecycle.SupportRollup

@@ -8,8 +8,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 
+	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/metrics"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // routes registers every operation. This is the whole route table, with
@@ -216,7 +216,7 @@ func (s *Server) sbomRoutes() {
 		"200": {
 			Description: "Unchanged: the release's current SBOM has exactly these bytes.",
 			Content: map[string]*huma.MediaType{"application/json": {
-				Schema: api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[service.SBOMImport](), true, ""),
+				Schema: api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[inventory.SBOMImport](), true, ""),
 			}},
 		},
 	}

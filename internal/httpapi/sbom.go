@@ -11,8 +11,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/sbom"
-	"github.com/vigil/vigil/internal/service"
 )
 
 type importSBOMInput struct {
@@ -24,7 +24,7 @@ type importSBOMInput struct {
 // release already had exactly these bytes.
 type sbomImportOutput struct {
 	Status int
-	Body   *service.SBOMImport
+	Body   *inventory.SBOMImport
 }
 
 // documentList is a release's SBOM documents, the current one first.
@@ -117,14 +117,14 @@ type supportInput struct {
 	upload
 }
 
-type supportOutput struct{ Body *service.SupportImport }
+type supportOutput struct{ Body *inventory.SupportImport }
 
 func (s *Server) importSBOM(ctx context.Context, in *importSBOMInput) (*sbomImportOutput, error) {
 	doc, err := in.open()
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.svc.ImportSBOM(ctx, scopeFrom(ctx), in.ID, doc)
+	res, err := s.svc.Inventory.ImportSBOM(ctx, scopeFrom(ctx), in.ID, doc)
 	if err != nil {
 		return nil, in.problem(ctx, err)
 	}
@@ -136,7 +136,7 @@ func (s *Server) importSBOM(ctx context.Context, in *importSBOMInput) (*sbomImpo
 }
 
 func (s *Server) listSBOMs(ctx context.Context, in *IDPath) (*documentListOutput, error) {
-	docs, err := s.svc.SBOMs(ctx, scopeFrom(ctx), in.ID)
+	docs, err := s.svc.Inventory.SBOMs(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -146,7 +146,7 @@ func (s *Server) listSBOMs(ctx context.Context, in *IDPath) (*documentListOutput
 // listComponents pages through the components the service returns: it has
 // no paged read yet, so each page reads them all.
 func (s *Server) listComponents(ctx context.Context, in *listComponentsInput) (*componentListOutput, error) {
-	doc, comps, err := s.svc.ReleaseComponents(ctx, scopeFrom(ctx), in.ID)
+	doc, comps, err := s.svc.Inventory.ReleaseComponents(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -160,7 +160,7 @@ func pageOf[T any](items []T, p PageQuery) []T {
 }
 
 func (s *Server) checkRelease(ctx context.Context, in *IDPath) (*checkReportOutput, error) {
-	doc, rep, err := s.svc.CheckRelease(ctx, scopeFrom(ctx), in.ID)
+	doc, rep, err := s.svc.Inventory.CheckRelease(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -172,7 +172,7 @@ func (s *Server) checkSBOM(ctx context.Context, in *checkSBOMInput) (*checkRepor
 	if err != nil {
 		return nil, err
 	}
-	d, rep, err := s.svc.CheckSBOM(ctx, doc)
+	d, rep, err := s.svc.Inventory.CheckSBOM(ctx, doc)
 	if err != nil {
 		return nil, in.problem(ctx, err)
 	}
@@ -199,9 +199,9 @@ func (s *Server) exportSBOM(ctx context.Context, in *exportSBOMInput) (*huma.Str
 		}}
 		var err error
 		if in.Format == exportOriginal {
-			err = s.svc.ExportOriginalSBOM(hc.Context(), sc, in.ID, w)
+			err = s.svc.Inventory.ExportOriginalSBOM(hc.Context(), sc, in.ID, w)
 		} else {
-			err = s.svc.ExportSBOM(hc.Context(), sc, in.ID, sbom.Kind(in.Format), w)
+			err = s.svc.Inventory.ExportSBOM(hc.Context(), sc, in.ID, sbom.Kind(in.Format), w)
 		}
 		switch {
 		case err == nil:
@@ -245,7 +245,7 @@ func (d *deferredWriter) Write(p []byte) (int, error) {
 }
 
 func (s *Server) diffSBOMs(ctx context.Context, in *diffInput) (*diffOutput, error) {
-	d, err := s.svc.DiffReleases(ctx, scopeFrom(ctx), in.From, in.To)
+	d, err := s.svc.Inventory.DiffReleases(ctx, scopeFrom(ctx), in.From, in.To)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -262,7 +262,7 @@ func (s *Server) importSupport(ctx context.Context, in *supportInput) (*supportO
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.svc.ImportSupport(ctx, scopeFrom(ctx), in.ID, doc)
+	res, err := s.svc.Inventory.ImportSupport(ctx, scopeFrom(ctx), in.ID, doc)
 	if err != nil {
 		if errors.Is(err, vigil.ErrInvalid) && !in.body.exceeded {
 			return nil, supportProblem(err, res)
@@ -274,7 +274,7 @@ func (s *Server) importSupport(ctx context.Context, in *supportInput) (*supportO
 
 // supportProblem is the 422 of an addendum vigil cannot apply: one error
 // per faulty row, located at body.line[N] and the column when known.
-func supportProblem(err error, res *service.SupportImport) error {
+func supportProblem(err error, res *inventory.SupportImport) error {
 	var details []error
 	if res != nil {
 		for _, re := range res.Errors {

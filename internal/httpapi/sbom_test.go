@@ -14,9 +14,9 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/sbom"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // The real SBOMs the tests send, from the shared test data (its SOURCES.md
@@ -144,7 +144,7 @@ func TestSBOMLifecycle(t *testing.T) {
 		t.Fatalf("independent counts %d and %d: wrong test data?", wantComponents, wantSPDX)
 	}
 
-	var first service.SBOMImport
+	var first inventory.SBOMImport
 	t.Run("ImportRaw", func(t *testing.T) {
 		e.send(t, relPath(f.rel, "/sbom"), f.token, medical, "application/vnd.cyclonedx+json").
 			want(t, http.StatusCreated, &first)
@@ -155,7 +155,7 @@ func TestSBOMLifecycle(t *testing.T) {
 		}
 	})
 	t.Run("ImportAgainUnchanged", func(t *testing.T) {
-		var again service.SBOMImport
+		var again inventory.SBOMImport
 		e.send(t, relPath(f.rel, "/sbom"), f.token, medical, "application/json").want(t, http.StatusOK, &again)
 		if !again.Unchanged || again.Document.ID != first.Document.ID {
 			t.Errorf("second import: %+v, want unchanged document %d", again, first.Document.ID)
@@ -163,7 +163,7 @@ func TestSBOMLifecycle(t *testing.T) {
 	})
 	t.Run("ImportMultipart", func(t *testing.T) {
 		body, ct := multipartBody(t, "file", spdx)
-		var res service.SBOMImport
+		var res inventory.SBOMImport
 		e.do(t, "POST", relPath(f.other, "/sbom"), f.token, body, "Content-Type", ct).want(t, http.StatusCreated, &res)
 		if res.Unchanged || res.Document.Format != vigil.FormatSPDX || res.Document.Components != wantSPDX ||
 			res.Document.ReleaseID != f.other.ID {
@@ -443,7 +443,7 @@ func TestSBOMSupport(t *testing.T) {
 			"," + byName.Name + "," + byName.Version + ",no_longer_maintained,2020-06-30\n" +
 			"pkg:npm/not-in-this-sbom@1.0.0,,,abandoned,\n"
 		body, ct := multipartBody(t, "file", []byte(csv))
-		var res service.SupportImport
+		var res inventory.SupportImport
 		e.do(t, "POST", relPath(f.rel, "/sbom/support"), f.token, body, "Content-Type", ct).want(t, http.StatusOK, &res)
 		if res.Records != 3 || res.Updated != 2 || len(res.Errors) != 0 ||
 			len(res.Unmatched) != 1 || res.Unmatched[0].PURL != "pkg:npm/not-in-this-sbom@1.0.0" {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/access"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/fleet"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -38,7 +39,7 @@ func TestExposurePhaseEscalation(t *testing.T) {
 	if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{newtonsoftOSV}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	score := func() (float64, *fleet.PriorityFactor) {

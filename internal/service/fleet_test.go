@@ -24,10 +24,10 @@ import (
 	"github.com/vigil/vigil/internal/service"
 )
 
-const (
-	demoCMMS        = "../demo/data/st-elsewhere-cmms-export.csv"
-	demoCMMSMapping = "../demo/data/st-elsewhere-cmms-mapping.yaml"
-	pyxisAdvisory   = "../demo/data/feeds/csaf/vigil-demo-2022-001.json"
+var (
+	demoCMMS        = apptest.DemoData("st-elsewhere-cmms-export.csv")
+	demoCMMSMapping = apptest.DemoData("st-elsewhere-cmms-mapping.yaml")
+	pyxisAdvisory   = apptest.DemoData("feeds/csaf/vigil-demo-2022-001.json")
 )
 
 func demoMapping(t *testing.T) assetfile.Mapping {
@@ -87,11 +87,11 @@ func newFleetWorld(t *testing.T, opts ...app.Option) *fleetWorld {
 	if _, err := svc.Catalog.CreateRelease(ctx, w.mdm, pump.ID, vigil.ReleaseInput{Version: "2.1"}); err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(demoSBOM)
+	raw, err := os.ReadFile(apptest.DemoSBOM)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportSBOM(ctx, w.mdm, w.pump30.ID, bytes.NewReader(raw)); err != nil {
+	if _, err := svc.Inventory.ImportSBOM(ctx, w.mdm, w.pump30.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
 	return w
@@ -195,7 +195,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 		t.Fatal(err)
 	}
 	next := `{"bomFormat":"CycloneDX","specVersion":"1.4","version":1,"components":[{"type":"library","name":"jquery","version":"3.5.1","purl":"pkg:npm/jquery@3.5.1"}]}`
-	if _, err := svc.ImportSBOM(ctx, w.mdm, pump32.ID, strings.NewReader(next)); err != nil {
+	if _, err := svc.Inventory.ImportSBOM(ctx, w.mdm, pump32.ID, strings.NewReader(next)); err != nil {
 		t.Fatal(err)
 	}
 
@@ -203,7 +203,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 	// the SBOM), and the device advisory for BD Pyxis (two CVEs).
 	events := 0
 	opt := service.FeedOptions{OnMatched: func(s *service.IncrementalSummary) { events += s.ExposureEvents }}
-	if _, err := svc.ImportFeeds(ctx, []string{newtonsoftOSV, pyxisAdvisory}, opt); err != nil {
+	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, opt); err != nil {
 		t.Fatal(err)
 	}
 	if events != 5 {
@@ -217,7 +217,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 		t.Errorf("events = %v", evs)
 	}
 	// Re-importing the same feeds records nothing new.
-	if _, err := svc.ImportFeeds(ctx, []string{newtonsoftOSV, pyxisAdvisory}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if evs2, _ := svc.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{}); len(evs2) != len(evs) {
@@ -338,7 +338,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 	if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{newtonsoftOSV, pyxisAdvisory}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := svc.Worklist(ctx, w.hdo, service.WorklistOptions{})
@@ -450,7 +450,7 @@ func TestManufacturerTriage(t *testing.T) {
 	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{newtonsoftOSV, jqueryOSV}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, apptest.JQueryOSV}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	fs, err := svc.Findings(ctx, w.mdm, w.pump30.ID, false)
@@ -515,7 +515,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 	zipPath := filepath.Join(t.TempDir(), "osv.zip")
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
-	for _, p := range []string{newtonsoftOSV, jqueryOSV} {
+	for _, p := range []string{apptest.NewtonsoftOSV, apptest.JQueryOSV} {
 		raw, err := os.ReadFile(p)
 		if err != nil {
 			t.Fatal(err)

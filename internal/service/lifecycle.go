@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/lifecycle"
 	"github.com/vigil/vigil/internal/store"
 )
@@ -25,7 +26,7 @@ func (s *Service) ReleaseSupport(ctx context.Context, sc vigil.Scope, releaseID 
 		if err != nil {
 			return err
 		}
-		doc, err := currentSBOM(ctx, tx, sc, releaseID)
+		doc, err := inventory.CurrentSBOM(ctx, tx, sc, releaseID)
 		if err != nil {
 			return err
 		}

@@ -23,18 +23,18 @@ func TestReleaseSupport(t *testing.T) {
 	if _, err := svc.ReleaseSupport(ctx, sc, r.ID, 12, false); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("without SBOM: %v, want not found", err)
 	}
-	doc, err := os.ReadFile("../demo/data/infusion-pump-3.0.cdx.json")
+	doc, err := os.ReadFile(apptest.DemoData("infusion-pump-3.0.cdx.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportSBOM(ctx, sc, r.ID, bytes.NewReader(doc)); err != nil {
+	if _, err := svc.Inventory.ImportSBOM(ctx, sc, r.ID, bytes.NewReader(doc)); err != nil {
 		t.Fatal(err)
 	}
-	csv, err := os.ReadFile("../demo/data/infusion-pump-3.0-support.csv")
+	csv, err := os.ReadFile(apptest.DemoData("infusion-pump-3.0-support.csv"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportSupport(ctx, sc, r.ID, bytes.NewReader(csv)); err != nil {
+	if _, err := svc.Inventory.ImportSupport(ctx, sc, r.ID, bytes.NewReader(csv)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := svc.ReleaseSupport(ctx, sc, r.ID, 24, false)
@@ -42,7 +42,7 @@ func TestReleaseSupport(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The roll-up agrees with classifying each stored component by hand.
-	_, comps, err := svc.ReleaseComponents(ctx, sc, r.ID)
+	_, comps, err := svc.Inventory.ReleaseComponents(ctx, sc, r.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,14 +5,11 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"time"
 
-	"github.com/package-url/packageurl-go"
-
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/feed"
-
 	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/match/purlrange"
 	"github.com/vigil/vigil/internal/sbom"
@@ -54,7 +51,7 @@ func findCandidates(ctx context.Context, tx store.Tx, sbom *match.SBOM) (*candid
 	seen := map[vigil.IndexKey]bool{}
 	var keys []vigil.IndexKey
 	for _, c := range sbom.Components {
-		for _, k := range componentKeys(c) {
+		for _, k := range inventory.ComponentKeys(c) {
 			if !seen[k] {
 				seen[k] = true
 				keys = append(keys, k)
@@ -181,22 +178,6 @@ func worthReading(ctx context.Context, found *store.KBCandidates, sbom *match.SB
 	return ids, nil
 }
 
-// componentKeys are a component's reverse-index keys: the generic ones,
-// and the OSV ecosystem and package its purl names.
-func componentKeys(c *vigil.Component) []vigil.IndexKey {
-	keys := match.ComponentKeys(c)
-	if c.PURL == "" {
-		return keys
-	}
-	if pkg, err := purlrange.FromPURL(c.PURL); err == nil {
-		keys = append(keys, match.EcoPackageKey(string(pkg.Ecosystem.Base()), pkg.Name))
-	} else if p, err := packageurl.FromString(c.PURL); err == nil {
-		// No OSV ecosystem for this purl type: find it by name alone.
-		keys = append(keys, vigil.IndexKey{Kind: vigil.KeyPackageName, Value: strings.ToLower(match.PackageName(p))})
-	}
-	return keys
-}
-
 // MatchSummary says what a release match changed.
 type MatchSummary struct {
 	ReleaseID   int64    `json:"release_id"`
@@ -229,7 +210,7 @@ func (s *Service) MatchRelease(ctx context.Context, sc vigil.Scope, releaseID in
 		if err != nil {
 			return err
 		}
-		doc, err := currentSBOM(ctx, tx, sc, releaseID)
+		doc, err := inventory.CurrentSBOM(ctx, tx, sc, releaseID)
 		if err != nil {
 			return err
 		}

@@ -17,7 +17,7 @@ import (
 // writeOSV writes an OSV record for NuGet Newtonsoft.Json fixed at fixed.
 func writeOSV(t *testing.T, dir, modified, fixed string) string {
 	t.Helper()
-	raw, err := os.ReadFile(newtonsoftOSV)
+	raw, err := os.ReadFile(apptest.NewtonsoftOSV)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,21 +35,21 @@ func TestIncrementalMatching(t *testing.T) {
 	sc := apptest.Org(t, svc, "acme")
 	other := apptest.Org(t, svc, "other")
 	r := apptest.NewRelease(t, svc, sc, "Pump", "3.0")
-	raw, _ := os.ReadFile(demoSBOM)
-	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
+	raw, _ := os.ReadFile(apptest.DemoSBOM)
+	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
 	// Another organization's release with the same SBOM: matched too, and
 	// its findings stay its own.
 	ro := apptest.NewRelease(t, svc, other, "Their Pump", "1.0")
-	if _, err := svc.ImportSBOM(t.Context(), other, ro.ID, bytes.NewReader(raw)); err != nil {
+	if _, err := svc.Inventory.ImportSBOM(t.Context(), other, ro.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
 
 	// The advisory: Newtonsoft.Json before 13.0.1; the SBOM has 9.0.1.
 	var got *service.IncrementalSummary
 	opt := service.FeedOptions{OnMatched: func(s *service.IncrementalSummary) { got = s }}
-	if _, err := svc.ImportFeeds(t.Context(), []string{newtonsoftOSV}, opt); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{apptest.NewtonsoftOSV}, opt); err != nil {
 		t.Fatal(err)
 	}
 	if got == nil || got.Records != 1 || got.Releases != 2 || got.New != 2 {
@@ -67,7 +67,7 @@ func TestIncrementalMatching(t *testing.T) {
 
 	// Importing the same record again changes nothing and matches nothing.
 	got = nil
-	if _, err := svc.ImportFeeds(t.Context(), []string{newtonsoftOSV}, opt); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{apptest.NewtonsoftOSV}, opt); err != nil {
 		t.Fatal(err)
 	}
 	if got == nil || got.Releases != 0 {
@@ -97,7 +97,7 @@ func TestIncrementalMatching(t *testing.T) {
 		t.Fatal(err)
 	}
 	next := apptest.NewRelease(t, svc, sc, "Pump", "3.1")
-	if _, err := svc.ImportSBOM(t.Context(), sc, next.ID, bytes.NewReader(raw)); err != nil {
+	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, next.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
 	sum, err := svc.MatchRelease(t.Context(), sc, next.ID, nil)
@@ -116,10 +116,10 @@ func TestIncrementalMatching(t *testing.T) {
 
 func TestScanSBOM(t *testing.T) {
 	svc, _ := apptest.New(t)
-	if _, err := svc.ImportFeeds(t.Context(), []string{demoFeeds}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{apptest.DemoFeeds}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	raw, _ := os.ReadFile(demoSBOM)
+	raw, _ := os.ReadFile(apptest.DemoSBOM)
 	res, err := svc.ScanSBOM(t.Context(), bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/mds2"
 	"github.com/vigil/vigil/internal/store"
 )
@@ -390,8 +391,8 @@ func (s *Service) CheckMDS2(ctx context.Context, sc vigil.Scope, releaseID int64
 			return err
 		}
 		in.Ports = out.Ports
-		doc, err := currentSBOM(ctx, tx, sc, releaseID)
-		if errors.Is(err, ErrNoSBOM) {
+		doc, err := inventory.CurrentSBOM(ctx, tx, sc, releaseID)
+		if errors.Is(err, inventory.ErrNoSBOM) {
 			return nil
 		}
 		if err != nil {

@@ -184,14 +184,14 @@ func TestCheckMDS2(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("without SBOM or ports (-want +got):\n%s", diff)
 	}
-	raw, err := os.ReadFile(medicalSBOM(t))
+	raw, err := os.ReadFile(apptest.MedicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
+	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportSupport(t.Context(), sc, r.ID, strings.NewReader("name,version,support_level,end_of_support\nFreeRTOS,10.0.1,no_longer_maintained,2021-12-31\n")); err != nil {
+	if _, err := svc.Inventory.ImportSupport(t.Context(), sc, r.ID, strings.NewReader("name,version,support_level,end_of_support\nFreeRTOS,10.0.1,no_longer_maintained,2021-12-31\n")); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.SetReleasePorts(t.Context(), sc, r.ID, []vigil.ReleasePort{{Port: 443, Protocol: "tcp"}, {Port: 123, Protocol: "udp"}}); err != nil {

@@ -124,7 +124,7 @@ func TestEveryMatchingRecordReported(t *testing.T) {
 	check("scan -o json", out.Findings[0].VulnID, out.Findings[0].Evidence)
 
 	r := apptest.NewRelease(t, svc, sc, "Pump gateway", "2.0")
-	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(sbom)); err != nil {
+	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(sbom)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {

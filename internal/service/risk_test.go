@@ -239,7 +239,7 @@ func TestExploitationSignals(t *testing.T) {
 
 	dir := t.TempDir()
 	var cat map[string]any
-	raw, err := os.ReadFile(demoFeeds + "/kev/known_exploited_vulnerabilities.json")
+	raw, err := os.ReadFile(apptest.DemoFeeds + "/kev/known_exploited_vulnerabilities.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,7 +250,7 @@ func TestExploitationSignals(t *testing.T) {
 	entry["cveID"] = "CVE-2020-11022"
 	cat["vulnerabilities"], cat["count"] = []any{entry}, 1
 	kev, _ := json.Marshal(cat)
-	epss, err := os.ReadFile(demoFeeds + "/epss/epss-demo.csv")
+	epss, err := os.ReadFile(apptest.DemoFeeds + "/epss/epss-demo.csv")
 	if err != nil {
 		t.Fatal(err)
 	}

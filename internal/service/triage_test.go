@@ -21,14 +21,14 @@ import (
 func newFinding(t *testing.T, svc *app.App, sc vigil.Scope, product, version string) (*vigil.Release, *vigil.Finding) {
 	t.Helper()
 	r := apptest.NewRelease(t, svc, sc, product, version)
-	raw, err := os.ReadFile(demoSBOM)
+	raw, err := os.ReadFile(apptest.DemoSBOM)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
+	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(t.Context(), []string{jqueryOSV}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(t.Context(), []string{apptest.JQueryOSV}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/catalog"
+	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/store"
@@ -106,7 +107,7 @@ func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VE
 			sboms[f.SBOMID] = true
 			comps[f.ComponentID] = nil
 		}
-		if cur, err := currentSBOM(ctx, tx, sc, rel.ID); err == nil {
+		if cur, err := inventory.CurrentSBOM(ctx, tx, sc, rel.ID); err == nil {
 			sboms[cur.ID] = true
 			if err := tx.EachComponent(ctx, sc, cur.ID, func(c *vigil.Component) error {
 				if len(cur.Describes) > 0 && c.Ref == cur.Describes[0] {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/openvex"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store/sqlite"
@@ -47,7 +48,7 @@ func BenchmarkImportVEX(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	raw, err := os.ReadFile(demoSBOM)
+	raw, err := os.ReadFile(apptest.DemoSBOM)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -56,11 +57,11 @@ func BenchmarkImportVEX(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := svc.ImportSBOM(ctx, sc, r.ID, bytes.NewReader(raw)); err != nil {
+		if _, err := svc.Inventory.ImportSBOM(ctx, sc, r.ID, bytes.NewReader(raw)); err != nil {
 			b.Fatal(err)
 		}
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{demoFeeds + "/osv"}, service.FeedOptions{}); err != nil {
+	if _, err := svc.ImportFeeds(ctx, []string{apptest.DemoFeeds + "/osv"}, service.FeedOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	d := vextest.Large(5000)

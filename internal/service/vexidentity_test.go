@@ -37,7 +37,7 @@ func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 	svc, _ := apptest.New(t)
 	sc := apptest.Org(t, svc, "acme")
 	r := apptest.NewRelease(t, svc, sc, "Infusion Pump", "3.0")
-	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(rtosSBOM("Infusion Pump", "3.0"))); err != nil {
+	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(rtosSBOM("Infusion Pump", "3.0"))); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.ImportFeeds(t.Context(), []string{advisory}, service.FeedOptions{}); err != nil {
@@ -153,7 +153,7 @@ func TestImportVEXVersionRanges(t *testing.T) {
 	svc, _ := apptest.New(t)
 	sc := apptest.Org(t, svc, "acme")
 	r := apptest.NewRelease(t, svc, sc, "Infusion Pump", "3.0")
-	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(rtosSBOM("Infusion Pump", "3.0"))); err != nil {
+	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(rtosSBOM("Infusion Pump", "3.0"))); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.ImportFeeds(t.Context(), []string{advisory}, service.FeedOptions{}); err != nil {

@@ -186,7 +186,7 @@ func run(ctx context.Context, o options) (err error) {
 		}
 	}
 	start := time.Now()
-	res, err := svc.ImportSBOM(ctx, sc, rel.ID, in)
+	res, err := svc.Inventory.ImportSBOM(ctx, sc, rel.ID, in)
 	elapsed := time.Since(start)
 	if o.cpuProfile != "" {
 		pprof.StopCPUProfile()

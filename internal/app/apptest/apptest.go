@@ -6,11 +6,13 @@ package apptest
 import (
 	"errors"
 	"path/filepath"
+	"runtime"
 	"testing"
 	"time"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/store/sqlite"
 )
 
@@ -96,3 +98,36 @@ func NewRelease(t testing.TB, a *app.App, sc vigil.Scope, product, version strin
 	t.Helper()
 	return Release(t, a, sc, product, vigil.ReleaseInput{Version: version})
 }
+
+// dataDir is the demo's data set, found from this file so that tests in
+// any directory read the same files.
+var dataDir = func() string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "demo", "data")
+}()
+
+// DemoData is the path of a file of the demo's data set.
+func DemoData(name string) string { return filepath.Join(dataDir, name) }
+
+var (
+	// DemoSBOM is the demo's infusion pump 3.0 CycloneDX SBOM.
+	DemoSBOM = DemoData("infusion-pump-3.0.cdx.json")
+	// DemoFeeds is the demo's folder of knowledge-base feeds.
+	DemoFeeds = DemoData("feeds")
+)
+
+// MedicalSBOM is the path of a real medical-device CycloneDX SBOM of the
+// shared test data.
+func MedicalSBOM(t testing.TB) string {
+	t.Helper()
+	return realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json")
+}
+
+var (
+	// NewtonsoftOSV is the demo's OSV record of CVE-2024-21907,
+	// Newtonsoft.Json before 13.0.1.
+	NewtonsoftOSV = DemoData("feeds/osv/CVE-2024-21907.json")
+	// JQueryOSV is the demo's OSV record of CVE-2020-11022, jQuery 1.2 to
+	// 3.5.0.
+	JQueryOSV = DemoData("feeds/osv/CVE-2020-11022.json")
+)

@@ -1,4 +1,4 @@
-package service
+package inventory
 
 import (
 	"bytes"
@@ -51,7 +51,7 @@ type SBOMImportOptions struct {
 // ImportSBOMWith is ImportSBOM with options.
 func (s *Service) ImportSBOMWith(ctx context.Context, sc vigil.Scope, releaseID int64, r io.Reader, opt SBOMImportOptions) (*SBOMImport, error) {
 	var res SBOMImport
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		if _, err := tx.FindReleaseByID(ctx, sc, releaseID); err != nil {
 			return err
 		}
@@ -114,7 +114,7 @@ func (s *Service) ImportSBOMWith(ctx context.Context, sc vigil.Scope, releaseID 
 // batches.
 type componentSink struct {
 	ctx   context.Context
-	tx    store.Tx
+	tx    Tx
 	sc    vigil.Scope
 	doc   *vigil.SBOMDocument
 	comps []*vigil.Component
@@ -144,7 +144,7 @@ func (k *componentSink) flush() error {
 		}
 		var keys []store.ComponentKey
 		for _, c := range k.comps {
-			for _, key := range componentKeys(c) {
+			for _, key := range ComponentKeys(c) {
 				keys = append(keys, store.ComponentKey{Ref: c.Ref, IndexKey: key})
 			}
 		}
@@ -165,7 +165,7 @@ func (k *componentSink) flush() error {
 // contentWriter gzips what is written to it and stores it in chunks.
 type contentWriter struct {
 	ctx    context.Context
-	tx     store.Tx
+	tx     Tx
 	sc     vigil.Scope
 	sbomID int64
 	seq    int
@@ -173,7 +173,7 @@ type contentWriter struct {
 	gz     *gzip.Writer
 }
 
-func newContentWriter(ctx context.Context, tx store.Tx, sc vigil.Scope, sbomID int64) *contentWriter {
+func newContentWriter(ctx context.Context, tx Tx, sc vigil.Scope, sbomID int64) *contentWriter {
 	w := &contentWriter{ctx: ctx, tx: tx, sc: sc, sbomID: sbomID}
 	w.gz = gzip.NewWriter(&w.buf)
 	return w
@@ -216,7 +216,7 @@ func (w *contentWriter) Close() error {
 // SBOMs lists a release's SBOM documents, the current one first.
 func (s *Service) SBOMs(ctx context.Context, sc vigil.Scope, releaseID int64) ([]*vigil.SBOMDocument, error) {
 	var out []*vigil.SBOMDocument
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if _, err := tx.FindReleaseByID(ctx, sc, releaseID); err != nil {
 			return err
 		}
@@ -230,9 +230,15 @@ func (s *Service) SBOMs(ctx context.Context, sc vigil.Scope, releaseID int64) ([
 // ErrNoSBOM is the not-found of a release that has no SBOM yet.
 var ErrNoSBOM = fmt.Errorf("no SBOM: %w", vigil.ErrNotFound)
 
-// currentSBOM returns a release's current document, or not found when the
-// release has none.
-func currentSBOM(ctx context.Context, tx store.Tx, sc vigil.Scope, releaseID int64) (*vigil.SBOMDocument, error) {
+// SBOMFinder finds a release's documents, as CurrentSBOM needs.
+type SBOMFinder interface {
+	FindReleaseByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Release, error)
+	FindSBOMs(ctx context.Context, sc vigil.Scope, f vigil.SBOMFilter) ([]*vigil.SBOMDocument, error)
+}
+
+// CurrentSBOM returns a release's current document, or not found when the
+// release has none, inside the caller's transaction.
+func CurrentSBOM(ctx context.Context, tx SBOMFinder, sc vigil.Scope, releaseID int64) (*vigil.SBOMDocument, error) {
 	rel, err := tx.FindReleaseByID(ctx, sc, releaseID)
 	if err != nil {
 		return nil, err
@@ -251,9 +257,9 @@ func currentSBOM(ctx context.Context, tx store.Tx, sc vigil.Scope, releaseID int
 func (s *Service) ReleaseComponents(ctx context.Context, sc vigil.Scope, releaseID int64) (*vigil.SBOMDocument, []vigil.Component, error) {
 	var doc *vigil.SBOMDocument
 	var comps []vigil.Component
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
-		if doc, err = currentSBOM(ctx, tx, sc, releaseID); err != nil {
+		if doc, err = CurrentSBOM(ctx, tx, sc, releaseID); err != nil {
 			return err
 		}
 		return tx.EachComponent(ctx, sc, doc.ID, func(c *vigil.Component) error {
@@ -269,9 +275,9 @@ func (s *Service) ReleaseComponents(ctx context.Context, sc vigil.Scope, release
 func (s *Service) CheckRelease(ctx context.Context, sc vigil.Scope, releaseID int64) (*vigil.SBOMDocument, *sbom.Report, error) {
 	var doc *vigil.SBOMDocument
 	var rep *sbom.Report
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
-		if doc, err = currentSBOM(ctx, tx, sc, releaseID); err != nil {
+		if doc, err = CurrentSBOM(ctx, tx, sc, releaseID); err != nil {
 			return err
 		}
 		k := sbom.NewChecker(doc)
@@ -335,9 +341,9 @@ func (s *Service) ExportSBOM(ctx context.Context, sc vigil.Scope, releaseID int6
 	var doc *vigil.SBOMDocument
 	var comps []vigil.Component
 	var deps []vigil.Dependency
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
-		if doc, err = currentSBOM(ctx, tx, sc, releaseID); err != nil {
+		if doc, err = CurrentSBOM(ctx, tx, sc, releaseID); err != nil {
 			return err
 		}
 		if err := tx.EachComponent(ctx, sc, doc.ID, func(c *vigil.Component) error {
@@ -370,8 +376,8 @@ func (s *Service) ExportOriginalSBOM(ctx context.Context, sc vigil.Scope, releas
 		pr.CloseWithError(err)
 		done <- err
 	}()
-	err := s.store.View(ctx, func(tx store.Tx) error {
-		doc, err := currentSBOM(ctx, tx, sc, releaseID)
+	err := s.store.View(ctx, func(tx Tx) error {
+		doc, err := CurrentSBOM(ctx, tx, sc, releaseID)
 		if err != nil {
 			return err
 		}
@@ -409,8 +415,8 @@ func (s *Service) ImportSupport(ctx context.Context, sc vigil.Scope, releaseID i
 		return res, fmt.Errorf("support addendum has %d faulty row(s); nothing was applied: %w", len(rowErrs), vigil.ErrInvalid)
 	}
 	idx := sbom.NewSupportIndex(recs)
-	err = s.store.Update(ctx, func(tx store.Tx) error {
-		doc, err := currentSBOM(ctx, tx, sc, releaseID)
+	err = s.store.Update(ctx, func(tx Tx) error {
+		doc, err := CurrentSBOM(ctx, tx, sc, releaseID)
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package service_test
+package inventory_test
 
 import (
 	"bytes"
@@ -10,21 +10,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/apptest"
-	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/sbom"
-)
-
-// The quickstart's demo data, written for the project: the pump's SBOM
-// (real components and versions) and the feeds that cite real CVEs about
-// them.
-const (
-	demoSBOM  = "../demo/data/infusion-pump-3.0.cdx.json"
-	demoFeeds = "../demo/data/feeds"
-	// newtonsoftOSV is the demo's OSV record of CVE-2024-21907,
-	// Newtonsoft.Json before 13.0.1; jqueryOSV that of CVE-2020-11022,
-	// jQuery 1.2 to 3.5.0.
-	newtonsoftOSV = demoFeeds + "/osv/CVE-2024-21907.json"
-	jqueryOSV     = demoFeeds + "/osv/CVE-2020-11022.json"
 )
 
 // countCycloneDXComponents counts components the way a reader of the spec
@@ -60,39 +46,39 @@ func countCycloneDXComponents(t *testing.T, raw []byte) int {
 func TestImportSBOM(t *testing.T) {
 	svc, _ := apptest.New(t)
 	sc := apptest.Org(t, svc, "acme")
-	raw, err := os.ReadFile(medicalSBOM(t))
+	raw, err := os.ReadFile(apptest.MedicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := countCycloneDXComponents(t, raw)
 	r := apptest.NewRelease(t, svc, sc, "Pump", "3.0")
 
-	res, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw))
+	res, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Unchanged || res.Document.Components != want || res.Document.ReleaseID != r.ID || res.Document.ID == 0 {
 		t.Fatalf("import = %+v, want %d components stored", res.Document, want)
 	}
-	_, comps, err := svc.ReleaseComponents(t.Context(), sc, r.ID)
+	_, comps, err := svc.Inventory.ReleaseComponents(t.Context(), sc, r.ID)
 	if err != nil || len(comps) != want {
 		t.Fatalf("stored components = %d, %v; want %d", len(comps), err, want)
 	}
 
-	again, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw))
+	again, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !again.Unchanged || again.Document.ID != res.Document.ID {
 		t.Errorf("re-import = %+v, want unchanged", again)
 	}
-	docs, err := svc.SBOMs(t.Context(), sc, r.ID)
+	docs, err := svc.Inventory.SBOMs(t.Context(), sc, r.ID)
 	if err != nil || len(docs) != 1 {
 		t.Fatalf("documents after re-import = %d, %v; want 1", len(docs), err)
 	}
 
 	var orig bytes.Buffer
-	if err := svc.ExportOriginalSBOM(t.Context(), sc, r.ID, &orig); err != nil {
+	if err := svc.Inventory.ExportOriginalSBOM(t.Context(), sc, r.ID, &orig); err != nil {
 		t.Fatal(err)
 	}
 	if !bytes.Equal(orig.Bytes(), raw) {
@@ -100,7 +86,7 @@ func TestImportSBOM(t *testing.T) {
 	}
 	for _, kind := range sbom.Kinds {
 		var out bytes.Buffer
-		if err := svc.ExportSBOM(t.Context(), sc, r.ID, kind, &out); err != nil {
+		if err := svc.Inventory.ExportSBOM(t.Context(), sc, r.ID, kind, &out); err != nil {
 			t.Fatalf("export %s: %v", kind, err)
 		}
 		var c sbom.Collector
@@ -119,14 +105,14 @@ func TestImportSBOM(t *testing.T) {
 	}
 	doc["components"] = doc["components"].([]any)[1:]
 	smaller, _ := json.Marshal(doc)
-	next, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(smaller))
+	next, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(smaller))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if next.Superseded == nil || next.Superseded.ID != res.Document.ID || next.Document.Components != want-1 {
 		t.Errorf("second import = %+v superseding %+v", next.Document, next.Superseded)
 	}
-	docs, _ = svc.SBOMs(t.Context(), sc, r.ID)
+	docs, _ = svc.Inventory.SBOMs(t.Context(), sc, r.ID)
 	if len(docs) != 2 || docs[0].ID != next.Document.ID || docs[1].SupersededAt.IsZero() {
 		t.Errorf("documents = %+v, want the new one current and the first superseded", docs)
 	}
@@ -136,11 +122,11 @@ func TestImportSBOMFailureLeavesNothing(t *testing.T) {
 	svc, _ := apptest.New(t)
 	sc := apptest.Org(t, svc, "acme")
 	r := apptest.NewRelease(t, svc, sc, "Pump", "1.0")
-	raw, err := os.ReadFile(medicalSBOM(t))
+	raw, err := os.ReadFile(apptest.MedicalSBOM(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	good, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw))
+	good, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,14 +142,14 @@ func TestImportSBOMFailureLeavesNothing(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(tt.body))
+			_, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(tt.body))
 			if !errors.Is(err, vigil.ErrInvalid) {
 				t.Fatalf("error = %v, want invalid", err)
 			}
 			if tt.want != "" && !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q does not say %q", err, tt.want)
 			}
-			docs, err := svc.SBOMs(t.Context(), sc, r.ID)
+			docs, err := svc.Inventory.SBOMs(t.Context(), sc, r.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -179,20 +165,20 @@ func TestSBOMIsolation(t *testing.T) {
 	a := apptest.Org(t, svc, "a")
 	b := apptest.Org(t, svc, "b")
 	r := apptest.NewRelease(t, svc, a, "Pump", "1.0")
-	raw, _ := os.ReadFile(medicalSBOM(t))
-	if _, err := svc.ImportSBOM(t.Context(), b, r.ID, bytes.NewReader(raw)); !errors.Is(err, vigil.ErrNotFound) {
+	raw, _ := os.ReadFile(apptest.MedicalSBOM(t))
+	if _, err := svc.Inventory.ImportSBOM(t.Context(), b, r.ID, bytes.NewReader(raw)); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("B imports into A's release: %v, want not found", err)
 	}
-	if _, err := svc.ImportSBOM(t.Context(), a, r.ID, bytes.NewReader(raw)); err != nil {
+	if _, err := svc.Inventory.ImportSBOM(t.Context(), a, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := svc.ReleaseComponents(t.Context(), b, r.ID); !errors.Is(err, vigil.ErrNotFound) {
+	if _, _, err := svc.Inventory.ReleaseComponents(t.Context(), b, r.ID); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("B reads A's components: %v, want not found", err)
 	}
-	if _, _, err := svc.CheckRelease(t.Context(), b, r.ID); !errors.Is(err, vigil.ErrNotFound) {
+	if _, _, err := svc.Inventory.CheckRelease(t.Context(), b, r.ID); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("B checks A's SBOM: %v, want not found", err)
 	}
-	if err := svc.ExportOriginalSBOM(t.Context(), b, r.ID, &bytes.Buffer{}); !errors.Is(err, vigil.ErrNotFound) {
+	if err := svc.Inventory.ExportOriginalSBOM(t.Context(), b, r.ID, &bytes.Buffer{}); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("B exports A's SBOM: %v, want not found", err)
 	}
 }
@@ -201,16 +187,16 @@ func TestImportSupport(t *testing.T) {
 	svc, _ := apptest.New(t)
 	sc := apptest.Org(t, svc, "acme")
 	r := apptest.NewRelease(t, svc, sc, "Pump", "1.0")
-	raw, _ := os.ReadFile(medicalSBOM(t))
-	if _, err := svc.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
+	raw, _ := os.ReadFile(apptest.MedicalSBOM(t))
+	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
 	bad := "name,version,support_level,end_of_support\nFreeRTOS,10.0.1,dunno,2020-01-01\nWolfSSL,4.8.1,limited_support,31.12.2026\n"
-	res, err := svc.ImportSupport(t.Context(), sc, r.ID, strings.NewReader(bad))
+	res, err := svc.Inventory.ImportSupport(t.Context(), sc, r.ID, strings.NewReader(bad))
 	if !errors.Is(err, vigil.ErrInvalid) || res == nil || len(res.Errors) != 2 {
 		t.Fatalf("faulty addendum: %+v, %v; want two row errors", res, err)
 	}
-	_, rep, err := svc.CheckRelease(t.Context(), sc, r.ID)
+	_, rep, err := svc.Inventory.CheckRelease(t.Context(), sc, r.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,14 +206,14 @@ func TestImportSupport(t *testing.T) {
 		}
 	}
 	good := "purl,name,version,support_level,end_of_support\n,FreeRTOS,10.0.1,no_longer_maintained,2021-12-31\npkg:nuget/log4net,,,no_longer_maintained,\n,NoSuchThing,1.0,abandoned,\n"
-	res, err = svc.ImportSupport(t.Context(), sc, r.ID, strings.NewReader(good))
+	res, err = svc.Inventory.ImportSupport(t.Context(), sc, r.ID, strings.NewReader(good))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Updated != 2 || len(res.Unmatched) != 1 || res.Unmatched[0].Name != "NoSuchThing" {
 		t.Errorf("addendum result = %+v, want 2 updated and NoSuchThing unmatched", res)
 	}
-	_, comps, _ := svc.ReleaseComponents(t.Context(), sc, r.ID)
+	_, comps, _ := svc.Inventory.ReleaseComponents(t.Context(), sc, r.ID)
 	for _, c := range comps {
 		if c.Name == "FreeRTOS" && (c.SupportLevel != vigil.SupportNone || c.EndOfSupport.String() != "2021-12-31") {
 			t.Errorf("FreeRTOS support = %s %s", c.SupportLevel, c.EndOfSupport)
@@ -236,7 +222,3 @@ func TestImportSupport(t *testing.T) {
 }
 
 // medicalSBOM is the shared test data folder sbom/cyclonedx/medical-device-case-study/extended.sbom.json.
-func medicalSBOM(t testing.TB) string {
-	t.Helper()
-	return realdata.Path(t, "sbom/cyclonedx/medical-device-case-study/extended.sbom.json")
-}

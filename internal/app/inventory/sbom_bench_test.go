@@ -1,4 +1,4 @@
-package service_test
+package inventory_test
 
 import (
 	"bytes"
@@ -60,7 +60,7 @@ func BenchmarkImportSBOM(b *testing.B) {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				res, err := svc.ImportSBOM(b.Context(), sc, r.ID, bytes.NewReader(data))
+				res, err := svc.Inventory.ImportSBOM(b.Context(), sc, r.ID, bytes.NewReader(data))
 				if err != nil {
 					b.Fatal(err)
 				}
