@@ -17,7 +17,9 @@ import (
 
 	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/app/catalog"
+	"github.com/vigil/vigil/internal/app/forms"
 	"github.com/vigil/vigil/internal/app/inventory"
+	"github.com/vigil/vigil/internal/app/support"
 	"github.com/vigil/vigil/internal/app/txn"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
@@ -35,6 +37,10 @@ type App struct {
 	Catalog *catalog.Service
 	// Inventory: SBOMs and the components of releases.
 	Inventory *inventory.Service
+	// Forms: MDS2 manufacturer disclosure statements and release ports.
+	Forms *forms.Service
+	// Support: support roll-ups, lifecycle notices and transfers.
+	Support *support.Service
 
 	store store.Store
 }
@@ -75,6 +81,8 @@ func New(st store.Store, opts ...Option) *App {
 		Access:    access.New(txn.Narrow(st, func(tx store.Tx) access.Tx { return tx }), o.now),
 		Catalog:   catalog.New(txn.Narrow(st, func(tx store.Tx) catalog.Tx { return tx }), o.now),
 		Inventory: inventory.New(txn.Narrow(st, func(tx store.Tx) inventory.Tx { return tx })),
+		Forms:     forms.New(txn.Narrow(st, func(tx store.Tx) forms.Tx { return tx }), o.now),
+		Support:   support.New(txn.Narrow(st, func(tx store.Tx) support.Tx { return tx }), o.now),
 		store:     st,
 	}
 }

@@ -140,7 +140,7 @@ counts per support level.`,
 			if err != nil {
 				return err
 			}
-			u, err := svc.ReleaseSupport(cmd.Context(), sc, r.ID, months, all)
+			u, err := svc.Support.ReleaseSupport(cmd.Context(), sc, r.ID, months, all)
 			if err != nil {
 				return err
 			}
@@ -208,7 +208,7 @@ notice to its issue day. Only manufacturer organizations issue notices.`,
 				}
 				in.SuccessorReleaseID, in.Successor = s.ID, ""
 			}
-			rec, err := svc.RecordNotice(cmd.Context(), sc, r.ID, in)
+			rec, err := svc.Support.RecordNotice(cmd.Context(), sc, r.ID, in)
 			if err != nil {
 				return err
 			}
@@ -250,7 +250,7 @@ notice to its issue day. Only manufacturer organizations issue notices.`,
 				}
 				rid = &r.ID
 			}
-			ns, err := svc.Notices(cmd.Context(), sc, rid)
+			ns, err := svc.Support.Notices(cmd.Context(), sc, rid)
 			if err != nil {
 				return err
 			}
@@ -277,7 +277,7 @@ notice to its issue day. Only manufacturer organizations issue notices.`,
 			if err != nil {
 				return err
 			}
-			n, err := svc.Notice(cmd.Context(), sc, id)
+			n, err := svc.Support.Notice(cmd.Context(), sc, id)
 			if err != nil {
 				return err
 			}
@@ -384,7 +384,7 @@ The release must have an end-of-support date; --effective defaults to it.`,
 			if err != nil {
 				return err
 			}
-			tr, err := svc.RecordTransfer(cmd.Context(), sc, r.ID, in)
+			tr, err := svc.Support.RecordTransfer(cmd.Context(), sc, r.ID, in)
 			if err != nil {
 				return err
 			}
@@ -422,7 +422,7 @@ The release must have an end-of-support date; --effective defaults to it.`,
 			if err != nil {
 				return err
 			}
-			tr, err := svc.AcceptTransfer(cmd.Context(), sc, id, in)
+			tr, err := svc.Support.AcceptTransfer(cmd.Context(), sc, id, in)
 			if err != nil {
 				return err
 			}
@@ -453,7 +453,7 @@ The release must have an end-of-support date; --effective defaults to it.`,
 				}
 				rid = &r.ID
 			}
-			ts, err := svc.Transfers(cmd.Context(), sc, rid)
+			ts, err := svc.Support.Transfers(cmd.Context(), sc, rid)
 			if received {
 				ts, err = svc.AssetTransfers(cmd.Context(), sc)
 			}
@@ -484,7 +484,7 @@ The release must have an end-of-support date; --effective defaults to it.`,
 			if err != nil {
 				return err
 			}
-			tr, err := svc.Transfer(cmd.Context(), sc, id)
+			tr, err := svc.Support.Transfer(cmd.Context(), sc, id)
 			if err != nil {
 				return err
 			}

@@ -14,8 +14,8 @@ import (
 
 	"github.com/vigil/vigil"
 	application "github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/forms"
 	"github.com/vigil/vigil/internal/mds2"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // formRef is the flags that name one MDS2 form: a release (--product and
@@ -32,7 +32,7 @@ func (r *formRef) register(c *cobra.Command) {
 	c.Flags().Int64Var(&r.form, "form", 0, "form ID (from vigil mds2 list)")
 }
 
-func (a *app) resolveForm(ctx context.Context, r formRef) (*application.App, vigil.Scope, service.MDS2Ref, error) {
+func (a *app) resolveForm(ctx context.Context, r formRef) (*application.App, vigil.Scope, forms.MDS2Ref, error) {
 	n := 0
 	for _, set := range []bool{r.releaseRef.set(), r.candidate != "", r.form != 0} {
 		if set {
@@ -40,20 +40,20 @@ func (a *app) resolveForm(ctx context.Context, r formRef) (*application.App, vig
 		}
 	}
 	if n != 1 {
-		return nil, vigil.Scope{}, service.MDS2Ref{}, usagef("name the form with --product P --release V, --candidate NAME or --form ID")
+		return nil, vigil.Scope{}, forms.MDS2Ref{}, usagef("name the form with --product P --release V, --candidate NAME or --form ID")
 	}
 	if r.releaseRef.set() {
 		svc, sc, rel, err := a.resolveRelease(ctx, r.releaseRef)
-		return svc, sc, service.MDS2Ref{ReleaseID: rel.ID}, err
+		return svc, sc, forms.MDS2Ref{ReleaseID: rel.ID}, err
 	}
 	svc, sc, err := a.scope(ctx)
-	return svc, sc, service.MDS2Ref{FormID: r.form, Candidate: r.candidate}, err
+	return svc, sc, forms.MDS2Ref{FormID: r.form, Candidate: r.candidate}, err
 }
 
 // parseFormRefs reads positional form references: "form:ID",
 // "release:PRODUCT@VERSION", "candidate:NAME", or a bare candidate name.
-func (a *app) parseFormRefs(ctx context.Context, svc *application.App, sc vigil.Scope, args []string) ([]service.MDS2Ref, error) {
-	var refs []service.MDS2Ref
+func (a *app) parseFormRefs(ctx context.Context, svc *application.App, sc vigil.Scope, args []string) ([]forms.MDS2Ref, error) {
+	var refs []forms.MDS2Ref
 	for _, arg := range args {
 		kind, rest, ok := strings.Cut(arg, ":")
 		switch {
@@ -62,7 +62,7 @@ func (a *app) parseFormRefs(ctx context.Context, svc *application.App, sc vigil.
 			if err != nil || id <= 0 {
 				return nil, usagef("%q: want form:ID", arg)
 			}
-			refs = append(refs, service.MDS2Ref{FormID: id})
+			refs = append(refs, forms.MDS2Ref{FormID: id})
 		case ok && kind == "release":
 			product, version, ok := strings.Cut(rest, "@")
 			if !ok {
@@ -72,11 +72,11 @@ func (a *app) parseFormRefs(ctx context.Context, svc *application.App, sc vigil.
 			if err != nil {
 				return nil, err
 			}
-			refs = append(refs, service.MDS2Ref{ReleaseID: rel.ID})
+			refs = append(refs, forms.MDS2Ref{ReleaseID: rel.ID})
 		case ok && kind == "candidate":
-			refs = append(refs, service.MDS2Ref{Candidate: rest})
+			refs = append(refs, forms.MDS2Ref{Candidate: rest})
 		default:
-			refs = append(refs, service.MDS2Ref{Candidate: arg})
+			refs = append(refs, forms.MDS2Ref{Candidate: arg})
 		}
 	}
 	return refs, nil
@@ -124,7 +124,7 @@ with the form. A manufacturer imports its own form with --product and
 			if iref.set() == (icand != "") {
 				return usagef("give --product P --release V or --candidate NAME")
 			}
-			in := service.MDS2ImportInput{Candidate: icand, Filename: args[0]}
+			in := forms.MDS2ImportInput{Candidate: icand, Filename: args[0]}
 			var svc *application.App
 			var sc vigil.Scope
 			var err error
@@ -144,7 +144,7 @@ with the form. A manufacturer imports its own form with --product and
 			}
 			defer f.Close()
 			in.Data = f
-			res, err := svc.ImportMDS2(cmd.Context(), sc, in)
+			res, err := svc.Forms.ImportMDS2(cmd.Context(), sc, in)
 			if err != nil {
 				return err
 			}
@@ -187,7 +187,7 @@ with the form. A manufacturer imports its own form with --product and
 			if err != nil {
 				return err
 			}
-			return a.writeOutput(cmd, eout, func(w io.Writer) error { return svc.ExportMDS2(cmd.Context(), sc, ref, w) })
+			return a.writeOutput(cmd, eout, func(w io.Writer) error { return svc.Forms.ExportMDS2(cmd.Context(), sc, ref, w) })
 		},
 	}
 	eref.register(export)
@@ -217,7 +217,7 @@ with the form. A manufacturer imports its own form with --product and
 			if lcand != "" {
 				f.Candidate = &lcand
 			}
-			forms, err := svc.MDS2Forms(cmd.Context(), sc, f)
+			forms, err := svc.Forms.MDS2Forms(cmd.Context(), sc, f)
 			if err != nil {
 				return err
 			}
@@ -249,14 +249,14 @@ with the form. A manufacturer imports its own form with --product and
 			if err != nil {
 				return err
 			}
-			d, err := svc.MDS2Form(cmd.Context(), sc, ref)
+			d, err := svc.Forms.MDS2Form(cmd.Context(), sc, ref)
 			if err != nil {
 				return err
 			}
 			if sissues {
 				return a.render(cmd, d.Form.Issues, issueTable(d.Form.Issues))
 			}
-			cat := svc.MDS2Catalogue()
+			cat := svc.Forms.MDS2Catalogue()
 			t := &table{header: []string{"QUESTION", "ANSWER", "NOTE", "ASKS"}}
 			var shown []vigil.MDS2Entry
 			for _, e := range d.Entries {
@@ -301,7 +301,7 @@ changed between two imports of the same release).`,
 			if err != nil {
 				return err
 			}
-			var refs []service.MDS2Ref
+			var refs []forms.MDS2Ref
 			switch {
 			case dref.product != "" && dfrom != "" && dto != "" && len(args) == 0:
 				for _, v := range []string{dfrom, dto} {
@@ -309,7 +309,7 @@ changed between two imports of the same release).`,
 					if err != nil {
 						return err
 					}
-					refs = append(refs, service.MDS2Ref{ReleaseID: rel.ID})
+					refs = append(refs, forms.MDS2Ref{ReleaseID: rel.ID})
 				}
 			case len(args) == 2 && dref.product == "":
 				if refs, err = a.parseFormRefs(cmd.Context(), svc, sc, args); err != nil {
@@ -318,7 +318,7 @@ changed between two imports of the same release).`,
 			default:
 				return usagef("usage: vigil mds2 diff --product P --from V1 --to V2  or  vigil mds2 diff FORM FORM")
 			}
-			res, err := svc.DiffMDS2(cmd.Context(), sc, refs[0], refs[1])
+			res, err := svc.Forms.DiffMDS2(cmd.Context(), sc, refs[0], refs[1])
 			if err != nil {
 				return err
 			}
@@ -362,15 +362,15 @@ candidate form. --differing shows only the questions answered differently
 				return err
 			}
 			if len(refs) == 0 {
-				forms, err := svc.MDS2Forms(cmd.Context(), sc, vigil.MDS2Filter{CandidatesOnly: true, CurrentOnly: true})
+				cands, err := svc.Forms.MDS2Forms(cmd.Context(), sc, vigil.MDS2Filter{CandidatesOnly: true, CurrentOnly: true})
 				if err != nil {
 					return err
 				}
-				for i := len(forms) - 1; i >= 0; i-- {
-					refs = append(refs, service.MDS2Ref{FormID: forms[i].ID})
+				for i := len(cands) - 1; i >= 0; i-- {
+					refs = append(refs, forms.MDS2Ref{FormID: cands[i].ID})
 				}
 			}
-			c, err := svc.CompareMDS2(cmd.Context(), sc, refs)
+			c, err := svc.Forms.CompareMDS2(cmd.Context(), sc, refs)
 			if err != nil {
 				return err
 			}
@@ -428,7 +428,7 @@ candidate form is evaluated.`,
 					return err
 				}
 			}
-			rep, err := svc.EvaluateMDS2(cmd.Context(), sc, refs, profile)
+			rep, err := svc.Forms.EvaluateMDS2(cmd.Context(), sc, refs, profile)
 			if err != nil {
 				return err
 			}
@@ -469,7 +469,7 @@ candidate form is evaluated.`,
 			if err != nil {
 				return err
 			}
-			res, err := svc.CheckMDS2(cmd.Context(), sc, rel.ID)
+			res, err := svc.Forms.CheckMDS2(cmd.Context(), sc, rel.ID)
 			if err != nil {
 				return err
 			}
@@ -499,7 +499,7 @@ candidate form is evaluated.`,
 			if err != nil {
 				return err
 			}
-			cat := svc.MDS2Catalogue()
+			cat := svc.Forms.MDS2Catalogue()
 			t := &table{header: []string{"QUESTION", "SECTION", "PARENT", "KIND", "ASKS"}}
 			var qs []mds2.FormQuestion
 			for _, q := range cat.Questions {
@@ -522,7 +522,7 @@ candidate form is evaluated.`,
 			if err != nil {
 				return err
 			}
-			_, err = cmd.OutOrStdout().Write(svc.MDS2DefaultProfile())
+			_, err = cmd.OutOrStdout().Write(svc.Forms.MDS2DefaultProfile())
 			return err
 		},
 	}

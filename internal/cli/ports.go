@@ -30,7 +30,7 @@ func (a *app) releasePortsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out, err := svc.SetReleasePorts(cmd.Context(), sc, rel.ID, ports)
+			out, err := svc.Forms.SetReleasePorts(cmd.Context(), sc, rel.ID, ports)
 			if err != nil {
 				return err
 			}
@@ -48,7 +48,7 @@ func (a *app) releasePortsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			out, err := svc.ReleasePorts(cmd.Context(), sc, rel.ID)
+			out, err := svc.Forms.ReleasePorts(cmd.Context(), sc, rel.ID)
 			if err != nil {
 				return err
 			}

@@ -51,12 +51,12 @@ func loadLifecycle(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*Li
 	if err != nil {
 		return nil, err
 	}
-	ns, err := svc.Notices(ctx, mdm, &rel.ID)
+	ns, err := svc.Support.Notices(ctx, mdm, &rel.ID)
 	if err != nil {
 		return nil, err
 	}
 	if len(ns) == 0 {
-		rec, err := svc.RecordNotice(ctx, mdm, rel.ID, vigil.NoticeInput{
+		rec, err := svc.Support.RecordNotice(ctx, mdm, rel.ID, vigil.NoticeInput{
 			Kind: vigil.NoticeEndOfSupport, Title: "End of support of the PM-12 patient monitor software 5.4",
 			IssuedOn: date(2024, 1, 15), EndOfSupportOn: date(2024, 12, 31),
 			RemainsSupported: "Until 2024-12-31: security patches for critical vulnerabilities and technical support. " +
@@ -74,12 +74,12 @@ func loadLifecycle(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*Li
 		ns = []*vigil.Notice{rec.Notice}
 	}
 	step.Notice = ns[0]
-	ts, err := svc.Transfers(ctx, mdm, &rel.ID)
+	ts, err := svc.Support.Transfers(ctx, mdm, &rel.ID)
 	if err != nil {
 		return nil, err
 	}
 	if len(ts) == 0 {
-		t, err := svc.RecordTransfer(ctx, mdm, rel.ID, vigil.TransferInput{
+		t, err := svc.Support.RecordTransfer(ctx, mdm, rel.ID, vigil.TransferInput{
 			ResidualRisks: []vigil.ResidualRisk{
 				{Description: "wolfSSL 4.8.1 and FreeRTOS 10.0.1 will get no further fixes", Harm: vigil.HarmSerious,
 					Mitigation: "network segmentation; no internet route"},
@@ -107,7 +107,7 @@ func loadLifecycle(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*Li
 	if err != nil {
 		return nil, err
 	}
-	if step.Support, err = svc.ReleaseSupport(ctx, mdm, pump.ID, 12, false); err != nil {
+	if step.Support, err = svc.Support.ReleaseSupport(ctx, mdm, pump.ID, 12, false); err != nil {
 		return nil, err
 	}
 	if err := hospitalSide(ctx, svc, mdm, hdo, step); err != nil {

@@ -7,9 +7,9 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/forms"
 	"github.com/vigil/vigil/internal/mds2"
 	"github.com/vigil/vigil/internal/mds2/synth"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // MDS2Step is what the demo did with MDS2 forms: the manufacturer's form
@@ -17,9 +17,9 @@ import (
 // three candidate infusion pumps.
 type MDS2Step struct {
 	Release   string                  `json:"release"`
-	Import    *service.MDS2Import     `json:"import"`
-	Check     *service.MDS2Check      `json:"check"`
-	Candidate []*service.MDS2Import   `json:"candidates"`
+	Import    *forms.MDS2Import       `json:"import"`
+	Check     *forms.MDS2Check        `json:"check"`
+	Candidate []*forms.MDS2Import     `json:"candidates"`
 	Report    *mds2.ProcurementReport `json:"report"`
 }
 
@@ -70,7 +70,7 @@ func loadMDS2(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*MDS2Ste
 	if err != nil {
 		return nil, err
 	}
-	if step.Import, err = svc.ImportMDS2(ctx, mdm, service.MDS2ImportInput{ReleaseID: rel.ID, Filename: "acme-ip-3000-3.0-mds2.xlsx", Data: bytes.NewReader(data)}); err != nil {
+	if step.Import, err = svc.Forms.ImportMDS2(ctx, mdm, forms.MDS2ImportInput{ReleaseID: rel.ID, Filename: "acme-ip-3000-3.0-mds2.xlsx", Data: bytes.NewReader(data)}); err != nil {
 		return nil, fmt.Errorf("demo MDS2: %w", err)
 	}
 	var ports []vigil.ReleasePort
@@ -81,10 +81,10 @@ func loadMDS2(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*MDS2Ste
 		}
 		ports = append(ports, p)
 	}
-	if _, err := svc.SetReleasePorts(ctx, mdm, rel.ID, ports); err != nil {
+	if _, err := svc.Forms.SetReleasePorts(ctx, mdm, rel.ID, ports); err != nil {
 		return nil, fmt.Errorf("demo ports: %w", err)
 	}
-	if step.Check, err = svc.CheckMDS2(ctx, mdm, rel.ID); err != nil {
+	if step.Check, err = svc.Forms.CheckMDS2(ctx, mdm, rel.ID); err != nil {
 		return nil, err
 	}
 	// The hospital received three forms, each in its maker's layout: the
@@ -101,20 +101,20 @@ func loadMDS2(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*MDS2Ste
 		{"Globex Flow 7", mds2Device("Globex Medical", "Flow", "FLOW-7", "7.2", false), 71, 2, "globex-flow7.xlsx"},
 		{"Initech InfuSafe 2", mds2Device("Initech Health", "InfuSafe", "IS-2", "2.0", false), 12, 3, "infusafe-mds2.csv"},
 	}
-	var refs []service.MDS2Ref
+	var refs []forms.MDS2Ref
 	for _, c := range candidates {
 		data, err := writeForm(c.device, c.seed, c.layout)
 		if err != nil {
 			return nil, err
 		}
-		imp, err := svc.ImportMDS2(ctx, hdo, service.MDS2ImportInput{Candidate: c.name, Filename: c.file, Data: bytes.NewReader(data)})
+		imp, err := svc.Forms.ImportMDS2(ctx, hdo, forms.MDS2ImportInput{Candidate: c.name, Filename: c.file, Data: bytes.NewReader(data)})
 		if err != nil {
 			return nil, fmt.Errorf("demo candidate %s: %w", c.name, err)
 		}
 		step.Candidate = append(step.Candidate, imp)
-		refs = append(refs, service.MDS2Ref{Candidate: c.name})
+		refs = append(refs, forms.MDS2Ref{Candidate: c.name})
 	}
-	if step.Report, err = svc.EvaluateMDS2(ctx, hdo, refs, nil); err != nil {
+	if step.Report, err = svc.Forms.EvaluateMDS2(ctx, hdo, refs, nil); err != nil {
 		return nil, err
 	}
 	return step, nil

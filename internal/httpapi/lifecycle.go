@@ -10,8 +10,8 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/catalog"
+	"github.com/vigil/vigil/internal/app/support"
 	"github.com/vigil/vigil/internal/lifecycle"
-	"github.com/vigil/vigil/internal/service"
 )
 
 const tagLifecycle = "lifecycle"
@@ -115,7 +115,7 @@ type releaseSupportInput struct {
 type releaseSupportOutput struct{ Body *lifecycle.SupportRollup }
 
 func (s *Server) releaseSupport(ctx context.Context, in *releaseSupportInput) (*releaseSupportOutput, error) {
-	u, err := s.svc.ReleaseSupport(ctx, scopeFrom(ctx), in.ID, in.Months, in.All)
+	u, err := s.svc.Support.ReleaseSupport(ctx, scopeFrom(ctx), in.ID, in.Months, in.All)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -131,7 +131,7 @@ type noticeListOutput struct{ Body noticeList }
 type noticeOutput struct{ Body *vigil.Notice }
 
 func (s *Server) listNotices(ctx context.Context, _ *struct{}) (*noticeListOutput, error) {
-	ns, err := s.svc.Notices(ctx, scopeFrom(ctx), nil)
+	ns, err := s.svc.Support.Notices(ctx, scopeFrom(ctx), nil)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -139,7 +139,7 @@ func (s *Server) listNotices(ctx context.Context, _ *struct{}) (*noticeListOutpu
 }
 
 func (s *Server) listReleaseNotices(ctx context.Context, in *IDPath) (*noticeListOutput, error) {
-	ns, err := s.svc.Notices(ctx, scopeFrom(ctx), &in.ID)
+	ns, err := s.svc.Support.Notices(ctx, scopeFrom(ctx), &in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -147,7 +147,7 @@ func (s *Server) listReleaseNotices(ctx context.Context, in *IDPath) (*noticeLis
 }
 
 func (s *Server) getNotice(ctx context.Context, in *IDPath) (*noticeOutput, error) {
-	n, err := s.svc.Notice(ctx, scopeFrom(ctx), in.ID)
+	n, err := s.svc.Support.Notice(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -161,11 +161,11 @@ type createNoticeInput struct {
 
 type createdNoticeOutput struct {
 	Location string `header:"Location" doc:"The new notice's URL."`
-	Body     *service.NoticeRecord
+	Body     *support.NoticeRecord
 }
 
 func (s *Server) createNotice(ctx context.Context, in *createNoticeInput) (*createdNoticeOutput, error) {
-	rec, err := s.svc.RecordNotice(ctx, scopeFrom(ctx), in.ID, in.Body)
+	rec, err := s.svc.Support.RecordNotice(ctx, scopeFrom(ctx), in.ID, in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -181,7 +181,7 @@ type transferListOutput struct{ Body transferList }
 type transferOutput struct{ Body *vigil.Transfer }
 
 func (s *Server) listTransfers(ctx context.Context, _ *struct{}) (*transferListOutput, error) {
-	ts, err := s.svc.Transfers(ctx, scopeFrom(ctx), nil)
+	ts, err := s.svc.Support.Transfers(ctx, scopeFrom(ctx), nil)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -189,7 +189,7 @@ func (s *Server) listTransfers(ctx context.Context, _ *struct{}) (*transferListO
 }
 
 func (s *Server) listReleaseTransfers(ctx context.Context, in *IDPath) (*transferListOutput, error) {
-	ts, err := s.svc.Transfers(ctx, scopeFrom(ctx), &in.ID)
+	ts, err := s.svc.Support.Transfers(ctx, scopeFrom(ctx), &in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -197,7 +197,7 @@ func (s *Server) listReleaseTransfers(ctx context.Context, in *IDPath) (*transfe
 }
 
 func (s *Server) getTransfer(ctx context.Context, in *IDPath) (*transferOutput, error) {
-	t, err := s.svc.Transfer(ctx, scopeFrom(ctx), in.ID)
+	t, err := s.svc.Support.Transfer(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -215,7 +215,7 @@ type createdTransferOutput struct {
 }
 
 func (s *Server) createTransfer(ctx context.Context, in *createTransferInput) (*createdTransferOutput, error) {
-	t, err := s.svc.RecordTransfer(ctx, scopeFrom(ctx), in.ID, in.Body)
+	t, err := s.svc.Support.RecordTransfer(ctx, scopeFrom(ctx), in.ID, in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -228,7 +228,7 @@ type acceptTransferInput struct {
 }
 
 func (s *Server) acceptTransfer(ctx context.Context, in *acceptTransferInput) (*transferOutput, error) {
-	t, err := s.svc.AcceptTransfer(ctx, scopeFrom(ctx), in.ID, in.Body)
+	t, err := s.svc.Support.AcceptTransfer(ctx, scopeFrom(ctx), in.ID, in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

@@ -9,8 +9,8 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/catalog"
+	"github.com/vigil/vigil/internal/app/support"
 	"github.com/vigil/vigil/internal/lifecycle"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func hospitalToken(t *testing.T, e *env, slug string) string {
@@ -36,7 +36,7 @@ func TestNoticesAPI(t *testing.T) {
 	path := fmt.Sprintf("/api/v1/releases/%d/notices", old.ID)
 
 	t.Run("Created", func(t *testing.T) {
-		var rec service.NoticeRecord
+		var rec support.NoticeRecord
 		res := e.do(t, "POST", path, token, vigil.NoticeInput{
 			Kind: vigil.NoticeEndOfLife, Title: "End of life of PM-12 5.4", IssuedOn: vigil.Date{Year: 2022, Month: 1, Day: 1},
 			EndOfSupportOn: vigil.Date{Year: 2024, Month: 12, Day: 31}, CompensatingControls: []string{"Isolate the monitor VLAN"},

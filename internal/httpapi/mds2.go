@@ -11,8 +11,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/forms"
 	"github.com/vigil/vigil/internal/mds2"
-	"github.com/vigil/vigil/internal/service"
 )
 
 const tagMDS2 = "mds2"
@@ -46,7 +46,7 @@ func (s *Server) mds2Routes() {
 			"200": {
 				Description: "Unchanged: the current form has exactly these bytes.",
 				Content: map[string]*huma.MediaType{"application/json": {
-					Schema: api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[service.MDS2Import](), true, ""),
+					Schema: api.OpenAPI().Components.Schemas.Schema(reflect.TypeFor[forms.MDS2Import](), true, ""),
 				}},
 			},
 		}
@@ -135,16 +135,16 @@ type importCandidateMDS2Input struct {
 
 type mds2ImportOutput struct {
 	Status int
-	Body   *service.MDS2Import
+	Body   *forms.MDS2Import
 }
 
-func (s *Server) importMDS2(ctx context.Context, u *upload, in service.MDS2ImportInput) (*mds2ImportOutput, error) {
+func (s *Server) importMDS2(ctx context.Context, u *upload, in forms.MDS2ImportInput) (*mds2ImportOutput, error) {
 	r, err := u.open()
 	if err != nil {
 		return nil, err
 	}
 	in.Data = r
-	res, err := s.svc.ImportMDS2(ctx, scopeFrom(ctx), in)
+	res, err := s.svc.Forms.ImportMDS2(ctx, scopeFrom(ctx), in)
 	if err != nil {
 		return nil, u.problem(ctx, err)
 	}
@@ -156,11 +156,11 @@ func (s *Server) importMDS2(ctx context.Context, u *upload, in service.MDS2Impor
 }
 
 func (s *Server) importReleaseMDS2(ctx context.Context, in *importReleaseMDS2Input) (*mds2ImportOutput, error) {
-	return s.importMDS2(ctx, &in.upload, service.MDS2ImportInput{ReleaseID: in.ID, Filename: in.Filename})
+	return s.importMDS2(ctx, &in.upload, forms.MDS2ImportInput{ReleaseID: in.ID, Filename: in.Filename})
 }
 
 func (s *Server) importCandidateMDS2(ctx context.Context, in *importCandidateMDS2Input) (*mds2ImportOutput, error) {
-	return s.importMDS2(ctx, &in.upload, service.MDS2ImportInput{Candidate: in.Name, Filename: in.Filename})
+	return s.importMDS2(ctx, &in.upload, forms.MDS2ImportInput{Candidate: in.Name, Filename: in.Filename})
 }
 
 type listMDS2Input struct {
@@ -184,7 +184,7 @@ func (s *Server) listMDS2(ctx context.Context, in *listMDS2Input) (*listMDS2Outp
 	if in.Candidate != "" {
 		f.Candidate = &in.Candidate
 	}
-	forms, err := s.svc.MDS2Forms(ctx, scopeFrom(ctx), f)
+	forms, err := s.svc.Forms.MDS2Forms(ctx, scopeFrom(ctx), f)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -194,10 +194,10 @@ func (s *Server) listMDS2(ctx context.Context, in *listMDS2Input) (*listMDS2Outp
 	return &listMDS2Output{Body: mds2FormList{Items: forms}}, nil
 }
 
-type mds2DetailOutput struct{ Body *service.MDS2Detail }
+type mds2DetailOutput struct{ Body *forms.MDS2Detail }
 
 func (s *Server) getMDS2(ctx context.Context, in *IDPath) (*mds2DetailOutput, error) {
-	d, err := s.svc.MDS2Form(ctx, scopeFrom(ctx), service.MDS2Ref{FormID: in.ID})
+	d, err := s.svc.Forms.MDS2Form(ctx, scopeFrom(ctx), forms.MDS2Ref{FormID: in.ID})
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -205,7 +205,7 @@ func (s *Server) getMDS2(ctx context.Context, in *IDPath) (*mds2DetailOutput, er
 }
 
 func (s *Server) getReleaseMDS2(ctx context.Context, in *IDPath) (*mds2DetailOutput, error) {
-	d, err := s.svc.MDS2Form(ctx, scopeFrom(ctx), service.MDS2Ref{ReleaseID: in.ID})
+	d, err := s.svc.Forms.MDS2Form(ctx, scopeFrom(ctx), forms.MDS2Ref{ReleaseID: in.ID})
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -225,7 +225,7 @@ func attachment(name string) string {
 
 func (s *Server) exportMDS2(ctx context.Context, in *IDPath) (*documentOutput, error) {
 	var buf bytes.Buffer
-	if err := s.svc.ExportMDS2(ctx, scopeFrom(ctx), service.MDS2Ref{ReleaseID: in.ID}, &buf); err != nil {
+	if err := s.svc.Forms.ExportMDS2(ctx, scopeFrom(ctx), forms.MDS2Ref{ReleaseID: in.ID}, &buf); err != nil {
 		return nil, problem(ctx, err)
 	}
 	return &documentOutput{ContentType: xlsxType, ContentDisposition: attachment("release-" + strconv.FormatInt(in.ID, 10) + "-mds2.xlsx"), Body: buf.Bytes()}, nil
@@ -238,11 +238,11 @@ type diffMDS2Input struct {
 	ToRelease   int64 `query:"to_release" minimum:"0" doc:"Or: the release whose current form is the newer one."`
 }
 
-type diffMDS2Output struct{ Body *service.MDS2Diff }
+type diffMDS2Output struct{ Body *forms.MDS2Diff }
 
 func (s *Server) diffMDS2(ctx context.Context, in *diffMDS2Input) (*diffMDS2Output, error) {
-	from, to := service.MDS2Ref{FormID: in.From, ReleaseID: in.FromRelease}, service.MDS2Ref{FormID: in.To, ReleaseID: in.ToRelease}
-	d, err := s.svc.DiffMDS2(ctx, scopeFrom(ctx), from, to)
+	from, to := forms.MDS2Ref{FormID: in.From, ReleaseID: in.FromRelease}, forms.MDS2Ref{FormID: in.To, ReleaseID: in.ToRelease}
+	d, err := s.svc.Forms.DiffMDS2(ctx, scopeFrom(ctx), from, to)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -251,14 +251,14 @@ func (s *Server) diffMDS2(ctx context.Context, in *diffMDS2Input) (*diffMDS2Outp
 
 type compareMDS2Input struct {
 	Body struct {
-		Forms []service.MDS2Ref `json:"forms" minItems:"1" maxItems:"50" doc:"The forms: each by form_id, release_id or candidate."`
+		Forms []forms.MDS2Ref `json:"forms" minItems:"1" maxItems:"50" doc:"The forms: each by form_id, release_id or candidate."`
 	}
 }
 
 type compareMDS2Output struct{ Body *mds2.Comparison }
 
 func (s *Server) compareMDS2(ctx context.Context, in *compareMDS2Input) (*compareMDS2Output, error) {
-	c, err := s.svc.CompareMDS2(ctx, scopeFrom(ctx), in.Body.Forms)
+	c, err := s.svc.Forms.CompareMDS2(ctx, scopeFrom(ctx), in.Body.Forms)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -271,7 +271,7 @@ type compareMDS2DocumentInput struct {
 }
 
 func (s *Server) compareMDS2Document(ctx context.Context, in *compareMDS2DocumentInput) (*documentOutput, error) {
-	c, err := s.svc.CompareMDS2(ctx, scopeFrom(ctx), in.Body.Forms)
+	c, err := s.svc.Forms.CompareMDS2(ctx, scopeFrom(ctx), in.Body.Forms)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -295,8 +295,8 @@ func (s *Server) compareMDS2Document(ctx context.Context, in *compareMDS2Documen
 
 type evaluateMDS2Input struct {
 	Body struct {
-		Forms   []service.MDS2Ref `json:"forms,omitempty" maxItems:"50" doc:"The forms; none for every current candidate form."`
-		Profile string            `json:"profile,omitempty" maxLength:"1048576" doc:"A requirement profile, YAML or JSON (see GET /api/v1/mds2/profile); none for vigil's default."`
+		Forms   []forms.MDS2Ref `json:"forms,omitempty" maxItems:"50" doc:"The forms; none for every current candidate form."`
+		Profile string          `json:"profile,omitempty" maxLength:"1048576" doc:"A requirement profile, YAML or JSON (see GET /api/v1/mds2/profile); none for vigil's default."`
 	}
 }
 
@@ -307,7 +307,7 @@ func (s *Server) evaluate(ctx context.Context, in *evaluateMDS2Input) (*mds2.Pro
 	if in.Body.Profile != "" {
 		profile = []byte(in.Body.Profile)
 	}
-	return s.svc.EvaluateMDS2(ctx, scopeFrom(ctx), in.Body.Forms, profile)
+	return s.svc.Forms.EvaluateMDS2(ctx, scopeFrom(ctx), in.Body.Forms, profile)
 }
 
 func (s *Server) evaluateMDS2(ctx context.Context, in *evaluateMDS2Input) (*evaluateMDS2Output, error) {
@@ -342,10 +342,10 @@ func (s *Server) evaluateMDS2Report(ctx context.Context, in *evaluateMDS2ReportI
 	return out, nil
 }
 
-type checkMDS2Output struct{ Body *service.MDS2Check }
+type checkMDS2Output struct{ Body *forms.MDS2Check }
 
 func (s *Server) checkMDS2(ctx context.Context, in *IDPath) (*checkMDS2Output, error) {
-	c, err := s.svc.CheckMDS2(ctx, scopeFrom(ctx), in.ID)
+	c, err := s.svc.Forms.CheckMDS2(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -355,7 +355,7 @@ func (s *Server) checkMDS2(ctx context.Context, in *IDPath) (*checkMDS2Output, e
 type catalogueOutput struct{ Body *mds2.Catalogue }
 
 func (s *Server) mds2Catalogue(context.Context, *struct{}) (*catalogueOutput, error) {
-	return &catalogueOutput{Body: s.svc.MDS2Catalogue()}, nil
+	return &catalogueOutput{Body: s.svc.Forms.MDS2Catalogue()}, nil
 }
 
 type profileOutput struct {
@@ -364,7 +364,7 @@ type profileOutput struct {
 }
 
 func (s *Server) mds2Profile(context.Context, *struct{}) (*profileOutput, error) {
-	return &profileOutput{ContentType: "application/yaml", Body: s.svc.MDS2DefaultProfile()}, nil
+	return &profileOutput{ContentType: "application/yaml", Body: s.svc.Forms.MDS2DefaultProfile()}, nil
 }
 
 type portList struct {
@@ -374,7 +374,7 @@ type portList struct {
 type portListOutput struct{ Body portList }
 
 func (s *Server) listPorts(ctx context.Context, in *IDPath) (*portListOutput, error) {
-	ps, err := s.svc.ReleasePorts(ctx, scopeFrom(ctx), in.ID)
+	ps, err := s.svc.Forms.ReleasePorts(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -389,7 +389,7 @@ type setPortsInput struct {
 }
 
 func (s *Server) setPorts(ctx context.Context, in *setPortsInput) (*portListOutput, error) {
-	ps, err := s.svc.SetReleasePorts(ctx, scopeFrom(ctx), in.ID, in.Body.Ports)
+	ps, err := s.svc.Forms.SetReleasePorts(ctx, scopeFrom(ctx), in.ID, in.Body.Ports)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

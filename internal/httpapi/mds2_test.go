@@ -13,8 +13,8 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/forms"
 	"github.com/vigil/vigil/internal/mds2"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func mds2Fixture(t *testing.T, name string) []byte {
@@ -31,7 +31,7 @@ func TestMDS2API(t *testing.T) {
 	fx := newSBOMFixture(t, e, "acme")
 	xlsx := mds2Fixture(t, "official.xlsx")
 
-	var imp service.MDS2Import
+	var imp forms.MDS2Import
 	e.send(t, relPath(fx.rel, "/mds2?filename=pump.xlsx"), fx.token, xlsx, "application/octet-stream").want(t, http.StatusCreated, &imp)
 	if imp.Form.Answers != 240 || len(imp.Form.Issues) != 4 || imp.Form.Filename != "pump.xlsx" || imp.Form.Release != "Infusion Pump 1.0" {
 		t.Errorf("import = %+v", imp.Form)
@@ -49,7 +49,7 @@ func TestMDS2API(t *testing.T) {
 	if len(list.Items) != 2 {
 		t.Errorf("candidates: %d", len(list.Items))
 	}
-	var detail service.MDS2Detail
+	var detail forms.MDS2Detail
 	e.do(t, "GET", relPath(fx.rel, "/mds2"), fx.token, nil).want(t, http.StatusOK, &detail)
 	if len(detail.Entries) != 240 || detail.Subject != "Infusion Pump 1.0" {
 		t.Errorf("release form: %d entries, %q", len(detail.Entries), detail.Subject)
@@ -64,21 +64,21 @@ func TestMDS2API(t *testing.T) {
 		t.Fatalf("export reads back: %v", err)
 	}
 
-	var diff service.MDS2Diff
+	var diff forms.MDS2Diff
 	e.do(t, "GET", "/api/v1/mds2/diff?from_release="+itoa(fx.rel.ID)+"&to="+itoa(imp.Form.ID), fx.token, nil).want(t, http.StatusOK, &diff)
 	if len(diff.Changes) != 0 {
 		t.Errorf("the same form in two layouts differs: %v", diff.Changes)
 	}
 	e.do(t, "GET", "/api/v1/mds2/diff?from=1&to_release=1&to=2", fx.token, nil).problem(t, http.StatusBadRequest)
 
-	forms := map[string]any{"forms": []map[string]any{{"candidate": "Globex Flow 7"}, {"candidate": "Initech"}, {"release_id": fx.rel.ID}}}
+	compareBody := map[string]any{"forms": []map[string]any{{"candidate": "Globex Flow 7"}, {"candidate": "Initech"}, {"release_id": fx.rel.ID}}}
 	var cmp mds2.Comparison
-	e.do(t, "POST", "/api/v1/mds2/compare", fx.token, forms).want(t, http.StatusOK, &cmp)
+	e.do(t, "POST", "/api/v1/mds2/compare", fx.token, compareBody).want(t, http.StatusOK, &cmp)
 	if len(cmp.Candidates) != 3 || len(cmp.Sections) != 23 {
 		t.Errorf("comparison: %v, %d sections", cmp.Candidates, len(cmp.Sections))
 	}
 	for format, ct := range map[string]string{"csv": "text/csv", "xlsx": "application/vnd.openxmlformats", "html": "text/html"} {
-		res := e.do(t, "POST", "/api/v1/mds2/compare/"+format, fx.token, forms)
+		res := e.do(t, "POST", "/api/v1/mds2/compare/"+format, fx.token, compareBody)
 		if res.status != http.StatusOK || !strings.HasPrefix(res.header.Get("Content-Type"), ct) {
 			t.Errorf("compare %s: %d %s", format, res.status, res.header.Get("Content-Type"))
 		}
@@ -88,7 +88,7 @@ func TestMDS2API(t *testing.T) {
 			}
 		}
 	}
-	e.do(t, "POST", "/api/v1/mds2/compare/pdf", fx.token, forms).problem(t, http.StatusUnprocessableEntity)
+	e.do(t, "POST", "/api/v1/mds2/compare/pdf", fx.token, compareBody).problem(t, http.StatusUnprocessableEntity)
 	e.do(t, "POST", "/api/v1/mds2/compare", fx.token, map[string]any{"forms": []map[string]any{{"candidate": "nobody"}}}).problem(t, http.StatusNotFound)
 
 	var rep mds2.ProcurementReport
@@ -107,7 +107,7 @@ func TestMDS2API(t *testing.T) {
 	var ports struct{ Items []vigil.ReleasePort }
 	e.do(t, "PUT", relPath(fx.rel, "/ports"), fx.token, map[string]any{"ports": []map[string]any{{"port": 443, "protocol": "tcp", "service": "HTTPS"}}}).want(t, http.StatusOK, &ports)
 	e.do(t, "PUT", relPath(fx.rel, "/ports"), fx.token, map[string]any{"ports": []map[string]any{{"port": 0, "protocol": "sctp"}}}).problem(t, http.StatusUnprocessableEntity)
-	var chk service.MDS2Check
+	var chk forms.MDS2Check
 	e.do(t, "GET", relPath(fx.rel, "/mds2/check"), fx.token, nil).want(t, http.StatusOK, &chk)
 	if len(chk.Findings) == 0 || len(chk.Ports) != 1 {
 		t.Errorf("check: %+v", chk)

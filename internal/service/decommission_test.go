@@ -214,7 +214,7 @@ func TestHorizonAndAssetNotices(t *testing.T) {
 	}
 
 	// A notice on the shared release reaches the hospital, with its assets.
-	if _, err := svc.RecordNotice(ctx, f.mdm, f.old.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfSupport, Title: "Support of IP-3000 2.1 ends",
+	if _, err := svc.Support.RecordNotice(ctx, f.mdm, f.old.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfSupport, Title: "Support of IP-3000 2.1 ends",
 		EndOfSupportOn: apptest.Date("2027-06-30"), CompensatingControls: []string{"Disable the wireless module"}, SuccessorReleaseID: f.cur.ID}); err != nil {
 		t.Fatal(err)
 	}

@@ -862,3 +862,21 @@ func newerReleasesWithout(ctx context.Context, tx store.Tx, sc vigil.Scope, expo
 	}
 	return out, nil
 }
+
+// releasePhases maps the ids of releases visible to sc (own or shared)
+// to their phase on day today, for priorities that weigh the lifecycle.
+func releasePhases(ctx context.Context, tx store.Tx, sc vigil.Scope, today vigil.Date, ids []int64) (map[int64]vigil.Phase, error) {
+	ids = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(ids))), func(id int64) bool { return id == 0 })
+	if len(ids) == 0 {
+		return map[int64]vigil.Phase{}, nil
+	}
+	cat, err := tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{ReleaseIDs: ids})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]vigil.Phase, len(cat))
+	for _, c := range cat {
+		out[c.ID] = c.Refresh(today)
+	}
+	return out, nil
+}

@@ -1,4 +1,4 @@
-package service_test
+package support_test
 
 import (
 	"bytes"
@@ -20,7 +20,7 @@ func TestReleaseSupport(t *testing.T) {
 	ctx := t.Context()
 	r := apptest.Release(t, svc, sc, "Infusion Pump", vigil.ReleaseInput{Version: "3.0",
 		Milestones: vigil.Milestones{ReleasedOn: apptest.Date("2024-09-15"), EndOfSupportOn: apptest.Date("2030-12-31")}})
-	if _, err := svc.ReleaseSupport(ctx, sc, r.ID, 12, false); !errors.Is(err, vigil.ErrNotFound) {
+	if _, err := svc.Support.ReleaseSupport(ctx, sc, r.ID, 12, false); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("without SBOM: %v, want not found", err)
 	}
 	doc, err := os.ReadFile(apptest.DemoData("infusion-pump-3.0.cdx.json"))
@@ -37,7 +37,7 @@ func TestReleaseSupport(t *testing.T) {
 	if _, err := svc.Inventory.ImportSupport(ctx, sc, r.ID, bytes.NewReader(csv)); err != nil {
 		t.Fatal(err)
 	}
-	got, err := svc.ReleaseSupport(ctx, sc, r.ID, 24, false)
+	got, err := svc.Support.ReleaseSupport(ctx, sc, r.ID, 24, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +61,11 @@ func TestReleaseSupport(t *testing.T) {
 	if !strings.Contains(got.Summary, "components past their end of support, 1 more within 24 months") {
 		t.Errorf("summary %q", got.Summary)
 	}
-	if _, err := svc.ReleaseSupport(ctx, sc, r.ID, 0, false); !errors.Is(err, vigil.ErrInvalid) {
+	if _, err := svc.Support.ReleaseSupport(ctx, sc, r.ID, 0, false); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("0 months: %v", err)
 	}
 	other := apptest.Org(t, svc, "other")
-	if _, err := svc.ReleaseSupport(ctx, other, r.ID, 12, false); !errors.Is(err, vigil.ErrNotFound) {
+	if _, err := svc.Support.ReleaseSupport(ctx, other, r.ID, 12, false); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("other org: %v", err)
 	}
 }
@@ -78,7 +78,7 @@ func TestRecordNotice(t *testing.T) {
 	succ := apptest.Release(t, svc, sc, "Pump", vigil.ReleaseInput{Version: "3.0", Milestones: vigil.Milestones{ReleasedOn: apptest.Date("2024-09-15")}})
 
 	t.Run("ErrInvalid", func(t *testing.T) {
-		_, err := svc.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{Kind: "sunset", URL: "javascript:alert(1)",
+		_, err := svc.Support.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{Kind: "sunset", URL: "javascript:alert(1)",
 			EOLOn: apptest.Date("2027-01-01"), EndOfSupportOn: apptest.Date("2026-01-01")})
 		var ve *vigil.ValidationError
 		if !errors.As(err, &ve) {
@@ -95,19 +95,19 @@ func TestRecordNotice(t *testing.T) {
 		}
 	})
 	t.Run("ErrBeforeRelease", func(t *testing.T) {
-		_, err := svc.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfLife, Title: "x", EOLOn: apptest.Date("2020-01-01")})
+		_, err := svc.Support.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfLife, Title: "x", EOLOn: apptest.Date("2020-01-01")})
 		if !errors.Is(err, vigil.ErrInvalid) || !strings.Contains(err.Error(), "released 2021-03-01") {
 			t.Errorf("error %v", err)
 		}
 	})
 	t.Run("ErrSuccessorItself", func(t *testing.T) {
-		_, err := svc.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfLife, Title: "x", SuccessorReleaseID: r.ID})
+		_, err := svc.Support.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfLife, Title: "x", SuccessorReleaseID: r.ID})
 		if !errors.Is(err, vigil.ErrInvalid) {
 			t.Errorf("error %v", err)
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		rec, err := svc.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{
+		rec, err := svc.Support.RecordNotice(ctx, sc, r.ID, vigil.NoticeInput{
 			Kind: vigil.NoticeEndOfLife, Title: "  End of life of Pump 2.1 ", EndOfSupportOn: apptest.Date("2027-06-30"),
 			RemainsSupported:     "Critical security patches",
 			CompensatingControls: []string{" Segment the pump network ", ""}, SuccessorReleaseID: succ.ID,
@@ -126,7 +126,7 @@ func TestRecordNotice(t *testing.T) {
 		if rec.PhaseChange == nil || rec.PhaseChange.To != vigil.PhaseLimitedSupport || !strings.Contains(rec.PhaseChange.Reason, "end-of-life notice") {
 			t.Errorf("phase change %+v", rec.PhaseChange)
 		}
-		list, err := svc.Notices(ctx, sc, &r.ID)
+		list, err := svc.Support.Notices(ctx, sc, &r.ID)
 		if err != nil || len(list) != 1 || list[0].ID != n.ID {
 			t.Errorf("Notices = %v, %v", list, err)
 		}
@@ -140,7 +140,7 @@ func TestRecordNotice(t *testing.T) {
 			t.Fatal(err)
 		}
 		hr := apptest.Release(t, svc, hdo, "Catalogue Pump", vigil.ReleaseInput{Version: "1"})
-		_, err = svc.RecordNotice(ctx, hdo, hr.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfLife, Title: "x"})
+		_, err = svc.Support.RecordNotice(ctx, hdo, hr.ID, vigil.NoticeInput{Kind: vigil.NoticeEndOfLife, Title: "x"})
 		if !errors.Is(err, vigil.ErrForbidden) {
 			t.Errorf("hospital notice: %v, want forbidden", err)
 		}
@@ -159,37 +159,37 @@ func TestRecordTransfer(t *testing.T) {
 		CompensatingControls: []string{"VLAN 40"},
 		Documents:            []vigil.DocumentLink{{Title: "Final SBOM", URL: "https://acme.example/sbom"}},
 	}
-	if _, err := svc.RecordTransfer(ctx, sc, supported.ID, in); !errors.Is(err, vigil.ErrConflict) {
+	if _, err := svc.Support.RecordTransfer(ctx, sc, supported.ID, in); !errors.Is(err, vigil.ErrConflict) {
 		t.Errorf("transfer of a supported release: %v, want conflict", err)
 	}
 	bad := in
 	bad.ResidualRisks = nil
 	bad.Documents = []vigil.DocumentLink{{Title: "x", URL: "file:///etc/passwd"}}
-	if _, err := svc.RecordTransfer(ctx, sc, old.ID, bad); !errors.Is(err, vigil.ErrInvalid) ||
+	if _, err := svc.Support.RecordTransfer(ctx, sc, old.ID, bad); !errors.Is(err, vigil.ErrInvalid) ||
 		!strings.Contains(err.Error(), "residual_risks") || !strings.Contains(err.Error(), "documents.url") {
 		t.Errorf("invalid transfer: %v", err)
 	}
-	tr, err := svc.RecordTransfer(ctx, sc, old.ID, in)
+	tr, err := svc.Support.RecordTransfer(ctx, sc, old.ID, in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if tr.EffectiveOn != apptest.Date("2024-12-31") || tr.Accepted() || tr.RecordedBy != "tester" {
 		t.Errorf("transfer %+v", tr)
 	}
-	acc, err := svc.AcceptTransfer(ctx, sc, tr.ID, vigil.TransferAcceptance{By: " Dana Chief ", Role: "CISO", Org: "St. Elsewhere"})
+	acc, err := svc.Support.AcceptTransfer(ctx, sc, tr.ID, vigil.TransferAcceptance{By: " Dana Chief ", Role: "CISO", Org: "St. Elsewhere"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if acc.AcceptedBy != "Dana Chief" || acc.AcceptedOn != apptest.Date("2026-11-28") || acc.AcceptanceRecordedBy != "tester" || acc.AcceptedAt.IsZero() {
 		t.Errorf("accepted %+v", acc)
 	}
-	if _, err := svc.AcceptTransfer(ctx, sc, tr.ID, vigil.TransferAcceptance{By: "Mallory"}); !errors.Is(err, vigil.ErrConflict) {
+	if _, err := svc.Support.AcceptTransfer(ctx, sc, tr.ID, vigil.TransferAcceptance{By: "Mallory"}); !errors.Is(err, vigil.ErrConflict) {
 		t.Errorf("second acceptance: %v, want conflict", err)
 	}
-	if _, err := svc.AcceptTransfer(ctx, sc, tr.ID, vigil.TransferAcceptance{}); !errors.Is(err, vigil.ErrInvalid) {
+	if _, err := svc.Support.AcceptTransfer(ctx, sc, tr.ID, vigil.TransferAcceptance{}); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("acceptance without a name: %v, want invalid", err)
 	}
-	list, err := svc.Transfers(ctx, sc, nil)
+	list, err := svc.Support.Transfers(ctx, sc, nil)
 	if err != nil || len(list) != 1 || list[0].AcceptedBy != "Dana Chief" {
 		t.Errorf("Transfers = %v, %v", list, err)
 	}

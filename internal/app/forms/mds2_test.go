@@ -1,4 +1,4 @@
-package service_test
+package forms_test
 
 import (
 	"bytes"
@@ -11,9 +11,9 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/forms"
 	"github.com/vigil/vigil/internal/mds2"
 	"github.com/vigil/vigil/internal/mds2/synth"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func mds2File(t *testing.T, d synth.Device, seed uint64, layout int) []byte {
@@ -36,28 +36,28 @@ func TestImportMDS2(t *testing.T) {
 	sc := apptest.Org(t, svc, "acme")
 	r := apptest.NewRelease(t, svc, sc, "Pump", "1.0")
 	data := mds2File(t, pumpDevice(), 1, 0)
-	imp, err := svc.ImportMDS2(t.Context(), sc, service.MDS2ImportInput{ReleaseID: r.ID, Filename: "../../etc/mds2.xlsx", Data: bytes.NewReader(data)})
+	imp, err := svc.Forms.ImportMDS2(t.Context(), sc, forms.MDS2ImportInput{ReleaseID: r.ID, Filename: "../../etc/mds2.xlsx", Data: bytes.NewReader(data)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if imp.Form.Answers != 240 || len(imp.Missing) != 0 || imp.Form.Filename != "mds2.xlsx" || imp.Form.Format != "xlsx" {
 		t.Errorf("import = %+v", imp.Form)
 	}
-	again, err := svc.ImportMDS2(t.Context(), sc, service.MDS2ImportInput{ReleaseID: r.ID, Data: bytes.NewReader(data)})
+	again, err := svc.Forms.ImportMDS2(t.Context(), sc, forms.MDS2ImportInput{ReleaseID: r.ID, Data: bytes.NewReader(data)})
 	if err != nil || !again.Unchanged || again.Form.ID != imp.Form.ID {
 		t.Errorf("re-import: %+v, %v; want unchanged", again, err)
 	}
 	clk.Time = clk.Time.Add(1)
 	d := pumpDevice()
 	d.Answers["PAUT-8"] = "Yes, TOTP for administrators"
-	next, err := svc.ImportMDS2(t.Context(), sc, service.MDS2ImportInput{ReleaseID: r.ID, Data: bytes.NewReader(mds2File(t, d, 1, 3))})
+	next, err := svc.Forms.ImportMDS2(t.Context(), sc, forms.MDS2ImportInput{ReleaseID: r.ID, Data: bytes.NewReader(mds2File(t, d, 1, 3))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if next.Superseded == nil || next.Superseded.ID != imp.Form.ID || next.Form.Format != "csv" {
 		t.Errorf("second import: %+v", next)
 	}
-	diff, err := svc.DiffMDS2(t.Context(), sc, service.MDS2Ref{FormID: imp.Form.ID}, service.MDS2Ref{ReleaseID: r.ID})
+	diff, err := svc.Forms.DiffMDS2(t.Context(), sc, forms.MDS2Ref{FormID: imp.Form.ID}, forms.MDS2Ref{ReleaseID: r.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,20 +69,20 @@ func TestImportMDS2(t *testing.T) {
 	if len(got) != 1 || !strings.HasPrefix(got[0], "PAUT-8: ") || !strings.HasSuffix(got[0], "→ Yes TOTP for administrators") {
 		t.Errorf("diff = %q", got)
 	}
-	forms, err := svc.MDS2Forms(t.Context(), sc, vigil.MDS2Filter{ReleaseID: &r.ID})
-	if err != nil || len(forms) != 2 {
-		t.Errorf("forms of the release: %d, %v", len(forms), err)
+	listed, err := svc.Forms.MDS2Forms(t.Context(), sc, vigil.MDS2Filter{ReleaseID: &r.ID})
+	if err != nil || len(listed) != 2 {
+		t.Errorf("forms of the release: %d, %v", len(listed), err)
 	}
 	// The export reads back to the current answers.
 	var out bytes.Buffer
-	if err := svc.ExportMDS2(t.Context(), sc, service.MDS2Ref{ReleaseID: r.ID}, &out); err != nil {
+	if err := svc.Forms.ExportMDS2(t.Context(), sc, forms.MDS2Ref{ReleaseID: r.ID}, &out); err != nil {
 		t.Fatal(err)
 	}
 	res, err := mds2.Read(t.Context(), mds2.LoadCatalogue(), &out)
 	if err != nil {
 		t.Fatal(err)
 	}
-	cur, err := svc.MDS2Form(t.Context(), sc, service.MDS2Ref{ReleaseID: r.ID})
+	cur, err := svc.Forms.MDS2Form(t.Context(), sc, forms.MDS2Ref{ReleaseID: r.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,25 +99,25 @@ func TestImportMDS2Errors(t *testing.T) {
 	tests := []struct {
 		name string
 		sc   vigil.Scope
-		in   service.MDS2ImportInput
+		in   forms.MDS2ImportInput
 		want error
 	}{
-		{"Neither", sc, service.MDS2ImportInput{Data: strings.NewReader("x")}, vigil.ErrInvalid},
-		{"Both", sc, service.MDS2ImportInput{ReleaseID: r.ID, Candidate: "x", Data: strings.NewReader("x")}, vigil.ErrInvalid},
-		{"NoIDs", sc, service.MDS2ImportInput{Candidate: "x", Data: strings.NewReader("a,b\n")}, vigil.ErrInvalid},
-		{"OtherOrgsRelease", other, service.MDS2ImportInput{ReleaseID: r.ID, Data: bytes.NewReader(mds2File(t, pumpDevice(), 1, 3))}, vigil.ErrNotFound},
-		{"NewlineName", sc, service.MDS2ImportInput{Candidate: "a\nb", Data: strings.NewReader("x")}, vigil.ErrInvalid},
+		{"Neither", sc, forms.MDS2ImportInput{Data: strings.NewReader("x")}, vigil.ErrInvalid},
+		{"Both", sc, forms.MDS2ImportInput{ReleaseID: r.ID, Candidate: "x", Data: strings.NewReader("x")}, vigil.ErrInvalid},
+		{"NoIDs", sc, forms.MDS2ImportInput{Candidate: "x", Data: strings.NewReader("a,b\n")}, vigil.ErrInvalid},
+		{"OtherOrgsRelease", other, forms.MDS2ImportInput{ReleaseID: r.ID, Data: bytes.NewReader(mds2File(t, pumpDevice(), 1, 3))}, vigil.ErrNotFound},
+		{"NewlineName", sc, forms.MDS2ImportInput{Candidate: "a\nb", Data: strings.NewReader("x")}, vigil.ErrInvalid},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if _, err := svc.ImportMDS2(t.Context(), tt.sc, tt.in); !errors.Is(err, tt.want) {
+			if _, err := svc.Forms.ImportMDS2(t.Context(), tt.sc, tt.in); !errors.Is(err, tt.want) {
 				t.Errorf("err = %v, want %v", err, tt.want)
 			}
 		})
 	}
-	forms, _ := svc.MDS2Forms(t.Context(), sc, vigil.MDS2Filter{})
-	if len(forms) != 0 {
-		t.Errorf("failed imports left %d forms", len(forms))
+	listed, _ := svc.Forms.MDS2Forms(t.Context(), sc, vigil.MDS2Filter{})
+	if len(listed) != 0 {
+		t.Errorf("failed imports left %d forms", len(listed))
 	}
 }
 
@@ -135,28 +135,28 @@ func TestCompareAndEvaluateMDS2(t *testing.T) {
 		if i == 1 {
 			d = good
 		}
-		if _, err := svc.ImportMDS2(t.Context(), sc, service.MDS2ImportInput{Candidate: n, Data: bytes.NewReader(mds2File(t, d, uint64(i), 1+i))}); err != nil {
+		if _, err := svc.Forms.ImportMDS2(t.Context(), sc, forms.MDS2ImportInput{Candidate: n, Data: bytes.NewReader(mds2File(t, d, uint64(i), 1+i))}); err != nil {
 			t.Fatal(err)
 		}
 	}
-	c, err := svc.CompareMDS2(t.Context(), sc, []service.MDS2Ref{{Candidate: names[0]}, {Candidate: names[1]}})
+	c, err := svc.Forms.CompareMDS2(t.Context(), sc, []forms.MDS2Ref{{Candidate: names[0]}, {Candidate: names[1]}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(names, c.Candidates); diff != "" || len(c.Sections) != 23 {
 		t.Errorf("comparison: %d sections, candidates %s", len(c.Sections), diff)
 	}
-	rep, err := svc.EvaluateMDS2(t.Context(), sc, nil, nil)
+	rep, err := svc.Forms.EvaluateMDS2(t.Context(), sc, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(rep.Evaluations) != 2 || rep.Evaluations[0].Candidate != names[1] || !rep.Evaluations[0].Acceptable || rep.Evaluations[0].Score != 100 {
 		t.Errorf("ranking: %+v", rep.Evaluations[0])
 	}
-	if _, err := svc.EvaluateMDS2(t.Context(), sc, nil, []byte("name: x\nrequirements: [{question: NOPE-1, accept: [Yes]}]")); !errors.Is(err, vigil.ErrInvalid) {
+	if _, err := svc.Forms.EvaluateMDS2(t.Context(), sc, nil, []byte("name: x\nrequirements: [{question: NOPE-1, accept: [Yes]}]")); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("bad profile: %v", err)
 	}
-	if _, err := svc.CompareMDS2(t.Context(), sc, []service.MDS2Ref{{Candidate: "nobody"}}); !errors.Is(err, vigil.ErrNotFound) {
+	if _, err := svc.Forms.CompareMDS2(t.Context(), sc, []forms.MDS2Ref{{Candidate: "nobody"}}); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("unknown candidate: %v", err)
 	}
 }
@@ -165,11 +165,11 @@ func TestCheckMDS2(t *testing.T) {
 	svc, _ := apptest.New(t)
 	sc := apptest.Org(t, svc, "acme")
 	r := apptest.NewRelease(t, svc, sc, "Pump", "1.0")
-	if _, err := svc.ImportMDS2(t.Context(), sc, service.MDS2ImportInput{ReleaseID: r.ID, Data: bytes.NewReader(mds2File(t, pumpDevice(), 1, 0))}); err != nil {
+	if _, err := svc.Forms.ImportMDS2(t.Context(), sc, forms.MDS2ImportInput{ReleaseID: r.ID, Data: bytes.NewReader(mds2File(t, pumpDevice(), 1, 0))}); err != nil {
 		t.Fatal(err)
 	}
 	areas := func() map[string]string {
-		chk, err := svc.CheckMDS2(t.Context(), sc, r.ID)
+		chk, err := svc.Forms.CheckMDS2(t.Context(), sc, r.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,7 +194,7 @@ func TestCheckMDS2(t *testing.T) {
 	if _, err := svc.Inventory.ImportSupport(t.Context(), sc, r.ID, strings.NewReader("name,version,support_level,end_of_support\nFreeRTOS,10.0.1,no_longer_maintained,2021-12-31\n")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.SetReleasePorts(t.Context(), sc, r.ID, []vigil.ReleasePort{{Port: 443, Protocol: "tcp"}, {Port: 123, Protocol: "udp"}}); err != nil {
+	if _, err := svc.Forms.SetReleasePorts(t.Context(), sc, r.ID, []vigil.ReleasePort{{Port: 443, Protocol: "tcp"}, {Port: 123, Protocol: "udp"}}); err != nil {
 		t.Fatal(err)
 	}
 	got = areas()
@@ -207,7 +207,7 @@ func TestCheckMDS2(t *testing.T) {
 	if got["CONN CONN-2"] != "warning;warning;" {
 		t.Errorf("CONN-2 = %q", got["CONN CONN-2"])
 	}
-	if _, err := svc.SetReleasePorts(t.Context(), sc, r.ID, []vigil.ReleasePort{{Port: 443, Protocol: "tcp"}, {Port: 443, Protocol: "tcp"}}); !errors.Is(err, vigil.ErrInvalid) {
+	if _, err := svc.Forms.SetReleasePorts(t.Context(), sc, r.ID, []vigil.ReleasePort{{Port: 443, Protocol: "tcp"}, {Port: 443, Protocol: "tcp"}}); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("duplicate port: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package service
+package forms
 
 import (
 	"bytes"
@@ -13,7 +13,6 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/mds2"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // MDS2Ref names a form: a form ID, or the current form of a release or of
@@ -92,7 +91,7 @@ func (s *Service) ImportMDS2(ctx context.Context, sc vigil.Scope, in MDS2ImportI
 	form := &vigil.MDS2Form{ReleaseID: in.ReleaseID, Candidate: in.Candidate, Filename: baseName(in.Filename),
 		Format: res.Format, SHA256: hex.EncodeToString(h.Sum(nil)), Issues: res.Issues}
 	out := &MDS2Import{Form: form, Missing: mds2.Missing(cat, res.Entries), Layouts: res.Layouts}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		f := vigil.MDS2Filter{CurrentOnly: true}
 		if in.ReleaseID != 0 {
 			if _, err := tx.FindReleaseByID(ctx, sc, in.ReleaseID); err != nil {
@@ -154,7 +153,7 @@ func baseName(name string) string {
 // candidates (candidatesOnly), or every form of the organization.
 func (s *Service) MDS2Forms(ctx context.Context, sc vigil.Scope, f vigil.MDS2Filter) ([]*vigil.MDS2Form, error) {
 	var out []*vigil.MDS2Form
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		if out, err = tx.FindMDS2Forms(ctx, sc, f); err != nil {
 			return err
@@ -165,7 +164,7 @@ func (s *Service) MDS2Forms(ctx context.Context, sc vigil.Scope, f vigil.MDS2Fil
 }
 
 // nameReleases fills in the release names of release forms.
-func nameReleases(ctx context.Context, tx store.Tx, sc vigil.Scope, forms []*vigil.MDS2Form) error {
+func nameReleases(ctx context.Context, tx Tx, sc vigil.Scope, forms []*vigil.MDS2Form) error {
 	names := map[int64]string{}
 	for _, f := range forms {
 		if f.ReleaseID == 0 {
@@ -186,7 +185,7 @@ func nameReleases(ctx context.Context, tx store.Tx, sc vigil.Scope, forms []*vig
 // MDS2Form returns a form with its answers.
 func (s *Service) MDS2Form(ctx context.Context, sc vigil.Scope, ref MDS2Ref) (*MDS2Detail, error) {
 	var d *MDS2Detail
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		d, err = loadMDS2(ctx, tx, sc, ref)
 		return err
@@ -194,7 +193,7 @@ func (s *Service) MDS2Form(ctx context.Context, sc vigil.Scope, ref MDS2Ref) (*M
 	return d, err
 }
 
-func loadMDS2(ctx context.Context, tx store.Tx, sc vigil.Scope, ref MDS2Ref) (*MDS2Detail, error) {
+func loadMDS2(ctx context.Context, tx Tx, sc vigil.Scope, ref MDS2Ref) (*MDS2Detail, error) {
 	if err := ref.validate(); err != nil {
 		return nil, err
 	}
@@ -244,7 +243,7 @@ func loadMDS2(ctx context.Context, tx store.Tx, sc vigil.Scope, ref MDS2Ref) (*M
 
 func (s *Service) loadMDS2s(ctx context.Context, sc vigil.Scope, refs []MDS2Ref) ([]*MDS2Detail, error) {
 	var out []*MDS2Detail
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		for _, r := range refs {
 			d, err := loadMDS2(ctx, tx, sc, r)
 			if err != nil {
@@ -376,7 +375,7 @@ type MDS2Check struct {
 func (s *Service) CheckMDS2(ctx context.Context, sc vigil.Scope, releaseID int64) (*MDS2Check, error) {
 	var out MDS2Check
 	var in mds2.CheckInput
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		d, err := loadMDS2(ctx, tx, sc, MDS2Ref{ReleaseID: releaseID})
 		if err != nil {
 			return err
@@ -444,7 +443,7 @@ func (s *Service) SetReleasePorts(ctx context.Context, sc vigil.Scope, releaseID
 		return nil, err
 	}
 	var out []vigil.ReleasePort
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		if err := tx.SetReleasePorts(ctx, sc, releaseID, ports); err != nil {
 			return err
 		}
@@ -461,7 +460,7 @@ func (s *Service) SetReleasePorts(ctx context.Context, sc vigil.Scope, releaseID
 // ReleasePorts lists the ports a release declares.
 func (s *Service) ReleasePorts(ctx context.Context, sc vigil.Scope, releaseID int64) ([]vigil.ReleasePort, error) {
 	var out []vigil.ReleasePort
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if _, err := tx.FindReleaseByID(ctx, sc, releaseID); err != nil {
 			return err
 		}

@@ -1,15 +1,13 @@
-package service
+package support
 
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/lifecycle"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // ReleaseSupport rolls the support level and end-of-support date of the
@@ -21,7 +19,7 @@ func (s *Service) ReleaseSupport(ctx context.Context, sc vigil.Scope, releaseID 
 		return nil, fmt.Errorf("horizon of %d months: want 1 to 240: %w", months, vigil.ErrInvalid)
 	}
 	var out *lifecycle.SupportRollup
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		rel, err := tx.FindReleaseByID(ctx, sc, releaseID)
 		if err != nil {
 			return err
@@ -72,7 +70,7 @@ func (s *Service) RecordNotice(ctx context.Context, sc vigil.Scope, releaseID in
 		return nil, err
 	}
 	out := &NoticeRecord{}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		org, err := tx.FindOrgByID(ctx, sc.OrgID)
 		if err != nil {
 			return err
@@ -160,7 +158,7 @@ func trimList(list []string) []string {
 // those of one release.
 func (s *Service) Notices(ctx context.Context, sc vigil.Scope, releaseID *int64) ([]*vigil.Notice, error) {
 	var out []*vigil.Notice
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if releaseID != nil {
 			if _, err := tx.FindReleaseByID(ctx, sc, *releaseID); err != nil {
 				return err
@@ -179,7 +177,7 @@ func (s *Service) Notices(ctx context.Context, sc vigil.Scope, releaseID *int64)
 // Notice returns one of the scope's notices.
 func (s *Service) Notice(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Notice, error) {
 	var out *vigil.Notice
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.FindNoticeByID(ctx, sc, id)
 		return err
@@ -199,7 +197,7 @@ func (s *Service) RecordTransfer(ctx context.Context, sc vigil.Scope, releaseID 
 		in.Acceptance = &a
 	}
 	var out *vigil.Transfer
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		rel, err := tx.FindReleaseByID(ctx, sc, releaseID)
 		if err != nil {
 			return err
@@ -255,7 +253,7 @@ func (s *Service) AcceptTransfer(ctx context.Context, sc vigil.Scope, id int64, 
 		return nil, err
 	}
 	var out *vigil.Transfer
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		t, err := tx.FindTransferByID(ctx, sc, id)
 		if err != nil {
 			return err
@@ -274,7 +272,7 @@ func (s *Service) AcceptTransfer(ctx context.Context, sc vigil.Scope, id int64, 
 // release.
 func (s *Service) Transfers(ctx context.Context, sc vigil.Scope, releaseID *int64) ([]*vigil.Transfer, error) {
 	var out []*vigil.Transfer
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if releaseID != nil {
 			if _, err := tx.FindReleaseByID(ctx, sc, *releaseID); err != nil {
 				return err
@@ -293,28 +291,10 @@ func (s *Service) Transfers(ctx context.Context, sc vigil.Scope, releaseID *int6
 // Transfer returns one of the scope's transfers.
 func (s *Service) Transfer(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Transfer, error) {
 	var out *vigil.Transfer
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.FindTransferByID(ctx, sc, id)
 		return err
 	})
 	return out, err
-}
-
-// releasePhases maps the ids of releases visible to sc (own or shared)
-// to their phase on day today, for priorities that weigh the lifecycle.
-func releasePhases(ctx context.Context, tx store.Tx, sc vigil.Scope, today vigil.Date, ids []int64) (map[int64]vigil.Phase, error) {
-	ids = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(ids))), func(id int64) bool { return id == 0 })
-	if len(ids) == 0 {
-		return map[int64]vigil.Phase{}, nil
-	}
-	cat, err := tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{ReleaseIDs: ids})
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[int64]vigil.Phase, len(cat))
-	for _, c := range cat {
-		out[c.ID] = c.Refresh(today)
-	}
-	return out, nil
 }
