@@ -534,3 +534,18 @@ func validToken[T comparable](t T, list []T) bool {
 	}
 	return false
 }
+
+// Outranks reports whether s is the better severity to show than other:
+// a computed CVSS score of a newer version first, then the higher score.
+func (s *Severity) Outranks(other *Severity) bool {
+	if s.Vector == "" && !s.HasGivenScore {
+		return false
+	}
+	if other == nil {
+		return true
+	}
+	if s.Version != other.Version {
+		return s.Version > other.Version
+	}
+	return s.BaseScore > other.BaseScore
+}

@@ -20,6 +20,7 @@ import (
 	"github.com/vigil/vigil/internal/app/forms"
 	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/app/support"
+	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/app/txn"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
@@ -41,6 +42,8 @@ type App struct {
 	Forms *forms.Service
 	// Support: support roll-ups, lifecycle notices and transfers.
 	Support *support.Service
+	// Triage: decisions on findings, their risk, carry and the queue.
+	Triage *triage.Service
 
 	store store.Store
 }
@@ -83,6 +86,7 @@ func New(st store.Store, opts ...Option) *App {
 		Inventory: inventory.New(txn.Narrow(st, func(tx store.Tx) inventory.Tx { return tx })),
 		Forms:     forms.New(txn.Narrow(st, func(tx store.Tx) forms.Tx { return tx }), o.now),
 		Support:   support.New(txn.Narrow(st, func(tx store.Tx) support.Tx { return tx }), o.now),
+		Triage:    triage.New(txn.Narrow(st, func(tx store.Tx) triage.Tx { return tx }), o.now),
 		store:     st,
 	}
 }

@@ -24,7 +24,7 @@ func (a *app) orgSettingsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			s, err := svc.RiskSettings(cmd.Context(), sc)
+			s, err := svc.Triage.RiskSettings(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}
@@ -56,7 +56,7 @@ vulnerability with no CVSS vector anywhere; its severity shows as unknown.
 			if err != nil {
 				return err
 			}
-			s, err := svc.RiskSettings(cmd.Context(), sc)
+			s, err := svc.Triage.RiskSettings(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}
@@ -125,7 +125,7 @@ vulnerability with no CVSS vector anywhere; its severity shows as unknown.
 				}
 				*p = x
 			}
-			if s, err = svc.SetRiskSettings(cmd.Context(), sc, s); err != nil {
+			if s, err = svc.Triage.SetRiskSettings(cmd.Context(), sc, s); err != nil {
 				return err
 			}
 			return a.render(cmd, s, settingsTable(s))
@@ -197,7 +197,7 @@ func (a *app) releaseEnvironmentCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			e, err := svc.CVSSEnvironment(cmd.Context(), sc, rel.ID)
+			e, err := svc.Triage.CVSSEnvironment(cmd.Context(), sc, rel.ID)
 			if err != nil {
 				return err
 			}
@@ -221,7 +221,7 @@ device. Each finding then shows its base and its adjusted score.`,
 			if err != nil {
 				return err
 			}
-			e, err := svc.SetCVSSEnvironment(cmd.Context(), sc, rel.ID, in)
+			e, err := svc.Triage.SetCVSSEnvironment(cmd.Context(), sc, rel.ID, in)
 			if err != nil {
 				return err
 			}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/inventory"
+	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/scan"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -201,7 +202,7 @@ whole explanation); --overdue only the findings whose FDA clock has run out.`,
 			case sortBy != "" && sortBy != "priority":
 				return usagef("--sort %q: only priority", sortBy)
 			case sortBy == "priority" || overdue:
-				return a.runQueue(cmd, ref, service.QueueFilter{IncludeClosed: all, OverdueOnly: overdue})
+				return a.runQueue(cmd, ref, triage.QueueFilter{IncludeClosed: all, OverdueOnly: overdue})
 			}
 			svc, sc, rel, err := a.resolveRelease(cmd.Context(), ref)
 			if err != nil {

@@ -13,8 +13,8 @@ import (
 
 	"github.com/vigil/vigil"
 	application "github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/risk"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // triageCommands are the finding subcommands of triage and patient-safety
@@ -46,7 +46,7 @@ func (a *app) findingShowCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fr, err := svc.FindingRisk(cmd.Context(), sc, id)
+			fr, err := svc.Triage.FindingRisk(cmd.Context(), sc, id)
 			if err != nil {
 				return err
 			}
@@ -55,7 +55,7 @@ func (a *app) findingShowCommand() *cobra.Command {
 	}
 }
 
-func riskTable(fr *service.FindingRisk) *table {
+func riskTable(fr *triage.FindingRisk) *table {
 	f, ev := fr.Finding, fr.Evaluation
 	t := keyValues(
 		"finding", fmt.Sprintf("%d  %s on %s %s (%s)", f.ID, f.VulnID, f.ComponentName, orDash(f.ComponentVersion), fr.Release),
@@ -193,7 +193,7 @@ is done: update, workaround_available, will_not_fix, can_not_fix, rollback.
 			if err != nil {
 				return err
 			}
-			f, err := svc.TriageFinding(cmd.Context(), sc, id, vigil.TriageInput{State: vigil.TriageState(state),
+			f, err := svc.Triage.TriageFinding(cmd.Context(), sc, id, vigil.TriageInput{State: vigil.TriageState(state),
 				Justification: vigil.Justification(just), Response: vigil.Response(resp), Detail: reason})
 			if err != nil {
 				return err
@@ -223,7 +223,7 @@ func (a *app) findingHistoryCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			h, err := svc.FindTriageHistory(cmd.Context(), sc, id)
+			h, err := svc.Triage.FindTriageHistory(cmd.Context(), sc, id)
 			if err != nil {
 				return err
 			}
@@ -275,7 +275,7 @@ uncontrolled risk) and its clocks follow; see 'vigil finding show ID'.
 			if err != nil {
 				return err
 			}
-			fr, err := svc.AssessFinding(cmd.Context(), sc, id, in)
+			fr, err := svc.Triage.AssessFinding(cmd.Context(), sc, id, in)
 			if err != nil {
 				return err
 			}
@@ -308,7 +308,7 @@ func (a *app) findingAssessmentsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			as, err := svc.RiskAssessments(cmd.Context(), sc, id)
+			as, err := svc.Triage.RiskAssessments(cmd.Context(), sc, id)
 			if err != nil {
 				return err
 			}
@@ -362,13 +362,13 @@ finding's vector. --answers FILE.json takes {"answers": {"av_network": "yes",
 				return err
 			}
 			if show {
-				res, err := svc.RubricAnswers(cmd.Context(), sc, id)
+				res, err := svc.Triage.RubricAnswers(cmd.Context(), sc, id)
 				if err != nil {
 					return err
 				}
 				return a.render(cmd, res, derivationTable(res.Derivation))
 			}
-			if _, err := svc.Finding(cmd.Context(), sc, id); err != nil {
+			if _, err := svc.Triage.Finding(cmd.Context(), sc, id); err != nil {
 				return err
 			}
 			var in rubricFile
@@ -377,7 +377,7 @@ finding's vector. --answers FILE.json takes {"answers": {"av_network": "yes",
 					return err
 				}
 			} else {
-				r, err := svc.Rubric()
+				r, err := svc.Triage.Rubric()
 				if err != nil {
 					return err
 				}
@@ -385,7 +385,7 @@ finding's vector. --answers FILE.json takes {"answers": {"av_network": "yes",
 					return err
 				}
 			}
-			res, err := svc.AnswerRubric(cmd.Context(), sc, id, in.Answers, in.Notes)
+			res, err := svc.Triage.AnswerRubric(cmd.Context(), sc, id, in.Answers, in.Notes)
 			if err != nil {
 				return err
 			}
@@ -520,7 +520,7 @@ statement made on a target are never replaced, only listed.`,
 			if apply && preview {
 				return usagef("--preview and --apply exclude each other")
 			}
-			req := service.CarryRequest{Apply: apply}
+			req := triage.CarryRequest{Apply: apply}
 			for _, arg := range args {
 				id, err := findingID(arg)
 				if err != nil {
@@ -548,7 +548,7 @@ statement made on a target are never replaced, only listed.`,
 					return err
 				}
 			}
-			plan, err := svc.CarryTriage(cmd.Context(), sc, req)
+			plan, err := svc.Triage.CarryTriage(cmd.Context(), sc, req)
 			if err != nil {
 				return err
 			}
@@ -593,7 +593,7 @@ func (a *app) findingOverdueCommand() *cobra.Command {
 		Short: "List findings of uncontrolled risk whose FDA postmarket clock has run out",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return a.runQueue(cmd, ref, service.QueueFilter{OverdueOnly: true})
+			return a.runQueue(cmd, ref, triage.QueueFilter{OverdueOnly: true})
 		},
 	}
 	ref.register(cmd)
@@ -601,7 +601,7 @@ func (a *app) findingOverdueCommand() *cobra.Command {
 }
 
 // runQueue lists the prioritised queue of one release or of all.
-func (a *app) runQueue(cmd *cobra.Command, ref releaseRef, f service.QueueFilter) error {
+func (a *app) runQueue(cmd *cobra.Command, ref releaseRef, f triage.QueueFilter) error {
 	var svc *application.App
 	var sc vigil.Scope
 	var err error
@@ -614,12 +614,12 @@ func (a *app) runQueue(cmd *cobra.Command, ref releaseRef, f service.QueueFilter
 	} else if svc, sc, err = a.scope(cmd.Context()); err != nil {
 		return err
 	}
-	q, err := svc.Queue(cmd.Context(), sc, f)
+	q, err := svc.Triage.Queue(cmd.Context(), sc, f)
 	if err != nil {
 		return err
 	}
 	if q == nil {
-		q = []*service.FindingRisk{}
+		q = []*triage.FindingRisk{}
 	}
 	t := &table{header: []string{"RANK", "PRIORITY", "ID", "VULNERABILITY", "COMPONENT", "RELEASE", "STATE", "CVSS", "KEV", "EPSS", "HARM", "RISK", "CLOCK", "WHY"}}
 	for i, fr := range q {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/triage"
 )
 
 // TriageStep is the postmarket part of the demo: the release's CVSS
@@ -15,9 +15,9 @@ import (
 // assessed for patient safety, and the prioritised queue.
 type TriageStep struct {
 	Environment *vigil.CVSSEnvironment `json:"environment"`
-	Rubric      *service.RubricResult  `json:"rubric"`
-	Finding     *service.FindingRisk   `json:"finding"`
-	Queue       []*service.FindingRisk `json:"queue"`
+	Rubric      *triage.RubricResult   `json:"rubric"`
+	Finding     *triage.FindingRisk    `json:"finding"`
+	Queue       []*triage.FindingRisk  `json:"queue"`
 }
 
 // TriagedVuln is the demo's triaged finding: Newtonsoft.Json's deep-nesting
@@ -67,12 +67,12 @@ func loadTriage(ctx context.Context, svc *app.App, sc vigil.Scope, rel *vigil.Re
 	env := vigil.CVSSEnvironment{CVSS3: "MAV:A/CR:H/IR:H/AR:M", CVSS4: "MAV:A/CR:H/IR:H/AR:M",
 		Rationale: "Deployed on the hospital's segregated clinical network (no route from the Internet); " +
 			"patient data and infusion settings matter most."}
-	cur, err := svc.CVSSEnvironment(ctx, sc, rel.ID)
+	cur, err := svc.Triage.CVSSEnvironment(ctx, sc, rel.ID)
 	if err != nil {
 		return nil, err
 	}
 	if cur.CVSS3 != env.CVSS3 || cur.CVSS4 != env.CVSS4 || cur.Rationale != env.Rationale {
-		if cur, err = svc.SetCVSSEnvironment(ctx, sc, rel.ID, env); err != nil {
+		if cur, err = svc.Triage.SetCVSSEnvironment(ctx, sc, rel.ID, env); err != nil {
 			return nil, fmt.Errorf("demo environment: %w", err)
 		}
 	}
@@ -81,14 +81,14 @@ func loadTriage(ctx context.Context, svc *app.App, sc vigil.Scope, rel *vigil.Re
 	answers := rubricAnswers()
 	notes := map[string]string{"pr_auth": "the sync endpoint needs a clinician login",
 		"a_clinical_workflow": "drug-library updates stop until the service restarts; running infusions continue"}
-	prev, err := svc.RubricAnswers(ctx, sc, f.ID)
+	prev, err := svc.Triage.RubricAnswers(ctx, sc, f.ID)
 	if err == nil && maps.Equal(prev.Answers.Answers, answers) && maps.Equal(prev.Answers.Notes, notes) {
 		step.Rubric = prev
-	} else if step.Rubric, err = svc.AnswerRubric(ctx, sc, f.ID, answers, notes); err != nil {
+	} else if step.Rubric, err = svc.Triage.AnswerRubric(ctx, sc, f.ID, answers, notes); err != nil {
 		return nil, fmt.Errorf("demo rubric: %w", err)
 	}
 
-	if _, err := svc.TriageFinding(ctx, sc, f.ID, vigil.TriageInput{
+	if _, err := svc.Triage.TriageFinding(ctx, sc, f.ID, vigil.TriageInput{
 		State: vigil.TriageAffected, Response: vigil.ResponseWorkaroundAvailable,
 		Detail: "The sync service deserializes vendor JSON with Newtonsoft.Json 9.0.1. Workaround: MaxDepth = 128 " +
 			"(configuration change MDS-2041, sent to customers); the update to 13.0.1 ships in 3.1.",
@@ -102,17 +102,17 @@ func loadTriage(ctx context.Context, svc *app.App, sc vigil.Scope, rel *vigil.Re
 		CompensatingControls: "Segregated clinical network; MaxDepth workaround; library version shown on the pump screen.",
 		LearnedOn:            vigil.DateOf(f.FirstSeenAt),
 	}
-	fr, err := svc.FindingRisk(ctx, sc, f.ID)
+	fr, err := svc.Triage.FindingRisk(ctx, sc, f.ID)
 	if err != nil {
 		return nil, err
 	}
 	if a := fr.Assessment; a == nil || a.RiskAssessmentInput != assess {
-		if fr, err = svc.AssessFinding(ctx, sc, f.ID, assess); err != nil {
+		if fr, err = svc.Triage.AssessFinding(ctx, sc, f.ID, assess); err != nil {
 			return nil, fmt.Errorf("demo assessment: %w", err)
 		}
 	}
 	step.Finding = fr
-	if step.Queue, err = svc.Queue(ctx, sc, service.QueueFilter{ReleaseID: &rel.ID, IncludeClosed: true}); err != nil {
+	if step.Queue, err = svc.Triage.Queue(ctx, sc, triage.QueueFilter{ReleaseID: &rel.ID, IncludeClosed: true}); err != nil {
 		return nil, err
 	}
 	return step, nil

@@ -7,8 +7,8 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/risk"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // triageRoutes registers triage, patient-safety assessment, the rubric,
@@ -65,12 +65,12 @@ func (s *Server) triageRoutes() {
 		"Set a release's CVSS environment; base metrics are refused.", notFound, invalid, tooLarge), s.setCVSSEnvironment)
 }
 
-type findingRiskOutput struct{ Body *service.FindingRisk }
+type findingRiskOutput struct{ Body *triage.FindingRisk }
 
-type createdFindingRiskOutput struct{ Body *service.FindingRisk }
+type createdFindingRiskOutput struct{ Body *triage.FindingRisk }
 
 func (s *Server) getFinding(ctx context.Context, in *IDPath) (*findingRiskOutput, error) {
-	fr, err := s.svc.FindingRisk(ctx, scopeFrom(ctx), in.ID)
+	fr, err := s.svc.Triage.FindingRisk(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -95,7 +95,7 @@ type findingOutput struct{ Body *vigil.Finding }
 
 func (s *Server) triageFinding(ctx context.Context, in *triageInput) (*findingOutput, error) {
 	b := in.Body
-	f, err := s.svc.TriageFinding(ctx, scopeFrom(ctx), in.ID, vigil.TriageInput{State: b.State, Justification: b.Justification,
+	f, err := s.svc.Triage.TriageFinding(ctx, scopeFrom(ctx), in.ID, vigil.TriageInput{State: b.State, Justification: b.Justification,
 		Response: b.Response, Detail: b.Detail, Source: vigil.DecisionHuman})
 	if err != nil {
 		return nil, problem(ctx, err)
@@ -110,7 +110,7 @@ type historyOutput struct {
 }
 
 func (s *Server) findingHistory(ctx context.Context, in *IDPath) (*historyOutput, error) {
-	h, err := s.svc.FindTriageHistory(ctx, scopeFrom(ctx), in.ID)
+	h, err := s.svc.Triage.FindTriageHistory(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -125,7 +125,7 @@ type assessInput struct {
 }
 
 func (s *Server) assessFinding(ctx context.Context, in *assessInput) (*createdFindingRiskOutput, error) {
-	fr, err := s.svc.AssessFinding(ctx, scopeFrom(ctx), in.ID, in.Body)
+	fr, err := s.svc.Triage.AssessFinding(ctx, scopeFrom(ctx), in.ID, in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -139,7 +139,7 @@ type assessmentsOutput struct {
 }
 
 func (s *Server) listAssessments(ctx context.Context, in *IDPath) (*assessmentsOutput, error) {
-	as, err := s.svc.RiskAssessments(ctx, scopeFrom(ctx), in.ID)
+	as, err := s.svc.Triage.RiskAssessments(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -151,17 +151,17 @@ func (s *Server) listAssessments(ctx context.Context, in *IDPath) (*assessmentsO
 type rubricOutput struct{ Body *risk.Rubric }
 
 func (s *Server) getRubric(ctx context.Context, _ *struct{}) (*rubricOutput, error) {
-	r, err := s.svc.Rubric()
+	r, err := s.svc.Triage.Rubric()
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
 	return &rubricOutput{Body: r}, nil
 }
 
-type rubricResultOutput struct{ Body *service.RubricResult }
+type rubricResultOutput struct{ Body *triage.RubricResult }
 
 func (s *Server) getFindingRubric(ctx context.Context, in *IDPath) (*rubricResultOutput, error) {
-	res, err := s.svc.RubricAnswers(ctx, scopeFrom(ctx), in.ID)
+	res, err := s.svc.Triage.RubricAnswers(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -177,19 +177,19 @@ type rubricAnswersInput struct {
 }
 
 func (s *Server) answerFindingRubric(ctx context.Context, in *rubricAnswersInput) (*rubricResultOutput, error) {
-	res, err := s.svc.AnswerRubric(ctx, scopeFrom(ctx), in.ID, in.Body.Answers, in.Body.Notes)
+	res, err := s.svc.Triage.AnswerRubric(ctx, scopeFrom(ctx), in.ID, in.Body.Answers, in.Body.Notes)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
 	return &rubricResultOutput{Body: res}, nil
 }
 
-type carryInput struct{ Body service.CarryRequest }
+type carryInput struct{ Body triage.CarryRequest }
 
-type carryOutput struct{ Body *service.CarryPlan }
+type carryOutput struct{ Body *triage.CarryPlan }
 
 func (s *Server) carryTriage(ctx context.Context, in *carryInput) (*carryOutput, error) {
-	plan, err := s.svc.CarryTriage(ctx, scopeFrom(ctx), in.Body)
+	plan, err := s.svc.Triage.CarryTriage(ctx, scopeFrom(ctx), in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -204,16 +204,16 @@ type queueInput struct {
 
 type queueOutput struct {
 	Body struct {
-		Items []*service.FindingRisk `json:"items"`
+		Items []*triage.FindingRisk `json:"items"`
 	}
 }
 
 func (s *Server) queue(ctx context.Context, in *queueInput) (*queueOutput, error) {
-	f := service.QueueFilter{IncludeClosed: in.All, OverdueOnly: in.Overdue}
+	f := triage.QueueFilter{IncludeClosed: in.All, OverdueOnly: in.Overdue}
 	if in.ReleaseID != 0 {
 		f.ReleaseID = &in.ReleaseID
 	}
-	q, err := s.svc.Queue(ctx, scopeFrom(ctx), f)
+	q, err := s.svc.Triage.Queue(ctx, scopeFrom(ctx), f)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -225,7 +225,7 @@ func (s *Server) queue(ctx context.Context, in *queueInput) (*queueOutput, error
 type riskSettingsOutput struct{ Body vigil.RiskSettings }
 
 func (s *Server) getRiskSettings(ctx context.Context, _ *struct{}) (*riskSettingsOutput, error) {
-	set, err := s.svc.RiskSettings(ctx, scopeFrom(ctx))
+	set, err := s.svc.Triage.RiskSettings(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -235,7 +235,7 @@ func (s *Server) getRiskSettings(ctx context.Context, _ *struct{}) (*riskSetting
 type riskSettingsInput struct{ Body vigil.RiskSettings }
 
 func (s *Server) setRiskSettings(ctx context.Context, in *riskSettingsInput) (*riskSettingsOutput, error) {
-	set, err := s.svc.SetRiskSettings(ctx, scopeFrom(ctx), in.Body)
+	set, err := s.svc.Triage.SetRiskSettings(ctx, scopeFrom(ctx), in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -245,7 +245,7 @@ func (s *Server) setRiskSettings(ctx context.Context, in *riskSettingsInput) (*r
 type envOutput struct{ Body *vigil.CVSSEnvironment }
 
 func (s *Server) getCVSSEnvironment(ctx context.Context, in *IDPath) (*envOutput, error) {
-	e, err := s.svc.CVSSEnvironment(ctx, scopeFrom(ctx), in.ID)
+	e, err := s.svc.Triage.CVSSEnvironment(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -264,7 +264,7 @@ type envInput struct {
 
 func (s *Server) setCVSSEnvironment(ctx context.Context, in *envInput) (*envOutput, error) {
 	b := in.Body
-	e, err := s.svc.SetCVSSEnvironment(ctx, scopeFrom(ctx), in.ID, vigil.CVSSEnvironment{CVSS2: b.CVSS2, CVSS3: b.CVSS3,
+	e, err := s.svc.Triage.SetCVSSEnvironment(ctx, scopeFrom(ctx), in.ID, vigil.CVSSEnvironment{CVSS2: b.CVSS2, CVSS3: b.CVSS3,
 		CVSS4: b.CVSS4, Rationale: b.Rationale})
 	if err != nil {
 		return nil, problem(ctx, err)

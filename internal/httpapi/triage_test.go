@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -93,7 +94,7 @@ func TestTriageAPI(t *testing.T) {
 	if len(pr.Errors) < 5 {
 		t.Errorf("incomplete answers: %+v", pr)
 	}
-	var res service.RubricResult
+	var res triage.RubricResult
 	e.do(t, "PUT", path+"/rubric", tokA, map[string]any{"answers": answers, "notes": map[string]string{"ui_user": "pushed over the network"}}).want(t, http.StatusOK, &res)
 	if res.Derivation.Vector != "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H" || len(res.Derivation.Metrics) != 8 {
 		t.Errorf("rubric result = %+v", res.Derivation)
@@ -105,7 +106,7 @@ func TestTriageAPI(t *testing.T) {
 	e.do(t, "PUT", envPath, tokA, map[string]any{"cvss3": "AV:L"}).problem(t, http.StatusUnprocessableEntity)
 	e.do(t, "PUT", envPath, tokA, map[string]any{"cvss3": "MAV:A/AR:H", "rationale": "clinical VLAN"}).want(t, http.StatusOK, nil)
 	e.do(t, "PUT", envPath, tokB, map[string]any{"cvss3": "MAV:A"}).problem(t, http.StatusNotFound)
-	var fr service.FindingRisk
+	var fr triage.FindingRisk
 	e.do(t, "POST", path+"/assessments", tokA, map[string]any{"harm": "catastrophic", "harm_rationale": "infusion stops"}).want(t, http.StatusCreated, &fr)
 	ev := fr.Evaluation
 	if !ev.Scores.Adjusted || ev.Scores.Base != 7.5 || ev.Class != vigil.RiskUncontrolled || len(ev.Clocks) != 2 {
@@ -122,7 +123,7 @@ func TestTriageAPI(t *testing.T) {
 	}
 
 	// Carry: preview then apply.
-	var plan service.CarryPlan
+	var plan triage.CarryPlan
 	e.do(t, "POST", "/api/v1/findings/carry", tokA, map[string]any{"finding_ids": []int64{jq}, "apply": false}).want(t, http.StatusOK, &plan)
 	if plan.Applied || plan.Carried != 1 {
 		t.Errorf("preview = %+v", plan)
@@ -135,7 +136,7 @@ func TestTriageAPI(t *testing.T) {
 
 	// The queue: the explained order.
 	var q struct {
-		Items []service.FindingRisk `json:"items"`
+		Items []triage.FindingRisk `json:"items"`
 	}
 	e.do(t, "GET", "/api/v1/queue?all=true", tokA, nil).want(t, http.StatusOK, &q)
 	if len(q.Items) != 6 || q.Items[0].Finding.ID != jq || len(q.Items[0].Priority.Factors) != 7 {

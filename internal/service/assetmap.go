@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/fleet"
 	"github.com/vigil/vigil/internal/fleet/ident"
 	"github.com/vigil/vigil/internal/store"
@@ -33,7 +34,7 @@ func (s *Service) newMapper(ctx context.Context, tx store.Tx, sc vigil.Scope) (*
 	if err != nil {
 		return nil, err
 	}
-	rs, err := riskSettings(ctx, tx, sc)
+	rs, err := triage.RiskSettingsOf(ctx, tx, sc)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/fleet"
 	"github.com/vigil/vigil/internal/store"
 )
@@ -646,7 +647,7 @@ func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []
 	}
 	today := s.today()
 	sig := &fleetSignals{tx: tx, cache: map[string]fleet.Signals{}}
-	rs, err := riskSettings(ctx, tx, sc)
+	rs, err := triage.RiskSettingsOf(ctx, tx, sc)
 	if err != nil {
 		return err
 	}

@@ -469,11 +469,11 @@ func TestManufacturerTriage(t *testing.T) {
 	if newtonsoft == 0 || jquery == 0 {
 		t.Fatalf("findings = %+v", fs)
 	}
-	if _, err := svc.TriageFinding(ctx, w.mdm, newtonsoft, vigil.TriageInput{State: vigil.TriageNotAffected,
+	if _, err := svc.Triage.TriageFinding(ctx, w.mdm, newtonsoft, vigil.TriageInput{State: vigil.TriageNotAffected,
 		Justification: vigil.JustVulnerableCodeNotInExecutePath, Detail: "the device never deserialises untrusted JSON"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.AssessFinding(ctx, w.mdm, jquery, vigil.RiskAssessmentInput{Harm: vigil.HarmCritical,
+	if _, err := svc.Triage.AssessFinding(ctx, w.mdm, jquery, vigil.RiskAssessmentInput{Harm: vigil.HarmCritical,
 		HarmRationale: "a script in the pump's web console could change an infusion"}); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/list"
@@ -655,7 +656,7 @@ func (s *Service) Vulnerability(ctx context.Context, id string) (*VulnView, erro
 	}
 	view.Withdrawn = len(view.Records) > 0
 	for _, r := range view.Records {
-		if x := cisaSSVC(r); x != nil && (view.SSVC == nil || x.Timestamp.After(view.SSVC.Timestamp)) {
+		if x := triage.CISASSVC(r); x != nil && (view.SSVC == nil || x.Timestamp.After(view.SSVC.Timestamp)) {
 			view.SSVC = x
 		}
 		if view.Summary == "" {

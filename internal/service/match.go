@@ -481,7 +481,7 @@ func (sg *signals) add(recs []match.Record) {
 				rs.summary = v.Summary
 			}
 			for i := range v.Severities {
-				if sev := &v.Severities[i]; betterSeverity(sev, rs.severity) {
+				if sev := &v.Severities[i]; sev.Outranks(rs.severity) {
 					c := *sev
 					rs.severity = &c
 				}
@@ -520,19 +520,4 @@ func (sg *signals) fill(f *scan.Entry) {
 	f.KEV, f.EPSS = sg.kev[f.VulnID], sg.epss[f.VulnID]
 	c := *f
 	sg.cache[f.VulnID] = &c
-}
-
-// betterSeverity prefers a computed CVSS score of a newer version, then the
-// higher score.
-func betterSeverity(a, b *vigil.Severity) bool {
-	if a.Vector == "" && !a.HasGivenScore {
-		return false
-	}
-	if b == nil {
-		return true
-	}
-	if a.Version != b.Version {
-		return a.Version > b.Version
-	}
-	return a.BaseScore > b.BaseScore
 }

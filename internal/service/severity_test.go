@@ -91,7 +91,7 @@ func TestAdvisoryOnlySeverity(t *testing.T) {
 	}
 	rs := vigil.DefaultRiskSettings()
 	rs.UnscoredCVSS = 9.5
-	if _, err := svc.SetRiskSettings(ctx, hdo, rs); err != nil {
+	if _, err := svc.Triage.SetRiskSettings(ctx, hdo, rs); err != nil {
 		t.Fatal(err)
 	}
 	if sev := factorOf(priorityOf(t, svc, hdo, "CVE-2022-26394"), "severity"); sev.Multiplier != 9.5 || !strings.Contains(sev.Why, "organization's unscored_cvss") {

@@ -17,6 +17,7 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/catalog"
 	"github.com/vigil/vigil/internal/app/inventory"
+	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/store"
@@ -491,7 +492,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 				Component: strings.TrimSpace(t.finding.ComponentName + " " + t.finding.ComponentVersion), Match: p.how,
 				Current: t.finding.Triage}
 			o.Stated = decisionOf(st, doc, rec.ID, p.stmt, opt.Force)
-			in := normalizeTriageInput(o.Stated)
+			in := triage.NormalizeInput(o.Stated)
 			cur := t.finding.Triage
 			if err := in.Validate(); err != nil {
 				o.Result, o.Reason = OutcomeInvalid, err.Error()
@@ -508,7 +509,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 				// The same statement again (a re-import, or a later document
 				// repeating it): the first source stands.
 				o.Result, o.Reason = OutcomeUnchanged, "already decided so by "+cur.SourceRef
-			} else if appended, err := triageFinding(ctx, tx, sc, t.finding, in, 0); errors.Is(err, vigil.ErrConflict) {
+			} else if appended, err := triage.Decide(ctx, tx, sc, t.finding, in, 0); errors.Is(err, vigil.ErrConflict) {
 				o.Result, o.Reason = OutcomeConflict, err.Error()
 				out.Conflicts = append(out.Conflicts, o)
 			} else if err != nil {

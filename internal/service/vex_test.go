@@ -61,8 +61,8 @@ func TestImportVEX(t *testing.T) {
 	svc, _ := apptest.New(t)
 	sc := apptest.Org(t, svc, "acme")
 	other := apptest.Org(t, svc, "other")
-	_, f1 := newFinding(t, svc, sc, "Pump", "1.0")
-	_, f2 := newFinding(t, svc, sc, "Pump", "2.0")
+	_, f1 := apptest.Finding(t, svc, sc, "Pump", "1.0")
+	_, f2 := apptest.Finding(t, svc, sc, "Pump", "2.0")
 	purl, _, _ := strings.Cut(f1.Evidence.Identifier, "@") // versionless: every version
 	notAffected := vex.Statement{Vulnerability: f1.VulnID, Product: purl, Status: vigil.TriageNotAffected,
 		Justification: vigil.JustVulnerableCodeNotInExecutePath, Detail: "JSON parsing of untrusted input is never reached."}
@@ -72,7 +72,7 @@ func TestImportVEX(t *testing.T) {
 		t.Run(string(format), func(t *testing.T) {
 			svc, _ := apptest.New(t)
 			sc := apptest.Org(t, svc, "acme")
-			_, f := newFinding(t, svc, sc, "Pump", "1.0")
+			_, f := apptest.Finding(t, svc, sc, "Pump", "1.0")
 			purl, _, _ := strings.Cut(f.Evidence.Identifier, "@")
 			doc := supplierVEX(t, format, "urn:uuid:11111111-2222-4333-8444-555555555555", vex.Statement{
 				Vulnerability: f.VulnID, Product: purl, Status: vigil.TriageNotAffected,
@@ -81,7 +81,7 @@ func TestImportVEX(t *testing.T) {
 			if rep.Document.Format != format || countsOf(rep.Document) != (counts{Applied: 1}) {
 				t.Fatalf("format %s, counts %+v", rep.Document.Format, countsOf(rep.Document))
 			}
-			got, err := svc.Finding(t.Context(), sc, f.ID)
+			got, err := svc.Triage.Finding(t.Context(), sc, f.ID)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -101,7 +101,7 @@ func TestImportVEX(t *testing.T) {
 	if docs, _, err := svc.VEXDocuments(t.Context(), sc, vigil.Page{}); err != nil || len(docs) != 0 {
 		t.Fatalf("dry run stored documents: %v, %v", docs, err)
 	}
-	if got, _ := svc.Finding(t.Context(), sc, f1.ID); got.Triage != nil {
+	if got, _ := svc.Triage.Finding(t.Context(), sc, f1.ID); got.Triage != nil {
 		t.Fatalf("dry run changed the finding: %+v", got.Triage)
 	}
 
@@ -135,7 +135,7 @@ func TestImportVEX(t *testing.T) {
 
 	// A person decides otherwise on one release; a newer statement that
 	// says fixed conflicts there and applies on the other.
-	if _, err := svc.TriageFinding(t.Context(), sc, f1.ID, vigil.TriageInput{State: vigil.TriageAffected,
+	if _, err := svc.Triage.TriageFinding(t.Context(), sc, f1.ID, vigil.TriageInput{State: vigil.TriageAffected,
 		Response: vigil.ResponseWorkaroundAvailable, Detail: "our build calls the vulnerable path"}); err != nil {
 		t.Fatal(err)
 	}
@@ -151,8 +151,8 @@ func TestImportVEX(t *testing.T) {
 		c.Stated.State != vigil.TriageFixed || !strings.Contains(c.Reason, "VEX statement says fixed") {
 		t.Errorf("conflict %+v", c)
 	}
-	g1, _ := svc.Finding(t.Context(), sc, f1.ID)
-	g2, _ := svc.Finding(t.Context(), sc, f2.ID)
+	g1, _ := svc.Triage.Finding(t.Context(), sc, f1.ID)
+	g2, _ := svc.Triage.Finding(t.Context(), sc, f2.ID)
 	if g1.Triage.State != vigil.TriageAffected || g1.Triage.Source != vigil.DecisionHuman {
 		t.Errorf("the person's decision was overridden: %+v", g1.Triage)
 	}
@@ -221,8 +221,8 @@ func TestImportVEXRejects(t *testing.T) {
 func TestExportVEX(t *testing.T) {
 	svc, _ := apptest.New(t)
 	sc := apptest.Org(t, svc, "acme")
-	_, f := newFinding(t, svc, sc, "Pump", "1.0")
-	if _, err := svc.TriageFinding(t.Context(), sc, f.ID, vigil.TriageInput{State: vigil.TriageNotAffected,
+	_, f := apptest.Finding(t, svc, sc, "Pump", "1.0")
+	if _, err := svc.Triage.TriageFinding(t.Context(), sc, f.ID, vigil.TriageInput{State: vigil.TriageNotAffected,
 		Justification: vigil.JustVulnerableCodeNotInExecutePath, Detail: "the pump never deserialises untrusted JSON"}); err != nil {
 		t.Fatal(err)
 	}

@@ -65,7 +65,7 @@ func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 		}
 	}
 	target := open[0]
-	if _, err := svc.TriageFinding(t.Context(), sc, target.ID, vigil.TriageInput{State: vigil.TriageNotAffected,
+	if _, err := svc.Triage.TriageFinding(t.Context(), sc, target.ID, vigil.TriageInput{State: vigil.TriageNotAffected,
 		Justification: vigil.JustVulnerableCodeNotInExecutePath, Detail: "the pump's IPnet build has no IPv4 options parsing"}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,15 +1,15 @@
-package service
+package triage
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/cvss"
 	"github.com/vigil/vigil/internal/risk"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // FindingRisk is a finding with its patient-safety view: the knowledge
@@ -38,9 +38,9 @@ type FindingRisk struct {
 	CarryFrom *vigil.Finding `json:"carry_from,omitempty"`
 }
 
-// riskSettings returns the organization's settings, the defaults when it
-// set none.
-func riskSettings(ctx context.Context, tx store.Tx, sc vigil.Scope) (vigil.RiskSettings, error) {
+// RiskSettingsOf returns the organization's settings, the defaults when it
+// set none, inside the caller's transaction.
+func RiskSettingsOf(ctx context.Context, tx SettingsReader, sc vigil.Scope) (vigil.RiskSettings, error) {
 	s, err := tx.FindRiskSettings(ctx, sc)
 	if errors.Is(err, vigil.ErrNotFound) {
 		return vigil.DefaultRiskSettings(), nil
@@ -55,12 +55,12 @@ func riskSettings(ctx context.Context, tx store.Tx, sc vigil.Scope) (vigil.RiskS
 // when it set none).
 func (s *Service) RiskSettings(ctx context.Context, sc vigil.Scope) (vigil.RiskSettings, error) {
 	var out vigil.RiskSettings
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if _, err := tx.FindOrgByID(ctx, sc.OrgID); err != nil {
 			return err
 		}
 		var err error
-		out, err = riskSettings(ctx, tx, sc)
+		out, err = RiskSettingsOf(ctx, tx, sc)
 		return err
 	})
 	return out, err
@@ -73,7 +73,7 @@ func (s *Service) SetRiskSettings(ctx context.Context, sc vigil.Scope, in vigil.
 	if err := in.Validate(); err != nil {
 		return vigil.RiskSettings{}, err
 	}
-	err := s.store.Update(ctx, func(tx store.Tx) error { return tx.PutRiskSettings(ctx, sc, &in) })
+	err := s.store.Update(ctx, func(tx Tx) error { return tx.PutRiskSettings(ctx, sc, &in) })
 	return in, err
 }
 
@@ -81,7 +81,7 @@ func (s *Service) SetRiskSettings(ctx context.Context, sc vigil.Scope, in vigil.
 // without one has an empty environment.
 func (s *Service) CVSSEnvironment(ctx context.Context, sc vigil.Scope, releaseID int64) (*vigil.CVSSEnvironment, error) {
 	var out *vigil.CVSSEnvironment
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if _, err := tx.FindReleaseByID(ctx, sc, releaseID); err != nil {
 			return err
 		}
@@ -121,7 +121,7 @@ func (s *Service) SetCVSSEnvironment(ctx context.Context, sc vigil.Scope, releas
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		if _, err := tx.FindReleaseByID(ctx, sc, releaseID); err != nil {
 			return err
 		}
@@ -153,7 +153,7 @@ func checkOverlayValues(ver vigil.CVSSVersion, overlay string) error {
 // riskLoader gathers what evaluating findings needs, each thing once.
 type riskLoader struct {
 	ctx      context.Context
-	tx       store.Tx
+	tx       Tx
 	sc       vigil.Scope
 	settings vigil.RiskSettings
 	today    vigil.Date
@@ -174,8 +174,8 @@ type vulnSignals struct {
 	ssvc     *vigil.SSVC
 }
 
-func (s *Service) newRiskLoader(ctx context.Context, tx store.Tx, sc vigil.Scope) (*riskLoader, error) {
-	set, err := riskSettings(ctx, tx, sc)
+func (s *Service) newRiskLoader(ctx context.Context, tx Tx, sc vigil.Scope) (*riskLoader, error) {
+	set, err := RiskSettingsOf(ctx, tx, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -222,11 +222,11 @@ func (l *riskLoader) signals(f *vigil.Finding) (*vulnSignals, error) {
 				continue
 			}
 			seen[key] = true
-			if x := cisaSSVC(r); x != nil && (sg.ssvc == nil || x.Timestamp.After(sg.ssvc.Timestamp)) {
+			if x := CISASSVC(r); x != nil && (sg.ssvc == nil || x.Timestamp.After(sg.ssvc.Timestamp)) {
 				sg.ssvc = x
 			}
 			for i := range r.Severities {
-				if sev := &r.Severities[i]; sev.Vector != "" && betterSeverity(sev, sg.severity) {
+				if sev := &r.Severities[i]; sev.Vector != "" && sev.Outranks(sg.severity) {
 					sg.severity, sg.source = sev, severitySource(r, sev)
 				}
 			}
@@ -242,9 +242,9 @@ func (l *riskLoader) signals(f *vigil.Finding) (*vulnSignals, error) {
 	return sg, nil
 }
 
-// cisaSSVC is the SSVC decision CISA's ADP container of a CVE 5 record
+// CISASSVC is the SSVC decision CISA's ADP container of a CVE 5 record
 // carries, nil when it has none.
-func cisaSSVC(r *vigil.Vulnerability) *vigil.SSVC {
+func CISASSVC(r *vigil.Vulnerability) *vigil.SSVC {
 	var out *vigil.SSVC
 	for _, a := range r.ADP {
 		if a.SSVC != nil && strings.EqualFold(a.Provider, "CISA-ADP") && (out == nil || a.SSVC.Timestamp.After(out.Timestamp)) {
@@ -372,7 +372,7 @@ func (l *riskLoader) carrySource(f *vigil.Finding) (*vigil.Finding, error) {
 // FindingRisk returns one finding's patient-safety view.
 func (s *Service) FindingRisk(ctx context.Context, sc vigil.Scope, id int64) (*FindingRisk, error) {
 	var out *FindingRisk
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		out, err = s.findingRisk(ctx, tx, sc, id)
 		return err
@@ -380,7 +380,7 @@ func (s *Service) FindingRisk(ctx context.Context, sc vigil.Scope, id int64) (*F
 	return out, err
 }
 
-func (s *Service) findingRisk(ctx context.Context, tx store.Tx, sc vigil.Scope, id int64) (*FindingRisk, error) {
+func (s *Service) findingRisk(ctx context.Context, tx Tx, sc vigil.Scope, id int64) (*FindingRisk, error) {
 	f, err := findFinding(ctx, tx, sc, id)
 	if err != nil {
 		return nil, err
@@ -408,7 +408,7 @@ func (s *Service) AssessFinding(ctx context.Context, sc vigil.Scope, id int64, i
 		return nil, err
 	}
 	var out *FindingRisk
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		cur, err := s.findingRisk(ctx, tx, sc, id)
 		if err != nil {
 			return err
@@ -436,7 +436,7 @@ func (s *Service) AssessFinding(ctx context.Context, sc vigil.Scope, id int64, i
 // RiskAssessments returns a finding's assessments, oldest first.
 func (s *Service) RiskAssessments(ctx context.Context, sc vigil.Scope, id int64) ([]*vigil.RiskAssessment, error) {
 	var out []*vigil.RiskAssessment
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if _, err := findFinding(ctx, tx, sc, id); err != nil {
 			return err
 		}
@@ -483,7 +483,7 @@ func (s *Service) AnswerRubric(ctx context.Context, sc vigil.Scope, id int64, an
 		return nil, err
 	}
 	a.Vector = d.Vector
-	err = s.store.Update(ctx, func(tx store.Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		if _, err := findFinding(ctx, tx, sc, id); err != nil {
 			return err
 		}
@@ -499,7 +499,7 @@ func (s *Service) AnswerRubric(ctx context.Context, sc vigil.Scope, id int64, an
 // for the explanation; not found when nobody answered.
 func (s *Service) RubricAnswers(ctx context.Context, sc vigil.Scope, id int64) (*RubricResult, error) {
 	var cur *vigil.RubricAnswers
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if _, err := findFinding(ctx, tx, sc, id); err != nil {
 			return err
 		}
@@ -541,7 +541,7 @@ type QueueFilter struct {
 // priority (see risk.Prioritize) under the organization's weights.
 func (s *Service) Queue(ctx context.Context, sc vigil.Scope, f QueueFilter) ([]*FindingRisk, error) {
 	var out []*FindingRisk
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if f.ReleaseID != nil {
 			if _, err := tx.FindReleaseByID(ctx, sc, *f.ReleaseID); err != nil {
 				return err
@@ -585,4 +585,18 @@ func (s *Service) Queue(ctx context.Context, sc vigil.Scope, f QueueFilter) ([]*
 		sorted[i] = byID[r.ID]
 	}
 	return sorted, nil
+}
+
+// uniqueSorted drops empty and repeated strings and sorts the rest.
+func uniqueSorted(list []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range list {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
 }

@@ -1,4 +1,4 @@
-package service_test
+package triage_test
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/store"
 	"github.com/vigil/vigil/internal/store/sqlite"
 )
@@ -51,7 +51,7 @@ func BenchmarkQueue(b *testing.B) {
 			seedFindings(b, db, sc, r.ID, n)
 			b.ResetTimer()
 			for range b.N {
-				q, err := svc.Queue(b.Context(), sc, service.QueueFilter{ReleaseID: &r.ID, IncludeClosed: true})
+				q, err := svc.Triage.Queue(b.Context(), sc, triage.QueueFilter{ReleaseID: &r.ID, IncludeClosed: true})
 				if err != nil {
 					b.Fatal(err)
 				}

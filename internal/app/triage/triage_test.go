@@ -1,53 +1,20 @@
-package service_test
+package triage_test
 
 import (
-	"bytes"
 	"errors"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/apptest"
-	"github.com/vigil/vigil/internal/service"
 )
-
-// newFinding imports the demo pump's SBOM into a new release and the
-// demo's OSV record of jQuery's CVE-2020-11022 (CVSS 3.1 6.9), which
-// finds one finding on it (jQuery 3.4.1).
-func newFinding(t *testing.T, svc *app.App, sc vigil.Scope, product, version string) (*vigil.Release, *vigil.Finding) {
-	t.Helper()
-	r := apptest.NewRelease(t, svc, sc, product, version)
-	raw, err := os.ReadFile(apptest.DemoSBOM)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.ImportFeeds(t.Context(), []string{apptest.JQueryOSV}, service.FeedOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
-		t.Fatal(err)
-	}
-	fs, err := svc.Findings(t.Context(), sc, r.ID, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(fs) != 1 {
-		t.Fatalf("%d findings, want 1", len(fs))
-	}
-	return r, fs[0]
-}
 
 func TestTriageValidation(t *testing.T) {
 	svc, _ := apptest.New(t)
 	sc := apptest.Org(t, svc, "acme")
-	_, f := newFinding(t, svc, sc, "Pump", "1.0")
+	_, f := apptest.Finding(t, svc, sc, "Pump", "1.0")
 	tests := []struct {
 		name       string
 		in         vigil.TriageInput
@@ -65,7 +32,7 @@ func TestTriageValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := svc.TriageFinding(t.Context(), sc, f.ID, tt.in)
+			_, err := svc.Triage.TriageFinding(t.Context(), sc, f.ID, tt.in)
 			var ve *vigil.ValidationError
 			if !errors.As(err, &ve) {
 				t.Fatalf("err = %v, want a validation error", err)
@@ -79,7 +46,7 @@ func TestTriageValidation(t *testing.T) {
 			}
 		})
 	}
-	h, err := svc.FindTriageHistory(t.Context(), sc, f.ID)
+	h, err := svc.Triage.FindTriageHistory(t.Context(), sc, f.ID)
 	if err != nil || len(h) != 0 {
 		t.Errorf("history after refused inputs = %v, %v; want empty", h, err)
 	}
@@ -89,14 +56,14 @@ func TestTriageHistoryAndVEXConflict(t *testing.T) {
 	svc, clk := apptest.New(t)
 	sc := apptest.Org(t, svc, "acme")
 	other := apptest.Org(t, svc, "other")
-	r, f := newFinding(t, svc, sc, "Pump", "1.0")
+	r, f := apptest.Finding(t, svc, sc, "Pump", "1.0")
 	if f.Triage != nil || f.TriageState() != vigil.TriageUnderInvestigation {
 		t.Fatalf("new finding has a decision: %+v", f.Triage)
 	}
 
 	// A VEX statement on an undecided finding applies.
 	stmtAt := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
-	got, err := svc.TriageFinding(t.Context(), sc, f.ID, vigil.TriageInput{
+	got, err := svc.Triage.TriageFinding(t.Context(), sc, f.ID, vigil.TriageInput{
 		State: vigil.TriageAffected, Source: vigil.DecisionVEX, SourceRef: "supplier-vex-1#0", SourceTime: stmtAt,
 	})
 	if err != nil {
@@ -110,33 +77,33 @@ func TestTriageHistoryAndVEXConflict(t *testing.T) {
 	clk.Time = clk.Time.Add(time.Hour)
 	human := vigil.TriageInput{State: vigil.TriageNotAffected, Justification: vigil.JustVulnerableCodeNotInExecutePath,
 		Detail: "The device firmware never deserializes untrusted JSON."}
-	if _, err := svc.TriageFinding(t.Context(), sc, f.ID, human); err != nil {
+	if _, err := svc.Triage.TriageFinding(t.Context(), sc, f.ID, human); err != nil {
 		t.Fatal(err)
 	}
 	vex := vigil.TriageInput{State: vigil.TriageAffected, Source: vigil.DecisionVEX, SourceRef: "supplier-vex-2#0"}
-	if _, err := svc.TriageFinding(t.Context(), sc, f.ID, vex); !errors.Is(err, vigil.ErrConflict) {
+	if _, err := svc.Triage.TriageFinding(t.Context(), sc, f.ID, vex); !errors.Is(err, vigil.ErrConflict) {
 		t.Fatalf("VEX over a human decision: err = %v, want ErrConflict", err)
 	}
 	// One that agrees is no conflict; it is recorded (a new source).
 	agree := vigil.TriageInput{State: vigil.TriageNotAffected, Justification: vigil.JustVulnerableCodeNotInExecutePath,
 		Source: vigil.DecisionVEX, SourceRef: "supplier-vex-3#0"}
-	if _, err := svc.TriageFinding(t.Context(), sc, f.ID, agree); err != nil {
+	if _, err := svc.Triage.TriageFinding(t.Context(), sc, f.ID, agree); err != nil {
 		t.Fatalf("agreeing VEX: %v", err)
 	}
-	if _, err := svc.TriageFinding(t.Context(), sc, f.ID, human); err != nil {
+	if _, err := svc.Triage.TriageFinding(t.Context(), sc, f.ID, human); err != nil {
 		t.Fatal(err)
 	}
 	// Forced, it replaces the decision and the history keeps both.
 	vex.Force = true
-	if _, err := svc.TriageFinding(t.Context(), sc, f.ID, vex); err != nil {
+	if _, err := svc.Triage.TriageFinding(t.Context(), sc, f.ID, vex); err != nil {
 		t.Fatalf("forced VEX: %v", err)
 	}
 	// The same decision again records nothing.
-	if _, err := svc.TriageFinding(t.Context(), sc, f.ID, vex); err != nil {
+	if _, err := svc.Triage.TriageFinding(t.Context(), sc, f.ID, vex); err != nil {
 		t.Fatal(err)
 	}
 
-	h, err := svc.FindTriageHistory(t.Context(), sc, f.ID)
+	h, err := svc.Triage.FindTriageHistory(t.Context(), sc, f.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,10 +139,10 @@ func TestTriageHistoryAndVEXConflict(t *testing.T) {
 	}
 
 	// Another organization sees neither the finding nor its history.
-	if _, err := svc.TriageFinding(t.Context(), other, f.ID, human); !errors.Is(err, vigil.ErrNotFound) {
+	if _, err := svc.Triage.TriageFinding(t.Context(), other, f.ID, human); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("other org triage: %v, want ErrNotFound", err)
 	}
-	if _, err := svc.FindTriageHistory(t.Context(), other, f.ID); !errors.Is(err, vigil.ErrNotFound) {
+	if _, err := svc.Triage.FindTriageHistory(t.Context(), other, f.ID); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("other org history: %v, want ErrNotFound", err)
 	}
 
@@ -183,7 +150,7 @@ func TestTriageHistoryAndVEXConflict(t *testing.T) {
 	if err := svc.Catalog.DeleteRelease(t.Context(), sc, r.ID); err != nil {
 		t.Fatal(err)
 	}
-	h2, err := svc.FindTriageHistory(t.Context(), sc, f.ID)
+	h2, err := svc.Triage.FindTriageHistory(t.Context(), sc, f.ID)
 	if err != nil || len(h2) != len(h) {
 		t.Errorf("history after deleting the release: %d entries, %v; want %d", len(h2), err, len(h))
 	}

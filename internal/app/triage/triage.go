@@ -1,4 +1,4 @@
-package service
+package triage
 
 import (
 	"context"
@@ -6,14 +6,13 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // Finding returns one finding, resolved or not, with its current triage
 // decision.
 func (s *Service) Finding(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Finding, error) {
 	var f *vigil.Finding
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		f, err = findFinding(ctx, tx, sc, id)
 		return err
@@ -21,7 +20,7 @@ func (s *Service) Finding(ctx context.Context, sc vigil.Scope, id int64) (*vigil
 	return f, err
 }
 
-func findFinding(ctx context.Context, tx store.Tx, sc vigil.Scope, id int64) (*vigil.Finding, error) {
+func findFinding(ctx context.Context, tx Tx, sc vigil.Scope, id int64) (*vigil.Finding, error) {
 	fs, err := tx.FindFindings(ctx, sc, vigil.FindingFilter{ID: &id, IncludeResolved: true})
 	if err != nil {
 		return nil, err
@@ -40,17 +39,17 @@ func findFinding(ctx context.Context, tx store.Tx, sc vigil.Scope, id int64) (*v
 // person's or a carried decision is refused with vigil.ErrConflict
 // unless in.Force: a statement never silently overrides a human decision.
 func (s *Service) TriageFinding(ctx context.Context, sc vigil.Scope, findingID int64, in vigil.TriageInput) (*vigil.Finding, error) {
-	in = normalizeTriageInput(in)
+	in = NormalizeInput(in)
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	var out *vigil.Finding
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		f, err := findFinding(ctx, tx, sc, findingID)
 		if err != nil {
 			return err
 		}
-		if _, err := triageFinding(ctx, tx, sc, f, in, 0); err != nil {
+		if _, err := Decide(ctx, tx, sc, f, in, 0); err != nil {
 			return err
 		}
 		out, err = findFinding(ctx, tx, sc, findingID)
@@ -59,7 +58,9 @@ func (s *Service) TriageFinding(ctx context.Context, sc vigil.Scope, findingID i
 	return out, err
 }
 
-func normalizeTriageInput(in vigil.TriageInput) vigil.TriageInput {
+// NormalizeInput fills a triage input's defaults (a human decision) and
+// trims its text, as every way of deciding does.
+func NormalizeInput(in vigil.TriageInput) vigil.TriageInput {
 	if in.Source == "" {
 		in.Source = vigil.DecisionHuman
 	}
@@ -73,7 +74,17 @@ func normalizeTriageInput(in vigil.TriageInput) vigil.TriageInput {
 
 // triageFinding applies a validated decision to f inside tx. It reports
 // whether an entry was appended (false: the same decision stood).
-func triageFinding(ctx context.Context, tx store.Tx, sc vigil.Scope, f *vigil.Finding, in vigil.TriageInput, carriedFrom int64) (bool, error) {
+// EventWriter records triage events, as Decide needs.
+type EventWriter interface {
+	AddTriageEvent(ctx context.Context, sc vigil.Scope, e *vigil.TriageEvent) error
+}
+
+// Decide records decision in on finding f inside the caller's transaction
+// and reports whether it changed anything. A VEX statement does not
+// override a different decision of another source unless forced: that is
+// vigil.ErrConflict. carriedFrom names the finding a carried decision
+// came from.
+func Decide(ctx context.Context, tx EventWriter, sc vigil.Scope, f *vigil.Finding, in vigil.TriageInput, carriedFrom int64) (bool, error) {
 	cur := f.Triage
 	if cur != nil && !cur.Differs(in) && cur.Detail == in.Detail && cur.Source == in.Source && cur.SourceRef == in.SourceRef {
 		return false, nil
@@ -110,7 +121,7 @@ func describeDecision(st vigil.TriageState, j vigil.Justification) string {
 // release was deleted are still returned.
 func (s *Service) FindTriageHistory(ctx context.Context, sc vigil.Scope, findingID int64) ([]*vigil.TriageEvent, error) {
 	var out []*vigil.TriageEvent
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		if out, err = tx.FindTriageEvents(ctx, sc, findingID); err != nil {
 			return err

@@ -1,11 +1,10 @@
-package service
+package triage
 
 import (
 	"context"
 	"fmt"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // CarryRequest asks to carry triage decisions to the other releases of
@@ -67,7 +66,7 @@ func (s *Service) CarryTriage(ctx context.Context, sc vigil.Scope, req CarryRequ
 	if req.Apply {
 		run = s.store.Update
 	}
-	err := run(ctx, func(tx store.Tx) error {
+	err := run(ctx, func(tx Tx) error {
 		var sources []*vigil.Finding
 		if req.ReleaseID != 0 {
 			if _, err := tx.FindReleaseByID(ctx, sc, req.ReleaseID); err != nil {
@@ -128,7 +127,7 @@ func (s *Service) CarryTriage(ctx context.Context, sc vigil.Scope, req CarryRequ
 					if item.Action == CarryApply {
 						plan.Carried++
 						if req.Apply {
-							if _, err := triageFinding(ctx, tx, sc, t, in, src.ID); err != nil {
+							if _, err := Decide(ctx, tx, sc, t, in, src.ID); err != nil {
 								return err
 							}
 						}
