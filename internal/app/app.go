@@ -17,6 +17,7 @@ import (
 
 	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/app/catalog"
+	"github.com/vigil/vigil/internal/app/disclosure"
 	"github.com/vigil/vigil/internal/app/forms"
 	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/app/support"
@@ -44,6 +45,8 @@ type App struct {
 	Support *support.Service
 	// Triage: decisions on findings, their risk, carry and the queue.
 	Triage *triage.Service
+	// Disclosure: VEX export and import, and the stored VEX documents.
+	Disclosure *disclosure.Service
 
 	store store.Store
 }
@@ -80,14 +83,15 @@ func New(st store.Store, opts ...Option) *App {
 		opt(&o)
 	}
 	return &App{
-		Service:   service.New(st).WithClock(o.now).WithIncrementalLimit(o.incrementalLimit),
-		Access:    access.New(txn.Narrow(st, func(tx store.Tx) access.Tx { return tx }), o.now),
-		Catalog:   catalog.New(txn.Narrow(st, func(tx store.Tx) catalog.Tx { return tx }), o.now),
-		Inventory: inventory.New(txn.Narrow(st, func(tx store.Tx) inventory.Tx { return tx })),
-		Forms:     forms.New(txn.Narrow(st, func(tx store.Tx) forms.Tx { return tx }), o.now),
-		Support:   support.New(txn.Narrow(st, func(tx store.Tx) support.Tx { return tx }), o.now),
-		Triage:    triage.New(txn.Narrow(st, func(tx store.Tx) triage.Tx { return tx }), o.now),
-		store:     st,
+		Service:    service.New(st).WithClock(o.now).WithIncrementalLimit(o.incrementalLimit),
+		Access:     access.New(txn.Narrow(st, func(tx store.Tx) access.Tx { return tx }), o.now),
+		Catalog:    catalog.New(txn.Narrow(st, func(tx store.Tx) catalog.Tx { return tx }), o.now),
+		Inventory:  inventory.New(txn.Narrow(st, func(tx store.Tx) inventory.Tx { return tx })),
+		Forms:      forms.New(txn.Narrow(st, func(tx store.Tx) forms.Tx { return tx }), o.now),
+		Support:    support.New(txn.Narrow(st, func(tx store.Tx) support.Tx { return tx }), o.now),
+		Triage:     triage.New(txn.Narrow(st, func(tx store.Tx) triage.Tx { return tx }), o.now),
+		Disclosure: disclosure.New(txn.Narrow(st, func(tx store.Tx) disclosure.Tx { return tx }), o.now),
+		store:      st,
 	}
 }
 

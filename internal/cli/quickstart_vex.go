@@ -8,8 +8,8 @@ import (
 
 	"github.com/vigil/vigil"
 	application "github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/disclosure"
 	"github.com/vigil/vigil/internal/demo"
-	"github.com/vigil/vigil/internal/service"
 )
 
 var formatNames = map[vigil.VEXFormat]string{vigil.VEXCSAF: "CSAF", vigil.VEXOpenVEX: "OpenVEX", vigil.VEXCycloneDX: "CycloneDX"}
@@ -25,11 +25,11 @@ func printVEXRoundTrip(ctx context.Context, w io.Writer, svc *application.App, a
 	}
 	fmt.Fprintf(w, "  own VEX read back (vigil vex import --dry-run), per format:\n")
 	for _, f := range vigil.VEXFormats {
-		ex, err := svc.ExportVEX(ctx, sc, demo.SBOMProduct, demo.SBOMRelease, f, service.VEXExportOptions{Tool: "vigil quickstart"})
+		ex, err := svc.Disclosure.ExportVEX(ctx, sc, demo.SBOMProduct, demo.SBOMRelease, f, disclosure.VEXExportOptions{Tool: "vigil quickstart"})
 		if err != nil {
 			return err
 		}
-		rep, err := svc.ImportVEX(ctx, sc, bytes.NewReader(ex.Content), service.VEXImportOptions{DryRun: true})
+		rep, err := svc.Disclosure.ImportVEX(ctx, sc, bytes.NewReader(ex.Content), disclosure.VEXImportOptions{DryRun: true})
 		if err != nil {
 			return err
 		}

@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/disclosure"
 	"github.com/vigil/vigil/internal/demo"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func (a *app) vexCommand() *cobra.Command {
@@ -40,8 +40,8 @@ standard output; with it, a summary does. See docs/vex.md.`,
 			if err != nil {
 				return err
 			}
-			ex, err := svc.ExportVEX(cmd.Context(), sc, ref.product, ref.version, vigil.VEXFormat(format),
-				service.VEXExportOptions{PublisherURL: publisherURL, Tool: "vigil " + a.env.Version})
+			ex, err := svc.Disclosure.ExportVEX(cmd.Context(), sc, ref.product, ref.version, vigil.VEXFormat(format),
+				disclosure.VEXExportOptions{PublisherURL: publisherURL, Tool: "vigil " + a.env.Version})
 			if err != nil {
 				return err
 			}
@@ -62,7 +62,7 @@ standard output; with it, a summary does. See docs/vex.md.`,
 				return err
 			}
 			out := struct {
-				*service.VEXExport
+				*disclosure.VEXExport
 				File string `json:"file"`
 			}{ex, outFile}
 			return a.render(cmd, out, keyValues("file", outFile, "format", string(ex.Format), "document_id", ex.DocumentID,
@@ -74,7 +74,7 @@ standard output; with it, a summary does. See docs/vex.md.`,
 	export.Flags().StringVar(&outFile, "out", "", "write to this new file instead of standard output")
 	export.Flags().StringVar(&publisherURL, "publisher-url", "", "the publisher's namespace URL (CSAF publisher.namespace; default urn:vigil:org:SLUG)")
 
-	var opt service.VEXImportOptions
+	var opt disclosure.VEXImportOptions
 	importCmd := &cobra.Command{
 		Use:   "import FILE|- [--dry-run] [--force]",
 		Short: "Import a VEX document (CSAF, OpenVEX, CycloneDX) and apply its statements to matching findings",
@@ -97,7 +97,7 @@ stores nothing.`,
 				return err
 			}
 			defer in.Close()
-			rep, err := svc.ImportVEX(cmd.Context(), sc, in, opt)
+			rep, err := svc.Disclosure.ImportVEX(cmd.Context(), sc, in, opt)
 			if err != nil {
 				return fmt.Errorf("%s: %w", args[0], err)
 			}
@@ -163,7 +163,7 @@ stores nothing.`,
 			if err != nil {
 				return err
 			}
-			docs, _, err := svc.VEXDocuments(cmd.Context(), sc, page)
+			docs, _, err := svc.Disclosure.VEXDocuments(cmd.Context(), sc, page)
 			if err != nil {
 				return err
 			}
@@ -191,7 +191,7 @@ stores nothing.`,
 			if err != nil {
 				return err
 			}
-			d, err := svc.VEXDocument(cmd.Context(), sc, id)
+			d, err := svc.Disclosure.VEXDocument(cmd.Context(), sc, id)
 			if err != nil {
 				return err
 			}

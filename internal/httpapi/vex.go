@@ -8,7 +8,7 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/disclosure"
 	"github.com/vigil/vigil/internal/vex"
 )
 
@@ -82,8 +82,8 @@ type exportVEXOutput struct {
 }
 
 func (s *Server) exportVEX(ctx context.Context, in *exportVEXInput) (*exportVEXOutput, error) {
-	ex, err := s.svc.ExportReleaseVEX(ctx, scopeFrom(ctx), in.ID, in.Format,
-		service.VEXExportOptions{PublisherURL: in.PublisherURL, Tool: "vigil " + s.cfg.Version})
+	ex, err := s.svc.Disclosure.ExportReleaseVEX(ctx, scopeFrom(ctx), in.ID, in.Format,
+		disclosure.VEXExportOptions{PublisherURL: in.PublisherURL, Tool: "vigil " + s.cfg.Version})
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -99,7 +99,7 @@ type importVEXInput struct {
 
 type importVEXOutput struct {
 	Status int
-	Body   *service.VEXImport
+	Body   *disclosure.VEXImport
 }
 
 func (s *Server) importVEX(ctx context.Context, in *importVEXInput) (*importVEXOutput, error) {
@@ -107,7 +107,7 @@ func (s *Server) importVEX(ctx context.Context, in *importVEXInput) (*importVEXO
 	if err != nil {
 		return nil, err
 	}
-	rep, err := s.svc.ImportVEX(ctx, scopeFrom(ctx), doc, service.VEXImportOptions{DryRun: in.DryRun, Force: in.Force})
+	rep, err := s.svc.Disclosure.ImportVEX(ctx, scopeFrom(ctx), doc, disclosure.VEXImportOptions{DryRun: in.DryRun, Force: in.Force})
 	if err != nil {
 		return nil, in.problem(ctx, err)
 	}
@@ -126,17 +126,17 @@ type vexList struct {
 type vexListOutput struct{ Body vexList }
 
 func (s *Server) listVEX(ctx context.Context, in *PageQuery) (*vexListOutput, error) {
-	docs, n, err := s.svc.VEXDocuments(ctx, scopeFrom(ctx), in.page())
+	docs, n, err := s.svc.Disclosure.VEXDocuments(ctx, scopeFrom(ctx), in.page())
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
 	return &vexListOutput{Body: vexList{Items: orEmpty(docs), Total: n}}, nil
 }
 
-type vexDocumentOutput struct{ Body *service.VEXDocumentDetail }
+type vexDocumentOutput struct{ Body *disclosure.VEXDocumentDetail }
 
 func (s *Server) getVEX(ctx context.Context, in *IDPath) (*vexDocumentOutput, error) {
-	d, err := s.svc.VEXDocument(ctx, scopeFrom(ctx), in.ID)
+	d, err := s.svc.Disclosure.VEXDocument(ctx, scopeFrom(ctx), in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/disclosure"
 	"github.com/vigil/vigil/internal/service"
 )
 
@@ -43,7 +44,7 @@ func TestVEX(t *testing.T) {
 	e.do(t, "GET", fmt.Sprintf("/api/v1/releases/%d/vex?format=spdx", r.ID), tokA, nil).problem(t, http.StatusUnprocessableEntity)
 	e.do(t, "GET", fmt.Sprintf("/api/v1/releases/%d/vex", r.ID), tokB, nil).problem(t, http.StatusNotFound)
 
-	var rep service.VEXImport
+	var rep disclosure.VEXImport
 	e.do(t, "POST", "/api/v1/vex?dry_run=true", tokA, string(csafDoc), "Content-Type", "application/csaf+json").want(t, http.StatusOK, &rep)
 	// The release's own export, read back, changes nothing: nobody decided
 	// any of its findings, and the statements say they are under investigation.
@@ -66,7 +67,7 @@ func TestVEX(t *testing.T) {
 	if list.Total != 1 || list.Items[0].Format != vigil.VEXCSAF {
 		t.Fatalf("list: %+v", list)
 	}
-	var det service.VEXDocumentDetail
+	var det disclosure.VEXDocumentDetail
 	e.do(t, "GET", fmt.Sprintf("/api/v1/vex/%d", list.Items[0].ID), tokA, nil).want(t, http.StatusOK, &det)
 	if len(det.Statements) != 3 || det.Statements[0].Unchanged != 1 {
 		t.Errorf("document: %+v", det)

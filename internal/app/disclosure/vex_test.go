@@ -1,4 +1,4 @@
-package service_test
+package disclosure_test
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/apptest"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/disclosure"
 	"github.com/vigil/vigil/internal/vex"
 	"github.com/vigil/vigil/internal/vex/list"
 )
@@ -42,9 +42,9 @@ func supplierVEX(t *testing.T, format vigil.VEXFormat, id string, sts ...vex.Sta
 	return b.Bytes()
 }
 
-func importVEX(t *testing.T, svc *app.App, sc vigil.Scope, b []byte, opt service.VEXImportOptions) *service.VEXImport {
+func importVEX(t *testing.T, svc *app.App, sc vigil.Scope, b []byte, opt disclosure.VEXImportOptions) *disclosure.VEXImport {
 	t.Helper()
-	rep, err := svc.ImportVEX(t.Context(), sc, bytes.NewReader(b), opt)
+	rep, err := svc.Disclosure.ImportVEX(t.Context(), sc, bytes.NewReader(b), opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +77,7 @@ func TestImportVEX(t *testing.T) {
 			doc := supplierVEX(t, format, "urn:uuid:11111111-2222-4333-8444-555555555555", vex.Statement{
 				Vulnerability: f.VulnID, Product: purl, Status: vigil.TriageNotAffected,
 				Justification: vigil.JustVulnerableCodeNotInExecutePath, Detail: "not reached"})
-			rep := importVEX(t, svc, sc, doc, service.VEXImportOptions{})
+			rep := importVEX(t, svc, sc, doc, disclosure.VEXImportOptions{})
 			if rep.Document.Format != format || countsOf(rep.Document) != (counts{Applied: 1}) {
 				t.Fatalf("format %s, counts %+v", rep.Document.Format, countsOf(rep.Document))
 			}
@@ -94,11 +94,11 @@ func TestImportVEX(t *testing.T) {
 
 	// Dry run: the report, and nothing stored.
 	doc := supplierVEX(t, vigil.VEXOpenVEX, "https://example.com/vex/1", notAffected, unrelated)
-	rep := importVEX(t, svc, sc, doc, service.VEXImportOptions{DryRun: true})
+	rep := importVEX(t, svc, sc, doc, disclosure.VEXImportOptions{DryRun: true})
 	if !rep.DryRun || countsOf(rep.Document) != (counts{Applied: 2, Unmatched: 1}) {
 		t.Fatalf("dry run counts %+v", countsOf(rep.Document))
 	}
-	if docs, _, err := svc.VEXDocuments(t.Context(), sc, vigil.Page{}); err != nil || len(docs) != 0 {
+	if docs, _, err := svc.Disclosure.VEXDocuments(t.Context(), sc, vigil.Page{}); err != nil || len(docs) != 0 {
 		t.Fatalf("dry run stored documents: %v, %v", docs, err)
 	}
 	if got, _ := svc.Triage.Finding(t.Context(), sc, f1.ID); got.Triage != nil {
@@ -106,7 +106,7 @@ func TestImportVEX(t *testing.T) {
 	}
 
 	// The import applies to both releases' findings.
-	rep = importVEX(t, svc, sc, doc, service.VEXImportOptions{})
+	rep = importVEX(t, svc, sc, doc, disclosure.VEXImportOptions{})
 	if countsOf(rep.Document) != (counts{Applied: 2, Unmatched: 1}) {
 		t.Fatalf("import counts %+v", countsOf(rep.Document))
 	}
@@ -122,13 +122,13 @@ func TestImportVEX(t *testing.T) {
 			t.Errorf("statement on %s: %d outcomes, want %d", st.VulnID, len(st.Outcomes), want)
 		}
 		for _, o := range st.Outcomes {
-			if o.Match != "component by purl" || o.Result != service.OutcomeApplied {
+			if o.Match != "component by purl" || o.Result != disclosure.OutcomeApplied {
 				t.Errorf("outcome %+v", o)
 			}
 		}
 	}
 	// Again: nothing changes.
-	rep = importVEX(t, svc, sc, doc, service.VEXImportOptions{})
+	rep = importVEX(t, svc, sc, doc, disclosure.VEXImportOptions{})
 	if countsOf(rep.Document) != (counts{Unchanged: 2, Unmatched: 1}) {
 		t.Fatalf("second import counts %+v", countsOf(rep.Document))
 	}
@@ -142,7 +142,7 @@ func TestImportVEX(t *testing.T) {
 	fixed := notAffected
 	fixed.Status, fixed.Justification, fixed.Detail, fixed.Response = vigil.TriageFixed, "", "", vigil.ResponseUpdate
 	fixed.Timestamp = time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
-	rep = importVEX(t, svc, sc, supplierVEX(t, vigil.VEXCycloneDX, "urn:uuid:aaaaaaaa-2222-4333-8444-555555555555", fixed), service.VEXImportOptions{})
+	rep = importVEX(t, svc, sc, supplierVEX(t, vigil.VEXCycloneDX, "urn:uuid:aaaaaaaa-2222-4333-8444-555555555555", fixed), disclosure.VEXImportOptions{})
 	if countsOf(rep.Document) != (counts{Applied: 1, Conflicts: 1}) || len(rep.Conflicts) != 1 {
 		t.Fatalf("conflict import counts %+v, conflicts %v", countsOf(rep.Document), rep.Conflicts)
 	}
@@ -160,17 +160,17 @@ func TestImportVEX(t *testing.T) {
 		t.Errorf("f2 decision %+v", g2.Triage)
 	}
 	// Force replaces it, and says so in the history.
-	rep = importVEX(t, svc, sc, supplierVEX(t, vigil.VEXCycloneDX, "urn:uuid:aaaaaaaa-2222-4333-8444-555555555555", fixed), service.VEXImportOptions{Force: true})
+	rep = importVEX(t, svc, sc, supplierVEX(t, vigil.VEXCycloneDX, "urn:uuid:aaaaaaaa-2222-4333-8444-555555555555", fixed), disclosure.VEXImportOptions{Force: true})
 	if countsOf(rep.Document) != (counts{Applied: 1, Unchanged: 1}) {
 		t.Fatalf("forced import counts %+v", countsOf(rep.Document))
 	}
 
 	// The stored document and statements.
-	docs, n, err := svc.VEXDocuments(t.Context(), sc, vigil.Page{})
+	docs, n, err := svc.Disclosure.VEXDocuments(t.Context(), sc, vigil.Page{})
 	if err != nil || n != 4 || len(docs) != 4 {
 		t.Fatalf("documents %d %v %v", n, docs, err)
 	}
-	det, err := svc.VEXDocument(t.Context(), sc, docs[len(docs)-1].ID)
+	det, err := svc.Disclosure.VEXDocument(t.Context(), sc, docs[len(docs)-1].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,11 +183,11 @@ func TestImportVEX(t *testing.T) {
 	}
 
 	// Another organization's import finds none of acme's findings.
-	rep = importVEX(t, svc, other, doc, service.VEXImportOptions{})
+	rep = importVEX(t, svc, other, doc, disclosure.VEXImportOptions{})
 	if countsOf(rep.Document) != (counts{Unmatched: 2}) {
 		t.Errorf("other org counts %+v", countsOf(rep.Document))
 	}
-	if _, err := svc.VEXDocument(t.Context(), other, det.ID); !errors.Is(err, vigil.ErrNotFound) {
+	if _, err := svc.Disclosure.VEXDocument(t.Context(), other, det.ID); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("other org reads acme's document: %v", err)
 	}
 }
@@ -204,13 +204,13 @@ func TestImportVEXRejects(t *testing.T) {
 			"revision_history": [{"date": "2024-01-01T00:00:00Z", "number": "1", "summary": "s"}]}}}`, "6.1.27"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := svc.ImportVEX(t.Context(), sc, strings.NewReader(tc.in), service.VEXImportOptions{})
+			_, err := svc.Disclosure.ImportVEX(t.Context(), sc, strings.NewReader(tc.in), disclosure.VEXImportOptions{})
 			if !errors.Is(err, vigil.ErrInvalid) || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("err = %v, want ErrInvalid mentioning %q", err, tc.want)
 			}
 		})
 	}
-	if docs, _, _ := svc.VEXDocuments(t.Context(), sc, vigil.Page{}); len(docs) != 0 {
+	if docs, _, _ := svc.Disclosure.VEXDocuments(t.Context(), sc, vigil.Page{}); len(docs) != 0 {
 		t.Errorf("rejected documents were stored: %v", docs)
 	}
 }
@@ -228,7 +228,7 @@ func TestExportVEX(t *testing.T) {
 	}
 	for _, format := range vigil.VEXFormats {
 		t.Run(string(format), func(t *testing.T) {
-			ex, err := svc.ExportVEX(t.Context(), sc, "Pump", "1.0", format, service.VEXExportOptions{Tool: "vigil test"})
+			ex, err := svc.Disclosure.ExportVEX(t.Context(), sc, "Pump", "1.0", format, disclosure.VEXExportOptions{Tool: "vigil test"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -247,20 +247,20 @@ func TestExportVEX(t *testing.T) {
 			if diff := cmp.Diff(want, got); diff != "" {
 				t.Errorf("statement (-want +got):\n%s", diff)
 			}
-			rep := importVEX(t, svc, sc, ex.Content, service.VEXImportOptions{DryRun: true})
+			rep := importVEX(t, svc, sc, ex.Content, disclosure.VEXImportOptions{DryRun: true})
 			if countsOf(rep.Document) != (counts{Unchanged: 1}) {
 				t.Errorf("re-import of own export: %+v %+v", countsOf(rep.Document), rep.Statements)
 			}
 		})
 	}
-	if _, err := svc.ExportVEX(t.Context(), sc, "Pump", "9.9", vigil.VEXCSAF, service.VEXExportOptions{}); !errors.Is(err, vigil.ErrNotFound) {
+	if _, err := svc.Disclosure.ExportVEX(t.Context(), sc, "Pump", "9.9", vigil.VEXCSAF, disclosure.VEXExportOptions{}); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("unknown release: %v", err)
 	}
-	if _, err := svc.ExportVEX(t.Context(), sc, "Pump", "1.0", "spdx", service.VEXExportOptions{}); !errors.Is(err, vigil.ErrInvalid) {
+	if _, err := svc.Disclosure.ExportVEX(t.Context(), sc, "Pump", "1.0", "spdx", disclosure.VEXExportOptions{}); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("unknown format: %v", err)
 	}
 	other := apptest.Org(t, svc, "other")
-	if _, err := svc.ExportVEX(t.Context(), other, "Pump", "1.0", vigil.VEXCSAF, service.VEXExportOptions{}); !errors.Is(err, vigil.ErrNotFound) {
+	if _, err := svc.Disclosure.ExportVEX(t.Context(), other, "Pump", "1.0", vigil.VEXCSAF, disclosure.VEXExportOptions{}); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("other org exports acme's release: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package service_test
+package disclosure_test
 
 import (
 	"strings"

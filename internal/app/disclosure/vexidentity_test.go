@@ -1,4 +1,4 @@
-package service_test
+package disclosure_test
 
 import (
 	"bytes"
@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/disclosure"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/vex"
@@ -71,7 +72,7 @@ func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 	}
 	for _, format := range vigil.VEXFormats {
 		t.Run(string(format), func(t *testing.T) {
-			ex, err := svc.ExportVEX(t.Context(), sc, "Infusion Pump", "3.0", format, service.VEXExportOptions{Tool: "vigil test"})
+			ex, err := svc.Disclosure.ExportVEX(t.Context(), sc, "Infusion Pump", "3.0", format, disclosure.VEXExportOptions{Tool: "vigil test"})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +97,7 @@ func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 					t.Errorf("advisory citation:\n%s", ex.Content)
 				}
 			}
-			rep := importVEX(t, svc, sc, ex.Content, service.VEXImportOptions{DryRun: true})
+			rep := importVEX(t, svc, sc, ex.Content, disclosure.VEXImportOptions{DryRun: true})
 			if got := countsOf(rep.Document); got != (counts{Unchanged: 11}) {
 				t.Errorf("re-import of own export: %+v", got)
 			}
@@ -130,7 +131,7 @@ func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 			if err := c.Write(&b, d); err != nil {
 				t.Fatal(err)
 			}
-			rep := importVEX(t, svc, sc, b.Bytes(), service.VEXImportOptions{DryRun: true})
+			rep := importVEX(t, svc, sc, b.Bytes(), disclosure.VEXImportOptions{DryRun: true})
 			for _, st := range rep.Statements {
 				if st.Matched != 1 {
 					t.Errorf("statement on %s matched %d findings, want 1", st.VulnID, st.Matched)
@@ -189,7 +190,7 @@ func TestImportVEXVersionRanges(t *testing.T) {
 			if err := c.Write(&b, d); err != nil {
 				t.Fatal(err)
 			}
-			rep := importVEX(t, svc, sc, b.Bytes(), service.VEXImportOptions{DryRun: true})
+			rep := importVEX(t, svc, sc, b.Bytes(), disclosure.VEXImportOptions{DryRun: true})
 			if len(rep.Statements) != 1 || rep.Statements[0].Matched != tc.want {
 				t.Fatalf("matched %+v, want %d finding\n%s", rep.Statements, tc.want, b.Bytes())
 			}

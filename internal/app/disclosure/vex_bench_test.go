@@ -1,4 +1,4 @@
-package service_test
+package disclosure_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/disclosure"
 	"github.com/vigil/vigil/internal/openvex"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store/sqlite"
@@ -79,7 +80,7 @@ func BenchmarkImportVEX(b *testing.B) {
 	b.SetBytes(int64(doc.Len()))
 	b.ReportAllocs()
 	for b.Loop() {
-		rep, err := svc.ImportVEX(ctx, sc, bytes.NewReader(doc.Bytes()), service.VEXImportOptions{DryRun: true})
+		rep, err := svc.Disclosure.ImportVEX(ctx, sc, bytes.NewReader(doc.Bytes()), disclosure.VEXImportOptions{DryRun: true})
 		if err != nil {
 			b.Fatal(err)
 		}

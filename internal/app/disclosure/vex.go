@@ -1,4 +1,4 @@
-package service
+package disclosure
 
 import (
 	"bytes"
@@ -20,7 +20,6 @@ import (
 	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/csaf"
-	"github.com/vigil/vigil/internal/store"
 	"github.com/vigil/vigil/internal/vex"
 	"github.com/vigil/vigil/internal/vex/list"
 )
@@ -58,7 +57,7 @@ type VEXExport struct {
 // and CPE. A CSAF export is checked against the CSAF 2.0 schema and the
 // mandatory tests before it is returned.
 func (s *Service) ExportVEX(ctx context.Context, sc vigil.Scope, productRef, version string, format vigil.VEXFormat, opt VEXExportOptions) (*VEXExport, error) {
-	return s.exportVEX(ctx, sc, format, opt, func(tx store.Tx) (*vigil.Product, *vigil.Release, error) {
+	return s.exportVEX(ctx, sc, format, opt, func(tx Tx) (*vigil.Product, *vigil.Release, error) {
 		p, err := catalog.ResolveProduct(ctx, tx, sc, productRef)
 		if err != nil {
 			return nil, nil, err
@@ -70,7 +69,7 @@ func (s *Service) ExportVEX(ctx context.Context, sc vigil.Scope, productRef, ver
 
 // ExportReleaseVEX is ExportVEX for the release with id.
 func (s *Service) ExportReleaseVEX(ctx context.Context, sc vigil.Scope, releaseID int64, format vigil.VEXFormat, opt VEXExportOptions) (*VEXExport, error) {
-	return s.exportVEX(ctx, sc, format, opt, func(tx store.Tx) (*vigil.Product, *vigil.Release, error) {
+	return s.exportVEX(ctx, sc, format, opt, func(tx Tx) (*vigil.Product, *vigil.Release, error) {
 		rel, err := tx.FindReleaseByID(ctx, sc, releaseID)
 		if err != nil {
 			return nil, nil, err
@@ -81,13 +80,13 @@ func (s *Service) ExportReleaseVEX(ctx context.Context, sc vigil.Scope, releaseI
 }
 
 func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VEXFormat, opt VEXExportOptions,
-	find func(store.Tx) (*vigil.Product, *vigil.Release, error)) (*VEXExport, error) {
+	find func(Tx) (*vigil.Product, *vigil.Release, error)) (*VEXExport, error) {
 	codec, err := list.ByFormat(format)
 	if err != nil {
 		return nil, err
 	}
 	var doc *vex.Document
-	err = s.store.View(ctx, func(tx store.Tx) error {
+	err = s.store.View(ctx, func(tx Tx) error {
 		p, rel, err := find(tx)
 		if err != nil {
 			return err
@@ -217,7 +216,7 @@ type citations struct {
 	csaf map[string]*vex.Reference
 }
 
-func (c *citations) of(ctx context.Context, tx store.Tx, f *vigil.Finding) ([]vex.Reference, error) {
+func (c *citations) of(ctx context.Context, tx Tx, f *vigil.Finding) ([]vex.Reference, error) {
 	provs := []vigil.Provenance{f.Evidence.Source}
 	for _, r := range f.Evidence.Records {
 		provs = append(provs, r.Source)
@@ -295,7 +294,7 @@ func fileSlug(s string) string {
 
 // vulnDescription is the knowledge base's summary of a vulnerability, or
 // "" when it has none.
-func vulnDescription(ctx context.Context, tx store.Tx, id string) (string, error) {
+func vulnDescription(ctx context.Context, tx Tx, id string) (string, error) {
 	vs, err := tx.FindKBVulns(ctx, id)
 	if err != nil {
 		return "", err
@@ -446,7 +445,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 		Issued: doc.Issued, Updated: doc.Updated, SHA256: hex.EncodeToString(sum[:]), Size: int64(len(raw)),
 		Statements: len(doc.Statements), ImportedBy: sc.Who()}
 	out := &VEXImport{Document: rec, DryRun: opt.DryRun, Warnings: doc.Warnings, Conflicts: []VEXOutcome{}}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		if err := tx.CreateVEXDocument(ctx, sc, rec, raw); err != nil {
 			return err
 		}
@@ -662,7 +661,7 @@ func (ts *vexTargetSet) byVuln(st vex.Statement) []int {
 
 // vexTargets loads the organization's open findings on the vulnerabilities
 // a document names, with their releases, products and components.
-func vexTargets(ctx context.Context, tx store.Tx, sc vigil.Scope, doc *vex.Document) (*vexTargetSet, error) {
+func vexTargets(ctx context.Context, tx Tx, sc vigil.Scope, doc *vex.Document) (*vexTargetSet, error) {
 	want := map[string]bool{}
 	for _, st := range doc.Statements {
 		for _, id := range append([]string{st.Vulnerability}, st.Aliases...) {
@@ -766,7 +765,7 @@ func vexTargets(ctx context.Context, tx store.Tx, sc vigil.Scope, doc *vex.Docum
 func (s *Service) VEXDocuments(ctx context.Context, sc vigil.Scope, page vigil.Page) ([]*vigil.VEXDocument, int, error) {
 	var out []*vigil.VEXDocument
 	var n int
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		out, n, err = tx.FindVEXDocuments(ctx, sc, vigil.VEXDocumentFilter{Page: page})
 		return err
@@ -783,7 +782,7 @@ type VEXDocumentDetail struct {
 // VEXDocument returns an imported document and its statements.
 func (s *Service) VEXDocument(ctx context.Context, sc vigil.Scope, id int64) (*VEXDocumentDetail, error) {
 	var out *VEXDocumentDetail
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		d, err := tx.FindVEXDocumentByID(ctx, sc, id)
 		if err != nil {
 			return err
@@ -796,4 +795,15 @@ func (s *Service) VEXDocument(ctx context.Context, sc vigil.Scope, id int64) (*V
 		return nil
 	})
 	return out, err
+}
+
+// firstLine is a vulnerability description's first line, at most 300 bytes.
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if len(s) > 300 {
+		s = s[:300] + "…"
+	}
+	return s
 }
