@@ -30,6 +30,27 @@ func TestMDS2Workflow(t *testing.T) {
 	if out := r.ok("mds2", "list"); strings.Count(out, "\n") != 5 || !strings.Contains(out, "Pump 3.1") {
 		t.Errorf("list:\n%s", out)
 	}
+	// The HN 1-2019 layout: notes under "See note", shared ones numbered.
+	out = r.ok("mds2", "import", filepath.Join(mds2Fixtures, "hn2019.xlsx"), "--candidate", "Hooli Pump")
+	if !strings.Contains(out, "IDs in column A, answers in C, notes in D") || !strings.Contains(out, "240 answers, 0 questions unanswered, 4 issues") {
+		t.Errorf("import of the HN layout:\n%s", out)
+	}
+	if out := r.ok("mds2", "show", "--candidate", "Hooli Pump", "--section", "CONN"); !strings.Contains(out, "Ports: 443/tcp HTTPS, 123/udp NTP") {
+		t.Errorf("show of the HN layout lacks the CONN-2 note:\n%s", out)
+	}
+	// Unanswered questions are issues with sheet and row; those the form
+	// leaves out are summed up on one line.
+	partial := filepath.Join(t.TempDir(), "partial.csv")
+	if err := os.WriteFile(partial, []byte("Question ID;Answer;Notes\nSBOM-1;Yes;\nSBOM-2;See Note;\nSBOM-3;N/A;\nSBOM-4;;\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out = r.ok("mds2", "import", partial, "--candidate", "Partial")
+	for _, want := range []string{"note_missing: csv row 3: SBOM-2: answered See Note, but no note is given", "unanswered: csv row 5: SBOM-4: no answer",
+		"unanswered: 236 questions are not in the form: DOC-1, DOC-2,"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import of a partial form lacks %q:\n%s", want, out)
+		}
+	}
 	if out := r.ok("mds2", "diff", "-p", "Pump", "--from", "3.0", "--to", "3.1"); !strings.Contains(out, "0 answers changed") {
 		t.Errorf("diff of two layouts of one form:\n%s", out)
 	}

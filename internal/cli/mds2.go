@@ -114,9 +114,11 @@ func (a *app) mds2Command() *cobra.Command {
 (ANSI/NEMA HN 1-2019): the official xlsx layout or a manufacturer's variant
 (extra columns, merged headers, answers on several sheets, notes in the
 answer cell such as "Yes, see IFU"), or CSV. The question-ID and answer
-columns are found by their content. Unknown IDs, duplicates and answers
-outside Yes / No / N/A / See Note are reported with sheet and row and kept
-with the form. A manufacturer imports its own form with --product and
+columns are found by their content, the note column by its header ("See
+note", "Note #", "Notes", ...) or content, and numbered notes ("Note 3") are
+replaced by their text. Unknown IDs, duplicates, answers outside Yes / No /
+N/A / See Note, unanswered questions and See Note without a note are
+reported with sheet and row and kept with the form. A manufacturer imports its own form with --product and
 --release; a hospital imports a form it received with --candidate.`,
 		Args: exactArgs(1, "FILE|- (--product P --release V | --candidate NAME)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -163,8 +165,22 @@ with the form. A manufacturer imports its own form with --product and
 			if res.Superseded != nil {
 				cmd.Printf("it replaces form %d\n", res.Superseded.ID)
 			}
+			// Questions the form has no row for are listed on one line;
+			// every other issue has its own, with sheet and row.
+			var absent []string
 			for _, i := range res.Form.Issues {
+				if i.Kind == vigil.MDS2Unanswered && i.Row == 0 {
+					absent = append(absent, i.QuestionID)
+					continue
+				}
 				cmd.Printf("%s: %s\n", i.Kind, terminalSafe(i.String()))
+			}
+			if n := len(absent); n > 0 {
+				more := ""
+				if n > 12 {
+					absent, more = absent[:12], fmt.Sprintf(" and %d more", n-12)
+				}
+				cmd.Printf("%s: %d questions are not in the form: %s%s\n", vigil.MDS2Unanswered, n, terminalSafe(strings.Join(absent, ", ")), more)
 			}
 			return nil
 		},
