@@ -19,7 +19,7 @@ import (
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/store"
 	"github.com/vigil/vigil/internal/vex"
-	"github.com/vigil/vigil/internal/vex/list"
+	"github.com/vigil/vigil/internal/vex/codecs"
 )
 
 // VEXExportOptions tune an export.
@@ -79,7 +79,7 @@ func (s *Service) ExportReleaseVEX(ctx context.Context, sc vigil.Scope, releaseI
 
 func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VEXFormat, opt VEXExportOptions,
 	find func(store.Tx) (*vigil.Product, *vigil.Release, error)) (*VEXExport, error) {
-	codec, err := list.ByFormat(format)
+	codec, err := codecs.ByFormat(format)
 	if err != nil {
 		return nil, err
 	}
@@ -416,7 +416,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 	if len(raw) > vex.MaxDocumentSize {
 		return nil, fmt.Errorf("VEX document larger than %d MiB: %w", vex.MaxDocumentSize>>20, vigil.ErrInvalid)
 	}
-	codec, err := list.Detect(raw)
+	codec, err := codecs.Detect(raw)
 	if err != nil {
 		return nil, err
 	}

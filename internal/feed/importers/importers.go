@@ -1,7 +1,7 @@
-// Package list is the registry of feed importers: it names every importer
+// Package importers is the registry of feed importers: it names every importer
 // explicitly, in detection order (the most specific format first). It is
 // apart from package feed because the importers import feed.
-package list
+package importers
 
 import (
 	"fmt"

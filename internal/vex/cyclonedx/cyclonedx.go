@@ -1,4 +1,4 @@
-// Package cdxvex reads and writes CycloneDX VEX — a CycloneDX 1.6 BOM whose
+// Package cyclonedx reads and writes CycloneDX VEX — a CycloneDX 1.6 BOM whose
 // vulnerabilities carry an analysis — as vex.Document values, with
 // github.com/CycloneDX/cyclonedx-go at the boundary. It reads JSON and XML
 // (specVersion 1.4 to 1.6) and writes JSON 1.6.
@@ -29,7 +29,7 @@
 // and is left out. A document without serialNumber is identified by the
 // SHA-256 of its bytes; a document id that is not a urn:uuid is written as
 // a name-based UUID serialNumber plus the property vigil:document_id.
-package cdxvex
+package cyclonedx
 
 import (
 	"bytes"

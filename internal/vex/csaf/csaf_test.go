@@ -1,4 +1,4 @@
-package csafvex
+package csaf
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/feed/csaf"
+	feedcsaf "github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/vex"
 	"github.com/vigil/vigil/internal/vex/vextest"
@@ -25,9 +25,9 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
-func checker(t testing.TB) *csaf.Importer {
+func checker(t testing.TB) *feedcsaf.Importer {
 	t.Helper()
-	im, err := csaf.New(feed.Limits{}, csaf.Config{})
+	im, err := feedcsaf.New(feed.Limits{}, feedcsaf.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +35,7 @@ func checker(t testing.TB) *csaf.Importer {
 }
 
 // check runs the CSAF 2.0 schema and mandatory tests on b.
-func check(t *testing.T, im *csaf.Importer, name string, b []byte) {
+func check(t *testing.T, im *feedcsaf.Importer, name string, b []byte) {
 	t.Helper()
 	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
 	if err != nil {

@@ -1,4 +1,4 @@
-// Package csafvex reads and writes CSAF 2.0 VEX documents (profile
+// Package csaf reads and writes CSAF 2.0 VEX documents (profile
 // csaf_vex) as vex.Document values.
 //
 // Writing: products go into product_tree branches vendor → product_name →
@@ -27,7 +27,7 @@
 // as update; recommended is not a status and is left out. Product groups
 // are expanded. The parser checks structure only; callers that want the
 // schema and the mandatory tests run internal/feed/csaf's checks.
-package csafvex
+package csaf
 
 import (
 	"bytes"
