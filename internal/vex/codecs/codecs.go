@@ -10,11 +10,11 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/vex/cyclonedx"
-	"github.com/vigil/vigil/internal/vex/csaf"
 	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/vex/openvex"
 	"github.com/vigil/vigil/internal/vex"
+	"github.com/vigil/vigil/internal/vex/csaf"
+	"github.com/vigil/vigil/internal/vex/cyclonedx"
+	"github.com/vigil/vigil/internal/vex/openvex"
 )
 
 // All returns every codec, in the order detection tries them.
