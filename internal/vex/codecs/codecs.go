@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/vex"
 	"github.com/vigil/vigil/internal/vex/csaf"
 	"github.com/vigil/vigil/internal/vex/cyclonedx"
@@ -47,7 +47,7 @@ func Detect(doc []byte) (vex.Codec, error) {
 			Context   *string `json:"@context"`
 			BOMFormat *string `json:"bomFormat"`
 		}
-		if _, err := io.Copy(io.Discard, feed.GuardJSON(bytes.NewReader(doc), feed.Limits{MaxDocumentSize: vex.MaxDocumentSize})); err != nil {
+		if _, err := io.Copy(io.Discard, ingest.GuardJSON(bytes.NewReader(doc), ingest.Limits{MaxDocumentSize: vex.MaxDocumentSize})); err != nil {
 			return nil, fmt.Errorf("VEX document: %w: %w", err, vigil.ErrInvalid)
 		}
 		if json.Unmarshal(doc, &top) == nil {

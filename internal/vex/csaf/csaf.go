@@ -40,7 +40,7 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/vex"
 )
 
@@ -578,7 +578,7 @@ func systemName(id string) string {
 
 // Parse implements vex.Codec.
 func (Codec) Parse(r io.Reader) (*vex.Document, error) {
-	raw, err := io.ReadAll(feed.GuardJSON(r, feed.Limits{MaxDocumentSize: vex.MaxDocumentSize}))
+	raw, err := io.ReadAll(ingest.GuardJSON(r, ingest.Limits{MaxDocumentSize: vex.MaxDocumentSize}))
 	if err != nil {
 		return nil, fmt.Errorf("csaf vex: read: %w", err)
 	}
@@ -607,7 +607,7 @@ func parseTime(path, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := feed.ParseTime(s)
+	t, err := ingest.ParseTime(s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("csaf vex: %s: %w: %w", path, err, vigil.ErrInvalid)
 	}

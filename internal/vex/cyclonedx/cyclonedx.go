@@ -48,7 +48,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/vex"
 )
 
@@ -438,7 +438,7 @@ func (c Codec) Parse(r io.Reader) (*vex.Document, error) {
 // checkJSON scans a JSON document against the nesting and string limits
 // before anything decodes it.
 func checkJSON(raw []byte) error {
-	if _, err := io.Copy(io.Discard, feed.GuardJSON(bytes.NewReader(raw), feed.Limits{MaxDocumentSize: vex.MaxDocumentSize})); err != nil {
+	if _, err := io.Copy(io.Discard, ingest.GuardJSON(bytes.NewReader(raw), ingest.Limits{MaxDocumentSize: vex.MaxDocumentSize})); err != nil {
 		return fmt.Errorf("cyclonedx vex: %w", err)
 	}
 	return nil
