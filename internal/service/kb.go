@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/importers"
 	"github.com/vigil/vigil/internal/feed/osv"
 	"github.com/vigil/vigil/internal/fleet/ident"

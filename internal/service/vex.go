@@ -12,11 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/feed/csaf"
+	"github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/store"
 	"github.com/vigil/vigil/internal/vex"
 	"github.com/vigil/vigil/internal/vex/codecs"
@@ -328,15 +325,11 @@ func checkCSAF(b []byte) error {
 }
 
 func csafProblems(b []byte) ([]csaf.Problem, error) {
-	im, err := csaf.New(feed.Limits{}, csaf.Config{})
-	if err != nil {
-		return nil, err
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	doc, err := csaf.Decode(b)
 	if err != nil {
 		return nil, fmt.Errorf("csaf: %w: %w", err, vigil.ErrInvalid)
 	}
-	return im.Check(doc)
+	return csaf.Check(doc, csaf.Config{})
 }
 
 // VEXImportOptions tune an import.

@@ -6,6 +6,7 @@ package importers
 import (
 	"fmt"
 
+	csafdoc "github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/cve5"
@@ -21,7 +22,7 @@ type Config struct {
 	// OSV configures the OSV importer (schema check).
 	OSV osv.Config
 	// CSAF configures the CSAF importer (schema, mandatory tests).
-	CSAF csaf.Config
+	CSAF csafdoc.Config
 }
 
 // All returns every importer, in the order feed.Detect tries them.

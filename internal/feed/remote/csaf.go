@@ -19,8 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/fetch"
 )
 
