@@ -56,10 +56,3 @@ func AppendUnique(list []string, add ...string) []string {
 	}
 	return list
 }
-
-func clip(s string) string {
-	if len(s) > 80 {
-		return s[:80] + "…"
-	}
-	return s
-}
