@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	gocsaf "github.com/gocsaf/csaf/v3/csaf"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -55,7 +56,7 @@ func Decode(b []byte) (any, error) {
 func Check(doc any, cfg Config) ([]Problem, error) {
 	var out []Problem
 	if !cfg.SkipSchema {
-		msgs, err := validateSchema(doc)
+		msgs, err := gocsaf.ValidateCSAF(doc)
 		if err != nil {
 			return nil, fmt.Errorf("csaf schema: %w", err)
 		}

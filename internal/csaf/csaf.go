@@ -7,9 +7,8 @@
 // Check runs, in order:
 //
 //  1. the CSAF 2.0 JSON schema with the FIRST CVSS v2/v3.0/v3.1 schemas
-//     it references, as github.com/gocsaf/csaf/v3 v3.7.0 ships them,
-//     embedded here (schema/) and compiled once per process on first use
-//     (nothing is fetched). That variant
+//     it references, as github.com/gocsaf/csaf/v3 embeds them, compiled
+//     once per process on first use (nothing is fetched). That variant
 //     forbids properties the standard does not define, which the official
 //     schema allows and CSAF optional test 6.2.20 only warns about: such
 //     problems are warnings unless Config.Strict;
