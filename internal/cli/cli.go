@@ -51,6 +51,10 @@ type Env struct {
 	FeedSources func(opt SyncOptions) ([]service.FeedSource, error)
 	// Serve runs the HTTP server until ctx ends.
 	Serve func(ctx context.Context, svc *service.Service, opts ServeOptions, log *slog.Logger) error
+	// RunJobs runs the background jobs (the daily phase refresh) over svc
+	// until ctx ends, and returns once the runs in progress are done. Nil
+	// means vigil serve runs none.
+	RunJobs func(ctx context.Context, svc *service.Service, log *slog.Logger)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }

@@ -1,67 +1,17 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/demo"
-	"github.com/vigil/vigil/internal/service"
 )
-
-// phaseRefreshEvery is how often vigil serve moves releases whose
-// milestones passed: milestones are days, so an hour after midnight at the
-// latest.
-const phaseRefreshEvery = time.Hour
-
-// startPhaseRefresh runs the phase refresh of every organization now and
-// then every phaseRefreshEvery until ctx ends or the returned stop is
-// called (stop waits for a run in progress). Each move is logged; a failed
-// run is logged and retried at the next tick. Several processes on one
-// PostgreSQL may run it side by side: each move is recorded once.
-func (a *app) startPhaseRefresh(ctx context.Context, svc *service.Service) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	log := a.log.With("component", "jobs", "job", "lifecycle_refresh")
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(phaseRefreshEvery)
-		defer t.Stop()
-		for {
-			start := time.Now()
-			res, err := svc.RefreshAllPhases(ctx)
-			n := 0
-			for _, o := range res {
-				for _, m := range o.Moves {
-					n++
-					log.Info("release phase moved", "org", o.Org, "release_id", m.ReleaseID, "product", m.Product,
-						"version", m.Version, "from_phase", m.From, "to_phase", m.To, "reason", m.Reason)
-				}
-			}
-			if err != nil && ctx.Err() == nil {
-				log.Error("phase refresh failed", "error", err)
-			} else if ctx.Err() == nil {
-				log.Debug("phase refresh done", "moves", n, "duration_ms", time.Since(start).Milliseconds())
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return func() {
-		cancel()
-		wg.Wait()
-	}
-}
 
 func (a *app) lifecycleCommand() *cobra.Command {
 	return group("lifecycle", "Lifecycle phases, component support, EOL/EOS notices, transfer of responsibility",
