@@ -112,6 +112,10 @@ counts per support level.`,
 }
 
 func (a *app) noticeCommand() *cobra.Command {
+	return group("notice", "Record and a.noticeListCommand() end-of-life / end-of-support notices (manufacturer)", a.noticeCreateCommand(), a.noticeListCommand(), a.noticeShowCommand())
+}
+
+func (a *app) noticeCreateCommand() *cobra.Command {
 	var ref releaseRef
 	var kind, title, issued, eol, eos, remains, successor, successorProduct, url string
 	var controls []string
@@ -181,7 +185,10 @@ notice to its issue day. Only manufacturer organizations issue notices.`,
 	create.Flags().StringVar(&successor, "successor", "", "recommended successor: a version of the same product (linked), or free text such as \"Model X 4.0\"")
 	create.Flags().StringVar(&successorProduct, "successor-product", "", "the successor version's product, when it is another product")
 	create.Flags().StringVar(&url, "url", "", "where the notice is published (http or https)")
+	return create
+}
 
+func (a *app) noticeListCommand() *cobra.Command {
 	var lref releaseRef
 	list := &cobra.Command{
 		Use:   "list [--product P --release V]",
@@ -213,7 +220,10 @@ notice to its issue day. Only manufacturer organizations issue notices.`,
 		},
 	}
 	lref.register(list)
+	return list
+}
 
+func (a *app) noticeShowCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show one notice",
@@ -234,7 +244,7 @@ notice to its issue day. Only manufacturer organizations issue notices.`,
 			return a.render(cmd, n, noticeTable(n))
 		},
 	}
-	return group("notice", "Record and list end-of-life / end-of-support notices (manufacturer)", create, list, show)
+	return show
 }
 
 func idArg(s string) (int64, error) {
@@ -266,6 +276,10 @@ func noticeTable(n *vigil.Notice) *table {
 }
 
 func (a *app) transferCommand() *cobra.Command {
+	return group("transfer", "Record the transfer of responsibility at end of support", a.transferCreateCommand(), a.transferAcceptCommand(), a.transferListCommand(), a.transferShowCommand())
+}
+
+func (a *app) transferCreateCommand() *cobra.Command {
 	var ref releaseRef
 	var effective, guidance, notes, file string
 	var risks, controls, docs []string
@@ -350,7 +364,10 @@ The release must have an end-of-support date; --effective defaults to it.`,
 	create.Flags().StringVar(&notes, "notes", "", "anything else the record should say")
 	create.Flags().StringVar(&file, "file", "", "read the transfer as JSON from FILE (- for standard input)")
 	acc.register(create, "accepted-")
+	return create
+}
 
+func (a *app) transferAcceptCommand() *cobra.Command {
 	var aacc acceptanceFlags
 	accept := &cobra.Command{
 		Use:   "accept ID --by NAME [--role ROLE] [--org ORG] [--on DATE]",
@@ -380,7 +397,10 @@ The release must have an end-of-support date; --effective defaults to it.`,
 		},
 	}
 	aacc.register(accept, "")
+	return accept
+}
 
+func (a *app) transferListCommand() *cobra.Command {
 	var lref releaseRef
 	var received bool
 	list := &cobra.Command{
@@ -420,7 +440,10 @@ The release must have an end-of-support date; --effective defaults to it.`,
 	}
 	lref.register(list)
 	list.Flags().BoolVar(&received, "received", false, "the transfers of the releases your assets run, from the manufacturers that share them")
+	return list
+}
 
+func (a *app) transferShowCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show one transfer of responsibility",
@@ -441,7 +464,7 @@ The release must have an end-of-support date; --effective defaults to it.`,
 			return a.render(cmd, tr, transferTable(tr))
 		},
 	}
-	return group("transfer", "Record the transfer of responsibility at end of support", create, accept, list, show)
+	return show
 }
 
 // parseRisk reads "TEXT", "HARM: TEXT" or "HARM: TEXT | MITIGATION".

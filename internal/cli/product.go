@@ -10,6 +10,10 @@ import (
 )
 
 func (a *app) productCommand() *cobra.Command {
+	return group("product", "Manage products (device product lines)", a.productCreateCommand(), a.productListCommand(), a.productShowCommand(), a.productUpdateCommand(), a.productDeleteCommand())
+}
+
+func (a *app) productCreateCommand() *cobra.Command {
 	var in vigil.ProductInput
 	create := &cobra.Command{
 		Use:   "create NAME",
@@ -29,7 +33,10 @@ func (a *app) productCommand() *cobra.Command {
 		},
 	}
 	productFlags(create, &in.Manufacturer, &in.DeviceModels, &in.IntendedUse, &in.ClinicalFunction)
+	return create
+}
 
+func (a *app) productListCommand() *cobra.Command {
 	var manufacturer string
 	var page vigil.Page
 	list := &cobra.Command{
@@ -61,7 +68,10 @@ func (a *app) productCommand() *cobra.Command {
 	}
 	list.Flags().StringVar(&manufacturer, "manufacturer", "", "only products of this manufacturer")
 	pageFlags(list, &page)
+	return list
+}
 
+func (a *app) productShowCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show PRODUCT",
 		Short: "Show a product (by name or ID)",
@@ -78,7 +88,10 @@ func (a *app) productCommand() *cobra.Command {
 			return a.render(cmd, p, productDetail(p))
 		},
 	}
+	return show
+}
 
+func (a *app) productUpdateCommand() *cobra.Command {
 	var upd struct {
 		manufacturer, intendedUse, clinicalFunction string
 		models                                      []string
@@ -121,7 +134,10 @@ func (a *app) productCommand() *cobra.Command {
 		},
 	}
 	productFlags(update, &upd.manufacturer, &upd.models, &upd.intendedUse, &upd.clinicalFunction)
+	return update
+}
 
+func (a *app) productDeleteCommand() *cobra.Command {
 	var yes bool
 	del := &cobra.Command{
 		Use:   "delete PRODUCT",
@@ -147,7 +163,7 @@ func (a *app) productCommand() *cobra.Command {
 		},
 	}
 	del.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
-	return group("product", "Manage products (device product lines)", create, list, show, update, del)
+	return del
 }
 
 func productFlags(c *cobra.Command, manufacturer *string, models *[]string, intendedUse, clinicalFunction *string) {

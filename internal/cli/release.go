@@ -64,16 +64,12 @@ func (m *milestoneFlags) update(c *cobra.Command) (vigil.ReleaseUpdate, error) {
 }
 
 func (a *app) releaseCommand() *cobra.Command {
+	return group("release", "Manage releases and their lifecycle phase", a.releaseCreateCommand(), a.releaseListCommand(), a.releaseShowCommand(), a.releaseUpdateCommand(), a.releaseSetPhaseCommand(), a.releaseDeleteCommand(),
+		a.releaseEnvironmentCommand(), a.releasePortsCommand())
+}
+
+func (a *app) releaseCreateCommand() *cobra.Command {
 	var product string
-	productFlag := func(c *cobra.Command) {
-		c.Flags().StringVarP(&product, "product", "p", "", "product name or ID (required)")
-	}
-	needProduct := func() error {
-		if product == "" {
-			return usagef("--product is required")
-		}
-		return nil
-	}
 
 	var phase string
 	var ms milestoneFlags
@@ -85,7 +81,7 @@ development until --released, support from then, limited_support from
 --eol-notice, end_of_support from --end-of-support.`,
 		Args: exactArgs(1, "VERSION --product P [--phase PHASE] [--released DATE] [--eol-notice DATE] [--end-of-support DATE]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needProduct(); err != nil {
+			if err := needProduct(product); err != nil {
 				return err
 			}
 			m, err := ms.milestones()
@@ -107,9 +103,14 @@ development until --released, support from then, limited_support from
 			return a.render(cmd, r, releaseDetail(&service.ReleaseDetail{Release: *r}))
 		},
 	}
-	productFlag(create)
+	productFlag(create, &product)
 	create.Flags().StringVar(&phase, "phase", "", "set the phase explicitly: development, support, limited_support or end_of_support")
 	ms.register(create, false)
+	return create
+}
+
+func (a *app) releaseListCommand() *cobra.Command {
+	var product string
 
 	var page vigil.Page
 	list := &cobra.Command{
@@ -146,13 +147,18 @@ development until --released, support from then, limited_support from
 	}
 	list.Flags().StringVarP(&product, "product", "p", "", "only releases of this product")
 	pageFlags(list, &page)
+	return list
+}
+
+func (a *app) releaseShowCommand() *cobra.Command {
+	var product string
 
 	show := &cobra.Command{
 		Use:   "show VERSION --product P",
 		Short: "Show a release with its phase history",
 		Args:  exactArgs(1, "VERSION --product P"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needProduct(); err != nil {
+			if err := needProduct(product); err != nil {
 				return err
 			}
 			svc, sc, err := a.scope(cmd.Context())
@@ -166,7 +172,12 @@ development until --released, support from then, limited_support from
 			return a.render(cmd, d, releaseDetail(d))
 		},
 	}
-	productFlag(show)
+	productFlag(show, &product)
+	return show
+}
+
+func (a *app) releaseSetPhaseCommand() *cobra.Command {
+	var product string
 
 	var reason string
 	var force bool
@@ -179,7 +190,7 @@ phase to let it follow the release's milestones again. Moving back in the
 lifecycle needs --force. Every change is recorded with its reason.`,
 		Args: exactArgs(2, "VERSION PHASE --product P --reason TEXT [--force]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needProduct(); err != nil {
+			if err := needProduct(product); err != nil {
 				return err
 			}
 			in := service.PhaseChangeInput{Phase: vigil.Phase(args[1]), Reason: reason, Force: force}
@@ -203,9 +214,14 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			return a.render(cmd, d, releaseDetail(d))
 		},
 	}
-	productFlag(setPhase)
+	productFlag(setPhase, &product)
 	setPhase.Flags().StringVar(&reason, "reason", "", "why the phase changes (required)")
 	setPhase.Flags().BoolVar(&force, "force", false, "allow moving back in the lifecycle")
+	return setPhase
+}
+
+func (a *app) releaseUpdateCommand() *cobra.Command {
+	var product string
 
 	var ums milestoneFlags
 	update := &cobra.Command{
@@ -213,7 +229,7 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 		Short: "Change a release's lifecycle milestones",
 		Args:  exactArgs(1, "VERSION --product P [--released DATE] [--eol-notice DATE] [--end-of-support DATE]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needProduct(); err != nil {
+			if err := needProduct(product); err != nil {
 				return err
 			}
 			u, err := ums.update(cmd)
@@ -241,8 +257,13 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			return a.render(cmd, d, releaseDetail(d))
 		},
 	}
-	productFlag(update)
+	productFlag(update, &product)
 	ums.register(update, true)
+	return update
+}
+
+func (a *app) releaseDeleteCommand() *cobra.Command {
+	var product string
 
 	var yes bool
 	del := &cobra.Command{
@@ -250,7 +271,7 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 		Short: "Delete a release",
 		Args:  exactArgs(1, "VERSION --product P --yes"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needProduct(); err != nil {
+			if err := needProduct(product); err != nil {
 				return err
 			}
 			if !yes {
@@ -271,11 +292,22 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			return nil
 		},
 	}
-	productFlag(del)
+	productFlag(del, &product)
 	del.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
+	return del
+}
 
-	return group("release", "Manage releases and their lifecycle phase", create, list, show, update, setPhase, del,
-		a.releaseEnvironmentCommand(), a.releasePortsCommand())
+// productFlag registers the --product flag of the release commands that
+// name a release by its version.
+func productFlag(c *cobra.Command, product *string) {
+	c.Flags().StringVarP(product, "product", "p", "", "product name or ID (required)")
+}
+
+func needProduct(product string) error {
+	if product == "" {
+		return usagef("--product is required")
+	}
+	return nil
 }
 
 func (a *app) findRelease(ctx context.Context, svc *service.Service, sc vigil.Scope, product, version string) (*vigil.Release, error) {

@@ -57,6 +57,11 @@ func (a *app) openInput(name string) (io.ReadCloser, error) {
 }
 
 func (a *app) sbomCommand() *cobra.Command {
+	return group("sbom", "Import, a.sbomCheckCommand(), compare and a.sbomExportCommand() SBOMs", a.sbomImportCommand(), a.sbomListCommand(), a.sbomComponentsCommand(), a.sbomCheckCommand(), a.sbomDiffCommand(), a.sbomExportCommand(),
+		group("support", "Manage component support levels and end-of-support dates", a.sbomSupportImportCommand()))
+}
+
+func (a *app) sbomImportCommand() *cobra.Command {
 	var ref releaseRef
 	var strictRefs bool
 	imp := &cobra.Command{
@@ -106,7 +111,10 @@ SBOM. Importing the same bytes again changes nothing.`,
 	}
 	ref.register(imp)
 	imp.Flags().BoolVar(&strictRefs, "strict", false, "refuse the SBOM for a malformed package reference (otherwise the package is kept with a warning)")
+	return imp
+}
 
+func (a *app) sbomListCommand() *cobra.Command {
 	var lref releaseRef
 	list := &cobra.Command{
 		Use:   "list --product P --release V",
@@ -128,7 +136,10 @@ SBOM. Importing the same bytes again changes nothing.`,
 		},
 	}
 	lref.register(list)
+	return list
+}
 
+func (a *app) sbomComponentsCommand() *cobra.Command {
 	var cref releaseRef
 	components := &cobra.Command{
 		Use:   "components --product P --release V",
@@ -159,7 +170,10 @@ SBOM. Importing the same bytes again changes nothing.`,
 		},
 	}
 	cref.register(components)
+	return components
+}
 
+func (a *app) sbomCheckCommand() *cobra.Command {
 	var kref releaseRef
 	var strict bool
 	check := &cobra.Command{
@@ -208,7 +222,10 @@ component. With --strict the exit code is 3 when anything is missing.`,
 	}
 	kref.register(check)
 	check.Flags().BoolVar(&strict, "strict", false, "exit 3 when any element is missing")
+	return check
+}
 
+func (a *app) sbomDiffCommand() *cobra.Command {
 	var product string
 	diff := &cobra.Command{
 		Use:   "diff --product P FROM TO",
@@ -252,7 +269,10 @@ component. With --strict the exit code is 3 when anything is missing.`,
 		},
 	}
 	diff.Flags().StringVarP(&product, "product", "p", "", "product name or ID (required)")
+	return diff
+}
 
+func (a *app) sbomExportCommand() *cobra.Command {
 	var eref releaseRef
 	var format, outFile string
 	export := &cobra.Command{
@@ -295,7 +315,10 @@ component. With --strict the exit code is 3 when anything is missing.`,
 	eref.register(export)
 	export.Flags().StringVarP(&format, "format", "f", string(sbom.KindCycloneDXJSON), "cyclonedx-json, cyclonedx-xml, spdx-json, spdx-tv, or original (the imported bytes)")
 	export.Flags().StringVar(&outFile, "out", "", "write to this new file instead of standard output")
+	return export
+}
 
+func (a *app) sbomSupportImportCommand() *cobra.Command {
 	var sref releaseRef
 	supportImport := &cobra.Command{
 		Use:   "import FILE|- --product P --release V",
@@ -334,9 +357,7 @@ and nothing is applied; see docs/sbom.md for the format.`,
 		},
 	}
 	sref.register(supportImport)
-	support := group("support", "Manage component support levels and end-of-support dates", supportImport)
-
-	return group("sbom", "Import, check, compare and export SBOMs", imp, list, components, check, diff, export, support)
+	return supportImport
 }
 
 func kindList() string {
