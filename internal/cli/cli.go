@@ -269,16 +269,6 @@ func (a *app) newService() *service.Service {
 	return a.svc
 }
 
-// scope resolves --org to a scope acting as the local CLI user.
-func (a *app) scope(ctx context.Context) (*service.Service, vigil.Scope, error) {
-	svc, err := a.service(ctx)
-	if err != nil {
-		return nil, vigil.Scope{}, err
-	}
-	sc, _, err := svc.ScopeFor(ctx, a.cfg.Org, "cli:"+a.actor())
-	return svc, sc, err
-}
-
 // actor names the person at the terminal for the records they leave.
 func (a *app) actor() string {
 	for _, k := range []string{"VIGIL_ACTOR", "USER", "LOGNAME"} {

@@ -63,7 +63,7 @@ func (a *app) parseFormRefs(ctx context.Context, svc *service.Service, sc vigil.
 			}
 			refs = append(refs, service.MDS2Ref{FormID: id})
 		case ok && kind == "release":
-			product, version, ok := strings.Cut(rest, "@")
+			product, version, ok := splitProductVersion(rest)
 			if !ok {
 				return nil, usagef("%q: want release:PRODUCT@VERSION", arg)
 			}

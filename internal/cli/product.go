@@ -77,11 +77,7 @@ func (a *app) productShowCommand() *cobra.Command {
 		Short: "Show a product (by name or ID)",
 		Args:  exactArgs(1, "PRODUCT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, args[0])
+			_, _, p, err := a.resolveProduct(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -118,11 +114,7 @@ func (a *app) productUpdateCommand() *cobra.Command {
 			if u == (vigil.ProductUpdate{}) {
 				return usagef("nothing to update: give at least one of --manufacturer, --model, --intended-use, --clinical-function")
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, args[0])
+			svc, sc, p, err := a.resolveProduct(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -147,11 +139,7 @@ func (a *app) productDeleteCommand() *cobra.Command {
 			if !yes {
 				return usagef("deleting a product deletes all its releases; confirm with --yes")
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, args[0])
+			svc, sc, p, err := a.resolveProduct(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -88,11 +87,7 @@ development until --released, support from then, limited_support from
 			if err != nil {
 				return err
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, product)
+			svc, sc, p, err := a.resolveProduct(cmd.Context(), product)
 			if err != nil {
 				return err
 			}
@@ -199,11 +194,7 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			} else if !in.Phase.Valid() {
 				return usagef("phase %q: want development, support, limited_support, end_of_support or milestones", args[1])
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			r, err := a.findRelease(cmd.Context(), svc, sc, product, args[0])
+			svc, sc, r, err := a.resolveVersion(cmd.Context(), product, args[0])
 			if err != nil {
 				return err
 			}
@@ -239,11 +230,7 @@ func (a *app) releaseUpdateCommand() *cobra.Command {
 			if u == (vigil.ReleaseUpdate{}) {
 				return usagef("nothing to update: give at least one of --released, --eol-notice, --end-of-support")
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			r, err := a.findRelease(cmd.Context(), svc, sc, product, args[0])
+			svc, sc, r, err := a.resolveVersion(cmd.Context(), product, args[0])
 			if err != nil {
 				return err
 			}
@@ -277,11 +264,7 @@ func (a *app) releaseDeleteCommand() *cobra.Command {
 			if !yes {
 				return usagef("deleting a release deletes its history; confirm with --yes")
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			r, err := a.findRelease(cmd.Context(), svc, sc, product, args[0])
+			svc, sc, r, err := a.resolveVersion(cmd.Context(), product, args[0])
 			if err != nil {
 				return err
 			}
@@ -295,27 +278,6 @@ func (a *app) releaseDeleteCommand() *cobra.Command {
 	productFlag(del, &product)
 	del.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
 	return del
-}
-
-// productFlag registers the --product flag of the release commands that
-// name a release by its version.
-func productFlag(c *cobra.Command, product *string) {
-	c.Flags().StringVarP(product, "product", "p", "", "product name or ID (required)")
-}
-
-func needProduct(product string) error {
-	if product == "" {
-		return usagef("--product is required")
-	}
-	return nil
-}
-
-func (a *app) findRelease(ctx context.Context, svc *service.Service, sc vigil.Scope, product, version string) (*vigil.Release, error) {
-	d, err := svc.ReleaseByVersion(ctx, sc, product, version)
-	if err != nil {
-		return nil, err
-	}
-	return &d.Release, nil
 }
 
 func phaseLabel(r *vigil.Release) string {

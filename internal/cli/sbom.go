@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -13,36 +12,6 @@ import (
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/service"
 )
-
-// releaseRef is the --product/--release pair that names a release.
-type releaseRef struct{ product, version string }
-
-func (r *releaseRef) register(c *cobra.Command) {
-	c.Flags().StringVarP(&r.product, "product", "p", "", "product name or ID")
-	c.Flags().StringVarP(&r.version, "release", "r", "", "release version")
-}
-
-func (r *releaseRef) set() bool { return r.product != "" || r.version != "" }
-
-func (r *releaseRef) need() error {
-	if r.product == "" || r.version == "" {
-		return usagef("--product and --release are required")
-	}
-	return nil
-}
-
-// resolve finds the release the flags name.
-func (a *app) resolveRelease(ctx context.Context, ref releaseRef) (*service.Service, vigil.Scope, *vigil.Release, error) {
-	if err := ref.need(); err != nil {
-		return nil, vigil.Scope{}, nil, err
-	}
-	svc, sc, err := a.scope(ctx)
-	if err != nil {
-		return nil, vigil.Scope{}, nil, err
-	}
-	r, err := a.findRelease(ctx, svc, sc, ref.product, ref.version)
-	return svc, sc, r, err
-}
 
 // openInput opens a file argument; "-" is standard input.
 func (a *app) openInput(name string) (io.ReadCloser, error) {
@@ -235,11 +204,7 @@ func (a *app) sbomDiffCommand() *cobra.Command {
 			if product == "" {
 				return usagef("--product is required")
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			from, err := a.findRelease(cmd.Context(), svc, sc, product, args[0])
+			svc, sc, from, err := a.resolveVersion(cmd.Context(), product, args[0])
 			if err != nil {
 				return err
 			}
