@@ -11,7 +11,8 @@ import (
 )
 
 func (a *app) dbCommand() *cobra.Command {
-	return group("db", "Manage the database: a.dbMigrateCommand(), a.dbStatusCommand(), a.dbBackupCommand(), a.dbRestoreCommand()", a.dbMigrateCommand(), a.dbStatusCommand(), a.dbBackupCommand(), a.dbRestoreCommand())
+	return group("db", "Manage the database: migrate, status, backup, restore",
+		a.dbMigrateCommand(), a.dbStatusCommand(), a.dbBackupCommand(), a.dbRestoreCommand())
 }
 
 func (a *app) dbMigrateCommand() *cobra.Command {

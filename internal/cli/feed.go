@@ -16,7 +16,8 @@ import (
 )
 
 func (a *app) feedCommand() *cobra.Command {
-	return group("feed", "Manage the vulnerability knowledge base", a.feedImportCommand(), a.syncCommand(), a.feedStatusCommand(), a.bundleCommand())
+	return group("feed", "Manage the vulnerability knowledge base",
+		a.feedImportCommand(), a.syncCommand(), a.feedStatusCommand(), a.bundleCommand())
 }
 
 func (a *app) feedImportCommand() *cobra.Command {

@@ -112,7 +112,8 @@ counts per support level.`,
 }
 
 func (a *app) noticeCommand() *cobra.Command {
-	return group("notice", "Record and a.noticeListCommand() end-of-life / end-of-support notices (manufacturer)", a.noticeCreateCommand(), a.noticeListCommand(), a.noticeShowCommand())
+	return group("notice", "Record and list end-of-life / end-of-support notices (manufacturer)",
+		a.noticeCreateCommand(), a.noticeListCommand(), a.noticeShowCommand())
 }
 
 func (a *app) noticeCreateCommand() *cobra.Command {
@@ -276,7 +277,8 @@ func noticeTable(n *vigil.Notice) *table {
 }
 
 func (a *app) transferCommand() *cobra.Command {
-	return group("transfer", "Record the transfer of responsibility at end of support", a.transferCreateCommand(), a.transferAcceptCommand(), a.transferListCommand(), a.transferShowCommand())
+	return group("transfer", "Record the transfer of responsibility at end of support",
+		a.transferCreateCommand(), a.transferAcceptCommand(), a.transferListCommand(), a.transferShowCommand())
 }
 
 func (a *app) transferCreateCommand() *cobra.Command {

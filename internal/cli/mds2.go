@@ -105,8 +105,9 @@ func (a *app) writeOutput(cmd *cobra.Command, out string, fn func(io.Writer) err
 }
 
 func (a *app) mds2Command() *cobra.Command {
-	return group("mds2", "MDS2 (ANSI/NEMA HN 1-2019) forms: import, a.mds2ExportCommand(), a.mds2DiffCommand(), a.mds2CompareCommand(), a.mds2EvaluateCommand(), a.mds2CheckCommand()",
-		a.mds2ImportCommand(), a.mds2ExportCommand(), a.mds2ListCommand(), a.mds2ShowCommand(), a.mds2DiffCommand(), a.mds2CompareCommand(), a.mds2EvaluateCommand(), a.mds2CheckCommand(), a.mds2CatalogueCommand(), a.mds2ProfileCommand())
+	return group("mds2", "MDS2 (ANSI/NEMA HN 1-2019) forms: import, export, diff, compare, evaluate, check",
+		a.mds2ImportCommand(), a.mds2ExportCommand(), a.mds2ListCommand(), a.mds2ShowCommand(), a.mds2DiffCommand(),
+		a.mds2CompareCommand(), a.mds2EvaluateCommand(), a.mds2CheckCommand(), a.mds2CatalogueCommand(), a.mds2ProfileCommand())
 }
 
 func (a *app) mds2ImportCommand() *cobra.Command {

@@ -10,7 +10,8 @@ import (
 )
 
 func (a *app) productCommand() *cobra.Command {
-	return group("product", "Manage products (device product lines)", a.productCreateCommand(), a.productListCommand(), a.productShowCommand(), a.productUpdateCommand(), a.productDeleteCommand())
+	return group("product", "Manage products (device product lines)",
+		a.productCreateCommand(), a.productListCommand(), a.productShowCommand(), a.productUpdateCommand(), a.productDeleteCommand())
 }
 
 func (a *app) productCreateCommand() *cobra.Command {

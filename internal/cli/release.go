@@ -63,13 +63,13 @@ func (m *milestoneFlags) update(c *cobra.Command) (vigil.ReleaseUpdate, error) {
 }
 
 func (a *app) releaseCommand() *cobra.Command {
-	return group("release", "Manage releases and their lifecycle phase", a.releaseCreateCommand(), a.releaseListCommand(), a.releaseShowCommand(), a.releaseUpdateCommand(), a.releaseSetPhaseCommand(), a.releaseDeleteCommand(),
-		a.releaseEnvironmentCommand(), a.releasePortsCommand())
+	return group("release", "Manage releases and their lifecycle phase",
+		a.releaseCreateCommand(), a.releaseListCommand(), a.releaseShowCommand(), a.releaseUpdateCommand(),
+		a.releaseSetPhaseCommand(), a.releaseDeleteCommand(), a.releaseEnvironmentCommand(), a.releasePortsCommand())
 }
 
 func (a *app) releaseCreateCommand() *cobra.Command {
 	var product string
-
 	var phase string
 	var ms milestoneFlags
 	create := &cobra.Command{
@@ -106,7 +106,6 @@ development until --released, support from then, limited_support from
 
 func (a *app) releaseListCommand() *cobra.Command {
 	var product string
-
 	var page vigil.Page
 	list := &cobra.Command{
 		Use:   "list",
@@ -147,7 +146,6 @@ func (a *app) releaseListCommand() *cobra.Command {
 
 func (a *app) releaseShowCommand() *cobra.Command {
 	var product string
-
 	show := &cobra.Command{
 		Use:   "show VERSION --product P",
 		Short: "Show a release with its phase history",
@@ -173,7 +171,6 @@ func (a *app) releaseShowCommand() *cobra.Command {
 
 func (a *app) releaseSetPhaseCommand() *cobra.Command {
 	var product string
-
 	var reason string
 	var force bool
 	setPhase := &cobra.Command{
@@ -213,7 +210,6 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 
 func (a *app) releaseUpdateCommand() *cobra.Command {
 	var product string
-
 	var ums milestoneFlags
 	update := &cobra.Command{
 		Use:   "update VERSION --product P",
@@ -251,7 +247,6 @@ func (a *app) releaseUpdateCommand() *cobra.Command {
 
 func (a *app) releaseDeleteCommand() *cobra.Command {
 	var product string
-
 	var yes bool
 	del := &cobra.Command{
 		Use:   "delete VERSION --product P --yes",

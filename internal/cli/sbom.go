@@ -26,8 +26,9 @@ func (a *app) openInput(name string) (io.ReadCloser, error) {
 }
 
 func (a *app) sbomCommand() *cobra.Command {
-	return group("sbom", "Import, a.sbomCheckCommand(), compare and a.sbomExportCommand() SBOMs", a.sbomImportCommand(), a.sbomListCommand(), a.sbomComponentsCommand(), a.sbomCheckCommand(), a.sbomDiffCommand(), a.sbomExportCommand(),
-		group("support", "Manage component support levels and end-of-support dates", a.sbomSupportImportCommand()))
+	return group("sbom", "Import, check, compare and export SBOMs",
+		a.sbomImportCommand(), a.sbomListCommand(), a.sbomComponentsCommand(), a.sbomCheckCommand(), a.sbomDiffCommand(),
+		a.sbomExportCommand(), group("support", "Manage component support levels and end-of-support dates", a.sbomSupportImportCommand()))
 }
 
 func (a *app) sbomImportCommand() *cobra.Command {

@@ -16,7 +16,8 @@ import (
 )
 
 func (a *app) vexCommand() *cobra.Command {
-	return group("vex", "Exchange VEX: a.vexExportCommand() a release's triage, import suppliers' statements", a.vexExportCommand(), a.vexImportCommand(), a.vexListCommand(), a.vexShowCommand())
+	return group("vex", "Exchange VEX: export a release's triage, import suppliers' statements",
+		a.vexExportCommand(), a.vexImportCommand(), a.vexListCommand(), a.vexShowCommand())
 }
 
 func (a *app) vexExportCommand() *cobra.Command {
