@@ -1,4 +1,4 @@
-package cdxvex
+package cyclonedx
 
 import (
 	"bytes"

@@ -1,11 +1,12 @@
-// Package list is the registry of feed importers: it names every importer
+// Package importers is the registry of feed importers: it names every importer
 // explicitly, in detection order (the most specific format first). It is
 // apart from package feed because the importers import feed.
-package list
+package importers
 
 import (
 	"fmt"
 
+	csafdoc "github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/cve5"
@@ -21,7 +22,7 @@ type Config struct {
 	// OSV configures the OSV importer (schema check).
 	OSV osv.Config
 	// CSAF configures the CSAF importer (schema, mandatory tests).
-	CSAF csaf.Config
+	CSAF csafdoc.Config
 }
 
 // All returns every importer, in the order feed.Detect tries them.

@@ -1,4 +1,4 @@
-package list
+package importers
 
 import (
 	"os"

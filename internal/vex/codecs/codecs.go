@@ -1,6 +1,6 @@
-// Package list is the registry of VEX formats, named explicitly. It is
+// Package codecs is the registry of VEX formats, named explicitly. It is
 // apart from package vex because the format packages import vex.
-package list
+package codecs
 
 import (
 	"bytes"
@@ -10,16 +10,16 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/cdxvex"
-	"github.com/vigil/vigil/internal/csafvex"
-	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/openvex"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/vex"
+	"github.com/vigil/vigil/internal/vex/csaf"
+	"github.com/vigil/vigil/internal/vex/cyclonedx"
+	"github.com/vigil/vigil/internal/vex/openvex"
 )
 
 // All returns every codec, in the order detection tries them.
 func All() []vex.Codec {
-	return []vex.Codec{csafvex.New(), openvex.New(), cdxvex.New()}
+	return []vex.Codec{csaf.New(), openvex.New(), cyclonedx.New()}
 }
 
 // ByFormat returns the codec of f.
@@ -47,17 +47,17 @@ func Detect(doc []byte) (vex.Codec, error) {
 			Context   *string `json:"@context"`
 			BOMFormat *string `json:"bomFormat"`
 		}
-		if _, err := io.Copy(io.Discard, feed.GuardJSON(bytes.NewReader(doc), feed.Limits{MaxDocumentSize: vex.MaxDocumentSize})); err != nil {
+		if _, err := io.Copy(io.Discard, ingest.GuardJSON(bytes.NewReader(doc), ingest.Limits{MaxDocumentSize: vex.MaxDocumentSize})); err != nil {
 			return nil, fmt.Errorf("VEX document: %w: %w", err, vigil.ErrInvalid)
 		}
 		if json.Unmarshal(doc, &top) == nil {
 			switch {
 			case top.Document != nil && top.Document.CSAFVersion != nil:
-				return csafvex.New(), nil
+				return csaf.New(), nil
 			case top.Context != nil && strings.HasPrefix(*top.Context, "https://openvex.dev/ns"):
 				return openvex.New(), nil
 			case top.BOMFormat != nil:
-				return cdxvex.New(), nil
+				return cyclonedx.New(), nil
 			}
 		}
 	}

@@ -16,13 +16,14 @@ import (
 
 	"github.com/ProtonMail/gopenpgp/v2/crypto"
 
-	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Verifier checks a CSAF file against the files the CSAF distribution
 // rules put beside it: FILE.sha256 and FILE.sha512 ("HEX" or
 // "HEX  FILENAME"), and the detached OpenPGP signature FILE.asc. Use its
-// Verify as feed.Options.Verify.
+// Verify as feed.Options.Verify; a signature left unchecked is an
+// ingest.Notice.
 type Verifier struct {
 	// Keys verify signatures; nil leaves .asc files unchecked.
 	Keys *crypto.KeyRing
@@ -102,7 +103,7 @@ func (v *Verifier) Verify(path string) error {
 	if v.Keys == nil {
 		// A signature nobody checks must not pass for a checked one.
 		if _, err := os.Stat(path + ".asc"); err == nil {
-			return &feed.Notice{Msg: "a .asc signature is beside it, but no --csaf-key was given: the signature was not checked"}
+			return &ingest.Notice{Msg: "a .asc signature is beside it, but no --csaf-key was given: the signature was not checked"}
 		}
 		return nil
 	}

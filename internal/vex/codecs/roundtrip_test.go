@@ -1,4 +1,4 @@
-package list_test
+package codecs_test
 
 import (
 	"bytes"
@@ -9,7 +9,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/vex"
-	"github.com/vigil/vigil/internal/vex/list"
+	"github.com/vigil/vigil/internal/vex/codecs"
 )
 
 // generated is a release's findings made up from a seed: CVEs with their
@@ -72,7 +72,7 @@ func generate(seed uint64, size uint8) generated {
 // back changes nothing, whatever ids the vulnerabilities share.
 func checkOwnRoundTrip(t *testing.T, g generated) {
 	t.Helper()
-	for _, c := range list.All() {
+	for _, c := range codecs.All() {
 		d := vex.Build(g.rel)
 		var b bytes.Buffer
 		if err := c.Write(&b, d); err != nil {

@@ -1,7 +1,7 @@
-// Package list is the registry of matchers, named explicitly in the order
+// Package matchers is the registry of matchers, named explicitly in the order
 // the engine runs them. It is apart from package match because the
 // matchers import match.
-package list
+package matchers
 
 import (
 	"github.com/vigil/vigil/internal/match"

@@ -1,4 +1,4 @@
-// Package cdxvex reads and writes CycloneDX VEX — a CycloneDX 1.6 BOM whose
+// Package cyclonedx reads and writes CycloneDX VEX — a CycloneDX 1.6 BOM whose
 // vulnerabilities carry an analysis — as vex.Document values, with
 // github.com/CycloneDX/cyclonedx-go at the boundary. It reads JSON and XML
 // (specVersion 1.4 to 1.6) and writes JSON 1.6.
@@ -29,7 +29,7 @@
 // and is left out. A document without serialNumber is identified by the
 // SHA-256 of its bytes; a document id that is not a urn:uuid is written as
 // a name-based UUID serialNumber plus the property vigil:document_id.
-package cdxvex
+package cyclonedx
 
 import (
 	"bytes"
@@ -48,7 +48,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/vex"
 )
 
@@ -438,7 +438,7 @@ func (c Codec) Parse(r io.Reader) (*vex.Document, error) {
 // checkJSON scans a JSON document against the nesting and string limits
 // before anything decodes it.
 func checkJSON(raw []byte) error {
-	if _, err := io.Copy(io.Discard, feed.GuardJSON(bytes.NewReader(raw), feed.Limits{MaxDocumentSize: vex.MaxDocumentSize})); err != nil {
+	if _, err := io.Copy(io.Discard, ingest.GuardJSON(bytes.NewReader(raw), ingest.Limits{MaxDocumentSize: vex.MaxDocumentSize})); err != nil {
 		return fmt.Errorf("cyclonedx vex: %w", err)
 	}
 	return nil

@@ -39,7 +39,7 @@ import (
 	ovex "github.com/openvex/go-vex/pkg/vex"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/vex"
 )
 
@@ -268,7 +268,7 @@ const notAffected = "The product is not affected."
 
 // Parse implements vex.Codec.
 func (Codec) Parse(r io.Reader) (*vex.Document, error) {
-	raw, err := io.ReadAll(feed.GuardJSON(r, feed.Limits{MaxDocumentSize: vex.MaxDocumentSize}))
+	raw, err := io.ReadAll(ingest.GuardJSON(r, ingest.Limits{MaxDocumentSize: vex.MaxDocumentSize}))
 	if err != nil {
 		return nil, fmt.Errorf("openvex: read: %w", err)
 	}

@@ -1,4 +1,4 @@
-// Package csafvex reads and writes CSAF 2.0 VEX documents (profile
+// Package csaf reads and writes CSAF 2.0 VEX documents (profile
 // csaf_vex) as vex.Document values.
 //
 // Writing: products go into product_tree branches vendor → product_name →
@@ -26,8 +26,8 @@
 // first_fixed as fixed, mitigation as workaround_available, optional_patch
 // as update; recommended is not a status and is left out. Product groups
 // are expanded. The parser checks structure only; callers that want the
-// schema and the mandatory tests run internal/feed/csaf's checks.
-package csafvex
+// schema and the mandatory tests run internal/csaf.Check.
+package csaf
 
 import (
 	"bytes"
@@ -40,7 +40,8 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/feed"
+	csafdoc "github.com/vigil/vigil/internal/csaf"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/vex"
 )
 
@@ -61,147 +62,6 @@ func (Codec) Format() vex.Format { return vex.FormatCSAF }
 // Detect recognises a JSON document with a "csaf_version" key.
 func (Codec) Detect(head []byte) bool {
 	return bytes.HasPrefix(bytes.TrimLeft(head, " \t\r\n\ufeff"), []byte("{")) && bytes.Contains(head, []byte(`"csaf_version"`))
-}
-
-// The wire types: the parts of CSAF 2.0 a VEX document uses, in the
-// standard's order so output reads like the OASIS examples.
-type document struct {
-	Document        meta            `json:"document"`
-	ProductTree     productTree     `json:"product_tree"`
-	Vulnerabilities []vulnerability `json:"vulnerabilities"`
-}
-
-type meta struct {
-	Category    string    `json:"category"`
-	CSAFVersion string    `json:"csaf_version"`
-	Lang        string    `json:"lang,omitempty"`
-	Notes       []note    `json:"notes,omitempty"`
-	Publisher   publisher `json:"publisher"`
-	Title       string    `json:"title"`
-	Tracking    tracking  `json:"tracking"`
-}
-
-type note struct {
-	Category string `json:"category"`
-	Text     string `json:"text"`
-	Title    string `json:"title,omitempty"`
-}
-
-type publisher struct {
-	Category  string `json:"category"`
-	Name      string `json:"name"`
-	Namespace string `json:"namespace"`
-}
-
-type tracking struct {
-	CurrentReleaseDate string     `json:"current_release_date"`
-	Generator          *generator `json:"generator,omitempty"`
-	ID                 string     `json:"id"`
-	InitialReleaseDate string     `json:"initial_release_date"`
-	RevisionHistory    []revision `json:"revision_history"`
-	Status             string     `json:"status"`
-	Version            string     `json:"version"`
-}
-
-type generator struct {
-	Date   string `json:"date,omitempty"`
-	Engine struct {
-		Name    string `json:"name"`
-		Version string `json:"version,omitempty"`
-	} `json:"engine"`
-}
-
-type revision struct {
-	Date    string `json:"date"`
-	Number  string `json:"number"`
-	Summary string `json:"summary"`
-}
-
-type productTree struct {
-	Branches         []branch          `json:"branches,omitempty"`
-	FullProductNames []fullProductName `json:"full_product_names,omitempty"`
-	ProductGroups    []productGroup    `json:"product_groups,omitempty"`
-	Relationships    []relationship    `json:"relationships,omitempty"`
-}
-
-type branch struct {
-	Branches []branch         `json:"branches,omitempty"`
-	Category string           `json:"category"`
-	Name     string           `json:"name"`
-	Product  *fullProductName `json:"product,omitempty"`
-}
-
-type fullProductName struct {
-	Name      string  `json:"name"`
-	ProductID string  `json:"product_id"`
-	Helper    *helper `json:"product_identification_helper,omitempty"`
-}
-
-type helper struct {
-	CPE          string   `json:"cpe,omitempty"`
-	ModelNumbers []string `json:"model_numbers,omitempty"`
-	PURL         string   `json:"purl,omitempty"`
-}
-
-type productGroup struct {
-	GroupID    string   `json:"group_id"`
-	ProductIDs []string `json:"product_ids"`
-}
-
-type relationship struct {
-	Category                  string          `json:"category"`
-	FullProductName           fullProductName `json:"full_product_name"`
-	ProductReference          string          `json:"product_reference"`
-	RelatesToProductReference string          `json:"relates_to_product_reference"`
-}
-
-type vulnerability struct {
-	CVE           string        `json:"cve,omitempty"`
-	Flags         []csafFlag    `json:"flags,omitempty"`
-	IDs           []id          `json:"ids,omitempty"`
-	Notes         []note        `json:"notes,omitempty"`
-	ProductStatus productStatus `json:"product_status"`
-	Remediations  []remediation `json:"remediations,omitempty"`
-	Threats       []threat      `json:"threats,omitempty"`
-}
-
-type id struct {
-	SystemName string `json:"system_name"`
-	Text       string `json:"text"`
-}
-
-type csafFlag struct {
-	Date       string   `json:"date,omitempty"`
-	GroupIDs   []string `json:"group_ids,omitempty"`
-	Label      string   `json:"label"`
-	ProductIDs []string `json:"product_ids,omitempty"`
-}
-
-type remediation struct {
-	Category   string   `json:"category"`
-	Date       string   `json:"date,omitempty"`
-	Details    string   `json:"details"`
-	GroupIDs   []string `json:"group_ids,omitempty"`
-	ProductIDs []string `json:"product_ids,omitempty"`
-}
-
-type threat struct {
-	Category   string   `json:"category"`
-	Date       string   `json:"date,omitempty"`
-	Details    string   `json:"details"`
-	GroupIDs   []string `json:"group_ids,omitempty"`
-	ProductIDs []string `json:"product_ids,omitempty"`
-}
-
-type productStatus struct {
-	FirstAffected      []string `json:"first_affected,omitempty"`
-	FirstFixed         []string `json:"first_fixed,omitempty"`
-	Fixed              []string `json:"fixed,omitempty"`
-	KnownAffected      []string `json:"known_affected,omitempty"`
-	KnownNotAffected   []string `json:"known_not_affected,omitempty"`
-	LastAffected       []string `json:"last_affected,omitempty"`
-	Recommended        []string `json:"recommended,omitempty"`
-	UnderInvestigation []string `json:"under_investigation,omitempty"`
 }
 
 // Remediation categories of CSAF 2.0.
@@ -267,7 +127,7 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 	return err
 }
 
-func encode(d *vex.Document) (*document, error) {
+func encode(d *vex.Document) (*csafdoc.Document, error) {
 	if d.Publisher == "" || d.PublisherURL == "" {
 		return nil, fmt.Errorf("csaf vex: publisher and publisher_url are required: %w", vigil.ErrInvalid)
 	}
@@ -295,20 +155,20 @@ func encode(d *vex.Document) (*document, error) {
 	if title == "" {
 		title = "VEX " + d.ID
 	}
-	out := &document{Document: meta{
+	out := &csafdoc.Document{Document: csafdoc.Meta{
 		Category: "csaf_vex", CSAFVersion: "2.0", Lang: "en", Title: title,
-		Publisher: publisher{Category: "vendor", Name: d.Publisher, Namespace: d.PublisherURL},
-		Tracking: tracking{
+		Publisher: csafdoc.Publisher{Category: "vendor", Name: d.Publisher, Namespace: d.PublisherURL},
+		Tracking: csafdoc.Tracking{
 			ID: d.ID, Status: "final", Version: version,
 			InitialReleaseDate: formatTime(issued), CurrentReleaseDate: formatTime(d.Updated),
-			RevisionHistory: []revision{{Date: formatTime(d.Updated), Number: version, Summary: "Current version."}},
+			RevisionHistory: []csafdoc.Revision{{Date: formatTime(d.Updated), Number: version, Summary: "Current version."}},
 		},
 	}}
 	if d.Summary != "" {
-		out.Document.Notes = []note{{Category: "summary", Title: "Summary", Text: d.Summary}}
+		out.Document.Notes = []csafdoc.Note{{Category: "summary", Title: "Summary", Text: d.Summary}}
 	}
 	if d.Tool != "" {
-		g := &generator{Date: formatTime(d.Updated)}
+		g := &csafdoc.Generator{Date: formatTime(d.Updated)}
 		g.Engine.Name, g.Engine.Version, _ = strings.Cut(d.Tool, " ")
 		out.Document.Tracking.Generator = g
 	}
@@ -332,17 +192,17 @@ func encode(d *vex.Document) (*document, error) {
 // refuses a document whose product refs collide with one.
 func relID(component, product string) string { return component + ":as-component-of:" + product }
 
-func tree(d *vex.Document) productTree {
-	var t productTree
+func tree(d *vex.Document) csafdoc.ProductTree {
+	var t csafdoc.ProductTree
 	root := &node{}
 	for _, p := range d.Products {
 		label := p.Label
 		if label == "" {
 			label = p.Describe()
 		}
-		fpn := fullProductName{Name: label, ProductID: p.Ref}
+		fpn := csafdoc.FullProductName{Name: label, ProductID: p.Ref}
 		if p.PURL != "" || p.CPE != "" || len(p.Models) > 0 {
-			fpn.Helper = &helper{CPE: p.CPE, PURL: p.PURL, ModelNumbers: p.Models}
+			fpn.Helper = &csafdoc.Helper{CPE: p.CPE, PURL: p.PURL, ModelNumbers: p.Models}
 		}
 		var steps [][2]string
 		version := [2]string{"product_version", p.Version}
@@ -379,9 +239,9 @@ func tree(d *vex.Document) productTree {
 		}
 		taken[relID(s.Component, s.Product)] = true
 		c, p := idx[s.Component], idx[s.Product]
-		t.Relationships = append(t.Relationships, relationship{
+		t.Relationships = append(t.Relationships, csafdoc.Relationship{
 			Category:                  "default_component_of",
-			FullProductName:           fullProductName{Name: c.Describe() + " as a component of " + p.Describe(), ProductID: relID(s.Component, s.Product)},
+			FullProductName:           csafdoc.FullProductName{Name: c.Describe() + " as a component of " + p.Describe(), ProductID: relID(s.Component, s.Product)},
 			ProductReference:          s.Component,
 			RelatesToProductReference: s.Product,
 		})
@@ -392,7 +252,7 @@ func tree(d *vex.Document) productTree {
 // node is a branch being built: children in first-seen order.
 type node struct {
 	category, name string
-	product        *fullProductName
+	product        *csafdoc.FullProductName
 	children       []*node
 }
 
@@ -409,10 +269,10 @@ func (n *node) child(category, name string, ok func(*node) bool) *node {
 	return c
 }
 
-func (n *node) branches() []branch {
-	var out []branch
+func (n *node) branches() []csafdoc.Branch {
+	var out []csafdoc.Branch
 	for _, c := range n.children {
-		out = append(out, branch{Category: c.category, Name: c.name, Product: c.product, Branches: c.branches()})
+		out = append(out, csafdoc.Branch{Category: c.category, Name: c.name, Product: c.product, Branches: c.branches()})
 	}
 	return out
 }
@@ -437,9 +297,9 @@ func pid(s vex.Statement) string {
 
 // vulnOf writes the statements on one vulnerability. Statements that say
 // the same thing share one flag, threat or remediation.
-func vulnOf(d *vex.Document, sts []vex.Statement) vulnerability {
+func vulnOf(d *vex.Document, sts []vex.Statement) csafdoc.Vulnerability {
 	first := sts[0]
-	var v vulnerability
+	var v csafdoc.Vulnerability
 	ids := first.Aliases
 	if vigil.IsCVE(first.Vulnerability) {
 		v.CVE = first.Vulnerability
@@ -447,10 +307,10 @@ func vulnOf(d *vex.Document, sts []vex.Statement) vulnerability {
 		ids = append([]string{first.Vulnerability}, ids...)
 	}
 	for _, a := range ids {
-		v.IDs = append(v.IDs, id{SystemName: systemName(a), Text: a})
+		v.IDs = append(v.IDs, csafdoc.ID{SystemName: systemName(a), Text: a})
 	}
 	if first.Description != "" {
-		v.Notes = append(v.Notes, note{Category: "description", Title: "Vulnerability description", Text: first.Description})
+		v.Notes = append(v.Notes, csafdoc.Note{Category: "description", Title: "Vulnerability description", Text: first.Description})
 	}
 	counts := map[vigil.TriageState]int{}
 	type group struct {
@@ -516,13 +376,13 @@ func vulnOf(d *vex.Document, sts []vex.Statement) vulnerability {
 		}
 	}
 	for _, g := range flags {
-		v.Flags = append(v.Flags, csafFlag{Label: g.label, Date: g.date, ProductIDs: g.ids})
+		v.Flags = append(v.Flags, csafdoc.Flag{Label: g.label, Date: g.date, ProductIDs: g.ids})
 	}
 	for _, g := range threats {
-		v.Threats = append(v.Threats, threat{Category: g.category, Details: g.details, Date: g.date, ProductIDs: g.ids})
+		v.Threats = append(v.Threats, csafdoc.Threat{Category: g.category, Details: g.details, Date: g.date, ProductIDs: g.ids})
 	}
 	for _, g := range rems {
-		v.Remediations = append(v.Remediations, remediation{Category: g.category, Details: g.details, Date: g.date, ProductIDs: g.ids})
+		v.Remediations = append(v.Remediations, csafdoc.Remediation{Category: g.category, Details: g.details, Date: g.date, ProductIDs: g.ids})
 	}
 	// CSAF requires notes on every vulnerability (6.1.27.5); a summary of
 	// the statuses is one, and the parser does not take it for a
@@ -533,7 +393,7 @@ func vulnOf(d *vex.Document, sts []vex.Statement) vulnerability {
 			parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(string(st), "_", " "), counts[st]))
 		}
 	}
-	v.Notes = append(v.Notes, note{Category: "summary", Title: "Status", Text: "Products by status: " + strings.Join(parts, ", ") + "."})
+	v.Notes = append(v.Notes, csafdoc.Note{Category: "summary", Title: "Status", Text: "Products by status: " + strings.Join(parts, ", ") + "."})
 	return v
 }
 
@@ -578,11 +438,11 @@ func systemName(id string) string {
 
 // Parse implements vex.Codec.
 func (Codec) Parse(r io.Reader) (*vex.Document, error) {
-	raw, err := io.ReadAll(feed.GuardJSON(r, feed.Limits{MaxDocumentSize: vex.MaxDocumentSize}))
+	raw, err := io.ReadAll(ingest.GuardJSON(r, ingest.Limits{MaxDocumentSize: vex.MaxDocumentSize}))
 	if err != nil {
 		return nil, fmt.Errorf("csaf vex: read: %w", err)
 	}
-	var in document
+	var in csafdoc.Document
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	if err := dec.Decode(&in); err != nil {
 		return nil, fmt.Errorf("csaf vex: %w", describe(err))
@@ -607,7 +467,7 @@ func parseTime(path, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, nil
 	}
-	t, err := feed.ParseTime(s)
+	t, err := ingest.ParseTime(s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("csaf vex: %s: %w: %w", path, err, vigil.ErrInvalid)
 	}
@@ -617,7 +477,7 @@ func parseTime(path, s string) (time.Time, error) {
 // maxBranchDepth bounds product_tree nesting (CSAF allows 30 levels).
 const maxBranchDepth = 40
 
-func decode(in *document) (*vex.Document, error) {
+func decode(in *csafdoc.Document) (*vex.Document, error) {
 	m := in.Document
 	if m.CSAFVersion != "2.0" {
 		return nil, fmt.Errorf("csaf vex: $.document.csaf_version: %q is not 2.0: %w", m.CSAFVersion, vigil.ErrInvalid)
@@ -673,7 +533,7 @@ func decode(in *document) (*vex.Document, error) {
 		defined[p.Ref] = true
 		d.Products = append(d.Products, p)
 	}
-	fromFPN := func(f fullProductName, vendor, name, version string) vex.Product {
+	fromFPN := func(f csafdoc.FullProductName, vendor, name, version string) vex.Product {
 		p := vex.Product{Ref: f.ProductID, Vendor: vendor, Name: name, Version: version}
 		if f.Helper != nil {
 			p.PURL, p.CPE = f.Helper.PURL, f.Helper.CPE
@@ -687,8 +547,8 @@ func decode(in *document) (*vex.Document, error) {
 		}
 		return p
 	}
-	var walk func(bs []branch, path string, depth int, vendor, name, version, rng string) error
-	walk = func(bs []branch, path string, depth int, vendor, name, version, rng string) error {
+	var walk func(bs []csafdoc.Branch, path string, depth int, vendor, name, version, rng string) error
+	walk = func(bs []csafdoc.Branch, path string, depth int, vendor, name, version, rng string) error {
 		if depth > maxBranchDepth {
 			return fmt.Errorf("csaf vex: %s: branches nest deeper than %d: %w", path, maxBranchDepth, vigil.ErrInvalid)
 		}
