@@ -1,4 +1,4 @@
-package main
+package cli_test
 
 import (
 	"bytes"
@@ -17,7 +17,7 @@ import (
 func (r *runner) runIn(stdin string, args ...string) (code int, stdout, stderr string) {
 	r.t.Helper()
 	var out, errb bytes.Buffer
-	env := environment()
+	env := testEnv(r.t)
 	env.Stdin, env.Stdout, env.Stderr = strings.NewReader(stdin), &out, &errb
 	env.Getenv = func(k string) string { return r.env[k] }
 	env.Now = func() time.Time { return time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC) }
