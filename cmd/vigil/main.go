@@ -34,6 +34,7 @@ func environment() cli.Env {
 		Open:        openApp,
 		FeedSources: feedSources,
 		Serve:       serve,
+		RunJobs:     runJobs,
 	}
 }
 

@@ -51,6 +51,10 @@ type Env struct {
 	FeedSources func(opt SyncOptions) ([]service.FeedSource, error)
 	// Serve runs the HTTP server until ctx ends.
 	Serve func(ctx context.Context, svc *application.App, opts ServeOptions, log *slog.Logger) error
+	// RunJobs runs the background jobs (the daily phase refresh) over svc
+	// until ctx ends, and returns once the runs in progress are done. Nil
+	// means vigil serve runs none.
+	RunJobs func(ctx context.Context, svc *application.App, log *slog.Logger)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -264,16 +268,6 @@ var createsDB = map[string]bool{
 
 func (a *app) mayCreate() bool {
 	return a.cmd != nil && createsDB[a.cmd.Name()] && config.ExplicitSQLite(a.cfg.DB)
-}
-
-// scope resolves --org to a scope acting as the local CLI user.
-func (a *app) scope(ctx context.Context) (*application.App, vigil.Scope, error) {
-	svc, err := a.service(ctx)
-	if err != nil {
-		return nil, vigil.Scope{}, err
-	}
-	sc, _, err := svc.Access.ScopeFor(ctx, a.cfg.Org, "cli:"+a.actor())
-	return svc, sc, err
 }
 
 // actor names the person at the terminal for the records they leave.

@@ -12,10 +12,10 @@ import (
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/app/disclosure"
-	"github.com/vigil/vigil/internal/openvex"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store/sqlite"
 	"github.com/vigil/vigil/internal/vex"
+	"github.com/vigil/vigil/internal/vex/openvex"
 	"github.com/vigil/vigil/internal/vex/vextest"
 )
 

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	csafdoc "github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/feedtest"
@@ -18,7 +19,7 @@ import (
 // mandatory tests included) and returns them by file base name.
 func advisories(t testing.TB, paths ...string) map[string]*vigil.Advisory {
 	t.Helper()
-	im, err := csaf.New(feed.Limits{}, csaf.Config{})
+	im, err := csaf.New(feed.Limits{}, csafdoc.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
