@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -16,14 +16,14 @@ func (tx *Tx) CreateVEXDocument(ctx context.Context, sc vigil.Scope, d *vigil.VE
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	d.OrgID, d.ImportedAt = sc.OrgID, storedTime(tx.now)
-	err := tx.tx.QueryRowContext(ctx,
+	d.OrgID, d.ImportedAt = sc.OrgID, StoredTime(tx.now)
+	err := tx.queryRow(ctx,
 		`INSERT INTO vex_documents (org_id, format, document_id, version, title, publisher, issued_at, updated_at, sha256, size,
 			content, statements, applied, unchanged, conflicts, unmatched, invalid, imported_at, imported_by)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		sc.OrgID, string(d.Format), d.DocumentID, d.Version, d.Title, d.Publisher, formatNullTime(d.Issued), formatNullTime(d.Updated),
+		sc.OrgID, string(d.Format), d.DocumentID, d.Version, d.Title, d.Publisher, FormatNullTime(d.Issued), FormatNullTime(d.Updated),
 		d.SHA256, d.Size, content, d.Statements, d.Applied, d.Unchanged, d.Conflicts, d.Unmatched, d.Invalid,
-		formatTime(d.ImportedAt), d.ImportedBy).Scan(&d.ID)
+		FormatTime(d.ImportedAt), d.ImportedBy).Scan(&d.ID)
 	if err != nil {
 		return fmt.Errorf("store VEX document %s: %w", d.DocumentID, mapError(err))
 	}
@@ -35,7 +35,7 @@ func storedNullTime(t time.Time) time.Time {
 	if t.IsZero() {
 		return t
 	}
-	return storedTime(t)
+	return StoredTime(t)
 }
 
 // UpdateVEXDocumentCounts writes a document's counts.
@@ -43,7 +43,7 @@ func (tx *Tx) UpdateVEXDocumentCounts(ctx context.Context, sc vigil.Scope, d *vi
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE vex_documents SET statements = ?, applied = ?, unchanged = ?, conflicts = ?, unmatched = ?, invalid = ?
 		WHERE id = ? AND org_id = ?`,
 		d.Statements, d.Applied, d.Unchanged, d.Conflicts, d.Unmatched, d.Invalid, d.ID, sc.OrgID)
@@ -64,10 +64,10 @@ func scanVEXDocument(row interface{ Scan(...any) error }, extra ...any) (*vigil.
 	}
 	d.Format = vigil.VEXFormat(format)
 	var err error
-	if d.Issued, err = parseNullTime(issued); err != nil {
+	if d.Issued, err = ParseNullTime(issued); err != nil {
 		return nil, err
 	}
-	if d.Updated, err = parseNullTime(updated); err != nil {
+	if d.Updated, err = ParseNullTime(updated); err != nil {
 		return nil, err
 	}
 	if d.ImportedAt, err = parseTime(imported); err != nil {
@@ -81,7 +81,7 @@ func (tx *Tx) FindVEXDocumentByID(ctx context.Context, sc vigil.Scope, id int64)
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	d, err := scanVEXDocument(tx.tx.QueryRowContext(ctx,
+	d, err := scanVEXDocument(tx.queryRow(ctx,
 		`SELECT `+vexDocumentColumns+` FROM vex_documents WHERE id = ? AND org_id = ?`, id, sc.OrgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("VEX document %d: %w", id, vigil.ErrNotFound)
@@ -102,8 +102,8 @@ func (tx *Tx) FindVEXDocuments(ctx context.Context, sc vigil.Scope, f vigil.VEXD
 		where += " AND sha256 = ?"
 		args = append(args, *f.SHA256)
 	}
-	limit, largs := limitClause(f.Page)
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+vexDocumentColumns+`, COUNT(*) OVER () FROM vex_documents WHERE `+where+
+	limit, largs := tx.limitClause(f.Page)
+	rows, err := tx.query(ctx, `SELECT `+vexDocumentColumns+`, COUNT(*) OVER () FROM vex_documents WHERE `+where+
 		` ORDER BY imported_at DESC, id DESC`+limit, append(args, largs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find VEX documents: %w", err)
@@ -127,7 +127,7 @@ func (tx *Tx) FindVEXDocumentContent(ctx context.Context, sc vigil.Scope, id int
 		return nil, err
 	}
 	var b []byte
-	err := tx.tx.QueryRowContext(ctx, `SELECT content FROM vex_documents WHERE id = ? AND org_id = ?`, id, sc.OrgID).Scan(&b)
+	err := tx.queryRow(ctx, `SELECT content FROM vex_documents WHERE id = ? AND org_id = ?`, id, sc.OrgID).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("VEX document %d: %w", id, vigil.ErrNotFound)
 	}
@@ -142,7 +142,7 @@ func (tx *Tx) AddVEXStatements(ctx context.Context, sc vigil.Scope, documentID i
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	stmt, err := tx.tx.PrepareContext(ctx,
+	stmt, err := tx.prepare(ctx,
 		`INSERT INTO vex_statements (org_id, document_id, idx, vuln_id, aliases, product, component, status, justification,
 			response, detail, action, stated_at, matched, applied, unchanged, conflicts)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
@@ -153,7 +153,7 @@ func (tx *Tx) AddVEXStatements(ctx context.Context, sc vigil.Scope, documentID i
 	for _, s := range sts {
 		s.OrgID, s.DocumentID = sc.OrgID, documentID
 		if err := stmt.QueryRowContext(ctx, sc.OrgID, documentID, s.Index, s.VulnID, store.JSONArray(s.Aliases), s.Product, s.Component,
-			string(s.Status), string(s.Justification), string(s.Response), s.Detail, s.Action, formatNullTime(s.StatedAt),
+			string(s.Status), string(s.Justification), string(s.Response), s.Detail, s.Action, FormatNullTime(s.StatedAt),
 			s.Matched, s.Applied, s.Unchanged, s.Conflicts).Scan(&s.ID); err != nil {
 			return fmt.Errorf("VEX statement %d of document %d: %w", s.Index, documentID, mapError(err))
 		}
@@ -167,7 +167,7 @@ func (tx *Tx) FindVEXStatements(ctx context.Context, sc vigil.Scope, documentID 
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT id, org_id, document_id, idx, vuln_id, aliases, product, component, status, justification, response, detail, action,
 			stated_at, matched, applied, unchanged, conflicts
 		FROM vex_statements WHERE org_id = ? AND document_id = ? ORDER BY idx`, sc.OrgID, documentID)
@@ -188,7 +188,7 @@ func (tx *Tx) FindVEXStatements(ctx context.Context, sc vigil.Scope, documentID 
 		if err := store.UnmarshalArray([]byte(aliases), &s.Aliases); err != nil {
 			return nil, err
 		}
-		if s.StatedAt, err = parseNullTime(stated); err != nil {
+		if s.StatedAt, err = ParseNullTime(stated); err != nil {
 			return nil, err
 		}
 		out = append(out, &s)

@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -17,18 +17,18 @@ func (tx *Tx) PutAdvisoryLinkDecision(ctx context.Context, sc vigil.Scope, d *vi
 		return err
 	}
 	var n int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM assets WHERE id = ? AND org_id = ?`, d.AssetID, sc.OrgID).Scan(&n); err != nil {
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM assets WHERE id = ? AND org_id = ?`, d.AssetID, sc.OrgID).Scan(&n); err != nil {
 		return fmt.Errorf("link decision on asset %d: %w", d.AssetID, err)
 	}
 	if n == 0 {
 		return fmt.Errorf("link decision on asset %d: %w", d.AssetID, vigil.ErrNotFound)
 	}
 	d.OrgID, d.DecidedBy, d.DecidedAt = sc.OrgID, sc.Actor, tx.now
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO asset_link_decisions (org_id, asset_id, advisory, product_id, revision, decision, note, decided_by, decided_at)
+	_, err := tx.exec(ctx, `INSERT INTO asset_link_decisions (org_id, asset_id, advisory, product_id, revision, decision, note, decided_by, decided_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (org_id, asset_id, advisory, product_id) DO UPDATE SET revision = excluded.revision, decision = excluded.decision,
 			note = excluded.note, decided_by = excluded.decided_by, decided_at = excluded.decided_at`,
-		sc.OrgID, d.AssetID, d.Advisory, d.ProductID, d.Revision, string(d.Decision), d.Note, d.DecidedBy, formatTime(d.DecidedAt))
+		sc.OrgID, d.AssetID, d.Advisory, d.ProductID, d.Revision, string(d.Decision), d.Note, d.DecidedBy, FormatTime(d.DecidedAt))
 	if err != nil {
 		return fmt.Errorf("link decision on asset %d: %w", d.AssetID, mapError(err))
 	}
@@ -46,7 +46,7 @@ func (tx *Tx) FindAdvisoryLinkDecisions(ctx context.Context, sc vigil.Scope, ass
 		q += ` AND asset_id = ?`
 		args = append(args, *assetID)
 	}
-	rows, err := tx.tx.QueryContext(ctx, q+` ORDER BY asset_id, advisory, product_id`, args...)
+	rows, err := tx.query(ctx, q+` ORDER BY asset_id, advisory, product_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find link decisions: %w", err)
 	}

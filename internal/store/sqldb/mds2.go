@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -21,7 +21,7 @@ func (tx *Tx) SupersedeMDS2Forms(ctx context.Context, sc vigil.Scope, releaseID 
 	if releaseID == 0 {
 		q, arg = `UPDATE mds2_forms SET superseded_at = ? WHERE org_id = ? AND candidate = ? AND release_id IS NULL AND superseded_at IS NULL`, candidate
 	}
-	if _, err := tx.tx.ExecContext(ctx, q, formatTime(tx.now), sc.OrgID, arg); err != nil {
+	if _, err := tx.exec(ctx, q, FormatTime(tx.now), sc.OrgID, arg); err != nil {
 		return fmt.Errorf("supersede MDS2 forms: %w", mapError(err))
 	}
 	return nil
@@ -38,11 +38,11 @@ func (tx *Tx) CreateMDS2Form(ctx context.Context, sc vigil.Scope, f *vigil.MDS2F
 		}
 	}
 	f.OrgID, f.CreatedAt, f.Answers, f.SupersededAt = sc.OrgID, tx.now, len(entries), time.Time{}
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO mds2_forms (org_id, release_id, candidate, filename, format, sha256, answer_count, issues, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		sc.OrgID, nullID(f.ReleaseID), f.Candidate, f.Filename, f.Format, f.SHA256, f.Answers, store.JSONArray(f.Issues),
-		formatTime(tx.now)).Scan(&f.ID)
+		FormatTime(tx.now)).Scan(&f.ID)
 	if err != nil {
 		return fmt.Errorf("create MDS2 form of %s: %w", f.Subject(), mapError(err))
 	}
@@ -59,7 +59,7 @@ func (tx *Tx) CreateMDS2Form(ctx context.Context, sc vigil.Scope, f *vigil.MDS2F
 			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
 			args = append(args, sc.OrgID, f.ID, start+i, e.QuestionID, string(e.Answer), e.Text, e.Note, e.Sheet, e.Row)
 		}
-		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
+		if _, err := tx.exec(ctx, b.String(), args...); err != nil {
 			return fmt.Errorf("store answers of MDS2 form %d: %w", f.ID, mapError(err))
 		}
 	}
@@ -82,7 +82,7 @@ func scanMDS2Form(s scanner) (*vigil.MDS2Form, error) {
 	if f.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}
-	if f.SupersededAt, err = parseNullTime(superseded); err != nil {
+	if f.SupersededAt, err = ParseNullTime(superseded); err != nil {
 		return nil, err
 	}
 	if err := store.UnmarshalArray([]byte(issues), &f.Issues); err != nil {
@@ -96,7 +96,7 @@ func (tx *Tx) FindMDS2FormByID(ctx context.Context, sc vigil.Scope, id int64) (*
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	f, err := scanMDS2Form(tx.tx.QueryRowContext(ctx, `SELECT `+mds2Columns+` FROM mds2_forms WHERE id = ? AND org_id = ?`, id, sc.OrgID))
+	f, err := scanMDS2Form(tx.queryRow(ctx, `SELECT `+mds2Columns+` FROM mds2_forms WHERE id = ? AND org_id = ?`, id, sc.OrgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("MDS2 form %d: %w", id, vigil.ErrNotFound)
 	}
@@ -124,7 +124,7 @@ func (tx *Tx) FindMDS2Forms(ctx context.Context, sc vigil.Scope, f vigil.MDS2Fil
 	if f.CurrentOnly {
 		where = append(where, "superseded_at IS NULL")
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+mds2Columns+` FROM mds2_forms WHERE `+strings.Join(where, " AND ")+
+	rows, err := tx.query(ctx, `SELECT `+mds2Columns+` FROM mds2_forms WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY created_at DESC, id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find MDS2 forms: %w", err)
@@ -146,7 +146,7 @@ func (tx *Tx) FindMDS2Entries(ctx context.Context, sc vigil.Scope, formID int64)
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT form_id, question_id, answer, text, note, sheet, row_num FROM mds2_answers WHERE org_id = ? AND form_id = ? ORDER BY seq`,
 		sc.OrgID, formID)
 	if err != nil {
@@ -171,7 +171,7 @@ func (tx *Tx) DeleteMDS2Form(ctx context.Context, sc vigil.Scope, id int64) erro
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM mds2_forms WHERE id = ? AND org_id = ?`, id, sc.OrgID)
+	res, err := tx.exec(ctx, `DELETE FROM mds2_forms WHERE id = ? AND org_id = ?`, id, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("delete MDS2 form %d", id))
 }
 
@@ -183,11 +183,11 @@ func (tx *Tx) SetReleasePorts(ctx context.Context, sc vigil.Scope, releaseID int
 	if err := tx.releaseInScope(ctx, sc, releaseID); err != nil {
 		return err
 	}
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM release_ports WHERE org_id = ? AND release_id = ?`, sc.OrgID, releaseID); err != nil {
+	if _, err := tx.exec(ctx, `DELETE FROM release_ports WHERE org_id = ? AND release_id = ?`, sc.OrgID, releaseID); err != nil {
 		return fmt.Errorf("set ports of release %d: %w", releaseID, mapError(err))
 	}
 	for _, p := range ports {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO release_ports (org_id, release_id, protocol, port, service) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := tx.exec(ctx, `INSERT INTO release_ports (org_id, release_id, protocol, port, service) VALUES (?, ?, ?, ?, ?)`,
 			sc.OrgID, releaseID, p.Protocol, p.Port, p.Service); err != nil {
 			return fmt.Errorf("set ports of release %d: %s: %w", releaseID, p, mapError(err))
 		}
@@ -200,7 +200,7 @@ func (tx *Tx) FindReleasePorts(ctx context.Context, sc vigil.Scope, releaseID in
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT port, protocol, service FROM release_ports WHERE org_id = ? AND release_id = ? ORDER BY protocol, port`,
+	rows, err := tx.query(ctx, `SELECT port, protocol, service FROM release_ports WHERE org_id = ? AND release_id = ? ORDER BY protocol, port`,
 		sc.OrgID, releaseID)
 	if err != nil {
 		return nil, fmt.Errorf("find ports of release %d: %w", releaseID, err)
@@ -222,7 +222,7 @@ func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id 
 // releaseInScope reports ErrNotFound unless the release belongs to sc.
 func (tx *Tx) releaseInScope(ctx context.Context, sc vigil.Scope, id int64) error {
 	var one int
-	err := tx.tx.QueryRowContext(ctx, `SELECT 1 FROM releases WHERE id = ? AND org_id = ?`, id, sc.OrgID).Scan(&one)
+	err := tx.queryRow(ctx, `SELECT 1 FROM releases WHERE id = ? AND org_id = ?`, id, sc.OrgID).Scan(&one)
 	if err != nil {
 		return notFound(err, fmt.Sprintf("release %d", id))
 	}

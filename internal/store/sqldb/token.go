@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -17,11 +17,11 @@ func (tx *Tx) CreateToken(ctx context.Context, sc vigil.Scope, t *vigil.APIToken
 		return err
 	}
 	// The expiry is kept as stored: in UTC, to the microsecond.
-	t.OrgID, t.CreatedAt, t.ExpiresAt = sc.OrgID, tx.now, storedTime(t.ExpiresAt)
-	err := tx.tx.QueryRowContext(ctx,
+	t.OrgID, t.CreatedAt, t.ExpiresAt = sc.OrgID, tx.now, StoredTime(t.ExpiresAt)
+	err := tx.queryRow(ctx,
 		`INSERT INTO api_tokens (org_id, name, hint, secret_hash, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-		t.OrgID, t.Name, t.Hint, hash, formatTime(t.CreatedAt), formatNullTime(t.ExpiresAt)).Scan(&t.ID)
+		t.OrgID, t.Name, t.Hint, hash, FormatTime(t.CreatedAt), FormatNullTime(t.ExpiresAt)).Scan(&t.ID)
 	if err != nil {
 		return fmt.Errorf("create token %q: %w", t.Name, mapError(err))
 	}
@@ -30,7 +30,7 @@ func (tx *Tx) CreateToken(ctx context.Context, sc vigil.Scope, t *vigil.APIToken
 
 // FindTokenByHash finds the token whose secret hashes to hash.
 func (tx *Tx) FindTokenByHash(ctx context.Context, hash []byte) (*vigil.APIToken, error) {
-	row := tx.tx.QueryRowContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE secret_hash = ?`, hash)
+	row := tx.queryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE secret_hash = ?`, hash)
 	t, err := scanToken(row)
 	if err != nil {
 		return nil, notFoundIfNoRows(err, "token")
@@ -43,7 +43,7 @@ func (tx *Tx) FindTokens(ctx context.Context, sc vigil.Scope) ([]*vigil.APIToken
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE org_id = ? ORDER BY name`, sc.OrgID)
+	rows, err := tx.query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE org_id = ? ORDER BY name`, sc.OrgID)
 	if err != nil {
 		return nil, fmt.Errorf("find tokens: %w", err)
 	}
@@ -64,8 +64,8 @@ func (tx *Tx) TouchToken(ctx context.Context, sc vigil.Scope, id int64) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND org_id = ?`,
-		formatTime(tx.now), id, sc.OrgID)
+	res, err := tx.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND org_id = ?`,
+		FormatTime(tx.now), id, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("touch token %d", id))
 }
 
@@ -74,7 +74,7 @@ func (tx *Tx) DeleteToken(ctx context.Context, sc vigil.Scope, id int64) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = ? AND org_id = ?`, id, sc.OrgID)
+	res, err := tx.exec(ctx, `DELETE FROM api_tokens WHERE id = ? AND org_id = ?`, id, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("delete token %d", id))
 }
 
@@ -91,10 +91,10 @@ func scanToken(s scanner) (*vigil.APIToken, error) {
 	if t.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}
-	if t.ExpiresAt, err = parseNullTime(expires); err != nil {
+	if t.ExpiresAt, err = ParseNullTime(expires); err != nil {
 		return nil, err
 	}
-	if t.LastUsedAt, err = parseNullTime(used); err != nil {
+	if t.LastUsedAt, err = ParseNullTime(used); err != nil {
 		return nil, err
 	}
 	return &t, nil

@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -15,13 +15,13 @@ func (tx *Tx) CreateRelease(ctx context.Context, sc vigil.Scope, r *vigil.Releas
 		return err
 	}
 	r.OrgID, r.CreatedAt, r.UpdatedAt = sc.OrgID, tx.now, tx.now
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO releases (org_id, product_id, version, phase, phase_explicit,
 			released_on, eol_notice_on, end_of_support_on, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		r.OrgID, r.ProductID, r.Version, string(r.Phase), r.PhaseExplicit,
-		formatDate(r.ReleasedOn), formatDate(r.EOLNoticeOn), formatDate(r.EndOfSupportOn),
-		formatTime(tx.now), formatTime(tx.now)).Scan(&r.ID)
+		FormatDate(r.ReleasedOn), FormatDate(r.EOLNoticeOn), FormatDate(r.EndOfSupportOn),
+		FormatTime(tx.now), FormatTime(tx.now)).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("create release %q: %w", r.Version, mapError(err))
 	}
@@ -67,9 +67,9 @@ func (tx *Tx) FindReleases(ctx context.Context, sc vigil.Scope, f vigil.ReleaseF
 }
 
 func (tx *Tx) findReleases(ctx context.Context, sc vigil.Scope, where string, args []any, p vigil.Page) ([]*vigil.Release, int, error) {
-	limit, largs := limitClause(p)
+	limit, largs := tx.limitClause(p)
 	args = append([]any{sc.OrgID}, args...)
-	rows, err := tx.tx.QueryContext(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT r.id, r.org_id, r.product_id, p.name, r.version, r.phase, r.phase_explicit,
 			r.released_on, r.eol_notice_on, r.end_of_support_on, r.created_at, r.updated_at, COUNT(*) OVER ()
 		FROM releases r JOIN products p ON p.id = r.product_id AND p.org_id = r.org_id
@@ -117,12 +117,12 @@ func (tx *Tx) UpdateRelease(ctx context.Context, sc vigil.Scope, r *vigil.Releas
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE releases SET phase = ?, phase_explicit = ?, released_on = ?, eol_notice_on = ?,
 			end_of_support_on = ?, updated_at = ?
 		WHERE id = ? AND org_id = ?`,
-		string(r.Phase), r.PhaseExplicit, formatDate(r.ReleasedOn), formatDate(r.EOLNoticeOn),
-		formatDate(r.EndOfSupportOn), formatTime(tx.now), r.ID, sc.OrgID)
+		string(r.Phase), r.PhaseExplicit, FormatDate(r.ReleasedOn), FormatDate(r.EOLNoticeOn),
+		FormatDate(r.EndOfSupportOn), FormatTime(tx.now), r.ID, sc.OrgID)
 	if err := mustAffect(res, err, fmt.Sprintf("update release %d", r.ID)); err != nil {
 		return err
 	}
@@ -135,7 +135,7 @@ func (tx *Tx) DeleteRelease(ctx context.Context, sc vigil.Scope, id int64) error
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM releases WHERE id = ? AND org_id = ?`, id, sc.OrgID)
+	res, err := tx.exec(ctx, `DELETE FROM releases WHERE id = ? AND org_id = ?`, id, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("delete release %d", id))
 }
 
@@ -145,10 +145,10 @@ func (tx *Tx) AddPhaseChange(ctx context.Context, sc vigil.Scope, c *vigil.Phase
 		return err
 	}
 	c.ChangedAt = tx.now
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO release_phase_changes (org_id, release_id, from_phase, to_phase, actor, reason, changed_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		sc.OrgID, c.ReleaseID, string(c.From), string(c.To), c.Actor, c.Reason, formatTime(tx.now)).Scan(&c.ID)
+		sc.OrgID, c.ReleaseID, string(c.From), string(c.To), c.Actor, c.Reason, FormatTime(tx.now)).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("record phase change of release %d: %w", c.ReleaseID, mapError(err))
 	}
@@ -160,7 +160,7 @@ func (tx *Tx) FindPhaseChanges(ctx context.Context, sc vigil.Scope, releaseID in
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT id, release_id, from_phase, to_phase, actor, reason, changed_at
 		FROM release_phase_changes WHERE org_id = ? AND release_id = ? ORDER BY id`, sc.OrgID, releaseID)
 	if err != nil {

@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"cmp"
@@ -190,8 +190,8 @@ func (tx *Tx) eachDocByID(ctx context.Context, query string, ids []int64, fn fun
 	return rows.Err()
 }
 
-// nullBlob binds a nil b as NULL.
-func nullBlob(b []byte) any {
+// NullBlob binds a nil b as NULL.
+func NullBlob(b []byte) any {
 	if b == nil {
 		return nil
 	}

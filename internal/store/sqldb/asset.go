@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -49,7 +49,7 @@ func scanAsset(rows *sql.Rows, extra ...any) (*vigil.Asset, error) {
 	if a.WarrantyUntil, err = parseDate(warranty); err != nil {
 		return nil, err
 	}
-	if a.Mapping.MappedAt, err = parseNullTime(mappedAt); err != nil {
+	if a.Mapping.MappedAt, err = ParseNullTime(mappedAt); err != nil {
 		return nil, err
 	}
 	if a.CreatedAt, err = parseTime(created); err != nil {
@@ -76,8 +76,8 @@ func (tx *Tx) CreateAsset(ctx context.Context, sc vigil.Scope, a *vigil.Asset) e
 	}
 	err = stmt.QueryRowContext(ctx, sc.OrgID, a.AssetTag, a.Serial, a.Manufacturer, a.Model, a.Version, a.DeviceType,
 		a.ClinicalFunction, string(a.Criticality), a.PHI, a.Site, a.Building, a.Unit, a.IP, a.MAC, a.VLAN, a.Zone,
-		a.InternetExposed, a.Owner, string(a.Status), formatDate(a.PurchasedOn), formatDate(a.WarrantyUntil),
-		formatTime(tx.now), formatTime(tx.now)).Scan(&a.ID)
+		a.InternetExposed, a.Owner, string(a.Status), FormatDate(a.PurchasedOn), FormatDate(a.WarrantyUntil),
+		FormatTime(tx.now), FormatTime(tx.now)).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("create asset %s: %w", a.Label(), mapError(err))
 	}
@@ -179,8 +179,8 @@ func (tx *Tx) FindAssets(ctx context.Context, sc vigil.Scope, f vigil.AssetFilte
 		where += " AND a.release_id IN " + in
 		args = append(args, a...)
 	}
-	limit, largs := limitClause(f.Page)
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+assetColumns+`, COUNT(*) OVER ()`+assetFrom+` WHERE `+where+
+	limit, largs := tx.limitClause(f.Page)
+	rows, err := tx.query(ctx, `SELECT `+assetColumns+`, COUNT(*) OVER ()`+assetFrom+` WHERE `+where+
 		` ORDER BY a.asset_tag, a.serial, a.id`+limit, append(args, largs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find assets: %w", err)
@@ -208,7 +208,7 @@ func (tx *Tx) FindAssetsOfReleases(ctx context.Context, sc vigil.Scope, releaseI
 		n := min(len(releaseIDs), idBatch)
 		in, args := int64Args(releaseIDs[:n])
 		releaseIDs = releaseIDs[n:]
-		rows, err := tx.tx.QueryContext(ctx, `SELECT id, asset_tag, serial, manufacturer, model, version, criticality, phi,
+		rows, err := tx.query(ctx, `SELECT id, asset_tag, serial, manufacturer, model, version, criticality, phi,
 			site, building, unit, ip, zone, internet_exposed, status, release_org_id, release_id, map_confidence
 			FROM assets WHERE org_id = ? AND release_id IN `+in, append([]any{sc.OrgID}, args...)...)
 		if err != nil {
@@ -247,8 +247,8 @@ func (tx *Tx) UpdateAsset(ctx context.Context, sc vigil.Scope, a *vigil.Asset) e
 	}
 	res, err := stmt.ExecContext(ctx, a.AssetTag, a.Serial, a.Manufacturer, a.Model, a.Version, a.DeviceType,
 		a.ClinicalFunction, string(a.Criticality), a.PHI, a.Site, a.Building, a.Unit, a.IP, a.MAC, a.VLAN, a.Zone,
-		a.InternetExposed, a.Owner, string(a.Status), formatDate(a.PurchasedOn), formatDate(a.WarrantyUntil),
-		formatTime(tx.now), a.ID, sc.OrgID)
+		a.InternetExposed, a.Owner, string(a.Status), FormatDate(a.PurchasedOn), FormatDate(a.WarrantyUntil),
+		FormatTime(tx.now), a.ID, sc.OrgID)
 	if err := mustAffect(res, err, fmt.Sprintf("update asset %d", a.ID)); err != nil {
 		return err
 	}
@@ -263,9 +263,9 @@ func (tx *Tx) SetAssetMapping(ctx context.Context, sc vigil.Scope, assetID int64
 	}
 	what := fmt.Sprintf("map asset %d", assetID)
 	if m.ReleaseID == 0 {
-		res, err := tx.tx.ExecContext(ctx, `UPDATE assets SET release_org_id = NULL, release_id = NULL, map_confidence = '',
+		res, err := tx.exec(ctx, `UPDATE assets SET release_org_id = NULL, release_id = NULL, map_confidence = '',
 			map_reason = '', mapped_by = ?, mapped_at = ?, updated_at = ? WHERE id = ? AND org_id = ?`,
-			m.MappedBy, formatTime(tx.now), formatTime(tx.now), assetID, sc.OrgID)
+			m.MappedBy, FormatTime(tx.now), FormatTime(tx.now), assetID, sc.OrgID)
 		return mustAffect(res, err, what)
 	}
 	var relOrg int64
@@ -285,7 +285,7 @@ func (tx *Tx) SetAssetMapping(ctx context.Context, sc vigil.Scope, assetID int64
 		return fmt.Errorf("%s: %w", what, err)
 	}
 	res, err := set.ExecContext(ctx,
-		relOrg, m.ReleaseID, string(m.Confidence), m.Reason, m.MappedBy, formatTime(tx.now), formatTime(tx.now), assetID, sc.OrgID)
+		relOrg, m.ReleaseID, string(m.Confidence), m.Reason, m.MappedBy, FormatTime(tx.now), FormatTime(tx.now), assetID, sc.OrgID)
 	return mustAffect(res, err, what)
 }
 
@@ -294,7 +294,7 @@ func (tx *Tx) DeleteAsset(ctx context.Context, sc vigil.Scope, id int64) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM assets WHERE id = ? AND org_id = ?`, id, sc.OrgID)
+	res, err := tx.exec(ctx, `DELETE FROM assets WHERE id = ? AND org_id = ?`, id, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("delete asset %d", id))
 }
 
@@ -304,17 +304,17 @@ func (tx *Tx) ReplaceAdvisoryProducts(ctx context.Context, sc vigil.Scope, asset
 		return err
 	}
 	var n int
-	if err := tx.tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM assets WHERE id = ? AND org_id = ?`, assetID, sc.OrgID).Scan(&n); err != nil {
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM assets WHERE id = ? AND org_id = ?`, assetID, sc.OrgID).Scan(&n); err != nil {
 		return fmt.Errorf("advisory products of asset %d: %w", assetID, err)
 	}
 	if n == 0 {
 		return fmt.Errorf("advisory products of asset %d: %w", assetID, vigil.ErrNotFound)
 	}
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM asset_advisory_products WHERE asset_id = ? AND org_id = ?`, assetID, sc.OrgID); err != nil {
+	if _, err := tx.exec(ctx, `DELETE FROM asset_advisory_products WHERE asset_id = ? AND org_id = ?`, assetID, sc.OrgID); err != nil {
 		return fmt.Errorf("advisory products of asset %d: %w", assetID, err)
 	}
 	for _, p := range ps {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO asset_advisory_products (org_id, asset_id, advisory_id, product_id, name, confidence, reason, score)
+		if _, err := tx.exec(ctx, `INSERT INTO asset_advisory_products (org_id, asset_id, advisory_id, product_id, name, confidence, reason, score)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			sc.OrgID, assetID, p.AdvisoryID, p.ProductID, p.Name, string(p.Confidence), p.Reason, p.Score); err != nil {
 			return fmt.Errorf("advisory products of asset %d: %w", assetID, mapError(err))
@@ -395,7 +395,7 @@ func (tx *Tx) FindAdvisoryIDsByProductNames(ctx context.Context, names []string)
 // FindAdvisoryByID returns a knowledge-base advisory.
 func (tx *Tx) FindAdvisoryByID(ctx context.Context, id int64) (*vigil.Advisory, error) {
 	var doc string
-	err := tx.tx.QueryRowContext(ctx, `SELECT doc FROM kb_advisories WHERE id = ?`, id).Scan(&doc)
+	err := tx.queryRow(ctx, `SELECT doc FROM kb_advisories WHERE id = ?`, id).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("advisory %d: %w", id, vigil.ErrNotFound)
 	} else if err != nil {
@@ -414,9 +414,9 @@ func (tx *Tx) CreateShare(ctx context.Context, sc vigil.Scope, s *vigil.Share) e
 		return err
 	}
 	s.OrgID, s.CreatedAt, s.CreatedBy = sc.OrgID, tx.now, sc.Actor
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO shares (org_id, grantee_org_id, product_id, release_id, created_by, created_at)
+	err := tx.queryRow(ctx, `INSERT INTO shares (org_id, grantee_org_id, product_id, release_id, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, sc.OrgID, s.GranteeOrgID, nullID(s.ProductID), nullID(s.ReleaseID),
-		s.CreatedBy, formatTime(tx.now)).Scan(&s.ID)
+		s.CreatedBy, FormatTime(tx.now)).Scan(&s.ID)
 	if err != nil {
 		return fmt.Errorf("create share: %w", mapError(err))
 	}
@@ -432,7 +432,7 @@ func (tx *Tx) FindShares(ctx context.Context, sc vigil.Scope, granted bool) ([]*
 	if granted {
 		col = "s.org_id"
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT s.id, s.org_id, o.slug, s.grantee_org_id, g.slug, COALESCE(s.product_id, 0),
+	rows, err := tx.query(ctx, `SELECT s.id, s.org_id, o.slug, s.grantee_org_id, g.slug, COALESCE(s.product_id, 0),
 		COALESCE(p.name, ''), COALESCE(s.release_id, 0), COALESCE(r.version, ''), s.created_by, s.created_at
 		FROM shares s JOIN organizations o ON o.id = s.org_id JOIN organizations g ON g.id = s.grantee_org_id
 		LEFT JOIN products p ON p.id = s.product_id LEFT JOIN releases r ON r.id = s.release_id
@@ -462,7 +462,7 @@ func (tx *Tx) DeleteShare(ctx context.Context, sc vigil.Scope, id int64) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM shares WHERE id = ? AND org_id = ?`, id, sc.OrgID)
+	res, err := tx.exec(ctx, `DELETE FROM shares WHERE id = ? AND org_id = ?`, id, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("delete share %d", id))
 }
 
@@ -492,7 +492,7 @@ func (tx *Tx) FindCatalogReleases(ctx context.Context, sc vigil.Scope, f vigil.C
 		where += " AND r.product_id IN " + in
 		args = append(args, a...)
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT r.id, r.org_id, r.product_id, p.name, r.version, r.phase, r.phase_explicit,
+	rows, err := tx.query(ctx, `SELECT r.id, r.org_id, r.product_id, p.name, r.version, r.phase, r.phase_explicit,
 		r.released_on, r.eol_notice_on, r.end_of_support_on, r.created_at, r.updated_at, p.manufacturer, o.slug,
 		EXISTS (SELECT 1 FROM sbom_documents d WHERE d.org_id = r.org_id AND d.release_id = r.id AND d.superseded_at IS NULL)
 		FROM releases r JOIN products p ON p.id = r.product_id AND p.org_id = r.org_id JOIN organizations o ON o.id = r.org_id
@@ -545,7 +545,7 @@ func (tx *Tx) FindCatalogReleases(ctx context.Context, sc vigil.Scope, f vigil.C
 		n := min(len(ids), idBatch)
 		in, a := int64Args(ids[:n])
 		ids = ids[n:]
-		mrows, err := tx.tx.QueryContext(ctx, `SELECT product_id, model FROM product_models WHERE product_id IN `+in+` ORDER BY product_id, position`, a...)
+		mrows, err := tx.query(ctx, `SELECT product_id, model FROM product_models WHERE product_id IN `+in+` ORDER BY product_id, position`, a...)
 		if err != nil {
 			return nil, fmt.Errorf("find catalogue models: %w", err)
 		}
@@ -597,7 +597,7 @@ func (tx *Tx) FindVisibleFindings(ctx context.Context, sc vigil.Scope, f vigil.V
 		where += " AND f.resolved_at IS NULL"
 	}
 	args = append(args, sc.OrgID, sc.OrgID)
-	rows, err := tx.tx.QueryContext(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT f.id, f.org_id, f.release_id, f.sbom_id, f.component_id, f.component_ref, f.component_name, f.component_version,
 			f.component_key, f.vuln_id, f.aliases, f.status, f.confidence, f.evidence, f.first_seen_at, f.last_seen_at,
 			f.resolved_at, f.previous_id
@@ -630,7 +630,7 @@ func (tx *Tx) AddAssetEvents(ctx context.Context, sc vigil.Scope, evs []*vigil.A
 	}
 	var out []*vigil.AssetEvent
 	for _, e := range evs {
-		err := stmt.QueryRowContext(ctx, sc.OrgID, e.AssetID, e.VulnID, string(e.Kind), e.Via, e.Detail, formatTime(tx.now)).Scan(&e.ID)
+		err := stmt.QueryRowContext(ctx, sc.OrgID, e.AssetID, e.VulnID, string(e.Kind), e.Via, e.Detail, FormatTime(tx.now)).Scan(&e.ID)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {
@@ -656,8 +656,8 @@ func (tx *Tx) FindAssetEvents(ctx context.Context, sc vigil.Scope, f vigil.Asset
 		where += " AND e.asset_id = ?"
 		args = append(args, *f.AssetID)
 	}
-	limit, largs := limitClause(f.Page)
-	rows, err := tx.tx.QueryContext(ctx, `SELECT e.id, e.org_id, e.asset_id, a.asset_tag, e.vuln_id, e.kind, e.via, e.detail, e.created_at
+	limit, largs := tx.limitClause(f.Page)
+	rows, err := tx.query(ctx, `SELECT e.id, e.org_id, e.asset_id, a.asset_tag, e.vuln_id, e.kind, e.via, e.detail, e.created_at
 		FROM asset_events e JOIN assets a ON a.id = e.asset_id AND a.org_id = e.org_id
 		WHERE `+where+` ORDER BY e.created_at DESC, e.id DESC`+limit, append(args, largs...)...)
 	if err != nil {
@@ -724,26 +724,26 @@ func (tx *Tx) PutWorkItem(ctx context.Context, sc vigil.Scope, w *vigil.WorkItem
 	w.OrgID, w.UpdatedAt, w.UpdatedBy = sc.OrgID, tx.now, sc.Actor
 	if w.ID == 0 {
 		w.CreatedAt = tx.now
-		err := tx.tx.QueryRowContext(ctx, `INSERT INTO work_items (org_id, asset_id, vuln_id, state, detail, approver, reason,
+		err := tx.queryRow(ctx, `INSERT INTO work_items (org_id, asset_id, vuln_id, state, detail, approver, reason,
 			expires_on, updated_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-			sc.OrgID, w.AssetID, w.VulnID, string(w.State), w.Detail, w.Approver, w.Reason, formatDate(w.ExpiresOn),
-			w.UpdatedBy, formatTime(tx.now), formatTime(tx.now)).Scan(&w.ID)
+			sc.OrgID, w.AssetID, w.VulnID, string(w.State), w.Detail, w.Approver, w.Reason, FormatDate(w.ExpiresOn),
+			w.UpdatedBy, FormatTime(tx.now), FormatTime(tx.now)).Scan(&w.ID)
 		if err != nil {
 			return fmt.Errorf("create work item %s on asset %d: %w", w.VulnID, w.AssetID, mapError(err))
 		}
 	} else {
-		res, err := tx.tx.ExecContext(ctx, `UPDATE work_items SET state = ?, detail = ?, approver = ?, reason = ?, expires_on = ?,
+		res, err := tx.exec(ctx, `UPDATE work_items SET state = ?, detail = ?, approver = ?, reason = ?, expires_on = ?,
 			updated_by = ?, updated_at = ? WHERE id = ? AND org_id = ?`,
-			string(w.State), w.Detail, w.Approver, w.Reason, formatDate(w.ExpiresOn), w.UpdatedBy, formatTime(tx.now), w.ID, sc.OrgID)
+			string(w.State), w.Detail, w.Approver, w.Reason, FormatDate(w.ExpiresOn), w.UpdatedBy, FormatTime(tx.now), w.ID, sc.OrgID)
 		if err := mustAffect(res, err, fmt.Sprintf("update work item %d", w.ID)); err != nil {
 			return err
 		}
 	}
 	c.OrgID, c.WorkItemID, c.ChangedAt, c.Actor = sc.OrgID, w.ID, tx.now, sc.Actor
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO work_item_changes (org_id, work_item_id, from_state, to_state, detail, approver,
+	err := tx.queryRow(ctx, `INSERT INTO work_item_changes (org_id, work_item_id, from_state, to_state, detail, approver,
 		reason, expires_on, actor, changed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		sc.OrgID, w.ID, string(c.FromState), string(c.ToState), c.Detail, c.Approver, c.Reason, formatDate(c.ExpiresOn),
-		c.Actor, formatTime(tx.now)).Scan(&c.ID)
+		sc.OrgID, w.ID, string(c.FromState), string(c.ToState), c.Detail, c.Approver, c.Reason, FormatDate(c.ExpiresOn),
+		c.Actor, FormatTime(tx.now)).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("record work item change: %w", mapError(err))
 	}
@@ -764,7 +764,7 @@ func (tx *Tx) FindWorkItems(ctx context.Context, sc vigil.Scope, f vigil.WorkIte
 		where += " AND vuln_id = ?"
 		args = append(args, *f.VulnID)
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+workItemColumns+` FROM work_items WHERE `+where+` ORDER BY asset_id, vuln_id`, args...)
+	rows, err := tx.query(ctx, `SELECT `+workItemColumns+` FROM work_items WHERE `+where+` ORDER BY asset_id, vuln_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find work items: %w", err)
 	}
@@ -785,7 +785,7 @@ func (tx *Tx) FindWorkItemChanges(ctx context.Context, sc vigil.Scope, workItemI
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, org_id, work_item_id, from_state, to_state, detail, approver, reason,
+	rows, err := tx.query(ctx, `SELECT id, org_id, work_item_id, from_state, to_state, detail, approver, reason,
 		expires_on, actor, changed_at FROM work_item_changes WHERE org_id = ? AND work_item_id = ? ORDER BY id`, sc.OrgID, workItemID)
 	if err != nil {
 		return nil, fmt.Errorf("find work item history: %w", err)
@@ -817,7 +817,7 @@ func (tx *Tx) PutManufacturerAlias(ctx context.Context, sc vigil.Scope, a vigil.
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO manufacturer_aliases (org_id, alias, canonical) VALUES (?, ?, ?)
+	_, err := tx.exec(ctx, `INSERT INTO manufacturer_aliases (org_id, alias, canonical) VALUES (?, ?, ?)
 		ON CONFLICT (org_id, alias) DO UPDATE SET canonical = excluded.canonical`, sc.OrgID, a.Alias, a.Canonical)
 	if err != nil {
 		return fmt.Errorf("manufacturer alias %q: %w", a.Alias, mapError(err))
@@ -830,7 +830,7 @@ func (tx *Tx) FindManufacturerAliases(ctx context.Context, sc vigil.Scope) ([]vi
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT org_id, alias, canonical FROM manufacturer_aliases WHERE org_id = ? ORDER BY alias`, sc.OrgID)
+	rows, err := tx.query(ctx, `SELECT org_id, alias, canonical FROM manufacturer_aliases WHERE org_id = ? ORDER BY alias`, sc.OrgID)
 	if err != nil {
 		return nil, fmt.Errorf("find manufacturer aliases: %w", err)
 	}
@@ -851,6 +851,6 @@ func (tx *Tx) DeleteManufacturerAlias(ctx context.Context, sc vigil.Scope, alias
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM manufacturer_aliases WHERE org_id = ? AND alias = ?`, sc.OrgID, alias)
+	res, err := tx.exec(ctx, `DELETE FROM manufacturer_aliases WHERE org_id = ? AND alias = ?`, sc.OrgID, alias)
 	return mustAffect(res, err, fmt.Sprintf("delete manufacturer alias %q", alias))
 }
