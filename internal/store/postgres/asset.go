@@ -61,14 +61,14 @@ func (tx *Tx) CreateAsset(ctx context.Context, sc vigil.Scope, a *vigil.Asset) e
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	a.OrgID, a.CreatedAt, a.UpdatedAt = sc.OrgID, tx.now, tx.now
+	a.OrgID, a.CreatedAt, a.UpdatedAt = sc.OrgID, tx.Now(), tx.Now()
 	err := tx.tx.QueryRow(ctx, `INSERT INTO assets (org_id, asset_tag, serial, manufacturer, model, version, device_type,
 		clinical_function, criticality, phi, site, building, unit, ip, mac, vlan, zone, internet_exposed, owner, status,
 		purchased_on, warranty_until, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $23) RETURNING id`,
 		sc.OrgID, a.AssetTag, a.Serial, a.Manufacturer, a.Model, a.Version, a.DeviceType,
 		a.ClinicalFunction, string(a.Criticality), a.PHI, a.Site, a.Building, a.Unit, a.IP, a.MAC, a.VLAN, a.Zone,
-		a.InternetExposed, a.Owner, string(a.Status), nullDate(a.PurchasedOn), nullDate(a.WarrantyUntil), tx.now).Scan(&a.ID)
+		a.InternetExposed, a.Owner, string(a.Status), nullDate(a.PurchasedOn), nullDate(a.WarrantyUntil), tx.Now()).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("create asset %s: %w", a.Label(), mapError(err))
 	}
@@ -211,11 +211,11 @@ func (tx *Tx) UpdateAsset(ctx context.Context, sc vigil.Scope, a *vigil.Asset) e
 		a.AssetTag, a.Serial, a.Manufacturer, a.Model, a.Version, a.DeviceType,
 		a.ClinicalFunction, string(a.Criticality), a.PHI, a.Site, a.Building, a.Unit, a.IP, a.MAC, a.VLAN, a.Zone,
 		a.InternetExposed, a.Owner, string(a.Status), nullDate(a.PurchasedOn), nullDate(a.WarrantyUntil),
-		tx.now, a.ID, sc.OrgID)
+		tx.Now(), a.ID, sc.OrgID)
 	if err := mustAffect(tag, err, fmt.Sprintf("update asset %d", a.ID)); err != nil {
 		return err
 	}
-	a.OrgID, a.UpdatedAt = sc.OrgID, tx.now
+	a.OrgID, a.UpdatedAt = sc.OrgID, tx.Now()
 	return nil
 }
 
@@ -228,7 +228,7 @@ func (tx *Tx) SetAssetMapping(ctx context.Context, sc vigil.Scope, assetID int64
 	if m.ReleaseID == 0 {
 		tag, err := tx.tx.Exec(ctx, `UPDATE assets SET release_org_id = NULL, release_id = NULL, map_confidence = '',
 			map_reason = '', mapped_by = $1, mapped_at = $2, updated_at = $2 WHERE id = $3 AND org_id = $4`,
-			m.MappedBy, tx.now, assetID, sc.OrgID)
+			m.MappedBy, tx.Now(), assetID, sc.OrgID)
 		return mustAffect(tag, err, what)
 	}
 	var relOrg int64
@@ -241,7 +241,7 @@ func (tx *Tx) SetAssetMapping(ctx context.Context, sc vigil.Scope, assetID int64
 	}
 	tag, err := tx.tx.Exec(ctx, `UPDATE assets SET release_org_id = $1, release_id = $2, map_confidence = $3,
 		map_reason = $4, mapped_by = $5, mapped_at = $6, updated_at = $6 WHERE id = $7 AND org_id = $8`,
-		relOrg, m.ReleaseID, string(m.Confidence), m.Reason, m.MappedBy, tx.now, assetID, sc.OrgID)
+		relOrg, m.ReleaseID, string(m.Confidence), m.Reason, m.MappedBy, tx.Now(), assetID, sc.OrgID)
 	return mustAffect(tag, err, what)
 }
 
@@ -357,10 +357,10 @@ func (tx *Tx) CreateShare(ctx context.Context, sc vigil.Scope, s *vigil.Share) e
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	s.OrgID, s.CreatedAt, s.CreatedBy = sc.OrgID, tx.now, sc.Actor
+	s.OrgID, s.CreatedAt, s.CreatedBy = sc.OrgID, tx.Now(), sc.Actor
 	err := tx.tx.QueryRow(ctx, `INSERT INTO shares (org_id, grantee_org_id, product_id, release_id, created_by, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, sc.OrgID, s.GranteeOrgID, nullID(s.ProductID), nullID(s.ReleaseID),
-		s.CreatedBy, tx.now).Scan(&s.ID)
+		s.CreatedBy, tx.Now()).Scan(&s.ID)
 	if err != nil {
 		return fmt.Errorf("create share: %w", mapError(err))
 	}
@@ -548,13 +548,13 @@ func (tx *Tx) AddAssetEvents(ctx context.Context, sc vigil.Scope, evs []*vigil.A
 	for _, e := range evs {
 		err := tx.tx.QueryRow(ctx, `INSERT INTO asset_events (org_id, asset_id, vuln_id, kind, via, detail, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING id`,
-			sc.OrgID, e.AssetID, e.VulnID, string(e.Kind), e.Via, e.Detail, tx.now).Scan(&e.ID)
+			sc.OrgID, e.AssetID, e.VulnID, string(e.Kind), e.Via, e.Detail, tx.Now()).Scan(&e.ID)
 		if errors.Is(err, pgx.ErrNoRows) {
 			continue
 		} else if err != nil {
 			return nil, fmt.Errorf("add asset event %s on asset %d: %w", e.VulnID, e.AssetID, mapError(err))
 		}
-		e.OrgID, e.CreatedAt = sc.OrgID, tx.now
+		e.OrgID, e.CreatedAt = sc.OrgID, tx.Now()
 		out = append(out, e)
 	}
 	return out, nil
@@ -612,29 +612,29 @@ func (tx *Tx) PutWorkItem(ctx context.Context, sc vigil.Scope, w *vigil.WorkItem
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	w.OrgID, w.UpdatedAt, w.UpdatedBy = sc.OrgID, tx.now, sc.Actor
+	w.OrgID, w.UpdatedAt, w.UpdatedBy = sc.OrgID, tx.Now(), sc.Actor
 	if w.ID == 0 {
-		w.CreatedAt = tx.now
+		w.CreatedAt = tx.Now()
 		err := tx.tx.QueryRow(ctx, `INSERT INTO work_items (org_id, asset_id, vuln_id, state, detail, approver, reason,
 			expires_on, updated_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id`,
 			sc.OrgID, w.AssetID, w.VulnID, string(w.State), w.Detail, w.Approver, w.Reason, nullDate(w.ExpiresOn),
-			w.UpdatedBy, tx.now).Scan(&w.ID)
+			w.UpdatedBy, tx.Now()).Scan(&w.ID)
 		if err != nil {
 			return fmt.Errorf("create work item %s on asset %d: %w", w.VulnID, w.AssetID, mapError(err))
 		}
 	} else {
 		tag, err := tx.tx.Exec(ctx, `UPDATE work_items SET state = $1, detail = $2, approver = $3, reason = $4, expires_on = $5,
 			updated_by = $6, updated_at = $7 WHERE id = $8 AND org_id = $9`,
-			string(w.State), w.Detail, w.Approver, w.Reason, nullDate(w.ExpiresOn), w.UpdatedBy, tx.now, w.ID, sc.OrgID)
+			string(w.State), w.Detail, w.Approver, w.Reason, nullDate(w.ExpiresOn), w.UpdatedBy, tx.Now(), w.ID, sc.OrgID)
 		if err := mustAffect(tag, err, fmt.Sprintf("update work item %d", w.ID)); err != nil {
 			return err
 		}
 	}
-	c.OrgID, c.WorkItemID, c.ChangedAt, c.Actor = sc.OrgID, w.ID, tx.now, sc.Actor
+	c.OrgID, c.WorkItemID, c.ChangedAt, c.Actor = sc.OrgID, w.ID, tx.Now(), sc.Actor
 	err := tx.tx.QueryRow(ctx, `INSERT INTO work_item_changes (org_id, work_item_id, from_state, to_state, detail, approver,
 		reason, expires_on, actor, changed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		sc.OrgID, w.ID, string(c.FromState), string(c.ToState), c.Detail, c.Approver, c.Reason, nullDate(c.ExpiresOn),
-		c.Actor, tx.now).Scan(&c.ID)
+		c.Actor, tx.Now()).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("record work item change: %w", mapError(err))
 	}

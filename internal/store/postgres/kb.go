@@ -59,7 +59,7 @@ func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 			modified = excluded.modified, withdrawn = excluded.withdrawn, summary = excluded.summary,
 			sha256 = excluded.sha256, doc = excluded.doc, imported_at = excluded.imported_at`,
 		src, v.SourceID, v.ID, nullTime(v.Published), nullTime(v.Modified), nullTime(v.Withdrawn),
-		v.Summary, r.SHA256, string(r.Doc), tx.now)
+		v.Summary, r.SHA256, string(r.Doc), tx.Now())
 	batch.Queue(`DELETE FROM kb_aliases WHERE record_id = `+rec, src, v.SourceID)
 	batch.Queue(`DELETE FROM kb_packages WHERE record_id = `+rec, src, v.SourceID)
 	batch.Queue(`DELETE FROM kb_cpes WHERE record_id = `+rec, src, v.SourceID)
@@ -115,7 +115,7 @@ func (tx *Tx) PutKEV(ctx context.Context, e *vigil.KEVEntry, digest string, doc 
 		`INSERT INTO kb_kev (cve_id, date_added, due_date, ransomware, sha256, doc, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (cve_id) DO UPDATE SET date_added = excluded.date_added, due_date = excluded.due_date,
 			ransomware = excluded.ransomware, sha256 = excluded.sha256, doc = excluded.doc, imported_at = excluded.imported_at`,
-		e.CVEID, nullDate(e.DateAdded), nullDate(e.DueDate), string(e.RansomwareUse), digest, string(doc), tx.now)
+		e.CVEID, nullDate(e.DateAdded), nullDate(e.DueDate), string(e.RansomwareUse), digest, string(doc), tx.Now())
 	if err != nil {
 		return fmt.Errorf("store KEV entry %s: %w", e.CVEID, mapError(err))
 	}
@@ -191,7 +191,7 @@ func (tx *Tx) PutAdvisory(ctx context.Context, r *store.KBAdvisory) error {
 		ON CONFLICT (source_id) DO UPDATE SET publisher = excluded.publisher, title = excluded.title,
 			modified = excluded.modified, sha256 = excluded.sha256, doc = excluded.doc, imported_at = excluded.imported_at
 		RETURNING id`,
-		a.SourceID, a.Publisher.Name, a.Title, nullTime(a.Modified), r.SHA256, string(r.Doc), tx.now).Scan(&id)
+		a.SourceID, a.Publisher.Name, a.Title, nullTime(a.Modified), r.SHA256, string(r.Doc), tx.Now()).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("store advisory %s: %w", a.SourceID, mapError(err))
 	}
@@ -277,7 +277,7 @@ func (tx *Tx) SetFeedState(ctx context.Context, source vigil.Source, report, syn
 		`INSERT INTO kb_feeds (source, last_import_at, last_report, sync_state) VALUES ($1, $2, $3, COALESCE($4::jsonb, '{}'))
 		ON CONFLICT (source) DO UPDATE SET last_import_at = excluded.last_import_at,
 			last_report = excluded.last_report, sync_state = COALESCE($4::jsonb, kb_feeds.sync_state)`,
-		string(source), tx.now, string(report), st)
+		string(source), tx.Now(), string(report), st)
 	if err != nil {
 		return fmt.Errorf("feed state of %s: %w", source, mapError(err))
 	}

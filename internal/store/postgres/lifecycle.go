@@ -25,7 +25,7 @@ func (tx *Tx) CreateNotice(ctx context.Context, sc vigil.Scope, n *vigil.Notice)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id`,
 		sc.OrgID, n.ReleaseID, string(n.Kind), n.Title, nullDate(n.IssuedOn), nullDate(n.EOLOn), nullDate(n.EndOfSupportOn),
 		n.RemainsSupported, store.JSONArray(n.CompensatingControls), succ, n.Successor, n.URL, n.CreatedBy,
-		tx.now).Scan(&n.ID)
+		tx.Now()).Scan(&n.ID)
 	if err != nil {
 		return fmt.Errorf("create notice for release %d: %w", n.ReleaseID, mapError(err))
 	}
@@ -126,7 +126,7 @@ func (tx *Tx) CreateTransfer(ctx context.Context, sc vigil.Scope, t *vigil.Trans
 	}
 	var acceptedAt pgtype.Timestamptz
 	if t.Accepted() {
-		acceptedAt = nullTime(tx.now)
+		acceptedAt = nullTime(tx.Now())
 	}
 	err := tx.tx.QueryRow(ctx,
 		`INSERT INTO responsibility_transfers (org_id, release_id, effective_on, residual_risks, compensating_controls,
@@ -135,7 +135,7 @@ func (tx *Tx) CreateTransfer(ctx context.Context, sc vigil.Scope, t *vigil.Trans
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id`,
 		sc.OrgID, t.ReleaseID, nullDate(t.EffectiveOn), store.JSONArray(t.ResidualRisks), store.JSONArray(t.CompensatingControls),
 		store.JSONArray(t.Documents), t.SanitizationGuidance, t.Notes, t.AcceptedBy, t.AcceptedRole, t.AcceptedOrg,
-		nullDate(t.AcceptedOn), t.AcceptanceRecordedBy, acceptedAt, t.RecordedBy, tx.now).Scan(&t.ID)
+		nullDate(t.AcceptedOn), t.AcceptanceRecordedBy, acceptedAt, t.RecordedBy, tx.Now()).Scan(&t.ID)
 	if err != nil {
 		return fmt.Errorf("create transfer for release %d: %w", t.ReleaseID, mapError(err))
 	}
@@ -243,7 +243,7 @@ func (tx *Tx) AcceptTransfer(ctx context.Context, sc vigil.Scope, t *vigil.Trans
 		`UPDATE responsibility_transfers SET accepted_by = $1, accepted_role = $2, accepted_org = $3, accepted_on = $4,
 			acceptance_recorded_by = $5, accepted_at = $6
 		WHERE id = $7 AND org_id = $8 AND accepted_by = ''`,
-		t.AcceptedBy, t.AcceptedRole, t.AcceptedOrg, nullDate(t.AcceptedOn), t.AcceptanceRecordedBy, tx.now, t.ID, sc.OrgID)
+		t.AcceptedBy, t.AcceptedRole, t.AcceptedOrg, nullDate(t.AcceptedOn), t.AcceptanceRecordedBy, tx.Now(), t.ID, sc.OrgID)
 	if err != nil {
 		return fmt.Errorf("accept transfer %d: %w", t.ID, mapError(err))
 	}
@@ -254,7 +254,7 @@ func (tx *Tx) AcceptTransfer(ctx context.Context, sc vigil.Scope, t *vigil.Trans
 		}
 		return fmt.Errorf("transfer %d was accepted by %s on %s already: %w", t.ID, cur.AcceptedBy, cur.AcceptedOn, vigil.ErrConflict)
 	}
-	t.AcceptedAt = tx.now
+	t.AcceptedAt = tx.Now()
 	return nil
 }
 
@@ -267,7 +267,7 @@ func (tx *Tx) AdvanceReleasePhase(ctx context.Context, sc vigil.Scope, id int64,
 	tag, err := tx.tx.Exec(ctx,
 		`UPDATE releases SET phase = $1, updated_at = $2
 		WHERE id = $3 AND org_id = $4 AND phase = $5 AND NOT phase_explicit`,
-		string(to), tx.now, id, sc.OrgID, string(from))
+		string(to), tx.Now(), id, sc.OrgID, string(from))
 	if err != nil {
 		return false, fmt.Errorf("advance phase of release %d: %w", id, mapError(err))
 	}
@@ -309,7 +309,7 @@ func (tx *Tx) CreateSanitization(ctx context.Context, sc vigil.Scope, s *vigil.S
 	if s.BackupMade != nil {
 		backup = pgtype.Bool{Bool: *s.BackupMade, Valid: true}
 	}
-	s.OrgID, s.CreatedAt = sc.OrgID, tx.now
+	s.OrgID, s.CreatedAt = sc.OrgID, tx.Now()
 	err := tx.tx.QueryRow(ctx, `INSERT INTO sanitizations (`+strings.TrimPrefix(sanitizationColumns, "id, ")+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
 			$23, $24, $25, $26, $27) RETURNING id`,
@@ -317,7 +317,7 @@ func (tx *Tx) CreateSanitization(ctx context.Context, sc vigil.Scope, s *vigil.S
 		string(s.Technique), s.Tool, s.Details, string(s.VerificationMethod), string(s.VerificationResult), s.VerificationNotes,
 		s.PerformedBy.Name, s.PerformedBy.Title, s.PerformedBy.Organization, s.VerifiedBy.Name, s.VerifiedBy.Title,
 		s.VerifiedBy.Organization, nullDate(s.PerformedOn), nullDate(s.VerifiedOn), s.Location, string(s.Destination),
-		backup, s.Notes, s.RecordedBy, tx.now).Scan(&s.ID)
+		backup, s.Notes, s.RecordedBy, tx.Now()).Scan(&s.ID)
 	if err != nil {
 		return fmt.Errorf("record sanitization of asset %d: %w", s.AssetID, mapError(err))
 	}
@@ -378,7 +378,7 @@ func (tx *Tx) CreateDecommission(ctx context.Context, sc vigil.Scope, d *vigil.D
 			previous_status, phi, certificate_number, decommissioned_by, created_at, certificate, certificate_sha256)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id`,
 		sc.OrgID, d.AssetID, nullDate(d.DecommissionedOn), d.Reason, string(d.PreviousStatus), d.PHI,
-		d.CertificateNumber, d.DecommissionedBy, tx.now, string(d.Certificate), d.CertificateSHA256).Scan(&d.ID)
+		d.CertificateNumber, d.DecommissionedBy, tx.Now(), string(d.Certificate), d.CertificateSHA256).Scan(&d.ID)
 	if err != nil {
 		return fmt.Errorf("record decommissioning of asset %d: %w", d.AssetID, mapError(err))
 	}

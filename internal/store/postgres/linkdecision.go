@@ -23,7 +23,7 @@ func (tx *Tx) PutAdvisoryLinkDecision(ctx context.Context, sc vigil.Scope, d *vi
 	if n == 0 {
 		return fmt.Errorf("link decision on asset %d: %w", d.AssetID, vigil.ErrNotFound)
 	}
-	d.OrgID, d.DecidedBy, d.DecidedAt = sc.OrgID, sc.Actor, tx.now
+	d.OrgID, d.DecidedBy, d.DecidedAt = sc.OrgID, sc.Actor, tx.Now()
 	_, err := tx.tx.Exec(ctx, `INSERT INTO asset_link_decisions (org_id, asset_id, advisory, product_id, revision, decision, note, decided_by, decided_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
 		ON CONFLICT (org_id, asset_id, advisory, product_id) DO UPDATE SET revision = excluded.revision, decision = excluded.decision,

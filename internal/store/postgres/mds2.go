@@ -22,7 +22,7 @@ func (tx *Tx) SupersedeMDS2Forms(ctx context.Context, sc vigil.Scope, releaseID 
 	if releaseID == 0 {
 		q, arg = `UPDATE mds2_forms SET superseded_at = $1 WHERE org_id = $2 AND candidate = $3 AND release_id IS NULL AND superseded_at IS NULL`, candidate
 	}
-	if _, err := tx.tx.Exec(ctx, q, tx.now, sc.OrgID, arg); err != nil {
+	if _, err := tx.tx.Exec(ctx, q, tx.Now(), sc.OrgID, arg); err != nil {
 		return fmt.Errorf("supersede MDS2 forms: %w", mapError(err))
 	}
 	return nil
@@ -38,12 +38,12 @@ func (tx *Tx) CreateMDS2Form(ctx context.Context, sc vigil.Scope, f *vigil.MDS2F
 			return err
 		}
 	}
-	f.OrgID, f.CreatedAt, f.Answers, f.SupersededAt = sc.OrgID, tx.now, len(entries), time.Time{}
+	f.OrgID, f.CreatedAt, f.Answers, f.SupersededAt = sc.OrgID, tx.Now(), len(entries), time.Time{}
 	err := tx.tx.QueryRow(ctx,
 		`INSERT INTO mds2_forms (org_id, release_id, candidate, filename, format, sha256, answer_count, issues, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
 		sc.OrgID, nullID(f.ReleaseID), f.Candidate, f.Filename, f.Format, f.SHA256, f.Answers, store.JSONArray(f.Issues),
-		tx.now).Scan(&f.ID)
+		tx.Now()).Scan(&f.ID)
 	if err != nil {
 		return fmt.Errorf("create MDS2 form of %s: %w", f.Subject(), mapError(err))
 	}

@@ -9,7 +9,7 @@ import (
 
 // CreateOrg inserts an organization.
 func (tx *Tx) CreateOrg(ctx context.Context, in vigil.OrgInput) (*vigil.Organization, error) {
-	o := &vigil.Organization{Slug: in.Slug, Name: in.Name, Kind: in.Kind, CreatedAt: tx.now}
+	o := &vigil.Organization{Slug: in.Slug, Name: in.Name, Kind: in.Kind, CreatedAt: tx.Now()}
 	err := tx.tx.QueryRow(ctx,
 		`INSERT INTO organizations (slug, name, kind, created_at) VALUES ($1, $2, $3, $4) RETURNING id`,
 		o.Slug, o.Name, string(o.Kind), o.CreatedAt).Scan(&o.ID)

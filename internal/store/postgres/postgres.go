@@ -34,6 +34,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
+	"github.com/vigil/vigil/internal/store/sqldb"
 )
 
 //go:embed migrations/*.sql
@@ -114,29 +115,25 @@ func (db *DB) Close() error {
 
 // View runs fn in a read-only transaction.
 func (db *DB) View(ctx context.Context, fn func(store.Tx) error) error {
-	return db.run(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly}, fn)
+	return db.run(ctx, true, fn)
 }
 
 // Update runs fn in a read-write transaction.
 func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return db.run(ctx, pgx.TxOptions{AccessMode: pgx.ReadWrite}, fn)
+	return db.run(ctx, false, fn)
 }
 
-func (db *DB) run(ctx context.Context, opts pgx.TxOptions, fn func(store.Tx) error) error {
-	pgTx, err := db.pool.BeginTx(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("begin: %w", mapError(err))
-	}
-	defer pgTx.Rollback(ctx)
-	// Cut the clock as PostgreSQL keeps times, so what a transaction
-	// returns equals what it later reads back.
-	if err := fn(&Tx{tx: pgTx, now: storedTime(db.Now())}); err != nil {
-		return err
-	}
-	if err := pgTx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit: %w", mapError(err))
-	}
-	return nil
+func (db *DB) run(ctx context.Context, readOnly bool, fn func(store.Tx) error) error {
+	return sqldb.Postgres.Run(ctx, db.sqlDB, readOnly, db.Now(), func(t *sqldb.Tx) error {
+		tx := &Tx{Tx: t}
+		if err := t.Raw(func(dc any) error {
+			tx.tx = dc.(*stdlib.Conn).Conn()
+			return nil
+		}); err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		return fn(tx)
+	})
 }
 
 func (db *DB) provider(opts ...goose.ProviderOption) (*goose.Provider, error) {
@@ -237,16 +234,24 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// Tx is one PostgreSQL transaction.
+// Tx is one PostgreSQL transaction: the shared one, and the methods whose
+// PostgreSQL form differs, which reach pgx's connection underneath.
 type Tx struct {
-	tx  pgx.Tx
-	now time.Time
+	*sqldb.Tx
+	tx pgxConn
+}
+
+// pgxConn is what the PostgreSQL-only methods use of the transaction's
+// connection.
+type pgxConn interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
+	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
 var _ store.Tx = (*Tx)(nil)
-
-// Now is the transaction's time.
-func (tx *Tx) Now() time.Time { return tx.now }
 
 // SQLSTATE codes that mapError turns into vigil's error kinds.
 const (

@@ -15,12 +15,12 @@ func (tx *Tx) CreateProduct(ctx context.Context, sc vigil.Scope, in vigil.Produc
 	}
 	p := &vigil.Product{
 		OrgID: sc.OrgID, Name: in.Name, Manufacturer: in.Manufacturer, DeviceModels: in.DeviceModels,
-		IntendedUse: in.IntendedUse, ClinicalFunction: in.ClinicalFunction, CreatedAt: tx.now, UpdatedAt: tx.now,
+		IntendedUse: in.IntendedUse, ClinicalFunction: in.ClinicalFunction, CreatedAt: tx.Now(), UpdatedAt: tx.Now(),
 	}
 	err := tx.tx.QueryRow(ctx,
 		`INSERT INTO products (org_id, name, manufacturer, intended_use, clinical_function, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		p.OrgID, p.Name, p.Manufacturer, p.IntendedUse, p.ClinicalFunction, tx.now, tx.now).Scan(&p.ID)
+		p.OrgID, p.Name, p.Manufacturer, p.IntendedUse, p.ClinicalFunction, tx.Now(), tx.Now()).Scan(&p.ID)
 	if err != nil {
 		return nil, fmt.Errorf("create product %q: %w", in.Name, mapError(err))
 	}
@@ -138,11 +138,11 @@ func (tx *Tx) UpdateProduct(ctx context.Context, sc vigil.Scope, p *vigil.Produc
 	tag, err := tx.tx.Exec(ctx,
 		`UPDATE products SET manufacturer = $1, intended_use = $2, clinical_function = $3, updated_at = $4
 		WHERE id = $5 AND org_id = $6`,
-		p.Manufacturer, p.IntendedUse, p.ClinicalFunction, tx.now, p.ID, sc.OrgID)
+		p.Manufacturer, p.IntendedUse, p.ClinicalFunction, tx.Now(), p.ID, sc.OrgID)
 	if err := mustAffect(tag, err, fmt.Sprintf("update product %d", p.ID)); err != nil {
 		return err
 	}
-	p.OrgID, p.UpdatedAt = sc.OrgID, tx.now
+	p.OrgID, p.UpdatedAt = sc.OrgID, tx.Now()
 	return tx.replaceModels(ctx, p)
 }
 

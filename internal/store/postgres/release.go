@@ -15,14 +15,14 @@ func (tx *Tx) CreateRelease(ctx context.Context, sc vigil.Scope, r *vigil.Releas
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	r.OrgID, r.CreatedAt, r.UpdatedAt = sc.OrgID, tx.now, tx.now
+	r.OrgID, r.CreatedAt, r.UpdatedAt = sc.OrgID, tx.Now(), tx.Now()
 	err := tx.tx.QueryRow(ctx,
 		`INSERT INTO releases (org_id, product_id, version, phase, phase_explicit,
 			released_on, eol_notice_on, end_of_support_on, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
 		r.OrgID, r.ProductID, r.Version, string(r.Phase), r.PhaseExplicit,
 		nullDate(r.ReleasedOn), nullDate(r.EOLNoticeOn), nullDate(r.EndOfSupportOn),
-		tx.now, tx.now).Scan(&r.ID)
+		tx.Now(), tx.Now()).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("create release %q: %w", r.Version, mapError(err))
 	}
@@ -120,11 +120,11 @@ func (tx *Tx) UpdateRelease(ctx context.Context, sc vigil.Scope, r *vigil.Releas
 			end_of_support_on = $5, updated_at = $6
 		WHERE id = $7 AND org_id = $8`,
 		string(r.Phase), r.PhaseExplicit, nullDate(r.ReleasedOn), nullDate(r.EOLNoticeOn),
-		nullDate(r.EndOfSupportOn), tx.now, r.ID, sc.OrgID)
+		nullDate(r.EndOfSupportOn), tx.Now(), r.ID, sc.OrgID)
 	if err := mustAffect(tag, err, fmt.Sprintf("update release %d", r.ID)); err != nil {
 		return err
 	}
-	r.UpdatedAt = tx.now
+	r.UpdatedAt = tx.Now()
 	return nil
 }
 
@@ -142,11 +142,11 @@ func (tx *Tx) AddPhaseChange(ctx context.Context, sc vigil.Scope, c *vigil.Phase
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	c.ChangedAt = tx.now
+	c.ChangedAt = tx.Now()
 	err := tx.tx.QueryRow(ctx,
 		`INSERT INTO release_phase_changes (org_id, release_id, from_phase, to_phase, actor, reason, changed_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		sc.OrgID, c.ReleaseID, string(c.From), string(c.To), c.Actor, c.Reason, tx.now).Scan(&c.ID)
+		sc.OrgID, c.ReleaseID, string(c.From), string(c.To), c.Actor, c.Reason, tx.Now()).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("record phase change of release %d: %w", c.ReleaseID, mapError(err))
 	}

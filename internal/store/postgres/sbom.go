@@ -19,7 +19,7 @@ func (tx *Tx) SupersedeSBOMs(ctx context.Context, sc vigil.Scope, releaseID int6
 	}
 	_, err := tx.tx.Exec(ctx,
 		`UPDATE sbom_documents SET superseded_at = $1 WHERE org_id = $2 AND release_id = $3 AND superseded_at IS NULL`,
-		tx.now, sc.OrgID, releaseID)
+		tx.Now(), sc.OrgID, releaseID)
 	if err != nil {
 		return fmt.Errorf("supersede SBOMs of release %d: %w", releaseID, mapError(err))
 	}
@@ -31,12 +31,12 @@ func (tx *Tx) CreateSBOM(ctx context.Context, sc vigil.Scope, doc *vigil.SBOMDoc
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	doc.OrgID, doc.CreatedAt = sc.OrgID, tx.now
+	doc.OrgID, doc.CreatedAt = sc.OrgID, tx.Now()
 	err := tx.tx.QueryRow(ctx,
 		`INSERT INTO sbom_documents (org_id, release_id, format, spec_version, encoding, sha256, size, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
 		sc.OrgID, doc.ReleaseID, string(doc.Format), doc.SpecVersion, string(doc.Encoding), doc.SHA256, doc.Size,
-		tx.now).Scan(&doc.ID)
+		tx.Now()).Scan(&doc.ID)
 	if err != nil {
 		return fmt.Errorf("create SBOM of release %d: %w", doc.ReleaseID, mapError(err))
 	}

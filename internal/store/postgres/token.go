@@ -19,7 +19,7 @@ func (tx *Tx) CreateToken(ctx context.Context, sc vigil.Scope, t *vigil.APIToken
 		return err
 	}
 	// The expiry is kept as stored: in UTC, to the microsecond.
-	t.OrgID, t.CreatedAt, t.ExpiresAt = sc.OrgID, tx.now, storedTime(t.ExpiresAt)
+	t.OrgID, t.CreatedAt, t.ExpiresAt = sc.OrgID, tx.Now(), storedTime(t.ExpiresAt)
 	err := tx.tx.QueryRow(ctx,
 		`INSERT INTO api_tokens (org_id, name, hint, secret_hash, created_at, expires_at)
 		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
@@ -70,7 +70,7 @@ func (tx *Tx) TouchToken(ctx context.Context, sc vigil.Scope, id int64) error {
 		return err
 	}
 	tag, err := tx.tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND org_id = $3`,
-		tx.now, id, sc.OrgID)
+		tx.Now(), id, sc.OrgID)
 	return mustAffect(tag, err, fmt.Sprintf("touch token %d", id))
 }
 

@@ -18,7 +18,7 @@ func (tx *Tx) AddTriageEvent(ctx context.Context, sc vigil.Scope, e *vigil.Triag
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	e.OrgID, e.At = sc.OrgID, tx.now
+	e.OrgID, e.At = sc.OrgID, tx.Now()
 	if !e.SourceTime.IsZero() {
 		e.SourceTime = storedTime(e.SourceTime)
 	}
@@ -140,7 +140,7 @@ func (tx *Tx) AddRiskAssessment(ctx context.Context, sc vigil.Scope, a *vigil.Ri
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	a.OrgID, a.At = sc.OrgID, tx.now
+	a.OrgID, a.At = sc.OrgID, tx.Now()
 	doc, err := json.Marshal(a.RiskAssessmentInput)
 	if err != nil {
 		return err
@@ -215,7 +215,7 @@ func (tx *Tx) AddRubricAnswers(ctx context.Context, sc vigil.Scope, a *vigil.Rub
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	a.OrgID, a.At = sc.OrgID, tx.now
+	a.OrgID, a.At = sc.OrgID, tx.Now()
 	answers, err := json.Marshal(a.Answers)
 	if err != nil {
 		return err
@@ -300,7 +300,7 @@ func (tx *Tx) PutCVSSEnvironment(ctx context.Context, sc vigil.Scope, e *vigil.C
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	e.UpdatedAt = tx.now
+	e.UpdatedAt = tx.Now()
 	_, err := tx.tx.Exec(ctx, `INSERT INTO release_cvss_environments (org_id, release_id, cvss2, cvss3, cvss4, rationale, actor, updated_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
 		ON CONFLICT (org_id, release_id) DO UPDATE SET cvss2 = excluded.cvss2, cvss3 = excluded.cvss3, cvss4 = excluded.cvss4,
@@ -332,7 +332,7 @@ func (tx *Tx) PutRiskSettings(ctx context.Context, sc vigil.Scope, s *vigil.Risk
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	s.UpdatedAt = tx.now
+	s.UpdatedAt = tx.Now()
 	doc, err := json.Marshal(s)
 	if err != nil {
 		return err

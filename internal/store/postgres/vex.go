@@ -17,7 +17,7 @@ func (tx *Tx) CreateVEXDocument(ctx context.Context, sc vigil.Scope, d *vigil.VE
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	d.OrgID, d.ImportedAt = sc.OrgID, tx.now
+	d.OrgID, d.ImportedAt = sc.OrgID, tx.Now()
 	d.Issued, d.Updated = storedNullTime(d.Issued), storedNullTime(d.Updated)
 	err := tx.tx.QueryRow(ctx,
 		`INSERT INTO vex_documents (org_id, format, document_id, version, title, publisher, issued_at, updated_at, sha256, size,
