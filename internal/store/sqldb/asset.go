@@ -181,7 +181,7 @@ func (tx *Tx) FindAssets(ctx context.Context, sc vigil.Scope, f vigil.AssetFilte
 	}
 	limit, largs := tx.limitClause(f.Page)
 	rows, err := tx.query(ctx, `SELECT `+assetColumns+`, COUNT(*) OVER ()`+assetFrom+` WHERE `+where+
-		` ORDER BY a.asset_tag, a.serial, a.id`+limit, append(args, largs...)...)
+		` ORDER BY a.asset_tag, a.serial COLLATE "C", a.id`+limit, append(args, largs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find assets: %w", err)
 	}
@@ -343,7 +343,7 @@ func (tx *Tx) FindAdvisoryProducts(ctx context.Context, sc vigil.Scope, f vigil.
 		q += " AND p.advisory_id IN (SELECT advisory_id FROM kb_advisory_vulns WHERE vuln_id IN " + in + ")"
 		args = append(args, a...)
 	}
-	stmt, err := tx.prepared(ctx, q+" ORDER BY p.asset_id, k.source_id, p.product_id")
+	stmt, err := tx.prepared(ctx, q+` ORDER BY p.asset_id, k.source_id COLLATE "C", p.product_id COLLATE "C"`)
 	if err != nil {
 		return nil, fmt.Errorf("find advisory products: %w", err)
 	}
@@ -371,8 +371,8 @@ func (tx *Tx) FindAdvisoryIDsByProductNames(ctx context.Context, names []string)
 		return nil, nil
 	}
 	in, args := stringArgs(names)
-	stmt, err := tx.prepared(ctx, `SELECT DISTINCT advisory_id, product_id FROM kb_advisory_products
-		WHERE kind IN ('product', 'name', 'model', 'token') AND value IN `+in+` ORDER BY advisory_id, product_id`)
+	stmt, err := tx.prepared(ctx, `SELECT DISTINCT advisory_id, product_id COLLATE "C" FROM kb_advisory_products
+		WHERE kind IN ('product', 'name', 'model', 'token') AND value IN `+in+` ORDER BY 1, 2`)
 	if err != nil {
 		return nil, fmt.Errorf("find advisories by product: %w", err)
 	}
@@ -436,7 +436,7 @@ func (tx *Tx) FindShares(ctx context.Context, sc vigil.Scope, granted bool) ([]*
 		COALESCE(p.name, ''), COALESCE(s.release_id, 0), COALESCE(r.version, ''), s.created_by, s.created_at
 		FROM shares s JOIN organizations o ON o.id = s.org_id JOIN organizations g ON g.id = s.grantee_org_id
 		LEFT JOIN products p ON p.id = s.product_id LEFT JOIN releases r ON r.id = s.release_id
-		WHERE `+col+` = ? ORDER BY o.slug, g.slug, p.name, r.version, s.id`, sc.OrgID)
+		WHERE `+col+` = ? ORDER BY o.slug, g.slug, p.name NULLS FIRST, r.version COLLATE "C" NULLS FIRST, s.id`, sc.OrgID)
 	if err != nil {
 		return nil, fmt.Errorf("find shares: %w", err)
 	}
@@ -602,7 +602,7 @@ func (tx *Tx) FindVisibleFindings(ctx context.Context, sc vigil.Scope, f vigil.V
 			f.component_key, f.vuln_id, f.aliases, f.status, f.confidence, f.evidence, f.first_seen_at, f.last_seen_at,
 			f.resolved_at, f.previous_id
 		FROM findings f JOIN releases r ON r.id = f.release_id AND r.org_id = f.org_id
-		WHERE `+where+` AND `+visibleRelease+` ORDER BY f.vuln_id, f.release_id, f.component_name, f.component_ref, f.matcher`, args...)
+		WHERE `+where+` AND `+visibleRelease+` ORDER BY f.vuln_id COLLATE "C", f.release_id, f.component_name COLLATE "C", f.component_ref COLLATE "C", f.matcher COLLATE "C"`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find visible findings: %w", err)
 	}
@@ -830,7 +830,7 @@ func (tx *Tx) FindManufacturerAliases(ctx context.Context, sc vigil.Scope) ([]vi
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.query(ctx, `SELECT org_id, alias, canonical FROM manufacturer_aliases WHERE org_id = ? ORDER BY alias`, sc.OrgID)
+	rows, err := tx.query(ctx, `SELECT org_id, alias, canonical FROM manufacturer_aliases WHERE org_id = ? ORDER BY alias COLLATE "C"`, sc.OrgID)
 	if err != nil {
 		return nil, fmt.Errorf("find manufacturer aliases: %w", err)
 	}

@@ -36,6 +36,10 @@ const (
 func MapError(err error) error { return mapError(err) }
 
 func mapError(err error) error {
+	var ce *store.ConstraintError
+	if errors.As(err, &ce) || errors.Is(err, vigil.ErrUnavailable) {
+		return err // mapped already
+	}
 	var pe interface{ SQLState() string }
 	if errors.As(err, &pe) {
 		return mapSQLState(pe.SQLState(), err)

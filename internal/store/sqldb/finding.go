@@ -156,7 +156,7 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f vigil.FindingF
 	rows, err := tx.query(ctx,
 		`SELECT id, org_id, release_id, sbom_id, component_id, component_ref, component_name, component_version, component_key,
 			vuln_id, aliases, status, confidence, evidence, first_seen_at, last_seen_at, resolved_at, previous_id
-		FROM findings WHERE `+where+` ORDER BY vuln_id, component_name, component_ref, matcher`, args...)
+		FROM findings WHERE `+where+` ORDER BY vuln_id COLLATE "C", component_name COLLATE "C", component_ref COLLATE "C", matcher COLLATE "C"`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find findings: %w", err)
 	}

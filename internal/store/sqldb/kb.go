@@ -84,7 +84,7 @@ func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 // FindKBVulns returns every record known by id.
 func (tx *Tx) FindKBVulns(ctx context.Context, id string) ([]*vigil.Vulnerability, error) {
 	rows, err := tx.query(ctx,
-		`SELECT v.doc FROM kb_vulns v WHERE v.id IN (SELECT record_id FROM kb_aliases WHERE alias = ?) ORDER BY v.source, v.source_id`, id)
+		`SELECT v.doc FROM kb_vulns v WHERE v.id IN (SELECT record_id FROM kb_aliases WHERE alias = ?) ORDER BY v.source COLLATE "C", v.source_id COLLATE "C"`, id)
 	if err != nil {
 		return nil, fmt.Errorf("find %s: %w", id, err)
 	}
@@ -173,7 +173,7 @@ func (tx *Tx) FindEPSS(ctx context.Context, cveID string) ([]*vigil.EPSSScore, e
 		if err := rows.Scan(&day, &s.Score, &s.Percentile, &s.ModelVersion); err != nil {
 			return nil, fmt.Errorf("EPSS of %s: %w", cveID, err)
 		}
-		if s.Date, err = vigil.ParseDate(day); err != nil {
+		if s.Date, err = parseDay(day); err != nil {
 			return nil, err
 		}
 		out = append(out, &s)
@@ -250,8 +250,8 @@ func (tx *Tx) FindAdvisoriesByVuln(ctx context.Context, vulnID string) ([]*vigil
 func (tx *Tx) KBStats(ctx context.Context) ([]store.KBSourceStats, error) {
 	rows, err := tx.query(ctx, `
 		SELECT source, COUNT(*), COUNT(withdrawn), MAX(modified) FROM kb_vulns GROUP BY source
-		UNION ALL SELECT 'kev', COUNT(*), 0, MAX(date_added) || 'T00:00:00.000000Z' FROM kb_kev HAVING COUNT(*) > 0
-		UNION ALL SELECT 'epss', COUNT(DISTINCT cve_id), 0, MAX(score_date) || 'T00:00:00.000000Z' FROM kb_epss HAVING COUNT(*) > 0
+		UNION ALL SELECT 'kev', COUNT(*), 0, MAX(date_added) FROM kb_kev HAVING COUNT(*) > 0
+		UNION ALL SELECT 'epss', COUNT(DISTINCT cve_id), 0, MAX(score_date) FROM kb_epss HAVING COUNT(*) > 0
 		UNION ALL SELECT 'csaf', COUNT(*), 0, MAX(modified) FROM kb_advisories HAVING COUNT(*) > 0
 		ORDER BY 1`)
 	if err != nil {
@@ -286,9 +286,9 @@ func (tx *Tx) SetFeedState(ctx context.Context, source vigil.Source, report, syn
 		st = sql.NullString{String: string(syncState), Valid: true}
 	}
 	_, err := tx.exec(ctx,
-		`INSERT INTO kb_feeds (source, last_import_at, last_report, sync_state) VALUES (?, ?, ?, COALESCE(?, '{}'))
+		`INSERT INTO kb_feeds (source, last_import_at, last_report, sync_state) VALUES (?, ?, ?, COALESCE(`+tx.d.jsonParam+`, '{}'))
 		ON CONFLICT (source) DO UPDATE SET last_import_at = excluded.last_import_at,
-			last_report = excluded.last_report, sync_state = COALESCE(?, kb_feeds.sync_state)`,
+			last_report = excluded.last_report, sync_state = COALESCE(`+tx.d.jsonParam+`, kb_feeds.sync_state)`,
 		string(source), FormatTime(tx.now), string(report), st, st)
 	if err != nil {
 		return fmt.Errorf("feed state of %s: %w", source, mapError(err))
@@ -298,7 +298,7 @@ func (tx *Tx) SetFeedState(ctx context.Context, source vigil.Source, report, syn
 
 // FindFeedStates lists what each feed last did.
 func (tx *Tx) FindFeedStates(ctx context.Context) ([]store.FeedState, error) {
-	rows, err := tx.query(ctx, `SELECT source, last_import_at, last_report, sync_state FROM kb_feeds ORDER BY source`)
+	rows, err := tx.query(ctx, `SELECT source, last_import_at, last_report, sync_state FROM kb_feeds ORDER BY source COLLATE "C"`)
 	if err != nil {
 		return nil, fmt.Errorf("feed states: %w", err)
 	}
@@ -322,9 +322,9 @@ func (tx *Tx) FindFeedStates(ctx context.Context) ([]store.FeedState, error) {
 // kbDocQueries are the bundle reads; the kinds are a closed set, so the
 // query text never comes from input.
 var kbDocQueries = map[store.KBKind]string{
-	store.KBVulns:      `SELECT doc FROM kb_vulns ORDER BY source, source_id`,
-	store.KBKEV:        `SELECT doc FROM kb_kev ORDER BY cve_id`,
-	store.KBAdvisories: `SELECT doc FROM kb_advisories ORDER BY source_id`,
+	store.KBVulns:      `SELECT doc FROM kb_vulns ORDER BY source COLLATE "C", source_id COLLATE "C"`,
+	store.KBKEV:        `SELECT doc FROM kb_kev ORDER BY cve_id COLLATE "C"`,
+	store.KBAdvisories: `SELECT doc FROM kb_advisories ORDER BY source_id COLLATE "C"`,
 }
 
 // EachKBDoc streams the stored JSON of one kind of record.
@@ -352,7 +352,7 @@ func (tx *Tx) EachKBDoc(ctx context.Context, kind store.KBKind, fn func([]byte) 
 
 // EachEPSS streams every stored EPSS score.
 func (tx *Tx) EachEPSS(ctx context.Context, fn func(*vigil.EPSSScore) error) error {
-	rows, err := tx.query(ctx, `SELECT cve_id, score_date, epss, percentile, model_version FROM kb_epss ORDER BY cve_id, score_date`)
+	rows, err := tx.query(ctx, `SELECT cve_id, score_date, epss, percentile, model_version FROM kb_epss ORDER BY cve_id COLLATE "C", score_date`)
 	if err != nil {
 		return fmt.Errorf("read EPSS: %w", err)
 	}
@@ -363,7 +363,7 @@ func (tx *Tx) EachEPSS(ctx context.Context, fn func(*vigil.EPSSScore) error) err
 		if err := rows.Scan(&s.CVEID, &day, &s.Score, &s.Percentile, &s.ModelVersion); err != nil {
 			return fmt.Errorf("read EPSS: %w", err)
 		}
-		if s.Date, err = vigil.ParseDate(day); err != nil {
+		if s.Date, err = parseDay(day); err != nil {
 			return err
 		}
 		s.Provenance = vigil.Provenance{Source: vigil.SourceEPSS, SourceID: s.CVEID}

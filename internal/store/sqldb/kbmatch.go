@@ -1,151 +1,38 @@
 package sqldb
 
 import (
-	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/store"
 )
 
-// The key lists go to SQLite as one JSON array each (json_each), so that
-// every lookup is one statement, parsed once, whatever the number of keys;
-// CROSS JOIN keeps the keys the outer loop over the indexes.
-const (
-	qPackagesByPURL = `SELECT p.rowid, p.record_id, p.affected
-		FROM json_each(?) AS k CROSS JOIN kb_packages p ON p.purl = k.value AND p.purl <> ''`
-	qPackagesByEco = `SELECT p.rowid, p.record_id, p.affected
-		FROM json_each(?) AS k CROSS JOIN kb_packages p ON p.name = k.value ->> 1 AND p.ecosystem = k.value ->> 0`
-	qVulnsByName = `SELECT p.record_id FROM json_each(?) AS k CROSS JOIN kb_packages p ON p.name = k.value`
-	qVulnsByCPE  = `SELECT c.record_id FROM json_each(?) AS k CROSS JOIN kb_cpes c
-		ON c.product = k.value ->> 1 AND c.vendor = k.value ->> 0`
-	qAdvisoriesByProduct = `SELECT p.advisory_id FROM json_each(?) AS k CROSS JOIN kb_advisory_products p
-		ON p.kind = k.value ->> 0 AND p.value = k.value ->> 1`
-)
-
-// FindKBCandidateRows finds what the reverse index connects to the keys.
-func (tx *Tx) FindKBCandidateRows(ctx context.Context, keys []vigil.IndexKey) (*store.KBCandidates, error) {
-	var purls, names []string
-	var ecos, cpes, products [][2]string
-	for _, k := range keys {
-		switch k.Kind {
-		case vigil.KeyPURL:
-			purls = append(purls, k.Value)
-			products = append(products, [2]string{"purl", k.Value})
-		case vigil.KeyPackageName:
-			names = append(names, k.Value)
-		case vigil.KeyEcoPackage:
-			eco, name, _ := strings.Cut(k.Value, "|")
-			ecos = append(ecos, [2]string{eco, name})
-		case vigil.KeyCPE:
-			vendor, product, _ := strings.Cut(k.Value, ":")
-			cpes = append(cpes, [2]string{vendor, product})
-			products = append(products, [2]string{"cpe", k.Value})
-		case vigil.KeyName:
-			for _, kind := range []string{"name", "product", "model", "sku", "serial"} {
-				products = append(products, [2]string{kind, k.Value})
-			}
-		case vigil.KeyHash:
-			products = append(products, [2]string{"hash", k.Value})
-		}
-	}
-	out := &store.KBCandidates{}
-	seen := map[int64]bool{} // rowid: a row reached by purl and by name comes back once
-	readRows := func(query string, list any) error {
-		rows, err := tx.queryJSON(ctx, query, list)
-		if err != nil || rows == nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var rowid int64
-			var r store.KBPackageRow
-			if err := rows.Scan(&rowid, &r.RecordID, &r.Affected); err != nil {
-				return fmt.Errorf("knowledge base candidates: %w", err)
-			}
-			if !seen[rowid] {
-				seen[rowid] = true
-				out.Packages = append(out.Packages, r)
-			}
-		}
-		return rows.Err()
-	}
-	if err := readRows(qPackagesByPURL, purls); err != nil {
+// queryList runs query, whose %s stands for "col is in list" (a JSON array
+// in SQLite, an array in PostgreSQL), prepared once per transaction; nil
+// rows when the list is empty.
+func (tx *Tx) queryList(ctx context.Context, query, col string, list any) (*sql.Rows, error) {
+	cond, arg, err := tx.d.inList(col, list)
+	if err != nil || arg == nil {
 		return nil, err
 	}
-	if err := readRows(qPackagesByEco, ecos); err != nil {
-		return nil, err
-	}
-	vulns, advisories := map[int64]bool{}, map[int64]bool{}
-	readIDs := func(dst map[int64]bool, query string, list any) error {
-		rows, err := tx.queryJSON(ctx, query, list)
-		if err != nil || rows == nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return fmt.Errorf("knowledge base candidates: %w", err)
-			}
-			dst[id] = true
-		}
-		return rows.Err()
-	}
-	if err := readIDs(vulns, qVulnsByName, names); err != nil {
-		return nil, err
-	}
-	if err := readIDs(vulns, qVulnsByCPE, cpes); err != nil {
-		return nil, err
-	}
-	if err := readIDs(advisories, qAdvisoriesByProduct, products); err != nil {
-		return nil, err
-	}
-	slices.SortStableFunc(out.Packages, func(a, b store.KBPackageRow) int { return cmp.Compare(a.RecordID, b.RecordID) })
-	out.Vulns, out.Advisories = sortedIDs(vulns), sortedIDs(advisories)
-	return out, nil
-}
-
-// queryJSON runs a prepared query whose one parameter is list as a JSON
-// array; nil rows when the list is empty.
-func (tx *Tx) queryJSON(ctx context.Context, query string, list any) (*sql.Rows, error) {
-	b, err := json.Marshal(list)
+	st, err := tx.prepared(ctx, fmt.Sprintf(query, cond))
 	if err != nil {
-		return nil, err
+		return nil, mapError(err)
 	}
-	if string(b) == "null" || string(b) == "[]" {
-		return nil, nil
-	}
-	st, err := tx.prepared(ctx, query)
+	rows, err := st.QueryContext(ctx, arg)
 	if err != nil {
-		return nil, fmt.Errorf("knowledge base candidates: %w", err)
-	}
-	rows, err := st.QueryContext(ctx, string(b))
-	if err != nil {
-		return nil, fmt.Errorf("knowledge base candidates: %w", err)
+		return nil, mapError(err)
 	}
 	return rows, nil
-}
-
-func sortedIDs(set map[int64]bool) []int64 {
-	ids := make([]int64, 0, len(set))
-	for id := range set {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
 }
 
 // FindKBVulnsByID returns the records with these ids, withdrawn ones left
 // out.
 func (tx *Tx) FindKBVulnsByID(ctx context.Context, ids []int64) ([]*vigil.Vulnerability, error) {
 	var out []*vigil.Vulnerability
-	err := tx.eachDocByID(ctx, `SELECT doc FROM kb_vulns WHERE withdrawn IS NULL AND id IN (SELECT value FROM json_each(?)) ORDER BY id`, ids,
+	err := tx.eachDocByID(ctx, `SELECT doc FROM kb_vulns WHERE withdrawn IS NULL AND %s ORDER BY id`, ids,
 		func(doc []byte) error {
 			var v vigil.Vulnerability
 			if err := json.Unmarshal(doc, &v); err != nil {
@@ -160,7 +47,7 @@ func (tx *Tx) FindKBVulnsByID(ctx context.Context, ids []int64) ([]*vigil.Vulner
 // FindAdvisoriesByID returns the CSAF advisories with these ids.
 func (tx *Tx) FindAdvisoriesByID(ctx context.Context, ids []int64) ([]*vigil.Advisory, error) {
 	var out []*vigil.Advisory
-	err := tx.eachDocByID(ctx, `SELECT doc FROM kb_advisories WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`, ids,
+	err := tx.eachDocByID(ctx, `SELECT doc FROM kb_advisories WHERE %s ORDER BY id`, ids,
 		func(doc []byte) error {
 			var a vigil.Advisory
 			if err := json.Unmarshal(doc, &a); err != nil {
@@ -173,9 +60,12 @@ func (tx *Tx) FindAdvisoriesByID(ctx context.Context, ids []int64) ([]*vigil.Adv
 }
 
 func (tx *Tx) eachDocByID(ctx context.Context, query string, ids []int64, fn func([]byte) error) error {
-	rows, err := tx.queryJSON(ctx, query, ids)
-	if err != nil || rows == nil {
-		return err
+	rows, err := tx.queryList(ctx, query, "id", ids)
+	if err != nil {
+		return fmt.Errorf("knowledge base records: %w", err)
+	}
+	if rows == nil {
+		return nil
 	}
 	defer rows.Close()
 	for rows.Next() {
@@ -201,7 +91,7 @@ func NullBlob(b []byte) any {
 // FindKEVs returns the KEV entries of the CVEs that have one.
 func (tx *Tx) FindKEVs(ctx context.Context, cveIDs []string) (map[string]*vigil.KEVEntry, error) {
 	out := map[string]*vigil.KEVEntry{}
-	rows, err := tx.queryJSON(ctx, `SELECT v.cve_id, v.doc FROM json_each(?) AS k CROSS JOIN kb_kev v ON v.cve_id = k.value`, cveIDs)
+	rows, err := tx.queryList(ctx, `SELECT cve_id, doc FROM kb_kev WHERE %s`, "cve_id", cveIDs)
 	if err != nil || rows == nil {
 		return out, err
 	}
@@ -224,8 +114,8 @@ func (tx *Tx) FindKEVs(ctx context.Context, cveIDs []string) (map[string]*vigil.
 // FindLatestEPSS returns each CVE's newest EPSS score.
 func (tx *Tx) FindLatestEPSS(ctx context.Context, cveIDs []string) (map[string]*vigil.EPSSScore, error) {
 	out := map[string]*vigil.EPSSScore{}
-	rows, err := tx.queryJSON(ctx, `SELECT e.cve_id, e.score_date, e.epss, e.percentile, e.model_version
-		FROM json_each(?) AS k CROSS JOIN kb_epss e ON e.cve_id = k.value ORDER BY e.cve_id, e.score_date DESC`, cveIDs)
+	rows, err := tx.queryList(ctx, `SELECT cve_id, score_date, epss, percentile, model_version
+		FROM kb_epss WHERE %s ORDER BY cve_id, score_date DESC`, "cve_id", cveIDs)
 	if err != nil || rows == nil {
 		return out, err
 	}
@@ -239,7 +129,7 @@ func (tx *Tx) FindLatestEPSS(ctx context.Context, cveIDs []string) (map[string]*
 		if out[s.CVEID] != nil {
 			continue
 		}
-		if s.Date, err = vigil.ParseDate(day); err != nil {
+		if s.Date, err = parseDay(day); err != nil {
 			return nil, err
 		}
 		s.Provenance = vigil.Provenance{Source: vigil.SourceEPSS, SourceID: s.CVEID}

@@ -99,7 +99,7 @@ func scanNotices(rows *sql.Rows) ([]*vigil.Notice, error) {
 			return nil, fmt.Errorf("find notices: %w", err)
 		}
 		n.Kind, n.SuccessorReleaseID = vigil.NoticeKind(kind), succ.Int64
-		if n.IssuedOn, err = vigil.ParseDate(issued); err != nil {
+		if n.IssuedOn, err = parseDay(issued); err != nil {
 			return nil, err
 		}
 		if n.EOLOn, err = parseDate(eol); err != nil {
@@ -210,7 +210,7 @@ func (tx *Tx) findTransfers(ctx context.Context, where string, args []any) ([]*v
 			&t.AcceptanceRecordedBy, &acceptedAt, &t.RecordedBy, &created); err != nil {
 			return nil, fmt.Errorf("find transfers: %w", err)
 		}
-		if t.EffectiveOn, err = vigil.ParseDate(effective); err != nil {
+		if t.EffectiveOn, err = parseDay(effective); err != nil {
 			return nil, err
 		}
 		for _, f := range []struct {
@@ -270,7 +270,7 @@ func (tx *Tx) AdvanceReleasePhase(ctx context.Context, sc vigil.Scope, id int64,
 	}
 	res, err := tx.exec(ctx,
 		`UPDATE releases SET phase = ?, updated_at = ?
-		WHERE id = ? AND org_id = ? AND phase = ? AND phase_explicit = 0`,
+		WHERE id = ? AND org_id = ? AND phase = ? AND NOT phase_explicit`,
 		string(to), FormatTime(tx.now), id, sc.OrgID, string(from))
 	if err != nil {
 		return false, fmt.Errorf("advance phase of release %d: %w", id, mapError(err))
@@ -362,7 +362,7 @@ func (tx *Tx) FindSanitizations(ctx context.Context, sc vigil.Scope, assetID int
 			b := backup.Bool
 			s.BackupMade = &b
 		}
-		if s.PerformedOn, err = vigil.ParseDate(performed); err != nil {
+		if s.PerformedOn, err = parseDay(performed); err != nil {
 			return nil, err
 		}
 		if s.VerifiedOn, err = parseDate(verified); err != nil {
@@ -439,7 +439,7 @@ func (tx *Tx) FindDecommissions(ctx context.Context, sc vigil.Scope, f vigil.Dec
 		if cert != "" {
 			d.Certificate = []byte(cert)
 		}
-		if d.DecommissionedOn, err = vigil.ParseDate(on); err != nil {
+		if d.DecommissionedOn, err = parseDay(on); err != nil {
 			return nil, err
 		}
 		if d.CreatedAt, err = parseTime(created); err != nil {

@@ -46,7 +46,7 @@ func (tx *Tx) FindAdvisoryLinkDecisions(ctx context.Context, sc vigil.Scope, ass
 		q += ` AND asset_id = ?`
 		args = append(args, *assetID)
 	}
-	rows, err := tx.query(ctx, q+` ORDER BY asset_id, advisory, product_id`, args...)
+	rows, err := tx.query(ctx, q+` ORDER BY asset_id, advisory COLLATE "C", product_id COLLATE "C"`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find link decisions: %w", err)
 	}

@@ -46,22 +46,13 @@ func (tx *Tx) CreateMDS2Form(ctx context.Context, sc vigil.Scope, f *vigil.MDS2F
 	if err != nil {
 		return fmt.Errorf("create MDS2 form of %s: %w", f.Subject(), mapError(err))
 	}
-	const batch = 400 // 10 parameters a row
-	for start := 0; start < len(entries); start += batch {
-		part := entries[start:min(start+batch, len(entries))]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO mds2_answers (org_id, form_id, seq, question_id, answer, text, note, sheet, row_num) VALUES `)
-		args := make([]any, 0, len(part)*9)
-		for i, e := range part {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			args = append(args, sc.OrgID, f.ID, start+i, e.QuestionID, string(e.Answer), e.Text, e.Note, e.Sheet, e.Row)
-		}
-		if _, err := tx.exec(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("store answers of MDS2 form %d: %w", f.ID, mapError(err))
-		}
+	rows := make([][]any, len(entries))
+	for i, e := range entries {
+		rows[i] = []any{sc.OrgID, f.ID, i, e.QuestionID, string(e.Answer), e.Text, e.Note, e.Sheet, e.Row}
+	}
+	if err := tx.insertRows(ctx, "mds2_answers",
+		[]string{"org_id", "form_id", "seq", "question_id", "answer", "text", "note", "sheet", "row_num"}, rows, ""); err != nil {
+		return fmt.Errorf("store answers of MDS2 form %d: %w", f.ID, err)
 	}
 	return nil
 }
@@ -200,7 +191,7 @@ func (tx *Tx) FindReleasePorts(ctx context.Context, sc vigil.Scope, releaseID in
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.query(ctx, `SELECT port, protocol, service FROM release_ports WHERE org_id = ? AND release_id = ? ORDER BY protocol, port`,
+	rows, err := tx.query(ctx, `SELECT port, protocol, service FROM release_ports WHERE org_id = ? AND release_id = ? ORDER BY protocol COLLATE "C", port`,
 		sc.OrgID, releaseID)
 	if err != nil {
 		return nil, fmt.Errorf("find ports of release %d: %w", releaseID, err)

@@ -70,61 +70,45 @@ func (tx *Tx) AddSBOMContent(ctx context.Context, sc vigil.Scope, sbomID int64, 
 	return nil
 }
 
-const componentColumns = `release_id, sbom_id, ref, parent_ref, type, grp, name, version, supplier, manufacturer,
-	author, publisher, purl, swid_tag_id, copyright, description, scope, download_location, support_level,
-	end_of_support, cpes, hashes, licenses, external_refs, properties`
+var componentColumns = []string{"org_id", "release_id", "sbom_id", "ref", "parent_ref", "type", "grp", "name",
+	"version", "supplier", "manufacturer", "author", "publisher", "purl", "swid_tag_id", "copyright", "description",
+	"scope", "download_location", "support_level", "end_of_support", "cpes", "hashes", "licenses", "external_refs",
+	"properties"}
 
-// componentBatch is how many rows one INSERT carries: 26 columns each,
-// well under SQLite's limit of 32,766 bound parameters.
-const componentBatch = 500
-
-// AddComponents inserts components in multi-row statements.
+// AddComponents inserts components in bulk (COPY on PostgreSQL, multi-row
+// statements on SQLite).
 func (tx *Tx) AddComponents(ctx context.Context, sc vigil.Scope, doc *vigil.SBOMDocument, comps []*vigil.Component) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	for len(comps) > 0 {
-		n := min(len(comps), componentBatch)
-		batch := comps[:n]
-		comps = comps[n:]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO components (org_id, ` + componentColumns + `) VALUES `)
-		args := make([]any, 0, n*26)
-		for i, c := range batch {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			c.OrgID, c.ReleaseID, c.SBOMID = sc.OrgID, doc.ReleaseID, doc.ID
-			args = append(args, sc.OrgID, c.ReleaseID, c.SBOMID, c.Ref, c.ParentRef, string(c.Type), c.Group, c.Name,
-				c.Version, c.Supplier, c.Manufacturer, c.Author, c.Publisher, c.PURL, c.SWIDTagID, c.Copyright,
-				c.Description, string(c.Scope), c.DownloadLocation, string(c.SupportLevel), FormatDate(c.EndOfSupport),
-				store.JSONArray(c.CPEs), store.JSONArray(c.Hashes), store.JSONArray(c.Licenses), store.JSONArray(c.ExternalRefs), store.JSONArray(c.Properties))
-		}
-		if _, err := tx.exec(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("store components of SBOM %d: %w", doc.ID, mapError(err))
-		}
+	rows := make([][]any, len(comps))
+	for i, c := range comps {
+		c.OrgID, c.ReleaseID, c.SBOMID = sc.OrgID, doc.ReleaseID, doc.ID
+		rows[i] = []any{sc.OrgID, c.ReleaseID, c.SBOMID, c.Ref, c.ParentRef, string(c.Type), c.Group, c.Name,
+			c.Version, c.Supplier, c.Manufacturer, c.Author, c.Publisher, c.PURL, c.SWIDTagID, c.Copyright,
+			c.Description, string(c.Scope), c.DownloadLocation, string(c.SupportLevel), c.EndOfSupport,
+			store.JSONArray(c.CPEs), store.JSONArray(c.Hashes), store.JSONArray(c.Licenses), store.JSONArray(c.ExternalRefs), store.JSONArray(c.Properties)}
+	}
+	if err := tx.insertRows(ctx, "components", componentColumns, rows, ""); err != nil {
+		return fmt.Errorf("store components of SBOM %d: %w", doc.ID, err)
 	}
 	return nil
 }
 
-// AddDependencies stores dependency edges.
+// AddDependencies stores dependency edges in multi-row statements.
 func (tx *Tx) AddDependencies(ctx context.Context, sc vigil.Scope, sbomID int64, deps []*vigil.Dependency) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	stmt, err := tx.prepare(ctx,
-		`INSERT INTO component_dependencies (org_id, sbom_id, ref, depends_on) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return fmt.Errorf("store dependencies of SBOM %d: %w", sbomID, err)
-	}
-	defer stmt.Close()
+	var rows [][]any
 	for _, d := range deps {
 		for _, on := range dependencyTargets(d) {
-			if _, err := stmt.ExecContext(ctx, sc.OrgID, sbomID, d.Ref, on); err != nil {
-				return fmt.Errorf("store dependencies of SBOM %d: %w", sbomID, mapError(err))
-			}
+			rows = append(rows, []any{sc.OrgID, sbomID, d.Ref, on})
 		}
+	}
+	if err := tx.insertRows(ctx, "component_dependencies", []string{"org_id", "sbom_id", "ref", "depends_on"}, rows,
+		"ON CONFLICT DO NOTHING"); err != nil {
+		return fmt.Errorf("store dependencies of SBOM %d: %w", sbomID, err)
 	}
 	return nil
 }
@@ -210,8 +194,8 @@ func (tx *Tx) EachComponent(ctx context.Context, sc vigil.Scope, sbomID int64, f
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	rows, err := tx.query(ctx, `SELECT id, org_id, `+componentColumns+`
-		FROM components WHERE org_id = ? AND sbom_id = ? ORDER BY ref`, sc.OrgID, sbomID)
+	rows, err := tx.query(ctx, `SELECT id, `+strings.Join(componentColumns, ", ")+`
+		FROM components WHERE org_id = ? AND sbom_id = ? ORDER BY ref COLLATE "C"`, sc.OrgID, sbomID)
 	if err != nil {
 		return fmt.Errorf("components of SBOM %d: %w", sbomID, err)
 	}
@@ -252,7 +236,7 @@ func (tx *Tx) EachDependency(ctx context.Context, sc vigil.Scope, sbomID int64, 
 		return err
 	}
 	rows, err := tx.query(ctx, `SELECT ref, depends_on FROM component_dependencies
-		WHERE org_id = ? AND sbom_id = ? ORDER BY ref, depends_on`, sc.OrgID, sbomID)
+		WHERE org_id = ? AND sbom_id = ? ORDER BY ref COLLATE "C", depends_on COLLATE "C"`, sc.OrgID, sbomID)
 	if err != nil {
 		return fmt.Errorf("dependencies of SBOM %d: %w", sbomID, err)
 	}

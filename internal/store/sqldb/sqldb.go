@@ -17,14 +17,15 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // Dialect is what differs between the backends in the SQL they accept.
@@ -37,15 +38,19 @@ type Dialect struct {
 	readOnly bool
 	// noLimit is the LIMIT argument that means no limit.
 	noLimit any
+	// jsonParam is a placeholder for a JSON document where the server
+	// cannot tell the type from the context.
+	jsonParam string
+	// maxParams is how many parameters one statement may bind.
+	maxParams int
+	// copy is the bulk path, if the backend has one.
+	copy CopyFunc
 	// queries caches each statement as rewritten for this dialect.
 	queries sync.Map
 }
 
-// The two dialects.
-var (
-	SQLite   = &Dialect{name: "sqlite", noLimit: -1}
-	Postgres = &Dialect{name: "postgres", numbered: true, readOnly: true}
-)
+// SQLite is the SQLite dialect.
+var SQLite = &Dialect{name: "sqlite", noLimit: -1, jsonParam: "?", maxParams: 32766}
 
 // Name is the backend's name.
 func (d *Dialect) Name() string { return d.name }
@@ -117,7 +122,8 @@ func (d *Dialect) Run(ctx context.Context, pool *sql.DB, readOnly bool, now time
 	return nil
 }
 
-// Tx is one transaction of either backend.
+// Tx is one transaction of either backend: all of store.Tx but the few
+// methods each backend writes its own way (its Tx embeds this one).
 type Tx struct {
 	d     *Dialect
 	conn  *sql.Conn
@@ -125,8 +131,6 @@ type Tx struct {
 	now   time.Time
 	stmts map[string]*sql.Stmt
 }
-
-var _ store.Tx = (*Tx)(nil)
 
 // NewTx is the store transaction over tx, begun on conn, for a backend that
 // begins its transactions itself (SQLite's import publishing).
@@ -150,16 +154,31 @@ func (tx *Tx) Raw(f func(driverConn any) error) error {
 	return tx.conn.Raw(f)
 }
 
+// exec and query run query, with the driver's error mapped.
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(ctx, tx.d.Rebind(query), args...)
+	res, err := tx.tx.ExecContext(ctx, tx.d.Rebind(query), args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return res, nil
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(ctx, tx.d.Rebind(query), args...)
+	rows, err := tx.tx.QueryContext(ctx, tx.d.Rebind(query), args...)
+	if err != nil {
+		return nil, mapError(err)
+	}
+	return rows, nil
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	return tx.tx.QueryRowContext(ctx, tx.d.Rebind(query), args...)
+}
+
+// Stmt returns query (written for the dialect as the shared queries are)
+// prepared once per transaction, for backend code.
+func (tx *Tx) Stmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	return tx.prepared(ctx, query)
 }
 
 // prepare prepares query for the caller to close.
@@ -191,4 +210,21 @@ func (tx *Tx) limitClause(p vigil.Page) (string, []any) {
 		limit = tx.d.noLimit
 	}
 	return " LIMIT ? OFFSET ?", []any{limit, max(p.Offset, 0)}
+}
+
+// inList renders "col is in list" with one parameter, and that parameter:
+// SQLite reads the list as a JSON array (json_each), PostgreSQL as an array.
+// The argument is nil when the list is empty.
+func (d *Dialect) inList(col string, list any) (string, any, error) {
+	if reflect.ValueOf(list).Len() == 0 {
+		return "", nil, nil
+	}
+	if d.numbered {
+		return col + " = ANY(?)", list, nil
+	}
+	b, err := json.Marshal(list)
+	if err != nil {
+		return "", nil, err
+	}
+	return col + " IN (SELECT value FROM json_each(?))", string(b), nil
 }

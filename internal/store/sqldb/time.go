@@ -10,7 +10,10 @@ import (
 
 // Times are passed as fixed-width UTC text: SQLite stores them so, and they
 // sort as strings; PostgreSQL parses them into timestamptz and DATE.
-const timeLayout = "2006-01-02T15:04:05.000000Z"
+const (
+	timeLayout = "2006-01-02T15:04:05.000000Z"
+	dateLayout = "2006-01-02"
+)
 
 // FormatTime is t as the store passes it.
 func FormatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
@@ -29,6 +32,10 @@ func FormatNullTime(t time.Time) sql.NullString {
 // as database/sql renders a time.Time into a string (RFC 3339).
 func parseTime(s string) (time.Time, error) {
 	t, err := time.Parse(timeLayout, s)
+	if err != nil && len(s) == len(dateLayout) {
+		// A day (KBStats' latest KEV and EPSS dates in SQLite).
+		t, err = time.Parse(dateLayout, s)
+	}
 	if err != nil {
 		var err2 error
 		if t, err2 = time.Parse(time.RFC3339Nano, s); err2 != nil {
@@ -59,8 +66,13 @@ func parseDate(s sql.NullString) (vigil.Date, error) {
 	if !s.Valid {
 		return vigil.Date{}, nil
 	}
-	if len(s.String) > len("2006-01-02") && s.String[len("2006-01-02")] == 'T' {
-		return vigil.ParseDate(s.String[:len("2006-01-02")])
+	return parseDay(s.String)
+}
+
+// parseDay reads a stored date that is not NULL.
+func parseDay(s string) (vigil.Date, error) {
+	if len(s) > len("2006-01-02") && s[len("2006-01-02")] == 'T' {
+		s = s[:len("2006-01-02")]
 	}
-	return vigil.ParseDate(s.String)
+	return vigil.ParseDate(s)
 }

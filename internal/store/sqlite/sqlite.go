@@ -151,7 +151,7 @@ func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(store.Tx) error) error {
-	return sqldb.SQLite.Run(ctx, pool, pool == db.read, db.Now(), func(tx *sqldb.Tx) error { return fn(tx) })
+	return sqldb.SQLite.Run(ctx, pool, pool == db.read, db.Now(), func(tx *sqldb.Tx) error { return fn(&Tx{tx}) })
 }
 
 func (db *DB) provider() (*goose.Provider, error) {

@@ -437,7 +437,7 @@ func (s *Stage) Publish(ctx context.Context, fn func(store.Tx) error) (err error
 		return fmt.Errorf("publish import: begin: %w", sqldb.MapError(err))
 	}
 	defer sqlTx.Rollback()
-	tx := sqldb.SQLite.NewTx(conn, sqlTx, s.db.Now())
+	tx := &Tx{sqldb.SQLite.NewTx(conn, sqlTx, s.db.Now())}
 	now := sql.Named("now", sqldb.FormatTime(tx.Now()))
 	for _, q := range publishSQL {
 		var args []any
