@@ -11,21 +11,18 @@ import (
 	"github.com/vigil/vigil/internal/store"
 )
 
-// AddComponentKeys stores reverse-index keys.
+// AddComponentKeys stores reverse-index keys in multi-row statements.
 func (tx *Tx) AddComponentKeys(ctx context.Context, sc vigil.Scope, sbomID int64, keys []store.ComponentKey) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	stmt, err := tx.prepare(ctx,
-		`INSERT INTO component_keys (org_id, sbom_id, ref, kind, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return fmt.Errorf("component keys: %w", err)
+	rows := make([][]any, len(keys))
+	for i, k := range keys {
+		rows[i] = []any{sc.OrgID, sbomID, k.Ref, k.Kind, k.Value}
 	}
-	defer stmt.Close()
-	for _, k := range keys {
-		if _, err := stmt.ExecContext(ctx, sc.OrgID, sbomID, k.Ref, k.Kind, k.Value); err != nil {
-			return fmt.Errorf("component keys of SBOM %d: %w", sbomID, mapError(err))
-		}
+	if err := tx.insertRows(ctx, "component_keys", []string{"org_id", "sbom_id", "ref", "kind", "value"}, rows,
+		"ON CONFLICT DO NOTHING"); err != nil {
+		return fmt.Errorf("component keys of SBOM %d: %w", sbomID, err)
 	}
 	return nil
 }

@@ -40,7 +40,9 @@ func (tx *Tx) FindKBVulnMeta(ctx context.Context, source vigil.Source, sourceID 
 	return m, found, nil
 }
 
-// PutKBVuln inserts or replaces a source record and its index rows.
+// PutKBVuln inserts or replaces a source record and its index rows, one
+// prepared statement a row: SQLite's way, in process. PostgreSQL sends the
+// same in one pipelined batch instead (postgres.Tx.PutKBVuln).
 func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 	v := r.Vuln
 	var id int64
@@ -190,7 +192,8 @@ func (tx *Tx) FindAdvisoryMeta(ctx context.Context, sourceID string) (store.KBMe
 	return m, found, nil
 }
 
-// PutAdvisory inserts or replaces an advisory and its index rows.
+// PutAdvisory inserts or replaces an advisory and its index rows
+// (PostgreSQL: postgres.Tx.PutAdvisory, one batch).
 func (tx *Tx) PutAdvisory(ctx context.Context, r *store.KBAdvisory) error {
 	a := r.Advisory
 	var id int64

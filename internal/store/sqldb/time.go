@@ -21,6 +21,7 @@ func FormatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
 // StoredTime is t as it reads back: in UTC, cut to the microsecond.
 func StoredTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
 
+// FormatNullTime is FormatTime, the zero time NULL.
 func FormatNullTime(t time.Time) sql.NullString {
 	if t.IsZero() {
 		return sql.NullString{}
@@ -46,6 +47,7 @@ func parseTime(s string) (time.Time, error) {
 	return t, nil
 }
 
+// ParseNullTime reads a stored time that may be NULL (the zero time).
 func ParseNullTime(s sql.NullString) (time.Time, error) {
 	if !s.Valid {
 		return time.Time{}, nil
@@ -53,6 +55,7 @@ func ParseNullTime(s sql.NullString) (time.Time, error) {
 	return parseTime(s.String)
 }
 
+// FormatDate is a date as the store passes it, the zero Date NULL.
 func FormatDate(d vigil.Date) sql.NullString {
 	if d.IsZero() {
 		return sql.NullString{}

@@ -168,15 +168,7 @@ func (db *DB) Migrate(ctx context.Context) ([]store.Migration, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	results, err := p.Up(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	out := make([]store.Migration, 0, len(results))
-	for _, r := range results {
-		out = append(out, store.Migration{Version: r.Source.Version, Source: filepath.Base(r.Source.Path), Duration: r.Duration})
-	}
-	return out, nil
+	return sqldb.Migrate(ctx, p)
 }
 
 // SchemaVersion reports the applied and the newest known migration.
@@ -185,11 +177,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (int64, int64, error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("schema version: %w", err)
 	}
-	cur, latest, err := p.GetVersions(ctx)
-	if err != nil {
-		return 0, 0, fmt.Errorf("schema version: %w", err)
-	}
-	return cur, latest, nil
+	return sqldb.SchemaVersion(ctx, p)
 }
 
 // Ping checks that the database answers and its schema is current.
