@@ -56,8 +56,17 @@ var SQLite = &Dialect{name: "sqlite", noLimit: -1, jsonParam: "?", maxParams: 32
 func (d *Dialect) Name() string { return d.name }
 
 // Rebind rewrites query, written with ? placeholders and COLLATE "C", for
-// the dialect; the result is cached, so a statement is rewritten once.
+// the dialect. A statement of up to maxCachedQuery bytes is rewritten once
+// and cached; the longer ones (multi-row inserts, long lists, which vary
+// with their row count) are rewritten each time rather than filling the
+// cache.
 func (d *Dialect) Rebind(query string) string {
+	if !d.numbered && !strings.Contains(query, `COLLATE "C"`) {
+		return query
+	}
+	if len(query) > maxCachedQuery {
+		return d.rebind(query)
+	}
 	if q, ok := d.queries.Load(query); ok {
 		return q.(string)
 	}
@@ -65,6 +74,9 @@ func (d *Dialect) Rebind(query string) string {
 	d.queries.Store(query, q)
 	return q
 }
+
+// maxCachedQuery is the longest statement Rebind caches.
+const maxCachedQuery = 4096
 
 func (d *Dialect) rebind(query string) string {
 	if !d.numbered {
