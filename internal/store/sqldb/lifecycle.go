@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -20,13 +20,13 @@ func (tx *Tx) CreateNotice(ctx context.Context, sc vigil.Scope, n *vigil.Notice)
 	if n.SuccessorReleaseID != 0 {
 		succ = sql.NullInt64{Int64: n.SuccessorReleaseID, Valid: true}
 	}
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO lifecycle_notices (org_id, release_id, kind, title, issued_on, eol_on, end_of_support_on,
 			remains_supported, compensating_controls, successor_release_id, successor, url, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		sc.OrgID, n.ReleaseID, string(n.Kind), n.Title, n.IssuedOn.String(), formatDate(n.EOLOn), formatDate(n.EndOfSupportOn),
+		sc.OrgID, n.ReleaseID, string(n.Kind), n.Title, n.IssuedOn.String(), FormatDate(n.EOLOn), FormatDate(n.EndOfSupportOn),
 		n.RemainsSupported, store.JSONArray(n.CompensatingControls), succ, n.Successor, n.URL, n.CreatedBy,
-		formatTime(tx.now)).Scan(&n.ID)
+		FormatTime(tx.now)).Scan(&n.ID)
 	if err != nil {
 		return fmt.Errorf("create notice for release %d: %w", n.ReleaseID, mapError(err))
 	}
@@ -71,7 +71,7 @@ func (tx *Tx) FindNotices(ctx context.Context, sc vigil.Scope, f vigil.NoticeFil
 }
 
 func (tx *Tx) findNotices(ctx context.Context, sc vigil.Scope, where string, args []any) ([]*vigil.Notice, error) {
-	rows, err := tx.tx.QueryContext(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT n.id, n.org_id, n.release_id, p.name, r.version, n.kind, n.title, n.issued_on, n.eol_on,
 			n.end_of_support_on, n.remains_supported, n.compensating_controls, n.successor_release_id,
 			n.successor, n.url, n.created_by, n.created_at
@@ -99,7 +99,7 @@ func scanNotices(rows *sql.Rows) ([]*vigil.Notice, error) {
 			return nil, fmt.Errorf("find notices: %w", err)
 		}
 		n.Kind, n.SuccessorReleaseID = vigil.NoticeKind(kind), succ.Int64
-		if n.IssuedOn, err = vigil.ParseDate(issued); err != nil {
+		if n.IssuedOn, err = parseDay(issued); err != nil {
 			return nil, err
 		}
 		if n.EOLOn, err = parseDate(eol); err != nil {
@@ -126,16 +126,16 @@ func (tx *Tx) CreateTransfer(ctx context.Context, sc vigil.Scope, t *vigil.Trans
 	}
 	var acceptedAt sql.NullString
 	if t.Accepted() {
-		acceptedAt = formatNullTime(tx.now)
+		acceptedAt = FormatNullTime(tx.now)
 	}
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO responsibility_transfers (org_id, release_id, effective_on, residual_risks, compensating_controls,
 			documents, sanitization_guidance, notes, accepted_by, accepted_role, accepted_org, accepted_on,
 			acceptance_recorded_by, accepted_at, recorded_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		sc.OrgID, t.ReleaseID, t.EffectiveOn.String(), store.JSONArray(t.ResidualRisks), store.JSONArray(t.CompensatingControls),
 		store.JSONArray(t.Documents), t.SanitizationGuidance, t.Notes, t.AcceptedBy, t.AcceptedRole, t.AcceptedOrg,
-		formatDate(t.AcceptedOn), t.AcceptanceRecordedBy, acceptedAt, t.RecordedBy, formatTime(tx.now)).Scan(&t.ID)
+		FormatDate(t.AcceptedOn), t.AcceptanceRecordedBy, acceptedAt, t.RecordedBy, FormatTime(tx.now)).Scan(&t.ID)
 	if err != nil {
 		return fmt.Errorf("create transfer for release %d: %w", t.ReleaseID, mapError(err))
 	}
@@ -188,7 +188,7 @@ func (tx *Tx) FindAssetTransfers(ctx context.Context, sc vigil.Scope) ([]*vigil.
 // findTransfers lists the transfers matching where, which must hold the
 // organization (or visibility) condition.
 func (tx *Tx) findTransfers(ctx context.Context, where string, args []any) ([]*vigil.Transfer, error) {
-	rows, err := tx.tx.QueryContext(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT t.id, t.org_id, t.release_id, p.name, r.version, t.effective_on, t.residual_risks,
 			t.compensating_controls, t.documents, t.sanitization_guidance, t.notes, t.accepted_by, t.accepted_role,
 			t.accepted_org, t.accepted_on, t.acceptance_recorded_by, t.accepted_at, t.recorded_by, t.created_at
@@ -210,7 +210,7 @@ func (tx *Tx) findTransfers(ctx context.Context, where string, args []any) ([]*v
 			&t.AcceptanceRecordedBy, &acceptedAt, &t.RecordedBy, &created); err != nil {
 			return nil, fmt.Errorf("find transfers: %w", err)
 		}
-		if t.EffectiveOn, err = vigil.ParseDate(effective); err != nil {
+		if t.EffectiveOn, err = parseDay(effective); err != nil {
 			return nil, err
 		}
 		for _, f := range []struct {
@@ -224,7 +224,7 @@ func (tx *Tx) findTransfers(ctx context.Context, where string, args []any) ([]*v
 		if t.AcceptedOn, err = parseDate(acceptedOn); err != nil {
 			return nil, err
 		}
-		if t.AcceptedAt, err = parseNullTime(acceptedAt); err != nil {
+		if t.AcceptedAt, err = ParseNullTime(acceptedAt); err != nil {
 			return nil, err
 		}
 		if t.CreatedAt, err = parseTime(created); err != nil {
@@ -240,12 +240,12 @@ func (tx *Tx) AcceptTransfer(ctx context.Context, sc vigil.Scope, t *vigil.Trans
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE responsibility_transfers SET accepted_by = ?, accepted_role = ?, accepted_org = ?, accepted_on = ?,
 			acceptance_recorded_by = ?, accepted_at = ?
 		WHERE id = ? AND org_id = ? AND accepted_by = ''`,
-		t.AcceptedBy, t.AcceptedRole, t.AcceptedOrg, formatDate(t.AcceptedOn), t.AcceptanceRecordedBy,
-		formatTime(tx.now), t.ID, sc.OrgID)
+		t.AcceptedBy, t.AcceptedRole, t.AcceptedOrg, FormatDate(t.AcceptedOn), t.AcceptanceRecordedBy,
+		FormatTime(tx.now), t.ID, sc.OrgID)
 	if err != nil {
 		return fmt.Errorf("accept transfer %d: %w", t.ID, mapError(err))
 	}
@@ -268,10 +268,10 @@ func (tx *Tx) AdvanceReleasePhase(ctx context.Context, sc vigil.Scope, id int64,
 	if err := store.RequireScope(sc); err != nil {
 		return false, err
 	}
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE releases SET phase = ?, updated_at = ?
-		WHERE id = ? AND org_id = ? AND phase = ? AND phase_explicit = 0`,
-		string(to), formatTime(tx.now), id, sc.OrgID, string(from))
+		WHERE id = ? AND org_id = ? AND phase = ? AND NOT phase_explicit`,
+		string(to), FormatTime(tx.now), id, sc.OrgID, string(from))
 	if err != nil {
 		return false, fmt.Errorf("advance phase of release %d: %w", id, mapError(err))
 	}
@@ -287,7 +287,7 @@ func (tx *Tx) FindAssetNotices(ctx context.Context, sc vigil.Scope) ([]*vigil.No
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT n.id, n.org_id, n.release_id, p.name, r.version, n.kind, n.title, n.issued_on, n.eol_on,
 			n.end_of_support_on, n.remains_supported, n.compensating_controls, n.successor_release_id,
 			n.successor, n.url, n.created_by, n.created_at
@@ -318,13 +318,13 @@ func (tx *Tx) CreateSanitization(ctx context.Context, sc vigil.Scope, s *vigil.S
 		backup = sql.NullBool{Bool: *s.BackupMade, Valid: true}
 	}
 	s.OrgID, s.CreatedAt = sc.OrgID, tx.now
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO sanitizations (`+strings.TrimPrefix(sanitizationColumns, "id, ")+`)
+	err := tx.queryRow(ctx, `INSERT INTO sanitizations (`+strings.TrimPrefix(sanitizationColumns, "id, ")+`)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		sc.OrgID, s.AssetID, string(s.MediaType), s.MediaManufacturer, s.MediaModel, s.MediaSerial, string(s.Method),
 		string(s.Technique), s.Tool, s.Details, string(s.VerificationMethod), string(s.VerificationResult), s.VerificationNotes,
 		s.PerformedBy.Name, s.PerformedBy.Title, s.PerformedBy.Organization, s.VerifiedBy.Name, s.VerifiedBy.Title,
-		s.VerifiedBy.Organization, s.PerformedOn.String(), formatDate(s.VerifiedOn), s.Location, string(s.Destination),
-		backup, s.Notes, s.RecordedBy, formatTime(tx.now)).Scan(&s.ID)
+		s.VerifiedBy.Organization, s.PerformedOn.String(), FormatDate(s.VerifiedOn), s.Location, string(s.Destination),
+		backup, s.Notes, s.RecordedBy, FormatTime(tx.now)).Scan(&s.ID)
 	if err != nil {
 		return fmt.Errorf("record sanitization of asset %d: %w", s.AssetID, mapError(err))
 	}
@@ -336,7 +336,7 @@ func (tx *Tx) FindSanitizations(ctx context.Context, sc vigil.Scope, assetID int
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+sanitizationColumns+` FROM sanitizations
+	rows, err := tx.query(ctx, `SELECT `+sanitizationColumns+` FROM sanitizations
 		WHERE org_id = ? AND asset_id = ? ORDER BY id`, sc.OrgID, assetID)
 	if err != nil {
 		return nil, fmt.Errorf("find sanitizations: %w", err)
@@ -362,7 +362,7 @@ func (tx *Tx) FindSanitizations(ctx context.Context, sc vigil.Scope, assetID int
 			b := backup.Bool
 			s.BackupMade = &b
 		}
-		if s.PerformedOn, err = vigil.ParseDate(performed); err != nil {
+		if s.PerformedOn, err = parseDay(performed); err != nil {
 			return nil, err
 		}
 		if s.VerifiedOn, err = parseDate(verified); err != nil {
@@ -381,11 +381,11 @@ func (tx *Tx) CreateDecommission(ctx context.Context, sc vigil.Scope, d *vigil.D
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	err := tx.tx.QueryRowContext(ctx, `INSERT INTO decommissions (org_id, asset_id, decommissioned_on, reason,
+	err := tx.queryRow(ctx, `INSERT INTO decommissions (org_id, asset_id, decommissioned_on, reason,
 			previous_status, phi, certificate_number, decommissioned_by, created_at, certificate, certificate_sha256)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		sc.OrgID, d.AssetID, d.DecommissionedOn.String(), d.Reason, string(d.PreviousStatus), d.PHI,
-		d.CertificateNumber, d.DecommissionedBy, formatTime(tx.now), string(d.Certificate), d.CertificateSHA256).Scan(&d.ID)
+		d.CertificateNumber, d.DecommissionedBy, FormatTime(tx.now), string(d.Certificate), d.CertificateSHA256).Scan(&d.ID)
 	if err != nil {
 		return fmt.Errorf("record decommissioning of asset %d: %w", d.AssetID, mapError(err))
 	}
@@ -417,7 +417,7 @@ func (tx *Tx) FindDecommissions(ctx context.Context, sc vigil.Scope, f vigil.Dec
 			OR lower(d.reason) LIKE ? ESCAPE '\' OR lower(d.certificate_number) LIKE ? ESCAPE '\')`
 		args = append(args, like, like, like, like, like, like)
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT d.id, d.org_id, d.asset_id, a.asset_tag, a.serial, a.manufacturer,
+	rows, err := tx.query(ctx, `SELECT d.id, d.org_id, d.asset_id, a.asset_tag, a.serial, a.manufacturer,
 			a.model, d.decommissioned_on, d.reason, d.previous_status, d.phi, d.certificate_number,
 			(SELECT COUNT(*) FROM sanitizations s WHERE s.org_id = d.org_id AND s.asset_id = d.asset_id),
 			d.decommissioned_by, d.created_at, d.certificate, d.certificate_sha256
@@ -439,7 +439,7 @@ func (tx *Tx) FindDecommissions(ctx context.Context, sc vigil.Scope, f vigil.Dec
 		if cert != "" {
 			d.Certificate = []byte(cert)
 		}
-		if d.DecommissionedOn, err = vigil.ParseDate(on); err != nil {
+		if d.DecommissionedOn, err = parseDay(on); err != nil {
 			return nil, err
 		}
 		if d.CreatedAt, err = parseTime(created); err != nil {

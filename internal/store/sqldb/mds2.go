@@ -1,13 +1,12 @@
-package postgres
+package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
@@ -18,17 +17,17 @@ func (tx *Tx) SupersedeMDS2Forms(ctx context.Context, sc vigil.Scope, releaseID 
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	q, arg := `UPDATE mds2_forms SET superseded_at = $1 WHERE org_id = $2 AND release_id = $3 AND superseded_at IS NULL`, any(releaseID)
+	q, arg := `UPDATE mds2_forms SET superseded_at = ? WHERE org_id = ? AND release_id = ? AND superseded_at IS NULL`, any(releaseID)
 	if releaseID == 0 {
-		q, arg = `UPDATE mds2_forms SET superseded_at = $1 WHERE org_id = $2 AND candidate = $3 AND release_id IS NULL AND superseded_at IS NULL`, candidate
+		q, arg = `UPDATE mds2_forms SET superseded_at = ? WHERE org_id = ? AND candidate = ? AND release_id IS NULL AND superseded_at IS NULL`, candidate
 	}
-	if _, err := tx.tx.Exec(ctx, q, tx.now, sc.OrgID, arg); err != nil {
+	if _, err := tx.exec(ctx, q, FormatTime(tx.now), sc.OrgID, arg); err != nil {
 		return fmt.Errorf("supersede MDS2 forms: %w", mapError(err))
 	}
 	return nil
 }
 
-// CreateMDS2Form inserts a form and copies its answers in.
+// CreateMDS2Form inserts a form and its answers.
 func (tx *Tx) CreateMDS2Form(ctx context.Context, sc vigil.Scope, f *vigil.MDS2Form, entries []vigil.MDS2Entry) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
@@ -39,11 +38,11 @@ func (tx *Tx) CreateMDS2Form(ctx context.Context, sc vigil.Scope, f *vigil.MDS2F
 		}
 	}
 	f.OrgID, f.CreatedAt, f.Answers, f.SupersededAt = sc.OrgID, tx.now, len(entries), time.Time{}
-	err := tx.tx.QueryRow(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO mds2_forms (org_id, release_id, candidate, filename, format, sha256, answer_count, issues, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		sc.OrgID, nullID(f.ReleaseID), f.Candidate, f.Filename, f.Format, f.SHA256, f.Answers, store.JSONArray(f.Issues),
-		tx.now).Scan(&f.ID)
+		FormatTime(tx.now)).Scan(&f.ID)
 	if err != nil {
 		return fmt.Errorf("create MDS2 form of %s: %w", f.Subject(), mapError(err))
 	}
@@ -51,27 +50,33 @@ func (tx *Tx) CreateMDS2Form(ctx context.Context, sc vigil.Scope, f *vigil.MDS2F
 	for i, e := range entries {
 		rows[i] = []any{sc.OrgID, f.ID, i, e.QuestionID, string(e.Answer), e.Text, e.Note, e.Sheet, e.Row}
 	}
-	if _, err := tx.tx.CopyFrom(ctx, pgx.Identifier{"mds2_answers"},
-		[]string{"org_id", "form_id", "seq", "question_id", "answer", "text", "note", "sheet", "row_num"},
-		pgx.CopyFromRows(rows)); err != nil {
-		return fmt.Errorf("store answers of MDS2 form %d: %w", f.ID, mapError(err))
+	if err := tx.insertRows(ctx, "mds2_answers",
+		[]string{"org_id", "form_id", "seq", "question_id", "answer", "text", "note", "sheet", "row_num"}, rows, ""); err != nil {
+		return fmt.Errorf("store answers of MDS2 form %d: %w", f.ID, err)
 	}
 	return nil
 }
 
 const mds2Columns = `id, org_id, release_id, candidate, filename, format, sha256, answer_count, issues, created_at, superseded_at`
 
-func scanMDS2Form(row pgx.Row) (*vigil.MDS2Form, error) {
+func scanMDS2Form(s scanner) (*vigil.MDS2Form, error) {
 	var f vigil.MDS2Form
-	var release pgtype.Int8
-	var issues []byte
-	var superseded pgtype.Timestamptz
-	if err := row.Scan(&f.ID, &f.OrgID, &release, &f.Candidate, &f.Filename, &f.Format, &f.SHA256, &f.Answers, &issues,
-		&f.CreatedAt, &superseded); err != nil {
+	var release sql.NullInt64
+	var issues, created string
+	var superseded sql.NullString
+	if err := s.Scan(&f.ID, &f.OrgID, &release, &f.Candidate, &f.Filename, &f.Format, &f.SHA256, &f.Answers, &issues,
+		&created, &superseded); err != nil {
 		return nil, err
 	}
-	f.ReleaseID, f.SupersededAt = release.Int64, timeOf(superseded)
-	if err := store.UnmarshalArray(issues, &f.Issues); err != nil {
+	f.ReleaseID = release.Int64
+	var err error
+	if f.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if f.SupersededAt, err = ParseNullTime(superseded); err != nil {
+		return nil, err
+	}
+	if err := store.UnmarshalArray([]byte(issues), &f.Issues); err != nil {
 		return nil, err
 	}
 	return &f, nil
@@ -82,9 +87,12 @@ func (tx *Tx) FindMDS2FormByID(ctx context.Context, sc vigil.Scope, id int64) (*
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	f, err := scanMDS2Form(tx.tx.QueryRow(ctx, `SELECT `+mds2Columns+` FROM mds2_forms WHERE id = $1 AND org_id = $2`, id, sc.OrgID))
+	f, err := scanMDS2Form(tx.queryRow(ctx, `SELECT `+mds2Columns+` FROM mds2_forms WHERE id = ? AND org_id = ?`, id, sc.OrgID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("MDS2 form %d: %w", id, vigil.ErrNotFound)
+	}
 	if err != nil {
-		return nil, notFoundIfNoRows(err, fmt.Sprintf("MDS2 form %d", id))
+		return nil, fmt.Errorf("find MDS2 form %d: %w", id, err)
 	}
 	return f, nil
 }
@@ -94,14 +102,12 @@ func (tx *Tx) FindMDS2Forms(ctx context.Context, sc vigil.Scope, f vigil.MDS2Fil
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	where, args := []string{"org_id = $1"}, []any{sc.OrgID}
+	where, args := []string{"org_id = ?"}, []any{sc.OrgID}
 	if f.ReleaseID != nil {
-		args = append(args, *f.ReleaseID)
-		where = append(where, fmt.Sprintf("release_id = $%d", len(args)))
+		where, args = append(where, "release_id = ?"), append(args, *f.ReleaseID)
 	}
 	if f.Candidate != nil {
-		args = append(args, *f.Candidate)
-		where = append(where, fmt.Sprintf("candidate = $%d AND release_id IS NULL", len(args)))
+		where, args = append(where, "candidate = ? AND release_id IS NULL"), append(args, *f.Candidate)
 	}
 	if f.CandidatesOnly {
 		where = append(where, "release_id IS NULL")
@@ -109,7 +115,7 @@ func (tx *Tx) FindMDS2Forms(ctx context.Context, sc vigil.Scope, f vigil.MDS2Fil
 	if f.CurrentOnly {
 		where = append(where, "superseded_at IS NULL")
 	}
-	rows, err := tx.tx.Query(ctx, `SELECT `+mds2Columns+` FROM mds2_forms WHERE `+strings.Join(where, " AND ")+
+	rows, err := tx.query(ctx, `SELECT `+mds2Columns+` FROM mds2_forms WHERE `+strings.Join(where, " AND ")+
 		` ORDER BY created_at DESC, id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find MDS2 forms: %w", err)
@@ -131,8 +137,8 @@ func (tx *Tx) FindMDS2Entries(ctx context.Context, sc vigil.Scope, formID int64)
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.Query(ctx,
-		`SELECT form_id, question_id, answer, text, note, sheet, row_num FROM mds2_answers WHERE org_id = $1 AND form_id = $2 ORDER BY seq`,
+	rows, err := tx.query(ctx,
+		`SELECT form_id, question_id, answer, text, note, sheet, row_num FROM mds2_answers WHERE org_id = ? AND form_id = ? ORDER BY seq`,
 		sc.OrgID, formID)
 	if err != nil {
 		return nil, fmt.Errorf("find answers of MDS2 form %d: %w", formID, err)
@@ -156,8 +162,8 @@ func (tx *Tx) DeleteMDS2Form(ctx context.Context, sc vigil.Scope, id int64) erro
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	tag, err := tx.tx.Exec(ctx, `DELETE FROM mds2_forms WHERE id = $1 AND org_id = $2`, id, sc.OrgID)
-	return mustAffect(tag, err, fmt.Sprintf("delete MDS2 form %d", id))
+	res, err := tx.exec(ctx, `DELETE FROM mds2_forms WHERE id = ? AND org_id = ?`, id, sc.OrgID)
+	return mustAffect(res, err, fmt.Sprintf("delete MDS2 form %d", id))
 }
 
 // SetReleasePorts replaces a release's declared ports.
@@ -168,11 +174,11 @@ func (tx *Tx) SetReleasePorts(ctx context.Context, sc vigil.Scope, releaseID int
 	if err := tx.releaseInScope(ctx, sc, releaseID); err != nil {
 		return err
 	}
-	if _, err := tx.tx.Exec(ctx, `DELETE FROM release_ports WHERE org_id = $1 AND release_id = $2`, sc.OrgID, releaseID); err != nil {
+	if _, err := tx.exec(ctx, `DELETE FROM release_ports WHERE org_id = ? AND release_id = ?`, sc.OrgID, releaseID); err != nil {
 		return fmt.Errorf("set ports of release %d: %w", releaseID, mapError(err))
 	}
 	for _, p := range ports {
-		if _, err := tx.tx.Exec(ctx, `INSERT INTO release_ports (org_id, release_id, protocol, port, service) VALUES ($1, $2, $3, $4, $5)`,
+		if _, err := tx.exec(ctx, `INSERT INTO release_ports (org_id, release_id, protocol, port, service) VALUES (?, ?, ?, ?, ?)`,
 			sc.OrgID, releaseID, p.Protocol, p.Port, p.Service); err != nil {
 			return fmt.Errorf("set ports of release %d: %s: %w", releaseID, p, mapError(err))
 		}
@@ -185,7 +191,7 @@ func (tx *Tx) FindReleasePorts(ctx context.Context, sc vigil.Scope, releaseID in
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.Query(ctx, `SELECT port, protocol, service FROM release_ports WHERE org_id = $1 AND release_id = $2 ORDER BY protocol COLLATE "C", port`,
+	rows, err := tx.query(ctx, `SELECT port, protocol, service FROM release_ports WHERE org_id = ? AND release_id = ? ORDER BY protocol COLLATE "C", port`,
 		sc.OrgID, releaseID)
 	if err != nil {
 		return nil, fmt.Errorf("find ports of release %d: %w", releaseID, err)
@@ -202,14 +208,21 @@ func (tx *Tx) FindReleasePorts(ctx context.Context, sc vigil.Scope, releaseID in
 	return out, rows.Err()
 }
 
-func nullID(id int64) pgtype.Int8 { return pgtype.Int8{Int64: id, Valid: id != 0} }
+func nullID(id int64) sql.NullInt64 { return sql.NullInt64{Int64: id, Valid: id != 0} }
 
 // releaseInScope reports ErrNotFound unless the release belongs to sc.
 func (tx *Tx) releaseInScope(ctx context.Context, sc vigil.Scope, id int64) error {
 	var one int
-	err := tx.tx.QueryRow(ctx, `SELECT 1 FROM releases WHERE id = $1 AND org_id = $2`, id, sc.OrgID).Scan(&one)
+	err := tx.queryRow(ctx, `SELECT 1 FROM releases WHERE id = ? AND org_id = ?`, id, sc.OrgID).Scan(&one)
 	if err != nil {
-		return notFoundIfNoRows(err, fmt.Sprintf("release %d", id))
+		return notFound(err, fmt.Sprintf("release %d", id))
 	}
 	return nil
+}
+
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, vigil.ErrNotFound)
+	}
+	return fmt.Errorf("%s: %w", what, mapError(err))
 }

@@ -1,12 +1,11 @@
-package postgres
+package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
@@ -17,18 +16,18 @@ func (tx *Tx) CreateVEXDocument(ctx context.Context, sc vigil.Scope, d *vigil.VE
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	d.OrgID, d.ImportedAt = sc.OrgID, tx.now
-	d.Issued, d.Updated = storedNullTime(d.Issued), storedNullTime(d.Updated)
-	err := tx.tx.QueryRow(ctx,
+	d.OrgID, d.ImportedAt = sc.OrgID, StoredTime(tx.now)
+	err := tx.queryRow(ctx,
 		`INSERT INTO vex_documents (org_id, format, document_id, version, title, publisher, issued_at, updated_at, sha256, size,
 			content, statements, applied, unchanged, conflicts, unmatched, invalid, imported_at, imported_by)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19) RETURNING id`,
-		sc.OrgID, string(d.Format), d.DocumentID, d.Version, d.Title, d.Publisher, nullTime(d.Issued), nullTime(d.Updated),
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		sc.OrgID, string(d.Format), d.DocumentID, d.Version, d.Title, d.Publisher, FormatNullTime(d.Issued), FormatNullTime(d.Updated),
 		d.SHA256, d.Size, content, d.Statements, d.Applied, d.Unchanged, d.Conflicts, d.Unmatched, d.Invalid,
-		d.ImportedAt, d.ImportedBy).Scan(&d.ID)
+		FormatTime(d.ImportedAt), d.ImportedBy).Scan(&d.ID)
 	if err != nil {
 		return fmt.Errorf("store VEX document %s: %w", d.DocumentID, mapError(err))
 	}
+	d.Issued, d.Updated = storedNullTime(d.Issued), storedNullTime(d.Updated)
 	return nil
 }
 
@@ -36,7 +35,7 @@ func storedNullTime(t time.Time) time.Time {
 	if t.IsZero() {
 		return t
 	}
-	return storedTime(t)
+	return StoredTime(t)
 }
 
 // UpdateVEXDocumentCounts writes a document's counts.
@@ -44,26 +43,36 @@ func (tx *Tx) UpdateVEXDocumentCounts(ctx context.Context, sc vigil.Scope, d *vi
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	tag, err := tx.tx.Exec(ctx,
-		`UPDATE vex_documents SET statements = $1, applied = $2, unchanged = $3, conflicts = $4, unmatched = $5, invalid = $6
-		WHERE id = $7 AND org_id = $8`,
+	res, err := tx.exec(ctx,
+		`UPDATE vex_documents SET statements = ?, applied = ?, unchanged = ?, conflicts = ?, unmatched = ?, invalid = ?
+		WHERE id = ? AND org_id = ?`,
 		d.Statements, d.Applied, d.Unchanged, d.Conflicts, d.Unmatched, d.Invalid, d.ID, sc.OrgID)
-	return mustAffect(tag, err, fmt.Sprintf("update VEX document %d", d.ID))
+	return mustAffect(res, err, fmt.Sprintf("update VEX document %d", d.ID))
 }
 
 const vexDocumentColumns = `id, org_id, format, document_id, version, title, publisher, issued_at, updated_at, sha256, size,
 	statements, applied, unchanged, conflicts, unmatched, invalid, imported_at, imported_by`
 
-func scanVEXDocument(row pgx.Row, extra ...any) (*vigil.VEXDocument, error) {
+func scanVEXDocument(row interface{ Scan(...any) error }, extra ...any) (*vigil.VEXDocument, error) {
 	var d vigil.VEXDocument
-	var format string
-	var issued, updated pgtype.Timestamptz
+	var format, imported string
+	var issued, updated sql.NullString
 	dest := []any{&d.ID, &d.OrgID, &format, &d.DocumentID, &d.Version, &d.Title, &d.Publisher, &issued, &updated, &d.SHA256, &d.Size,
-		&d.Statements, &d.Applied, &d.Unchanged, &d.Conflicts, &d.Unmatched, &d.Invalid, &d.ImportedAt, &d.ImportedBy}
+		&d.Statements, &d.Applied, &d.Unchanged, &d.Conflicts, &d.Unmatched, &d.Invalid, &imported, &d.ImportedBy}
 	if err := row.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
-	d.Format, d.Issued, d.Updated, d.ImportedAt = vigil.VEXFormat(format), timeOf(issued), timeOf(updated), d.ImportedAt.UTC()
+	d.Format = vigil.VEXFormat(format)
+	var err error
+	if d.Issued, err = ParseNullTime(issued); err != nil {
+		return nil, err
+	}
+	if d.Updated, err = ParseNullTime(updated); err != nil {
+		return nil, err
+	}
+	if d.ImportedAt, err = parseTime(imported); err != nil {
+		return nil, err
+	}
 	return &d, nil
 }
 
@@ -72,10 +81,13 @@ func (tx *Tx) FindVEXDocumentByID(ctx context.Context, sc vigil.Scope, id int64)
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	d, err := scanVEXDocument(tx.tx.QueryRow(ctx,
-		`SELECT `+vexDocumentColumns+` FROM vex_documents WHERE id = $1 AND org_id = $2`, id, sc.OrgID))
+	d, err := scanVEXDocument(tx.queryRow(ctx,
+		`SELECT `+vexDocumentColumns+` FROM vex_documents WHERE id = ? AND org_id = ?`, id, sc.OrgID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("VEX document %d: %w", id, vigil.ErrNotFound)
+	}
 	if err != nil {
-		return nil, notFoundIfNoRows(err, fmt.Sprintf("VEX document %d", id))
+		return nil, fmt.Errorf("VEX document %d: %w", id, err)
 	}
 	return d, nil
 }
@@ -85,20 +97,20 @@ func (tx *Tx) FindVEXDocuments(ctx context.Context, sc vigil.Scope, f vigil.VEXD
 	if err := store.RequireScope(sc); err != nil {
 		return nil, 0, err
 	}
-	where, args := "org_id = $1", []any{sc.OrgID}
+	where, args := "org_id = ?", []any{sc.OrgID}
 	if f.SHA256 != nil {
+		where += " AND sha256 = ?"
 		args = append(args, *f.SHA256)
-		where += fmt.Sprintf(" AND sha256 = $%d", len(args))
 	}
-	limit, args := limitClause(f.Page, args)
-	rows, err := tx.tx.Query(ctx, `SELECT `+vexDocumentColumns+`, COUNT(*) OVER () FROM vex_documents WHERE `+where+
-		` ORDER BY imported_at DESC, id DESC`+limit, args...)
+	limit, largs := tx.limitClause(f.Page)
+	rows, err := tx.query(ctx, `SELECT `+vexDocumentColumns+`, COUNT(*) OVER () FROM vex_documents WHERE `+where+
+		` ORDER BY imported_at DESC, id DESC`+limit, append(args, largs...)...)
 	if err != nil {
 		return nil, 0, fmt.Errorf("find VEX documents: %w", err)
 	}
 	defer rows.Close()
 	out := []*vigil.VEXDocument{}
-	var total int64
+	total := 0
 	for rows.Next() {
 		d, err := scanVEXDocument(rows, &total)
 		if err != nil {
@@ -106,7 +118,7 @@ func (tx *Tx) FindVEXDocuments(ctx context.Context, sc vigil.Scope, f vigil.VEXD
 		}
 		out = append(out, d)
 	}
-	return out, int(total), rows.Err()
+	return out, total, rows.Err()
 }
 
 // FindVEXDocumentContent returns a document's bytes.
@@ -115,8 +127,12 @@ func (tx *Tx) FindVEXDocumentContent(ctx context.Context, sc vigil.Scope, id int
 		return nil, err
 	}
 	var b []byte
-	if err := tx.tx.QueryRow(ctx, `SELECT content FROM vex_documents WHERE id = $1 AND org_id = $2`, id, sc.OrgID).Scan(&b); err != nil {
-		return nil, notFoundIfNoRows(err, fmt.Sprintf("VEX document %d", id))
+	err := tx.queryRow(ctx, `SELECT content FROM vex_documents WHERE id = ? AND org_id = ?`, id, sc.OrgID).Scan(&b)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("VEX document %d: %w", id, vigil.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("VEX document %d: %w", id, err)
 	}
 	return b, nil
 }
@@ -126,18 +142,22 @@ func (tx *Tx) AddVEXStatements(ctx context.Context, sc vigil.Scope, documentID i
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
+	stmt, err := tx.prepare(ctx,
+		`INSERT INTO vex_statements (org_id, document_id, idx, vuln_id, aliases, product, component, status, justification,
+			response, detail, action, stated_at, matched, applied, unchanged, conflicts)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`)
+	if err != nil {
+		return fmt.Errorf("VEX statements: %w", err)
+	}
+	defer stmt.Close()
 	for _, s := range sts {
 		s.OrgID, s.DocumentID = sc.OrgID, documentID
-		s.StatedAt = storedNullTime(s.StatedAt)
-		if err := tx.tx.QueryRow(ctx,
-			`INSERT INTO vex_statements (org_id, document_id, idx, vuln_id, aliases, product, component, status, justification,
-				response, detail, action, stated_at, matched, applied, unchanged, conflicts)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id`,
-			sc.OrgID, documentID, s.Index, s.VulnID, store.JSONArray(s.Aliases), s.Product, s.Component,
-			string(s.Status), string(s.Justification), string(s.Response), s.Detail, s.Action, nullTime(s.StatedAt),
+		if err := stmt.QueryRowContext(ctx, sc.OrgID, documentID, s.Index, s.VulnID, store.JSONArray(s.Aliases), s.Product, s.Component,
+			string(s.Status), string(s.Justification), string(s.Response), s.Detail, s.Action, FormatNullTime(s.StatedAt),
 			s.Matched, s.Applied, s.Unchanged, s.Conflicts).Scan(&s.ID); err != nil {
 			return fmt.Errorf("VEX statement %d of document %d: %w", s.Index, documentID, mapError(err))
 		}
+		s.StatedAt = storedNullTime(s.StatedAt)
 	}
 	return nil
 }
@@ -147,10 +167,10 @@ func (tx *Tx) FindVEXStatements(ctx context.Context, sc vigil.Scope, documentID 
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.Query(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT id, org_id, document_id, idx, vuln_id, aliases, product, component, status, justification, response, detail, action,
 			stated_at, matched, applied, unchanged, conflicts
-		FROM vex_statements WHERE org_id = $1 AND document_id = $2 ORDER BY idx`, sc.OrgID, documentID)
+		FROM vex_statements WHERE org_id = ? AND document_id = ? ORDER BY idx`, sc.OrgID, documentID)
 	if err != nil {
 		return nil, fmt.Errorf("VEX statements of document %d: %w", documentID, err)
 	}
@@ -158,15 +178,17 @@ func (tx *Tx) FindVEXStatements(ctx context.Context, sc vigil.Scope, documentID 
 	out := []*vigil.VEXStatement{}
 	for rows.Next() {
 		var s vigil.VEXStatement
-		var aliases []byte
-		var status, just, resp string
-		var stated pgtype.Timestamptz
+		var aliases, status, just, resp string
+		var stated sql.NullString
 		if err := rows.Scan(&s.ID, &s.OrgID, &s.DocumentID, &s.Index, &s.VulnID, &aliases, &s.Product, &s.Component, &status, &just,
 			&resp, &s.Detail, &s.Action, &stated, &s.Matched, &s.Applied, &s.Unchanged, &s.Conflicts); err != nil {
 			return nil, fmt.Errorf("VEX statements of document %d: %w", documentID, err)
 		}
-		s.Status, s.Justification, s.Response, s.StatedAt = vigil.TriageState(status), vigil.Justification(just), vigil.Response(resp), timeOf(stated)
-		if err := store.UnmarshalArray(aliases, &s.Aliases); err != nil {
+		s.Status, s.Justification, s.Response = vigil.TriageState(status), vigil.Justification(just), vigil.Response(resp)
+		if err := store.UnmarshalArray([]byte(aliases), &s.Aliases); err != nil {
+			return nil, err
+		}
+		if s.StatedAt, err = ParseNullTime(stated); err != nil {
 			return nil, err
 		}
 		out = append(out, &s)

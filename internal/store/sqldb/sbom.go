@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -15,9 +15,9 @@ func (tx *Tx) SupersedeSBOMs(ctx context.Context, sc vigil.Scope, releaseID int6
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`UPDATE sbom_documents SET superseded_at = ? WHERE org_id = ? AND release_id = ? AND superseded_at IS NULL`,
-		formatTime(tx.now), sc.OrgID, releaseID)
+		FormatTime(tx.now), sc.OrgID, releaseID)
 	if err != nil {
 		return fmt.Errorf("supersede SBOMs of release %d: %w", releaseID, mapError(err))
 	}
@@ -30,11 +30,11 @@ func (tx *Tx) CreateSBOM(ctx context.Context, sc vigil.Scope, doc *vigil.SBOMDoc
 		return err
 	}
 	doc.OrgID, doc.CreatedAt = sc.OrgID, tx.now
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO sbom_documents (org_id, release_id, format, spec_version, encoding, sha256, size, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		sc.OrgID, doc.ReleaseID, string(doc.Format), doc.SpecVersion, string(doc.Encoding), doc.SHA256, doc.Size,
-		formatTime(tx.now)).Scan(&doc.ID)
+		FormatTime(tx.now)).Scan(&doc.ID)
 	if err != nil {
 		return fmt.Errorf("create SBOM of release %d: %w", doc.ReleaseID, mapError(err))
 	}
@@ -46,13 +46,13 @@ func (tx *Tx) FinishSBOM(ctx context.Context, sc vigil.Scope, doc *vigil.SBOMDoc
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE sbom_documents SET format = ?, spec_version = ?, encoding = ?, serial_number = ?, bom_version = ?,
 			name = ?, supplier = ?, document_time = ?, data_license = ?, authors = ?, tools = ?, describes = ?,
 			warnings = ?, warnings_dropped = ?, sha256 = ?, size = ?, component_count = ?, dependency_count = ?
 		WHERE id = ? AND org_id = ?`,
 		string(doc.Format), doc.SpecVersion, string(doc.Encoding), doc.SerialNumber, doc.Version,
-		doc.Name, doc.Supplier, formatNullTime(doc.Timestamp), doc.DataLicense, store.JSONArray(doc.Authors), store.JSONArray(doc.Tools),
+		doc.Name, doc.Supplier, FormatNullTime(doc.Timestamp), doc.DataLicense, store.JSONArray(doc.Authors), store.JSONArray(doc.Tools),
 		store.JSONArray(doc.Describes), store.JSONArray(doc.Warnings), doc.WarningsDropped, doc.SHA256, doc.Size,
 		doc.Components, doc.Dependencies, doc.ID, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("finish SBOM %d", doc.ID))
@@ -63,68 +63,52 @@ func (tx *Tx) AddSBOMContent(ctx context.Context, sc vigil.Scope, sbomID int64, 
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO sbom_content (org_id, sbom_id, seq, chunk) VALUES (?, ?, ?, ?)`,
+	if _, err := tx.exec(ctx, `INSERT INTO sbom_content (org_id, sbom_id, seq, chunk) VALUES (?, ?, ?, ?)`,
 		sc.OrgID, sbomID, seq, chunk); err != nil {
 		return fmt.Errorf("store SBOM %d content: %w", sbomID, mapError(err))
 	}
 	return nil
 }
 
-const componentColumns = `release_id, sbom_id, ref, parent_ref, type, grp, name, version, supplier, manufacturer,
-	author, publisher, purl, swid_tag_id, copyright, description, scope, download_location, support_level,
-	end_of_support, cpes, hashes, licenses, external_refs, properties`
+var componentColumns = []string{"org_id", "release_id", "sbom_id", "ref", "parent_ref", "type", "grp", "name",
+	"version", "supplier", "manufacturer", "author", "publisher", "purl", "swid_tag_id", "copyright", "description",
+	"scope", "download_location", "support_level", "end_of_support", "cpes", "hashes", "licenses", "external_refs",
+	"properties"}
 
-// componentBatch is how many rows one INSERT carries: 26 columns each,
-// well under SQLite's limit of 32,766 bound parameters.
-const componentBatch = 500
-
-// AddComponents inserts components in multi-row statements.
+// AddComponents inserts components in bulk (COPY on PostgreSQL, multi-row
+// statements on SQLite).
 func (tx *Tx) AddComponents(ctx context.Context, sc vigil.Scope, doc *vigil.SBOMDocument, comps []*vigil.Component) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	for len(comps) > 0 {
-		n := min(len(comps), componentBatch)
-		batch := comps[:n]
-		comps = comps[n:]
-		var b strings.Builder
-		b.WriteString(`INSERT INTO components (org_id, ` + componentColumns + `) VALUES `)
-		args := make([]any, 0, n*26)
-		for i, c := range batch {
-			if i > 0 {
-				b.WriteString(", ")
-			}
-			b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-			c.OrgID, c.ReleaseID, c.SBOMID = sc.OrgID, doc.ReleaseID, doc.ID
-			args = append(args, sc.OrgID, c.ReleaseID, c.SBOMID, c.Ref, c.ParentRef, string(c.Type), c.Group, c.Name,
-				c.Version, c.Supplier, c.Manufacturer, c.Author, c.Publisher, c.PURL, c.SWIDTagID, c.Copyright,
-				c.Description, string(c.Scope), c.DownloadLocation, string(c.SupportLevel), formatDate(c.EndOfSupport),
-				store.JSONArray(c.CPEs), store.JSONArray(c.Hashes), store.JSONArray(c.Licenses), store.JSONArray(c.ExternalRefs), store.JSONArray(c.Properties))
-		}
-		if _, err := tx.tx.ExecContext(ctx, b.String(), args...); err != nil {
-			return fmt.Errorf("store components of SBOM %d: %w", doc.ID, mapError(err))
-		}
+	rows := make([][]any, len(comps))
+	for i, c := range comps {
+		c.OrgID, c.ReleaseID, c.SBOMID = sc.OrgID, doc.ReleaseID, doc.ID
+		rows[i] = []any{sc.OrgID, c.ReleaseID, c.SBOMID, c.Ref, c.ParentRef, string(c.Type), c.Group, c.Name,
+			c.Version, c.Supplier, c.Manufacturer, c.Author, c.Publisher, c.PURL, c.SWIDTagID, c.Copyright,
+			c.Description, string(c.Scope), c.DownloadLocation, string(c.SupportLevel), c.EndOfSupport,
+			store.JSONArray(c.CPEs), store.JSONArray(c.Hashes), store.JSONArray(c.Licenses), store.JSONArray(c.ExternalRefs), store.JSONArray(c.Properties)}
+	}
+	if err := tx.insertRows(ctx, "components", componentColumns, rows, ""); err != nil {
+		return fmt.Errorf("store components of SBOM %d: %w", doc.ID, err)
 	}
 	return nil
 }
 
-// AddDependencies stores dependency edges.
+// AddDependencies stores dependency edges in multi-row statements.
 func (tx *Tx) AddDependencies(ctx context.Context, sc vigil.Scope, sbomID int64, deps []*vigil.Dependency) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	stmt, err := tx.tx.PrepareContext(ctx,
-		`INSERT INTO component_dependencies (org_id, sbom_id, ref, depends_on) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return fmt.Errorf("store dependencies of SBOM %d: %w", sbomID, err)
-	}
-	defer stmt.Close()
+	var rows [][]any
 	for _, d := range deps {
 		for _, on := range dependencyTargets(d) {
-			if _, err := stmt.ExecContext(ctx, sc.OrgID, sbomID, d.Ref, on); err != nil {
-				return fmt.Errorf("store dependencies of SBOM %d: %w", sbomID, mapError(err))
-			}
+			rows = append(rows, []any{sc.OrgID, sbomID, d.Ref, on})
 		}
+	}
+	if err := tx.insertRows(ctx, "component_dependencies", []string{"org_id", "sbom_id", "ref", "depends_on"}, rows,
+		"ON CONFLICT DO NOTHING"); err != nil {
+		return fmt.Errorf("store dependencies of SBOM %d: %w", sbomID, err)
 	}
 	return nil
 }
@@ -144,13 +128,13 @@ func scanSBOM(s scanner) (*vigil.SBOMDocument, error) {
 	}
 	d.Format, d.Encoding = vigil.SBOMFormat(format), vigil.SBOMEncoding(encoding)
 	var err error
-	if d.Timestamp, err = parseNullTime(docTime); err != nil {
+	if d.Timestamp, err = ParseNullTime(docTime); err != nil {
 		return nil, err
 	}
 	if d.CreatedAt, err = parseTime(created); err != nil {
 		return nil, err
 	}
-	if d.SupersededAt, err = parseNullTime(superseded); err != nil {
+	if d.SupersededAt, err = ParseNullTime(superseded); err != nil {
 		return nil, err
 	}
 	for _, f := range []struct {
@@ -169,7 +153,7 @@ func (tx *Tx) FindSBOMByID(ctx context.Context, sc vigil.Scope, id int64) (*vigi
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	d, err := scanSBOM(tx.tx.QueryRowContext(ctx, `SELECT `+sbomColumns+` FROM sbom_documents WHERE id = ? AND org_id = ?`, id, sc.OrgID))
+	d, err := scanSBOM(tx.queryRow(ctx, `SELECT `+sbomColumns+` FROM sbom_documents WHERE id = ? AND org_id = ?`, id, sc.OrgID))
 	if err != nil {
 		return nil, notFoundIfNoRows(err, fmt.Sprintf("SBOM %d", id))
 	}
@@ -189,7 +173,7 @@ func (tx *Tx) FindSBOMs(ctx context.Context, sc vigil.Scope, f vigil.SBOMFilter)
 	if f.CurrentOnly {
 		where += " AND superseded_at IS NULL"
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+sbomColumns+` FROM sbom_documents WHERE `+where+` ORDER BY id DESC`, args...)
+	rows, err := tx.query(ctx, `SELECT `+sbomColumns+` FROM sbom_documents WHERE `+where+` ORDER BY id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find SBOMs: %w", err)
 	}
@@ -210,8 +194,8 @@ func (tx *Tx) EachComponent(ctx context.Context, sc vigil.Scope, sbomID int64, f
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, org_id, `+componentColumns+`
-		FROM components WHERE org_id = ? AND sbom_id = ? ORDER BY ref`, sc.OrgID, sbomID)
+	rows, err := tx.query(ctx, `SELECT id, `+strings.Join(componentColumns, ", ")+`
+		FROM components WHERE org_id = ? AND sbom_id = ? ORDER BY ref COLLATE "C"`, sc.OrgID, sbomID)
 	if err != nil {
 		return fmt.Errorf("components of SBOM %d: %w", sbomID, err)
 	}
@@ -251,8 +235,8 @@ func (tx *Tx) EachDependency(ctx context.Context, sc vigil.Scope, sbomID int64, 
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT ref, depends_on FROM component_dependencies
-		WHERE org_id = ? AND sbom_id = ? ORDER BY ref, depends_on`, sc.OrgID, sbomID)
+	rows, err := tx.query(ctx, `SELECT ref, depends_on FROM component_dependencies
+		WHERE org_id = ? AND sbom_id = ? ORDER BY ref COLLATE "C", depends_on COLLATE "C"`, sc.OrgID, sbomID)
 	if err != nil {
 		return fmt.Errorf("dependencies of SBOM %d: %w", sbomID, err)
 	}
@@ -278,7 +262,7 @@ func (tx *Tx) EachSBOMContent(ctx context.Context, sc vigil.Scope, sbomID int64,
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT chunk FROM sbom_content WHERE org_id = ? AND sbom_id = ? ORDER BY seq`, sc.OrgID, sbomID)
+	rows, err := tx.query(ctx, `SELECT chunk FROM sbom_content WHERE org_id = ? AND sbom_id = ? ORDER BY seq`, sc.OrgID, sbomID)
 	if err != nil {
 		return fmt.Errorf("content of SBOM %d: %w", sbomID, err)
 	}
@@ -300,8 +284,8 @@ func (tx *Tx) UpdateComponentSupport(ctx context.Context, sc vigil.Scope, compon
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `UPDATE components SET support_level = ?, end_of_support = ? WHERE id = ? AND org_id = ?`,
-		string(level), formatDate(eos), componentID, sc.OrgID)
+	res, err := tx.exec(ctx, `UPDATE components SET support_level = ?, end_of_support = ? WHERE id = ? AND org_id = ?`,
+		string(level), FormatDate(eos), componentID, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("update support of component %d", componentID))
 }
 
@@ -310,7 +294,7 @@ func (tx *Tx) DeleteSBOM(ctx context.Context, sc vigil.Scope, id int64) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM sbom_documents WHERE id = ? AND org_id = ?`, id, sc.OrgID)
+	res, err := tx.exec(ctx, `DELETE FROM sbom_documents WHERE id = ? AND org_id = ?`, id, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("delete SBOM %d", id))
 }
 

@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -25,7 +25,7 @@ func (tx *Tx) findMeta(ctx context.Context, query string, args ...any) (store.KB
 	if err != nil {
 		return m, false, err
 	}
-	if m.Modified, err = parseNullTime(modified); err != nil {
+	if m.Modified, err = ParseNullTime(modified); err != nil {
 		return m, false, err
 	}
 	return m, true, nil
@@ -40,40 +40,42 @@ func (tx *Tx) FindKBVulnMeta(ctx context.Context, source vigil.Source, sourceID 
 	return m, found, nil
 }
 
-// PutKBVuln inserts or replaces a source record and its index rows.
+// PutKBVuln inserts or replaces a source record and its index rows, one
+// prepared statement a row: SQLite's way, in process. PostgreSQL sends the
+// same in one pipelined batch instead (postgres.Tx.PutKBVuln).
 func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 	v := r.Vuln
 	var id int64
-	err := tx.queryRow(ctx,
+	err := tx.queryRowStmt(ctx,
 		`INSERT INTO kb_vulns (source, source_id, vuln_id, published, modified, withdrawn, summary, sha256, doc, imported_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source, source_id) DO UPDATE SET vuln_id = excluded.vuln_id, published = excluded.published,
 			modified = excluded.modified, withdrawn = excluded.withdrawn, summary = excluded.summary,
 			sha256 = excluded.sha256, doc = excluded.doc, imported_at = excluded.imported_at
 		RETURNING id`,
-		string(v.Source), v.SourceID, v.ID, formatNullTime(v.Published), formatNullTime(v.Modified), formatNullTime(v.Withdrawn),
-		v.Summary, r.SHA256, string(r.Doc), formatTime(tx.now)).Scan(&id)
+		string(v.Source), v.SourceID, v.ID, FormatNullTime(v.Published), FormatNullTime(v.Modified), FormatNullTime(v.Withdrawn),
+		v.Summary, r.SHA256, string(r.Doc), FormatTime(tx.now)).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("store %s record %s: %w", v.Source, v.SourceID, mapError(err))
 	}
 	for _, q := range []string{`DELETE FROM kb_aliases WHERE record_id = ?`, `DELETE FROM kb_packages WHERE record_id = ?`, `DELETE FROM kb_cpes WHERE record_id = ?`} {
-		if _, err := tx.exec(ctx, q, id); err != nil {
+		if _, err := tx.execStmt(ctx, q, id); err != nil {
 			return fmt.Errorf("store %s record %s: %w", v.Source, v.SourceID, err)
 		}
 	}
 	for _, a := range r.Aliases {
-		if _, err := tx.exec(ctx, `INSERT INTO kb_aliases (record_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, a); err != nil {
+		if _, err := tx.execStmt(ctx, `INSERT INTO kb_aliases (record_id, alias) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, a); err != nil {
 			return fmt.Errorf("store %s record %s alias: %w", v.Source, v.SourceID, err)
 		}
 	}
 	for _, p := range r.Packages {
-		if _, err := tx.exec(ctx, `INSERT INTO kb_packages (record_id, ecosystem, name, purl, affected) VALUES (?, ?, ?, ?, ?)`,
-			id, p.Ecosystem, p.Name, p.PURL, nullBlob(p.Affected)); err != nil {
+		if _, err := tx.execStmt(ctx, `INSERT INTO kb_packages (record_id, ecosystem, name, purl, affected) VALUES (?, ?, ?, ?, ?)`,
+			id, p.Ecosystem, p.Name, p.PURL, NullBlob(p.Affected)); err != nil {
 			return fmt.Errorf("store %s record %s package: %w", v.Source, v.SourceID, err)
 		}
 	}
 	for _, c := range r.CPEs {
-		if _, err := tx.exec(ctx, `INSERT INTO kb_cpes (record_id, part, vendor, product, vulnerable) VALUES (?, ?, ?, ?, ?)`,
+		if _, err := tx.execStmt(ctx, `INSERT INTO kb_cpes (record_id, part, vendor, product, vulnerable) VALUES (?, ?, ?, ?, ?)`,
 			id, c.Part, c.Vendor, c.Product, c.Vulnerable); err != nil {
 			return fmt.Errorf("store %s record %s CPE: %w", v.Source, v.SourceID, err)
 		}
@@ -83,8 +85,8 @@ func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 
 // FindKBVulns returns every record known by id.
 func (tx *Tx) FindKBVulns(ctx context.Context, id string) ([]*vigil.Vulnerability, error) {
-	rows, err := tx.tx.QueryContext(ctx,
-		`SELECT v.doc FROM kb_vulns v WHERE v.id IN (SELECT record_id FROM kb_aliases WHERE alias = ?) ORDER BY v.source, v.source_id`, id)
+	rows, err := tx.query(ctx,
+		`SELECT v.doc FROM kb_vulns v WHERE v.id IN (SELECT record_id FROM kb_aliases WHERE alias = ?) ORDER BY v.source COLLATE "C", v.source_id COLLATE "C"`, id)
 	if err != nil {
 		return nil, fmt.Errorf("find %s: %w", id, err)
 	}
@@ -115,11 +117,11 @@ func (tx *Tx) FindKEVMeta(ctx context.Context, cveID string) (store.KBMeta, bool
 
 // PutKEV inserts or replaces a KEV entry.
 func (tx *Tx) PutKEV(ctx context.Context, e *vigil.KEVEntry, digest string, doc []byte) error {
-	_, err := tx.tx.ExecContext(ctx,
+	_, err := tx.exec(ctx,
 		`INSERT INTO kb_kev (cve_id, date_added, due_date, ransomware, sha256, doc, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (cve_id) DO UPDATE SET date_added = excluded.date_added, due_date = excluded.due_date,
 			ransomware = excluded.ransomware, sha256 = excluded.sha256, doc = excluded.doc, imported_at = excluded.imported_at`,
-		e.CVEID, e.DateAdded.String(), formatDate(e.DueDate), string(e.RansomwareUse), digest, string(doc), formatTime(tx.now))
+		e.CVEID, e.DateAdded.String(), FormatDate(e.DueDate), string(e.RansomwareUse), digest, string(doc), FormatTime(tx.now))
 	if err != nil {
 		return fmt.Errorf("store KEV entry %s: %w", e.CVEID, mapError(err))
 	}
@@ -129,7 +131,7 @@ func (tx *Tx) PutKEV(ctx context.Context, e *vigil.KEVEntry, digest string, doc 
 // FindKEV returns a CVE's KEV entry.
 func (tx *Tx) FindKEV(ctx context.Context, cveID string) (*vigil.KEVEntry, error) {
 	var doc string
-	if err := tx.queryRow(ctx, `SELECT doc FROM kb_kev WHERE cve_id = ?`, cveID).Scan(&doc); err != nil {
+	if err := tx.queryRowStmt(ctx, `SELECT doc FROM kb_kev WHERE cve_id = ?`, cveID).Scan(&doc); err != nil {
 		return nil, notFoundIfNoRows(err, "KEV entry "+cveID)
 	}
 	var e vigil.KEVEntry
@@ -141,7 +143,7 @@ func (tx *Tx) FindKEV(ctx context.Context, cveID string) (*vigil.KEVEntry, error
 
 // PutEPSS stores a score for its date.
 func (tx *Tx) PutEPSS(ctx context.Context, s *vigil.EPSSScore) (bool, error) {
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`INSERT INTO kb_epss (cve_id, score_date, epss, percentile, model_version) VALUES (?, ?, ?, ?, ?)
 		ON CONFLICT (cve_id, score_date) DO UPDATE SET epss = excluded.epss, percentile = excluded.percentile,
 			model_version = excluded.model_version
@@ -173,7 +175,7 @@ func (tx *Tx) FindEPSS(ctx context.Context, cveID string) ([]*vigil.EPSSScore, e
 		if err := rows.Scan(&day, &s.Score, &s.Percentile, &s.ModelVersion); err != nil {
 			return nil, fmt.Errorf("EPSS of %s: %w", cveID, err)
 		}
-		if s.Date, err = vigil.ParseDate(day); err != nil {
+		if s.Date, err = parseDay(day); err != nil {
 			return nil, err
 		}
 		out = append(out, &s)
@@ -190,31 +192,32 @@ func (tx *Tx) FindAdvisoryMeta(ctx context.Context, sourceID string) (store.KBMe
 	return m, found, nil
 }
 
-// PutAdvisory inserts or replaces an advisory and its index rows.
+// PutAdvisory inserts or replaces an advisory and its index rows
+// (PostgreSQL: postgres.Tx.PutAdvisory, one batch).
 func (tx *Tx) PutAdvisory(ctx context.Context, r *store.KBAdvisory) error {
 	a := r.Advisory
 	var id int64
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO kb_advisories (source_id, publisher, title, modified, sha256, doc, imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (source_id) DO UPDATE SET publisher = excluded.publisher, title = excluded.title,
 			modified = excluded.modified, sha256 = excluded.sha256, doc = excluded.doc, imported_at = excluded.imported_at
 		RETURNING id`,
-		a.SourceID, a.Publisher.Name, a.Title, formatNullTime(a.Modified), r.SHA256, string(r.Doc), formatTime(tx.now)).Scan(&id)
+		a.SourceID, a.Publisher.Name, a.Title, FormatNullTime(a.Modified), r.SHA256, string(r.Doc), FormatTime(tx.now)).Scan(&id)
 	if err != nil {
 		return fmt.Errorf("store advisory %s: %w", a.SourceID, mapError(err))
 	}
 	for _, q := range []string{`DELETE FROM kb_advisory_vulns WHERE advisory_id = ?`, `DELETE FROM kb_advisory_products WHERE advisory_id = ?`} {
-		if _, err := tx.tx.ExecContext(ctx, q, id); err != nil {
+		if _, err := tx.exec(ctx, q, id); err != nil {
 			return fmt.Errorf("store advisory %s: %w", a.SourceID, err)
 		}
 	}
 	for _, v := range r.Vulns {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO kb_advisory_vulns (advisory_id, vuln_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, v); err != nil {
+		if _, err := tx.exec(ctx, `INSERT INTO kb_advisory_vulns (advisory_id, vuln_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, id, v); err != nil {
 			return fmt.Errorf("store advisory %s: %w", a.SourceID, err)
 		}
 	}
 	for _, p := range r.Products {
-		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO kb_advisory_products (advisory_id, product_id, kind, value) VALUES (?, ?, ?, ?)`,
+		if _, err := tx.exec(ctx, `INSERT INTO kb_advisory_products (advisory_id, product_id, kind, value) VALUES (?, ?, ?, ?)`,
 			id, p.ProductID, p.Kind, p.Value); err != nil {
 			return fmt.Errorf("store advisory %s product: %w", a.SourceID, err)
 		}
@@ -224,7 +227,7 @@ func (tx *Tx) PutAdvisory(ctx context.Context, r *store.KBAdvisory) error {
 
 // FindAdvisoriesByVuln returns the advisories about a vulnerability.
 func (tx *Tx) FindAdvisoriesByVuln(ctx context.Context, vulnID string) ([]*vigil.Advisory, error) {
-	rows, err := tx.tx.QueryContext(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT a.doc FROM kb_advisories a JOIN kb_advisory_vulns v ON v.advisory_id = a.id
 		WHERE v.vuln_id = ? ORDER BY a.modified DESC, a.source_id`, vulnID)
 	if err != nil {
@@ -248,10 +251,10 @@ func (tx *Tx) FindAdvisoriesByVuln(ctx context.Context, vulnID string) ([]*vigil
 
 // KBStats counts records per source.
 func (tx *Tx) KBStats(ctx context.Context) ([]store.KBSourceStats, error) {
-	rows, err := tx.tx.QueryContext(ctx, `
+	rows, err := tx.query(ctx, `
 		SELECT source, COUNT(*), COUNT(withdrawn), MAX(modified) FROM kb_vulns GROUP BY source
-		UNION ALL SELECT 'kev', COUNT(*), 0, MAX(date_added) || 'T00:00:00.000000Z' FROM kb_kev HAVING COUNT(*) > 0
-		UNION ALL SELECT 'epss', COUNT(DISTINCT cve_id), 0, MAX(score_date) || 'T00:00:00.000000Z' FROM kb_epss HAVING COUNT(*) > 0
+		UNION ALL SELECT 'kev', COUNT(*), 0, MAX(date_added) FROM kb_kev HAVING COUNT(*) > 0
+		UNION ALL SELECT 'epss', COUNT(DISTINCT cve_id), 0, MAX(score_date) FROM kb_epss HAVING COUNT(*) > 0
 		UNION ALL SELECT 'csaf', COUNT(*), 0, MAX(modified) FROM kb_advisories HAVING COUNT(*) > 0
 		ORDER BY 1`)
 	if err != nil {
@@ -267,7 +270,7 @@ func (tx *Tx) KBStats(ctx context.Context) ([]store.KBSourceStats, error) {
 			return nil, fmt.Errorf("knowledge base counts: %w", err)
 		}
 		s.Source = vigil.Source(src)
-		if s.LastModified, err = parseNullTime(last); err != nil {
+		if s.LastModified, err = ParseNullTime(last); err != nil {
 			return nil, err
 		}
 		out = append(out, s)
@@ -285,11 +288,11 @@ func (tx *Tx) SetFeedState(ctx context.Context, source vigil.Source, report, syn
 	if syncState != nil {
 		st = sql.NullString{String: string(syncState), Valid: true}
 	}
-	_, err := tx.tx.ExecContext(ctx,
-		`INSERT INTO kb_feeds (source, last_import_at, last_report, sync_state) VALUES (?, ?, ?, COALESCE(?, '{}'))
+	_, err := tx.exec(ctx,
+		`INSERT INTO kb_feeds (source, last_import_at, last_report, sync_state) VALUES (?, ?, ?, COALESCE(`+tx.d.jsonParam+`, '{}'))
 		ON CONFLICT (source) DO UPDATE SET last_import_at = excluded.last_import_at,
-			last_report = excluded.last_report, sync_state = COALESCE(?, kb_feeds.sync_state)`,
-		string(source), formatTime(tx.now), string(report), st, st)
+			last_report = excluded.last_report, sync_state = COALESCE(`+tx.d.jsonParam+`, kb_feeds.sync_state)`,
+		string(source), FormatTime(tx.now), string(report), st, st)
 	if err != nil {
 		return fmt.Errorf("feed state of %s: %w", source, mapError(err))
 	}
@@ -298,7 +301,7 @@ func (tx *Tx) SetFeedState(ctx context.Context, source vigil.Source, report, syn
 
 // FindFeedStates lists what each feed last did.
 func (tx *Tx) FindFeedStates(ctx context.Context) ([]store.FeedState, error) {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT source, last_import_at, last_report, sync_state FROM kb_feeds ORDER BY source`)
+	rows, err := tx.query(ctx, `SELECT source, last_import_at, last_report, sync_state FROM kb_feeds ORDER BY source COLLATE "C"`)
 	if err != nil {
 		return nil, fmt.Errorf("feed states: %w", err)
 	}
@@ -322,9 +325,9 @@ func (tx *Tx) FindFeedStates(ctx context.Context) ([]store.FeedState, error) {
 // kbDocQueries are the bundle reads; the kinds are a closed set, so the
 // query text never comes from input.
 var kbDocQueries = map[store.KBKind]string{
-	store.KBVulns:      `SELECT doc FROM kb_vulns ORDER BY source, source_id`,
-	store.KBKEV:        `SELECT doc FROM kb_kev ORDER BY cve_id`,
-	store.KBAdvisories: `SELECT doc FROM kb_advisories ORDER BY source_id`,
+	store.KBVulns:      `SELECT doc FROM kb_vulns ORDER BY source COLLATE "C", source_id COLLATE "C"`,
+	store.KBKEV:        `SELECT doc FROM kb_kev ORDER BY cve_id COLLATE "C"`,
+	store.KBAdvisories: `SELECT doc FROM kb_advisories ORDER BY source_id COLLATE "C"`,
 }
 
 // EachKBDoc streams the stored JSON of one kind of record.
@@ -333,7 +336,7 @@ func (tx *Tx) EachKBDoc(ctx context.Context, kind store.KBKind, fn func([]byte) 
 	if !ok {
 		return fmt.Errorf("knowledge base kind %q: %w", kind, vigil.ErrInvalid)
 	}
-	rows, err := tx.tx.QueryContext(ctx, q)
+	rows, err := tx.query(ctx, q)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", kind, err)
 	}
@@ -352,7 +355,7 @@ func (tx *Tx) EachKBDoc(ctx context.Context, kind store.KBKind, fn func([]byte) 
 
 // EachEPSS streams every stored EPSS score.
 func (tx *Tx) EachEPSS(ctx context.Context, fn func(*vigil.EPSSScore) error) error {
-	rows, err := tx.tx.QueryContext(ctx, `SELECT cve_id, score_date, epss, percentile, model_version FROM kb_epss ORDER BY cve_id, score_date`)
+	rows, err := tx.query(ctx, `SELECT cve_id, score_date, epss, percentile, model_version FROM kb_epss ORDER BY cve_id COLLATE "C", score_date`)
 	if err != nil {
 		return fmt.Errorf("read EPSS: %w", err)
 	}
@@ -363,7 +366,7 @@ func (tx *Tx) EachEPSS(ctx context.Context, fn func(*vigil.EPSSScore) error) err
 		if err := rows.Scan(&s.CVEID, &day, &s.Score, &s.Percentile, &s.ModelVersion); err != nil {
 			return fmt.Errorf("read EPSS: %w", err)
 		}
-		if s.Date, err = vigil.ParseDate(day); err != nil {
+		if s.Date, err = parseDay(day); err != nil {
 			return err
 		}
 		s.Provenance = vigil.Provenance{Source: vigil.SourceEPSS, SourceID: s.CVEID}
@@ -374,7 +377,7 @@ func (tx *Tx) EachEPSS(ctx context.Context, fn func(*vigil.EPSSScore) error) err
 	return rows.Err()
 }
 
-func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *rowScanner {
+func (tx *Tx) queryRowStmt(ctx context.Context, query string, args ...any) *rowScanner {
 	st, err := tx.prepared(ctx, query)
 	if err != nil {
 		return &rowScanner{err: err}
@@ -394,7 +397,7 @@ func (r *rowScanner) Scan(dest ...any) error {
 	return r.row.Scan(dest...)
 }
 
-func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+func (tx *Tx) execStmt(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	st, err := tx.prepared(ctx, query)
 	if err != nil {
 		return nil, err

@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -17,10 +17,10 @@ func (tx *Tx) CreateProduct(ctx context.Context, sc vigil.Scope, in vigil.Produc
 		OrgID: sc.OrgID, Name: in.Name, Manufacturer: in.Manufacturer, DeviceModels: in.DeviceModels,
 		IntendedUse: in.IntendedUse, ClinicalFunction: in.ClinicalFunction, CreatedAt: tx.now, UpdatedAt: tx.now,
 	}
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO products (org_id, name, manufacturer, intended_use, clinical_function, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		p.OrgID, p.Name, p.Manufacturer, p.IntendedUse, p.ClinicalFunction, formatTime(tx.now), formatTime(tx.now)).Scan(&p.ID)
+		p.OrgID, p.Name, p.Manufacturer, p.IntendedUse, p.ClinicalFunction, FormatTime(tx.now), FormatTime(tx.now)).Scan(&p.ID)
 	if err != nil {
 		return nil, fmt.Errorf("create product %q: %w", in.Name, mapError(err))
 	}
@@ -36,11 +36,11 @@ func (tx *Tx) replaceModels(ctx context.Context, p *vigil.Product) error {
 	if p.DeviceModels == nil {
 		p.DeviceModels = []string{}
 	}
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM product_models WHERE product_id = ? AND org_id = ?`, p.ID, p.OrgID); err != nil {
+	if _, err := tx.exec(ctx, `DELETE FROM product_models WHERE product_id = ? AND org_id = ?`, p.ID, p.OrgID); err != nil {
 		return fmt.Errorf("product %d models: %w", p.ID, err)
 	}
 	for i, m := range p.DeviceModels {
-		if _, err := tx.tx.ExecContext(ctx,
+		if _, err := tx.exec(ctx,
 			`INSERT INTO product_models (org_id, product_id, position, model) VALUES (?, ?, ?, ?)`,
 			p.OrgID, p.ID, i, m); err != nil {
 			return fmt.Errorf("product %d model %q: %w", p.ID, m, mapError(err))
@@ -91,9 +91,9 @@ func (tx *Tx) FindProducts(ctx context.Context, sc vigil.Scope, f vigil.ProductF
 }
 
 func (tx *Tx) findProducts(ctx context.Context, sc vigil.Scope, where string, args []any, p vigil.Page) ([]*vigil.Product, int, error) {
-	limit, largs := limitClause(p)
+	limit, largs := tx.limitClause(p)
 	args = append([]any{sc.OrgID}, args...)
-	rows, err := tx.tx.QueryContext(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT p.id, p.org_id, p.name, p.manufacturer, p.intended_use, p.clinical_function,
 			p.created_at, p.updated_at, COUNT(*) OVER ()
 		FROM products p WHERE p.org_id = ? AND `+where+` ORDER BY p.name`+limit, append(args, largs...)...)
@@ -129,7 +129,7 @@ func (tx *Tx) findProducts(ctx context.Context, sc vigil.Scope, where string, ar
 		return out, total, nil
 	}
 	// One query for the models of the whole page, not one per product.
-	mrows, err := tx.tx.QueryContext(ctx,
+	mrows, err := tx.query(ctx,
 		`SELECT m.product_id, m.model FROM product_models m
 		JOIN products p ON p.id = m.product_id AND p.org_id = m.org_id
 		WHERE m.org_id = ? AND `+where+` ORDER BY m.product_id, m.position`, args...)
@@ -155,10 +155,10 @@ func (tx *Tx) UpdateProduct(ctx context.Context, sc vigil.Scope, p *vigil.Produc
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE products SET manufacturer = ?, intended_use = ?, clinical_function = ?, updated_at = ?
 		WHERE id = ? AND org_id = ?`,
-		p.Manufacturer, p.IntendedUse, p.ClinicalFunction, formatTime(tx.now), p.ID, sc.OrgID)
+		p.Manufacturer, p.IntendedUse, p.ClinicalFunction, FormatTime(tx.now), p.ID, sc.OrgID)
 	if err := mustAffect(res, err, fmt.Sprintf("update product %d", p.ID)); err != nil {
 		return err
 	}
@@ -171,6 +171,6 @@ func (tx *Tx) DeleteProduct(ctx context.Context, sc vigil.Scope, id int64) error
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx, `DELETE FROM products WHERE id = ? AND org_id = ?`, id, sc.OrgID)
+	res, err := tx.exec(ctx, `DELETE FROM products WHERE id = ? AND org_id = ?`, id, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("delete product %d", id))
 }

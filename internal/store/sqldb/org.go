@@ -1,9 +1,7 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/vigil/vigil"
@@ -12,9 +10,9 @@ import (
 // CreateOrg inserts an organization.
 func (tx *Tx) CreateOrg(ctx context.Context, in vigil.OrgInput) (*vigil.Organization, error) {
 	o := &vigil.Organization{Slug: in.Slug, Name: in.Name, Kind: in.Kind, CreatedAt: tx.now}
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO organizations (slug, name, kind, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
-		o.Slug, o.Name, string(o.Kind), formatTime(o.CreatedAt)).Scan(&o.ID)
+		o.Slug, o.Name, string(o.Kind), FormatTime(o.CreatedAt)).Scan(&o.ID)
 	if err != nil {
 		return nil, fmt.Errorf("create organization %q: %w", in.Slug, mapError(err))
 	}
@@ -56,8 +54,8 @@ func (tx *Tx) FindOrgs(ctx context.Context, f vigil.OrgFilter) ([]*vigil.Organiz
 }
 
 func (tx *Tx) findOrgs(ctx context.Context, where string, args []any, p vigil.Page) ([]*vigil.Organization, int, error) {
-	limit, largs := limitClause(p)
-	rows, err := tx.tx.QueryContext(ctx,
+	limit, largs := tx.limitClause(p)
+	rows, err := tx.query(ctx,
 		`SELECT id, slug, name, kind, created_at, COUNT(*) OVER ()
 		FROM organizations WHERE `+where+` ORDER BY slug`+limit, append(args, largs...)...)
 	if err != nil {
@@ -82,29 +80,4 @@ func (tx *Tx) findOrgs(ctx context.Context, where string, args []any, p vigil.Pa
 		return nil, 0, fmt.Errorf("find organizations: %w", err)
 	}
 	return out, total, nil
-}
-
-// notFoundIfNoRows turns sql.ErrNoRows into ErrNotFound for what.
-func notFoundIfNoRows(err error, what string) error {
-	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, vigil.ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, mapError(err))
-}
-
-// mustAffect reports ErrNotFound when a scoped UPDATE or DELETE touched no
-// row: the row is absent or belongs to another organization, and the caller
-// must not learn which.
-func mustAffect(res sql.Result, err error, what string) error {
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, mapError(err))
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, err)
-	}
-	if n == 0 {
-		return fmt.Errorf("%s: %w", what, vigil.ErrNotFound)
-	}
-	return nil
 }

@@ -1,11 +1,9 @@
-package postgres
+package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
@@ -19,11 +17,11 @@ func (tx *Tx) CreateToken(ctx context.Context, sc vigil.Scope, t *vigil.APIToken
 		return err
 	}
 	// The expiry is kept as stored: in UTC, to the microsecond.
-	t.OrgID, t.CreatedAt, t.ExpiresAt = sc.OrgID, tx.now, storedTime(t.ExpiresAt)
-	err := tx.tx.QueryRow(ctx,
+	t.OrgID, t.CreatedAt, t.ExpiresAt = sc.OrgID, tx.now, StoredTime(t.ExpiresAt)
+	err := tx.queryRow(ctx,
 		`INSERT INTO api_tokens (org_id, name, hint, secret_hash, created_at, expires_at)
-		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		t.OrgID, t.Name, t.Hint, hash, t.CreatedAt, nullTime(t.ExpiresAt)).Scan(&t.ID)
+		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		t.OrgID, t.Name, t.Hint, hash, FormatTime(t.CreatedAt), FormatNullTime(t.ExpiresAt)).Scan(&t.ID)
 	if err != nil {
 		return fmt.Errorf("create token %q: %w", t.Name, mapError(err))
 	}
@@ -32,7 +30,7 @@ func (tx *Tx) CreateToken(ctx context.Context, sc vigil.Scope, t *vigil.APIToken
 
 // FindTokenByHash finds the token whose secret hashes to hash.
 func (tx *Tx) FindTokenByHash(ctx context.Context, hash []byte) (*vigil.APIToken, error) {
-	row := tx.tx.QueryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE secret_hash = $1`, hash)
+	row := tx.queryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE secret_hash = ?`, hash)
 	t, err := scanToken(row)
 	if err != nil {
 		return nil, notFoundIfNoRows(err, "token")
@@ -45,9 +43,9 @@ func (tx *Tx) FindTokens(ctx context.Context, sc vigil.Scope) ([]*vigil.APIToken
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.Query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE org_id = $1 ORDER BY name`, sc.OrgID)
+	rows, err := tx.query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE org_id = ? ORDER BY name`, sc.OrgID)
 	if err != nil {
-		return nil, fmt.Errorf("find tokens: %w", mapError(err))
+		return nil, fmt.Errorf("find tokens: %w", err)
 	}
 	defer rows.Close()
 	var out []*vigil.APIToken
@@ -58,10 +56,7 @@ func (tx *Tx) FindTokens(ctx context.Context, sc vigil.Scope) ([]*vigil.APIToken
 		}
 		out = append(out, t)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find tokens: %w", mapError(err))
-	}
-	return out, nil
+	return out, rows.Err()
 }
 
 // TouchToken records that a token was used now.
@@ -69,9 +64,9 @@ func (tx *Tx) TouchToken(ctx context.Context, sc vigil.Scope, id int64) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	tag, err := tx.tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = $1 WHERE id = $2 AND org_id = $3`,
-		tx.now, id, sc.OrgID)
-	return mustAffect(tag, err, fmt.Sprintf("touch token %d", id))
+	res, err := tx.exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND org_id = ?`,
+		FormatTime(tx.now), id, sc.OrgID)
+	return mustAffect(res, err, fmt.Sprintf("touch token %d", id))
 }
 
 // DeleteToken revokes a token.
@@ -79,16 +74,28 @@ func (tx *Tx) DeleteToken(ctx context.Context, sc vigil.Scope, id int64) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	tag, err := tx.tx.Exec(ctx, `DELETE FROM api_tokens WHERE id = $1 AND org_id = $2`, id, sc.OrgID)
-	return mustAffect(tag, err, fmt.Sprintf("delete token %d", id))
+	res, err := tx.exec(ctx, `DELETE FROM api_tokens WHERE id = ? AND org_id = ?`, id, sc.OrgID)
+	return mustAffect(res, err, fmt.Sprintf("delete token %d", id))
 }
 
-func scanToken(row pgx.Row) (*vigil.APIToken, error) {
+type scanner interface{ Scan(dest ...any) error }
+
+func scanToken(s scanner) (*vigil.APIToken, error) {
 	var t vigil.APIToken
-	var expires, used pgtype.Timestamptz
-	if err := row.Scan(&t.ID, &t.OrgID, &t.Name, &t.Hint, &t.CreatedAt, &expires, &used); err != nil {
+	var created string
+	var expires, used sql.NullString
+	if err := s.Scan(&t.ID, &t.OrgID, &t.Name, &t.Hint, &created, &expires, &used); err != nil {
 		return nil, err
 	}
-	t.ExpiresAt, t.LastUsedAt = expires.Time, used.Time
+	var err error
+	if t.CreatedAt, err = parseTime(created); err != nil {
+		return nil, err
+	}
+	if t.ExpiresAt, err = ParseNullTime(expires); err != nil {
+		return nil, err
+	}
+	if t.LastUsedAt, err = ParseNullTime(used); err != nil {
+		return nil, err
+	}
 	return &t, nil
 }

@@ -1,10 +1,9 @@
-package postgres
+package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-
-	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
@@ -16,13 +15,13 @@ func (tx *Tx) CreateRelease(ctx context.Context, sc vigil.Scope, r *vigil.Releas
 		return err
 	}
 	r.OrgID, r.CreatedAt, r.UpdatedAt = sc.OrgID, tx.now, tx.now
-	err := tx.tx.QueryRow(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO releases (org_id, product_id, version, phase, phase_explicit,
 			released_on, eol_notice_on, end_of_support_on, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		r.OrgID, r.ProductID, r.Version, string(r.Phase), r.PhaseExplicit,
-		nullDate(r.ReleasedOn), nullDate(r.EOLNoticeOn), nullDate(r.EndOfSupportOn),
-		tx.now, tx.now).Scan(&r.ID)
+		FormatDate(r.ReleasedOn), FormatDate(r.EOLNoticeOn), FormatDate(r.EndOfSupportOn),
+		FormatTime(tx.now), FormatTime(tx.now)).Scan(&r.ID)
 	if err != nil {
 		return fmt.Errorf("create release %q: %w", r.Version, mapError(err))
 	}
@@ -31,22 +30,20 @@ func (tx *Tx) CreateRelease(ctx context.Context, sc vigil.Scope, r *vigil.Releas
 
 // FindReleaseByID returns one of the organization's releases.
 func (tx *Tx) FindReleaseByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Release, error) {
-	return tx.findOneRelease(ctx, sc, "r.id = $2", []any{id}, fmt.Sprintf("release %d", id))
+	return tx.findOneRelease(ctx, sc, "r.id = ?", []any{id}, fmt.Sprintf("release %d", id))
 }
 
 // FindReleaseByVersion returns the release of a product with a version.
 func (tx *Tx) FindReleaseByVersion(ctx context.Context, sc vigil.Scope, productID int64, version string) (*vigil.Release, error) {
-	return tx.findOneRelease(ctx, sc, "r.product_id = $2 AND r.version = $3", []any{productID, version},
+	return tx.findOneRelease(ctx, sc, "r.product_id = ? AND r.version = ?", []any{productID, version},
 		fmt.Sprintf("release %q of product %d", version, productID))
 }
 
-// findOneRelease finds the release matching cond, whose placeholders start
-// at $2 ($1 is the organization).
-func (tx *Tx) findOneRelease(ctx context.Context, sc vigil.Scope, cond string, args []any, what string) (*vigil.Release, error) {
+func (tx *Tx) findOneRelease(ctx context.Context, sc vigil.Scope, where string, args []any, what string) (*vigil.Release, error) {
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rs, _, err := tx.findReleases(ctx, "r.org_id = $1 AND "+cond, append([]any{sc.OrgID}, args...), vigil.Page{})
+	rs, _, err := tx.findReleases(ctx, sc, where, args, vigil.Page{})
 	if err != nil {
 		return nil, err
 	}
@@ -61,51 +58,56 @@ func (tx *Tx) FindReleases(ctx context.Context, sc vigil.Scope, f vigil.ReleaseF
 	if err := store.RequireScope(sc); err != nil {
 		return nil, 0, err
 	}
-	where, args := "r.org_id = $1", []any{sc.OrgID}
+	where, args := "1 = 1", []any{}
 	if f.ProductID != nil {
+		where += " AND r.product_id = ?"
 		args = append(args, *f.ProductID)
-		where += fmt.Sprintf(" AND r.product_id = $%d", len(args))
 	}
-	return tx.findReleases(ctx, where, args, f.Page)
+	return tx.findReleases(ctx, sc, where, args, f.Page)
 }
 
-// findReleases lists the releases matching where, whose placeholders number
-// args; where must hold the organization condition.
-func (tx *Tx) findReleases(ctx context.Context, where string, args []any, p vigil.Page) ([]*vigil.Release, int, error) {
-	limit, args := limitClause(p, args)
-	rows, err := tx.tx.Query(ctx,
+func (tx *Tx) findReleases(ctx context.Context, sc vigil.Scope, where string, args []any, p vigil.Page) ([]*vigil.Release, int, error) {
+	limit, largs := tx.limitClause(p)
+	args = append([]any{sc.OrgID}, args...)
+	rows, err := tx.query(ctx,
 		`SELECT r.id, r.org_id, r.product_id, p.name, r.version, r.phase, r.phase_explicit,
 			r.released_on, r.eol_notice_on, r.end_of_support_on, r.created_at, r.updated_at, COUNT(*) OVER ()
 		FROM releases r JOIN products p ON p.id = r.product_id AND p.org_id = r.org_id
-		WHERE `+where+` ORDER BY p.name, r.created_at, r.id`+limit, args...)
+		WHERE r.org_id = ? AND `+where+` ORDER BY p.name, r.created_at, r.id`+limit, append(args, largs...)...)
 	if err != nil {
-		return nil, 0, fmt.Errorf("find releases: %w", mapError(err))
+		return nil, 0, fmt.Errorf("find releases: %w", err)
 	}
 	defer rows.Close()
 	var out []*vigil.Release
 	total := 0
 	for rows.Next() {
 		var r vigil.Release
-		var phase string
-		var released, eol, eos pgtype.Date
+		var phase, created, updated string
+		var released, eol, eos sql.NullString
 		if err := rows.Scan(&r.ID, &r.OrgID, &r.ProductID, &r.Product, &r.Version, &phase, &r.PhaseExplicit,
-			&released, &eol, &eos, &r.CreatedAt, &r.UpdatedAt, &total); err != nil {
+			&released, &eol, &eos, &created, &updated, &total); err != nil {
 			return nil, 0, fmt.Errorf("find releases: %w", err)
 		}
 		r.Phase = vigil.Phase(phase)
-		if r.ReleasedOn, err = dateOf(released); err != nil {
+		if r.ReleasedOn, err = parseDate(released); err != nil {
 			return nil, 0, err
 		}
-		if r.EOLNoticeOn, err = dateOf(eol); err != nil {
+		if r.EOLNoticeOn, err = parseDate(eol); err != nil {
 			return nil, 0, err
 		}
-		if r.EndOfSupportOn, err = dateOf(eos); err != nil {
+		if r.EndOfSupportOn, err = parseDate(eos); err != nil {
+			return nil, 0, err
+		}
+		if r.CreatedAt, err = parseTime(created); err != nil {
+			return nil, 0, err
+		}
+		if r.UpdatedAt, err = parseTime(updated); err != nil {
 			return nil, 0, err
 		}
 		out = append(out, &r)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("find releases: %w", mapError(err))
+		return nil, 0, fmt.Errorf("find releases: %w", err)
 	}
 	return out, total, nil
 }
@@ -115,13 +117,13 @@ func (tx *Tx) UpdateRelease(ctx context.Context, sc vigil.Scope, r *vigil.Releas
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	tag, err := tx.tx.Exec(ctx,
-		`UPDATE releases SET phase = $1, phase_explicit = $2, released_on = $3, eol_notice_on = $4,
-			end_of_support_on = $5, updated_at = $6
-		WHERE id = $7 AND org_id = $8`,
-		string(r.Phase), r.PhaseExplicit, nullDate(r.ReleasedOn), nullDate(r.EOLNoticeOn),
-		nullDate(r.EndOfSupportOn), tx.now, r.ID, sc.OrgID)
-	if err := mustAffect(tag, err, fmt.Sprintf("update release %d", r.ID)); err != nil {
+	res, err := tx.exec(ctx,
+		`UPDATE releases SET phase = ?, phase_explicit = ?, released_on = ?, eol_notice_on = ?,
+			end_of_support_on = ?, updated_at = ?
+		WHERE id = ? AND org_id = ?`,
+		string(r.Phase), r.PhaseExplicit, FormatDate(r.ReleasedOn), FormatDate(r.EOLNoticeOn),
+		FormatDate(r.EndOfSupportOn), FormatTime(tx.now), r.ID, sc.OrgID)
+	if err := mustAffect(res, err, fmt.Sprintf("update release %d", r.ID)); err != nil {
 		return err
 	}
 	r.UpdatedAt = tx.now
@@ -133,8 +135,8 @@ func (tx *Tx) DeleteRelease(ctx context.Context, sc vigil.Scope, id int64) error
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	tag, err := tx.tx.Exec(ctx, `DELETE FROM releases WHERE id = $1 AND org_id = $2`, id, sc.OrgID)
-	return mustAffect(tag, err, fmt.Sprintf("delete release %d", id))
+	res, err := tx.exec(ctx, `DELETE FROM releases WHERE id = ? AND org_id = ?`, id, sc.OrgID)
+	return mustAffect(res, err, fmt.Sprintf("delete release %d", id))
 }
 
 // AddPhaseChange appends to a release's phase history.
@@ -143,10 +145,10 @@ func (tx *Tx) AddPhaseChange(ctx context.Context, sc vigil.Scope, c *vigil.Phase
 		return err
 	}
 	c.ChangedAt = tx.now
-	err := tx.tx.QueryRow(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO release_phase_changes (org_id, release_id, from_phase, to_phase, actor, reason, changed_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		sc.OrgID, c.ReleaseID, string(c.From), string(c.To), c.Actor, c.Reason, tx.now).Scan(&c.ID)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		sc.OrgID, c.ReleaseID, string(c.From), string(c.To), c.Actor, c.Reason, FormatTime(tx.now)).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("record phase change of release %d: %w", c.ReleaseID, mapError(err))
 	}
@@ -158,25 +160,25 @@ func (tx *Tx) FindPhaseChanges(ctx context.Context, sc vigil.Scope, releaseID in
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.Query(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT id, release_id, from_phase, to_phase, actor, reason, changed_at
-		FROM release_phase_changes WHERE org_id = $1 AND release_id = $2 ORDER BY id`, sc.OrgID, releaseID)
+		FROM release_phase_changes WHERE org_id = ? AND release_id = ? ORDER BY id`, sc.OrgID, releaseID)
 	if err != nil {
-		return nil, fmt.Errorf("find phase changes: %w", mapError(err))
+		return nil, fmt.Errorf("find phase changes: %w", err)
 	}
 	defer rows.Close()
 	var out []*vigil.PhaseChange
 	for rows.Next() {
 		var c vigil.PhaseChange
-		var from, to string
-		if err := rows.Scan(&c.ID, &c.ReleaseID, &from, &to, &c.Actor, &c.Reason, &c.ChangedAt); err != nil {
+		var from, to, at string
+		if err := rows.Scan(&c.ID, &c.ReleaseID, &from, &to, &c.Actor, &c.Reason, &at); err != nil {
 			return nil, fmt.Errorf("find phase changes: %w", err)
 		}
 		c.From, c.To = vigil.Phase(from), vigil.Phase(to)
+		if c.ChangedAt, err = parseTime(at); err != nil {
+			return nil, err
+		}
 		out = append(out, &c)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("find phase changes: %w", mapError(err))
-	}
-	return out, nil
+	return out, rows.Err()
 }

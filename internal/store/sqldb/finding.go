@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -11,21 +11,18 @@ import (
 	"github.com/vigil/vigil/internal/store"
 )
 
-// AddComponentKeys stores reverse-index keys.
+// AddComponentKeys stores reverse-index keys in multi-row statements.
 func (tx *Tx) AddComponentKeys(ctx context.Context, sc vigil.Scope, sbomID int64, keys []store.ComponentKey) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	stmt, err := tx.tx.PrepareContext(ctx,
-		`INSERT INTO component_keys (org_id, sbom_id, ref, kind, value) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
-	if err != nil {
-		return fmt.Errorf("component keys: %w", err)
+	rows := make([][]any, len(keys))
+	for i, k := range keys {
+		rows[i] = []any{sc.OrgID, sbomID, k.Ref, k.Kind, k.Value}
 	}
-	defer stmt.Close()
-	for _, k := range keys {
-		if _, err := stmt.ExecContext(ctx, sc.OrgID, sbomID, k.Ref, k.Kind, k.Value); err != nil {
-			return fmt.Errorf("component keys of SBOM %d: %w", sbomID, mapError(err))
-		}
+	if err := tx.insertRows(ctx, "component_keys", []string{"org_id", "sbom_id", "ref", "kind", "value"}, rows,
+		"ON CONFLICT DO NOTHING"); err != nil {
+		return fmt.Errorf("component keys of SBOM %d: %w", sbomID, err)
 	}
 	return nil
 }
@@ -55,7 +52,7 @@ func (tx *Tx) FindComponentsByKeys(ctx context.Context, sc vigil.Scope, keys []v
 		n := min(len(keys), keyBatch)
 		where, args := keyClause(keys[:n], "k.kind", "k.value")
 		keys = keys[n:]
-		rows, err := tx.tx.QueryContext(ctx,
+		rows, err := tx.query(ctx,
 			`SELECT DISTINCT d.release_id, k.sbom_id, k.ref FROM component_keys k
 			JOIN sbom_documents d ON d.id = k.sbom_id AND d.org_id = k.org_id AND d.superseded_at IS NULL
 			WHERE k.org_id = ? AND (`+where+`)`, append([]any{sc.OrgID}, args...)...)
@@ -94,13 +91,13 @@ func (tx *Tx) CreateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Findin
 	if f.PreviousID != 0 {
 		prev = sql.NullInt64{Int64: f.PreviousID, Valid: true}
 	}
-	err = tx.tx.QueryRowContext(ctx,
+	err = tx.queryRow(ctx,
 		`INSERT INTO findings (org_id, release_id, sbom_id, component_id, component_ref, component_name, component_version,
 			component_key, vuln_id, aliases, status, confidence, matcher, evidence, first_seen_at, last_seen_at, resolved_at, previous_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		sc.OrgID, f.ReleaseID, f.SBOMID, f.ComponentID, f.ComponentRef, f.ComponentName, f.ComponentVersion, f.ComponentKey,
 		f.VulnID, store.JSONArray(f.Aliases), string(f.Status), string(f.Confidence), f.Evidence.Matcher, string(evidence),
-		formatTime(f.FirstSeenAt), formatTime(f.LastSeenAt), formatNullTime(f.ResolvedAt), prev).Scan(&f.ID)
+		FormatTime(f.FirstSeenAt), FormatTime(f.LastSeenAt), FormatNullTime(f.ResolvedAt), prev).Scan(&f.ID)
 	if err != nil {
 		return fmt.Errorf("create finding %s on %s: %w", f.VulnID, f.ComponentRef, mapError(err))
 	}
@@ -116,11 +113,11 @@ func (tx *Tx) UpdateFinding(ctx context.Context, sc vigil.Scope, f *vigil.Findin
 	if err != nil {
 		return err
 	}
-	res, err := tx.tx.ExecContext(ctx,
+	res, err := tx.exec(ctx,
 		`UPDATE findings SET aliases = ?, status = ?, confidence = ?, evidence = ?, last_seen_at = ?, resolved_at = ?
 		WHERE id = ? AND org_id = ?`,
-		store.JSONArray(f.Aliases), string(f.Status), string(f.Confidence), string(evidence), formatTime(f.LastSeenAt),
-		formatNullTime(f.ResolvedAt), f.ID, sc.OrgID)
+		store.JSONArray(f.Aliases), string(f.Status), string(f.Confidence), string(evidence), FormatTime(f.LastSeenAt),
+		FormatNullTime(f.ResolvedAt), f.ID, sc.OrgID)
 	return mustAffect(res, err, fmt.Sprintf("update finding %d", f.ID))
 }
 
@@ -153,10 +150,10 @@ func (tx *Tx) FindFindings(ctx context.Context, sc vigil.Scope, f vigil.FindingF
 	if !f.IncludeResolved {
 		where += " AND resolved_at IS NULL"
 	}
-	rows, err := tx.tx.QueryContext(ctx,
+	rows, err := tx.query(ctx,
 		`SELECT id, org_id, release_id, sbom_id, component_id, component_ref, component_name, component_version, component_key,
 			vuln_id, aliases, status, confidence, evidence, first_seen_at, last_seen_at, resolved_at, previous_id
-		FROM findings WHERE `+where+` ORDER BY vuln_id, component_name, component_ref, matcher`, args...)
+		FROM findings WHERE `+where+` ORDER BY vuln_id COLLATE "C", component_name COLLATE "C", component_ref COLLATE "C", matcher COLLATE "C"`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("find findings: %w", err)
 	}
@@ -206,7 +203,7 @@ func scanFinding(rows *sql.Rows) (*vigil.Finding, error) {
 	if x.LastSeenAt, err = parseTime(last); err != nil {
 		return nil, err
 	}
-	if x.ResolvedAt, err = parseNullTime(resolved); err != nil {
+	if x.ResolvedAt, err = ParseNullTime(resolved); err != nil {
 		return nil, err
 	}
 	return &x, nil

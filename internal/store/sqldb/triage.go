@@ -1,4 +1,4 @@
-package sqlite
+package sqldb
 
 import (
 	"context"
@@ -17,23 +17,23 @@ func (tx *Tx) AddTriageEvent(ctx context.Context, sc vigil.Scope, e *vigil.Triag
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	e.OrgID, e.At = sc.OrgID, storedTime(tx.now)
+	e.OrgID, e.At = sc.OrgID, StoredTime(tx.now)
 	var carried sql.NullInt64
 	if e.CarriedFromID != 0 {
 		carried = sql.NullInt64{Int64: e.CarriedFromID, Valid: true}
 	}
-	err := tx.tx.QueryRowContext(ctx,
+	err := tx.queryRow(ctx,
 		`INSERT INTO triage_events (org_id, finding_id, release_id, vuln_id, component_key, component_version, from_state, state,
 			justification, response, detail, source, source_ref, source_time, carried_from_id, actor, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		sc.OrgID, e.FindingID, e.ReleaseID, e.VulnID, e.ComponentKey, e.ComponentVersion, string(e.From), string(e.State),
-		string(e.Justification), string(e.Response), e.Detail, string(e.Source), e.SourceRef, formatNullTime(e.SourceTime),
-		carried, e.Actor, formatTime(e.At)).Scan(&e.ID)
+		string(e.Justification), string(e.Response), e.Detail, string(e.Source), e.SourceRef, FormatNullTime(e.SourceTime),
+		carried, e.Actor, FormatTime(e.At)).Scan(&e.ID)
 	if err != nil {
 		return fmt.Errorf("triage finding %d: %w", e.FindingID, mapError(err))
 	}
 	if !e.SourceTime.IsZero() {
-		e.SourceTime = storedTime(e.SourceTime)
+		e.SourceTime = StoredTime(e.SourceTime)
 	}
 	return nil
 }
@@ -53,7 +53,7 @@ func scanTriageEvent(rows *sql.Rows) (*vigil.TriageEvent, error) {
 	e.From, e.State, e.Justification, e.Response = vigil.TriageState(from), vigil.TriageState(state), vigil.Justification(just), vigil.Response(resp)
 	e.Source, e.CarriedFromID = vigil.DecisionSource(src), carried.Int64
 	var err error
-	if e.SourceTime, err = parseNullTime(srcTime); err != nil {
+	if e.SourceTime, err = ParseNullTime(srcTime); err != nil {
 		return nil, err
 	}
 	if e.At, err = parseTime(at); err != nil {
@@ -67,7 +67,7 @@ func (tx *Tx) FindTriageEvents(ctx context.Context, sc vigil.Scope, findingID in
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+triageColumns+` FROM triage_events WHERE org_id = ? AND finding_id = ? ORDER BY id`,
+	rows, err := tx.query(ctx, `SELECT `+triageColumns+` FROM triage_events WHERE org_id = ? AND finding_id = ? ORDER BY id`,
 		sc.OrgID, findingID)
 	if err != nil {
 		return nil, fmt.Errorf("triage history of finding %d: %w", findingID, err)
@@ -95,7 +95,7 @@ func (tx *Tx) eachIDBatch(ctx context.Context, sc vigil.Scope, query string, ids
 			args = append(args, id)
 		}
 		ids = ids[n:]
-		rows, err := tx.tx.QueryContext(ctx, fmt.Sprintf(query, "?"+strings.Repeat(", ?", n-1)), args...)
+		rows, err := tx.query(ctx, fmt.Sprintf(query, "?"+strings.Repeat(", ?", n-1)), args...)
 		if err != nil {
 			return err
 		}
@@ -158,13 +158,13 @@ func (tx *Tx) AddRiskAssessment(ctx context.Context, sc vigil.Scope, a *vigil.Ri
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	a.OrgID, a.At = sc.OrgID, storedTime(tx.now)
+	a.OrgID, a.At = sc.OrgID, StoredTime(tx.now)
 	doc, err := json.Marshal(a.RiskAssessmentInput)
 	if err != nil {
 		return err
 	}
-	err = tx.tx.QueryRowContext(ctx, `INSERT INTO risk_assessments (org_id, finding_id, doc, actor, at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		sc.OrgID, a.FindingID, string(doc), a.Actor, formatTime(a.At)).Scan(&a.ID)
+	err = tx.queryRow(ctx, `INSERT INTO risk_assessments (org_id, finding_id, doc, actor, at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		sc.OrgID, a.FindingID, string(doc), a.Actor, FormatTime(a.At)).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("assess finding %d: %w", a.FindingID, mapError(err))
 	}
@@ -190,7 +190,7 @@ func (tx *Tx) FindRiskAssessments(ctx context.Context, sc vigil.Scope, findingID
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT id, org_id, finding_id, doc, actor, at FROM risk_assessments
+	rows, err := tx.query(ctx, `SELECT id, org_id, finding_id, doc, actor, at FROM risk_assessments
 		WHERE org_id = ? AND finding_id = ? ORDER BY id`, sc.OrgID, findingID)
 	if err != nil {
 		return nil, fmt.Errorf("risk assessments of finding %d: %w", findingID, err)
@@ -234,7 +234,7 @@ func (tx *Tx) AddRubricAnswers(ctx context.Context, sc vigil.Scope, a *vigil.Rub
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	a.OrgID, a.At = sc.OrgID, storedTime(tx.now)
+	a.OrgID, a.At = sc.OrgID, StoredTime(tx.now)
 	answers, err := json.Marshal(a.Answers)
 	if err != nil {
 		return err
@@ -243,9 +243,9 @@ func (tx *Tx) AddRubricAnswers(ctx context.Context, sc vigil.Scope, a *vigil.Rub
 	if err != nil {
 		return err
 	}
-	err = tx.tx.QueryRowContext(ctx, `INSERT INTO rubric_answers (org_id, finding_id, rubric, answers, notes, vector, actor, at)
+	err = tx.queryRow(ctx, `INSERT INTO rubric_answers (org_id, finding_id, rubric, answers, notes, vector, actor, at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		sc.OrgID, a.FindingID, a.Rubric, string(answers), string(notes), a.Vector, a.Actor, formatTime(a.At)).Scan(&a.ID)
+		sc.OrgID, a.FindingID, a.Rubric, string(answers), string(notes), a.Vector, a.Actor, FormatTime(a.At)).Scan(&a.ID)
 	if err != nil {
 		return fmt.Errorf("rubric answers of finding %d: %w", a.FindingID, mapError(err))
 	}
@@ -276,7 +276,7 @@ func (tx *Tx) FindRubricAnswers(ctx context.Context, sc vigil.Scope, findingID i
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	rows, err := tx.tx.QueryContext(ctx, `SELECT `+rubricColumns+` FROM rubric_answers WHERE org_id = ? AND finding_id = ? ORDER BY id`,
+	rows, err := tx.query(ctx, `SELECT `+rubricColumns+` FROM rubric_answers WHERE org_id = ? AND finding_id = ? ORDER BY id`,
 		sc.OrgID, findingID)
 	if err != nil {
 		return nil, fmt.Errorf("rubric answers of finding %d: %w", findingID, err)
@@ -320,12 +320,12 @@ func (tx *Tx) PutCVSSEnvironment(ctx context.Context, sc vigil.Scope, e *vigil.C
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	e.UpdatedAt = storedTime(tx.now)
-	_, err := tx.tx.ExecContext(ctx, `INSERT INTO release_cvss_environments (org_id, release_id, cvss2, cvss3, cvss4, rationale, actor, updated_at)
+	e.UpdatedAt = StoredTime(tx.now)
+	_, err := tx.exec(ctx, `INSERT INTO release_cvss_environments (org_id, release_id, cvss2, cvss3, cvss4, rationale, actor, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (org_id, release_id) DO UPDATE SET cvss2 = excluded.cvss2, cvss3 = excluded.cvss3, cvss4 = excluded.cvss4,
 			rationale = excluded.rationale, actor = excluded.actor, updated_at = excluded.updated_at`,
-		sc.OrgID, e.ReleaseID, e.CVSS2, e.CVSS3, e.CVSS4, e.Rationale, e.Actor, formatTime(e.UpdatedAt))
+		sc.OrgID, e.ReleaseID, e.CVSS2, e.CVSS3, e.CVSS4, e.Rationale, e.Actor, FormatTime(e.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("CVSS environment of release %d: %w", e.ReleaseID, mapError(err))
 	}
@@ -339,7 +339,7 @@ func (tx *Tx) FindCVSSEnvironment(ctx context.Context, sc vigil.Scope, releaseID
 	}
 	e := vigil.CVSSEnvironment{ReleaseID: releaseID}
 	var at string
-	err := tx.tx.QueryRowContext(ctx, `SELECT cvss2, cvss3, cvss4, rationale, actor, updated_at FROM release_cvss_environments
+	err := tx.queryRow(ctx, `SELECT cvss2, cvss3, cvss4, rationale, actor, updated_at FROM release_cvss_environments
 		WHERE org_id = ? AND release_id = ?`, sc.OrgID, releaseID).Scan(&e.CVSS2, &e.CVSS3, &e.CVSS4, &e.Rationale, &e.Actor, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("CVSS environment of release %d: %w", releaseID, vigil.ErrNotFound)
@@ -358,14 +358,14 @@ func (tx *Tx) PutRiskSettings(ctx context.Context, sc vigil.Scope, s *vigil.Risk
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
-	s.UpdatedAt = storedTime(tx.now)
+	s.UpdatedAt = StoredTime(tx.now)
 	doc, err := json.Marshal(s)
 	if err != nil {
 		return err
 	}
-	_, err = tx.tx.ExecContext(ctx, `INSERT INTO org_risk_settings (org_id, settings, actor, updated_at) VALUES (?, ?, ?, ?)
+	_, err = tx.exec(ctx, `INSERT INTO org_risk_settings (org_id, settings, actor, updated_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (org_id) DO UPDATE SET settings = excluded.settings, actor = excluded.actor, updated_at = excluded.updated_at`,
-		sc.OrgID, string(doc), s.Actor, formatTime(s.UpdatedAt))
+		sc.OrgID, string(doc), s.Actor, FormatTime(s.UpdatedAt))
 	if err != nil {
 		return fmt.Errorf("risk settings: %w", mapError(err))
 	}
@@ -378,7 +378,7 @@ func (tx *Tx) FindRiskSettings(ctx context.Context, sc vigil.Scope) (*vigil.Risk
 		return nil, err
 	}
 	var doc string
-	err := tx.tx.QueryRowContext(ctx, `SELECT settings FROM org_risk_settings WHERE org_id = ?`, sc.OrgID).Scan(&doc)
+	err := tx.queryRow(ctx, `SELECT settings FROM org_risk_settings WHERE org_id = ?`, sc.OrgID).Scan(&doc)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("risk settings: %w", vigil.ErrNotFound)
 	}
