@@ -98,6 +98,10 @@ func New(st store.Store, opts ...Option) *App {
 // Migration is one schema change applied by Migrate.
 type Migration = store.Migration
 
+// KBSourceStats counts one knowledge-base source's records, as the
+// knowledge-base status reports them.
+type KBSourceStats = store.KBSourceStats
+
 // Ready reports whether the database answers and its schema is current.
 func (a *App) Ready(ctx context.Context) error { return a.store.Ping(ctx) }
 

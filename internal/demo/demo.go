@@ -19,7 +19,6 @@ import (
 	"github.com/vigil/vigil/internal/app/catalog"
 	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
 )
 
 //go:embed data/*.json data/*.csv data/*.yaml data/feeds
@@ -300,12 +299,12 @@ func loadSBOM(ctx context.Context, svc *app.App, sc vigil.Scope) (*SBOMStep, err
 // published scores), or the folder given with Options.FeedsDir.
 type FeedStep struct {
 	// Dir is Options.FeedsDir; empty for the embedded demo feeds.
-	Dir       string                `json:"dir,omitempty"`
-	Files     int                   `json:"files"`
-	Accepted  int                   `json:"accepted"`
-	Unchanged int                   `json:"unchanged"`
-	Rejected  int                   `json:"rejected"`
-	Sources   []store.KBSourceStats `json:"sources"`
+	Dir       string              `json:"dir,omitempty"`
+	Files     int                 `json:"files"`
+	Accepted  int                 `json:"accepted"`
+	Unchanged int                 `json:"unchanged"`
+	Rejected  int                 `json:"rejected"`
+	Sources   []app.KBSourceStats `json:"sources"`
 }
 
 func loadFeeds(ctx context.Context, svc *app.App, dir string) (*FeedStep, error) {
