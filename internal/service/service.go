@@ -1,7 +1,10 @@
-// Package service is vigil's one application layer. The CLI, the HTTP API,
-// the web UI and background jobs all call it and nothing below it: it owns
-// transactions, organization scope, validation of inputs and the rules that
-// span several store calls. It holds no I/O of its own beyond the store.
+// Package service holds the capabilities of vigil's application layer that
+// have not yet moved into their own packages under internal/app: the
+// knowledge base (feed imports, matching, incremental rematch, bundles,
+// syncs, scans) and the hospital fleet (assets, mapping, advisory links,
+// exposure, remediation and decommissioning). internal/app embeds it in
+// App until they move. Adapters call its methods through the App and still
+// name some of its types (feed options, exposure results).
 package service
 
 import (
