@@ -385,7 +385,7 @@ func TestXML(t *testing.T) {
 	}
 	s := d.Statements[0]
 	want := vex.Statement{Vulnerability: s.Vulnerability, Aliases: s.Aliases, Description: s.Description, Action: s.Action,
-		Ratings: []vex.Rating{{Source: "NVD", Version: vigil.CVSS30, Vector: "AN/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Score: 9.8, Severity: vigil.RatingCritical}},
+		Ratings:  []vex.Rating{{Source: "NVD", Version: vigil.CVSS30, Vector: "AN/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Score: 9.8, Severity: vigil.RatingCritical}},
 		Product:  "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4",
 		Versions: []string{"vers:semver/<2.6.7.5", "vers:semver/2.7.0|<2.8.11.1", "vers:semver/2.9.0|<2.9.5"}, Status: vigil.TriageNotAffected,
 		Justification: vigil.JustVulnerableCodeNotInExecutePath, Response: vigil.ResponseWillNotFix,
