@@ -15,6 +15,8 @@
 package vex
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"slices"
@@ -185,6 +187,18 @@ type Rating struct {
 	// 0.0 does not survive them; its Severity (NONE) says it.
 	Score    float64      `json:"score,omitempty"`
 	Severity vigil.Rating `json:"severity,omitempty"`
+}
+
+// NameUUID is the RFC 9562 version 5 (name-based) UUID of name in the URL
+// namespace, as a urn:uuid: a stable document id for a name.
+func NameUUID(name string) string {
+	ns := []byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
+	h := sha1.Sum(append(ns, name...))
+	u := h[:16]
+	u[6] = u[6]&0x0f | 0x50
+	u[8] = u[8]&0x3f | 0x80
+	x := hex.EncodeToString(u)
+	return "urn:uuid:" + x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
 }
 
 // Index maps each product's ref to it, for lookups over a large document.

@@ -40,7 +40,6 @@ package cyclonedx
 
 import (
 	"bytes"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -167,17 +166,6 @@ func Source(id string) *cdx.Source {
 
 var uuidURN = regexp.MustCompile(`^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
-// nameUUID is the RFC 9562 version 5 UUID of name in the URL namespace.
-func nameUUID(name string) string {
-	ns := []byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
-	h := sha1.Sum(append(ns, name...))
-	u := h[:16]
-	u[6] = u[6]&0x0f | 0x50
-	u[8] = u[8]&0x3f | 0x80
-	x := hex.EncodeToString(u)
-	return "urn:uuid:" + x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
-}
-
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -202,7 +190,7 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 	if uuidURN.MatchString(d.ID) {
 		bom.SerialNumber = d.ID
 	} else {
-		bom.SerialNumber = nameUUID(d.ID)
+		bom.SerialNumber = vex.NameUUID(d.ID)
 		props = append(props, cdx.Property{Name: PropDocumentID, Value: d.ID})
 	}
 	md := &cdx.Metadata{Timestamp: formatTime(d.Updated)}
