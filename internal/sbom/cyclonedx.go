@@ -240,16 +240,27 @@ func (s *state) cdxMap(c *cdxComponent, path string) (*vigil.Component, error) {
 			v.ExternalRefs = append(v.ExternalRefs, vigil.ExternalRef{Type: string(r.Type), URL: normalizeURL(r.URL)})
 		}
 	}
+	var fda fdaInput
 	if c.Properties != nil {
 		for i, p := range *c.Properties {
-			took, err := fdaField(v, p.Name, p.Value)
-			if err != nil {
-				return nil, &Error{Path: idx(field(path, "properties"), i), Offset: -1, Msg: err.Error()}
+			pp := idx(field(path, "properties"), i)
+			if p.Name == "" {
+				if err := s.problem(pp, "property has no name; it is dropped"); err != nil {
+					return nil, err
+				}
+				continue
 			}
-			if !took {
+			if p.Name == PropCPE {
+				v.CPEs = append(v.CPEs, p.Value)
+				continue
+			}
+			if !fda.take(p.Name, p.Value, pp) {
 				v.Properties = append(v.Properties, vigil.Property{Name: p.Name, Value: p.Value})
 			}
 		}
+	}
+	if err := s.fdaApply(v, &fda, path); err != nil {
+		return nil, err
 	}
 	return v, nil
 }

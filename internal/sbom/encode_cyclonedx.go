@@ -105,7 +105,9 @@ func cdxComponentOf(c *vigil.Component, t *tree) cdx.Component {
 		props = append(props, cdx.Property{Name: PropCPE, Value: cpe})
 	}
 	for _, p := range c.Properties {
-		props = append(props, cdx.Property{Name: p.Name, Value: p.Value})
+		if exportedProperty(p) {
+			props = append(props, cdx.Property{Name: p.Name, Value: p.Value})
+		}
 	}
 	if len(props) > 0 {
 		out.Properties = &props

@@ -248,51 +248,6 @@ func TestParse_spdxRelationships(t *testing.T) {
 	}
 }
 
-// TestParse_fda reads the FDA fields from CycloneDX properties and SPDX
-// annotations, under the documented names and their aliases.
-func TestParse_fda(t *testing.T) {
-	eos := vigil.Date{Year: 2030, Month: 12, Day: 31}
-	tests := []struct {
-		name  string
-		in    string
-		level vigil.SupportLevel
-		eos   vigil.Date
-		err   string
-	}{
-		{"cyclonedx properties", `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"a","properties":[{"name":"fda:support_level","value":"actively_maintained"},{"name":"fda:end_of_support","value":"2030-12-31"}]}]}`, vigil.SupportActive, eos, ""},
-		{"cyclonedx alias and synonym", `{"bomFormat":"CycloneDX","specVersion":"1.5","components":[{"type":"library","name":"a","properties":[{"name":"support_level","value":"End of Life"},{"name":"endOfSupport","value":"2030-12-31T00:00:00Z"}]}]}`, vigil.SupportNone, eos, ""},
-		{"cyclonedx bad level", `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"a","properties":[{"name":"fda:support_level","value":"sometimes"}]}]}`, "", vigil.Date{}, `components[0].properties[0]: support level "sometimes"`},
-		{"cyclonedx bad date", `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"a","properties":[{"name":"fda:end_of_support","value":"31/12/2030"}]}]}`, "", vigil.Date{}, `components[0].properties[0]: end of support: date "31/12/2030"`},
-		{"spdx annotation", `{"spdxVersion":"SPDX-2.3","packages":[{"SPDXID":"SPDXRef-a","name":"a","annotations":[{"annotationType":"OTHER","annotator":"Tool: x","annotationDate":"2024-01-01T00:00:00Z","comment":"fda:support_level=abandoned"},{"annotationType":"OTHER","annotator":"Tool: x","annotationDate":"2024-01-01T00:00:00Z","comment":"fda:end_of_support=2030-12-31"}]}]}`, vigil.SupportAbandoned, eos, ""},
-		{"spdx validUntilDate", `{"spdxVersion":"SPDX-2.3","packages":[{"SPDXID":"SPDXRef-a","name":"a","validUntilDate":"2030-12-31T00:00:00Z"}]}`, "", eos, ""},
-		{"spdx tag-value annotation", "SPDXVersion: SPDX-2.3\nPackageName: a\nSPDXID: SPDXRef-a\nAnnotator: Tool: x\nAnnotationDate: 2024-01-01T00:00:00Z\nAnnotationType: OTHER\nSPDXREF: SPDXRef-a\nAnnotationComment: <text>fda:support_level=limited_support\nfda:end_of_support=2030-12-31</text>\n", vigil.SupportLimited, eos, ""},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			_, col, err := parseBytes(t, []byte(tt.in))
-			if tt.err != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.err) {
-					t.Fatalf("error = %v; want %q", err, tt.err)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if len(col.Components) != 1 {
-				t.Fatalf("got %d components", len(col.Components))
-			}
-			c := col.Components[0]
-			if c.SupportLevel != tt.level || c.EndOfSupport != tt.eos {
-				t.Errorf("support = %q, %v; want %q, %v", c.SupportLevel, c.EndOfSupport, tt.level, tt.eos)
-			}
-			if len(c.Properties) != 0 {
-				t.Errorf("FDA properties left in Properties: %v", c.Properties)
-			}
-		})
-	}
-}
-
 // TestParse_nested flattens nested components and keeps the parent.
 func TestParse_nested(t *testing.T) {
 	in := `{"bomFormat":"CycloneDX","specVersion":"1.6","metadata":{"component":{"type":"device","name":"pump","bom-ref":"pump"}},
