@@ -10,6 +10,7 @@ import (
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+
 	"github.com/vigil/vigil"
 )
 

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/realdata"
 )

@@ -209,8 +209,14 @@ func (s *state) spdxMap(p *spdxPackage, path string) (*vigil.Component, error) {
 	switch {
 	case !noAssertion(p.LicenseDeclared):
 		v.Licenses = []string{strings.TrimSpace(p.LicenseDeclared)}
+		if err := s.checkLicense(field(path, "licenseDeclared"), "licence expression", p.LicenseDeclared); err != nil {
+			return nil, err
+		}
 	case !noAssertion(p.LicenseConcluded):
 		v.Licenses = []string{strings.TrimSpace(p.LicenseConcluded)}
+		if err := s.checkLicense(field(path, "licenseConcluded"), "licence expression", p.LicenseConcluded); err != nil {
+			return nil, err
+		}
 	}
 	for i, c := range p.Checksums {
 		alg, ok := spdxAlgs[strings.TrimSpace(c.Algorithm)]

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/package-url/packageurl-go"
+
 	"github.com/vigil/vigil"
 )
 
