@@ -12,6 +12,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/cpe"
 )
 
 const cdxSchema16 = "http://cyclonedx.org/schema/bom-1.6.schema.json"
@@ -98,12 +99,13 @@ func cdxComponentOf(c *vigil.Component, t *tree) cdx.Component {
 	for _, p := range fdaProperties(c) {
 		props = append(props, cdx.Property{Name: p.Name, Value: p.Value})
 	}
-	for i, cpe := range c.CPEs {
+	for i, name := range c.CPEs {
+		name = cpe.Escape(name)
 		if i == 0 {
-			out.CPE = cpe
+			out.CPE = name
 			continue
 		}
-		props = append(props, cdx.Property{Name: PropCPE, Value: cpe})
+		props = append(props, cdx.Property{Name: PropCPE, Value: name})
 	}
 	for _, p := range c.Properties {
 		if exportedProperty(p) {

@@ -12,6 +12,7 @@ import (
 	"github.com/package-url/packageurl-go"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/cpe"
 )
 
 // maxWarnings caps SBOMDocument.Warnings.
@@ -72,6 +73,11 @@ func (s *state) emit(c *vigil.Component, path string) error {
 	}
 	s.refs[c.Ref] = struct{}{}
 	s.cleanComponent(c, path)
+	for i := range c.CPEs {
+		// Tools write "g++" where CPE 2.3 wants "g\+\+": kept bound as
+		// the standard (and the CycloneDX schema) want it.
+		c.CPEs[i] = cpe.Escape(c.CPEs[i])
+	}
 	if err := s.sink.Component(c); err != nil {
 		return &sinkError{err}
 	}
