@@ -114,6 +114,13 @@ const (
 	MDS2Formula MDS2IssueKind = "formula"
 	// MDS2Truncated: a sheet or cell exceeded the import limits and was cut.
 	MDS2Truncated MDS2IssueKind = "truncated"
+	// MDS2Unanswered: a question of the catalogue the form does not
+	// answer: its row is blank (or holds only a note), or the form has no
+	// row for it at all (then the issue has no sheet and row).
+	MDS2Unanswered MDS2IssueKind = "unanswered"
+	// MDS2NoteMissing: an answer of "See Note" with no note, or a
+	// reference ("Note 3") to a note the form does not give.
+	MDS2NoteMissing MDS2IssueKind = "note_missing"
 )
 
 // MDS2Issue is one problem found while importing, with where it is.

@@ -7,7 +7,7 @@
 // formats; see ImportPath.
 //
 // The importers live in one package per format (feed/nvd, feed/cve5,
-// feed/osv, feed/kev, feed/epss, feed/csaf); feed/list builds the registry.
+// feed/osv, feed/kev, feed/epss, feed/csaf); feed/importers builds the registry.
 package feed
 
 import (

@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Options configure ImportPath and ImportReader.
@@ -30,10 +32,8 @@ type Options struct {
 }
 
 // Notice is what Verify returns for a file that may be imported but whose
-// report must say something about it ("its signature was not checked").
-type Notice struct{ Msg string }
-
-func (n *Notice) Error() string { return n.Msg }
+// report must say something about it (see ingest.Notice).
+type Notice = ingest.Notice
 
 // ArchiveLimits defend against zip and gzip bombs. Zero fields take their
 // defaults.

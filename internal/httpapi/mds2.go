@@ -38,7 +38,9 @@ func (s *Server) mds2Routes() {
 		"or CSV, told apart by content. Send it as the body, or as the field file of a multipart/form-data body.",
 		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv", "application/octet-stream")
 	note := " The question-ID and answer columns are found by their content on every sheet. Unknown IDs, duplicates " +
-		"and answers outside Yes / No / N/A / See Note are kept with the form as issues, with sheet and row. " +
+		"answers outside Yes / No / N/A / See Note, unanswered questions and See Note without a note are kept with the form " +
+		"as issues, with sheet and row. The note column is found by its header (\"See note\", \"Notes\") or content; " +
+		"numbered notes (\"Note 3\") are replaced by their text. " +
 		"Up to " + byteSize(limit) + "; a file vigil cannot read (no question IDs, a legacy .xls, a zip bomb) is 400."
 	importResponses := func() map[string]*huma.Response {
 		return map[string]*huma.Response{

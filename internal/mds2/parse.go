@@ -75,14 +75,25 @@ const minIDs = 3
 // Parse finds the answers in tables. In each sheet the question-ID column
 // is the one with the most cells shaped like question IDs, the answer
 // column the one whose cells in those rows most often start with an
-// answer of the vocabulary, and the note column the one headed "Note",
-// "Notes", "Comment", "Remarks" or "Explanation". Nothing depends on
-// column letters, so extra columns, merged headers, moved columns and
-// several sheets are all read. Unknown IDs, duplicates, answers outside the
-// vocabulary and formulas are reported with their sheet and row.
+// answer of the vocabulary, and the note column the one headed "See note"
+// (as in the HN 1-2019 form), "Note #", "Notes", "Comment", "Remarks" or
+// "Explanation", or, with no such header, the one whose cells in question
+// rows read as notes. Nothing depends on column letters, so extra columns,
+// merged headers, moved columns and several sheets are all read.
+//
+// A note written as a reference ("Note 3", "See Note 3", "3" in a "Note #"
+// column) is replaced by the text of that note, given anywhere in the
+// workbook as a row "Note 3: text" or "Note 3 | text" (or "3 | text" on a
+// sheet named Notes). Unknown IDs, duplicates, answers outside the
+// vocabulary, formulas, questions without an answer, "See Note" without a
+// note and references to notes the form does not give are reported with
+// their sheet and row.
 func Parse(cat *Catalogue, tables []Table) (*Result, error) {
 	res := &Result{}
 	seen := map[string]vigil.MDS2Entry{}
+	// blank keeps where each unanswered question's row is, first seen.
+	blank := map[string]vigil.MDS2Issue{}
+	defs := noteDefinitions(tables)
 	for _, t := range tables {
 		lay, ok := detect(t)
 		if !ok {
@@ -98,7 +109,7 @@ func Parse(cat *Catalogue, tables []Table) (*Result, error) {
 			at := vigil.MDS2Issue{Sheet: t.Sheet, Row: i + 1, QuestionID: id}
 			q, known := cat.Question(id)
 			raw := strings.TrimSpace(cell(row, lay.AnswerColumn))
-			note := strings.TrimSpace(cell(row, lay.NoteColumn))
+			note, lost := resolveNote(strings.TrimSpace(cell(row, lay.NoteColumn)), defs, true)
 			if !known {
 				at.Kind, at.Message = vigil.MDS2UnknownQuestion, fmt.Sprintf("not a question of %s (answer %q not stored)", cat.Standard, clip(raw))
 				res.Issues = append(res.Issues, at)
@@ -126,10 +137,18 @@ func Parse(cat *Catalogue, tables []Table) (*Result, error) {
 					res.Issues = append(res.Issues, at)
 				}
 				e.Answer = a
-				e.Note = joinNotes(trailing, note)
+				// "See Note 4" refers by a bare number; after another
+				// answer a number is text ("No, 3 ports").
+				t, more := resolveNote(trailing, defs, a == vigil.MDS2SeeNote)
+				lost = append(more, lost...)
+				e.Note = joinNotes(t, note)
 			}
 			if e.Answer == "" && e.Text == "" && e.Note == "" {
-				// An unanswered row is the form's blank, not an answer.
+				// An unanswered row is the form's blank, not an answer; it
+				// is reported below unless another row answers it.
+				if _, ok := blank[id]; !ok {
+					blank[id] = at
+				}
 				continue
 			}
 			if first, dup := seen[id]; dup {
@@ -139,10 +158,35 @@ func Parse(cat *Catalogue, tables []Table) (*Result, error) {
 				continue
 			}
 			seen[id] = e
+			switch {
+			case len(lost) > 0:
+				at.Kind = vigil.MDS2NoteMissing
+				at.Message = fmt.Sprintf("refers to %s, which the form does not give; the reference is kept as the note", strings.Join(lost, ", "))
+				res.Issues = append(res.Issues, at)
+			case e.Answer == vigil.MDS2SeeNote && e.Note == "":
+				at.Kind, at.Message = vigil.MDS2NoteMissing, "answered See Note, but no note is given"
+				res.Issues = append(res.Issues, at)
+			case q.Kind == KindYesNo && e.Answer == "" && e.Text == "":
+				at.Kind = vigil.MDS2Unanswered
+				at.Message = fmt.Sprintf("no answer (Yes, No, N/A or See Note), only a note: %q", clip(e.Note))
+				res.Issues = append(res.Issues, at)
+			}
 		}
 	}
 	if len(res.Layouts) == 0 {
 		return nil, fmt.Errorf("no MDS2 question IDs (such as AUDT-2.8.1) found in any sheet: %w", vigil.ErrInvalid)
+	}
+	for _, q := range cat.Questions {
+		if _, ok := seen[q.ID]; ok {
+			continue
+		}
+		at, ok := blank[q.ID]
+		if ok {
+			at.Kind, at.Message = vigil.MDS2Unanswered, "no answer"
+		} else {
+			at = vigil.MDS2Issue{Kind: vigil.MDS2Unanswered, QuestionID: q.ID, Message: "not in the form"}
+		}
+		res.Issues = append(res.Issues, at)
 	}
 	for _, e := range seen {
 		res.Entries = append(res.Entries, e)
@@ -171,7 +215,9 @@ func Missing(cat *Catalogue, es []vigil.MDS2Entry) []string {
 	return out
 }
 
-var noteHeader = regexp.MustCompile(`(?i)^\s*(notes?|comments?|remarks?|explanation|details?|manufacturer notes?|additional information)\b`)
+// noteHeader matches the header of a note column: "See note" and "Note #"
+// of the HN 1-2019 form, and the headers manufacturers' variants use.
+var noteHeader = regexp.MustCompile(`(?i)^\s*(see\s+notes?|notes?|note\s*(#|no\.?|number)|comments?|remarks?|explanation|details?|manufacturer'?s?\s+(notes?|comments?)|additional information)\b`)
 
 // detect finds a table's layout, or false when it has no question IDs.
 func detect(t Table) (Layout, bool) {
@@ -222,6 +268,14 @@ func detect(t Table) (Layout, bool) {
 	delete(length, lay.AnswerColumn)
 	delete(length, lay.NoteColumn)
 	lay.QuestionColumn = argmax(length)
+	if lay.QuestionColumn >= 0 && filled(t, lay.IDColumn, lay.QuestionColumn)*2 < lay.Questions {
+		// Every question has its text; a column filled on fewer than
+		// half the rows is not the question column (it may be the notes).
+		lay.QuestionColumn = -1
+	}
+	if lay.NoteColumn < 0 {
+		lay.NoteColumn = noteColumnByContent(t, lay)
+	}
 	if lay.AnswerColumn < 0 {
 		// A blank form: the answer column is the one right of the
 		// question text.

@@ -83,11 +83,11 @@ func (r ProcurementReport) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(w, "\n%s: %.1f%% (%.4g of %.4g), %s\n", oneLine(e.Candidate, 80), e.Score, e.Earned, e.Possible, verdict)
 		for _, o := range e.UnmetMusts {
-			fmt.Fprintf(w, "  MUST %-10s %s: %s%s — %s\n", o.Question, o.Status, answerText(o), noteText(o.Note), oneLine(o.Rationale, 200))
+			fmt.Fprintf(w, "  MUST %-10s %s: %s%s — %s\n", o.Question, o.Status, answerText(o), noteText(o), oneLine(o.Rationale, 200))
 		}
 		for _, o := range e.Outcomes {
 			if o.Level == Should && o.Status != Met {
-				fmt.Fprintf(w, "  should %-8s %s: %s%s (weight %.4g)\n", o.Question, o.Status, answerText(o), noteText(o.Note), o.Weight)
+				fmt.Fprintf(w, "  should %-8s %s: %s%s (weight %.4g)\n", o.Question, o.Status, answerText(o), noteText(o), o.Weight)
 			}
 		}
 	}
@@ -101,9 +101,17 @@ func answerText(o RequirementOutcome) string {
 	return oneLine(o.Answer, 40)
 }
 
-func noteText(n string) string {
-	if n == "" {
+// noteText is the outcome's note in parentheses. An answer of See Note is
+// only as good as its note, so that note is shown at length, and its
+// absence said.
+func noteText(o RequirementOutcome) string {
+	switch {
+	case o.Answer == string(vigil.MDS2SeeNote) && o.Note == "":
+		return " (no note given)"
+	case o.Note == "":
 		return ""
+	case o.Answer == string(vigil.MDS2SeeNote):
+		return " (" + oneLine(o.Note, 300) + ")"
 	}
-	return " (" + oneLine(n, 60) + ")"
+	return " (" + oneLine(o.Note, 60) + ")"
 }

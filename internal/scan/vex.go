@@ -9,7 +9,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/cdxvex"
+	"github.com/vigil/vigil/internal/vex/cyclonedx"
 )
 
 // WriteCycloneDXVEX writes the result as a CycloneDX 1.6 VEX: each
@@ -42,7 +42,7 @@ func WriteCycloneDXVEX(w io.Writer, r *Result, now time.Time, version string) er
 			if len(f.Aliases) > 0 {
 				refs := make([]cdx.VulnerabilityReference, 0, len(f.Aliases))
 				for _, a := range f.Aliases {
-					refs = append(refs, cdx.VulnerabilityReference{ID: a, Source: cdxvex.Source(a)})
+					refs = append(refs, cdx.VulnerabilityReference{ID: a, Source: cyclonedx.Source(a)})
 				}
 				e.v.References = &refs
 			}
@@ -89,16 +89,16 @@ func WriteCycloneDXVEX(w io.Writer, r *Result, now time.Time, version string) er
 
 // analysisState is a match's CycloneDX analysis state: a finding nobody
 // triaged yet is in triage, a source's not-affected or fixed statement
-// keeps its word. The mapping onto CycloneDX is internal/cdxvex's, the
+// keeps its word. The mapping onto CycloneDX is internal/vex/cyclonedx's, the
 // one vigil's VEX export uses.
 func analysisState(s vigil.MatchStatus) cdx.ImpactAnalysisState {
 	switch s {
 	case vigil.MatchNotAffected:
-		return cdxvex.State(vigil.TriageNotAffected)
+		return cyclonedx.State(vigil.TriageNotAffected)
 	case vigil.MatchFixed:
-		return cdxvex.State(vigil.TriageFixed)
+		return cyclonedx.State(vigil.TriageFixed)
 	default:
-		return cdxvex.State(vigil.TriageUnderInvestigation)
+		return cyclonedx.State(vigil.TriageUnderInvestigation)
 	}
 }
 

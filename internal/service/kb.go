@@ -14,9 +14,9 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/feed/csaf"
-	"github.com/vigil/vigil/internal/feed/list"
+	"github.com/vigil/vigil/internal/feed/importers"
 	"github.com/vigil/vigil/internal/feed/osv"
 	"github.com/vigil/vigil/internal/fleet/ident"
 	"github.com/vigil/vigil/internal/match"
@@ -112,7 +112,7 @@ func (s *Service) ImportFeedReader(ctx context.Context, name string, r io.Reader
 }
 
 func feedSetup(opt FeedOptions) ([]feed.Importer, feed.Options, error) {
-	importers, err := list.All(list.Config{OSV: osvConfig(opt)})
+	importers, err := importers.All(importers.Config{OSV: osvConfig(opt)})
 	if err != nil {
 		return nil, feed.Options{}, err
 	}

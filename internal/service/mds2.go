@@ -72,8 +72,9 @@ var errMDS2Unchanged = errors.New("MDS2 form unchanged")
 
 // ImportMDS2 reads an MDS2 form (xlsx or CSV, told apart by content) and
 // stores its answers as the current form of a release or a candidate, in
-// one transaction. Unknown question IDs, duplicates and answers outside the
-// vocabulary are kept with the form as issues, with their sheet and row.
+// one transaction. Unknown question IDs, duplicates, answers outside the
+// vocabulary, unanswered questions and missing notes are kept with the form
+// as issues, with their sheet and row.
 func (s *Service) ImportMDS2(ctx context.Context, sc vigil.Scope, in MDS2ImportInput) (*MDS2Import, error) {
 	in.Candidate = strings.TrimSpace(in.Candidate)
 	if (in.ReleaseID == 0) == (in.Candidate == "") {

@@ -10,7 +10,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/match"
-	"github.com/vigil/vigil/internal/match/list"
+	"github.com/vigil/vigil/internal/match/matchers"
 	"github.com/vigil/vigil/internal/store"
 )
 
@@ -29,7 +29,7 @@ type Service struct {
 
 // New returns a service over s.
 func New(s store.Store) *Service {
-	return &Service{store: s, now: time.Now, engine: list.Engine()}
+	return &Service{store: s, now: time.Now, engine: matchers.Engine()}
 }
 
 // WithClock returns a copy of the service that reads time from now; tests

@@ -8,18 +8,18 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/feed/remote"
+	"github.com/vigil/vigil/internal/feed/source"
 	"github.com/vigil/vigil/internal/store"
 )
 
 // FeedSource is a remote feed the service syncs from; cmd/vigil builds
 // them (internal/feed/remote), so the CLI never touches the network code.
-type FeedSource = remote.Source
+type FeedSource = source.Source
 
 // SyncResult is what syncing one source did.
 type SyncResult struct {
 	Source  string         `json:"source"`
-	Summary remote.Summary `json:"summary"`
+	Summary source.Summary `json:"summary"`
 	Report  feed.Report    `json:"report"`
 	Error   string         `json:"error,omitempty"`
 }
@@ -35,14 +35,14 @@ func (s *Service) SyncFeeds(ctx context.Context, sources []FeedSource, opt FeedO
 	if err != nil {
 		return nil, err
 	}
-	states := map[string]remote.State{}
+	states := map[string]source.State{}
 	err = s.store.View(ctx, func(tx store.Tx) error {
 		feeds, err := tx.FindFeedStates(ctx)
 		if err != nil {
 			return err
 		}
 		for _, f := range feeds {
-			var st remote.State
+			var st source.State
 			if len(f.SyncState) > 0 {
 				if err := json.Unmarshal(f.SyncState, &st); err != nil {
 					return fmt.Errorf("sync state of %s: %w", f.Source, err)
@@ -61,11 +61,11 @@ func (s *Service) SyncFeeds(ctx context.Context, sources []FeedSource, opt FeedO
 	for _, src := range sources {
 		st := states[syncKey(src.Name())]
 		res := SyncResult{Source: src.Name()}
-		emit := func(ctx context.Context, doc *remote.Document) error {
+		emit := func(ctx context.Context, doc *source.Document) error {
 			// Only what commits counts for matching.
 			local := s.newChangeSet()
 			err := s.writeKB(ctx, opt, local, func(sink *kbSink) error {
-				return remote.Import(importers, sink, fopt, &res.Report)(ctx, doc)
+				return source.Import(importers, sink, fopt, &res.Report)(ctx, doc)
 			}, func(store.Tx, *kbSink) error { return nil })
 			if err == nil {
 				changed.merge(local)
@@ -93,7 +93,7 @@ func (s *Service) SyncFeeds(ctx context.Context, sources []FeedSource, opt FeedO
 // The remote sources are named like the knowledge-base sources.
 func syncKey(name string) string { return name }
 
-func (s *Service) saveSyncState(ctx context.Context, name string, st remote.State, rep feed.Report) error {
+func (s *Service) saveSyncState(ctx context.Context, name string, st source.State, rep feed.Report) error {
 	state, err := json.Marshal(st)
 	if err != nil {
 		return err

@@ -12,14 +12,11 @@ import (
 	"strings"
 	"time"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
-
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/feed/csaf"
+	"github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/store"
 	"github.com/vigil/vigil/internal/vex"
-	"github.com/vigil/vigil/internal/vex/list"
+	"github.com/vigil/vigil/internal/vex/codecs"
 )
 
 // VEXExportOptions tune an export.
@@ -79,7 +76,7 @@ func (s *Service) ExportReleaseVEX(ctx context.Context, sc vigil.Scope, releaseI
 
 func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VEXFormat, opt VEXExportOptions,
 	find func(store.Tx) (*vigil.Product, *vigil.Release, error)) (*VEXExport, error) {
-	codec, err := list.ByFormat(format)
+	codec, err := codecs.ByFormat(format)
 	if err != nil {
 		return nil, err
 	}
@@ -328,15 +325,11 @@ func checkCSAF(b []byte) error {
 }
 
 func csafProblems(b []byte) ([]csaf.Problem, error) {
-	im, err := csaf.New(feed.Limits{}, csaf.Config{})
-	if err != nil {
-		return nil, err
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	doc, err := csaf.Decode(b)
 	if err != nil {
 		return nil, fmt.Errorf("csaf: %w: %w", err, vigil.ErrInvalid)
 	}
-	return im.Check(doc)
+	return csaf.Check(doc, csaf.Config{})
 }
 
 // VEXImportOptions tune an import.
@@ -416,7 +409,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 	if len(raw) > vex.MaxDocumentSize {
 		return nil, fmt.Errorf("VEX document larger than %d MiB: %w", vex.MaxDocumentSize>>20, vigil.ErrInvalid)
 	}
-	codec, err := list.Detect(raw)
+	codec, err := codecs.Detect(raw)
 	if err != nil {
 		return nil, err
 	}

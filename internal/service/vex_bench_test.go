@@ -9,10 +9,10 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/openvex"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store/sqlite"
 	"github.com/vigil/vigil/internal/vex"
+	"github.com/vigil/vigil/internal/vex/openvex"
 	"github.com/vigil/vigil/internal/vex/vextest"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/vex"
-	"github.com/vigil/vigil/internal/vex/list"
+	"github.com/vigil/vigil/internal/vex/codecs"
 )
 
 // supplierVEX writes a document, as a component's supplier would, in
@@ -29,7 +29,7 @@ func supplierVEX(t *testing.T, format vigil.VEXFormat, id string, sts ...vex.Sta
 		}
 		d.Statements = append(d.Statements, s)
 	}
-	c, err := list.ByFormat(format)
+	c, err := codecs.ByFormat(format)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -233,7 +233,7 @@ func TestExportVEX(t *testing.T) {
 			if ex.Statements != 1 || ex.ByStatus[vigil.TriageNotAffected] != 1 || !strings.HasPrefix(ex.Filename, "Pump-1.0-vex") {
 				t.Fatalf("export %+v", ex)
 			}
-			c, _ := list.ByFormat(format)
+			c, _ := codecs.ByFormat(format)
 			d, err := c.Parse(bytes.NewReader(ex.Content))
 			if err != nil {
 				t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/vex"
-	"github.com/vigil/vigil/internal/vex/list"
+	"github.com/vigil/vigil/internal/vex/codecs"
 )
 
 // rtosSBOM is a device release's CycloneDX SBOM with an RTOS of the
@@ -77,7 +77,7 @@ func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 			if ex.Statements != 11 || ex.ByStatus[vigil.TriageNotAffected] != 1 {
 				t.Fatalf("export: %d statements, %v", ex.Statements, ex.ByStatus)
 			}
-			c, _ := list.ByFormat(format)
+			c, _ := codecs.ByFormat(format)
 			back, err := c.Parse(bytes.NewReader(ex.Content))
 			if err != nil {
 				t.Fatal(err)
@@ -124,7 +124,7 @@ func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 				}
 				d.Statements = append(d.Statements, st)
 			}
-			c, _ := list.ByFormat(format)
+			c, _ := codecs.ByFormat(format)
 			var b bytes.Buffer
 			if err := c.Write(&b, d); err != nil {
 				t.Fatal(err)
@@ -183,7 +183,7 @@ func TestImportVEXVersionRanges(t *testing.T) {
 				Version: "1", Updated: updated, Issued: updated, Products: []vex.Product{tc.prod},
 				Statements: []vex.Statement{{Vulnerability: cve, Product: tc.prod.Ref, Versions: tc.vers, Status: vigil.TriageNotAffected,
 					Justification: vigil.JustVulnerableCodeNotPresent, Detail: "IPnet is not built into this VxWorks release line"}}}
-			c, _ := list.ByFormat(tc.format)
+			c, _ := codecs.ByFormat(tc.format)
 			var b bytes.Buffer
 			if err := c.Write(&b, d); err != nil {
 				t.Fatal(err)

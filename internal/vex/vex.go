@@ -2,9 +2,9 @@
 // Exploitability eXchange): who says it, about which products and
 // components, and per vulnerability × product one statement of status,
 // justification, response and detail. The exporters and parsers of the
-// three formats vigil speaks — CSAF 2.0 VEX (internal/csafvex), OpenVEX 0.2
-// (internal/openvex) and CycloneDX 1.6 VEX (internal/cdxvex) — convert
-// between this model and their bytes; internal/vex/list detects which one a
+// three formats vigil speaks — CSAF 2.0 VEX (internal/vex/csaf), OpenVEX 0.2
+// (internal/vex/openvex) and CycloneDX 1.6 VEX (internal/vex/cyclonedx) — convert
+// between this model and their bytes; internal/vex/codecs detects which one a
 // document is. The package holds no I/O.
 //
 // The statuses, justifications and responses are vigil's triage vocabulary

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	csafdoc "github.com/vigil/vigil/internal/csaf"
+
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/realdata"
@@ -43,7 +45,7 @@ func TestConformance(t *testing.T) {
 	if err := json.Unmarshal(b, &tc); err != nil {
 		t.Fatal(err)
 	}
-	im, err := New(feed.Limits{}, Config{})
+	im, err := New(feed.Limits{}, csafdoc.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,7 +104,7 @@ func TestConformance(t *testing.T) {
 			check(v.Name, false)
 		}
 	}
-	for _, id := range MandatoryTests() {
+	for _, id := range csafdoc.MandatoryTests() {
 		if !covered[id] {
 			t.Logf("mandatory test %s: no conformance failure rejected by it", id)
 		}

@@ -31,6 +31,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vigil/vigil/internal/feed/source"
+
 	"github.com/vigil/vigil/internal/feed"
 )
 
@@ -38,39 +40,14 @@ import (
 const Name = "feed/fetch"
 
 // Validators are what a server said identifies the version of a document
-// it sent; sent back they make the request conditional.
-type Validators struct {
-	ETag         string `json:"etag,omitempty"`
-	LastModified string `json:"last_modified,omitempty"`
-}
+// it sent (see source.Validators).
+type Validators = source.Validators
 
-// IsZero reports whether v holds no validator.
-func (v Validators) IsZero() bool { return v.ETag == "" && v.LastModified == "" }
+// State holds validators by URL (see source.HTTPState).
+type State = source.HTTPState
 
-// State holds validators by URL. The caller persists it (it is plain
-// JSON) and sets an entry only after it has used the body successfully.
-type State map[string]Validators
-
-// Stats count what requests did. A Stats is updated by one goroutine at a
-// time: the one making the requests it is passed to.
-type Stats struct {
-	// Requests counts requests sent, retries included.
-	Requests int `json:"requests"`
-	// Retries counts requests sent again after a failure.
-	Retries int `json:"retries"`
-	// NotModified counts 304 answers to conditional requests.
-	NotModified int `json:"not_modified"`
-	// Bytes counts body bytes received.
-	Bytes int64 `json:"bytes"`
-}
-
-// Add adds o to s.
-func (s *Stats) Add(o Stats) {
-	s.Requests += o.Requests
-	s.Retries += o.Retries
-	s.NotModified += o.NotModified
-	s.Bytes += o.Bytes
-}
+// Stats count what requests did (see source.Stats).
+type Stats = source.Stats
 
 // Defaults of Config.
 const (
@@ -584,41 +561,6 @@ func (b *body) Close() error {
 	return err
 }
 
-// secretParam reports query parameters whose values Redact hides.
-func secretParam(k string) bool {
-	switch strings.ToLower(k) {
-	case "apikey", "api_key", "key", "token", "access_token", "password", "secret", "signature", "sig":
-		return true
-	}
-	return false
-}
-
 // Redact returns u with its password and the values of secret-looking
-// query parameters replaced by "REDACTED", for messages and logs.
-func Redact(u string) string {
-	pu, err := url.Parse(u)
-	if err != nil {
-		if strings.ContainsAny(u, "?@") {
-			scheme, _, _ := strings.Cut(u, ":")
-			return scheme + "://REDACTED"
-		}
-		return u
-	}
-	if pu.User != nil {
-		pu.User = url.User("REDACTED")
-	}
-	if pu.RawQuery != "" {
-		q := pu.Query()
-		changed := false
-		for k := range q {
-			if secretParam(k) {
-				q.Set(k, "REDACTED")
-				changed = true
-			}
-		}
-		if changed {
-			pu.RawQuery = q.Encode()
-		}
-	}
-	return pu.String()
-}
+// query parameters replaced by "REDACTED" (source.Redact).
+func Redact(u string) string { return source.Redact(u) }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/fetch"
 	"github.com/vigil/vigil/internal/feed/fetch/fetchtest"

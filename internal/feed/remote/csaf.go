@@ -19,8 +19,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/fetch"
 )
 
@@ -174,13 +174,13 @@ func (s *CSAF) provider(ctx context.Context, p *provider, pmURL string, st *Stat
 	}
 	if len(pm.Aggregator) > 0 {
 		if !top {
-			sum.problem(pmURL, "aggregator listed by an aggregator; not followed")
+			sum.AddProblem(pmURL, "aggregator listed by an aggregator; not followed")
 			return nil
 		}
 		for _, cp := range pm.CSAFProvider {
 			u, err := resolve(pmURL, cp.Metadata.URL)
 			if err != nil {
-				sum.fail(pmURL, err)
+				sum.Fail(pmURL, err)
 				continue
 			}
 			// One listed provider failing does not stop the others.
@@ -190,7 +190,7 @@ func (s *CSAF) provider(ctx context.Context, p *provider, pmURL string, st *Stat
 				if ctx.Err() != nil || errors.As(err, &emitErr) {
 					return err
 				}
-				sum.problem(u, err.Error())
+				sum.AddProblem(u, err.Error())
 			}
 		}
 		return nil
@@ -203,12 +203,12 @@ func (s *CSAF) provider(ctx context.Context, p *provider, pmURL string, st *Stat
 			for _, f := range d.ROLIE.Feeds {
 				u, err := resolve(pmURL, f.URL)
 				if err != nil {
-					sum.fail(pmURL, err)
+					sum.Fail(pmURL, err)
 					continue
 				}
 				if label := strings.ToUpper(f.TLPLabel); !s.allow[label] {
 					sum.Skipped++
-					sum.problem(u, fmt.Sprintf("feed is TLP:%s, not authorised", label))
+					sum.AddProblem(u, fmt.Sprintf("feed is TLP:%s, not authorised", label))
 					continue
 				}
 				feeds = append(feeds, u)
@@ -217,7 +217,7 @@ func (s *CSAF) provider(ctx context.Context, p *provider, pmURL string, st *Stat
 		if d.DirectoryURL != "" {
 			u, err := resolve(pmURL, d.DirectoryURL)
 			if err != nil {
-				sum.fail(pmURL, err)
+				sum.Fail(pmURL, err)
 				continue
 			}
 			dirs = append(dirs, u)
@@ -268,8 +268,8 @@ type rolieFeed struct {
 
 // rolie syncs one ROLIE feed.
 func (s *CSAF) rolie(ctx context.Context, p *provider, feedURL string, st *State, sum *Summary, emit Emit) error {
-	cur := st.cursor("csaf/" + feedURL)
-	b, resp, err := s.c.Bytes(ctx, fetch.Request{URL: feedURL, Header: p.Header, Validators: st.validators(feedURL), MaxSize: s.cfg.MaxFeedSize, Stats: &sum.Stats})
+	cur := st.Cursor("csaf/" + feedURL)
+	b, resp, err := s.c.Bytes(ctx, fetch.Request{URL: feedURL, Header: p.Header, Validators: st.Validators(feedURL), MaxSize: s.cfg.MaxFeedSize, Stats: &sum.Stats})
 	if err != nil {
 		sum.Errors++
 		return err
@@ -298,7 +298,7 @@ func (s *CSAF) rolie(ctx context.Context, p *provider, feedURL string, st *State
 			}
 			u, err := resolve(feedURL, src)
 			if err != nil {
-				sum.fail(feedURL, fmt.Errorf("entry %d (%s): %w", i, e.ID, err))
+				sum.Fail(feedURL, fmt.Errorf("entry %d (%s): %w", i, e.ID, err))
 				continue
 			}
 			en.url = u
@@ -313,7 +313,7 @@ func (s *CSAF) rolie(ctx context.Context, p *provider, feedURL string, st *State
 				}
 			}
 			if en.updated, err = feed.ParseTime(e.Updated); err != nil {
-				sum.fail(u, fmt.Errorf("entry %s: updated: %w", e.ID, err))
+				sum.Fail(u, fmt.Errorf("entry %s: updated: %w", e.ID, err))
 				continue
 			}
 			entries = append(entries, en)
@@ -323,7 +323,7 @@ func (s *CSAF) rolie(ctx context.Context, p *provider, feedURL string, st *State
 		return err
 	}
 	if !resp.NotModified {
-		st.setValidators(feedURL, resp.Validators)
+		st.SetValidators(feedURL, resp.Validators)
 	}
 	return nil
 }
@@ -334,9 +334,9 @@ func (s *CSAF) directory(ctx context.Context, p *provider, dirURL string, st *St
 	if !strings.HasSuffix(dirURL, "/") {
 		dirURL += "/"
 	}
-	cur := st.cursor("csaf/" + dirURL)
+	cur := st.Cursor("csaf/" + dirURL)
 	changesURL := dirURL + "changes.csv"
-	b, resp, err := s.c.Bytes(ctx, fetch.Request{URL: changesURL, Header: p.Header, Validators: st.validators(changesURL), MaxSize: s.cfg.MaxFeedSize, Stats: &sum.Stats})
+	b, resp, err := s.c.Bytes(ctx, fetch.Request{URL: changesURL, Header: p.Header, Validators: st.Validators(changesURL), MaxSize: s.cfg.MaxFeedSize, Stats: &sum.Stats})
 	if fetch.IsNotFound(err) {
 		return s.index(ctx, p, dirURL, cur, st, sum, emit)
 	}
@@ -354,7 +354,7 @@ func (s *CSAF) directory(ctx context.Context, p *provider, dirURL string, st *St
 				break
 			}
 			if err != nil || len(rec) < 2 {
-				sum.fail(changesURL, fmt.Errorf("line %d: not \"path,time\"", line))
+				sum.Fail(changesURL, fmt.Errorf("line %d: not \"path,time\"", line))
 				if err != nil && !errors.Is(err, csv.ErrFieldCount) {
 					break
 				}
@@ -363,7 +363,7 @@ func (s *CSAF) directory(ctx context.Context, p *provider, dirURL string, st *St
 			u, uerr := resolve(dirURL, strings.TrimSpace(rec[0]))
 			at, terr := feed.ParseTime(rec[1])
 			if uerr != nil || terr != nil {
-				sum.fail(changesURL, fmt.Errorf("line %d: %w", line, errors.Join(uerr, terr)))
+				sum.Fail(changesURL, fmt.Errorf("line %d: %w", line, errors.Join(uerr, terr)))
 				continue
 			}
 			entries = append(entries, entry{url: u, updated: at})
@@ -373,7 +373,7 @@ func (s *CSAF) directory(ctx context.Context, p *provider, dirURL string, st *St
 		return err
 	}
 	if !resp.NotModified {
-		st.setValidators(changesURL, resp.Validators)
+		st.SetValidators(changesURL, resp.Validators)
 	}
 	return nil
 }
@@ -382,7 +382,7 @@ func (s *CSAF) directory(ctx context.Context, p *provider, dirURL string, st *St
 // listed is fetched whenever the index changes.
 func (s *CSAF) index(ctx context.Context, p *provider, dirURL string, cur *Cursor, st *State, sum *Summary, emit Emit) error {
 	indexURL := dirURL + "index.txt"
-	b, resp, err := s.c.Bytes(ctx, fetch.Request{URL: indexURL, Header: p.Header, Validators: st.validators(indexURL), MaxSize: s.cfg.MaxFeedSize, Stats: &sum.Stats})
+	b, resp, err := s.c.Bytes(ctx, fetch.Request{URL: indexURL, Header: p.Header, Validators: st.Validators(indexURL), MaxSize: s.cfg.MaxFeedSize, Stats: &sum.Stats})
 	if err != nil {
 		sum.Errors++
 		return err
@@ -395,7 +395,7 @@ func (s *CSAF) index(ctx context.Context, p *provider, dirURL string, cur *Curso
 			}
 			u, err := resolve(dirURL, line)
 			if err != nil {
-				sum.fail(indexURL, err)
+				sum.Fail(indexURL, err)
 				continue
 			}
 			entries = append(entries, entry{url: u})
@@ -406,7 +406,7 @@ func (s *CSAF) index(ctx context.Context, p *provider, dirURL string, cur *Curso
 		return err
 	}
 	if !resp.NotModified {
-		st.setValidators(indexURL, resp.Validators)
+		st.SetValidators(indexURL, resp.Validators)
 	}
 	return nil
 }
@@ -442,9 +442,9 @@ func (s *CSAF) entries(ctx context.Context, p *provider, cur *Cursor, all []entr
 		switch {
 		case errors.As(err, &rej) && rej.skip:
 			sum.Skipped++
-			sum.problem(e.url, rej.err.Error())
+			sum.AddProblem(e.url, rej.err.Error())
 		case errors.As(err, &rej):
-			sum.fail(e.url, rej.err)
+			sum.Fail(e.url, rej.err)
 			if rej.retry && !slices.Contains(cur.Retry, e.url) {
 				cur.Retry = append(cur.Retry, e.url)
 			}

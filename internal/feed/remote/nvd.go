@@ -108,7 +108,7 @@ func (n *NVD) Sync(ctx context.Context, st *State, emit Emit) (Summary, error) {
 		return sum, fmt.Errorf("sync nvd: feed cache: %w", err)
 	}
 	now := n.now().UTC().Truncate(time.Millisecond)
-	cur := st.cursor(NVDName)
+	cur := st.Cursor(NVDName)
 	if cur.Since.IsZero() {
 		// Full sync: everything, then the changes since it began.
 		if cur.Until.IsZero() {

@@ -102,7 +102,7 @@ type modified struct {
 }
 
 func (o *OSV) ecosystem(ctx context.Context, eco string, st *State, sum *Summary, emit Emit) error {
-	cur := st.cursor("osv/" + eco)
+	cur := st.Cursor("osv/" + eco)
 	csvURL := o.url(eco, "modified_id.csv")
 	csvPath := cachePath(o.cacheDir, OSVName, eco, "modified_id.csv")
 	if err := os.MkdirAll(cachePath(o.cacheDir, OSVName, eco), 0o700); err != nil {
@@ -113,10 +113,10 @@ func (o *OSV) ecosystem(ctx context.Context, eco string, st *State, sum *Summary
 	var list []modified
 	var csvV fetch.Validators
 	haveList := false
-	dl, err := o.c.Download(ctx, fetch.Request{URL: csvURL, Validators: st.validators(csvURL), MaxSize: 1 << 30, Stats: &sum.Stats}, csvPath)
+	dl, err := o.c.Download(ctx, fetch.Request{URL: csvURL, Validators: st.Validators(csvURL), MaxSize: 1 << 30, Stats: &sum.Stats}, csvPath)
 	switch {
 	case fetch.IsNotFound(err):
-		sum.problem(csvURL, "no modified_id.csv; fetching all.zip")
+		sum.AddProblem(csvURL, "no modified_id.csv; fetching all.zip")
 	case err != nil:
 		sum.Errors++
 		return err
@@ -146,7 +146,7 @@ func (o *OSV) ecosystem(ctx context.Context, eco string, st *State, sum *Summary
 			if err := o.records(ctx, eco, changed, cur, sum, emit); err != nil {
 				return err
 			}
-			st.setValidators(csvURL, csvV)
+			st.SetValidators(csvURL, csvV)
 			return nil
 		}
 	}
@@ -160,7 +160,7 @@ func (o *OSV) ecosystem(ctx context.Context, eco string, st *State, sum *Summary
 		cur.Since = newest
 	}
 	if haveList {
-		st.setValidators(csvURL, csvV)
+		st.SetValidators(csvURL, csvV)
 	}
 	return nil
 }
@@ -175,7 +175,7 @@ func (o *OSV) records(ctx context.Context, eco string, changed []modified, cur *
 		switch {
 		case fetch.IsNotFound(err):
 			// Listed, then deleted before we got to it.
-			sum.fail(u, err)
+			sum.Fail(u, err)
 		case err != nil:
 			sum.Errors++
 			return err
@@ -216,7 +216,7 @@ func readModifiedIDs(path string, sum *Summary, u string) ([]modified, error) {
 		}
 		if !ok || err != nil || at.IsZero() || id == "" || strings.ContainsAny(id, `\`) || id == "." || id == ".." {
 			if bad++; bad <= 5 {
-				sum.problem(u, fmt.Sprintf("line %d: not \"<time>,<id>\"", line))
+				sum.AddProblem(u, fmt.Sprintf("line %d: not \"<time>,<id>\"", line))
 			}
 			continue
 		}

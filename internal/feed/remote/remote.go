@@ -20,143 +20,33 @@
 package remote
 
 import (
-	"archive/zip"
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/vigil/vigil/internal/feed/source"
+
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/fetch"
 )
 
-// Source is one feed to synchronise.
-type Source interface {
-	// Name is the source's name on the command line: "nvd", "osv",
-	// "kev", "epss", "csaf".
-	Name() string
-	// Sync fetches what changed since st and hands each document to emit
-	// as it arrives. st is updated after every document emitted; the
-	// caller saves it, also when Sync returns an error. An error from
-	// emit stops the sync and is returned, wrapped.
-	Sync(ctx context.Context, st *State, emit Emit) (Summary, error)
-}
-
-// Document is one downloaded document.
-type Document struct {
-	// Source is the name of the source that fetched it.
-	Source string
-	// Name says where it came from: its URL, with any secret redacted.
-	Name string
-	// Body is the document. It is valid only during the Emit call.
-	Body io.Reader
-	// Size is the length of Body in bytes, -1 when unknown.
-	Size int64
-	// Zip marks a zip archive (an OSV all.zip): Body is then also an
-	// io.ReaderAt of Size bytes, for zip.NewReader.
-	Zip bool
-}
-
-// Emit receives each document. Returning an error stops the sync and
-// leaves the document to be fetched again next time.
-type Emit func(ctx context.Context, doc *Document) error
-
-// State is what a source remembers between runs. The zero value means
-// the source was never synchronised (a full sync). One State per source.
-type State struct {
-	// HTTP holds the validators of fetched documents, by URL, set once
-	// the document was emitted.
-	HTTP fetch.State `json:"http,omitempty"`
-	// Cursors hold the progress of each stream of the source, by key:
-	// "nvd", "osv/PyPI", "csaf/" + a feed or directory URL.
-	Cursors map[string]*Cursor `json:"cursors,omitempty"`
-}
-
-// Cursor is the progress of one stream of documents.
-type Cursor struct {
-	// Since: everything modified up to Since was emitted.
-	Since time.Time `json:"since,omitzero"`
-	// Until is the end of the pass in progress (an NVD window), zero
-	// when none is.
-	Until time.Time `json:"until,omitzero"`
-	// Index is where the pass in progress goes on (NVD's startIndex).
-	Index int `json:"index,omitempty"`
-	// Retry lists documents (URLs) that failed verification and are
-	// fetched again on the next run.
-	Retry []string `json:"retry,omitempty"`
-}
-
-func (s *State) cursor(key string) *Cursor {
-	if s.Cursors == nil {
-		s.Cursors = map[string]*Cursor{}
-	}
-	c := s.Cursors[key]
-	if c == nil {
-		c = &Cursor{}
-		s.Cursors[key] = c
-	}
-	return c
-}
-
-func (s *State) validators(u string) fetch.Validators {
-	return s.HTTP[u]
-}
-
-func (s *State) setValidators(u string, v fetch.Validators) {
-	if v.IsZero() {
-		delete(s.HTTP, u)
-		return
-	}
-	if s.HTTP == nil {
-		s.HTTP = fetch.State{}
-	}
-	s.HTTP[u] = v
-}
+// The types a caller of Sync sees live in package source, which links no
+// HTTP; these are their names here.
+type (
+	Source   = source.Source
+	Document = source.Document
+	Emit     = source.Emit
+	State    = source.State
+	Cursor   = source.Cursor
+	Summary  = source.Summary
+	Problem  = source.Problem
+)
 
 // MaxProblems bounds the problems a Summary keeps.
-const MaxProblems = 100
-
-// Summary sums up one sync of one source.
-type Summary struct {
-	Source string `json:"source"`
-	// The requests made: requests, retries, not_modified, bytes.
-	fetch.Stats
-	// Documents counts the documents emitted.
-	Documents int `json:"documents"`
-	// Skipped counts documents or feeds not fetched by policy (a TLP
-	// label not authorised).
-	Skipped int `json:"skipped"`
-	// Errors counts documents that could not be fetched or failed
-	// verification, and were left out.
-	Errors int `json:"errors"`
-	// Problems describe the errors and skips, at most MaxProblems.
-	Problems     []Problem `json:"problems,omitempty"`
-	MoreProblems int       `json:"more_problems,omitempty"`
-}
-
-// Problem is one document left out, and why.
-type Problem struct {
-	URL    string `json:"url"`
-	Reason string `json:"reason"`
-}
-
-func (s *Summary) problem(u, reason string) {
-	if len(s.Problems) >= MaxProblems {
-		s.MoreProblems++
-		return
-	}
-	s.Problems = append(s.Problems, Problem{URL: fetch.Redact(u), Reason: reason})
-}
-
-func (s *Summary) fail(u string, err error) {
-	s.Errors++
-	s.problem(u, err.Error())
-}
+const MaxProblems = source.MaxProblems
 
 // Config configures the sources.
 type Config struct {
@@ -229,51 +119,9 @@ func ByName(srcs []Source, name string) (Source, error) {
 }
 
 // Import returns an Emit that imports each document with importers into
-// sink and adds what happened to rep: a zip through feed.ImportZip, any
-// other document through feed.ImportReader. A document that is not in a
-// known format, malformed or over a limit is counted in rep as a skipped
-// file and the sync goes on; any other error (the sink failing, ctx
-// cancelled) stops the sync.
+// sink and adds what happened to rep (see source.Import).
 func Import(importers []feed.Importer, sink feed.Sink, opt feed.Options, rep *feed.Report) Emit {
-	return func(ctx context.Context, doc *Document) error {
-		var sub feed.Report
-		var err error
-		if doc.Zip {
-			ra, ok := doc.Body.(io.ReaderAt)
-			if !ok {
-				return fmt.Errorf("%s: zip body is not an io.ReaderAt", doc.Name)
-			}
-			zr, zerr := zip.NewReader(ra, doc.Size)
-			if zerr != nil {
-				rep.SkippedFiles++
-				rep.AddProblem(feed.Problem{File: doc.Name, Reason: zerr.Error()})
-				return nil
-			}
-			sub, err = feed.ImportZip(ctx, zr, importers, sink, opt)
-			rep.Merge(sub, doc.Name)
-		} else {
-			sub, err = feed.ImportReader(ctx, doc.Name, doc.Body, importers, sink, opt)
-			rep.Merge(sub, doc.Name)
-		}
-		if err == nil {
-			return nil
-		}
-		if documentFault(err) && ctx.Err() == nil {
-			rep.SkippedFiles++
-			rep.AddProblem(feed.Problem{File: doc.Name, Reason: strings.TrimPrefix(err.Error(), doc.Name+": ")})
-			return nil
-		}
-		return err
-	}
-}
-
-// documentFault reports errors that concern the document rather than
-// the importing.
-func documentFault(err error) bool {
-	var se *json.SyntaxError
-	var ue *json.UnmarshalTypeError
-	return errors.Is(err, feed.ErrUnknownFormat) || errors.Is(err, feed.ErrLimit) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &se) || errors.As(err, &ue)
+	return source.Import(importers, sink, opt, rep)
 }
 
 // emitFile opens a downloaded file and emits it.
@@ -299,7 +147,7 @@ func syncFile(ctx context.Context, c *fetch.Client, st *State, sum *Summary, emi
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return false, fmt.Errorf("feed cache: %w", err)
 	}
-	dl, err := c.Download(ctx, fetch.Request{URL: u, Validators: st.validators(u), MaxSize: maxSize, Stats: &sum.Stats}, path)
+	dl, err := c.Download(ctx, fetch.Request{URL: u, Validators: st.Validators(u), MaxSize: maxSize, Stats: &sum.Stats}, path)
 	if err != nil {
 		return false, err
 	}
@@ -310,7 +158,7 @@ func syncFile(ctx context.Context, c *fetch.Client, st *State, sum *Summary, emi
 		return false, err
 	}
 	sum.Documents++
-	st.setValidators(u, dl.Validators)
+	st.SetValidators(u, dl.Validators)
 	return true, nil
 }
 

@@ -21,11 +21,12 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/feed/fetch"
 	"github.com/vigil/vigil/internal/feed/fetch/fetchtest"
-	"github.com/vigil/vigil/internal/feed/list"
+	"github.com/vigil/vigil/internal/feed/importers"
 	"github.com/vigil/vigil/internal/feed/remote"
 	"github.com/vigil/vigil/internal/realdata"
 )
@@ -148,7 +149,7 @@ func (w *world) source(t *testing.T, cfg remote.Config, name string) remote.Sour
 // importer returns an Emit importing into a fresh in-memory sink.
 func importer(t *testing.T) (remote.Emit, *feedtest.Sink, *feed.Report) {
 	t.Helper()
-	all, err := list.All(list.Config{})
+	all, err := importers.All(importers.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

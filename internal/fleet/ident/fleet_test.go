@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	csafdoc "github.com/vigil/vigil/internal/csaf"
+
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/csaf"
@@ -35,7 +37,7 @@ func deviceAdvisories(t testing.TB) []*vigil.Advisory {
 	for _, f := range []string{"icsa-23-243-04.json", "icsa-24-235-03.json", "icsa-24-289-02.json"} {
 		paths = append(paths, "csaf/cisa-icsa-it/"+f)
 	}
-	im, err := csaf.New(feed.Limits{}, csaf.Config{})
+	im, err := csaf.New(feed.Limits{}, csafdoc.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

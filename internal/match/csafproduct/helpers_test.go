@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	csafdoc "github.com/vigil/vigil/internal/csaf"
+
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/csaf"
@@ -18,7 +20,7 @@ import (
 // mandatory tests included) and returns them by file base name.
 func advisories(t testing.TB, paths ...string) map[string]*vigil.Advisory {
 	t.Helper()
-	im, err := csaf.New(feed.Limits{}, csaf.Config{})
+	im, err := csaf.New(feed.Limits{}, csafdoc.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

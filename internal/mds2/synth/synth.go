@@ -1,9 +1,10 @@
 // Package synth generates filled MDS2 forms for tests, fuzz corpora and
 // the demo. No filled HN 1-2019 form of a real device is public under a
 // licence that lets us ship it, so the fixtures are built by code: plausible
-// answers from a seed, written in the official layout and in the variants
-// manufacturers use (extra columns, merged headers, forms split over
-// sheets, notes in the answer cell, CSV).
+// answers from a seed, written in vigil's export layout, in the layout of
+// the HN 1-2019 workbook (a "See note" column, numbered notes) and in the
+// variants manufacturers use (extra columns, merged headers, forms split
+// over sheets, notes in the answer cell, CSV).
 package synth
 
 import (
@@ -250,6 +251,101 @@ func WriteColumns(w io.Writer, cat *mds2.Catalogue, f Form) error {
 	return err
 }
 
+// hnStandards heads the reference columns of the HN 1-2019 form.
+var hnStandards = []string{"IEC TR 80001-2-2:2012", "NIST SP 800-53 Rev. 4", "ISO 27002:2013"}
+
+// WriteHN writes the form laid out as the HN 1-2019 workbook is: a title
+// and the device block, a header row "Question ID | Question | | See
+// note" followed by the references to other standards, and per section a
+// row repeating "Yes, No, N/A, or See Note" and "Note #" over the answer
+// and note columns. Notes used by one question are written in its "See
+// note" cell; notes shared by several are numbered, referred to as "Note
+// N" (or, for See Note answers, "See Note N" in the answer cell) and
+// listed after the last section.
+func WriteHN(w io.Writer, cat *mds2.Catalogue, f Form) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	const sheet = "MDS2 HN 1-2019"
+	if err := x.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	uses := map[string]int{}
+	for _, e := range f.Entries {
+		if e.Note != "" {
+			uses[e.Note]++
+		}
+	}
+	numbers := map[string]int{}
+	var numbered []string
+	for _, e := range f.Entries {
+		if uses[e.Note] > 1 && numbers[e.Note] == 0 {
+			numbered = append(numbered, e.Note)
+			numbers[e.Note] = len(numbered)
+		}
+	}
+	rows := [][]any{
+		{"Manufacturer Disclosure Statement for Medical Device Security – MDS2"},
+		{"Device Category", "Manufacturer", "Document ID", "Document Release Date"},
+		{f.Device.Name, f.Device.Manufacturer, f.Device.DocumentID, f.Device.Date},
+		{"Device Model", "Software Revision", "", "Software Release Date"},
+		{f.Device.Model, f.Device.Version, "", f.Device.Date},
+		{},
+		append([]any{"Question ID", "Question", "", "See note"}, anys(hnStandards)...),
+	}
+	byID := map[string]vigil.MDS2Entry{}
+	for _, e := range f.Entries {
+		byID[e.QuestionID] = e
+	}
+	cur := ""
+	for i, q := range cat.Questions {
+		if q.Section != cur {
+			cur = q.Section
+			s, _ := cat.Section(cur)
+			rows = append(rows, append([]any{strings.ToUpper(s.Title), "", "Yes, No, N/A, or See Note", "Note #"}, anys(hnStandards)...))
+		}
+		e := byID[q.ID]
+		answer, note := e.Value(), e.Note
+		if n := numbers[note]; n > 0 {
+			if e.Answer == vigil.MDS2SeeNote {
+				answer, note = fmt.Sprintf("See Note %d", n), ""
+			} else {
+				note = fmt.Sprintf("Note %d", n)
+			}
+		}
+		rows = append(rows, []any{q.ID, q.Text, answer, note, q.Section, nistRef(i), fmt.Sprintf("A.%d.%d.%d", 5+i%14, 1+i%4, 1+i%7)})
+	}
+	for _, r := range f.Extra {
+		rows = append(rows, []any{r.ID, "", r.Answer, r.Note})
+	}
+	if len(numbered) > 0 {
+		rows = append(rows, []any{}, []any{"Notes:"})
+		for i, n := range numbered {
+			rows = append(rows, []any{fmt.Sprintf("Note %d", i+1), n})
+		}
+	}
+	for i, r := range rows {
+		if err := x.SetSheetRow(sheet, fmt.Sprintf("A%d", i+1), &r); err != nil {
+			return err
+		}
+	}
+	_, err := x.WriteTo(w)
+	return err
+}
+
+// nistRef is a plausible NIST SP 800-53 control list for the i-th question.
+func nistRef(i int) string {
+	fams := []string{"AC", "AU", "CM", "IA", "SC", "SI", "CP", "MP"}
+	return fmt.Sprintf("%s-%d, %s-%d", fams[i%len(fams)], 1+i%12, fams[(i+3)%len(fams)], 2+i%9)
+}
+
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
 // spacedID writes some IDs the way hand-typed forms do ("AUDT - 2").
 func spacedID(id string, i int) string {
 	if i%7 == 3 {
@@ -355,5 +451,6 @@ func Layouts() []Layout {
 		{"columns", "xlsx", WriteColumns},
 		{"inline", "xlsx", WriteInline},
 		{"csv", "csv", WriteCSV},
+		{"hn2019", "xlsx", WriteHN},
 	}
 }
