@@ -34,6 +34,7 @@ func environment() cli.Env {
 		OpenStore:   openStore,
 		FeedSources: feedSources,
 		Serve:       serve,
+		RunJobs:     runJobs,
 	}
 }
 

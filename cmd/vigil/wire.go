@@ -11,6 +11,7 @@ import (
 	"github.com/vigil/vigil/internal/feed/fetch"
 	"github.com/vigil/vigil/internal/feed/remote"
 	"github.com/vigil/vigil/internal/httpapi"
+	"github.com/vigil/vigil/internal/runner"
 	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 	"github.com/vigil/vigil/internal/store/postgres"
@@ -42,6 +43,11 @@ func serve(ctx context.Context, svc *service.Service, opts cli.ServeOptions, log
 	}
 	srv := httpapi.New(svc, httpapi.Config{Addr: opts.Addr, Version: opts.Version}, log.With("component", "http"))
 	return srv.Serve(ctx, ln)
+}
+
+// runJobs runs the background jobs over svc until ctx ends.
+func runJobs(ctx context.Context, svc *service.Service, log *slog.Logger) {
+	runner.New(log, runner.NewPhaseRefresh(svc, log)).Run(ctx)
 }
 
 // feedSources builds the remote feed sources over one HTTP client.

@@ -51,6 +51,10 @@ type Env struct {
 	FeedSources func(opt SyncOptions) ([]service.FeedSource, error)
 	// Serve runs the HTTP server until ctx ends.
 	Serve func(ctx context.Context, svc *service.Service, opts ServeOptions, log *slog.Logger) error
+	// RunJobs runs the background jobs (the daily phase refresh) over svc
+	// until ctx ends, and returns once the runs in progress are done. Nil
+	// means vigil serve runs none.
+	RunJobs func(ctx context.Context, svc *service.Service, log *slog.Logger)
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -263,16 +267,6 @@ func (a *app) newService() *service.Service {
 		a.svc = a.svc.WithClock(a.env.Now)
 	}
 	return a.svc
-}
-
-// scope resolves --org to a scope acting as the local CLI user.
-func (a *app) scope(ctx context.Context) (*service.Service, vigil.Scope, error) {
-	svc, err := a.service(ctx)
-	if err != nil {
-		return nil, vigil.Scope{}, err
-	}
-	sc, _, err := svc.ScopeFor(ctx, a.cfg.Org, "cli:"+a.actor())
-	return svc, sc, err
 }
 
 // actor names the person at the terminal for the records they leave.

@@ -11,6 +11,11 @@ import (
 )
 
 func (a *app) dbCommand() *cobra.Command {
+	return group("db", "Manage the database: migrate, status, backup, restore",
+		a.dbMigrateCommand(), a.dbStatusCommand(), a.dbBackupCommand(), a.dbRestoreCommand())
+}
+
+func (a *app) dbMigrateCommand() *cobra.Command {
 	migrate := &cobra.Command{
 		Use:   "migrate",
 		Short: "Bring the database schema up to date",
@@ -49,6 +54,10 @@ func (a *app) dbCommand() *cobra.Command {
 			return a.render(cmd, out, t)
 		},
 	}
+	return migrate
+}
+
+func (a *app) dbStatusCommand() *cobra.Command {
 	status := &cobra.Command{
 		Use:   "status",
 		Short: "Show the database and its schema version",
@@ -73,6 +82,10 @@ func (a *app) dbCommand() *cobra.Command {
 				"schema version", fmt.Sprint(cur), "latest known", fmt.Sprint(latest), "current", fmt.Sprint(out.Current)))
 		},
 	}
+	return status
+}
+
+func (a *app) dbBackupCommand() *cobra.Command {
 	backup := &cobra.Command{
 		Use:   "backup FILE",
 		Short: "Write a consistent copy of the database to FILE (SQLite; PostgreSQL uses pg_dump)",
@@ -93,6 +106,10 @@ func (a *app) dbCommand() *cobra.Command {
 			return nil
 		},
 	}
+	return backup
+}
+
+func (a *app) dbRestoreCommand() *cobra.Command {
 	var yes bool
 	restore := &cobra.Command{
 		Use:   "restore FILE --yes",
@@ -123,5 +140,5 @@ so --yes is required.`,
 		},
 	}
 	restore.Flags().BoolVar(&yes, "yes", false, "confirm replacing the database")
-	return group("db", "Manage the database: migrate, status, backup, restore", migrate, status, backup, restore)
+	return restore
 }

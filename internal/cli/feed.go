@@ -16,6 +16,11 @@ import (
 )
 
 func (a *app) feedCommand() *cobra.Command {
+	return group("feed", "Manage the vulnerability knowledge base",
+		a.feedImportCommand(), a.syncCommand(), a.feedStatusCommand(), a.bundleCommand())
+}
+
+func (a *app) feedImportCommand() *cobra.Command {
 	var opt service.FeedOptions
 	var keyFiles []string
 	var showProblems int
@@ -78,7 +83,10 @@ after the summary, and feed status shows it, unless --allow-empty is given.`,
 	imp.Flags().BoolVar(&opt.RequireSignature, "require-signature", false, "refuse CSAF files without a valid .asc signature (needs --csaf-key)")
 	imp.Flags().IntVar(&showProblems, "problems", 20, "how many record problems to list (all with -o json)")
 	imp.Flags().BoolVar(&opt.AllowEmpty, "allow-empty", false, "exit 0 even when an input yields no usable record (every file unreadable, every record rejected)")
+	return imp
+}
 
+func (a *app) feedStatusCommand() *cobra.Command {
 	status := &cobra.Command{
 		Use:   "status",
 		Short: "Show what the knowledge base holds per source and each feed's last import",
@@ -128,7 +136,7 @@ after the summary, and feed status shows it, unless --allow-empty is given.`,
 			return a.render(cmd, st, t)
 		},
 	}
-	return group("feed", "Manage the vulnerability knowledge base", imp, a.syncCommand(), status, a.bundleCommand())
+	return status
 }
 
 // progress returns a progress counter on standard error when it is a

@@ -1,67 +1,17 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/demo"
-	"github.com/vigil/vigil/internal/service"
 )
-
-// phaseRefreshEvery is how often vigil serve moves releases whose
-// milestones passed: milestones are days, so an hour after midnight at the
-// latest.
-const phaseRefreshEvery = time.Hour
-
-// startPhaseRefresh runs the phase refresh of every organization now and
-// then every phaseRefreshEvery until ctx ends or the returned stop is
-// called (stop waits for a run in progress). Each move is logged; a failed
-// run is logged and retried at the next tick. Several processes on one
-// PostgreSQL may run it side by side: each move is recorded once.
-func (a *app) startPhaseRefresh(ctx context.Context, svc *service.Service) (stop func()) {
-	ctx, cancel := context.WithCancel(ctx)
-	log := a.log.With("component", "jobs", "job", "lifecycle_refresh")
-	var wg sync.WaitGroup
-	wg.Go(func() {
-		t := time.NewTicker(phaseRefreshEvery)
-		defer t.Stop()
-		for {
-			start := time.Now()
-			res, err := svc.RefreshAllPhases(ctx)
-			n := 0
-			for _, o := range res {
-				for _, m := range o.Moves {
-					n++
-					log.Info("release phase moved", "org", o.Org, "release_id", m.ReleaseID, "product", m.Product,
-						"version", m.Version, "from_phase", m.From, "to_phase", m.To, "reason", m.Reason)
-				}
-			}
-			if err != nil && ctx.Err() == nil {
-				log.Error("phase refresh failed", "error", err)
-			} else if ctx.Err() == nil {
-				log.Debug("phase refresh done", "moves", n, "duration_ms", time.Since(start).Milliseconds())
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
-	})
-	return func() {
-		cancel()
-		wg.Wait()
-	}
-}
 
 func (a *app) lifecycleCommand() *cobra.Command {
 	return group("lifecycle", "Lifecycle phases, component support, EOL/EOS notices, transfer of responsibility",
@@ -162,6 +112,11 @@ counts per support level.`,
 }
 
 func (a *app) noticeCommand() *cobra.Command {
+	return group("notice", "Record and list end-of-life / end-of-support notices (manufacturer)",
+		a.noticeCreateCommand(), a.noticeListCommand(), a.noticeShowCommand())
+}
+
+func (a *app) noticeCreateCommand() *cobra.Command {
 	var ref releaseRef
 	var kind, title, issued, eol, eos, remains, successor, successorProduct, url string
 	var controls []string
@@ -231,7 +186,10 @@ notice to its issue day. Only manufacturer organizations issue notices.`,
 	create.Flags().StringVar(&successor, "successor", "", "recommended successor: a version of the same product (linked), or free text such as \"Model X 4.0\"")
 	create.Flags().StringVar(&successorProduct, "successor-product", "", "the successor version's product, when it is another product")
 	create.Flags().StringVar(&url, "url", "", "where the notice is published (http or https)")
+	return create
+}
 
+func (a *app) noticeListCommand() *cobra.Command {
 	var lref releaseRef
 	list := &cobra.Command{
 		Use:   "list [--product P --release V]",
@@ -263,7 +221,10 @@ notice to its issue day. Only manufacturer organizations issue notices.`,
 		},
 	}
 	lref.register(list)
+	return list
+}
 
+func (a *app) noticeShowCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show one notice",
@@ -284,7 +245,7 @@ notice to its issue day. Only manufacturer organizations issue notices.`,
 			return a.render(cmd, n, noticeTable(n))
 		},
 	}
-	return group("notice", "Record and list end-of-life / end-of-support notices (manufacturer)", create, list, show)
+	return show
 }
 
 func idArg(s string) (int64, error) {
@@ -316,6 +277,11 @@ func noticeTable(n *vigil.Notice) *table {
 }
 
 func (a *app) transferCommand() *cobra.Command {
+	return group("transfer", "Record the transfer of responsibility at end of support",
+		a.transferCreateCommand(), a.transferAcceptCommand(), a.transferListCommand(), a.transferShowCommand())
+}
+
+func (a *app) transferCreateCommand() *cobra.Command {
 	var ref releaseRef
 	var effective, guidance, notes, file string
 	var risks, controls, docs []string
@@ -400,7 +366,10 @@ The release must have an end-of-support date; --effective defaults to it.`,
 	create.Flags().StringVar(&notes, "notes", "", "anything else the record should say")
 	create.Flags().StringVar(&file, "file", "", "read the transfer as JSON from FILE (- for standard input)")
 	acc.register(create, "accepted-")
+	return create
+}
 
+func (a *app) transferAcceptCommand() *cobra.Command {
 	var aacc acceptanceFlags
 	accept := &cobra.Command{
 		Use:   "accept ID --by NAME [--role ROLE] [--org ORG] [--on DATE]",
@@ -430,7 +399,10 @@ The release must have an end-of-support date; --effective defaults to it.`,
 		},
 	}
 	aacc.register(accept, "")
+	return accept
+}
 
+func (a *app) transferListCommand() *cobra.Command {
 	var lref releaseRef
 	var received bool
 	list := &cobra.Command{
@@ -470,7 +442,10 @@ The release must have an end-of-support date; --effective defaults to it.`,
 	}
 	lref.register(list)
 	list.Flags().BoolVar(&received, "received", false, "the transfers of the releases your assets run, from the manufacturers that share them")
+	return list
+}
 
+func (a *app) transferShowCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show one transfer of responsibility",
@@ -491,7 +466,7 @@ The release must have an end-of-support date; --effective defaults to it.`,
 			return a.render(cmd, tr, transferTable(tr))
 		},
 	}
-	return group("transfer", "Record the transfer of responsibility at end of support", create, accept, list, show)
+	return show
 }
 
 // parseRisk reads "TEXT", "HARM: TEXT" or "HARM: TEXT | MITIGATION".

@@ -63,7 +63,7 @@ func (a *app) parseFormRefs(ctx context.Context, svc *service.Service, sc vigil.
 			}
 			refs = append(refs, service.MDS2Ref{FormID: id})
 		case ok && kind == "release":
-			product, version, ok := strings.Cut(rest, "@")
+			product, version, ok := splitProductVersion(rest)
 			if !ok {
 				return nil, usagef("%q: want release:PRODUCT@VERSION", arg)
 			}
@@ -105,6 +105,12 @@ func (a *app) writeOutput(cmd *cobra.Command, out string, fn func(io.Writer) err
 }
 
 func (a *app) mds2Command() *cobra.Command {
+	return group("mds2", "MDS2 (ANSI/NEMA HN 1-2019) forms: import, export, diff, compare, evaluate, check",
+		a.mds2ImportCommand(), a.mds2ExportCommand(), a.mds2ListCommand(), a.mds2ShowCommand(), a.mds2DiffCommand(),
+		a.mds2CompareCommand(), a.mds2EvaluateCommand(), a.mds2CheckCommand(), a.mds2CatalogueCommand(), a.mds2ProfileCommand())
+}
+
+func (a *app) mds2ImportCommand() *cobra.Command {
 	var iref releaseRef
 	var icand string
 	imp := &cobra.Command{
@@ -187,7 +193,10 @@ reported with sheet and row and kept with the form. A manufacturer imports its o
 	}
 	iref.register(imp)
 	imp.Flags().StringVar(&icand, "candidate", "", "name of the candidate device (hospital evaluation)")
+	return imp
+}
 
+func (a *app) mds2ExportCommand() *cobra.Command {
 	var eref formRef
 	var eout string
 	export := &cobra.Command{
@@ -207,7 +216,10 @@ reported with sheet and row and kept with the form. A manufacturer imports its o
 	}
 	eref.register(export)
 	export.Flags().StringVar(&eout, "out", "", "file to write (default standard output)")
+	return export
+}
 
+func (a *app) mds2ListCommand() *cobra.Command {
 	var lref releaseRef
 	var lcand string
 	var lcands, lall bool
@@ -251,7 +263,10 @@ reported with sheet and row and kept with the form. A manufacturer imports its o
 	list.Flags().StringVar(&lcand, "candidate", "", "forms of one candidate")
 	list.Flags().BoolVar(&lcands, "candidates", false, "candidate forms only")
 	list.Flags().BoolVar(&lall, "all", false, "include superseded forms")
+	return list
+}
 
+func (a *app) mds2ShowCommand() *cobra.Command {
 	var sref formRef
 	var ssection string
 	var sissues bool
@@ -295,7 +310,10 @@ reported with sheet and row and kept with the form. A manufacturer imports its o
 	sref.register(show)
 	show.Flags().StringVar(&ssection, "section", "", "only this section (e.g. AUDT)")
 	show.Flags().BoolVar(&sissues, "issues", false, "show the import issues instead")
+	return show
+}
 
+func (a *app) mds2DiffCommand() *cobra.Command {
 	var dref releaseRef
 	var dfrom, dto string
 	diff := &cobra.Command{
@@ -357,7 +375,10 @@ changed between two imports of the same release).`,
 	diff.Flags().StringVarP(&dref.product, "product", "p", "", "product name or ID")
 	diff.Flags().StringVar(&dfrom, "from", "", "older release version")
 	diff.Flags().StringVar(&dto, "to", "", "newer release version")
+	return diff
+}
 
+func (a *app) mds2CompareCommand() *cobra.Command {
 	var cformat, cout string
 	var cdiffering bool
 	compare := &cobra.Command{
@@ -417,7 +438,10 @@ candidate form. --differing shows only the questions answered differently
 	compare.Flags().StringVar(&cformat, "format", "table", "table, csv, xlsx or html")
 	compare.Flags().StringVar(&cout, "out", "", "file to write (default standard output)")
 	compare.Flags().BoolVar(&cdiffering, "differing", false, "only questions the candidates answer differently")
+	return compare
+}
 
+func (a *app) mds2EvaluateCommand() *cobra.Command {
 	var vprofile, vformat, vout string
 	evaluate := &cobra.Command{
 		Use:   "evaluate [FORM...] [--profile FILE] [--format text|html] [--out FILE]",
@@ -473,7 +497,10 @@ candidate form is evaluated.`,
 	evaluate.Flags().StringVar(&vprofile, "profile", "", "requirement profile, YAML or JSON (default: vigil's)")
 	evaluate.Flags().StringVar(&vformat, "format", "text", "text or html")
 	evaluate.Flags().StringVar(&vout, "out", "", "file to write (default standard output)")
+	return evaluate
+}
 
+func (a *app) mds2CheckCommand() *cobra.Command {
 	var kref releaseRef
 	check := &cobra.Command{
 		Use:   "check --product P --release V",
@@ -503,7 +530,10 @@ candidate form is evaluated.`,
 		},
 	}
 	kref.register(check)
+	return check
+}
 
+func (a *app) mds2CatalogueCommand() *cobra.Command {
 	var csection string
 	catalogue := &cobra.Command{
 		Use:   "catalogue [--section CODE]",
@@ -527,7 +557,10 @@ candidate form is evaluated.`,
 		},
 	}
 	catalogue.Flags().StringVar(&csection, "section", "", "only this section (e.g. CONN)")
+	return catalogue
+}
 
+func (a *app) mds2ProfileCommand() *cobra.Command {
 	profile := &cobra.Command{
 		Use:   "profile",
 		Short: "Print vigil's default requirement profile (YAML), to copy and adapt",
@@ -541,9 +574,7 @@ candidate form is evaluated.`,
 			return err
 		},
 	}
-
-	return group("mds2", "MDS2 (ANSI/NEMA HN 1-2019) forms: import, export, diff, compare, evaluate, check",
-		imp, export, list, show, diff, compare, evaluate, check, catalogue, profile)
+	return profile
 }
 
 func issueTable(issues []vigil.MDS2Issue) *table {

@@ -10,6 +10,11 @@ import (
 )
 
 func (a *app) productCommand() *cobra.Command {
+	return group("product", "Manage products (device product lines)",
+		a.productCreateCommand(), a.productListCommand(), a.productShowCommand(), a.productUpdateCommand(), a.productDeleteCommand())
+}
+
+func (a *app) productCreateCommand() *cobra.Command {
 	var in vigil.ProductInput
 	create := &cobra.Command{
 		Use:   "create NAME",
@@ -29,7 +34,10 @@ func (a *app) productCommand() *cobra.Command {
 		},
 	}
 	productFlags(create, &in.Manufacturer, &in.DeviceModels, &in.IntendedUse, &in.ClinicalFunction)
+	return create
+}
 
+func (a *app) productListCommand() *cobra.Command {
 	var manufacturer string
 	var page vigil.Page
 	list := &cobra.Command{
@@ -61,24 +69,26 @@ func (a *app) productCommand() *cobra.Command {
 	}
 	list.Flags().StringVar(&manufacturer, "manufacturer", "", "only products of this manufacturer")
 	pageFlags(list, &page)
+	return list
+}
 
+func (a *app) productShowCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show PRODUCT",
 		Short: "Show a product (by name or ID)",
 		Args:  exactArgs(1, "PRODUCT"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, args[0])
+			_, _, p, err := a.resolveProduct(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
 			return a.render(cmd, p, productDetail(p))
 		},
 	}
+	return show
+}
 
+func (a *app) productUpdateCommand() *cobra.Command {
 	var upd struct {
 		manufacturer, intendedUse, clinicalFunction string
 		models                                      []string
@@ -105,11 +115,7 @@ func (a *app) productCommand() *cobra.Command {
 			if u == (vigil.ProductUpdate{}) {
 				return usagef("nothing to update: give at least one of --manufacturer, --model, --intended-use, --clinical-function")
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, args[0])
+			svc, sc, p, err := a.resolveProduct(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -121,7 +127,10 @@ func (a *app) productCommand() *cobra.Command {
 		},
 	}
 	productFlags(update, &upd.manufacturer, &upd.models, &upd.intendedUse, &upd.clinicalFunction)
+	return update
+}
 
+func (a *app) productDeleteCommand() *cobra.Command {
 	var yes bool
 	del := &cobra.Command{
 		Use:   "delete PRODUCT",
@@ -131,11 +140,7 @@ func (a *app) productCommand() *cobra.Command {
 			if !yes {
 				return usagef("deleting a product deletes all its releases; confirm with --yes")
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, args[0])
+			svc, sc, p, err := a.resolveProduct(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -147,7 +152,7 @@ func (a *app) productCommand() *cobra.Command {
 		},
 	}
 	del.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
-	return group("product", "Manage products (device product lines)", create, list, show, update, del)
+	return del
 }
 
 func productFlags(c *cobra.Command, manufacturer *string, models *[]string, intendedUse, clinicalFunction *string) {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -64,17 +63,13 @@ func (m *milestoneFlags) update(c *cobra.Command) (vigil.ReleaseUpdate, error) {
 }
 
 func (a *app) releaseCommand() *cobra.Command {
-	var product string
-	productFlag := func(c *cobra.Command) {
-		c.Flags().StringVarP(&product, "product", "p", "", "product name or ID (required)")
-	}
-	needProduct := func() error {
-		if product == "" {
-			return usagef("--product is required")
-		}
-		return nil
-	}
+	return group("release", "Manage releases and their lifecycle phase",
+		a.releaseCreateCommand(), a.releaseListCommand(), a.releaseShowCommand(), a.releaseUpdateCommand(),
+		a.releaseSetPhaseCommand(), a.releaseDeleteCommand(), a.releaseEnvironmentCommand(), a.releasePortsCommand())
+}
 
+func (a *app) releaseCreateCommand() *cobra.Command {
+	var product string
 	var phase string
 	var ms milestoneFlags
 	create := &cobra.Command{
@@ -85,18 +80,14 @@ development until --released, support from then, limited_support from
 --eol-notice, end_of_support from --end-of-support.`,
 		Args: exactArgs(1, "VERSION --product P [--phase PHASE] [--released DATE] [--eol-notice DATE] [--end-of-support DATE]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needProduct(); err != nil {
+			if err := needProduct(product); err != nil {
 				return err
 			}
 			m, err := ms.milestones()
 			if err != nil {
 				return err
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			p, err := svc.ResolveProduct(cmd.Context(), sc, product)
+			svc, sc, p, err := a.resolveProduct(cmd.Context(), product)
 			if err != nil {
 				return err
 			}
@@ -107,10 +98,14 @@ development until --released, support from then, limited_support from
 			return a.render(cmd, r, releaseDetail(&service.ReleaseDetail{Release: *r}))
 		},
 	}
-	productFlag(create)
+	productFlag(create, &product)
 	create.Flags().StringVar(&phase, "phase", "", "set the phase explicitly: development, support, limited_support or end_of_support")
 	ms.register(create, false)
+	return create
+}
 
+func (a *app) releaseListCommand() *cobra.Command {
+	var product string
 	var page vigil.Page
 	list := &cobra.Command{
 		Use:   "list",
@@ -146,13 +141,17 @@ development until --released, support from then, limited_support from
 	}
 	list.Flags().StringVarP(&product, "product", "p", "", "only releases of this product")
 	pageFlags(list, &page)
+	return list
+}
 
+func (a *app) releaseShowCommand() *cobra.Command {
+	var product string
 	show := &cobra.Command{
 		Use:   "show VERSION --product P",
 		Short: "Show a release with its phase history",
 		Args:  exactArgs(1, "VERSION --product P"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needProduct(); err != nil {
+			if err := needProduct(product); err != nil {
 				return err
 			}
 			svc, sc, err := a.scope(cmd.Context())
@@ -166,8 +165,12 @@ development until --released, support from then, limited_support from
 			return a.render(cmd, d, releaseDetail(d))
 		},
 	}
-	productFlag(show)
+	productFlag(show, &product)
+	return show
+}
 
+func (a *app) releaseSetPhaseCommand() *cobra.Command {
+	var product string
 	var reason string
 	var force bool
 	setPhase := &cobra.Command{
@@ -179,7 +182,7 @@ phase to let it follow the release's milestones again. Moving back in the
 lifecycle needs --force. Every change is recorded with its reason.`,
 		Args: exactArgs(2, "VERSION PHASE --product P --reason TEXT [--force]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needProduct(); err != nil {
+			if err := needProduct(product); err != nil {
 				return err
 			}
 			in := service.PhaseChangeInput{Phase: vigil.Phase(args[1]), Reason: reason, Force: force}
@@ -188,11 +191,7 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			} else if !in.Phase.Valid() {
 				return usagef("phase %q: want development, support, limited_support, end_of_support or milestones", args[1])
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			r, err := a.findRelease(cmd.Context(), svc, sc, product, args[0])
+			svc, sc, r, err := a.resolveVersion(cmd.Context(), product, args[0])
 			if err != nil {
 				return err
 			}
@@ -203,17 +202,21 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			return a.render(cmd, d, releaseDetail(d))
 		},
 	}
-	productFlag(setPhase)
+	productFlag(setPhase, &product)
 	setPhase.Flags().StringVar(&reason, "reason", "", "why the phase changes (required)")
 	setPhase.Flags().BoolVar(&force, "force", false, "allow moving back in the lifecycle")
+	return setPhase
+}
 
+func (a *app) releaseUpdateCommand() *cobra.Command {
+	var product string
 	var ums milestoneFlags
 	update := &cobra.Command{
 		Use:   "update VERSION --product P",
 		Short: "Change a release's lifecycle milestones",
 		Args:  exactArgs(1, "VERSION --product P [--released DATE] [--eol-notice DATE] [--end-of-support DATE]"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needProduct(); err != nil {
+			if err := needProduct(product); err != nil {
 				return err
 			}
 			u, err := ums.update(cmd)
@@ -223,11 +226,7 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			if u == (vigil.ReleaseUpdate{}) {
 				return usagef("nothing to update: give at least one of --released, --eol-notice, --end-of-support")
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			r, err := a.findRelease(cmd.Context(), svc, sc, product, args[0])
+			svc, sc, r, err := a.resolveVersion(cmd.Context(), product, args[0])
 			if err != nil {
 				return err
 			}
@@ -241,26 +240,26 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			return a.render(cmd, d, releaseDetail(d))
 		},
 	}
-	productFlag(update)
+	productFlag(update, &product)
 	ums.register(update, true)
+	return update
+}
 
+func (a *app) releaseDeleteCommand() *cobra.Command {
+	var product string
 	var yes bool
 	del := &cobra.Command{
 		Use:   "delete VERSION --product P --yes",
 		Short: "Delete a release",
 		Args:  exactArgs(1, "VERSION --product P --yes"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := needProduct(); err != nil {
+			if err := needProduct(product); err != nil {
 				return err
 			}
 			if !yes {
 				return usagef("deleting a release deletes its history; confirm with --yes")
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			r, err := a.findRelease(cmd.Context(), svc, sc, product, args[0])
+			svc, sc, r, err := a.resolveVersion(cmd.Context(), product, args[0])
 			if err != nil {
 				return err
 			}
@@ -271,19 +270,9 @@ lifecycle needs --force. Every change is recorded with its reason.`,
 			return nil
 		},
 	}
-	productFlag(del)
+	productFlag(del, &product)
 	del.Flags().BoolVar(&yes, "yes", false, "confirm the deletion")
-
-	return group("release", "Manage releases and their lifecycle phase", create, list, show, update, setPhase, del,
-		a.releaseEnvironmentCommand(), a.releasePortsCommand())
-}
-
-func (a *app) findRelease(ctx context.Context, svc *service.Service, sc vigil.Scope, product, version string) (*vigil.Release, error) {
-	d, err := svc.ReleaseByVersion(ctx, sc, product, version)
-	if err != nil {
-		return nil, err
-	}
-	return &d.Release, nil
+	return del
 }
 
 func phaseLabel(r *vigil.Release) string {

@@ -15,6 +15,10 @@ import (
 )
 
 func (a *app) orgSettingsCommand() *cobra.Command {
+	return group("settings", "Risk settings of the organization", a.orgSettingsShowCommand(), a.orgSettingsSetCommand())
+}
+
+func (a *app) orgSettingsShowCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show",
 		Short: "Show the organization's risk settings: FDA clocks, exploitability thresholds, matrix, queue weights",
@@ -31,6 +35,10 @@ func (a *app) orgSettingsCommand() *cobra.Command {
 			return a.render(cmd, s, settingsTable(s))
 		},
 	}
+	return show
+}
+
+func (a *app) orgSettingsSetCommand() *cobra.Command {
 	var notify, remediate int
 	var epssHigh, epssMedium, linkThreshold, unscored float64
 	var weights, matrix []string
@@ -143,7 +151,7 @@ vulnerability with no CVSS vector anywhere; its severity shows as unknown.
 	f.Float64Var(&unscored, "unscored-cvss", 0, "base score ranking vulnerabilities with no CVSS anywhere (shown as unknown)")
 	f.StringVar(&from, "from", "", "replace all settings with a JSON file (as 'show -o json' prints)")
 	f.BoolVar(&reset, "reset", false, "restore the defaults")
-	return group("settings", "Risk settings of the organization", show, set)
+	return set
 }
 
 func settingsTable(s vigil.RiskSettings) *table {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -13,36 +12,6 @@ import (
 	"github.com/vigil/vigil/internal/sbom"
 	"github.com/vigil/vigil/internal/service"
 )
-
-// releaseRef is the --product/--release pair that names a release.
-type releaseRef struct{ product, version string }
-
-func (r *releaseRef) register(c *cobra.Command) {
-	c.Flags().StringVarP(&r.product, "product", "p", "", "product name or ID")
-	c.Flags().StringVarP(&r.version, "release", "r", "", "release version")
-}
-
-func (r *releaseRef) set() bool { return r.product != "" || r.version != "" }
-
-func (r *releaseRef) need() error {
-	if r.product == "" || r.version == "" {
-		return usagef("--product and --release are required")
-	}
-	return nil
-}
-
-// resolve finds the release the flags name.
-func (a *app) resolveRelease(ctx context.Context, ref releaseRef) (*service.Service, vigil.Scope, *vigil.Release, error) {
-	if err := ref.need(); err != nil {
-		return nil, vigil.Scope{}, nil, err
-	}
-	svc, sc, err := a.scope(ctx)
-	if err != nil {
-		return nil, vigil.Scope{}, nil, err
-	}
-	r, err := a.findRelease(ctx, svc, sc, ref.product, ref.version)
-	return svc, sc, r, err
-}
 
 // openInput opens a file argument; "-" is standard input.
 func (a *app) openInput(name string) (io.ReadCloser, error) {
@@ -57,6 +26,12 @@ func (a *app) openInput(name string) (io.ReadCloser, error) {
 }
 
 func (a *app) sbomCommand() *cobra.Command {
+	return group("sbom", "Import, check, compare and export SBOMs",
+		a.sbomImportCommand(), a.sbomListCommand(), a.sbomComponentsCommand(), a.sbomCheckCommand(), a.sbomDiffCommand(),
+		a.sbomExportCommand(), group("support", "Manage component support levels and end-of-support dates", a.sbomSupportImportCommand()))
+}
+
+func (a *app) sbomImportCommand() *cobra.Command {
 	var ref releaseRef
 	var strictRefs bool
 	imp := &cobra.Command{
@@ -105,8 +80,11 @@ SBOM. Importing the same bytes again changes nothing.`,
 		},
 	}
 	ref.register(imp)
-	imp.Flags().BoolVar(&strictRefs, "strict", false, "refuse the SBOM for a malformed package reference (otherwise the package is kept with a warning)")
+	imp.Flags().BoolVar(&strictRefs, "strict", false, "refuse the SBOM for a per-component problem: a malformed package reference, a licence id not on the SPDX list, a support value vigil cannot map (otherwise kept with a warning)")
+	return imp
+}
 
+func (a *app) sbomListCommand() *cobra.Command {
 	var lref releaseRef
 	list := &cobra.Command{
 		Use:   "list --product P --release V",
@@ -128,7 +106,10 @@ SBOM. Importing the same bytes again changes nothing.`,
 		},
 	}
 	lref.register(list)
+	return list
+}
 
+func (a *app) sbomComponentsCommand() *cobra.Command {
 	var cref releaseRef
 	components := &cobra.Command{
 		Use:   "components --product P --release V",
@@ -159,7 +140,10 @@ SBOM. Importing the same bytes again changes nothing.`,
 		},
 	}
 	cref.register(components)
+	return components
+}
 
+func (a *app) sbomCheckCommand() *cobra.Command {
 	var kref releaseRef
 	var strict bool
 	check := &cobra.Command{
@@ -208,7 +192,10 @@ component. With --strict the exit code is 3 when anything is missing.`,
 	}
 	kref.register(check)
 	check.Flags().BoolVar(&strict, "strict", false, "exit 3 when any element is missing")
+	return check
+}
 
+func (a *app) sbomDiffCommand() *cobra.Command {
 	var product string
 	diff := &cobra.Command{
 		Use:   "diff --product P FROM TO",
@@ -218,11 +205,7 @@ component. With --strict the exit code is 3 when anything is missing.`,
 			if product == "" {
 				return usagef("--product is required")
 			}
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			from, err := a.findRelease(cmd.Context(), svc, sc, product, args[0])
+			svc, sc, from, err := a.resolveVersion(cmd.Context(), product, args[0])
 			if err != nil {
 				return err
 			}
@@ -252,7 +235,10 @@ component. With --strict the exit code is 3 when anything is missing.`,
 		},
 	}
 	diff.Flags().StringVarP(&product, "product", "p", "", "product name or ID (required)")
+	return diff
+}
 
+func (a *app) sbomExportCommand() *cobra.Command {
 	var eref releaseRef
 	var format, outFile string
 	export := &cobra.Command{
@@ -295,7 +281,10 @@ component. With --strict the exit code is 3 when anything is missing.`,
 	eref.register(export)
 	export.Flags().StringVarP(&format, "format", "f", string(sbom.KindCycloneDXJSON), "cyclonedx-json, cyclonedx-xml, spdx-json, spdx-tv, or original (the imported bytes)")
 	export.Flags().StringVar(&outFile, "out", "", "write to this new file instead of standard output")
+	return export
+}
 
+func (a *app) sbomSupportImportCommand() *cobra.Command {
 	var sref releaseRef
 	supportImport := &cobra.Command{
 		Use:   "import FILE|- --product P --release V",
@@ -334,9 +323,7 @@ and nothing is applied; see docs/sbom.md for the format.`,
 		},
 	}
 	sref.register(supportImport)
-	support := group("support", "Manage component support levels and end-of-support dates", supportImport)
-
-	return group("sbom", "Import, check, compare and export SBOMs", imp, list, components, check, diff, export, support)
+	return supportImport
 }
 
 func kindList() string {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -146,42 +145,50 @@ the stored findings up to date: new matches appear, changed ones are updated,
 and those no longer found are resolved (kept, with the time).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			svc, sc, err := a.scope(cmd.Context())
-			if err != nil {
-				return err
-			}
-			var rels []*vigil.Release
+			var matched []service.ReleaseMatch
 			if ref.set() {
-				_, _, r, err := a.resolveRelease(cmd.Context(), ref)
+				svc, sc, r, err := a.resolveRelease(cmd.Context(), ref)
 				if err != nil {
 					return err
 				}
-				rels = append(rels, r)
-			} else if rels, _, err = svc.Releases(cmd.Context(), sc, vigil.ReleaseFilter{}); err != nil {
-				return err
-			}
-			t := &table{header: []string{"RELEASE", "COMPONENTS", "CANDIDATES", "NEW", "CHANGED", "UNCHANGED", "RESOLVED"}}
-			var sums []*service.MatchSummary
-			for _, r := range rels {
 				sum, err := svc.MatchRelease(cmd.Context(), sc, r.ID, nil)
 				if err != nil {
-					if !ref.set() && errors.Is(err, service.ErrNoSBOM) {
-						continue
-					}
 					return err
 				}
-				sums = append(sums, sum)
-				t.add(r.Product+" "+r.Version, fmt.Sprint(sum.Components), fmt.Sprint(sum.Candidates), fmt.Sprint(sum.New),
-					fmt.Sprint(sum.Changed), fmt.Sprint(sum.Unchanged), fmt.Sprint(sum.Resolved))
+				matched = []service.ReleaseMatch{{Release: r, Summary: sum}}
+			} else {
+				svc, sc, err := a.scope(cmd.Context())
+				if err != nil {
+					return err
+				}
+				if matched, err = svc.MatchAllReleases(cmd.Context(), sc); err != nil {
+					return err
+				}
 			}
-			if sums == nil {
-				sums = []*service.MatchSummary{}
-			}
-			return a.render(cmd, sums, t)
+			return a.render(cmd, matchSummaries(matched), matchTable(matched))
 		},
 	}
 	ref.register(run)
 	return group("match", "Match SBOMs against the knowledge base", run)
+}
+
+// matchSummaries is what -o json shows of a match run: the summaries.
+func matchSummaries(ms []service.ReleaseMatch) []*service.MatchSummary {
+	sums := []*service.MatchSummary{}
+	for _, m := range ms {
+		sums = append(sums, m.Summary)
+	}
+	return sums
+}
+
+func matchTable(ms []service.ReleaseMatch) *table {
+	t := &table{header: []string{"RELEASE", "COMPONENTS", "CANDIDATES", "NEW", "CHANGED", "UNCHANGED", "RESOLVED"}}
+	for _, m := range ms {
+		r, sum := m.Release, m.Summary
+		t.add(r.Product+" "+r.Version, fmt.Sprint(sum.Components), fmt.Sprint(sum.Candidates), fmt.Sprint(sum.New),
+			fmt.Sprint(sum.Changed), fmt.Sprint(sum.Unchanged), fmt.Sprint(sum.Resolved))
+	}
+	return t
 }
 
 func (a *app) findingCommand() *cobra.Command {

@@ -1,7 +1,11 @@
 package cli
 
 import (
+	"context"
+
 	"github.com/spf13/cobra"
+
+	"github.com/vigil/vigil/internal/service"
 )
 
 func (a *app) serveCommand() *cobra.Command {
@@ -24,7 +28,7 @@ The database is migrated at start. Health: /healthz, /readyz; metrics:
 			}
 			a.log.Info("database ready", "component", "server", "backend", st.Backend(), "migrations_applied", len(applied))
 			svc := a.newService()
-			defer a.startPhaseRefresh(cmd.Context(), svc)()
+			defer a.startJobs(cmd.Context(), svc)()
 			return a.env.Serve(cmd.Context(), svc, ServeOptions{
 				Addr:    a.cfg.Listen,
 				Version: a.env.Version,
@@ -33,4 +37,22 @@ The database is migrated at start. Health: /healthz, /readyz; metrics:
 	}
 	cmd.Flags().String("listen", "", "address to listen on (default 127.0.0.1:8080; env VIGIL_LISTEN)")
 	return cmd
+}
+
+// startJobs runs the background jobs beside the server; the returned stop
+// ends them and waits for the runs in progress.
+func (a *app) startJobs(ctx context.Context, svc *service.Service) (stop func()) {
+	if a.env.RunJobs == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.env.RunJobs(ctx, svc, a.log)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }

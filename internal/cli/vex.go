@@ -16,6 +16,11 @@ import (
 )
 
 func (a *app) vexCommand() *cobra.Command {
+	return group("vex", "Exchange VEX: export a release's triage, import suppliers' statements",
+		a.vexExportCommand(), a.vexImportCommand(), a.vexListCommand(), a.vexShowCommand())
+}
+
+func (a *app) vexExportCommand() *cobra.Command {
 	var ref releaseRef
 	var format, outFile, publisherURL string
 	export := &cobra.Command{
@@ -73,7 +78,10 @@ standard output; with it, a summary does. See docs/vex.md.`,
 	export.Flags().StringVarP(&format, "format", "f", string(vigil.VEXCSAF), "csaf, openvex or cyclonedx")
 	export.Flags().StringVar(&outFile, "out", "", "write to this new file instead of standard output")
 	export.Flags().StringVar(&publisherURL, "publisher-url", "", "the publisher's namespace URL (CSAF publisher.namespace; default urn:vigil:org:SLUG)")
+	return export
+}
 
+func (a *app) vexImportCommand() *cobra.Command {
 	var opt service.VEXImportOptions
 	importCmd := &cobra.Command{
 		Use:   "import FILE|- [--dry-run] [--force]",
@@ -152,7 +160,10 @@ stores nothing.`,
 	}
 	importCmd.Flags().BoolVar(&opt.DryRun, "dry-run", false, "show what the import would do; store nothing")
 	importCmd.Flags().BoolVar(&opt.Force, "force", false, "let statements replace differing decisions of people (recorded as such)")
+	return importCmd
+}
 
+func (a *app) vexListCommand() *cobra.Command {
 	var page vigil.Page
 	listCmd := &cobra.Command{
 		Use:   "list",
@@ -177,7 +188,10 @@ stores nothing.`,
 		},
 	}
 	listCmd.Flags().IntVar(&page.Limit, "limit", 50, "at most this many (0: all)")
+	return listCmd
+}
 
+func (a *app) vexShowCommand() *cobra.Command {
 	show := &cobra.Command{
 		Use:   "show ID",
 		Short: "Show an imported VEX document and what each of its statements did",
@@ -203,7 +217,7 @@ stores nothing.`,
 			return a.render(cmd, d, t)
 		},
 	}
-	return group("vex", "Exchange VEX: export a release's triage, import suppliers' statements", export, importCmd, listCmd, show)
+	return show
 }
 
 func decision(st vigil.TriageState, j vigil.Justification) string {

@@ -94,6 +94,8 @@ func (s *Server) routes() {
 		"A release's findings with their evidence; resolved ones with all=true.", notFound), s.listFindings)
 	huma.Register(api, s.authed(post, "/api/v1/releases/{id}/match", "match-release", tagFindings,
 		"Match a release's current SBOM against the knowledge base and bring its findings up to date.", notFound), s.matchRelease)
+	huma.Register(api, s.authed(post, "/api/v1/match", "match-releases", tagFindings,
+		"Match the current SBOM of every release of the organization that has one, as match-release does for one."), s.matchAllReleases)
 	s.triageRoutes()
 
 	// VEX out and in.

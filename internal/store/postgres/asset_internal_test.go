@@ -35,7 +35,7 @@ func TestWorkItemHistoryAppendOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = db.Update(ctx, func(tx store.Tx) error {
-		_, err := tx.(*Tx).tx.Exec(ctx, "UPDATE work_item_changes SET approver = 'someone else'")
+		_, err := tx.(*Tx).SQL().ExecContext(ctx, "UPDATE work_item_changes SET approver = 'someone else'")
 		return err
 	})
 	if err == nil || !strings.Contains(err.Error(), "append-only") {

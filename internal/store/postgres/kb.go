@@ -2,39 +2,19 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
+	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
+	"github.com/vigil/vigil/internal/store/sqldb"
 )
 
-func (tx *Tx) findMeta(ctx context.Context, query string, args ...any) (store.KBMeta, bool, error) {
-	var m store.KBMeta
-	var modified pgtype.Timestamptz
-	err := tx.tx.QueryRow(ctx, query, args...).Scan(&m.SHA256, &modified)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return m, false, nil
-	}
-	if err != nil {
-		return m, false, mapError(err)
-	}
-	m.Modified = timeOf(modified)
-	return m, true, nil
-}
-
-// FindKBVulnMeta returns a source record's digest and modified time.
-func (tx *Tx) FindKBVulnMeta(ctx context.Context, source vigil.Source, sourceID string) (store.KBMeta, bool, error) {
-	m, found, err := tx.findMeta(ctx, `SELECT sha256, modified FROM kb_vulns WHERE source = $1 AND source_id = $2`, string(source), sourceID)
-	if err != nil {
-		return m, false, fmt.Errorf("knowledge base record %s %s: %w", source, sourceID, err)
-	}
-	return m, found, nil
-}
+// The knowledge-base writes that differ on PostgreSQL: a record and its
+// index rows go to the server in one round trip (a pipelined batch whose
+// index statements take their rows as arrays), where the shared form would
+// take one round trip a row.
 
 // PutKBVuln inserts or replaces a source record and its index rows, in one
 // round trip: the upsert and the index statements go in one batch, the
@@ -59,7 +39,7 @@ func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 			modified = excluded.modified, withdrawn = excluded.withdrawn, summary = excluded.summary,
 			sha256 = excluded.sha256, doc = excluded.doc, imported_at = excluded.imported_at`,
 		src, v.SourceID, v.ID, nullTime(v.Published), nullTime(v.Modified), nullTime(v.Withdrawn),
-		v.Summary, r.SHA256, string(r.Doc), tx.now)
+		v.Summary, r.SHA256, string(r.Doc), tx.Now())
 	batch.Queue(`DELETE FROM kb_aliases WHERE record_id = `+rec, src, v.SourceID)
 	batch.Queue(`DELETE FROM kb_packages WHERE record_id = `+rec, src, v.SourceID)
 	batch.Queue(`DELETE FROM kb_cpes WHERE record_id = `+rec, src, v.SourceID)
@@ -70,130 +50,24 @@ func (tx *Tx) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 	batch.Queue(`INSERT INTO kb_cpes (record_id, part, vendor, product, vulnerable)
 		SELECT `+rec+`, p, v, pr, vu FROM unnest($3::text[], $4::text[], $5::text[], $6::boolean[]) AS x (p, v, pr, vu)`,
 		src, v.SourceID, parts, vendors, products, vulnerable)
-	if err := tx.tx.SendBatch(ctx, batch).Close(); err != nil {
-		return fmt.Errorf("store %s record %s: %w", v.Source, v.SourceID, mapError(err))
+	if err := tx.sendBatch(ctx, batch); err != nil {
+		return fmt.Errorf("store %s record %s: %w", v.Source, v.SourceID, sqldb.MapError(err))
 	}
 	return nil
-}
-
-// FindKBVulns returns every record known by id.
-func (tx *Tx) FindKBVulns(ctx context.Context, id string) ([]*vigil.Vulnerability, error) {
-	rows, err := tx.tx.Query(ctx,
-		`SELECT v.doc FROM kb_vulns v WHERE v.id IN (SELECT record_id FROM kb_aliases WHERE alias = $1)
-		ORDER BY v.source COLLATE "C", v.source_id COLLATE "C"`, id)
-	if err != nil {
-		return nil, fmt.Errorf("find %s: %w", id, err)
-	}
-	defer rows.Close()
-	var out []*vigil.Vulnerability
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, fmt.Errorf("find %s: %w", id, err)
-		}
-		var v vigil.Vulnerability
-		if err := json.Unmarshal(doc, &v); err != nil {
-			return nil, fmt.Errorf("stored record of %s: %w", id, err)
-		}
-		out = append(out, &v)
-	}
-	return out, rows.Err()
-}
-
-// FindKEVMeta returns a KEV entry's digest.
-func (tx *Tx) FindKEVMeta(ctx context.Context, cveID string) (store.KBMeta, bool, error) {
-	m, found, err := tx.findMeta(ctx, `SELECT sha256, NULL::timestamptz FROM kb_kev WHERE cve_id = $1`, cveID)
-	if err != nil {
-		return m, false, fmt.Errorf("KEV entry %s: %w", cveID, err)
-	}
-	return m, found, nil
-}
-
-// PutKEV inserts or replaces a KEV entry.
-func (tx *Tx) PutKEV(ctx context.Context, e *vigil.KEVEntry, digest string, doc []byte) error {
-	_, err := tx.tx.Exec(ctx,
-		`INSERT INTO kb_kev (cve_id, date_added, due_date, ransomware, sha256, doc, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
-		ON CONFLICT (cve_id) DO UPDATE SET date_added = excluded.date_added, due_date = excluded.due_date,
-			ransomware = excluded.ransomware, sha256 = excluded.sha256, doc = excluded.doc, imported_at = excluded.imported_at`,
-		e.CVEID, nullDate(e.DateAdded), nullDate(e.DueDate), string(e.RansomwareUse), digest, string(doc), tx.now)
-	if err != nil {
-		return fmt.Errorf("store KEV entry %s: %w", e.CVEID, mapError(err))
-	}
-	return nil
-}
-
-// FindKEV returns a CVE's KEV entry.
-func (tx *Tx) FindKEV(ctx context.Context, cveID string) (*vigil.KEVEntry, error) {
-	var doc []byte
-	if err := tx.tx.QueryRow(ctx, `SELECT doc FROM kb_kev WHERE cve_id = $1`, cveID).Scan(&doc); err != nil {
-		return nil, notFoundIfNoRows(err, "KEV entry "+cveID)
-	}
-	var e vigil.KEVEntry
-	if err := json.Unmarshal(doc, &e); err != nil {
-		return nil, fmt.Errorf("stored KEV entry %s: %w", cveID, err)
-	}
-	return &e, nil
-}
-
-// PutEPSS stores a score for its date.
-func (tx *Tx) PutEPSS(ctx context.Context, s *vigil.EPSSScore) (bool, error) {
-	tag, err := tx.tx.Exec(ctx,
-		`INSERT INTO kb_epss (cve_id, score_date, epss, percentile, model_version) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (cve_id, score_date) DO UPDATE SET epss = excluded.epss, percentile = excluded.percentile,
-			model_version = excluded.model_version
-		WHERE kb_epss.epss <> excluded.epss OR kb_epss.percentile <> excluded.percentile
-			OR kb_epss.model_version <> excluded.model_version`,
-		s.CVEID, nullDate(s.Date), s.Score, s.Percentile, s.ModelVersion)
-	if err != nil {
-		return false, fmt.Errorf("store EPSS score of %s: %w", s.CVEID, mapError(err))
-	}
-	return tag.RowsAffected() > 0, nil
-}
-
-// FindEPSS returns a CVE's scores, newest first.
-func (tx *Tx) FindEPSS(ctx context.Context, cveID string) ([]*vigil.EPSSScore, error) {
-	rows, err := tx.tx.Query(ctx,
-		`SELECT score_date, epss, percentile, model_version FROM kb_epss WHERE cve_id = $1 ORDER BY score_date DESC`, cveID)
-	if err != nil {
-		return nil, fmt.Errorf("EPSS of %s: %w", cveID, err)
-	}
-	defer rows.Close()
-	var out []*vigil.EPSSScore
-	for rows.Next() {
-		s := vigil.EPSSScore{CVEID: cveID, Provenance: vigil.Provenance{Source: vigil.SourceEPSS, SourceID: cveID}}
-		var day pgtype.Date
-		if err := rows.Scan(&day, &s.Score, &s.Percentile, &s.ModelVersion); err != nil {
-			return nil, fmt.Errorf("EPSS of %s: %w", cveID, err)
-		}
-		if s.Date, err = dateOf(day); err != nil {
-			return nil, err
-		}
-		out = append(out, &s)
-	}
-	return out, rows.Err()
-}
-
-// FindAdvisoryMeta returns an advisory's digest and modified time.
-func (tx *Tx) FindAdvisoryMeta(ctx context.Context, sourceID string) (store.KBMeta, bool, error) {
-	m, found, err := tx.findMeta(ctx, `SELECT sha256, modified FROM kb_advisories WHERE source_id = $1`, sourceID)
-	if err != nil {
-		return m, false, fmt.Errorf("advisory %s: %w", sourceID, err)
-	}
-	return m, found, nil
 }
 
 // PutAdvisory inserts or replaces an advisory and its index rows.
 func (tx *Tx) PutAdvisory(ctx context.Context, r *store.KBAdvisory) error {
 	a := r.Advisory
 	var id int64
-	err := tx.tx.QueryRow(ctx,
+	err := tx.SQL().QueryRowContext(ctx,
 		`INSERT INTO kb_advisories (source_id, publisher, title, modified, sha256, doc, imported_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
 		ON CONFLICT (source_id) DO UPDATE SET publisher = excluded.publisher, title = excluded.title,
 			modified = excluded.modified, sha256 = excluded.sha256, doc = excluded.doc, imported_at = excluded.imported_at
 		RETURNING id`,
-		a.SourceID, a.Publisher.Name, a.Title, nullTime(a.Modified), r.SHA256, string(r.Doc), tx.now).Scan(&id)
+		a.SourceID, a.Publisher.Name, a.Title, nullTime(a.Modified), r.SHA256, string(r.Doc), tx.Now()).Scan(&id)
 	if err != nil {
-		return fmt.Errorf("store advisory %s: %w", a.SourceID, mapError(err))
+		return fmt.Errorf("store advisory %s: %w", a.SourceID, sqldb.MapError(err))
 	}
 	var pids, kinds, values []string
 	for _, p := range r.Products {
@@ -205,156 +79,16 @@ func (tx *Tx) PutAdvisory(ctx context.Context, r *store.KBAdvisory) error {
 	batch.Queue(`INSERT INTO kb_advisory_vulns (advisory_id, vuln_id) SELECT $1, v FROM unnest($2::text[]) AS v ON CONFLICT DO NOTHING`, id, r.Vulns)
 	batch.Queue(`INSERT INTO kb_advisory_products (advisory_id, product_id, kind, value)
 		SELECT $1, p, k, v FROM unnest($2::text[], $3::text[], $4::text[]) AS x (p, k, v)`, id, pids, kinds, values)
-	if err := tx.tx.SendBatch(ctx, batch).Close(); err != nil {
-		return fmt.Errorf("store advisory %s index: %w", a.SourceID, mapError(err))
+	if err := tx.sendBatch(ctx, batch); err != nil {
+		return fmt.Errorf("store advisory %s index: %w", a.SourceID, sqldb.MapError(err))
 	}
 	return nil
 }
 
-// FindAdvisoriesByVuln returns the advisories about a vulnerability.
-func (tx *Tx) FindAdvisoriesByVuln(ctx context.Context, vulnID string) ([]*vigil.Advisory, error) {
-	rows, err := tx.tx.Query(ctx,
-		`SELECT a.doc FROM kb_advisories a JOIN kb_advisory_vulns v ON v.advisory_id = a.id
-		WHERE v.vuln_id = $1 ORDER BY a.modified DESC, a.source_id`, vulnID)
-	if err != nil {
-		return nil, fmt.Errorf("advisories about %s: %w", vulnID, err)
-	}
-	defer rows.Close()
-	var out []*vigil.Advisory
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return nil, fmt.Errorf("advisories about %s: %w", vulnID, err)
-		}
-		var a vigil.Advisory
-		if err := json.Unmarshal(doc, &a); err != nil {
-			return nil, fmt.Errorf("stored advisory about %s: %w", vulnID, err)
-		}
-		out = append(out, &a)
-	}
-	return out, rows.Err()
-}
-
-// KBStats counts records per source.
-func (tx *Tx) KBStats(ctx context.Context) ([]store.KBSourceStats, error) {
-	rows, err := tx.tx.Query(ctx, `
-		SELECT source, COUNT(*), COUNT(withdrawn), MAX(modified) FROM kb_vulns GROUP BY source
-		UNION ALL SELECT 'kev', COUNT(*), 0, MAX(date_added)::timestamptz FROM kb_kev HAVING COUNT(*) > 0
-		UNION ALL SELECT 'epss', COUNT(DISTINCT cve_id), 0, MAX(score_date)::timestamptz FROM kb_epss HAVING COUNT(*) > 0
-		UNION ALL SELECT 'csaf', COUNT(*), 0, MAX(modified) FROM kb_advisories HAVING COUNT(*) > 0
-		ORDER BY 1`)
-	if err != nil {
-		return nil, fmt.Errorf("knowledge base counts: %w", err)
-	}
-	defer rows.Close()
-	var out []store.KBSourceStats
-	for rows.Next() {
-		var s store.KBSourceStats
-		var src string
-		var last pgtype.Timestamptz
-		var n, w int64
-		if err := rows.Scan(&src, &n, &w, &last); err != nil {
-			return nil, fmt.Errorf("knowledge base counts: %w", err)
-		}
-		s.Source, s.Records, s.Withdrawn, s.LastModified = vigil.Source(src), int(n), int(w), timeOf(last)
-		out = append(out, s)
-	}
-	return out, rows.Err()
-}
-
-// SetFeedState records a feed's last import; a nil syncState keeps the
-// stored one (a file import must not reset a sync's cursors).
-func (tx *Tx) SetFeedState(ctx context.Context, source vigil.Source, report, syncState []byte) error {
-	if report == nil {
-		report = []byte("{}")
-	}
-	var st *string
-	if syncState != nil {
-		v := string(syncState)
-		st = &v
-	}
-	_, err := tx.tx.Exec(ctx,
-		`INSERT INTO kb_feeds (source, last_import_at, last_report, sync_state) VALUES ($1, $2, $3, COALESCE($4::jsonb, '{}'))
-		ON CONFLICT (source) DO UPDATE SET last_import_at = excluded.last_import_at,
-			last_report = excluded.last_report, sync_state = COALESCE($4::jsonb, kb_feeds.sync_state)`,
-		string(source), tx.now, string(report), st)
-	if err != nil {
-		return fmt.Errorf("feed state of %s: %w", source, mapError(err))
-	}
-	return nil
-}
-
-// FindFeedStates lists what each feed last did.
-func (tx *Tx) FindFeedStates(ctx context.Context) ([]store.FeedState, error) {
-	rows, err := tx.tx.Query(ctx, `SELECT source, last_import_at, last_report, sync_state FROM kb_feeds ORDER BY source COLLATE "C"`)
-	if err != nil {
-		return nil, fmt.Errorf("feed states: %w", err)
-	}
-	defer rows.Close()
-	var out []store.FeedState
-	for rows.Next() {
-		var f store.FeedState
-		var src string
-		if err := rows.Scan(&src, &f.LastImportAt, &f.LastReport, &f.SyncState); err != nil {
-			return nil, fmt.Errorf("feed states: %w", err)
-		}
-		f.Source = vigil.Source(src)
-		out = append(out, f)
-	}
-	return out, rows.Err()
-}
-
-// kbDocQueries are the bundle reads; the kinds are a closed set, so the
-// query text never comes from input.
-var kbDocQueries = map[store.KBKind]string{
-	store.KBVulns:      `SELECT doc FROM kb_vulns ORDER BY source COLLATE "C", source_id COLLATE "C"`,
-	store.KBKEV:        `SELECT doc FROM kb_kev ORDER BY cve_id COLLATE "C"`,
-	store.KBAdvisories: `SELECT doc FROM kb_advisories ORDER BY source_id COLLATE "C"`,
-}
-
-// EachKBDoc streams the stored JSON of one kind of record.
-func (tx *Tx) EachKBDoc(ctx context.Context, kind store.KBKind, fn func([]byte) error) error {
-	q, ok := kbDocQueries[kind]
-	if !ok {
-		return fmt.Errorf("knowledge base kind %q: %w", kind, vigil.ErrInvalid)
-	}
-	rows, err := tx.tx.Query(ctx, q)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", kind, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return fmt.Errorf("read %s: %w", kind, err)
-		}
-		if err := fn(doc); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-// EachEPSS streams every stored EPSS score.
-func (tx *Tx) EachEPSS(ctx context.Context, fn func(*vigil.EPSSScore) error) error {
-	rows, err := tx.tx.Query(ctx, `SELECT cve_id, score_date, epss, percentile, model_version FROM kb_epss ORDER BY cve_id COLLATE "C", score_date`)
-	if err != nil {
-		return fmt.Errorf("read EPSS: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var s vigil.EPSSScore
-		var day pgtype.Date
-		if err := rows.Scan(&s.CVEID, &day, &s.Score, &s.Percentile, &s.ModelVersion); err != nil {
-			return fmt.Errorf("read EPSS: %w", err)
-		}
-		if s.Date, err = dateOf(day); err != nil {
-			return err
-		}
-		s.Provenance = vigil.Provenance{Source: vigil.SourceEPSS, SourceID: s.CVEID}
-		if err := fn(&s); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+// sendBatch sends batch on the connection that holds the transaction and
+// reads all its results.
+func (tx *Tx) sendBatch(ctx context.Context, batch *pgx.Batch) error {
+	return tx.Raw(func(dc any) error {
+		return dc.(*stdlib.Conn).Conn().SendBatch(ctx, batch).Close()
+	})
 }

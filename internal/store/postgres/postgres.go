@@ -1,7 +1,10 @@
-// Package postgres is vigil's server store: PostgreSQL through pgx's native
-// interface and a pgxpool connection pool (native rather than database/sql,
-// so bulk imports can use COPY). Migrations are goose files embedded in the
-// binary; goose reaches the same pool through pgx's database/sql adapter.
+// Package postgres is vigil's server store: PostgreSQL through a pgxpool
+// connection pool seen through pgx's database/sql driver, running the
+// transactions and queries shared with SQLite (package sqldb). What stays
+// here is what PostgreSQL does its own way: opening, migrations (goose
+// files embedded in the binary) under an advisory lock, COPY for bulk
+// loads, pipelined knowledge-base writes, and array parameters for the
+// knowledge-base candidate lookup.
 //
 // Every row of organization data carries org_id, and child rows reference
 // their parent by (org_id, id), so the schema itself refuses a row that
@@ -12,14 +15,11 @@ import (
 	"context"
 	"database/sql"
 	"embed"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io/fs"
 	"net"
 	"net/url"
-	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,6 +34,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
+	"github.com/vigil/vigil/internal/store/sqldb"
 )
 
 //go:embed migrations/*.sql
@@ -114,29 +115,16 @@ func (db *DB) Close() error {
 
 // View runs fn in a read-only transaction.
 func (db *DB) View(ctx context.Context, fn func(store.Tx) error) error {
-	return db.run(ctx, pgx.TxOptions{AccessMode: pgx.ReadOnly}, fn)
+	return db.run(ctx, true, fn)
 }
 
 // Update runs fn in a read-write transaction.
 func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
-	return db.run(ctx, pgx.TxOptions{AccessMode: pgx.ReadWrite}, fn)
+	return db.run(ctx, false, fn)
 }
 
-func (db *DB) run(ctx context.Context, opts pgx.TxOptions, fn func(store.Tx) error) error {
-	pgTx, err := db.pool.BeginTx(ctx, opts)
-	if err != nil {
-		return fmt.Errorf("begin: %w", mapError(err))
-	}
-	defer pgTx.Rollback(ctx)
-	// Cut the clock as PostgreSQL keeps times, so what a transaction
-	// returns equals what it later reads back.
-	if err := fn(&Tx{tx: pgTx, now: storedTime(db.Now())}); err != nil {
-		return err
-	}
-	if err := pgTx.Commit(ctx); err != nil {
-		return fmt.Errorf("commit: %w", mapError(err))
-	}
-	return nil
+func (db *DB) run(ctx context.Context, readOnly bool, fn func(store.Tx) error) error {
+	return dialect.Run(ctx, db.sqlDB, readOnly, db.Now(), func(t *sqldb.Tx) error { return fn(&Tx{t}) })
 }
 
 func (db *DB) provider(opts ...goose.ProviderOption) (*goose.Provider, error) {
@@ -157,7 +145,7 @@ func (db *DB) provider(opts ...goose.ProviderOption) (*goose.Provider, error) {
 func (db *DB) migrationLocker(ctx context.Context) (lock.SessionLocker, error) {
 	var schema string
 	if err := db.pool.QueryRow(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
-		return nil, mapError(err)
+		return nil, sqldb.MapError(err)
 	}
 	h := fnv.New64a()
 	h.Write([]byte("vigil migrate " + schema))
@@ -176,15 +164,7 @@ func (db *DB) Migrate(ctx context.Context) ([]store.Migration, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	results, err := p.Up(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	out := make([]store.Migration, 0, len(results))
-	for _, r := range results {
-		out = append(out, store.Migration{Version: r.Source.Version, Source: filepath.Base(r.Source.Path), Duration: r.Duration})
-	}
-	return out, nil
+	return sqldb.Migrate(ctx, p)
 }
 
 // SchemaVersion reports the applied and the newest known migration.
@@ -193,11 +173,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (int64, int64, error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("schema version: %w", err)
 	}
-	cur, latest, err := p.GetVersions(ctx)
-	if err != nil {
-		return 0, 0, fmt.Errorf("schema version: %w", err)
-	}
-	return cur, latest, nil
+	return sqldb.SchemaVersion(ctx, p)
 }
 
 // Ping checks that the database answers and its schema is current.
@@ -237,113 +213,25 @@ func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
-// Tx is one PostgreSQL transaction.
+// dialect is PostgreSQL's, with COPY as its bulk path.
+var dialect = sqldb.NewPostgres(copyFrom)
+
+// copyFrom loads rows into table with COPY, on the connection that holds
+// the transaction.
+func copyFrom(ctx context.Context, driverConn any, table string, columns []string, rows [][]any) error {
+	_, err := driverConn.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromRows(rows))
+	return err
+}
+
+// Tx is one PostgreSQL transaction: the shared one, and the few methods
+// whose PostgreSQL form differs.
 type Tx struct {
-	tx  pgx.Tx
-	now time.Time
+	*sqldb.Tx
 }
 
 var _ store.Tx = (*Tx)(nil)
 
-// Now is the transaction's time.
-func (tx *Tx) Now() time.Time { return tx.now }
-
-// SQLSTATE codes that mapError turns into vigil's error kinds.
-const (
-	codeIntegrityViolation      = "23000" // raised by the append-only and frozen triggers
-	codeNotNullViolation        = "23502"
-	codeForeignKeyViolation     = "23503"
-	codeUniqueViolation         = "23505"
-	codeCheckViolation          = "23514"
-	codeCharacterNotInRepertory = "22021" // invalid UTF-8, or a NUL byte in text
-	// Contention: the transaction lost a race or waited too long; it
-	// changed nothing and may be retried.
-	codeSerializationFailure = "40001"
-	codeDeadlockDetected     = "40P01"
-	codeLockNotAvailable     = "55P03"
-	codeTooManyConnections   = "53300"
-	codeCannotConnectNow     = "57P03"
-)
-
-// mapError turns server errors into vigil's error kinds by SQLSTATE, keeping
-// the server's error in the chain (and its text in the message).
-func mapError(err error) error {
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) {
-		return err
-	}
-	switch pe.Code {
-	case codeUniqueViolation:
-		return &store.ConstraintError{Kind: vigil.ErrConflict, Message: store.MsgExists, Err: err}
-	case codeForeignKeyViolation:
-		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgNoReference, Err: err}
-	case codeCheckViolation:
-		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgNotAllowed, Err: err}
-	case codeNotNullViolation:
-		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgMissing, Err: err}
-	case codeCharacterNotInRepertory:
-		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgBadText, Err: err}
-	case codeIntegrityViolation:
-		return &store.ConstraintError{Kind: vigil.ErrConflict, Message: store.MsgFrozen, Err: err}
-	case codeSerializationFailure, codeDeadlockDetected, codeLockNotAvailable, codeTooManyConnections, codeCannotConnectNow:
-		return fmt.Errorf("%w: %w", vigil.ErrUnavailable, err)
-	}
-	return err
-}
-
-// notFoundIfNoRows turns pgx.ErrNoRows into ErrNotFound for what.
-func notFoundIfNoRows(err error, what string) error {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, vigil.ErrNotFound)
-	}
-	return fmt.Errorf("%s: %w", what, mapError(err))
-}
-
-// mustAffect reports ErrNotFound when a scoped UPDATE or DELETE touched no
-// row: the row is absent or belongs to another organization, and the caller
-// must not learn which.
-func mustAffect(tag pgconn.CommandTag, err error, what string) error {
-	if err != nil {
-		return fmt.Errorf("%s: %w", what, mapError(err))
-	}
-	if tag.RowsAffected() == 0 {
-		return fmt.Errorf("%s: %w", what, vigil.ErrNotFound)
-	}
-	return nil
-}
-
-// storedTime is t as it reads back: in UTC (see OpenConfig), cut to the
-// microsecond that PostgreSQL keeps.
-func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
-
 // nullTime stores the zero time as NULL.
 func nullTime(t time.Time) pgtype.Timestamptz {
 	return pgtype.Timestamptz{Time: t, Valid: !t.IsZero()}
-}
-
-// nullDate stores the zero Date as NULL.
-func nullDate(d vigil.Date) pgtype.Date {
-	return pgtype.Date{Time: d.Time(), Valid: !d.IsZero()}
-}
-
-// dateOf reads a DATE column; NULL is the zero Date.
-func dateOf(d pgtype.Date) (vigil.Date, error) {
-	if !d.Valid {
-		return vigil.Date{}, nil
-	}
-	if d.InfinityModifier != pgtype.Finite {
-		return vigil.Date{}, fmt.Errorf("stored date is %s, want a day", d.InfinityModifier)
-	}
-	return vigil.DateOf(d.Time), nil
-}
-
-// limitClause appends a page's placeholders to args, numbered after those
-// already there; PostgreSQL reads LIMIT NULL as no limit.
-func limitClause(p vigil.Page, args []any) (string, []any) {
-	var limit any
-	if p.Limit > 0 {
-		limit = p.Limit
-	}
-	args = append(slices.Clip(args), limit, max(p.Offset, 0))
-	return fmt.Sprintf(" LIMIT $%d OFFSET $%d", len(args)-1, len(args)), args
 }

@@ -32,7 +32,7 @@ func TestTriageHistoryAppendOnly(t *testing.T) {
 	}
 	for _, q := range []string{"UPDATE triage_events SET state = 'fixed'", "DELETE FROM triage_events"} {
 		err := db.Update(ctx, func(tx store.Tx) error {
-			_, err := tx.(*Tx).tx.Exec(ctx, q)
+			_, err := tx.(*Tx).SQL().ExecContext(ctx, q)
 			return err
 		})
 		if err == nil || !strings.Contains(err.Error(), "append-only") {

@@ -11,7 +11,16 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
+	"github.com/vigil/vigil/internal/store/sqldb"
 )
+
+// Tx is one SQLite transaction: the shared one, and the knowledge-base
+// candidate lookup, which SQLite does its own way.
+type Tx struct {
+	*sqldb.Tx
+}
+
+var _ store.Tx = (*Tx)(nil)
 
 // The key lists go to SQLite as one JSON array each (json_each), so that
 // every lookup is one statement, parsed once, whatever the number of keys;
@@ -121,7 +130,7 @@ func (tx *Tx) queryJSON(ctx context.Context, query string, list any) (*sql.Rows,
 	if string(b) == "null" || string(b) == "[]" {
 		return nil, nil
 	}
-	st, err := tx.prepared(ctx, query)
+	st, err := tx.Stmt(ctx, query)
 	if err != nil {
 		return nil, fmt.Errorf("knowledge base candidates: %w", err)
 	}
@@ -139,111 +148,4 @@ func sortedIDs(set map[int64]bool) []int64 {
 	}
 	slices.Sort(ids)
 	return ids
-}
-
-// FindKBVulnsByID returns the records with these ids, withdrawn ones left
-// out.
-func (tx *Tx) FindKBVulnsByID(ctx context.Context, ids []int64) ([]*vigil.Vulnerability, error) {
-	var out []*vigil.Vulnerability
-	err := tx.eachDocByID(ctx, `SELECT doc FROM kb_vulns WHERE withdrawn IS NULL AND id IN (SELECT value FROM json_each(?)) ORDER BY id`, ids,
-		func(doc []byte) error {
-			var v vigil.Vulnerability
-			if err := json.Unmarshal(doc, &v); err != nil {
-				return fmt.Errorf("stored record: %w", err)
-			}
-			out = append(out, &v)
-			return nil
-		})
-	return out, err
-}
-
-// FindAdvisoriesByID returns the CSAF advisories with these ids.
-func (tx *Tx) FindAdvisoriesByID(ctx context.Context, ids []int64) ([]*vigil.Advisory, error) {
-	var out []*vigil.Advisory
-	err := tx.eachDocByID(ctx, `SELECT doc FROM kb_advisories WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`, ids,
-		func(doc []byte) error {
-			var a vigil.Advisory
-			if err := json.Unmarshal(doc, &a); err != nil {
-				return fmt.Errorf("stored advisory: %w", err)
-			}
-			out = append(out, &a)
-			return nil
-		})
-	return out, err
-}
-
-func (tx *Tx) eachDocByID(ctx context.Context, query string, ids []int64, fn func([]byte) error) error {
-	rows, err := tx.queryJSON(ctx, query, ids)
-	if err != nil || rows == nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var doc []byte
-		if err := rows.Scan(&doc); err != nil {
-			return fmt.Errorf("knowledge base records: %w", err)
-		}
-		if err := fn(doc); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
-// nullBlob binds a nil b as NULL.
-func nullBlob(b []byte) any {
-	if b == nil {
-		return nil
-	}
-	return b
-}
-
-// FindKEVs returns the KEV entries of the CVEs that have one.
-func (tx *Tx) FindKEVs(ctx context.Context, cveIDs []string) (map[string]*vigil.KEVEntry, error) {
-	out := map[string]*vigil.KEVEntry{}
-	rows, err := tx.queryJSON(ctx, `SELECT v.cve_id, v.doc FROM json_each(?) AS k CROSS JOIN kb_kev v ON v.cve_id = k.value`, cveIDs)
-	if err != nil || rows == nil {
-		return out, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var doc []byte
-		if err := rows.Scan(&id, &doc); err != nil {
-			return nil, fmt.Errorf("KEV entries: %w", err)
-		}
-		var e vigil.KEVEntry
-		if err := json.Unmarshal(doc, &e); err != nil {
-			return nil, fmt.Errorf("stored KEV entry %s: %w", id, err)
-		}
-		out[id] = &e
-	}
-	return out, rows.Err()
-}
-
-// FindLatestEPSS returns each CVE's newest EPSS score.
-func (tx *Tx) FindLatestEPSS(ctx context.Context, cveIDs []string) (map[string]*vigil.EPSSScore, error) {
-	out := map[string]*vigil.EPSSScore{}
-	rows, err := tx.queryJSON(ctx, `SELECT e.cve_id, e.score_date, e.epss, e.percentile, e.model_version
-		FROM json_each(?) AS k CROSS JOIN kb_epss e ON e.cve_id = k.value ORDER BY e.cve_id, e.score_date DESC`, cveIDs)
-	if err != nil || rows == nil {
-		return out, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var s vigil.EPSSScore
-		var day string
-		if err := rows.Scan(&s.CVEID, &day, &s.Score, &s.Percentile, &s.ModelVersion); err != nil {
-			return nil, fmt.Errorf("EPSS scores: %w", err)
-		}
-		if out[s.CVEID] != nil {
-			continue
-		}
-		if s.Date, err = vigil.ParseDate(day); err != nil {
-			return nil, err
-		}
-		s.Provenance = vigil.Provenance{Source: vigil.SourceEPSS, SourceID: s.CVEID}
-		out[s.CVEID] = &s
-	}
-	return out, rows.Err()
 }

@@ -20,10 +20,10 @@ import (
 
 	"github.com/pressly/goose/v3"
 	sqlite3 "modernc.org/sqlite"
-	sqlite3lib "modernc.org/sqlite/lib"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
+	"github.com/vigil/vigil/internal/store/sqldb"
 )
 
 //go:embed migrations/*.sql
@@ -151,20 +151,7 @@ func (db *DB) Update(ctx context.Context, fn func(store.Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, pool *sql.DB, fn func(store.Tx) error) error {
-	sqlTx, err := pool.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", mapError(err))
-	}
-	defer sqlTx.Rollback()
-	// Cut the clock as times are stored, so what a transaction returns
-	// equals what it later reads back.
-	if err := fn(&Tx{tx: sqlTx, now: storedTime(db.Now())}); err != nil {
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", mapError(err))
-	}
-	return nil
+	return sqldb.SQLite.Run(ctx, pool, pool == db.read, db.Now(), func(tx *sqldb.Tx) error { return fn(&Tx{tx}) })
 }
 
 func (db *DB) provider() (*goose.Provider, error) {
@@ -181,15 +168,7 @@ func (db *DB) Migrate(ctx context.Context) ([]store.Migration, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	results, err := p.Up(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	out := make([]store.Migration, 0, len(results))
-	for _, r := range results {
-		out = append(out, store.Migration{Version: r.Source.Version, Source: filepath.Base(r.Source.Path), Duration: r.Duration})
-	}
-	return out, nil
+	return sqldb.Migrate(ctx, p)
 }
 
 // SchemaVersion reports the applied and the newest known migration.
@@ -198,11 +177,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (int64, int64, error) {
 	if err != nil {
 		return 0, 0, fmt.Errorf("schema version: %w", err)
 	}
-	cur, latest, err := p.GetVersions(ctx)
-	if err != nil {
-		return 0, 0, fmt.Errorf("schema version: %w", err)
-	}
-	return cur, latest, nil
+	return sqldb.SchemaVersion(ctx, p)
 }
 
 // Ping checks that the database answers and its schema is current.
@@ -242,120 +217,10 @@ func (db *DB) Backup(ctx context.Context, path string) error {
 	}
 	defer conn.Close()
 	if _, err := conn.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
-		return fmt.Errorf("backup to %s: %w", path, mapError(err))
+		return fmt.Errorf("backup to %s: %w", path, sqldb.MapError(err))
 	}
 	done = true
 	return nil
-}
-
-// Tx is one SQLite transaction.
-type Tx struct {
-	tx    *sql.Tx
-	now   time.Time
-	stmts map[string]*sql.Stmt
-}
-
-// prepared returns query prepared once per transaction; database/sql closes
-// it when the transaction ends.
-func (tx *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
-	if s, ok := tx.stmts[query]; ok {
-		return s, nil
-	}
-	s, err := tx.tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil, err
-	}
-	if tx.stmts == nil {
-		tx.stmts = map[string]*sql.Stmt{}
-	}
-	tx.stmts[query] = s
-	return s, nil
-}
-
-var _ store.Tx = (*Tx)(nil)
-
-// Now is the transaction's time.
-func (tx *Tx) Now() time.Time { return tx.now }
-
-// mapError turns driver errors into vigil's error kinds by SQLite's extended
-// result code, keeping the original text for the message.
-func mapError(err error) error {
-	var se *sqlite3.Error
-	if !errors.As(err, &se) {
-		return err
-	}
-	switch se.Code() {
-	case sqlite3lib.SQLITE_CONSTRAINT_UNIQUE, sqlite3lib.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return &store.ConstraintError{Kind: vigil.ErrConflict, Message: store.MsgExists, Err: err}
-	case sqlite3lib.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgNoReference, Err: err}
-	case sqlite3lib.SQLITE_CONSTRAINT_CHECK:
-		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgNotAllowed, Err: err}
-	case sqlite3lib.SQLITE_CONSTRAINT_NOTNULL:
-		return &store.ConstraintError{Kind: vigil.ErrInvalid, Message: store.MsgMissing, Err: err}
-	case sqlite3lib.SQLITE_CONSTRAINT_TRIGGER:
-		return &store.ConstraintError{Kind: vigil.ErrConflict, Message: store.MsgFrozen, Err: err}
-	}
-	// Another connection held the lock past the busy timeout: nothing was
-	// written, and the caller may try again.
-	switch se.Code() & 0xff {
-	case sqlite3lib.SQLITE_BUSY, sqlite3lib.SQLITE_LOCKED:
-		return fmt.Errorf("%w: %w", vigil.ErrUnavailable, err)
-	}
-	return err
-}
-
-// Times are stored as fixed-width UTC text so that they sort as strings.
-const timeLayout = "2006-01-02T15:04:05.000000Z"
-
-func formatTime(t time.Time) string { return t.UTC().Format(timeLayout) }
-
-// storedTime is t as it reads back: in UTC, cut to the microsecond.
-func storedTime(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
-
-func formatNullTime(t time.Time) sql.NullString {
-	if t.IsZero() {
-		return sql.NullString{}
-	}
-	return sql.NullString{String: formatTime(t), Valid: true}
-}
-
-func parseTime(s string) (time.Time, error) {
-	t, err := time.Parse(timeLayout, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("stored time %q: %w", s, err)
-	}
-	return t, nil
-}
-
-func parseNullTime(s sql.NullString) (time.Time, error) {
-	if !s.Valid {
-		return time.Time{}, nil
-	}
-	return parseTime(s.String)
-}
-
-func formatDate(d vigil.Date) sql.NullString {
-	if d.IsZero() {
-		return sql.NullString{}
-	}
-	return sql.NullString{String: d.String(), Valid: true}
-}
-
-func parseDate(s sql.NullString) (vigil.Date, error) {
-	if !s.Valid {
-		return vigil.Date{}, nil
-	}
-	return vigil.ParseDate(s.String)
-}
-
-// limitClause renders a page; SQLite spells "no limit" as LIMIT -1.
-func limitClause(p vigil.Page) (string, []any) {
-	limit := p.Limit
-	if limit <= 0 {
-		limit = -1
-	}
-	return " LIMIT ? OFFSET ?", []any{limit, max(p.Offset, 0)}
 }
 
 // Restore replaces the database with the backup at path, through SQLite's
@@ -415,7 +280,7 @@ func (db *DB) checkBackup(ctx context.Context, path string) error {
 	defer src.Close()
 	var integrity string
 	if err := src.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&integrity); err != nil {
-		return fmt.Errorf("not a readable SQLite database: %w: %w", mapError(err), vigil.ErrInvalid)
+		return fmt.Errorf("not a readable SQLite database: %w: %w", sqldb.MapError(err), vigil.ErrInvalid)
 	}
 	if integrity != "ok" {
 		return fmt.Errorf("integrity check failed: %s: %w", integrity, vigil.ErrInvalid)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/store"
+	"github.com/vigil/vigil/internal/store/sqldb"
 )
 
 // A knowledge-base import on SQLite is staged (docs/architecture.md,
@@ -181,9 +182,9 @@ func (s *Stage) meta(ctx context.Context, stageQuery, liveQuery string, args ...
 			continue
 		}
 		if err != nil {
-			return m, false, mapError(err)
+			return m, false, sqldb.MapError(err)
 		}
-		if m.Modified, err = parseNullTime(modified); err != nil {
+		if m.Modified, err = sqldb.ParseNullTime(modified); err != nil {
 			return m, false, err
 		}
 		return m, true, nil
@@ -208,7 +209,7 @@ func (s *Stage) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 	wrap := func(err error) error { return fmt.Errorf("stage %s record %s: %w", v.Source, v.SourceID, err) }
 	if err := s.exec(ctx, `INSERT OR REPLACE INTO vulns (source, source_id, vuln_id, published, modified, withdrawn, summary, sha256, doc)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		src, id, v.ID, formatNullTime(v.Published), formatNullTime(v.Modified), formatNullTime(v.Withdrawn),
+		src, id, v.ID, sqldb.FormatNullTime(v.Published), sqldb.FormatNullTime(v.Modified), sqldb.FormatNullTime(v.Withdrawn),
 		v.Summary, r.SHA256, string(r.Doc)); err != nil {
 		return wrap(err)
 	}
@@ -225,7 +226,7 @@ func (s *Stage) PutKBVuln(ctx context.Context, r *store.KBVuln) error {
 	}
 	for _, p := range r.Packages {
 		if err := s.exec(ctx, `INSERT INTO packages (source, source_id, ecosystem, name, purl, affected) VALUES (?, ?, ?, ?, ?, ?)`,
-			src, id, p.Ecosystem, p.Name, p.PURL, nullBlob(p.Affected)); err != nil {
+			src, id, p.Ecosystem, p.Name, p.PURL, sqldb.NullBlob(p.Affected)); err != nil {
 			return wrap(err)
 		}
 	}
@@ -250,7 +251,7 @@ func (s *Stage) FindKEVMeta(ctx context.Context, cveID string) (store.KBMeta, bo
 // PutKEV stages a KEV entry.
 func (s *Stage) PutKEV(ctx context.Context, e *vigil.KEVEntry, digest string, doc []byte) error {
 	err := s.exec(ctx, `INSERT OR REPLACE INTO kev (cve_id, date_added, due_date, ransomware, sha256, doc) VALUES (?, ?, ?, ?, ?, ?)`,
-		e.CVEID, e.DateAdded.String(), formatDate(e.DueDate), string(e.RansomwareUse), digest, string(doc))
+		e.CVEID, e.DateAdded.String(), sqldb.FormatDate(e.DueDate), string(e.RansomwareUse), digest, string(doc))
 	if err != nil {
 		return fmt.Errorf("stage KEV entry %s: %w", e.CVEID, err)
 	}
@@ -272,7 +273,7 @@ func (s *Stage) PutEPSS(ctx context.Context, sc *vigil.EPSSScore) (bool, error) 
 			return false, false, nil
 		}
 		if err != nil {
-			return false, false, fmt.Errorf("EPSS score of %s: %w", sc.CVEID, mapError(err))
+			return false, false, fmt.Errorf("EPSS score of %s: %w", sc.CVEID, sqldb.MapError(err))
 		}
 		return true, score == sc.Score && pct == sc.Percentile && model == sc.ModelVersion, nil
 	}
@@ -309,7 +310,7 @@ func (s *Stage) PutAdvisory(ctx context.Context, r *store.KBAdvisory) error {
 	a := r.Advisory
 	wrap := func(err error) error { return fmt.Errorf("stage advisory %s: %w", a.SourceID, err) }
 	if err := s.exec(ctx, `INSERT OR REPLACE INTO advisories (source_id, publisher, title, modified, sha256, doc) VALUES (?, ?, ?, ?, ?, ?)`,
-		a.SourceID, a.Publisher.Name, a.Title, formatNullTime(a.Modified), r.SHA256, string(r.Doc)); err != nil {
+		a.SourceID, a.Publisher.Name, a.Title, sqldb.FormatNullTime(a.Modified), r.SHA256, string(r.Doc)); err != nil {
 		return wrap(err)
 	}
 	for _, q := range []string{`DELETE FROM advisory_vulns WHERE source_id = ?`, `DELETE FROM advisory_products WHERE source_id = ?`} {
@@ -412,14 +413,14 @@ func (s *Stage) Publish(ctx context.Context, fn func(store.Tx) error) (err error
 	}
 	conn, err := s.db.write.Conn(ctx)
 	if err != nil {
-		return fmt.Errorf("publish import: %w", mapError(err))
+		return fmt.Errorf("publish import: %w", sqldb.MapError(err))
 	}
 	defer conn.Close()
 	// ATTACH cannot run inside a transaction, so it comes before BEGIN;
 	// the writer connection is held meanwhile, so no other transaction
 	// runs on it with the stage attached.
 	if _, err := conn.ExecContext(ctx, "ATTACH DATABASE ? AS stage", s.path); err != nil {
-		return fmt.Errorf("publish import: attach stage: %w", mapError(err))
+		return fmt.Errorf("publish import: attach stage: %w", sqldb.MapError(err))
 	}
 	defer func() {
 		if _, derr := conn.ExecContext(context.WithoutCancel(ctx), "DETACH DATABASE stage"); derr != nil {
@@ -433,25 +434,25 @@ func (s *Stage) Publish(ctx context.Context, fn func(store.Tx) error) (err error
 	}()
 	sqlTx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("publish import: begin: %w", mapError(err))
+		return fmt.Errorf("publish import: begin: %w", sqldb.MapError(err))
 	}
 	defer sqlTx.Rollback()
-	tx := &Tx{tx: sqlTx, now: storedTime(s.db.Now())}
-	now := sql.Named("now", formatTime(tx.now))
+	tx := &Tx{sqldb.SQLite.NewTx(conn, sqlTx, s.db.Now())}
+	now := sql.Named("now", sqldb.FormatTime(tx.Now()))
 	for _, q := range publishSQL {
 		var args []any
 		if strings.Contains(q, ":now") {
 			args = []any{now}
 		}
 		if _, err := sqlTx.ExecContext(ctx, q, args...); err != nil {
-			return fmt.Errorf("publish import: %w", mapError(err))
+			return fmt.Errorf("publish import: %w", sqldb.MapError(err))
 		}
 	}
 	if err := fn(tx); err != nil {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("publish import: commit: %w", mapError(err))
+		return fmt.Errorf("publish import: commit: %w", sqldb.MapError(err))
 	}
 	return nil
 }

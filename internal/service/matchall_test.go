@@ -1,0 +1,69 @@
+package service_test
+
+import (
+	"bytes"
+	"os"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/vigil/vigil/internal/service"
+)
+
+func TestMatchAllReleases(t *testing.T) {
+	svc, _ := newService(t)
+	sc := mustOrg(t, svc, "acme")
+	other := mustOrg(t, svc, "other")
+	// The advisory first, so that importing the SBOMs matches nothing yet.
+	if _, err := svc.ImportFeeds(t.Context(), []string{newtonsoftOSV}, service.FeedOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	withSBOM := newRelease(t, svc, sc, "Pump", "3.0")
+	newRelease(t, svc, sc, "Pump", "4.0") // no SBOM: skipped
+	raw, err := os.ReadFile(demoSBOM)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ImportSBOM(t.Context(), sc, withSBOM.ID, bytes.NewReader(raw)); err != nil {
+		t.Fatal(err)
+	}
+	theirs := newRelease(t, svc, other, "Their Pump", "1.0")
+	if _, err := svc.ImportSBOM(t.Context(), other, theirs.ID, bytes.NewReader(raw)); err != nil {
+		t.Fatal(err)
+	}
+
+	got, err := svc.MatchAllReleases(t.Context(), sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for _, m := range got {
+		ids = append(ids, m.Release.ID)
+		if m.Summary.ReleaseID != m.Release.ID {
+			t.Errorf("summary of release %d says release %d", m.Release.ID, m.Summary.ReleaseID)
+		}
+	}
+	if diff := cmp.Diff([]int64{withSBOM.ID}, ids); diff != "" {
+		t.Errorf("matched releases (-want +got):\n%s", diff)
+	}
+	if len(got) == 1 && got[0].Summary.New != 1 {
+		t.Errorf("first match of acme's release = %+v, want 1 new finding", got[0].Summary)
+	}
+
+	// Again: nothing new, the finding unchanged.
+	again, err := svc.MatchAllReleases(t.Context(), sc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(again) != 1 || again[0].Summary.New != 0 || again[0].Summary.Unchanged != 1 {
+		t.Errorf("second match = %+v, want one release with 1 unchanged finding", again)
+	}
+
+	// An organization with no SBOM at all: an empty list, not an error.
+	empty := mustOrg(t, svc, "empty")
+	newRelease(t, svc, empty, "Monitor", "1.0")
+	none, err := svc.MatchAllReleases(t.Context(), empty)
+	if err != nil || none == nil || len(none) != 0 {
+		t.Errorf("MatchAllReleases(no SBOMs) = %v, %v; want an empty list", none, err)
+	}
+}
