@@ -80,7 +80,7 @@ SBOM. Importing the same bytes again changes nothing.`,
 		},
 	}
 	ref.register(imp)
-	imp.Flags().BoolVar(&strictRefs, "strict", false, "refuse the SBOM for a malformed package reference (otherwise the package is kept with a warning)")
+	imp.Flags().BoolVar(&strictRefs, "strict", false, "refuse the SBOM for a per-component problem: a malformed package reference, a licence id not on the SPDX list, a support value vigil cannot map (otherwise kept with a warning)")
 	return imp
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/scan"
 	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/vex/cyclonedx"
 )
 
 func (a *app) scanCommand() *cobra.Command {
@@ -62,7 +63,7 @@ affected or fixed are shown as such. Output: -o table|json|sarif|cyclonedx-vex.
 			case "sarif":
 				err = scan.WriteSARIF(w, res, args[0], a.env.Version)
 			case "cyclonedx-vex":
-				err = scan.WriteCycloneDXVEX(w, res, a.now(), a.env.Version)
+				err = cyclonedx.New().Write(w, scan.VEX(res, a.now(), a.env.Version))
 			default:
 				err = a.renderScan(cmd, res, out)
 			}

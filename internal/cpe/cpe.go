@@ -428,3 +428,42 @@ func HasWildcards(v string) bool {
 // IsLiteral reports whether v is a string value without wildcards:
 // neither Any, NA nor a pattern.
 func IsLiteral(v string) bool { return v != NA && v != "" && !HasWildcards(v) }
+
+// Escape quotes, in a CPE 2.3 formatted string, the characters a value may
+// hold only quoted ("+", "(", "!"… written bare by many tools:
+// "cpe:2.3:a:gnu:g++:…"), so that the string binds as NISTIR 7695 §6.2
+// and the CycloneDX schema's pattern require: within each value a
+// character other than a letter, a digit, "-", ".", "_" and the wildcards
+// "*" and "?" gets a backslash, and those characters lose one they do not
+// need ("1\.0" binds as "1.0"). Case, other quoted characters and the
+// logical values are kept, so Escape is idempotent and keeps what is
+// already right. A URI binding ("cpe:/…") or anything else is returned as is.
+func Escape(s string) string {
+	if len(s) < len(fsPrefix) || !strings.EqualFold(s[:len(fsPrefix)], fsPrefix) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 4)
+	b.WriteString(s[:len(fsPrefix)])
+	rest := s[len(fsPrefix):]
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case c == '\\' && i+1 < len(rest):
+			// A quoted letter, digit, "-", "." or "_" binds bare.
+			if q := rest[i+1]; !isAlnum(q) && q != '-' && q != '.' && q != '_' {
+				b.WriteByte(c)
+			}
+			b.WriteByte(rest[i+1])
+			i++
+		case c == '\\': // a trailing backslash quotes itself
+			b.WriteString(`\\`)
+		case c == ':' || isAlnum(c) || c == '-' || c == '.' || c == '_' || c == '*' || c == '?' || c >= 0x80:
+			b.WriteByte(c)
+		default:
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}

@@ -291,3 +291,35 @@ func FuzzCompareVersions(f *testing.F) {
 		}
 	})
 }
+
+// TestEscape quotes what tools write bare in CPE 2.3 formatted strings and
+// leaves what is already bound alone.
+func TestEscape(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"cpe:2.3:a:gnu:g++:4.8:*:*:*:*:*:*:*", `cpe:2.3:a:gnu:g\+\+:4.8:*:*:*:*:*:*:*`},
+		{`cpe:2.3:a:gnu:g\+\+:4.8:*:*:*:*:*:*:*`, `cpe:2.3:a:gnu:g\+\+:4.8:*:*:*:*:*:*:*`},
+		{"cpe:2.3:a:Don_Ho:Notepad++(x64):8.1:*:*:*:*:*:*:*", `cpe:2.3:a:Don_Ho:Notepad\+\+\(x64\):8.1:*:*:*:*:*:*:*`},
+		{"cpe:2.3:o:amazon:freertos:10.0.1:*:*:*:*:*:*:*", "cpe:2.3:o:amazon:freertos:10.0.1:*:*:*:*:*:*:*"},
+		{"cpe:2.3:a:acme:lib:1.0-rc?:-:*:*:*:*:*:*", "cpe:2.3:a:acme:lib:1.0-rc?:-:*:*:*:*:*:*"},
+		{`cpe:2.3:a:acme:a!b@c:1:*:*:*:*:*:*:x\`, `cpe:2.3:a:acme:a\!b\@c:1:*:*:*:*:*:*:x\\`},
+		{`cpe:2.3:a:acme:c\+\+lib:1\.0\_1:*:*:*:*:*:*:*`, `cpe:2.3:a:acme:c\+\+lib:1.0_1:*:*:*:*:*:*:*`},
+		{"cpe:/a:gnu:g++:4.8", "cpe:/a:gnu:g++:4.8"},
+		{"not a cpe", "not a cpe"},
+	}
+	for _, tt := range tests {
+		got := Escape(tt.in)
+		if got != tt.want {
+			t.Errorf("Escape(%q) = %q; want %q", tt.in, got, tt.want)
+		}
+		if Escape(got) != got {
+			t.Errorf("Escape(%q) is not idempotent: %q", got, Escape(got))
+		}
+		if strings.HasPrefix(tt.in, "cpe:2.3:") {
+			a, errA := Parse(tt.in)
+			b, errB := Parse(got)
+			if errA == nil && (errB != nil || a != b) {
+				t.Errorf("Escape(%q) changed the name: %v %v / %v", tt.in, a, b, errB)
+			}
+		}
+	}
+}

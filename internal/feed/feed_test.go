@@ -17,6 +17,7 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // lines is a toy importer: one KEV entry per line "CVE-…".
@@ -101,7 +102,7 @@ func TestGzipBomb(t *testing.T) {
 	zw.Write(bytes.Repeat([]byte(" "), 32<<20))
 	zw.Close()
 	_, err := feed.ImportReader(t.Context(), "bomb.gz", &gz, []feed.Importer{lines{}}, feedtest.Discard{}, feed.Options{})
-	if !errors.Is(err, feed.ErrLimit) {
+	if !errors.Is(err, ingest.ErrLimit) {
 		t.Errorf("err %v, want ErrLimit", err)
 	}
 }

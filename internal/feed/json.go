@@ -9,33 +9,10 @@ import (
 	"github.com/vigil/vigil/internal/ingest"
 )
 
-// Limits bound what one document may make an importer do (see
-// ingest.Limits).
-type Limits = ingest.Limits
-
-// Defaults of Limits.
-const (
-	DefaultMaxDocumentSize = ingest.DefaultMaxDocumentSize
-	DefaultMaxDepth        = ingest.DefaultMaxDepth
-	DefaultMaxStringSize   = ingest.DefaultMaxStringSize
-	DefaultMaxRecords      = ingest.DefaultMaxRecords
-)
-
-// ErrLimit is wrapped by every error for exceeding a Limits bound.
-var ErrLimit = ingest.ErrLimit
-
-// GuardJSON is ingest.GuardJSON: reading fails with ErrLimit as soon as
-// the document exceeds l.
-func GuardJSON(r io.Reader, l Limits) io.Reader { return ingest.GuardJSON(r, l) }
-
-// SizeGuard is ingest.SizeGuard: reading more than max bytes fails with
-// ErrLimit.
-func SizeGuard(r io.Reader, max int64) io.Reader { return ingest.SizeGuard(r, max) }
-
-// NewDecoder returns a JSON decoder over GuardJSON(r, l) that keeps
+// NewDecoder returns a JSON decoder over ingest.GuardJSON(r, l) that keeps
 // numbers as json.Number, so scores keep the digits their source wrote.
-func NewDecoder(r io.Reader, l Limits) *json.Decoder {
-	dec := json.NewDecoder(GuardJSON(r, l))
+func NewDecoder(r io.Reader, l ingest.Limits) *json.Decoder {
+	dec := json.NewDecoder(ingest.GuardJSON(r, l))
 	dec.UseNumber()
 	return dec
 }

@@ -22,7 +22,7 @@ import (
 // Options configure ImportPath and ImportReader.
 type Options struct {
 	// Limits bound each document.
-	Limits Limits
+	Limits ingest.Limits
 	// Archive bounds .zip and .gz containers.
 	Archive ArchiveLimits
 	// Verify checks a file on disk against the files beside it before it
@@ -30,10 +30,6 @@ type Options struct {
 	// .sha512 and OpenPGP .asc checks.
 	Verify func(path string) error
 }
-
-// Notice is what Verify returns for a file that may be imported but whose
-// report must say something about it (see ingest.Notice).
-type Notice = ingest.Notice
 
 // ArchiveLimits defend against zip and gzip bombs. Zero fields take their
 // defaults.
@@ -164,7 +160,7 @@ func importFile(ctx context.Context, fp string, importers []Importer, sink Sink,
 		return nil
 	}
 	if opt.Verify != nil {
-		var n *Notice
+		var n *ingest.Notice
 		if err := opt.Verify(fp); errors.As(err, &n) {
 			// Imported, with a word about what was not checked.
 			rep.Warnings++
@@ -253,7 +249,7 @@ func ImportZip(ctx context.Context, zr *zip.Reader, importers []Importer, sink S
 	var rep Report
 	al := opt.Archive.WithDefaults()
 	if len(zr.File) > al.MaxEntries {
-		return rep, fmt.Errorf("zip has %d entries, more than %d: %w", len(zr.File), al.MaxEntries, ErrLimit)
+		return rep, fmt.Errorf("zip has %d entries, more than %d: %w", len(zr.File), al.MaxEntries, ingest.ErrLimit)
 	}
 	var total int64
 	for _, f := range zr.File {
@@ -287,7 +283,7 @@ func ImportZip(ctx context.Context, zr *zip.Reader, importers []Importer, sink S
 		if left := al.MaxTotalSize - total; left < max {
 			max = left
 		}
-		cr := &countReader{r: SizeGuard(rc, max)}
+		cr := &countReader{r: ingest.SizeGuard(rc, max)}
 		sub, err := ImportReader(ctx, name, cr, importers, sink, opt)
 		rc.Close()
 		total += cr.n
@@ -299,7 +295,7 @@ func ImportZip(ctx context.Context, zr *zip.Reader, importers []Importer, sink S
 			rep.SkippedFiles++
 			rep.AddProblem(Problem{File: name, Reason: strings.TrimPrefix(err.Error(), name+": ")})
 			if total >= al.MaxTotalSize {
-				return rep, fmt.Errorf("zip decompresses to more than %d bytes: %w", al.MaxTotalSize, ErrLimit)
+				return rep, fmt.Errorf("zip decompresses to more than %d bytes: %w", al.MaxTotalSize, ingest.ErrLimit)
 			}
 		}
 	}
@@ -350,10 +346,10 @@ func (z *ratioReader) Read(p []byte) (int, error) {
 	n, err := z.r.Read(p)
 	z.n += int64(n)
 	if z.n > z.max {
-		return n, fmt.Errorf("gzip decompresses to more than %d bytes: %w", z.max, ErrLimit)
+		return n, fmt.Errorf("gzip decompresses to more than %d bytes: %w", z.max, ingest.ErrLimit)
 	}
 	if z.n > z.compressed.n*z.ratio+ratioSlack {
-		return n, fmt.Errorf("gzip expands more than %d times: %w", z.ratio, ErrLimit)
+		return n, fmt.Errorf("gzip expands more than %d times: %w", z.ratio, ingest.ErrLimit)
 	}
 	return n, err
 }

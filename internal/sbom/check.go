@@ -138,7 +138,7 @@ func (k *Checker) Add(c *vigil.Component) {
 	if c.SupportLevel == "" {
 		miss = append(miss, ElementSupportLevel)
 	}
-	if c.EndOfSupport.IsZero() {
+	if !EndOfSupportStated(c) {
 		miss = append(miss, ElementEndOfSupport)
 	}
 	if c.ParentRef != "" {

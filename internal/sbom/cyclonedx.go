@@ -7,6 +7,7 @@ import (
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+
 	"github.com/vigil/vigil"
 )
 
@@ -86,6 +87,35 @@ func (s *state) cdxMetadata(m *cdxMetadata, path string) error {
 		s.doc.Supplier = m.Manufacturer.Name
 	case m.Manufacture != nil && m.Manufacture.Name != "":
 		s.doc.Supplier = m.Manufacture.Name
+	}
+	if m.Licenses != nil {
+		// The document's own licence is not kept, but a wrong one is said.
+		for i, l := range *m.Licenses {
+			p := idx(field(path, "licenses"), i)
+			switch {
+			case l.Expression != "":
+				if err := s.checkLicense(field(p, "expression"), "licence expression", l.Expression); err != nil {
+					return err
+				}
+			case l.License != nil && l.License.ID != "":
+				if err := s.checkLicense(field(field(p, "license"), "id"), "licence id", l.License.ID); err != nil {
+					return err
+				}
+			case l.License != nil && l.License.Name == "":
+				if err := s.problem(field(p, "license"), "license has neither id nor name"); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if m.Properties != nil {
+		for i, p := range *m.Properties {
+			if p.Name == "" {
+				if err := s.problem(idx(field(path, "properties"), i), "property has no name; it is dropped"); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	if m.Component != nil {
 		p := field(path, "component")
@@ -206,6 +236,14 @@ func (s *state) cdxMap(c *cdxComponent, path string) (*vigil.Component, error) {
 	}
 	if c.SWID != nil {
 		v.SWIDTagID = c.SWID.TagID
+		if c.SWID.TagID == "" || c.SWID.Name == "" {
+			if err := s.problem(field(path, "swid"), "SWID tag without tagId or name (only the tag id is kept)"); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := s.cdxCheckPedigree(c.Pedigree, field(path, "pedigree")); err != nil {
+		return nil, err
 	}
 	if c.Hashes != nil {
 		for i, h := range *c.Hashes {
@@ -217,14 +255,23 @@ func (s *state) cdxMap(c *cdxComponent, path string) (*vigil.Component, error) {
 		}
 	}
 	if c.Licenses != nil {
+		if err := s.cdxCheckLicenses(*c.Licenses, field(path, "licenses")); err != nil {
+			return nil, err
+		}
 		for i, l := range *c.Licenses {
 			p := idx(field(path, "licenses"), i)
 			switch {
 			case l.License != nil && l.Expression != "":
 				return nil, &Error{Path: p, Offset: -1, Msg: "license choice has both a license and an expression"}
 			case l.Expression != "":
+				if err := s.checkLicense(field(p, "expression"), "licence expression", l.Expression); err != nil {
+					return nil, err
+				}
 				v.Licenses = append(v.Licenses, strings.TrimSpace(l.Expression))
 			case l.License != nil && l.License.ID != "":
+				if err := s.checkLicense(field(field(p, "license"), "id"), "licence id", l.License.ID); err != nil {
+					return nil, err
+				}
 				v.Licenses = append(v.Licenses, strings.TrimSpace(l.License.ID))
 			case l.License != nil && l.License.Name != "":
 				v.Licenses = append(v.Licenses, strings.TrimSpace(l.License.Name))
@@ -240,16 +287,27 @@ func (s *state) cdxMap(c *cdxComponent, path string) (*vigil.Component, error) {
 			v.ExternalRefs = append(v.ExternalRefs, vigil.ExternalRef{Type: string(r.Type), URL: normalizeURL(r.URL)})
 		}
 	}
+	var fda fdaInput
 	if c.Properties != nil {
 		for i, p := range *c.Properties {
-			took, err := fdaField(v, p.Name, p.Value)
-			if err != nil {
-				return nil, &Error{Path: idx(field(path, "properties"), i), Offset: -1, Msg: err.Error()}
+			pp := idx(field(path, "properties"), i)
+			if p.Name == "" {
+				if err := s.problem(pp, "property has no name; it is dropped"); err != nil {
+					return nil, err
+				}
+				continue
 			}
-			if !took {
+			if p.Name == PropCPE {
+				v.CPEs = append(v.CPEs, p.Value)
+				continue
+			}
+			if !fda.take(p.Name, p.Value, pp) {
 				v.Properties = append(v.Properties, vigil.Property{Name: p.Name, Value: p.Value})
 			}
 		}
+	}
+	if err := s.fdaApply(v, &fda, path); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
@@ -265,4 +323,181 @@ func (s *state) cdxDependency(d *cdx.Dependency, path string) error {
 		}
 	}
 	return s.emitDependency(v, path)
+}
+
+// Services are not kept, but what is wrong in them is said: a document
+// whose services are malformed is not one to take silently.
+
+// cdxService is what vigil checks of a service, decoded from either form.
+type cdxService struct {
+	Name       string
+	Data       []cdxFlow
+	Properties []cdx.Property
+	Services   []cdxService
+}
+
+// cdxFlow is one data classification of a service and its direction.
+type cdxFlow struct {
+	Flow           string `json:"flow"`
+	Classification string `json:"classification"`
+}
+
+// cdxServiceJSON is a service as CycloneDX JSON writes it (1.2–1.6: data
+// is a list of {flow, classification}).
+type cdxServiceJSON struct {
+	Name       string           `json:"name"`
+	Data       []cdxFlow        `json:"data"`
+	Properties []cdx.Property   `json:"properties"`
+	Services   []cdxServiceJSON `json:"services"`
+}
+
+func (j *cdxServiceJSON) service() cdxService {
+	out := cdxService{Name: j.Name, Data: j.Data, Properties: j.Properties}
+	for i := range j.Services {
+		out.Services = append(out.Services, j.Services[i].service())
+	}
+	return out
+}
+
+// cdxServiceXML is a service as CycloneDX XML writes it: <data> holds
+// <classification flow="…">, or (1.5+) <dataflow> elements that hold them.
+type cdxServiceXML struct {
+	Name string `xml:"name"`
+	Data struct {
+		Classification []cdxFlowXML `xml:"classification"`
+		Dataflow       []struct {
+			Classification []cdxFlowXML `xml:"classification"`
+		} `xml:"dataflow"`
+	} `xml:"data"`
+	Properties []cdx.Property  `xml:"properties>property"`
+	Services   []cdxServiceXML `xml:"services>service"`
+}
+
+type cdxFlowXML struct {
+	Flow  string `xml:"flow,attr"`
+	Value string `xml:",chardata"`
+}
+
+func (x *cdxServiceXML) service() cdxService {
+	out := cdxService{Name: x.Name, Properties: x.Properties}
+	for _, c := range x.Data.Classification {
+		out.Data = append(out.Data, cdxFlow{Flow: c.Flow, Classification: c.Value})
+	}
+	for _, d := range x.Data.Dataflow {
+		for _, c := range d.Classification {
+			out.Data = append(out.Data, cdxFlow{Flow: c.Flow, Classification: c.Value})
+		}
+	}
+	for i := range x.Services {
+		out.Services = append(out.Services, x.Services[i].service())
+	}
+	return out
+}
+
+// cdxDataFlows are the directions the specification allows.
+var cdxDataFlows = map[string]bool{"inbound": true, "outbound": true, "bi-directional": true, "unknown": true}
+
+// cdxCheckService reports what is wrong in a service and its nested
+// services, as per-document problems: services are not kept.
+func (s *state) cdxCheckService(sv *cdxService, path string, depth int) error {
+	if depth > s.limits.MaxDepth {
+		return &Error{Path: path, Offset: -1, Msg: fmt.Sprintf("services nested deeper than the limit of %d", s.limits.MaxDepth)}
+	}
+	if strings.TrimSpace(sv.Name) == "" {
+		if err := s.problem(field(path, "name"), "service has no name (services are not kept)"); err != nil {
+			return err
+		}
+	}
+	for i, d := range sv.Data {
+		p := idx(field(path, "data"), i)
+		if !cdxDataFlows[strings.TrimSpace(d.Flow)] {
+			if err := s.problem(field(p, "flow"), fmt.Sprintf("data flow %q is not one of inbound, outbound, bi-directional, unknown (services are not kept)", d.Flow)); err != nil {
+				return err
+			}
+		}
+		if strings.TrimSpace(d.Classification) == "" {
+			if err := s.problem(field(p, "classification"), "data has no classification (services are not kept)"); err != nil {
+				return err
+			}
+		}
+	}
+	for i, p := range sv.Properties {
+		if p.Name == "" {
+			if err := s.problem(idx(field(path, "properties"), i), "property has no name (services are not kept)"); err != nil {
+				return err
+			}
+		}
+	}
+	for i := range sv.Services {
+		if err := s.cdxCheckService(&sv.Services[i], idx(field(path, "services"), i), depth+1); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// cdxCheckLicenses reports what is wrong in a licence list that vigil
+// keeps only as strings: an expression beside other entries (up to 1.6 an
+// expression stands alone) and licence text in an encoding other than
+// base64.
+func (s *state) cdxCheckLicenses(ls cdx.Licenses, path string) error {
+	if len(ls) > 1 {
+		for i, l := range ls {
+			if l.Expression != "" {
+				if err := s.problem(idx(path, i), "a licence expression must be the only entry of its licence list"); err != nil {
+					return err
+				}
+				break
+			}
+		}
+	}
+	for i, l := range ls {
+		if l.License != nil && l.License.Text != nil && l.License.Text.Encoding != "" && l.License.Text.Encoding != "base64" {
+			if err := s.problem(field(field(idx(path, i), "license"), "text"), fmt.Sprintf("encoding %q is not base64 (licence text is not kept)", l.License.Text.Encoding)); err != nil {
+				return err
+			}
+		}
+		if l.License != nil && l.License.Properties != nil {
+			for j, p := range *l.License.Properties {
+				if p.Name == "" {
+					if err := s.problem(idx(field(field(idx(path, i), "license"), "properties"), j), "property has no name"); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+var (
+	cdxPatchTypes = map[cdx.PatchType]bool{cdx.PatchTypeBackport: true, cdx.PatchTypeCherryPick: true, cdx.PatchTypeMonkey: true, cdx.PatchTypeUnofficial: true}
+	cdxIssueTypes = map[cdx.IssueType]bool{cdx.IssueTypeDefect: true, cdx.IssueTypeEnhancement: true, cdx.IssueTypeSecurity: true}
+)
+
+// cdxCheckPedigree reports unknown patch and issue types in a pedigree,
+// which vigil does not keep.
+func (s *state) cdxCheckPedigree(p *cdx.Pedigree, path string) error {
+	if p == nil || p.Patches == nil {
+		return nil
+	}
+	for i, pt := range *p.Patches {
+		pp := idx(field(path, "patches"), i)
+		if !cdxPatchTypes[pt.Type] {
+			if err := s.problem(field(pp, "type"), fmt.Sprintf("patch type %q is not one of unofficial, monkey, backport, cherry-pick (pedigree is not kept)", pt.Type)); err != nil {
+				return err
+			}
+		}
+		if pt.Resolves == nil {
+			continue
+		}
+		for j, is := range *pt.Resolves {
+			if !cdxIssueTypes[is.Type] {
+				if err := s.problem(field(idx(field(pp, "resolves"), j), "type"), fmt.Sprintf("issue type %q is not one of defect, enhancement, security (pedigree is not kept)", is.Type)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }

@@ -67,6 +67,15 @@ func (s *state) cyclonedxJSON(r io.Reader) error {
 				}
 				return s.cdxDependency(&d, path)
 			})
+		case "services":
+			return j.elements(key, func(_ int, path string) error {
+				var sv cdxServiceJSON
+				if err := j.decode(path, &sv); err != nil {
+					return err
+				}
+				v := sv.service()
+				return s.cdxCheckService(&v, path, 0)
+			})
 		default:
 			return j.skip(key)
 		}

@@ -173,6 +173,21 @@ func (s *state) cyclonedxXML(r io.Reader) error {
 				}); err != nil {
 					return err
 				}
+			case "services":
+				nsv := 0
+				if err := s.xmlChildren(d, g, "services", "service", func() error {
+					path := idx("services", nsv)
+					nsv++
+					var sv cdxServiceXML
+					start := g.lastStart
+					if err := d.DecodeElement(&sv, &start); err != nil {
+						return g.fail(path, err)
+					}
+					v := sv.service()
+					return s.cdxCheckService(&v, path, 0)
+				}); err != nil {
+					return err
+				}
 			default:
 				if err := d.Skip(); err != nil {
 					return g.fail("bom/"+v.Name.Local, err)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/package-url/packageurl-go"
+
 	"github.com/vigil/vigil"
 )
 

@@ -71,18 +71,6 @@ func mergedDependencies(deps []vigil.Dependency) []vigil.Dependency {
 	return out
 }
 
-// fdaProperties are the FDA fields as name/value pairs.
-func fdaProperties(c *vigil.Component) []vigil.Property {
-	var p []vigil.Property
-	if c.SupportLevel != "" {
-		p = append(p, vigil.Property{Name: PropSupportLevel, Value: string(c.SupportLevel)})
-	}
-	if !c.EndOfSupport.IsZero() {
-		p = append(p, vigil.Property{Name: PropEndOfSupport, Value: c.EndOfSupport.String()})
-	}
-	return p
-}
-
 var reUUIDURN = regexp.MustCompile(`^urn:uuid:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
 // serialURN returns s when it is a urn:uuid, else a name-based UUID (RFC

@@ -10,7 +10,9 @@ import (
 	"time"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
+
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/cpe"
 )
 
 const cdxSchema16 = "http://cyclonedx.org/schema/bom-1.6.schema.json"
@@ -97,15 +99,18 @@ func cdxComponentOf(c *vigil.Component, t *tree) cdx.Component {
 	for _, p := range fdaProperties(c) {
 		props = append(props, cdx.Property{Name: p.Name, Value: p.Value})
 	}
-	for i, cpe := range c.CPEs {
+	for i, name := range c.CPEs {
+		name = cpe.Escape(name)
 		if i == 0 {
-			out.CPE = cpe
+			out.CPE = name
 			continue
 		}
-		props = append(props, cdx.Property{Name: PropCPE, Value: cpe})
+		props = append(props, cdx.Property{Name: PropCPE, Value: name})
 	}
 	for _, p := range c.Properties {
-		props = append(props, cdx.Property{Name: p.Name, Value: p.Value})
+		if exportedProperty(p) {
+			props = append(props, cdx.Property{Name: p.Name, Value: p.Value})
+		}
 	}
 	if len(props) > 0 {
 		out.Properties = &props

@@ -14,6 +14,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/realdata"
 )
@@ -206,13 +207,17 @@ func goldenInput() (*vigil.SBOMDocument, []vigil.Component, []vigil.Dependency) 
 	eos := vigil.Date{Year: 2031, Month: 6, Day: 30}
 	comps := []vigil.Component{
 		{Ref: "pump", Type: vigil.ComponentDevice, Name: "Acme Pump", Version: "4.2", Manufacturer: "Acme Medical", Supplier: "Acme Medical",
-			SupportLevel: vigil.SupportActive, EndOfSupport: vigil.Date{Year: 2035, Month: 1, Day: 1}},
+			SupportLevel: vigil.SupportActive, EndOfSupport: vigil.Date{Year: 2035, Month: 1, Day: 1},
+			// As the SBOM said it: the words are kept beside the level.
+			Properties: []vigil.Property{{Name: PropSupportLevelText, Value: "Actively maintained"}, {Name: PropEndOfSupportText, Value: "1 Jan 2035"}}},
 		{Ref: "fw", ParentRef: "pump", Type: vigil.ComponentFirmware, Name: "pump-firmware", Version: "4.2.1", Supplier: "Acme Medical",
 			Hashes:       []vigil.Hash{{Alg: vigil.HashSHA256, Value: strings.Repeat("ab", 32)}},
 			SupportLevel: vigil.SupportActive, EndOfSupport: vigil.Date{Year: 2035, Month: 1, Day: 1}},
 		{Ref: "freertos", ParentRef: "fw", Type: vigil.ComponentOperatingSystem, Name: "FreeRTOS", Version: "10.0.1", Supplier: "Amazon Web Services",
 			PURL: "pkg:github/freertos/freertos-kernel@V10.0.1", CPEs: []string{"cpe:2.3:o:amazon:freertos:10.0.1:*:*:*:*:*:*:*"},
 			Licenses: []string{"MIT"}, SupportLevel: vigil.SupportNone, EndOfSupport: vigil.Date{Year: 2020, Month: 12, Day: 31},
+			// The SBOM said "Actively maintained"; an addendum overrode it.
+			Properties:   []vigil.Property{{Name: PropSupportLevelText, Value: "Actively maintained"}, {Name: PropEndOfSupportText, Value: "Open source"}},
 			ExternalRefs: []vigil.ExternalRef{{Type: "website", URL: "https://www.freertos.org"}}},
 		{Ref: "wolfssl", ParentRef: "fw", Type: vigil.ComponentLibrary, Name: "wolfSSL", Version: "4.8.1", Supplier: "wolfSSL Inc.",
 			PURL: "pkg:github/wolfssl/wolfssl@v4.8.1", Licenses: []string{"GPL-2.0-or-later OR LicenseRef-wolfSSL-commercial"},
@@ -222,7 +227,8 @@ func goldenInput() (*vigil.SBOMDocument, []vigil.Component, []vigil.Dependency) 
 			PURL: "pkg:maven/com.acme/pump-ui@2.0.0", Licenses: []string{"LicenseRef-Acme-Proprietary", "Apache License 2.0"},
 			Description: "Touch screen UI.\nRuns on the pump's display board.",
 			Properties:  []vigil.Property{{Name: "acme:board", Value: "display-rev-c"}}},
-		{Ref: "model", Type: vigil.ComponentMachineLearningModel, Name: "occlusion-detector", Version: "1", SupportLevel: vigil.SupportUnknown},
+		{Ref: "model", Type: vigil.ComponentMachineLearningModel, Name: "occlusion-detector", Version: "1", SupportLevel: vigil.SupportUnknown,
+			Properties: []vigil.Property{{Name: PropSupportLevelText, Value: "unknown"}, {Name: PropEndOfSupportText, Value: "Until hardware support ends"}}},
 	}
 	deps := []vigil.Dependency{
 		{Ref: "pump", DependsOn: []string{"ui", "fw"}},

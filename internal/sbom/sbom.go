@@ -106,10 +106,13 @@ func DefaultLimits() Limits {
 // DefaultLimits; a zero field in Limits takes its default.
 type Parser struct {
 	Limits Limits
-	// Strict refuses an SPDX document for one malformed package reference
-	// (a purl that is none). Otherwise the package is kept, flagged with a
-	// vigil:warning property, and the document warns where: tools write
-	// such references (Microsoft's sbom-tool puts GitHub URLs under purl).
+	// Strict refuses a document for one per-component problem the parser
+	// otherwise tolerates with a warning that says where: a malformed SPDX
+	// package reference (a purl that is none; the package is then kept,
+	// flagged with a vigil:warning property: Microsoft's sbom-tool puts
+	// GitHub URLs under purl), a licence id or expression not on the SPDX
+	// license list, a support level or end of support vigil cannot map,
+	// and malformed parts vigil does not keep (services, pedigree, SWID).
 	Strict bool
 }
 

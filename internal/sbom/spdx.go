@@ -209,8 +209,14 @@ func (s *state) spdxMap(p *spdxPackage, path string) (*vigil.Component, error) {
 	switch {
 	case !noAssertion(p.LicenseDeclared):
 		v.Licenses = []string{strings.TrimSpace(p.LicenseDeclared)}
+		if err := s.checkLicense(field(path, "licenseDeclared"), "licence expression", p.LicenseDeclared); err != nil {
+			return nil, err
+		}
 	case !noAssertion(p.LicenseConcluded):
 		v.Licenses = []string{strings.TrimSpace(p.LicenseConcluded)}
+		if err := s.checkLicense(field(path, "licenseConcluded"), "licence expression", p.LicenseConcluded); err != nil {
+			return nil, err
+		}
 	}
 	for i, c := range p.Checksums {
 		alg, ok := spdxAlgs[strings.TrimSpace(c.Algorithm)]
@@ -255,41 +261,47 @@ func (s *state) spdxMap(p *spdxPackage, path string) (*vigil.Component, error) {
 			v.ExternalRefs = append(v.ExternalRefs, vigil.ExternalRef{Type: strings.TrimSpace(r.ReferenceType), URL: normalizeURL(loc)})
 		}
 	}
+	var fda fdaInput
 	if d := strings.TrimSpace(p.ValidUntilDate); d != "" {
-		day, err := parseDay(d)
-		if err != nil {
-			return nil, &Error{Path: field(path, "validUntilDate"), Offset: -1, Msg: err.Error()}
-		}
-		v.EndOfSupport = day
+		// SPDX 2.3: "the end of the support period for a package from the
+		// supplier".
+		fda.take(PropEndOfSupport, d, field(path, "validUntilDate"))
 	}
 	for i, a := range p.Annotations {
-		if err := s.spdxAnnotate(v, a.Comment); err != nil {
+		if err := s.spdxAnnotate(v, &fda, a.Comment, idx(field(path, "annotations"), i)); err != nil {
 			return nil, &Error{Path: idx(field(path, "annotations"), i), Offset: -1, Msg: err.Error()}
 		}
+	}
+	if err := s.fdaApply(v, &fda, path); err != nil {
+		return nil, err
 	}
 	return v, nil
 }
 
-// spdxAnnotate reads FDA fields from an annotation comment: lines of
-// "name=value" (or "name: value") where name is one of the documented
-// property names. Other comments are left alone.
-func (s *state) spdxAnnotate(v *vigil.Component, comment string) error {
+// spdxAnnotate reads FDA fields and vigil's properties from an annotation
+// comment: lines of "name=value" or "name: value", where name is any of
+// the names the FDA fields go by in the wild ("Level of Support: Inactive")
+// or a vigil property. Other lines are left alone.
+func (s *state) spdxAnnotate(v *vigil.Component, fda *fdaInput, comment, where string) error {
 	for _, line := range strings.Split(comment, "\n") {
 		name, value, ok := strings.Cut(line, "=")
 		if !ok {
-			continue
+			if name, value, ok = strings.Cut(line, ": "); !ok {
+				continue
+			}
 		}
 		name, value = strings.TrimSpace(name), strings.TrimSpace(value)
-		if name == PropType {
+		switch {
+		case name == PropType:
 			t := vigil.ComponentType(value)
 			if !t.Valid() {
 				return fmt.Errorf("unknown component type %q", value)
 			}
 			v.Type = t
-			continue
-		}
-		if _, err := fdaField(v, name, value); err != nil {
-			return err
+		case name == PropCPE:
+			v.CPEs = append(v.CPEs, value)
+		default:
+			fda.take(name, value, where)
 		}
 	}
 	return nil

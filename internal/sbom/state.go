@@ -10,7 +10,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/package-url/packageurl-go"
+
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/cpe"
 )
 
 // maxWarnings caps SBOMDocument.Warnings.
@@ -71,6 +73,11 @@ func (s *state) emit(c *vigil.Component, path string) error {
 	}
 	s.refs[c.Ref] = struct{}{}
 	s.cleanComponent(c, path)
+	for i := range c.CPEs {
+		// Tools write "g++" where CPE 2.3 wants "g\+\+": kept bound as
+		// the standard (and the CycloneDX schema) want it.
+		c.CPEs[i] = cpe.Escape(c.CPEs[i])
+	}
 	if err := s.sink.Component(c); err != nil {
 		return &sinkError{err}
 	}
@@ -239,12 +246,8 @@ func normalizeURL(s string) string {
 
 func isHex(c byte) bool { return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' }
 
-// Names of the CycloneDX properties and SPDX annotation keys that carry the
-// FDA fields (docs/sbom.md). The first of each list is what Encode writes;
-// the others are read too.
+// Names of other properties vigil reads and writes.
 const (
-	PropSupportLevel = "fda:support_level"
-	PropEndOfSupport = "fda:end_of_support"
 	// PropCPE carries each CPE after the first (CycloneDX has one cpe field).
 	PropCPE = "vigil:cpe"
 	// PropType carries a component type SPDX has no purpose for.
@@ -253,51 +256,3 @@ const (
 	// (a malformed reference), saying which.
 	PropWarning = "vigil:warning"
 )
-
-var (
-	supportLevelNames = []string{PropSupportLevel, "vigil:support_level", "support_level", "supportLevel", "fda:supportLevel", "level_of_support"}
-	endOfSupportNames = []string{PropEndOfSupport, "vigil:end_of_support", "end_of_support", "endOfSupport", "fda:endOfSupport", "end_of_support_date", "eos", "eos_date"}
-)
-
-func oneOf(name string, names []string) bool {
-	for _, n := range names {
-		if strings.EqualFold(name, n) {
-			return true
-		}
-	}
-	return false
-}
-
-// fdaField applies a name/value pair to c when it is an FDA field or a vigil
-// property; it reports whether it took it. A malformed value is an error.
-func fdaField(c *vigil.Component, name, value string) (bool, error) {
-	switch {
-	case oneOf(name, supportLevelNames):
-		l, ok := vigil.ParseSupportLevel(value)
-		if !ok {
-			return true, fmt.Errorf("support level %q: want one of %v", value, vigil.SupportLevels)
-		}
-		c.SupportLevel = l
-		return true, nil
-	case oneOf(name, endOfSupportNames):
-		d, err := parseDay(value)
-		if err != nil {
-			return true, fmt.Errorf("end of support: %w", err)
-		}
-		c.EndOfSupport = d
-		return true, nil
-	case name == PropCPE:
-		c.CPEs = append(c.CPEs, value)
-		return true, nil
-	}
-	return false, nil
-}
-
-// parseDay reads YYYY-MM-DD, or an RFC 3339 timestamp whose day it takes.
-func parseDay(s string) (vigil.Date, error) {
-	s = strings.TrimSpace(s)
-	if len(s) > 10 && s[10] == 'T' {
-		s = s[:10]
-	}
-	return vigil.ParseDate(s)
-}

@@ -150,16 +150,16 @@ func ParseSupportCSV(r io.Reader) ([]SupportRecord, []RowError, error) {
 			rowBad = append(rowBad, RowError{Line: line, Msg: "neither support_level nor end_of_support given"})
 		}
 		if level != "" {
-			l, ok := vigil.ParseSupportLevel(level)
+			l, ok := MapSupportLevel(level)
 			if !ok {
 				rowBad = append(rowBad, RowError{Line: line, Column: "support_level", Msg: fmt.Sprintf("%q is not one of %v", level, vigil.SupportLevels)})
 			}
 			rec.SupportLevel = l
 		}
 		if eos != "" {
-			d, err := parseDay(eos)
-			if err != nil {
-				rowBad = append(rowBad, RowError{Line: line, Column: "end_of_support", Msg: err.Error()})
+			d, ok := parseLooseDate(eos)
+			if !ok {
+				rowBad = append(rowBad, RowError{Line: line, Column: "end_of_support", Msg: fmt.Sprintf("date %q: want YYYY-MM-DD (or D.M.YYYY, \"31 Dec 2030\", \"2030-12\": a date that reads one way only)", eos)})
 			}
 			rec.EndOfSupport = d
 		}

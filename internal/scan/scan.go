@@ -1,7 +1,8 @@
 // Package scan is the result of a one-shot SBOM scan and the formats it is
 // written in: a ranked list of (component, vulnerability) verdicts with the
-// signals that rank them, as JSON, SARIF 2.1.0 or a CycloneDX 1.6 VEX. It is
-// pure: values in, bytes out.
+// signals that rank them, as JSON, SARIF 2.1.0 or a VEX document (which
+// the VEX codecs write; vigil scan writes CycloneDX 1.6 VEX). It is pure:
+// values in, bytes out.
 package scan
 
 import (

@@ -9,10 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/realdata"
+	"github.com/vigil/vigil/internal/vex/cyclonedx"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -111,7 +114,7 @@ func TestSARIF(t *testing.T) {
 
 func TestCycloneDXVEX(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteCycloneDXVEX(&b, sample(), time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC), "1.0.0"); err != nil {
+	if err := cyclonedx.New().Write(&b, VEX(sample(), time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC), "1.0.0")); err != nil {
 		t.Fatal(err)
 	}
 	c := jsonschema.NewCompiler()
@@ -146,4 +149,53 @@ func TestCycloneDXVEX(t *testing.T) {
 		t.Errorf("VEX does not validate against CycloneDX 1.6: %v", err)
 	}
 	golden(t, "scan.cdx-vex.golden", b.Bytes())
+}
+
+// TestVEXStatements checks what the VEX says per finding: each component
+// keeps its own status (one vulnerability fixed in one component and not in
+// another is two statements), a finding listed twice is one statement, and
+// the CycloneDX VEX reads back with the rating.
+func TestVEXStatements(t *testing.T) {
+	r := sample()
+	lib := &vigil.Component{Ref: "jq2", Type: vigil.ComponentLibrary, Group: "web", Name: "jQuery", Version: "3.5.0"}
+	r.Findings = append(r.Findings, r.Findings[0], Entry{Component: lib, VulnID: "CVE-2020-11022", Status: vigil.MatchFixed})
+	d := VEX(r, time.Date(2026, 11, 28, 12, 0, 0, 500, time.UTC), "1.0.0")
+	if err := d.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]vigil.TriageState{}
+	for _, s := range d.Statements {
+		got[s.Vulnerability+" "+s.Component] = s.Status
+	}
+	want := map[string]vigil.TriageState{"CVE-2019-12256 fw": vigil.TriageNotAffected, "CVE-2020-11022 jq": vigil.TriageUnderInvestigation,
+		"CVE-2020-11022 jq2": vigil.TriageFixed, "GHSA-5crp-9r3c-p9vr nj": vigil.TriageUnderInvestigation}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("statements (-want +got):\n%s", diff)
+	}
+	var b bytes.Buffer
+	if err := cyclonedx.New().Write(&b, d); err != nil {
+		t.Fatal(err)
+	}
+	back, err := cyclonedx.New().Parse(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if back.ID != d.ID || !back.Updated.Equal(time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC)) {
+		t.Errorf("id %s, updated %v", back.ID, back.Updated)
+	}
+	rated := 0
+	for _, s := range back.Statements {
+		if s.Vulnerability == "CVE-2020-11022" && s.Product == "jq" {
+			rated++
+			if len(s.Ratings) != 1 || s.Ratings[0].Score != 6.9 || s.Ratings[0].Version != vigil.CVSS31 || s.Ratings[0].Severity != vigil.RatingMedium {
+				t.Errorf("ratings %+v", s.Ratings)
+			}
+		}
+	}
+	if rated != 1 {
+		t.Errorf("%d statements on CVE-2020-11022 in jq, want 1", rated)
+	}
+	if p, ok := back.ProductByRef("jq2"); !ok || p.Group != "web" || p.Type != vigil.ComponentLibrary {
+		t.Errorf("jq2 = %+v", p)
+	}
 }

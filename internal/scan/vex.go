@@ -1,116 +1,92 @@
 package scan
 
 import (
-	"io"
-	"sort"
 	"strings"
 	"time"
 
-	cdx "github.com/CycloneDX/cyclonedx-go"
-
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/vex/cyclonedx"
+	"github.com/vigil/vigil/internal/vex"
 )
 
-// WriteCycloneDXVEX writes the result as a CycloneDX 1.6 VEX: each
-// vulnerability with the components it affects and an analysis state
-// (in_triage for findings nobody triaged yet, not_affected or resolved
-// where a vendor statement says so). now stamps the document.
-func WriteCycloneDXVEX(w io.Writer, r *Result, now time.Time, version string) error {
-	bom := cdx.NewBOM()
-	bom.Metadata = &cdx.Metadata{
-		Timestamp: now.UTC().Format(time.RFC3339),
-		Tools:     &cdx.ToolsChoice{Components: &[]cdx.Component{{Type: cdx.ComponentTypeApplication, Name: "vigil", Version: version}}},
-	}
-	comps := map[string]cdx.Component{}
-	type vulnEntry struct {
-		v       cdx.Vulnerability
-		affects map[string]bool
-	}
-	vulns := map[string]*vulnEntry{}
+// VEX is the result as a VEX document, for any of the VEX codecs (scan
+// writes it as CycloneDX VEX with internal/vex/cyclonedx): per finding,
+// a statement on its vulnerability in its component, with the analysis a
+// scan can give — under investigation for findings nobody triaged yet,
+// not affected or fixed where a vendor statement says so — and the
+// finding's aliases, summary and CVSS rating. The statements are about
+// components of the scanned SBOM, a product the document names only by
+// ref (writers leave it out). now stamps the document, to the second;
+// version is vigil's. The document id is a name-based UUID of the
+// timestamp and the statements, so one scan gives one id.
+func VEX(r *Result, now time.Time, version string) *vex.Document {
+	now = now.UTC().Truncate(time.Second)
+	d := &vex.Document{Version: "1", Issued: now, Updated: now, Tool: strings.TrimSpace("vigil " + version)}
+	sbom := sbomRef(r)
+	d.Products = append(d.Products, vex.Product{Ref: sbom})
+	type key struct{ vuln, ref string }
+	seen := map[key]bool{}
+	products := map[string]bool{}
 	for _, f := range r.Findings {
 		c := f.Component
-		comps[c.Ref] = cdx.Component{BOMRef: c.Ref, Type: cdx.ComponentType(c.Type), Name: c.Name, Version: c.Version, PackageURL: c.PURL, Group: c.Group}
-		e := vulns[f.VulnID]
-		if e == nil {
-			e = &vulnEntry{affects: map[string]bool{}}
-			e.v = cdx.Vulnerability{ID: f.VulnID, Description: f.Summary}
-			if f.Severity != nil && f.Severity.Vector != "" {
-				score := f.Severity.BaseScore
-				e.v.Ratings = &[]cdx.VulnerabilityRating{{Score: &score, Severity: cdx.Severity(strings.ToLower(string(f.Severity.Rating))), Method: cvssMethod(f.Severity.Version), Vector: f.Severity.Vector}}
+		k := key{f.VulnID, c.Ref}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if !products[c.Ref] {
+			products[c.Ref] = true
+			d.Products = append(d.Products, vex.Product{Ref: c.Ref, Type: c.Type, Group: c.Group, Name: c.Name, Version: c.Version, PURL: c.PURL})
+		}
+		s := vex.Statement{Vulnerability: f.VulnID, Aliases: f.Aliases, Description: f.Summary, Product: sbom, Component: c.Ref,
+			Status: state(f.Status)}
+		if f.Severity != nil && f.Severity.Vector != "" {
+			// A vector without a version has been CVSS 3.1 since scan
+			// wrote its first VEX.
+			ver := f.Severity.Version
+			if ver == "" {
+				ver = vigil.CVSS31
 			}
-			if len(f.Aliases) > 0 {
-				refs := make([]cdx.VulnerabilityReference, 0, len(f.Aliases))
-				for _, a := range f.Aliases {
-					refs = append(refs, cdx.VulnerabilityReference{ID: a, Source: cyclonedx.Source(a)})
-				}
-				e.v.References = &refs
-			}
-			e.v.Analysis = &cdx.VulnerabilityAnalysis{State: analysisState(f.Status)}
-			vulns[f.VulnID] = e
+			s.Ratings = []vex.Rating{{Source: f.Severity.Source, Version: ver, Vector: f.Severity.Vector, Score: f.Severity.BaseScore,
+				Severity: f.Severity.Rating}}
 		}
-		e.affects[c.Ref] = true
+		d.Statements = append(d.Statements, s)
 	}
-	ids := make([]string, 0, len(vulns))
-	for id := range vulns {
-		ids = append(ids, id)
+	d.Sort()
+	name := []string{"vigil scan", now.Format(time.RFC3339)}
+	for _, s := range d.Statements {
+		name = append(name, s.Vulnerability+" "+s.Component+" "+string(s.Status))
 	}
-	sort.Strings(ids)
-	out := make([]cdx.Vulnerability, 0, len(ids))
-	for _, id := range ids {
-		e := vulns[id]
-		refs := make([]string, 0, len(e.affects))
-		for ref := range e.affects {
-			refs = append(refs, ref)
-		}
-		sort.Strings(refs)
-		affects := make([]cdx.Affects, len(refs))
-		for i, ref := range refs {
-			affects[i] = cdx.Affects{Ref: ref}
-		}
-		e.v.Affects = &affects
-		out = append(out, e.v)
-	}
-	refs := make([]string, 0, len(comps))
-	for ref := range comps {
-		refs = append(refs, ref)
-	}
-	sort.Strings(refs)
-	cs := make([]cdx.Component, len(refs))
-	for i, ref := range refs {
-		cs[i] = comps[ref]
-	}
-	bom.Components = &cs
-	bom.Vulnerabilities = &out
-	enc := cdx.NewBOMEncoder(w, cdx.BOMFileFormatJSON)
-	enc.SetPretty(true)
-	return enc.EncodeVersion(bom, cdx.SpecVersion1_6)
+	d.ID = vex.NameUUID(strings.Join(name, "\n"))
+	return d
 }
 
-// analysisState is a match's CycloneDX analysis state: a finding nobody
-// triaged yet is in triage, a source's not-affected or fixed statement
-// keeps its word. The mapping onto CycloneDX is internal/vex/cyclonedx's, the
-// one vigil's VEX export uses.
-func analysisState(s vigil.MatchStatus) cdx.ImpactAnalysisState {
+// sbomRef is the ref the scanned SBOM goes by in the VEX: its serial
+// number, or "sbom", made unlike every component's ref.
+func sbomRef(r *Result) string {
+	ref := "sbom"
+	if r.Document != nil && r.Document.SerialNumber != "" {
+		ref = r.Document.SerialNumber
+	}
+	taken := map[string]bool{}
+	for _, f := range r.Findings {
+		taken[f.Component.Ref] = true
+	}
+	for taken[ref] {
+		ref += "#sbom"
+	}
+	return ref
+}
+
+// state is a match's VEX status: a finding nobody triaged yet is under
+// investigation, a source's not-affected or fixed statement keeps its
+// word.
+func state(s vigil.MatchStatus) vigil.TriageState {
 	switch s {
 	case vigil.MatchNotAffected:
-		return cyclonedx.State(vigil.TriageNotAffected)
+		return vigil.TriageNotAffected
 	case vigil.MatchFixed:
-		return cyclonedx.State(vigil.TriageFixed)
+		return vigil.TriageFixed
 	default:
-		return cyclonedx.State(vigil.TriageUnderInvestigation)
-	}
-}
-
-func cvssMethod(v vigil.CVSSVersion) cdx.ScoringMethod {
-	switch v {
-	case vigil.CVSS20:
-		return cdx.ScoringMethodCVSSv2
-	case vigil.CVSS30:
-		return cdx.ScoringMethodCVSSv3
-	case vigil.CVSS40:
-		return cdx.ScoringMethodCVSSv4
-	default:
-		return cdx.ScoringMethodCVSSv31
+		return vigil.TriageUnderInvestigation
 	}
 }

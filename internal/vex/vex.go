@@ -15,6 +15,8 @@
 package vex
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"slices"
@@ -87,6 +89,12 @@ type Product struct {
 	Vendor  string `json:"vendor,omitempty"`
 	Name    string `json:"name,omitempty"`
 	Version string `json:"version,omitempty"`
+	// Type is what kind of thing the product is (library, firmware,
+	// device, …: CycloneDX component type); empty lets the writer choose.
+	Type vigil.ComponentType `json:"type,omitempty"`
+	// Group is the namespace of Name (CycloneDX group: a Maven groupId, an
+	// npm scope), not who made it (that is Vendor).
+	Group string `json:"group,omitempty"`
 	// VersionRange, when set, is the versions the product stands for: a
 	// vers string or the free text CSAF advisories write (CSAF branch
 	// product_version_range), read as the matcher reads it.
@@ -129,6 +137,9 @@ type Statement struct {
 	References []Reference `json:"references,omitempty"`
 	// Description describes the vulnerability (not the product's status).
 	Description string `json:"description,omitempty"`
+	// Ratings are the vulnerability's severity scores (CycloneDX
+	// vulnerabilities[].ratings). CSAF and OpenVEX writers leave them out.
+	Ratings []Rating `json:"ratings,omitempty"`
 	// Product is the Ref of the product the statement is about; Component,
 	// when set, the Ref of the component of it that carries the
 	// vulnerability (CSAF default_component_of, OpenVEX subcomponents,
@@ -161,6 +172,33 @@ type Reference struct {
 	ID     string `json:"id"`
 	Source string `json:"source,omitempty"`
 	URL    string `json:"url,omitempty"`
+}
+
+// Rating is one severity score of a vulnerability: a CVSS base score with
+// its version and vector, or only a qualitative severity.
+type Rating struct {
+	// Source is who assessed ("nvd@nist.gov", a CNA); empty when unknown.
+	Source string `json:"source,omitempty"`
+	// Version is the CVSS version; empty for a rating that is not CVSS.
+	Version vigil.CVSSVersion `json:"version,omitempty"`
+	Vector  string            `json:"vector,omitempty"`
+	// Score is the base score, 0 when none is given: CycloneDX writers
+	// (github.com/CycloneDX/cyclonedx-go) leave a zero score out, so a
+	// 0.0 does not survive them; its Severity (NONE) says it.
+	Score    float64      `json:"score,omitempty"`
+	Severity vigil.Rating `json:"severity,omitempty"`
+}
+
+// NameUUID is the RFC 9562 version 5 (name-based) UUID of name in the URL
+// namespace, as a urn:uuid: a stable document id for a name.
+func NameUUID(name string) string {
+	ns := []byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
+	h := sha1.Sum(append(ns, name...))
+	u := h[:16]
+	u[6] = u[6]&0x0f | 0x50
+	u[8] = u[8]&0x3f | 0x80
+	x := hex.EncodeToString(u)
+	return "urn:uuid:" + x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
 }
 
 // Index maps each product's ref to it, for lookups over a large document.
@@ -201,6 +239,9 @@ func (d *Document) Validate() error {
 			v.Add(f+".ref", "%q is listed twice", p.Ref)
 		}
 		refs[p.Ref] = true
+		if p.Type != "" && !p.Type.Valid() {
+			v.Add(f+".type", "unknown component type %q", p.Type)
+		}
 	}
 	type key struct{ vuln, product, component string }
 	seen := map[key]bool{}
@@ -228,6 +269,14 @@ func (d *Document) Validate() error {
 		}
 		if s.Response != "" && !s.Response.Valid() {
 			v.Add(f+".response", "must be one of %v", vigil.Responses)
+		}
+		for j, r := range s.Ratings {
+			if r.Version != "" && !r.Version.Valid() {
+				v.Add(fmt.Sprintf("%s.ratings[%d].version", f, j), "must be one of %v", vigil.CVSSVersions)
+			}
+			if r.Severity != "" && !r.Severity.Valid() {
+				v.Add(fmt.Sprintf("%s.ratings[%d].severity", f, j), "must be one of %v", vigil.Ratings)
+			}
 		}
 	}
 	return v.Err()

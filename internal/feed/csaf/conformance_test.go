@@ -9,7 +9,8 @@ import (
 	"testing"
 
 	csafdoc "github.com/vigil/vigil/internal/csaf"
-	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
+
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/realdata"
 )
@@ -44,7 +45,7 @@ func TestConformance(t *testing.T) {
 	if err := json.Unmarshal(b, &tc); err != nil {
 		t.Fatal(err)
 	}
-	im, err := New(feed.Limits{}, csafdoc.Config{})
+	im, err := New(ingest.Limits{}, csafdoc.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/vigil/vigil"
 	csafdoc "github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Name is the importer's name.
@@ -26,13 +27,13 @@ const Name = "feed/csaf"
 
 // Importer reads CSAF 2.0 JSON documents.
 type Importer struct {
-	limits feed.Limits
+	limits ingest.Limits
 	cfg    csafdoc.Config
 }
 
 // New returns a CSAF importer bounded by limits (zero: defaults), running
 // the checks cfg selects.
-func New(limits feed.Limits, cfg csafdoc.Config) (*Importer, error) {
+func New(limits ingest.Limits, cfg csafdoc.Config) (*Importer, error) {
 	return &Importer{limits: limits.WithDefaults(), cfg: cfg}, nil
 }
 
@@ -53,7 +54,7 @@ func (im *Importer) Check(doc any) ([]csafdoc.Problem, error) { return csafdoc.C
 // Import implements feed.Importer. A CSAF document is one record.
 func (im *Importer) Import(ctx context.Context, r io.Reader, sink feed.Sink) (feed.Report, error) {
 	rep := feed.Report{Importer: Name, Files: 1}
-	raw, err := io.ReadAll(feed.GuardJSON(r, im.limits))
+	raw, err := io.ReadAll(ingest.GuardJSON(r, im.limits))
 	if err != nil {
 		return rep, fmt.Errorf("read: %w", err)
 	}

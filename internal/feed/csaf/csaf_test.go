@@ -10,10 +10,12 @@ import (
 	"strings"
 	"testing"
 
+	csafdoc "github.com/vigil/vigil/internal/csaf"
+	"github.com/vigil/vigil/internal/ingest"
+
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil"
-	csafdoc "github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/realdata"
@@ -21,7 +23,7 @@ import (
 
 func newImporter(t testing.TB) *Importer {
 	t.Helper()
-	im, err := New(feed.Limits{}, csafdoc.Config{})
+	im, err := New(ingest.Limits{}, csafdoc.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +197,7 @@ func TestChecksums(t *testing.T) {
 	for _, name := range []string{"icsma-17-009-01a.json", "icsma-19-274-01.json", "icsma-20-343-01.json", "icsma-24-163-01.json"} {
 		// The checksums hold; the .asc beside each is not checked without
 		// keys, and Verify says so.
-		var n *feed.Notice
+		var n *ingest.Notice
 		if err := v.Verify(filepath.Join(dir(t), "cisa-icsma", name)); !errors.As(err, &n) || !strings.Contains(n.Msg, "not checked") {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -268,7 +270,7 @@ func TestAdditionalProperties(t *testing.T) {
 		{csafdoc.Config{}, 1, 0},
 		{csafdoc.Config{Strict: true}, 0, 1},
 	} {
-		im, err := New(feed.Limits{}, tc.cfg)
+		im, err := New(ingest.Limits{}, tc.cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Name is the importer's name.
@@ -21,11 +22,11 @@ const Name = "feed/cve5"
 
 // Importer reads CVE JSON 5.x records.
 type Importer struct {
-	limits feed.Limits
+	limits ingest.Limits
 }
 
 // New returns a CVE 5 importer bounded by limits (zero: defaults).
-func New(limits feed.Limits) *Importer { return &Importer{limits: limits.WithDefaults()} }
+func New(limits ingest.Limits) *Importer { return &Importer{limits: limits.WithDefaults()} }
 
 var _ feed.Importer = (*Importer)(nil)
 

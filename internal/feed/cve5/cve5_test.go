@@ -9,9 +9,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/realdata"
 )
 
@@ -58,7 +60,7 @@ func TestImportAll(t *testing.T) {
 		}
 	}
 	sink := &feedtest.Sink{}
-	rep, err := feed.ImportPath(t.Context(), dir(t), []feed.Importer{New(feed.Limits{})}, sink, feed.Options{})
+	rep, err := feed.ImportPath(t.Context(), dir(t), []feed.Importer{New(ingest.Limits{})}, sink, feed.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +121,7 @@ func TestImportAll(t *testing.T) {
 
 func TestCISAADP(t *testing.T) {
 	sink := &feedtest.Sink{}
-	if _, err := feed.ImportPath(t.Context(), filepath.Join(dir(t), "vulnrichment/CVE-2011-0611.json"), []feed.Importer{New(feed.Limits{})}, sink, feed.Options{}); err != nil {
+	if _, err := feed.ImportPath(t.Context(), filepath.Join(dir(t), "vulnrichment/CVE-2011-0611.json"), []feed.Importer{New(ingest.Limits{})}, sink, feed.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	v := sink.Vulnerabilities[0]
@@ -159,7 +161,7 @@ func TestLog4Shell(t *testing.T) {
 		t.Skip("CVE-2021-44228 not in the test data")
 	}
 	sink := &feedtest.Sink{}
-	if _, err := feed.ImportPath(t.Context(), files[0], []feed.Importer{New(feed.Limits{})}, sink, feed.Options{}); err != nil {
+	if _, err := feed.ImportPath(t.Context(), files[0], []feed.Importer{New(ingest.Limits{})}, sink, feed.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	v := sink.Vulnerabilities[0]
@@ -176,7 +178,7 @@ func FuzzImport(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	im := New(feed.Limits{})
+	im := New(ingest.Limits{})
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		rep, _ := im.Import(context.Background(), bytes.NewReader(doc), feedtest.Discard{})
 		if rep.Accepted+rep.Unchanged+rep.Rejected != rep.Records {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Name is the importer's name.
@@ -26,11 +27,11 @@ const Name = "feed/epss"
 
 // Importer reads EPSS CSV.
 type Importer struct {
-	limits feed.Limits
+	limits ingest.Limits
 }
 
 // New returns an EPSS importer bounded by limits (zero: defaults).
-func New(limits feed.Limits) *Importer { return &Importer{limits: limits.WithDefaults()} }
+func New(limits ingest.Limits) *Importer { return &Importer{limits: limits.WithDefaults()} }
 
 var _ feed.Importer = (*Importer)(nil)
 
@@ -75,7 +76,7 @@ func ParseMeta(line string) (Meta, error) {
 // Import implements feed.Importer.
 func (im *Importer) Import(ctx context.Context, r io.Reader, sink feed.Sink) (feed.Report, error) {
 	rep := feed.Report{Importer: Name, Files: 1}
-	br := bufio.NewReader(feed.SizeGuard(r, im.limits.MaxDocumentSize))
+	br := bufio.NewReader(ingest.SizeGuard(r, im.limits.MaxDocumentSize))
 	first, err := br.ReadString('\n')
 	if err != nil && !errors.Is(err, io.EOF) {
 		return rep, fmt.Errorf("line 1: %w", err)
@@ -115,7 +116,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, sink feed.Sink) (fe
 		line, _ := cr.FieldPos(0)
 		path := fmt.Sprintf("line %d", line+1)
 		if n >= im.limits.MaxRecords {
-			return rep, fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, feed.ErrLimit)
+			return rep, fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, ingest.ErrLimit)
 		}
 		s := &vigil.EPSSScore{CVEID: rec[0], Date: meta.Date, ModelVersion: meta.ModelVersion,
 			Provenance: vigil.Provenance{Source: vigil.SourceEPSS, SourceID: rec[0]}}

@@ -12,9 +12,11 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/realdata"
 )
 
@@ -40,7 +42,7 @@ func TestImportExample(t *testing.T) {
 			Provenance: vigil.Provenance{Source: vigil.SourceEPSS, SourceID: parts[0]}})
 	}
 	sink := &feedtest.Sink{}
-	rep, err := feed.ImportPath(t.Context(), path, []feed.Importer{New(feed.Limits{})}, sink, feed.Options{})
+	rep, err := feed.ImportPath(t.Context(), path, []feed.Importer{New(ingest.Limits{})}, sink, feed.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,7 +61,7 @@ func TestRefused(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := feed.ImportPath(t.Context(), filepath.Join(dir(t), tc.file), []feed.Importer{New(feed.Limits{})}, &feedtest.Sink{}, feed.Options{})
+			_, err := feed.ImportPath(t.Context(), filepath.Join(dir(t), tc.file), []feed.Importer{New(ingest.Limits{})}, &feedtest.Sink{}, feed.Options{})
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("err %v, want %q", err, tc.wantErr)
 			}
@@ -69,7 +71,7 @@ func TestRefused(t *testing.T) {
 
 func TestBadRows(t *testing.T) {
 	doc := "#model_version:v1,score_date:2025-01-01T00:00:00+0000\ncve,epss,percentile\nCVE-2024-0001,0.5,0.9\nCVE-2024-0002,abc,0.1\nCVE-2024-0003,0.1\nnope,0.1,0.1\nCVE-2024-0005,1.5,0.1\n"
-	rep, err := New(feed.Limits{}).Import(t.Context(), strings.NewReader(doc), feedtest.Discard{})
+	rep, err := New(ingest.Limits{}).Import(t.Context(), strings.NewReader(doc), feedtest.Discard{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +97,7 @@ func TestGzip(t *testing.T) {
 	zw := gzip.NewWriter(&buf)
 	zw.Write(b)
 	zw.Close()
-	rep, err := feed.ImportReader(t.Context(), "epss.csv.gz", &buf, []feed.Importer{New(feed.Limits{})}, feedtest.Discard{}, feed.Options{})
+	rep, err := feed.ImportReader(t.Context(), "epss.csv.gz", &buf, []feed.Importer{New(ingest.Limits{})}, feedtest.Discard{}, feed.Options{})
 	if err != nil || rep.Accepted != 5 {
 		t.Errorf("gzip: %v %+v", err, rep)
 	}
@@ -109,7 +111,7 @@ func FuzzImport(f *testing.F) {
 		}
 		f.Add(b)
 	}
-	im := New(feed.Limits{})
+	im := New(ingest.Limits{})
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		rep, _ := im.Import(context.Background(), bytes.NewReader(doc), feedtest.Discard{})
 		if rep.Accepted+rep.Unchanged+rep.Rejected != rep.Records {

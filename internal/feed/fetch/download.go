@@ -11,7 +11,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/feed/source"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Bytes fetches a small document whole (a provider-metadata.json, a
@@ -20,7 +21,7 @@ import (
 // Response.NotModified is true.
 func (c *Client) Bytes(ctx context.Context, req Request) ([]byte, *Response, error) {
 	if req.Stats == nil {
-		req.Stats = &Stats{}
+		req.Stats = &source.Stats{}
 	}
 	for attempt := 0; ; attempt++ {
 		resp, err := c.Get(ctx, req)
@@ -35,12 +36,12 @@ func (c *Client) Bytes(ctx context.Context, req Request) ([]byte, *Response, err
 		if err == nil {
 			return b, resp, nil
 		}
-		if errors.Is(err, feed.ErrLimit) || ctx.Err() != nil || attempt >= c.cfg.Retries {
+		if errors.Is(err, ingest.ErrLimit) || ctx.Err() != nil || attempt >= c.cfg.Retries {
 			return nil, nil, err
 		}
 		req.Stats.Retries++
 		if err := c.cfg.Sleep(ctx, c.backoff(attempt)); err != nil {
-			return nil, nil, fmt.Errorf("get %s: %w", Redact(req.URL), err)
+			return nil, nil, fmt.Errorf("get %s: %w", source.Redact(req.URL), err)
 		}
 	}
 }
@@ -54,7 +55,7 @@ type Download struct {
 	NotModified bool
 	// Validators identify the version in Path; store them once the file
 	// has been used.
-	Validators Validators
+	Validators source.Validators
 	// Size is the file's size in bytes.
 	Size int64
 	// Resumed is true when part of the file came from an earlier,
@@ -74,9 +75,9 @@ type Download struct {
 // req.Validators make the request conditional only while the file at path
 // exists: without it the body is needed whatever changed.
 func (c *Client) Download(ctx context.Context, req Request, path string) (*Download, error) {
-	where := Redact(req.URL)
+	where := source.Redact(req.URL)
 	if req.Stats == nil {
-		req.Stats = &Stats{}
+		req.Stats = &source.Stats{}
 	}
 	max := req.MaxSize
 	if max <= 0 {
@@ -84,7 +85,7 @@ func (c *Client) Download(ctx context.Context, req Request, path string) (*Downl
 	}
 	req.MaxSize = max
 	if _, err := os.Stat(path); err != nil {
-		req.Validators = Validators{}
+		req.Validators = source.Validators{}
 	}
 	part, meta := path+".part", path+".part.json"
 	resumed := false
@@ -145,7 +146,7 @@ func (c *Client) Download(ctx context.Context, req Request, path string) (*Downl
 			}
 			return nil, fmt.Errorf("download %s: %w", where, err)
 		}
-		n, cerr := io.Copy(f, feed.SizeGuard(resp.Body, limit))
+		n, cerr := io.Copy(f, ingest.SizeGuard(resp.Body, limit))
 		resp.Body.Close()
 		if cerr == nil {
 			cerr = f.Sync()
@@ -168,9 +169,9 @@ func (c *Client) Download(ctx context.Context, req Request, path string) (*Downl
 			os.Remove(meta)
 			return &Download{Path: path, Validators: v, Size: size, Resumed: resumed}, nil
 		}
-		if errors.Is(cerr, feed.ErrLimit) {
+		if errors.Is(cerr, ingest.ErrLimit) {
 			removePart(part, meta)
-			return nil, fmt.Errorf("download %s: more than %d bytes: %w", where, max, feed.ErrLimit)
+			return nil, fmt.Errorf("download %s: more than %d bytes: %w", where, max, ingest.ErrLimit)
 		}
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("download %s: %w", where, err)
@@ -193,14 +194,14 @@ func partial(part, meta string) (int64, string) {
 	if err != nil || st.Size() == 0 {
 		return 0, ""
 	}
-	v := readMeta(meta, Validators{})
+	v := readMeta(meta, source.Validators{})
 	if v.ETag != "" && !strings.HasPrefix(v.ETag, "W/") {
 		return st.Size(), v.ETag
 	}
 	return st.Size(), v.LastModified
 }
 
-func writeMeta(path string, v Validators) error {
+func writeMeta(path string, v source.Validators) error {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return err
@@ -211,12 +212,12 @@ func writeMeta(path string, v Validators) error {
 // readMeta returns the validators saved at path, or def. Resumed
 // transfers keep the validators of the response that began them: those
 // are what If-Range checked.
-func readMeta(path string, def Validators) Validators {
+func readMeta(path string, def source.Validators) source.Validators {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return def
 	}
-	var v Validators
+	var v source.Validators
 	if json.Unmarshal(b, &v) != nil {
 		return def
 	}

@@ -5,7 +5,7 @@
 // large files into a cache directory.
 //
 // The client keeps no state between runs: the validators of what was
-// fetched come back in each Response and the caller stores them (State)
+// fetched come back in each Response and the caller stores them (source.HTTPState)
 // once it has used the body, so that a body the caller failed to import is
 // fetched again next time.
 //
@@ -31,22 +31,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/source"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Name is the package's plugin-style name.
 const Name = "feed/fetch"
-
-// Validators are what a server said identifies the version of a document
-// it sent (see source.Validators).
-type Validators = source.Validators
-
-// State holds validators by URL (see source.HTTPState).
-type State = source.HTTPState
-
-// Stats count what requests did (see source.Stats).
-type Stats = source.Stats
 
 // Defaults of Config.
 const (
@@ -182,7 +172,7 @@ func New(cfg Config) (*Client, error) {
 		if cfg.Proxy != "" {
 			pu, err := url.Parse(cfg.Proxy)
 			if err != nil || pu.Host == "" {
-				return nil, fmt.Errorf("proxy %q: not a URL", Redact(cfg.Proxy))
+				return nil, fmt.Errorf("proxy %q: not a URL", source.Redact(cfg.Proxy))
 			}
 			proxy = http.ProxyURL(pu)
 		}
@@ -237,7 +227,7 @@ func (c *Client) checkRedirect(req *http.Request, via []*http.Request) error {
 	}
 	first := via[0]
 	if first.URL.Scheme == "https" && req.URL.Scheme != "https" {
-		return fmt.Errorf("redirect from https to %s refused", Redact(req.URL.String()))
+		return fmt.Errorf("redirect from https to %s refused", source.Redact(req.URL.String()))
 	}
 	if req.URL.Hostname() != first.URL.Hostname() {
 		for h := range c.secrets {
@@ -255,11 +245,11 @@ type Request struct {
 	Header http.Header
 	// Validators from the last successful fetch make the request
 	// conditional (If-None-Match, If-Modified-Since).
-	Validators Validators
+	Validators source.Validators
 	// MaxSize bounds the body; zero means Config.MaxSize.
 	MaxSize int64
 	// Stats, when not nil, counts the requests and bytes.
-	Stats *Stats
+	Stats *source.Stats
 }
 
 // Response is the answer to a Request.
@@ -272,8 +262,8 @@ type Response struct {
 	// current.
 	NotModified bool
 	// Validators identify this version of the document; store them in
-	// the State once the body has been used.
-	Validators Validators
+	// a source.HTTPState once the body has been used.
+	Validators source.Validators
 	// ContentLength is the body length announced, or -1.
 	ContentLength int64
 	// Body is the body, bounded by the size limit and the stall timeout.
@@ -309,12 +299,12 @@ func (c *Client) Get(ctx context.Context, req Request) (*Response, error) {
 func (c *Client) get(ctx context.Context, req Request, extra func(http.Header)) (*Response, error) {
 	u, err := url.Parse(req.URL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("get %s: not an http(s) URL", Redact(req.URL))
+		return nil, fmt.Errorf("get %s: not an http(s) URL", source.Redact(req.URL))
 	}
-	where := Redact(req.URL)
+	where := source.Redact(req.URL)
 	stats := req.Stats
 	if stats == nil {
-		stats = &Stats{}
+		stats = &source.Stats{}
 	}
 	max := req.MaxSize
 	if max <= 0 {
@@ -368,7 +358,7 @@ func (r *retryable) Unwrap() error { return r.err }
 
 // attempt sends one request. A retryable failure comes back as
 // *retryable, with the server's Retry-After when it gave one.
-func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, extra func(http.Header), max int64, stats *Stats, where string) (*Response, time.Duration, error) {
+func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, extra func(http.Header), max int64, stats *source.Stats, where string) (*Response, time.Duration, error) {
 	actx, cancel := context.WithCancel(ctx)
 	hr, err := http.NewRequestWithContext(actx, http.MethodGet, u.String(), nil)
 	if err != nil {
@@ -417,7 +407,7 @@ func (c *Client) attempt(ctx context.Context, u *url.URL, req Request, extra fun
 		if resp.ContentLength > max {
 			drain(resp.Body)
 			cancel()
-			return nil, 0, fmt.Errorf("get %s: body of %d bytes, more than %d: %w", where, resp.ContentLength, max, feed.ErrLimit)
+			return nil, 0, fmt.Errorf("get %s: body of %d bytes, more than %d: %w", where, resp.ContentLength, max, ingest.ErrLimit)
 		}
 		b := &body{rc: resp.Body, max: max, stats: stats, cancel: cancel, where: where, stall: c.cfg.StallTimeout}
 		b.timer = time.AfterFunc(c.cfg.StallTimeout, b.stalled)
@@ -486,8 +476,8 @@ func (c *Client) scrub(err error) error {
 	return err
 }
 
-func validators(h http.Header) Validators {
-	return Validators{ETag: h.Get("ETag"), LastModified: h.Get("Last-Modified")}
+func validators(h http.Header) source.Validators {
+	return source.Validators{ETag: h.Get("ETag"), LastModified: h.Get("Last-Modified")}
 }
 
 func drain(rc io.ReadCloser) {
@@ -510,7 +500,7 @@ func sleep(ctx context.Context, d time.Duration) error {
 type body struct {
 	rc     io.ReadCloser
 	max, n int64
-	stats  *Stats
+	stats  *source.Stats
 	cancel context.CancelFunc
 	timer  *time.Timer
 	stall  time.Duration
@@ -529,7 +519,7 @@ func (b *body) stalled() {
 
 func (b *body) Read(p []byte) (int, error) {
 	if b.n > b.max {
-		return 0, fmt.Errorf("get %s: body larger than %d bytes: %w", b.where, b.max, feed.ErrLimit)
+		return 0, fmt.Errorf("get %s: body larger than %d bytes: %w", b.where, b.max, ingest.ErrLimit)
 	}
 	if int64(len(p)) > b.max-b.n+1 {
 		p = p[:b.max-b.n+1]
@@ -539,7 +529,7 @@ func (b *body) Read(p []byte) (int, error) {
 	b.stats.Bytes += int64(n)
 	b.timer.Reset(b.stall)
 	if b.n > b.max {
-		return n, fmt.Errorf("get %s: body larger than %d bytes: %w", b.where, b.max, feed.ErrLimit)
+		return n, fmt.Errorf("get %s: body larger than %d bytes: %w", b.where, b.max, ingest.ErrLimit)
 	}
 	if err != nil && err != io.EOF {
 		b.mu.Lock()
@@ -559,7 +549,3 @@ func (b *body) Close() error {
 	b.cancel()
 	return err
 }
-
-// Redact returns u with its password and the values of secret-looking
-// query parameters replaced by "REDACTED" (source.Redact).
-func Redact(u string) string { return source.Redact(u) }

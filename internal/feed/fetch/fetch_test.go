@@ -18,9 +18,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/fetch"
 	"github.com/vigil/vigil/internal/feed/fetch/fetchtest"
+	"github.com/vigil/vigil/internal/feed/source"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/realdata"
 )
 
@@ -67,10 +68,10 @@ func TestGet_ConditionalRoundTrip(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		etag string
-		want fetch.Validators
+		want source.Validators
 	}{
-		{"ETag", `"kev-2025"`, fetch.Validators{ETag: `"kev-2025"`, LastModified: "Thu, 24 Oct 2024 19:23:12 GMT"}},
-		{"LastModifiedOnly", "", fetch.Validators{LastModified: "Thu, 24 Oct 2024 19:23:12 GMT"}},
+		{"ETag", `"kev-2025"`, source.Validators{ETag: `"kev-2025"`, LastModified: "Thu, 24 Oct 2024 19:23:12 GMT"}},
+		{"LastModifiedOnly", "", source.Validators{LastModified: "Thu, 24 Oct 2024 19:23:12 GMT"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var ua atomic.Value
@@ -80,8 +81,8 @@ func TestGet_ConditionalRoundTrip(t *testing.T) {
 			}))
 			defer ts.Close()
 			c, _ := newClient(t, fetch.Config{Version: "1.2.3"})
-			var st fetch.Stats
-			state := fetch.State{}
+			var st source.Stats
+			state := source.HTTPState{}
 			b, resp, err := c.Bytes(t.Context(), fetch.Request{URL: ts.URL + "/kev.json", Validators: state[ts.URL+"/kev.json"], Stats: &st})
 			if err != nil {
 				t.Fatal(err)
@@ -100,7 +101,7 @@ func TestGet_ConditionalRoundTrip(t *testing.T) {
 			if !resp.NotModified || b != nil {
 				t.Errorf("second fetch: NotModified %v, %d bytes; want a 304", resp.NotModified, len(b))
 			}
-			if diff := cmp.Diff(fetch.Stats{Requests: 2, NotModified: 1, Bytes: int64(len(data))}, st); diff != "" {
+			if diff := cmp.Diff(source.Stats{Requests: 2, NotModified: 1, Bytes: int64(len(data))}, st); diff != "" {
 				t.Errorf("stats (-want +got):\n%s", diff)
 			}
 			if got := ua.Load(); got != "vigil/1.2.3" {
@@ -147,7 +148,7 @@ func TestGet_Retries(t *testing.T) {
 			ts := httptest.NewServer(h)
 			defer ts.Close()
 			c, clk := newClient(t, fetch.Config{Retries: tc.retries})
-			var st fetch.Stats
+			var st source.Stats
 			b, _, err := c.Bytes(t.Context(), fetch.Request{URL: ts.URL, Stats: &st})
 			if tc.wantCode == 0 {
 				if err != nil || !bytes.Equal(b, data) {
@@ -224,8 +225,8 @@ func TestGet_SizeLimit(t *testing.T) {
 			defer ts.Close()
 			c, _ := newClient(t, fetch.Config{MaxSize: 100 << 10})
 			_, _, err := c.Bytes(t.Context(), fetch.Request{URL: ts.URL})
-			if !errors.Is(err, feed.ErrLimit) {
-				t.Errorf("error %v, want feed.ErrLimit", err)
+			if !errors.Is(err, ingest.ErrLimit) {
+				t.Errorf("error %v, want ingest.ErrLimit", err)
 			}
 			// A per-request limit overrides the client's.
 			if _, _, err := c.Bytes(t.Context(), fetch.Request{URL: ts.URL, MaxSize: 8 << 20}); err != nil {
@@ -233,8 +234,8 @@ func TestGet_SizeLimit(t *testing.T) {
 			}
 			dir := t.TempDir()
 			_, err = c.Download(t.Context(), fetch.Request{URL: ts.URL}, filepath.Join(dir, "kev.json"))
-			if !errors.Is(err, feed.ErrLimit) {
-				t.Errorf("Download error %v, want feed.ErrLimit", err)
+			if !errors.Is(err, ingest.ErrLimit) {
+				t.Errorf("Download error %v, want ingest.ErrLimit", err)
 			}
 			if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) != 0 {
 				t.Errorf("left behind %v", left)
@@ -289,7 +290,7 @@ func TestDownload_ResumesAfterCutConnection(t *testing.T) {
 			ts, ranges := cutOnce(t, data, 300000, tc.ignoreRange)
 			c, clk := newClient(t, fetch.Config{})
 			path := filepath.Join(t.TempDir(), "kev.json")
-			var st fetch.Stats
+			var st source.Stats
 			d, err := c.Download(t.Context(), fetch.Request{URL: ts.URL, Stats: &st}, path)
 			if err != nil {
 				t.Fatal(err)
@@ -356,7 +357,7 @@ func TestDownload_ConditionalNeedsTheFile(t *testing.T) {
 	defer ts.Close()
 	c, _ := newClient(t, fetch.Config{})
 	path := filepath.Join(t.TempDir(), "f")
-	d, err := c.Download(t.Context(), fetch.Request{URL: ts.URL, Validators: fetch.Validators{ETag: `"e"`}}, path)
+	d, err := c.Download(t.Context(), fetch.Request{URL: ts.URL, Validators: source.Validators{ETag: `"e"`}}, path)
 	if err != nil || d.NotModified || cond.Load() != 0 {
 		t.Errorf("Download = %+v, %v; conditional requests %d", d, err, cond.Load())
 	}
@@ -467,18 +468,6 @@ func TestNew_Proxy(t *testing.T) {
 	}
 	if _, err := fetch.New(fetch.Config{Proxy: "http://user:hunter2@:bad"}); err == nil || strings.Contains(err.Error(), "hunter2") {
 		t.Errorf("bad proxy: %v", err)
-	}
-}
-
-func TestRedact(t *testing.T) {
-	for in, want := range map[string]string{
-		"https://services.nvd.nist.gov/rest/json/cves/2.0?startIndex=0": "https://services.nvd.nist.gov/rest/json/cves/2.0?startIndex=0",
-		"https://x.example/a?apiKey=abc&b=1":                            "https://x.example/a?apiKey=REDACTED&b=1",
-		"https://user:pw@x.example/a":                                   "https://REDACTED@x.example/a",
-	} {
-		if got := fetch.Redact(in); got != want {
-			t.Errorf("Redact(%q) = %q, want %q", in, got, want)
-		}
 	}
 }
 

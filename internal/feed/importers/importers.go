@@ -14,11 +14,12 @@ import (
 	"github.com/vigil/vigil/internal/feed/kev"
 	"github.com/vigil/vigil/internal/feed/nvd"
 	"github.com/vigil/vigil/internal/feed/osv"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Config configures the importers that take options.
 type Config struct {
-	Limits feed.Limits
+	Limits ingest.Limits
 	// OSV configures the OSV importer (schema check).
 	OSV osv.Config
 	// CSAF configures the CSAF importer (schema, mandatory tests).

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Name is the importer's name.
@@ -23,11 +24,11 @@ const Name = "feed/kev"
 
 // Importer reads the KEV catalog.
 type Importer struct {
-	limits feed.Limits
+	limits ingest.Limits
 }
 
 // New returns a KEV importer bounded by limits (zero: defaults).
-func New(limits feed.Limits) *Importer { return &Importer{limits: limits.WithDefaults()} }
+func New(limits ingest.Limits) *Importer { return &Importer{limits: limits.WithDefaults()} }
 
 var _ feed.Importer = (*Importer)(nil)
 
@@ -93,7 +94,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, sink feed.Sink) (fe
 			return feed.Array(dec, func(i int) error {
 				path := fmt.Sprintf("$.vulnerabilities[%d]", i)
 				if n++; n > im.limits.MaxRecords {
-					return fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, feed.ErrLimit)
+					return fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, ingest.ErrLimit)
 				}
 				var e entry
 				if err := dec.Decode(&e); err != nil {
@@ -115,7 +116,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, sink feed.Sink) (fe
 }
 
 func (im *Importer) importCSV(ctx context.Context, r io.Reader, sink feed.Sink, rep *feed.Report) error {
-	cr := csv.NewReader(feed.SizeGuard(r, im.limits.MaxDocumentSize))
+	cr := csv.NewReader(ingest.SizeGuard(r, im.limits.MaxDocumentSize))
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if err != nil {
@@ -146,7 +147,7 @@ func (im *Importer) importCSV(ctx context.Context, r io.Reader, sink feed.Sink, 
 		line, _ := cr.FieldPos(0)
 		path := fmt.Sprintf("line %d", line)
 		if n > im.limits.MaxRecords {
-			return fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, feed.ErrLimit)
+			return fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, ingest.ErrLimit)
 		}
 		get := func(name string) string {
 			i, ok := col[name]

@@ -10,16 +10,18 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/realdata"
 )
 
 func importFile(t *testing.T, name string) (*feedtest.Sink, feed.Report) {
 	t.Helper()
 	sink := &feedtest.Sink{}
-	rep, err := feed.ImportPath(t.Context(), filepath.Join(dir(t), name), []feed.Importer{New(feed.Limits{})}, sink, feed.Options{})
+	rep, err := feed.ImportPath(t.Context(), filepath.Join(dir(t), name), []feed.Importer{New(ingest.Limits{})}, sink, feed.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -79,7 +81,7 @@ func TestBadEntries(t *testing.T) {
 	{"cveID":"CVE-2024-0004","vendorProject":"V","dateAdded":"2024-01-01","knownRansomwareCampaignUse":"Maybe"},
 	{"cveID":"CVE-2024-0005","vendorProject":["V"],"dateAdded":"2024-01-01"}]}`
 	sink := &feedtest.Sink{}
-	rep, err := New(feed.Limits{}).Import(t.Context(), strings.NewReader(doc), sink)
+	rep, err := New(ingest.Limits{}).Import(t.Context(), strings.NewReader(doc), sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +111,7 @@ func FuzzImport(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Add(b[:3000])
-	im := New(feed.Limits{})
+	im := New(ingest.Limits{})
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		rep, _ := im.Import(context.Background(), bytes.NewReader(doc), feedtest.Discard{})
 		if rep.Accepted+rep.Unchanged+rep.Rejected != rep.Records {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // LegacyName is the JSON 1.1 feed importer's name.
@@ -18,11 +19,11 @@ const LegacyName = "feed/nvd-1.1"
 // Legacy reads NVD JSON 1.1 feed files (nvdcve-1.1-YYYY.json), retired by
 // NVD in 2023 but still how many offline mirrors are kept.
 type Legacy struct {
-	limits feed.Limits
+	limits ingest.Limits
 }
 
 // NewLegacy returns a 1.1 feed importer bounded by limits (zero: defaults).
-func NewLegacy(limits feed.Limits) *Legacy { return &Legacy{limits: limits.WithDefaults()} }
+func NewLegacy(limits ingest.Limits) *Legacy { return &Legacy{limits: limits.WithDefaults()} }
 
 var _ feed.Importer = (*Legacy)(nil)
 
@@ -47,7 +48,7 @@ func (im *Legacy) Import(ctx context.Context, r io.Reader, sink feed.Sink) (feed
 		return feed.Array(dec, func(i int) error {
 			path := fmt.Sprintf("$.CVE_Items[%d]", i)
 			if n++; n > im.limits.MaxRecords {
-				return fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, feed.ErrLimit)
+				return fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, ingest.ErrLimit)
 			}
 			var it item
 			if err := dec.Decode(&it); err != nil {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Name is the API 2.0 importer's name.
@@ -23,11 +24,11 @@ const Name = "feed/nvd"
 
 // Importer reads NVD CVE API 2.0 JSON.
 type Importer struct {
-	limits feed.Limits
+	limits ingest.Limits
 }
 
 // New returns an API 2.0 importer bounded by limits (zero: defaults).
-func New(limits feed.Limits) *Importer { return &Importer{limits: limits.WithDefaults()} }
+func New(limits ingest.Limits) *Importer { return &Importer{limits: limits.WithDefaults()} }
 
 var _ feed.Importer = (*Importer)(nil)
 
@@ -73,7 +74,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, sink feed.Sink) (fe
 		return feed.Array(dec, func(i int) error {
 			path := fmt.Sprintf("$.vulnerabilities[%d].cve", i)
 			if n++; n > im.limits.MaxRecords {
-				return fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, feed.ErrLimit)
+				return fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, ingest.ErrLimit)
 			}
 			var item struct {
 				CVE *cve `json:"cve"`

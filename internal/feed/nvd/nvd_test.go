@@ -11,14 +11,16 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/realdata"
 )
 
 func importers() []feed.Importer {
-	return []feed.Importer{New(feed.Limits{}), NewLegacy(feed.Limits{})}
+	return []feed.Importer{New(ingest.Limits{}), NewLegacy(ingest.Limits{})}
 }
 
 // want holds expectations computed from the files by a generic JSON walk,
@@ -295,7 +297,7 @@ func TestBadRecordsSkipped(t *testing.T) {
 	 {"nocve":{}}
 	]}`
 	sink := &feedtest.Sink{}
-	rep, err := New(feed.Limits{}).Import(t.Context(), strings.NewReader(page), sink)
+	rep, err := New(ingest.Limits{}).Import(t.Context(), strings.NewReader(page), sink)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,12 +333,12 @@ func TestLimits(t *testing.T) {
 	tests := []struct {
 		name   string
 		doc    string
-		limits feed.Limits
+		limits ingest.Limits
 	}{
-		{"Depth", deep, feed.Limits{}},
-		{"String", long, feed.Limits{MaxStringSize: 1000}},
-		{"Size", long, feed.Limits{MaxDocumentSize: 500}},
-		{"Records", `{"format":"NVD_CVE","vulnerabilities":[{"cve":{}},{"cve":{}}]}`, feed.Limits{MaxRecords: 1}},
+		{"Depth", deep, ingest.Limits{}},
+		{"String", long, ingest.Limits{MaxStringSize: 1000}},
+		{"Size", long, ingest.Limits{MaxDocumentSize: 500}},
+		{"Records", `{"format":"NVD_CVE","vulnerabilities":[{"cve":{}},{"cve":{}}]}`, ingest.Limits{MaxRecords: 1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -364,10 +366,10 @@ func TestDetect(t *testing.T) {
 			t.Fatal(err)
 		}
 		head := b[:min(len(b), feed.HeadSize)]
-		if got := New(feed.Limits{}).Detect(head); got != tc.api {
+		if got := New(ingest.Limits{}).Detect(head); got != tc.api {
 			t.Errorf("api Detect(%s) = %v", tc.file, got)
 		}
-		if got := NewLegacy(feed.Limits{}).Detect(head); got != tc.legacy {
+		if got := NewLegacy(ingest.Limits{}).Detect(head); got != tc.legacy {
 			t.Errorf("legacy Detect(%s) = %v", tc.file, got)
 		}
 	}

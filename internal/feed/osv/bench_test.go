@@ -4,8 +4,8 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // BenchmarkImport imports every OSV record of the shared test data, one
@@ -23,7 +23,7 @@ func BenchmarkImport(b *testing.B) {
 		cfg  Config
 	}{{"checked", Config{}}, {"unchecked", Config{SkipChecks: true}}} {
 		b.Run(bc.name, func(b *testing.B) {
-			im, err := New(feed.Limits{}, bc.cfg)
+			im, err := New(ingest.Limits{}, bc.cfg)
 			if err != nil {
 				b.Fatal(err)
 			}

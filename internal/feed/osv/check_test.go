@@ -14,8 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/realdata"
 )
 
@@ -934,7 +934,7 @@ func TestImportReportsCheckFaults(t *testing.T) {
 	if rep.Accepted != 2 || rep.Rejected != 2 {
 		t.Errorf("accepted %d rejected %d, want 2 and 2", rep.Accepted, rep.Rejected)
 	}
-	skip, err := New(feed.Limits{}, Config{SkipChecks: true})
+	skip, err := New(ingest.Limits{}, Config{SkipChecks: true})
 	if err != nil {
 		t.Fatal(err)
 	}

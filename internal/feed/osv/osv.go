@@ -20,6 +20,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Name is the importer's name.
@@ -27,7 +28,7 @@ const Name = "feed/osv"
 
 // Importer reads OSV JSON.
 type Importer struct {
-	limits feed.Limits
+	limits ingest.Limits
 	cfg    Config
 }
 
@@ -44,7 +45,7 @@ type Config struct {
 // New returns an OSV importer bounded by limits (zero: defaults). It
 // cannot fail; it returns an error like the other importers' New, which
 // list.go calls alike.
-func New(limits feed.Limits, cfg Config) (*Importer, error) {
+func New(limits ingest.Limits, cfg Config) (*Importer, error) {
 	return &Importer{limits: limits.WithDefaults(), cfg: cfg}, nil
 }
 
@@ -81,7 +82,7 @@ func (im *Importer) Import(ctx context.Context, r io.Reader, sink feed.Sink) (fe
 		n := 0
 		err = feed.Array(dec, func(i int) error {
 			if n++; n > im.limits.MaxRecords {
-				return fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, feed.ErrLimit)
+				return fmt.Errorf("more than %d records: %w", im.limits.MaxRecords, ingest.ErrLimit)
 			}
 			return im.one(ctx, dec, &rep, sink, fmt.Sprintf("$[%d]", i))
 		})

@@ -12,15 +12,17 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/realdata"
 )
 
 func newImporter(t testing.TB) *Importer {
 	t.Helper()
-	im, err := New(feed.Limits{}, Config{})
+	im, err := New(ingest.Limits{}, Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

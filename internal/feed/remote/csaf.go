@@ -22,6 +22,8 @@ import (
 	"github.com/vigil/vigil/internal/csaf"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/fetch"
+	"github.com/vigil/vigil/internal/feed/source"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // DefaultCSAFProviders returns the providers synced unless configured:
@@ -80,7 +82,7 @@ type CSAF struct {
 	verifiers []*csaf.Verifier
 }
 
-var _ Source = (*CSAF)(nil)
+var _ source.Source = (*CSAF)(nil)
 
 // NewCSAF returns the CSAF source; it fails on a provider key that does
 // not parse.
@@ -103,10 +105,10 @@ func NewCSAF(c *fetch.Client, cfg CSAFConfig) (*CSAF, error) {
 		if len(p.Keys) > 0 {
 			var err error
 			if v, err = csaf.NewVerifier(p.Keys...); err != nil {
-				return nil, fmt.Errorf("csaf provider %d (%s): %w", i, fetch.Redact(p.URL), err)
+				return nil, fmt.Errorf("csaf provider %d (%s): %w", i, source.Redact(p.URL), err)
 			}
 		} else if p.RequireSignature {
-			return nil, fmt.Errorf("csaf provider %d (%s): signatures required but no keys given", i, fetch.Redact(p.URL))
+			return nil, fmt.Errorf("csaf provider %d (%s): signatures required but no keys given", i, source.Redact(p.URL))
 		}
 		s.verifiers = append(s.verifiers, v)
 	}
@@ -117,12 +119,12 @@ func NewCSAF(c *fetch.Client, cfg CSAFConfig) (*CSAF, error) {
 func (s *CSAF) Name() string { return CSAFName }
 
 // Sync implements Source.
-func (s *CSAF) Sync(ctx context.Context, st *State, emit Emit) (Summary, error) {
-	sum := Summary{Source: CSAFName}
+func (s *CSAF) Sync(ctx context.Context, st *source.State, emit source.Emit) (source.Summary, error) {
+	sum := source.Summary{Source: CSAFName}
 	for i, p := range s.cfg.Providers {
 		pr := &provider{CSAFProvider: p, verifier: s.verifiers[i]}
 		if err := s.provider(ctx, pr, providerURL(p.URL), st, &sum, emit, true); err != nil {
-			return sum, fmt.Errorf("sync csaf %s: %w", fetch.Redact(p.URL), err)
+			return sum, fmt.Errorf("sync csaf %s: %w", source.Redact(p.URL), err)
 		}
 	}
 	return sum, nil
@@ -161,7 +163,7 @@ type providerMetadata struct {
 	} `json:"csaf_providers"`
 }
 
-func (s *CSAF) provider(ctx context.Context, p *provider, pmURL string, st *State, sum *Summary, emit Emit, top bool) error {
+func (s *CSAF) provider(ctx context.Context, p *provider, pmURL string, st *source.State, sum *source.Summary, emit source.Emit, top bool) error {
 	b, _, err := s.c.Bytes(ctx, fetch.Request{URL: pmURL, Header: p.Header, MaxSize: 16 << 20, Stats: &sum.Stats})
 	if err != nil {
 		sum.Errors++
@@ -170,7 +172,7 @@ func (s *CSAF) provider(ctx context.Context, p *provider, pmURL string, st *Stat
 	var pm providerMetadata
 	if err := json.Unmarshal(b, &pm); err != nil {
 		sum.Errors++
-		return fmt.Errorf("%s: %w", fetch.Redact(pmURL), err)
+		return fmt.Errorf("%s: %w", source.Redact(pmURL), err)
 	}
 	if len(pm.Aggregator) > 0 {
 		if !top {
@@ -267,7 +269,7 @@ type rolieFeed struct {
 }
 
 // rolie syncs one ROLIE feed.
-func (s *CSAF) rolie(ctx context.Context, p *provider, feedURL string, st *State, sum *Summary, emit Emit) error {
+func (s *CSAF) rolie(ctx context.Context, p *provider, feedURL string, st *source.State, sum *source.Summary, emit source.Emit) error {
 	cur := st.Cursor("csaf/" + feedURL)
 	b, resp, err := s.c.Bytes(ctx, fetch.Request{URL: feedURL, Header: p.Header, Validators: st.Validators(feedURL), MaxSize: s.cfg.MaxFeedSize, Stats: &sum.Stats})
 	if err != nil {
@@ -279,7 +281,7 @@ func (s *CSAF) rolie(ctx context.Context, p *provider, feedURL string, st *State
 		var f rolieFeed
 		if err := json.Unmarshal(b, &f); err != nil {
 			sum.Errors++
-			return fmt.Errorf("rolie feed %s: %w", fetch.Redact(feedURL), err)
+			return fmt.Errorf("rolie feed %s: %w", source.Redact(feedURL), err)
 		}
 		for i, e := range f.Feed.Entry {
 			var en entry
@@ -330,7 +332,7 @@ func (s *CSAF) rolie(ctx context.Context, p *provider, feedURL string, st *State
 
 // directory syncs a directory distribution by its changes.csv, or its
 // index.txt when there is no changes.csv.
-func (s *CSAF) directory(ctx context.Context, p *provider, dirURL string, st *State, sum *Summary, emit Emit) error {
+func (s *CSAF) directory(ctx context.Context, p *provider, dirURL string, st *source.State, sum *source.Summary, emit source.Emit) error {
 	if !strings.HasSuffix(dirURL, "/") {
 		dirURL += "/"
 	}
@@ -380,7 +382,7 @@ func (s *CSAF) directory(ctx context.Context, p *provider, dirURL string, st *St
 
 // index syncs a directory by its index.txt: no dates, so every document
 // listed is fetched whenever the index changes.
-func (s *CSAF) index(ctx context.Context, p *provider, dirURL string, cur *Cursor, st *State, sum *Summary, emit Emit) error {
+func (s *CSAF) index(ctx context.Context, p *provider, dirURL string, cur *source.Cursor, st *source.State, sum *source.Summary, emit source.Emit) error {
 	indexURL := dirURL + "index.txt"
 	b, resp, err := s.c.Bytes(ctx, fetch.Request{URL: indexURL, Header: p.Header, Validators: st.Validators(indexURL), MaxSize: s.cfg.MaxFeedSize, Stats: &sum.Stats})
 	if err != nil {
@@ -415,7 +417,7 @@ func (s *CSAF) index(ctx context.Context, p *provider, dirURL string, cur *Curso
 // the documents due for a retry. cur.Since moves past a date once every
 // entry of that date is done; a document that fails a check joins
 // cur.Retry.
-func (s *CSAF) entries(ctx context.Context, p *provider, cur *Cursor, all []entry, sum *Summary, emit Emit) error {
+func (s *CSAF) entries(ctx context.Context, p *provider, cur *source.Cursor, all []entry, sum *source.Summary, emit source.Emit) error {
 	var todo []entry
 	for _, e := range all {
 		if e.updated.IsZero() || e.updated.After(cur.Since) {
@@ -477,14 +479,14 @@ func (r *rejection) Error() string { return r.err.Error() }
 // document fetches one advisory with its checksums and signature, checks
 // them and its TLP label, and emits it. A document left out comes back
 // as a *rejection; any other error stops the sync.
-func (s *CSAF) document(ctx context.Context, p *provider, e entry, sum *Summary, emit Emit) error {
+func (s *CSAF) document(ctx context.Context, p *provider, e entry, sum *source.Summary, emit source.Emit) error {
 	data, _, err := s.c.Bytes(ctx, fetch.Request{URL: e.url, Header: p.Header, MaxSize: s.cfg.MaxDocumentSize, Stats: &sum.Stats})
 	if err != nil {
 		var se *fetch.StatusError
 		if errors.As(err, &se) {
 			return &rejection{err: err, retry: !fetch.IsNotFound(err)}
 		}
-		if errors.Is(err, feed.ErrLimit) {
+		if errors.Is(err, ingest.ErrLimit) {
 			return &rejection{err: err}
 		}
 		return err
@@ -505,7 +507,7 @@ func (s *CSAF) document(ctx context.Context, p *provider, e entry, sum *Summary,
 		}
 		if err != nil {
 			var se *fetch.StatusError
-			if errors.As(err, &se) || errors.Is(err, feed.ErrLimit) {
+			if errors.As(err, &se) || errors.Is(err, ingest.ErrLimit) {
 				return &rejection{err: fmt.Errorf("checksum: %w", err), retry: true}
 			}
 			return err
@@ -527,11 +529,11 @@ func (s *CSAF) document(ctx context.Context, p *provider, e entry, sum *Summary,
 		switch {
 		case fetch.IsNotFound(err):
 			if p.RequireSignature {
-				return &rejection{err: fmt.Errorf("no signature %s: %w", fetch.Redact(su), csaf.ErrVerify)}
+				return &rejection{err: fmt.Errorf("no signature %s: %w", source.Redact(su), csaf.ErrVerify)}
 			}
 		case err != nil:
 			var se *fetch.StatusError
-			if errors.As(err, &se) || errors.Is(err, feed.ErrLimit) {
+			if errors.As(err, &se) || errors.Is(err, ingest.ErrLimit) {
 				return &rejection{err: fmt.Errorf("signature: %w", err), retry: true}
 			}
 			return err
@@ -544,8 +546,8 @@ func (s *CSAF) document(ctx context.Context, p *provider, e entry, sum *Summary,
 	if label := documentTLP(data); label != "" && !s.allow[label] {
 		return &rejection{err: fmt.Errorf("document is TLP:%s, not authorised", label), skip: true}
 	}
-	if err := emit(ctx, &Document{Source: CSAFName, Name: fetch.Redact(e.url), Body: bytes.NewReader(data), Size: int64(len(data))}); err != nil {
-		return &emitError{fmt.Errorf("%s: %w", fetch.Redact(e.url), err)}
+	if err := emit(ctx, &source.Document{Source: CSAFName, Name: source.Redact(e.url), Body: bytes.NewReader(data), Size: int64(len(data))}); err != nil {
+		return &emitError{fmt.Errorf("%s: %w", source.Redact(e.url), err)}
 	}
 	sum.Documents++
 	return nil
@@ -562,7 +564,7 @@ func (e *emitError) Unwrap() error { return e.err }
 func checkHash(u string, file, data []byte) error {
 	fields := strings.Fields(string(file))
 	if len(fields) == 0 {
-		return fmt.Errorf("%s is empty: %w", fetch.Redact(u), csaf.ErrVerify)
+		return fmt.Errorf("%s is empty: %w", source.Redact(u), csaf.ErrVerify)
 	}
 	want := strings.ToLower(fields[0])
 	var h hash.Hash
@@ -572,11 +574,11 @@ func checkHash(u string, file, data []byte) error {
 	case strings.HasSuffix(u, ".sha512") || len(want) == 128:
 		h = sha512.New()
 	default:
-		return fmt.Errorf("%s: unknown checksum algorithm: %w", fetch.Redact(u), csaf.ErrVerify)
+		return fmt.Errorf("%s: unknown checksum algorithm: %w", source.Redact(u), csaf.ErrVerify)
 	}
 	h.Write(data)
 	if got := hex.EncodeToString(h.Sum(nil)); got != want {
-		return fmt.Errorf("checksum mismatch: document hashes to %s, %s says %s: %w", clip(got), fetch.Redact(u), clip(want), csaf.ErrVerify)
+		return fmt.Errorf("checksum mismatch: document hashes to %s, %s says %s: %w", clip(got), source.Redact(u), clip(want), csaf.ErrVerify)
 	}
 	return nil
 }
@@ -609,15 +611,15 @@ func documentTLP(data []byte) string {
 func resolve(base, ref string) (string, error) {
 	b, err := url.Parse(base)
 	if err != nil {
-		return "", fmt.Errorf("url %q: %w", fetch.Redact(base), err)
+		return "", fmt.Errorf("url %q: %w", source.Redact(base), err)
 	}
 	r, err := url.Parse(strings.TrimSpace(ref))
 	if err != nil || ref == "" {
-		return "", fmt.Errorf("url %q: not a URL", fetch.Redact(ref))
+		return "", fmt.Errorf("url %q: not a URL", source.Redact(ref))
 	}
 	u := b.ResolveReference(r)
 	if u.Scheme != "https" && u.Scheme != "http" {
-		return "", fmt.Errorf("url %q: not http(s)", fetch.Redact(u.String()))
+		return "", fmt.Errorf("url %q: not http(s)", source.Redact(u.String()))
 	}
 	return u.String(), nil
 }

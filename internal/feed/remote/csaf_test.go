@@ -19,6 +19,7 @@ import (
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/fetch"
 	"github.com/vigil/vigil/internal/feed/remote"
+	"github.com/vigil/vigil/internal/feed/source"
 	"github.com/vigil/vigil/internal/realdata"
 )
 
@@ -157,7 +158,7 @@ func TestCSAF_CISAROLIE(t *testing.T) {
 	}
 
 	emit, sink, rep := importer(t)
-	st := &remote.State{}
+	st := &source.State{}
 	src := w.source(t, remote.Config{}, remote.CSAFName)
 	sum, err := src.Sync(t.Context(), st, emit)
 	if err != nil {
@@ -169,7 +170,7 @@ func TestCSAF_CISAROLIE(t *testing.T) {
 	if len(sink.Advisories) != served-1 || !slices.Equal(rep.Importers, []string{"feed/csaf"}) || rep.SkippedFiles != 0 {
 		t.Errorf("imported %d advisories (%+v)", len(sink.Advisories), rep)
 	}
-	if len(sum.Problems) != remote.MaxProblems || sum.MoreProblems != sum.Errors+sum.Skipped-remote.MaxProblems {
+	if len(sum.Problems) != source.MaxProblems || sum.MoreProblems != sum.Errors+sum.Skipped-source.MaxProblems {
 		t.Errorf("%d problems kept, %d more; want them capped", len(sum.Problems), sum.MoreProblems)
 	}
 	st = roundTrip(t, st)
@@ -247,7 +248,7 @@ func TestCSAF_DirectoryChangesAndTLP(t *testing.T) {
 		t.Fatalf("only %d advisories", served)
 	}
 	var got []string
-	st := &remote.State{Cursors: map[string]*remote.Cursor{"csaf/" + dir: {Since: since}}}
+	st := &source.State{Cursors: map[string]*source.Cursor{"csaf/" + dir: {Since: since}}}
 	src := w.source(t, remote.Config{CSAF: remote.CSAFConfig{Providers: []remote.CSAFProvider{{URL: meta}}, RequireChecksum: true}}, remote.CSAFName)
 	sum, err := src.Sync(t.Context(), st, names(&got))
 	if err != nil {
@@ -263,7 +264,7 @@ func TestCSAF_DirectoryChangesAndTLP(t *testing.T) {
 	// Authorised for AMBER, the relabelled advisory goes through; a fresh
 	// state fetches everything due again.
 	got = nil
-	st = &remote.State{Cursors: map[string]*remote.Cursor{"csaf/" + dir: {Since: since}}}
+	st = &source.State{Cursors: map[string]*source.Cursor{"csaf/" + dir: {Since: since}}}
 	src = w.source(t, remote.Config{CSAF: remote.CSAFConfig{Providers: []remote.CSAFProvider{{URL: meta}}, AllowTLP: []string{"amber"}}}, remote.CSAFName)
 	if _, err := src.Sync(t.Context(), st, names(&got)); err != nil || !slices.Contains(got, amber) {
 		t.Errorf("with AMBER authorised: %v, amber emitted %v", err, slices.Contains(got, amber))
@@ -328,7 +329,7 @@ func TestCSAF_OASISExamples(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			w := setup(tc.sigKey)
 			var got []string
-			st := &remote.State{}
+			st := &source.State{}
 			sum, err := w.source(t, remote.Config{CSAF: remote.CSAFConfig{Providers: []remote.CSAFProvider{tc.provider}}}, remote.CSAFName).Sync(t.Context(), st, names(&got))
 			if err != nil {
 				t.Fatal(err)

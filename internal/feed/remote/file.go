@@ -7,6 +7,7 @@ import (
 	"path"
 
 	"github.com/vigil/vigil/internal/feed/fetch"
+	"github.com/vigil/vigil/internal/feed/source"
 )
 
 // Default URLs of the single-file feeds.
@@ -37,7 +38,7 @@ type File struct {
 	cacheDir string
 }
 
-var _ Source = (*File)(nil)
+var _ source.Source = (*File)(nil)
 
 // NewKEV returns the CISA KEV source.
 func NewKEV(c *fetch.Client, cfg FileConfig, cacheDir string) *File {
@@ -68,8 +69,8 @@ func (f *File) Name() string { return f.name }
 func (f *File) URL() string { return f.url }
 
 // Sync implements Source.
-func (f *File) Sync(ctx context.Context, st *State, emit Emit) (Summary, error) {
-	sum := Summary{Source: f.name}
+func (f *File) Sync(ctx context.Context, st *source.State, emit source.Emit) (source.Summary, error) {
+	sum := source.Summary{Source: f.name}
 	base := "document"
 	if u, err := url.Parse(f.url); err == nil && path.Base(u.Path) != "" {
 		base = path.Base(u.Path)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/vigil/vigil/internal/feed/fetch"
+	"github.com/vigil/vigil/internal/feed/source"
 )
 
 // DefaultNVDURL is the NVD CVE API 2.0.
@@ -65,7 +66,7 @@ type NVD struct {
 	now      func() time.Time
 }
 
-var _ Source = (*NVD)(nil)
+var _ source.Source = (*NVD)(nil)
 
 // NewNVD returns the NVD source. now is the clock (default time.Now).
 func NewNVD(c *fetch.Client, cfg NVDConfig, cacheDir string, now func() time.Time) *NVD {
@@ -97,11 +98,11 @@ func (n *NVD) Name() string { return NVDName }
 const nvdTime = "2006-01-02T15:04:05.000-07:00"
 
 // Sync implements Source.
-func (n *NVD) Sync(ctx context.Context, st *State, emit Emit) (Summary, error) {
-	sum := Summary{Source: NVDName}
+func (n *NVD) Sync(ctx context.Context, st *source.State, emit source.Emit) (source.Summary, error) {
+	sum := source.Summary{Source: NVDName}
 	u, err := url.Parse(n.cfg.URL)
 	if err != nil {
-		return sum, fmt.Errorf("sync nvd: url %q: %w", fetch.Redact(n.cfg.URL), err)
+		return sum, fmt.Errorf("sync nvd: url %q: %w", source.Redact(n.cfg.URL), err)
 	}
 	n.c.SetRate(u.Hostname(), n.cfg.Rate)
 	if err := os.MkdirAll(cachePath(n.cacheDir, NVDName), 0o700); err != nil {
@@ -139,7 +140,7 @@ func (n *NVD) Sync(ctx context.Context, st *State, emit Emit) (Summary, error) {
 
 // pages fetches the pages of one pass from cur.Index on, emitting each
 // and moving cur.Index past it.
-func (n *NVD) pages(ctx context.Context, base *url.URL, window url.Values, cur *Cursor, sum *Summary, emit Emit) error {
+func (n *NVD) pages(ctx context.Context, base *url.URL, window url.Values, cur *source.Cursor, sum *source.Summary, emit source.Emit) error {
 	var h http.Header
 	if n.cfg.APIKey != "" {
 		h = http.Header{"apiKey": {n.cfg.APIKey}}
@@ -168,12 +169,12 @@ func (n *NVD) pages(ctx context.Context, base *url.URL, window url.Values, cur *
 		if err != nil {
 			os.Remove(path)
 			sum.Errors++
-			return fmt.Errorf("sync nvd: %s: %w", fetch.Redact(pageURL), err)
+			return fmt.Errorf("sync nvd: %s: %w", source.Redact(pageURL), err)
 		}
 		if hdr.StartIndex != cur.Index {
 			os.Remove(path)
 			sum.Errors++
-			return fmt.Errorf("sync nvd: %s: page starts at %d, asked for %d", fetch.Redact(pageURL), hdr.StartIndex, cur.Index)
+			return fmt.Errorf("sync nvd: %s: page starts at %d, asked for %d", source.Redact(pageURL), hdr.StartIndex, cur.Index)
 		}
 		err = emitFile(ctx, emit, NVDName, pageURL, path, false)
 		os.Remove(path)

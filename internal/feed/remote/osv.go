@@ -13,6 +13,7 @@ import (
 
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/fetch"
+	"github.com/vigil/vigil/internal/feed/source"
 )
 
 // DefaultOSVURL is the OSV data dump bucket
@@ -53,7 +54,7 @@ type OSV struct {
 	cacheDir string
 }
 
-var _ Source = (*OSV)(nil)
+var _ source.Source = (*OSV)(nil)
 
 // NewOSV returns the OSV source.
 func NewOSV(c *fetch.Client, cfg OSVConfig, cacheDir string) *OSV {
@@ -81,8 +82,8 @@ func (o *OSV) Name() string { return OSVName }
 
 // Sync implements Source. Ecosystems are synced in turn; the first that
 // fails stops the sync.
-func (o *OSV) Sync(ctx context.Context, st *State, emit Emit) (Summary, error) {
-	sum := Summary{Source: OSVName}
+func (o *OSV) Sync(ctx context.Context, st *source.State, emit source.Emit) (source.Summary, error) {
+	sum := source.Summary{Source: OSVName}
 	for _, eco := range o.cfg.Ecosystems {
 		if err := o.ecosystem(ctx, eco, st, &sum, emit); err != nil {
 			return sum, fmt.Errorf("sync osv %s: %w", eco, err)
@@ -101,7 +102,7 @@ type modified struct {
 	id string
 }
 
-func (o *OSV) ecosystem(ctx context.Context, eco string, st *State, sum *Summary, emit Emit) error {
+func (o *OSV) ecosystem(ctx context.Context, eco string, st *source.State, sum *source.Summary, emit source.Emit) error {
 	cur := st.Cursor("osv/" + eco)
 	csvURL := o.url(eco, "modified_id.csv")
 	csvPath := cachePath(o.cacheDir, OSVName, eco, "modified_id.csv")
@@ -111,7 +112,7 @@ func (o *OSV) ecosystem(ctx context.Context, eco string, st *State, sum *Summary
 	// The list is read before the records so that its newest date is a
 	// safe high-water mark: anything modified later comes next time.
 	var list []modified
-	var csvV fetch.Validators
+	var csvV source.Validators
 	haveList := false
 	dl, err := o.c.Download(ctx, fetch.Request{URL: csvURL, Validators: st.Validators(csvURL), MaxSize: 1 << 30, Stats: &sum.Stats}, csvPath)
 	switch {
@@ -167,7 +168,7 @@ func (o *OSV) ecosystem(ctx context.Context, eco string, st *State, sum *Summary
 
 // records fetches and emits the changed records oldest first. The cursor
 // moves past a date once every record of that date is emitted.
-func (o *OSV) records(ctx context.Context, eco string, changed []modified, cur *Cursor, sum *Summary, emit Emit) error {
+func (o *OSV) records(ctx context.Context, eco string, changed []modified, cur *source.Cursor, sum *source.Summary, emit source.Emit) error {
 	sort.SliceStable(changed, func(i, j int) bool { return changed[i].at.Before(changed[j].at) })
 	for i, m := range changed {
 		u := o.url(eco, m.id+".json")
@@ -180,7 +181,7 @@ func (o *OSV) records(ctx context.Context, eco string, changed []modified, cur *
 			sum.Errors++
 			return err
 		default:
-			if err := emit(ctx, &Document{Source: OSVName, Name: u, Body: bytes.NewReader(b), Size: int64(len(b))}); err != nil {
+			if err := emit(ctx, &source.Document{Source: OSVName, Name: u, Body: bytes.NewReader(b), Size: int64(len(b))}); err != nil {
 				return fmt.Errorf("%s: %w", u, err)
 			}
 			sum.Documents++
@@ -194,7 +195,7 @@ func (o *OSV) records(ctx context.Context, eco string, changed []modified, cur *
 
 // readModifiedIDs reads a modified_id.csv: "<RFC 3339 time>,<id>" per
 // line, the id possibly prefixed "<ECOSYSTEM>/" (the bucket's root list).
-func readModifiedIDs(path string, sum *Summary, u string) ([]modified, error) {
+func readModifiedIDs(path string, sum *source.Summary, u string) ([]modified, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -223,7 +224,7 @@ func readModifiedIDs(path string, sum *Summary, u string) ([]modified, error) {
 		list = append(list, modified{at: at, id: id})
 	}
 	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", fetch.Redact(u), err)
+		return nil, fmt.Errorf("%s: %w", source.Redact(u), err)
 	}
 	return list, nil
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/fetch"
 	"github.com/vigil/vigil/internal/feed/remote"
+	"github.com/vigil/vigil/internal/feed/source"
 )
 
 // osvRecord is a real OSV file of the test data.
@@ -109,7 +110,7 @@ func TestOSV_FullThenIncremental(t *testing.T) {
 	cfg := remote.Config{OSV: remote.OSVConfig{Ecosystems: []string{"Bitnami"}, MaxIncremental: 5}}
 	src := w.source(t, cfg, remote.OSVName)
 	emit, sink, rep := importer(t)
-	st := &remote.State{}
+	st := &source.State{}
 
 	// First run: the whole ecosystem from all.zip.
 	sum, err := src.Sync(t.Context(), st, emit)
@@ -188,7 +189,7 @@ func TestOSV_DeletedRecordAndMissingList(t *testing.T) {
 	newest := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
 	// The list names a record that is gone (404).
 	w.file(osvBase+"modified_id.csv", modifiedIDs(recs[:1], map[string]time.Time{recs[0].id: newest}), `"csv"`)
-	st := &remote.State{Cursors: map[string]*remote.Cursor{"osv/Bitnami": {Since: newest.Add(-time.Hour)}}}
+	st := &source.State{Cursors: map[string]*source.Cursor{"osv/Bitnami": {Since: newest.Add(-time.Hour)}}}
 	src := w.source(t, remote.Config{OSV: remote.OSVConfig{Ecosystems: []string{"Bitnami"}}}, remote.OSVName)
 	sum, err := src.Sync(t.Context(), st, names(new([]string)))
 	if err != nil || sum.Errors != 1 || len(sum.Problems) != 1 {
@@ -202,7 +203,7 @@ func TestOSV_DeletedRecordAndMissingList(t *testing.T) {
 	w2 := newWorld(t, fetch.Config{})
 	w2.file(osvBase+"all.zip", allZip(t, recs), `"zip"`)
 	var got []string
-	sum, err = w2.source(t, remote.Config{OSV: remote.OSVConfig{Ecosystems: []string{"Bitnami"}}}, remote.OSVName).Sync(t.Context(), &remote.State{}, names(&got))
+	sum, err = w2.source(t, remote.Config{OSV: remote.OSVConfig{Ecosystems: []string{"Bitnami"}}}, remote.OSVName).Sync(t.Context(), &source.State{}, names(&got))
 	if err != nil || len(got) != 1 || sum.Documents != 1 {
 		t.Errorf("without modified_id.csv: %+v, %v, %v", sum, err, got)
 	}
@@ -232,7 +233,7 @@ func TestOSV_ZipDownloadResumesNextRun(t *testing.T) {
 		http.ServeContent(rw, r, "", time.Time{}, bytes.NewReader(data))
 	})
 	src := w.source(t, remote.Config{OSV: remote.OSVConfig{Ecosystems: []string{"Bitnami"}}}, remote.OSVName)
-	st := &remote.State{}
+	st := &source.State{}
 	emit, sink, _ := importer(t)
 	if _, err := src.Sync(t.Context(), st, emit); err == nil {
 		t.Fatal("cut download succeeded")

@@ -32,21 +32,6 @@ import (
 	"github.com/vigil/vigil/internal/feed/source"
 )
 
-// The types a caller of Sync sees live in package source, which links no
-// HTTP; these are their names here.
-type (
-	Source   = source.Source
-	Document = source.Document
-	Emit     = source.Emit
-	State    = source.State
-	Cursor   = source.Cursor
-	Summary  = source.Summary
-	Problem  = source.Problem
-)
-
-// MaxProblems bounds the problems a Summary keeps.
-const MaxProblems = source.MaxProblems
-
 // Config configures the sources.
 type Config struct {
 	// CacheDir holds downloads (OSV zips, the KEV and EPSS files, NVD
@@ -87,7 +72,7 @@ const (
 
 // Sources returns every source, using c for HTTP: KEV, EPSS, NVD, OSV,
 // CSAF.
-func Sources(c *fetch.Client, cfg Config) ([]Source, error) {
+func Sources(c *fetch.Client, cfg Config) ([]source.Source, error) {
 	cfg, err := cfg.withDefaults()
 	if err != nil {
 		return nil, err
@@ -96,7 +81,7 @@ func Sources(c *fetch.Client, cfg Config) ([]Source, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []Source{
+	return []source.Source{
 		NewKEV(c, cfg.KEV, cfg.CacheDir),
 		NewEPSS(c, cfg.EPSS, cfg.CacheDir),
 		NewNVD(c, cfg.NVD, cfg.CacheDir, cfg.Now),
@@ -106,7 +91,7 @@ func Sources(c *fetch.Client, cfg Config) ([]Source, error) {
 }
 
 // ByName returns the source called name among srcs.
-func ByName(srcs []Source, name string) (Source, error) {
+func ByName(srcs []source.Source, name string) (source.Source, error) {
 	var names []string
 	for _, s := range srcs {
 		if s.Name() == name {
@@ -119,12 +104,12 @@ func ByName(srcs []Source, name string) (Source, error) {
 
 // Import returns an Emit that imports each document with importers into
 // sink and adds what happened to rep (see source.Import).
-func Import(importers []feed.Importer, sink feed.Sink, opt feed.Options, rep *feed.Report) Emit {
+func Import(importers []feed.Importer, sink feed.Sink, opt feed.Options, rep *feed.Report) source.Emit {
 	return source.Import(importers, sink, opt, rep)
 }
 
 // emitFile opens a downloaded file and emits it.
-func emitFile(ctx context.Context, emit Emit, source, name, path string, isZip bool) error {
+func emitFile(ctx context.Context, emit source.Emit, src, name, path string, isZip bool) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -134,15 +119,15 @@ func emitFile(ctx context.Context, emit Emit, source, name, path string, isZip b
 	if err != nil {
 		return err
 	}
-	if err := emit(ctx, &Document{Source: source, Name: fetch.Redact(name), Body: f, Size: st.Size(), Zip: isZip}); err != nil {
-		return fmt.Errorf("%s: %w", fetch.Redact(name), err)
+	if err := emit(ctx, &source.Document{Source: src, Name: source.Redact(name), Body: f, Size: st.Size(), Zip: isZip}); err != nil {
+		return fmt.Errorf("%s: %w", source.Redact(name), err)
 	}
 	return nil
 }
 
 // syncFile downloads one document into the cache (conditionally on what
 // was emitted last time) and emits it when it changed.
-func syncFile(ctx context.Context, c *fetch.Client, st *State, sum *Summary, emit Emit, u, path string, maxSize int64, isZip bool) (changed bool, err error) {
+func syncFile(ctx context.Context, c *fetch.Client, st *source.State, sum *source.Summary, emit source.Emit, u, path string, maxSize int64, isZip bool) (changed bool, err error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return false, fmt.Errorf("feed cache: %w", err)
 	}
@@ -162,9 +147,9 @@ func syncFile(ctx context.Context, c *fetch.Client, st *State, sum *Summary, emi
 }
 
 // cachePath names the cache file for a source's document.
-func cachePath(dir, source string, parts ...string) string {
+func cachePath(dir, src string, parts ...string) string {
 	clean := make([]string, 0, len(parts)+2)
-	clean = append(clean, dir, source)
+	clean = append(clean, dir, src)
 	for _, p := range parts {
 		p = strings.Map(func(r rune) rune {
 			if r == '/' || r == '\\' || r == ':' || r < ' ' {

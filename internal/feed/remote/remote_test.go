@@ -28,6 +28,8 @@ import (
 	"github.com/vigil/vigil/internal/feed/fetch/fetchtest"
 	"github.com/vigil/vigil/internal/feed/importers"
 	"github.com/vigil/vigil/internal/feed/remote"
+	"github.com/vigil/vigil/internal/feed/source"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/realdata"
 )
 
@@ -127,7 +129,7 @@ func (w *world) requests(prefix string) []string {
 	return out
 }
 
-func (w *world) sources(t *testing.T, cfg remote.Config) []remote.Source {
+func (w *world) sources(t *testing.T, cfg remote.Config) []source.Source {
 	t.Helper()
 	cfg.CacheDir, cfg.Now = w.cache, w.clock.Now
 	srcs, err := remote.Sources(w.client, cfg)
@@ -137,7 +139,7 @@ func (w *world) sources(t *testing.T, cfg remote.Config) []remote.Source {
 	return srcs
 }
 
-func (w *world) source(t *testing.T, cfg remote.Config, name string) remote.Source {
+func (w *world) source(t *testing.T, cfg remote.Config, name string) source.Source {
 	t.Helper()
 	s, err := remote.ByName(w.sources(t, cfg), name)
 	if err != nil {
@@ -147,7 +149,7 @@ func (w *world) source(t *testing.T, cfg remote.Config, name string) remote.Sour
 }
 
 // importer returns an Emit importing into a fresh in-memory sink.
-func importer(t *testing.T) (remote.Emit, *feedtest.Sink, *feed.Report) {
+func importer(t *testing.T) (source.Emit, *feedtest.Sink, *feed.Report) {
 	t.Helper()
 	all, err := importers.All(importers.Config{})
 	if err != nil {
@@ -158,8 +160,8 @@ func importer(t *testing.T) (remote.Emit, *feedtest.Sink, *feed.Report) {
 }
 
 // names returns an Emit that records the documents' names.
-func names(got *[]string) remote.Emit {
-	return func(_ context.Context, d *remote.Document) error {
+func names(got *[]string) source.Emit {
+	return func(_ context.Context, d *source.Document) error {
 		if _, err := io.Copy(io.Discard, d.Body); err != nil {
 			return err
 		}
@@ -169,13 +171,13 @@ func names(got *[]string) remote.Emit {
 }
 
 // roundTrip saves and loads st as the caller would.
-func roundTrip(t *testing.T, st *remote.State) *remote.State {
+func roundTrip(t *testing.T, st *source.State) *source.State {
 	t.Helper()
 	b, err := json.Marshal(st)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out remote.State
+	var out source.State
 	if err := json.Unmarshal(b, &out); err != nil {
 		t.Fatal(err)
 	}
@@ -195,11 +197,11 @@ func TestKEV_ConditionalRequestsAndImport(t *testing.T) {
 	w := newWorld(t, fetch.Config{})
 	w.file(remote.DefaultKEVURL, data, `"kev-1"`)
 	src := w.source(t, remote.Config{}, remote.KEVName)
-	st := &remote.State{}
+	st := &source.State{}
 
 	// An import that fails leaves the state alone.
 	boom := errors.New("database is locked")
-	_, err := src.Sync(t.Context(), st, func(context.Context, *remote.Document) error { return boom })
+	_, err := src.Sync(t.Context(), st, func(context.Context, *source.Document) error { return boom })
 	if !errors.Is(err, boom) {
 		t.Fatalf("Sync error %v, want the emit's", err)
 	}
@@ -252,7 +254,7 @@ func TestEPSS_FollowsRedirectAndGunzips(t *testing.T) {
 	})
 	w.file("https://epss.empiricalsecurity.com/epss_scores-2025-02-20.csv.gz", gz.Bytes(), `"epss-0220"`)
 	emit, sink, rep := importer(t)
-	st := &remote.State{}
+	st := &source.State{}
 	sum, err := w.source(t, remote.Config{}, remote.EPSSName).Sync(t.Context(), st, emit)
 	if err != nil {
 		t.Fatal(err)
@@ -274,11 +276,11 @@ func TestEPSS_SizeLimit(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t, fetch.Config{})
 	w.file(remote.DefaultEPSSURL, bytes.Repeat([]byte("x"), 4096), `"big"`)
-	st := &remote.State{}
+	st := &source.State{}
 	var got []string
 	sum, err := w.source(t, remote.Config{EPSS: remote.FileConfig{MaxSize: 1000}}, remote.EPSSName).Sync(t.Context(), st, names(&got))
-	if !errors.Is(err, feed.ErrLimit) || len(got) != 0 || sum.Errors != 1 {
-		t.Errorf("Sync = %+v, %v; want feed.ErrLimit", sum, err)
+	if !errors.Is(err, ingest.ErrLimit) || len(got) != 0 || sum.Errors != 1 {
+		t.Errorf("Sync = %+v, %v; want ingest.ErrLimit", sum, err)
 	}
 }
 
@@ -415,7 +417,7 @@ func TestNVD_PagingAndRateLimit(t *testing.T) {
 			nvd.apiKey = tc.apiKey
 			w.handle(remote.DefaultNVDURL, nvd.ServeHTTP)
 			emit, sink, _ := importer(t)
-			st := &remote.State{}
+			st := &source.State{}
 			src := w.source(t, remote.Config{NVD: remote.NVDConfig{ResultsPerPage: 5, APIKey: tc.apiKey}}, remote.NVDName)
 			sum, err := src.Sync(t.Context(), st, emit)
 			if err != nil {
@@ -463,7 +465,7 @@ func TestNVD_IncrementalWindows(t *testing.T) {
 	since := time.Date(2023, 6, 1, 0, 0, 0, 0, time.UTC)
 	now := time.Date(2023, 10, 20, 0, 0, 0, 0, time.UTC)
 	w.clock.Advance(now.Sub(w.clock.Now()))
-	st := &remote.State{Cursors: map[string]*remote.Cursor{"nvd": {Since: since}}}
+	st := &source.State{Cursors: map[string]*source.Cursor{"nvd": {Since: since}}}
 	emit, sink, _ := importer(t)
 	if _, err := w.source(t, remote.Config{}, remote.NVDName).Sync(t.Context(), st, emit); err != nil {
 		t.Fatal(err)
@@ -502,7 +504,7 @@ func TestNVD_ResumesWhereItStopped(t *testing.T) {
 	nvd.failAt = 20
 	w.handle(remote.DefaultNVDURL, nvd.ServeHTTP)
 	emit, sink, _ := importer(t)
-	st := &remote.State{}
+	st := &source.State{}
 	src := w.source(t, remote.Config{NVD: remote.NVDConfig{ResultsPerPage: 10}}, remote.NVDName)
 	sum, err := src.Sync(t.Context(), st, emit)
 	var se *fetch.StatusError
@@ -545,14 +547,14 @@ func TestNVD_APIKeyNeverInErrors(t *testing.T) {
 			}
 			rw.WriteHeader(status)
 		})
-		st := &remote.State{}
+		st := &source.State{}
 		sum, err := w.source(t, remote.Config{NVD: remote.NVDConfig{APIKey: key}}, remote.NVDName).Sync(t.Context(), st, names(new([]string)))
 		if err == nil {
 			t.Fatalf("status %d: no error", status)
 		}
 		b, _ := json.Marshal(struct {
-			S *remote.State
-			M remote.Summary
+			S *source.State
+			M source.Summary
 		}{st, sum})
 		for _, s := range []string{err.Error(), string(b)} {
 			if strings.Contains(s, key) || strings.Contains(s, "SECRET") {
@@ -569,9 +571,9 @@ func TestNVD_CancelledKeepsProgress(t *testing.T) {
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
 	pages := 0
-	st := &remote.State{}
+	st := &source.State{}
 	src := w.source(t, remote.Config{NVD: remote.NVDConfig{ResultsPerPage: 5}}, remote.NVDName)
-	sum, err := src.Sync(ctx, st, func(_ context.Context, d *remote.Document) error {
+	sum, err := src.Sync(ctx, st, func(_ context.Context, d *source.Document) error {
 		if pages++; pages == 2 {
 			cancel()
 		}

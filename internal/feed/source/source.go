@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 // Source is one feed to synchronise.
@@ -227,7 +228,7 @@ func Import(importers []feed.Importer, sink feed.Sink, opt feed.Options, rep *fe
 func documentFault(err error) bool {
 	var se *json.SyntaxError
 	var ue *json.UnmarshalTypeError
-	return errors.Is(err, feed.ErrUnknownFormat) || errors.Is(err, feed.ErrLimit) ||
+	return errors.Is(err, feed.ErrUnknownFormat) || errors.Is(err, ingest.ErrLimit) ||
 		errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &se) || errors.As(err, &ue)
 }
 

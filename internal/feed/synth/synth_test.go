@@ -14,11 +14,12 @@ import (
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/feed/nvd"
 	"github.com/vigil/vigil/internal/feed/osv"
+	"github.com/vigil/vigil/internal/ingest"
 )
 
 func osvImporter(tb testing.TB) feed.Importer {
 	tb.Helper()
-	im, err := osv.New(feed.Limits{}, osv.Config{})
+	im, err := osv.New(ingest.Limits{}, osv.Config{})
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func TestSynthImports(t *testing.T) {
 		write func(io.Writer, int, uint64) error
 		im    feed.Importer
 	}{
-		{"NVD", NVD, nvd.New(feed.Limits{})},
+		{"NVD", NVD, nvd.New(ingest.Limits{})},
 		{"OSV", OSV, osvImporter(t)},
 	}
 	for _, tc := range tests {
@@ -61,7 +62,7 @@ func TestSynthNVDShape(t *testing.T) {
 	var buf bytes.Buffer
 	NVD(&buf, 300, 1)
 	sink := &feedtest.Sink{}
-	if _, err := nvd.New(feed.Limits{}).Import(t.Context(), &buf, sink); err != nil {
+	if _, err := nvd.New(ingest.Limits{}).Import(t.Context(), &buf, sink); err != nil {
 		t.Fatal(err)
 	}
 	and := 0
@@ -120,7 +121,7 @@ func benchmarkImport(b *testing.B, n int, write func(io.Writer, int, uint64) err
 
 func BenchmarkNVD(b *testing.B) {
 	for _, n := range []int{10_000, NVDSize} {
-		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchmarkImport(b, n, NVD, nvd.New(feed.Limits{})) })
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) { benchmarkImport(b, n, NVD, nvd.New(ingest.Limits{})) })
 	}
 }
 
@@ -134,7 +135,7 @@ func BenchmarkOSV(b *testing.B) {
 func BenchmarkOSVNoSchema(b *testing.B) {
 	for _, n := range []int{10_000, OSVSize} {
 		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
-			im, err := osv.New(feed.Limits{}, osv.Config{SkipChecks: true})
+			im, err := osv.New(ingest.Limits{}, osv.Config{SkipChecks: true})
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -8,9 +8,10 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/vigil/vigil"
 	csafdoc "github.com/vigil/vigil/internal/csaf"
-	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
+
+	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/fleet"
@@ -36,7 +37,7 @@ func deviceAdvisories(t testing.TB) []*vigil.Advisory {
 	for _, f := range []string{"icsa-23-243-04.json", "icsa-24-235-03.json", "icsa-24-289-02.json"} {
 		paths = append(paths, "csaf/cisa-icsa-it/"+f)
 	}
-	im, err := csaf.New(feed.Limits{}, csafdoc.Config{})
+	im, err := csaf.New(ingest.Limits{}, csafdoc.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

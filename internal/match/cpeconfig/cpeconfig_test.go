@@ -9,12 +9,14 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/cpe"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/cve5"
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/feed/nvd"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/realdata"
 )
@@ -34,9 +36,9 @@ var corpus = sync.OnceValues(func() (map[string]map[string]*vigil.Vulnerability,
 		name, dir string
 		im        feed.Importer
 	}{
-		{"api-2.0", api20, nvd.New(feed.Limits{})},
-		{"feed-1.1", feed11, nvd.NewLegacy(feed.Limits{})},
-		{"cve5", cve5Dir, cve5.New(feed.Limits{})},
+		{"api-2.0", api20, nvd.New(ingest.Limits{})},
+		{"feed-1.1", feed11, nvd.NewLegacy(ingest.Limits{})},
+		{"cve5", cve5Dir, cve5.New(ingest.Limits{})},
 	} {
 		sink := &feedtest.Sink{}
 		if _, err := feed.ImportPath(context.Background(), src.dir, []feed.Importer{src.im}, sink, feed.Options{}); err != nil {

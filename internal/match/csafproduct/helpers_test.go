@@ -5,9 +5,10 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/vigil/vigil"
 	csafdoc "github.com/vigil/vigil/internal/csaf"
-	"github.com/vigil/vigil/internal/feed"
+	"github.com/vigil/vigil/internal/ingest"
+
+	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed/csaf"
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/match"
@@ -19,7 +20,7 @@ import (
 // mandatory tests included) and returns them by file base name.
 func advisories(t testing.TB, paths ...string) map[string]*vigil.Advisory {
 	t.Helper()
-	im, err := csaf.New(feed.Limits{}, csafdoc.Config{})
+	im, err := csaf.New(ingest.Limits{}, csafdoc.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

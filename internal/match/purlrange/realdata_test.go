@@ -18,9 +18,9 @@ import (
 	"github.com/package-url/packageurl-go"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/feedtest"
 	"github.com/vigil/vigil/internal/feed/osv"
+	"github.com/vigil/vigil/internal/ingest"
 	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/realdata"
 )
@@ -418,7 +418,7 @@ func TestMatch_RealOSV(t *testing.T) {
 // the matcher must find exactly what it finds with the test's own
 // decoding.
 func TestMatch_RealOSVImported(t *testing.T) {
-	im, err := osv.New(feed.Limits{}, osv.Config{})
+	im, err := osv.New(ingest.Limits{}, osv.Config{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,6 +21,13 @@
 //     (requires_configuration and requires_dependency read as it too),
 //     inline_mitigations_already_exist → protected_by_mitigating_control
 //     (protected_by_compiler, _at_runtime and _at_perimeter read as it too);
+//   - ratings ↔ vulnerabilities[].ratings: CVSS 2.0, 3.0, 3.1 and 4.0 ↔
+//     the methods CVSSv2, CVSSv3, CVSSv31 and CVSSv4 (other methods read
+//     as a rating without a version), severity in lower case, source
+//     as the source's name;
+//   - a product's type and group ↔ the component's type and group (a
+//     product without a type is written as a library, or as the
+//     application or device metadata.component describes);
 //   - the response is the first of analysis.response; the detail is
 //     analysis.detail, the action recommendation, the timestamp
 //     analysis.lastUpdated.
@@ -33,7 +40,6 @@ package cyclonedx
 
 import (
 	"bytes"
-	"crypto/sha1"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -160,17 +166,6 @@ func Source(id string) *cdx.Source {
 
 var uuidURN = regexp.MustCompile(`^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[1-5][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
-// nameUUID is the RFC 9562 version 5 UUID of name in the URL namespace.
-func nameUUID(name string) string {
-	ns := []byte{0x6b, 0xa7, 0xb8, 0x11, 0x9d, 0xad, 0x11, 0xd1, 0x80, 0xb4, 0x00, 0xc0, 0x4f, 0xd4, 0x30, 0xc8}
-	h := sha1.Sum(append(ns, name...))
-	u := h[:16]
-	u[6] = u[6]&0x0f | 0x50
-	u[8] = u[8]&0x3f | 0x80
-	x := hex.EncodeToString(u)
-	return "urn:uuid:" + x[0:8] + "-" + x[8:12] + "-" + x[12:16] + "-" + x[16:20] + "-" + x[20:]
-}
-
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
@@ -195,7 +190,7 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 	if uuidURN.MatchString(d.ID) {
 		bom.SerialNumber = d.ID
 	} else {
-		bom.SerialNumber = nameUUID(d.ID)
+		bom.SerialNumber = vex.NameUUID(d.ID)
 		props = append(props, cdx.Property{Name: PropDocumentID, Value: d.ID})
 	}
 	md := &cdx.Metadata{Timestamp: formatTime(d.Updated)}
@@ -226,10 +221,11 @@ func (Codec) Write(w io.Writer, d *vex.Document) error {
 	}
 	idx := d.Index()
 	if p, ok := idx[main]; ok && named(p) {
-		c := component(p, cdx.ComponentTypeApplication)
+		typ := cdx.ComponentTypeApplication
 		if len(p.Models) > 0 {
-			c.Type = cdx.ComponentTypeDevice
+			typ = cdx.ComponentTypeDevice
 		}
+		c := component(p, typ)
 		md.Component = &c
 	} else {
 		main = ""
@@ -319,7 +315,10 @@ func component(p vex.Product, typ cdx.ComponentType) cdx.Component {
 	if name == "" {
 		name = p.Describe()
 	}
-	c := cdx.Component{BOMRef: p.Ref, Type: typ, Name: name, Version: p.Version, PackageURL: p.PURL, CPE: p.CPE}
+	if p.Type != "" {
+		typ = cdx.ComponentType(p.Type)
+	}
+	c := cdx.Component{BOMRef: p.Ref, Type: typ, Group: p.Group, Name: name, Version: p.Version, PackageURL: p.PURL, CPE: p.CPE}
 	if p.Vendor != "" {
 		c.Manufacturer = &cdx.OrganizationalEntity{Name: p.Vendor}
 	}
@@ -358,6 +357,13 @@ func vulnerability(s vex.Statement) cdx.Vulnerability {
 	if len(advisories) > 0 {
 		v.Advisories = &advisories
 	}
+	if len(s.Ratings) > 0 {
+		rs := make([]cdx.VulnerabilityRating, len(s.Ratings))
+		for i, r := range s.Ratings {
+			rs[i] = rating(r)
+		}
+		v.Ratings = &rs
+	}
 	if len(s.Aliases) > 0 {
 		refs := make([]cdx.VulnerabilityReference, len(s.Aliases))
 		for i, a := range s.Aliases {
@@ -375,6 +381,52 @@ func vulnerability(s vex.Statement) cdx.Vulnerability {
 		v.Properties = &[]cdx.Property{{Name: PropJustification, Value: string(s.Justification)}}
 	}
 	return v
+}
+
+// methods maps CVSS versions onto CycloneDX scoring methods.
+var methods = map[vigil.CVSSVersion]cdx.ScoringMethod{
+	vigil.CVSS20: cdx.ScoringMethodCVSSv2,
+	vigil.CVSS30: cdx.ScoringMethodCVSSv3,
+	vigil.CVSS31: cdx.ScoringMethodCVSSv31,
+	vigil.CVSS40: cdx.ScoringMethodCVSSv4,
+}
+
+// rating writes a rating: the method is the CVSS version's (other for a
+// rating that is not CVSS), the severity CycloneDX's lower-case word, no
+// score for a zero one.
+func rating(r vex.Rating) cdx.VulnerabilityRating {
+	c := cdx.VulnerabilityRating{Method: methods[r.Version], Vector: r.Vector, Severity: cdx.Severity(strings.ToLower(string(r.Severity)))}
+	if r.Score != 0 {
+		score := r.Score
+		c.Score = &score
+	}
+	if r.Source != "" {
+		c.Source = &cdx.Source{Name: r.Source}
+	}
+	return c
+}
+
+// ratingOf reads a rating back. A method other than CVSS (OWASP, SSVC,
+// other) reads as a rating without a version; a severity vigil has no
+// word for (info, unknown) as none given.
+func ratingOf(c cdx.VulnerabilityRating) vex.Rating {
+	var r vex.Rating
+	for v, m := range methods {
+		if c.Method == m {
+			r.Version = v
+		}
+	}
+	r.Vector = c.Vector
+	if c.Score != nil {
+		r.Score = *c.Score
+	}
+	if sev := vigil.Rating(strings.ToUpper(string(c.Severity))); sev.Valid() {
+		r.Severity = sev
+	}
+	if c.Source != nil {
+		r.Source = c.Source.Name
+	}
+	return r
 }
 
 // statusOfState is the affects version status that agrees with a
@@ -574,6 +626,11 @@ func decode(bom *cdx.BOM, digest string) (*vex.Document, error) {
 					}
 				}
 			}
+			if v.Ratings != nil {
+				for _, r := range *v.Ratings {
+					base.Ratings = append(base.Ratings, ratingOf(r))
+				}
+			}
 			if v.References != nil {
 				for _, r := range *v.References {
 					if r.ID != "" && r.ID != v.ID && !slices.Contains(base.Aliases, r.ID) {
@@ -582,7 +639,7 @@ func decode(bom *cdx.BOM, digest string) (*vex.Document, error) {
 				}
 			}
 			if f, ok := first[v.ID]; ok {
-				base.Aliases, base.Description = f.Aliases, f.Description
+				base.Aliases, base.Description, base.Ratings = f.Aliases, f.Description, f.Ratings
 			} else {
 				first[v.ID] = base
 			}
@@ -605,6 +662,7 @@ func decode(bom *cdx.BOM, digest string) (*vex.Document, error) {
 				}
 				s := base
 				s.Aliases = slices.Clone(base.Aliases)
+				s.Ratings = slices.Clone(base.Ratings)
 				// The versions of the ref the entry is about, whatever
 				// status each states (that is the vulnerability's, the
 				// analysis the exploitability).
@@ -651,7 +709,10 @@ func product(c cdx.Component, path string) (vex.Product, error) {
 	if c.Name == "" {
 		return vex.Product{}, fmt.Errorf("cyclonedx vex: %s.name is required: %w", path, vigil.ErrInvalid)
 	}
-	p := vex.Product{Ref: c.BOMRef, Name: c.Name, Version: c.Version, PURL: c.PackageURL, CPE: c.CPE}
+	p := vex.Product{Ref: c.BOMRef, Type: vigil.ComponentType(c.Type), Group: c.Group, Name: c.Name, Version: c.Version, PURL: c.PackageURL, CPE: c.CPE}
+	if !p.Type.Valid() {
+		p.Type = ""
+	}
 	switch {
 	case c.Manufacturer != nil:
 		p.Vendor = c.Manufacturer.Name

@@ -79,14 +79,67 @@ func validate(t *testing.T, s *jsonschema.Schema, b []byte) {
 func lossy(d *vex.Document) *vex.Document {
 	d.Title, d.Summary = "", ""
 	d.Issued = d.Updated
+	main := d.Statements[0].Product
+	for _, s := range d.Statements {
+		if s.Product != main {
+			main = ""
+		}
+	}
 	for i := range d.Products {
 		p := &d.Products[i]
 		if p.Name == "" {
 			p.Name = p.Describe()
 		}
+		// A product without a type is written as the writer chooses.
+		switch {
+		case p.Type != "":
+		case p.Ref == main && len(p.Models) > 0:
+			p.Type = vigil.ComponentDevice
+		case p.Ref == main:
+			p.Type = vigil.ComponentApplication
+		default:
+			p.Type = vigil.ComponentLibrary
+		}
 		p.Label, p.Models = "", nil
 	}
 	return d
+}
+
+// TestRatingsAndComponents writes what a scan says of its components —
+// type, group, CVSS ratings with and without a score or a version — and
+// reads it back unchanged.
+func TestRatingsAndComponents(t *testing.T) {
+	d := &vex.Document{ID: "urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79", Version: "1", Tool: "vigil 1.0.0",
+		Updated: time.Date(2026, 11, 28, 12, 0, 0, 0, time.UTC),
+		Products: []vex.Product{
+			{Ref: "fw", Type: vigil.ComponentFirmware, Name: "VxWorks", Version: "6.4"},
+			{Ref: "log4j", Type: vigil.ComponentLibrary, Group: "org.apache.logging.log4j", Name: "log4j-core", Version: "2.14.1",
+				PURL: "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"},
+		},
+		Statements: []vex.Statement{
+			{Vulnerability: "CVE-2019-12256", Product: "fw", Status: vigil.TriageNotAffected},
+			{Vulnerability: "CVE-2021-44228", Product: "log4j", Status: vigil.TriageUnderInvestigation, Ratings: []vex.Rating{
+				{Source: "nvd@nist.gov", Version: vigil.CVSS31, Vector: "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H", Score: 10, Severity: vigil.RatingCritical},
+				{Version: vigil.CVSS20, Vector: "AV:N/AC:M/Au:N/C:C/I:C/A:C"},
+				{Severity: vigil.RatingHigh},
+			}},
+		},
+	}
+	b := write(t, d)
+	validate(t, schema(t), b)
+	for _, want := range []string{`"group": "org.apache.logging.log4j"`, `"type": "firmware"`, `"method": "CVSSv31"`, `"method": "CVSSv2"`, `"method": "other"`, `"severity": "critical"`} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("written VEX lacks %s:\n%s", want, b)
+		}
+	}
+	got, err := New().Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Format, d.Issued = vex.FormatCycloneDX, d.Updated
+	if diff := cmp.Diff(d, got); diff != "" {
+		t.Errorf("write → parse (-want +got):\n%s", diff)
+	}
 }
 
 func TestWrite(t *testing.T) {
@@ -331,6 +384,7 @@ func TestXML(t *testing.T) {
 	}
 	s := d.Statements[0]
 	want := vex.Statement{Vulnerability: s.Vulnerability, Aliases: s.Aliases, Description: s.Description, Action: s.Action,
+		Ratings:  []vex.Rating{{Source: "NVD", Version: vigil.CVSS30, Vector: "AN/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", Score: 9.8, Severity: vigil.RatingCritical}},
 		Product:  "pkg:maven/com.fasterxml.jackson.core/jackson-databind@2.9.4",
 		Versions: []string{"vers:semver/<2.6.7.5", "vers:semver/2.7.0|<2.8.11.1", "vers:semver/2.9.0|<2.9.5"}, Status: vigil.TriageNotAffected,
 		Justification: vigil.JustVulnerableCodeNotInExecutePath, Response: vigil.ResponseWillNotFix,
