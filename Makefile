@@ -124,8 +124,8 @@ matchbench:
 ## (docs/performance.md). Each loads the fleet first: a few minutes, ~1 GB.
 .PHONY: scale-fleet
 scale-fleet:
-	VIGIL_FLEET_BENCH=full $(GO) test ./internal/service -run '^$$' -bench 'Exposure' -benchtime 10x -benchmem -timeout 60m -v
-	VIGIL_FLEET_BENCH=full $(GO) test ./internal/service -run '^$$' -bench 'ImportAssets' -benchtime 1x -benchmem -timeout 60m -v
+	VIGIL_FLEET_BENCH=full $(GO) test ./internal/app/assets -run '^$$' -bench 'Exposure' -benchtime 10x -benchmem -timeout 60m -v
+	VIGIL_FLEET_BENCH=full $(GO) test ./internal/app/assets -run '^$$' -bench 'ImportAssets' -benchtime 1x -benchmem -timeout 60m -v
 
 ## load: the API under load (docs/performance.md, "API under load"): a real
 ## vigil serve on a loopback port over a fresh SQLite file, then over a fresh

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/vigil/vigil/internal/app/access"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/app/catalog"
 	"github.com/vigil/vigil/internal/app/disclosure"
 	"github.com/vigil/vigil/internal/app/forms"
@@ -45,6 +46,9 @@ type App struct {
 	Support *support.Service
 	// Triage: decisions on findings, their risk, carry and the queue.
 	Triage *triage.Service
+	// Assets: the hospital fleet — assets, their mapping and advisory
+	// links, exposure, remediation and events.
+	Assets *assets.Service
 	// Disclosure: VEX export and import, and the stored VEX documents.
 	Disclosure *disclosure.Service
 
@@ -82,8 +86,17 @@ func New(st store.Store, opts ...Option) *App {
 	for _, opt := range opts {
 		opt(&o)
 	}
+	svc := service.New(st).WithClock(o.now).WithIncrementalLimit(o.incrementalLimit)
+	vuln := func(ctx context.Context, id string) ([]string, string, error) {
+		v, err := svc.Vulnerability(ctx, id)
+		if err != nil {
+			return nil, "", err
+		}
+		return v.Aliases, v.Summary, nil
+	}
 	return &App{
-		Service:    service.New(st).WithClock(o.now).WithIncrementalLimit(o.incrementalLimit),
+		Service:    svc,
+		Assets:     assets.New(txn.Narrow(st, func(tx store.Tx) assets.Tx { return tx }), o.now, vuln),
 		Access:     access.New(txn.Narrow(st, func(tx store.Tx) access.Tx { return tx }), o.now),
 		Catalog:    catalog.New(txn.Narrow(st, func(tx store.Tx) catalog.Tx { return tx }), o.now),
 		Inventory:  inventory.New(txn.Narrow(st, func(tx store.Tx) inventory.Tx { return tx })),

@@ -11,8 +11,8 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/access"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func (a *app) assetCommand() *cobra.Command {
@@ -120,13 +120,13 @@ asset decommission once its storage is sanitized.`,
 				return err
 			}
 			defer in.Close()
-			rep, err := svc.ImportAssets(cmd.Context(), sc, in, service.AssetImportOptions{Mapping: m, DryRun: dry})
+			rep, err := svc.Assets.ImportAssets(cmd.Context(), sc, in, assets.AssetImportOptions{Mapping: m, DryRun: dry})
 			if rep != nil {
 				if rerr := a.renderAssetImport(cmd, rep); rerr != nil {
 					return rerr
 				}
 			}
-			if errors.Is(err, service.ErrImportProblems) {
+			if errors.Is(err, assets.ErrImportProblems) {
 				return &exitError{code: ExitError, msg: fmt.Sprintf("%d problems; nothing was imported (see above; --dry-run checks without importing)", len(rep.Problems))}
 			}
 			return err
@@ -145,7 +145,7 @@ asset decommission once its storage is sanitized.`,
 	return c
 }
 
-func (a *app) renderAssetImport(cmd *cobra.Command, rep *service.AssetImport) error {
+func (a *app) renderAssetImport(cmd *cobra.Command, rep *assets.AssetImport) error {
 	t := &table{header: []string{"ROW", "COLUMN", "PROBLEM"}}
 	for _, p := range rep.Problems {
 		t.add(strconv.Itoa(p.Row), orDash(p.Column), p.Message)
@@ -215,7 +215,7 @@ func (a *app) assetExportCommand() *cobra.Command {
 				}
 				w = file
 			}
-			err = svc.ExportAssets(cmd.Context(), sc, f, w)
+			err = svc.Assets.ExportAssets(cmd.Context(), sc, f, w)
 			if file != nil {
 				if cerr := file.Close(); err == nil {
 					err = cerr
@@ -260,7 +260,7 @@ func (a *app) assetListCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			as, _, err := svc.Assets(cmd.Context(), sc, f)
+			as, _, err := svc.Assets.List(cmd.Context(), sc, f)
 			if err != nil {
 				return err
 			}
@@ -291,7 +291,7 @@ func (a *app) assetShowCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			d, err := svc.Asset(cmd.Context(), sc, args[0])
+			d, err := svc.Assets.Asset(cmd.Context(), sc, args[0])
 			if err != nil {
 				return err
 			}
@@ -335,12 +335,12 @@ func (a *app) assetUnmappedCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			un, err := svc.UnmappedAssets(cmd.Context(), sc)
+			un, err := svc.Assets.UnmappedAssets(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}
 			if un == nil {
-				un = []service.UnmappedAsset{}
+				un = []assets.UnmappedAsset{}
 			}
 			t := &table{header: []string{"TAG", "MANUFACTURER", "MODEL", "VERSION", "CANDIDATE", "SCORE", "WHY", "ADVISORIES"}}
 			for _, u := range un {
@@ -381,7 +381,7 @@ func (a *app) assetMapCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			x, err := svc.MapAsset(cmd.Context(), sc, args[0], service.ReleaseRef{Ref: rel, Owner: owner}, note)
+			x, err := svc.Assets.MapAsset(cmd.Context(), sc, args[0], assets.ReleaseRef{Ref: rel, Owner: owner}, note)
 			if err != nil {
 				return err
 			}
@@ -395,7 +395,7 @@ func (a *app) assetMapCommand() *cobra.Command {
 	return c
 }
 
-func (a *app) renderMapping(cmd *cobra.Command, sum *service.MappingSummary) error {
+func (a *app) renderMapping(cmd *cobra.Command, sum *assets.MappingSummary) error {
 	return a.render(cmd, sum, keyValues("assets", fmt.Sprint(sum.Assets), "mapped", fmt.Sprint(sum.Mapped),
 		"unmapped", fmt.Sprint(sum.Unmapped), "kept_confirmed", fmt.Sprint(sum.Kept), "advisory_links_changed", fmt.Sprint(sum.AdvisoryLinks)))
 }
@@ -410,7 +410,7 @@ func (a *app) assetRemapCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sum, err := svc.MapAssets(cmd.Context(), sc)
+			sum, err := svc.Assets.MapAssets(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}
@@ -429,7 +429,7 @@ func (a *app) assetCatalogCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			cs, err := svc.Service.Catalog(cmd.Context(), sc)
+			cs, err := svc.Assets.Catalog(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}
@@ -452,7 +452,7 @@ func (a *app) assetAliasCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			sum, err := svc.AddManufacturerAlias(cmd.Context(), sc, vigil.ManufacturerAlias{Alias: args[0], Canonical: args[1]})
+			sum, err := svc.Assets.AddManufacturerAlias(cmd.Context(), sc, vigil.ManufacturerAlias{Alias: args[0], Canonical: args[1]})
 			if err != nil {
 				return err
 			}
@@ -469,7 +469,7 @@ func (a *app) assetAliasCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			own, table0, err := svc.ManufacturerAliases(cmd.Context(), sc)
+			own, table0, err := svc.Assets.ManufacturerAliases(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}
@@ -502,7 +502,7 @@ func (a *app) assetAliasCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return svc.DeleteManufacturerAlias(cmd.Context(), sc, args[0])
+			return svc.Assets.DeleteManufacturerAlias(cmd.Context(), sc, args[0])
 		},
 	}
 	return group("alias", "Manufacturer name aliases used by mapping", add, list, remove)
@@ -531,7 +531,7 @@ func (a *app) assetEventsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			evs, err := svc.AssetEvents(cmd.Context(), sc, f)
+			evs, err := svc.Assets.AssetEvents(cmd.Context(), sc, f)
 			if err != nil {
 				return err
 			}
@@ -548,7 +548,7 @@ func (a *app) assetEventsCommand() *cobra.Command {
 	return c
 }
 
-func exposureTable(es []*service.ExposedAsset, withVuln bool) *table {
+func exposureTable(es []*assets.ExposedAsset, withVuln bool) *table {
 	header := []string{"PRIORITY", "SEVERITY", "TAG", "DEVICE", "LOCATION", "ZONE", "STATUS", "VIA", "REMEDIATION", "WHY"}
 	if withVuln {
 		header = append([]string{"VULNERABILITY"}, header...)
@@ -587,7 +587,7 @@ func (a *app) exposureCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ex, err := svc.Exposure(cmd.Context(), sc, args[0])
+			ex, err := svc.Assets.Exposure(cmd.Context(), sc, args[0])
 			if err != nil {
 				return err
 			}
@@ -628,7 +628,7 @@ func (a *app) exposureCommand() *cobra.Command {
 }
 
 func (a *app) assetWorklistCommand() *cobra.Command {
-	var opt service.WorklistOptions
+	var opt assets.WorklistOptions
 	c := &cobra.Command{
 		Use:   "worklist [--limit N] [--all] [--expired]",
 		Short: "The fleet's open asset × vulnerability items, by contextual priority, explained factor by factor",
@@ -638,7 +638,7 @@ func (a *app) assetWorklistCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			list, err := svc.Worklist(cmd.Context(), sc, opt)
+			list, err := svc.Assets.Worklist(cmd.Context(), sc, opt)
 			if err != nil {
 				return err
 			}
@@ -651,7 +651,7 @@ func (a *app) assetWorklistCommand() *cobra.Command {
 	return c
 }
 
-func (a *app) renderWorkItem(cmd *cobra.Command, d *service.WorkItemDetail) error {
+func (a *app) renderWorkItem(cmd *cobra.Command, d *assets.WorkItemDetail) error {
 	t := keyValues("asset", orDash(d.AssetTag), "vulnerability", d.VulnID, "state", string(d.State),
 		"effective_state", string(d.Effective), "detail", orDash(d.Detail), "approver", orDash(d.Approver),
 		"reason", orDash(d.Reason), "expires_on", orDash(d.ExpiresOn.String()), "updated_by", d.UpdatedBy)
@@ -680,7 +680,7 @@ func (a *app) assetRemediateCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			item, err := svc.SetRemediation(cmd.Context(), sc, args[0], args[1], in)
+			item, err := svc.Assets.SetRemediation(cmd.Context(), sc, args[0], args[1], in)
 			if err != nil {
 				return err
 			}
@@ -706,7 +706,7 @@ func (a *app) assetWorkCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			item, err := svc.WorkItem(cmd.Context(), sc, args[0], args[1])
+			item, err := svc.Assets.WorkItem(cmd.Context(), sc, args[0], args[1])
 			if err != nil {
 				return err
 			}
@@ -725,7 +725,7 @@ func (a *app) assetDeleteCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return svc.DeleteAsset(cmd.Context(), sc, args[0])
+			return svc.Assets.DeleteAsset(cmd.Context(), sc, args[0])
 		},
 	}
 }

@@ -6,7 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/assets"
 )
 
 // assetLinkCommand reviews the links device identification made between
@@ -28,7 +28,7 @@ decided on: they do not count in exposure until someone confirms them.`,
 			if err != nil {
 				return err
 			}
-			ls, err := svc.AdvisoryLinks(cmd.Context(), sc, service.LinkFilter{Asset: asset, Possible: possible})
+			ls, err := svc.Assets.AdvisoryLinks(cmd.Context(), sc, assets.LinkFilter{Asset: asset, Possible: possible})
 			if err != nil {
 				return err
 			}
@@ -53,7 +53,7 @@ decided on: they do not count in exposure until someone confirms them.`,
 				if err != nil {
 					return err
 				}
-				l, err := svc.DecideAdvisoryLink(cmd.Context(), sc, service.LinkDecisionInput{Asset: args[0], Advisory: args[1],
+				l, err := svc.Assets.DecideAdvisoryLink(cmd.Context(), sc, assets.LinkDecisionInput{Asset: args[0], Advisory: args[1],
 					ProductID: args[2], Decision: d, Note: note})
 				if err != nil {
 					return err

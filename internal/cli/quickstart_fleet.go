@@ -5,8 +5,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/demo"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // printFleet is the quickstart's hospital block.
@@ -20,7 +20,7 @@ func printFleet(w io.Writer, f *demo.FleetStep, db string, demoFeeds bool) {
 	fmt.Fprintf(w, "  CMMS import: %d rows, %d created, %d updated, %d unchanged; %d assets mapped to no release\n",
 		im.Rows, im.Created, im.Updated, im.Unchanged, f.Unmapped)
 	fmt.Fprintf(w, "  exposure events recorded by the feed import: %d\n", f.Events)
-	printExposure := func(title string, ex *service.Exposure) {
+	printExposure := func(title string, ex *assets.Exposure) {
 		if ex == nil {
 			return
 		}

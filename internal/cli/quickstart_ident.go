@@ -6,8 +6,8 @@ import (
 	"io"
 
 	application "github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/demo"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // quickstartIdentification shows what device identification made of the
@@ -20,7 +20,7 @@ func quickstartIdentification(ctx context.Context, w io.Writer, svc *application
 	}
 	fmt.Fprintf(w, "\nDevice identification (CMMS rows written the messy way, against the device advisories)\n")
 	for _, a := range demo.IdentRows {
-		ls, err := svc.AdvisoryLinks(ctx, sc, service.LinkFilter{Asset: a.AssetTag})
+		ls, err := svc.Assets.AdvisoryLinks(ctx, sc, assets.LinkFilter{Asset: a.AssetTag})
 		if err != nil {
 			return err
 		}
@@ -33,7 +33,7 @@ func quickstartIdentification(ctx context.Context, w io.Writer, svc *application
 			fmt.Fprintf(w, "           %-9s %.2f %s %s %q — %s\n", l.Confidence, l.Score, l.Advisory, l.ProductID, terminalSafe(l.Name), terminalSafe(l.Reason))
 		}
 	}
-	possible, err := svc.AdvisoryLinks(ctx, sc, service.LinkFilter{Possible: true})
+	possible, err := svc.Assets.AdvisoryLinks(ctx, sc, assets.LinkFilter{Possible: true})
 	if err != nil {
 		return err
 	}
@@ -44,7 +44,7 @@ func quickstartIdentification(ctx context.Context, w io.Writer, svc *application
 		l := possible[0]
 		fmt.Fprintf(w, "    go run ./cmd/vigil --org %s asset link confirm %s %s %s --note \"label checked on the device\"\n", demo.Hospital, l.AssetTag, l.Advisory, l.ProductID)
 	}
-	if ls, err := svc.AdvisoryLinks(ctx, sc, service.LinkFilter{Asset: demo.IdentRows[1].AssetTag}); err == nil && len(ls) > 0 {
+	if ls, err := svc.Assets.AdvisoryLinks(ctx, sc, assets.LinkFilter{Asset: demo.IdentRows[1].AssetTag}); err == nil && len(ls) > 0 {
 		l := ls[0]
 		fmt.Fprintf(w, "    go run ./cmd/vigil --org %s asset link reject %s %s %s --note \"not this station\"\n", demo.Hospital, l.AssetTag, l.Advisory, l.ProductID)
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/access"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // ExposureCVE is the real CVE of a component of the demo SBOM (jQuery
@@ -41,17 +41,17 @@ var IdentRows = []vigil.Asset{
 // releases with the hospital, which imports its CMMS export (demo data in
 // a CMMS's layout), maps it and sees its exposure.
 type FleetStep struct {
-	Share    string                  `json:"share"`
-	Import   *service.AssetImport    `json:"import"`
-	Mapping  *service.MappingSummary `json:"mapping"`
-	Unmapped int                     `json:"unmapped"`
+	Share    string                 `json:"share"`
+	Import   *assets.AssetImport    `json:"import"`
+	Mapping  *assets.MappingSummary `json:"mapping"`
+	Unmapped int                    `json:"unmapped"`
 	// Exposure is the fleet's exposure to ExposureCVE.
-	Exposure *service.Exposure `json:"exposure"`
+	Exposure *assets.Exposure `json:"exposure"`
 	// AdvisoryExposure is the exposure to AdvisoryCVE.
-	AdvisoryExposure *service.Exposure `json:"advisory_exposure"`
+	AdvisoryExposure *assets.Exposure `json:"advisory_exposure"`
 	// Worklist is the top of the hospital's worklist.
-	Worklist []*service.ExposedAsset `json:"worklist"`
-	Events   int                     `json:"events"`
+	Worklist []*assets.ExposedAsset `json:"worklist"`
+	Events   int                    `json:"events"`
 }
 
 // loadFleet shares the manufacturer's releases with the hospital and
@@ -80,17 +80,17 @@ func loadFleet(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*FleetS
 	if err != nil {
 		return nil, err
 	}
-	if step.Import, err = svc.ImportAssets(ctx, hdo, bytes.NewReader(csv), service.AssetImportOptions{Mapping: m}); err != nil {
+	if step.Import, err = svc.Assets.ImportAssets(ctx, hdo, bytes.NewReader(csv), assets.AssetImportOptions{Mapping: m}); err != nil {
 		return nil, fmt.Errorf("demo fleet import: %w", err)
 	}
 	for _, a := range IdentRows {
-		if _, err := svc.CreateAsset(ctx, hdo, a); err != nil && !errors.Is(err, vigil.ErrConflict) {
+		if _, err := svc.Assets.CreateAsset(ctx, hdo, a); err != nil && !errors.Is(err, vigil.ErrConflict) {
 			return nil, fmt.Errorf("demo asset %s: %w", a.AssetTag, err)
 		}
 	}
 	// The CMMS writes "ACME Med" on one pump: the hospital teaches vigil
 	// the name.
-	if step.Mapping, err = svc.AddManufacturerAlias(ctx, hdo, vigil.ManufacturerAlias{Alias: "ACME Med", Canonical: "Acme Medical Devices"}); err != nil {
+	if step.Mapping, err = svc.Assets.AddManufacturerAlias(ctx, hdo, vigil.ManufacturerAlias{Alias: "ACME Med", Canonical: "Acme Medical Devices"}); err != nil {
 		return nil, err
 	}
 	return step, nil
@@ -98,26 +98,26 @@ func loadFleet(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*FleetS
 
 // fleetExposure fills in what the hospital sees once the feeds are in.
 func fleetExposure(ctx context.Context, svc *app.App, hdo vigil.Scope, step *FleetStep) error {
-	un, err := svc.UnmappedAssets(ctx, hdo)
+	un, err := svc.Assets.UnmappedAssets(ctx, hdo)
 	if err != nil {
 		return err
 	}
 	step.Unmapped = len(un)
 	// A compensating control on one pump, so the worklist shows its factor.
-	if _, err := svc.SetRemediation(ctx, hdo, CompensatedAsset, ExposureCVE, vigil.WorkItemInput{
+	if _, err := svc.Assets.SetRemediation(ctx, hdo, CompensatedAsset, ExposureCVE, vigil.WorkItemInput{
 		State: vigil.RemediationCompensating, Detail: "moved to the isolated infusion VLAN 499; no route to the jQuery web console"}); err != nil {
 		return err
 	}
-	if step.Exposure, err = svc.Exposure(ctx, hdo, ExposureCVE); err != nil {
+	if step.Exposure, err = svc.Assets.Exposure(ctx, hdo, ExposureCVE); err != nil {
 		return err
 	}
-	if step.AdvisoryExposure, err = svc.Exposure(ctx, hdo, AdvisoryCVE); err != nil {
+	if step.AdvisoryExposure, err = svc.Assets.Exposure(ctx, hdo, AdvisoryCVE); err != nil {
 		return err
 	}
-	if step.Worklist, err = svc.Worklist(ctx, hdo, service.WorklistOptions{Limit: 5}); err != nil {
+	if step.Worklist, err = svc.Assets.Worklist(ctx, hdo, assets.WorklistOptions{Limit: 5}); err != nil {
 		return err
 	}
-	evs, err := svc.AssetEvents(ctx, hdo, vigil.AssetEventFilter{})
+	evs, err := svc.Assets.AssetEvents(ctx, hdo, vigil.AssetEventFilter{})
 	if err != nil {
 		return err
 	}

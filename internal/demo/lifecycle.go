@@ -123,11 +123,11 @@ func loadLifecycle(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope) (*Li
 func hospitalSide(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope, step *LifecycleStep) error {
 	// The fleet step imported the asset from the CMMS export and shared
 	// every product; without it, share the monitor and add the asset.
-	if _, err := svc.Asset(ctx, hdo, EOSAsset); errors.Is(err, vigil.ErrNotFound) {
+	if _, err := svc.Assets.Asset(ctx, hdo, EOSAsset); errors.Is(err, vigil.ErrNotFound) {
 		if _, err := svc.Access.Share(ctx, mdm, access.ShareInput{Grantee: Hospital, Product: EOSProduct}); err != nil && !errors.Is(err, vigil.ErrConflict) {
 			return fmt.Errorf("demo share: %w", err)
 		}
-		_, err = svc.CreateAsset(ctx, hdo, vigil.Asset{
+		_, err = svc.Assets.CreateAsset(ctx, hdo, vigil.Asset{
 			AssetTag: EOSAsset, Serial: "PM12-5-00012", Manufacturer: "Acme Medical Devices", Model: "PM-12", Version: "5.4",
 			DeviceType: "Patient monitor", ClinicalFunction: "Patient monitoring", Criticality: vigil.CriticalityMonitoring, PHI: true,
 			Site: "St. Elsewhere Main", Building: "East Pavilion", Unit: "Step-down 3E", IP: "10.40.31.51", MAC: "00:1B:2C:40:31:51",

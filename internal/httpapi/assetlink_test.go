@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -25,7 +26,7 @@ func TestAssetLinksAPI(t *testing.T) {
 	} {
 		e.do(t, "POST", "/api/v1/assets", hdo, a).want(t, http.StatusCreated, nil)
 	}
-	var links []service.AdvisoryLink
+	var links []assets.AdvisoryLink
 	e.do(t, "GET", "/api/v1/asset-links?asset=PUMP-1", hdo, nil).want(t, http.StatusOK, &links)
 	if len(links) != 1 || links[0].ProductID != "CSAFPID-0003" || links[0].Confidence != vigil.MappingExact || links[0].Reason == "" {
 		t.Fatalf("links of PUMP-1 = %+v", links)
@@ -46,12 +47,12 @@ func TestAssetLinksAPI(t *testing.T) {
 		t.Errorf("another hospital sees %+v", links)
 	}
 
-	var ex service.Exposure
+	var ex assets.Exposure
 	e.do(t, "GET", "/api/v1/exposure/CVE-2022-26390", hdo, nil).want(t, http.StatusOK, &ex)
 	if len(ex.Exposed) != 1 {
 		t.Fatalf("exposed before confirming = %d", len(ex.Exposed))
 	}
-	var l service.AdvisoryLink
+	var l assets.AdvisoryLink
 	e.do(t, "PUT", "/api/v1/assets/PUMP-2/links/ICSMA-22-251-01/CSAFPID-0003", hdo,
 		map[string]string{"decision": "confirmed", "note": "label says 35700BAX2"}).want(t, http.StatusOK, &l)
 	if l.Confidence != vigil.MappingConfirmed || l.Decision == nil || l.Decision.Note != "label says 35700BAX2" {

@@ -13,9 +13,9 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/access"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/fleet"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // Fleet operation tags.
@@ -120,7 +120,7 @@ type AssetRefPath struct {
 
 type assetOutput struct{ Body *vigil.Asset }
 
-type assetDetailOutput struct{ Body *service.AssetDetail }
+type assetDetailOutput struct{ Body *assets.AssetDetail }
 
 type assetList struct {
 	Items []*vigil.Asset `json:"items"`
@@ -143,7 +143,7 @@ func (s *Server) listAssets(ctx context.Context, in *listAssetsInput) (*struct{ 
 		}
 		f.Status = &st
 	}
-	as, total, err := s.svc.Assets(ctx, scopeFrom(ctx), f)
+	as, total, err := s.svc.Assets.List(ctx, scopeFrom(ctx), f)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -185,7 +185,7 @@ func (b assetBody) asset() vigil.Asset {
 type createAssetInput struct{ Body assetBody }
 
 func (s *Server) createAsset(ctx context.Context, in *createAssetInput) (*assetOutput, error) {
-	a, err := s.svc.CreateAsset(ctx, scopeFrom(ctx), in.Body.asset())
+	a, err := s.svc.Assets.CreateAsset(ctx, scopeFrom(ctx), in.Body.asset())
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -204,7 +204,7 @@ type importAssetsInput struct {
 	TagsReused bool     `query:"tags_reused" doc:"A row giving a decommissioned asset's tag to another device creates a new asset."`
 }
 
-func (s *Server) importAssets(ctx context.Context, in *importAssetsInput) (*struct{ Body *service.AssetImport }, error) {
+func (s *Server) importAssets(ctx context.Context, in *importAssetsInput) (*struct{ Body *assets.AssetImport }, error) {
 	var m assetfile.Mapping
 	if in.Mapping != "" {
 		var err error
@@ -251,9 +251,9 @@ func (s *Server) importAssets(ctx context.Context, in *importAssetsInput) (*stru
 	}
 	lim := assetfile.DefaultLimits()
 	lim.MaxBytes = in.body.limit
-	rep, err := s.svc.ImportAssets(ctx, scopeFrom(ctx), doc, service.AssetImportOptions{Mapping: m, DryRun: in.DryRun, Limits: lim})
+	rep, err := s.svc.Assets.ImportAssets(ctx, scopeFrom(ctx), doc, assets.AssetImportOptions{Mapping: m, DryRun: in.DryRun, Limits: lim})
 	switch {
-	case errors.Is(err, service.ErrImportProblems):
+	case errors.Is(err, assets.ErrImportProblems):
 		details := make([]error, 0, len(rep.Problems))
 		for _, p := range rep.Problems {
 			loc := "body.row[" + strconv.Itoa(p.Row) + "]"
@@ -265,12 +265,12 @@ func (s *Server) importAssets(ctx context.Context, in *importAssetsInput) (*stru
 		return nil, huma.Error422UnprocessableEntity(fmt.Sprintf("%d problems; nothing was imported", len(rep.Problems)), details...)
 	case errors.Is(err, assetfile.ErrTooLarge) || in.body.exceeded:
 		return nil, huma.Error413RequestEntityTooLarge(err.Error())
-	case errors.Is(err, service.ErrUnreadableFile):
+	case errors.Is(err, assets.ErrUnreadableFile):
 		return nil, huma.Error422UnprocessableEntity(err.Error())
 	case err != nil:
 		return nil, in.problem(ctx, err)
 	}
-	return &struct{ Body *service.AssetImport }{rep}, nil
+	return &struct{ Body *assets.AssetImport }{rep}, nil
 }
 
 type exportAssetsInput struct {
@@ -288,7 +288,7 @@ func (s *Server) exportAssets(ctx context.Context, in *exportAssetsInput) (*huma
 			"Content-Type":        ct,
 			"Content-Disposition": mime.FormatMediaType("attachment", map[string]string{"filename": "assets." + in.Format}),
 		}}
-		err := s.svc.ExportAssets(hc.Context(), sc, assetfile.Format(in.Format), w)
+		err := s.svc.Assets.ExportAssets(hc.Context(), sc, assetfile.Format(in.Format), w)
 		switch {
 		case err == nil:
 			w.start()
@@ -301,24 +301,24 @@ func (s *Server) exportAssets(ctx context.Context, in *exportAssetsInput) (*huma
 	}}, nil
 }
 
-func (s *Server) listUnmapped(ctx context.Context, _ *struct{}) (*struct{ Body []service.UnmappedAsset }, error) {
-	un, err := s.svc.UnmappedAssets(ctx, scopeFrom(ctx))
+func (s *Server) listUnmapped(ctx context.Context, _ *struct{}) (*struct{ Body []assets.UnmappedAsset }, error) {
+	un, err := s.svc.Assets.UnmappedAssets(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
-	return &struct{ Body []service.UnmappedAsset }{orEmpty(un)}, nil
+	return &struct{ Body []assets.UnmappedAsset }{orEmpty(un)}, nil
 }
 
-func (s *Server) remapAssets(ctx context.Context, _ *struct{}) (*struct{ Body *service.MappingSummary }, error) {
-	sum, err := s.svc.MapAssets(ctx, scopeFrom(ctx))
+func (s *Server) remapAssets(ctx context.Context, _ *struct{}) (*struct{ Body *assets.MappingSummary }, error) {
+	sum, err := s.svc.Assets.MapAssets(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
-	return &struct{ Body *service.MappingSummary }{sum}, nil
+	return &struct{ Body *assets.MappingSummary }{sum}, nil
 }
 
 func (s *Server) getAsset(ctx context.Context, in *AssetRefPath) (*assetDetailOutput, error) {
-	d, err := s.svc.Asset(ctx, scopeFrom(ctx), in.Ref)
+	d, err := s.svc.Assets.Asset(ctx, scopeFrom(ctx), in.Ref)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -326,7 +326,7 @@ func (s *Server) getAsset(ctx context.Context, in *AssetRefPath) (*assetDetailOu
 }
 
 func (s *Server) deleteAsset(ctx context.Context, in *AssetRefPath) (*struct{}, error) {
-	if err := s.svc.DeleteAsset(ctx, scopeFrom(ctx), in.Ref); err != nil {
+	if err := s.svc.Assets.DeleteAsset(ctx, scopeFrom(ctx), in.Ref); err != nil {
 		return nil, problem(ctx, err)
 	}
 	return nil, nil
@@ -345,7 +345,7 @@ func (s *Server) mapAsset(ctx context.Context, in *mapAssetInput) (*assetOutput,
 	if strings.TrimSpace(in.Body.Release) == "" {
 		return nil, huma.Error400BadRequest("release is required", &huma.ErrorDetail{Location: "body.release", Message: "is required"})
 	}
-	a, err := s.svc.MapAsset(ctx, scopeFrom(ctx), in.Ref, service.ReleaseRef{Ref: in.Body.Release, Owner: in.Body.Owner}, in.Body.Note)
+	a, err := s.svc.Assets.MapAsset(ctx, scopeFrom(ctx), in.Ref, assets.ReleaseRef{Ref: in.Body.Release, Owner: in.Body.Owner}, in.Body.Note)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -353,7 +353,7 @@ func (s *Server) mapAsset(ctx context.Context, in *mapAssetInput) (*assetOutput,
 }
 
 func (s *Server) unmapAsset(ctx context.Context, in *AssetRefPath) (*assetOutput, error) {
-	a, err := s.svc.MapAsset(ctx, scopeFrom(ctx), in.Ref, service.ReleaseRef{}, "")
+	a, err := s.svc.Assets.MapAsset(ctx, scopeFrom(ctx), in.Ref, assets.ReleaseRef{}, "")
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -365,12 +365,12 @@ type listAssetLinksInput struct {
 	Possible bool   `query:"possible" doc:"Only the undecided links below the threshold."`
 }
 
-func (s *Server) listAssetLinks(ctx context.Context, in *listAssetLinksInput) (*struct{ Body []service.AdvisoryLink }, error) {
-	ls, err := s.svc.AdvisoryLinks(ctx, scopeFrom(ctx), service.LinkFilter{Asset: in.Asset, Possible: in.Possible})
+func (s *Server) listAssetLinks(ctx context.Context, in *listAssetLinksInput) (*struct{ Body []assets.AdvisoryLink }, error) {
+	ls, err := s.svc.Assets.AdvisoryLinks(ctx, scopeFrom(ctx), assets.LinkFilter{Asset: in.Asset, Possible: in.Possible})
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
-	return &struct{ Body []service.AdvisoryLink }{orEmpty(ls)}, nil
+	return &struct{ Body []assets.AdvisoryLink }{orEmpty(ls)}, nil
 }
 
 type decideAssetLinkInput struct {
@@ -383,13 +383,13 @@ type decideAssetLinkInput struct {
 	}
 }
 
-func (s *Server) decideAssetLink(ctx context.Context, in *decideAssetLinkInput) (*struct{ Body *service.AdvisoryLink }, error) {
-	l, err := s.svc.DecideAdvisoryLink(ctx, scopeFrom(ctx), service.LinkDecisionInput{Asset: in.Ref, Advisory: in.Advisory,
+func (s *Server) decideAssetLink(ctx context.Context, in *decideAssetLinkInput) (*struct{ Body *assets.AdvisoryLink }, error) {
+	l, err := s.svc.Assets.DecideAdvisoryLink(ctx, scopeFrom(ctx), assets.LinkDecisionInput{Asset: in.Ref, Advisory: in.Advisory,
 		ProductID: in.Product, Decision: in.Body.Decision, Note: in.Body.Note})
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
-	return &struct{ Body *service.AdvisoryLink }{l}, nil
+	return &struct{ Body *assets.AdvisoryLink }{l}, nil
 }
 
 type WorkItemPath struct {
@@ -397,10 +397,10 @@ type WorkItemPath struct {
 	Vuln string `path:"vuln" maxLength:"200" doc:"The vulnerability id (a CVE or any alias)."`
 }
 
-type workItemOutput struct{ Body *service.WorkItemDetail }
+type workItemOutput struct{ Body *assets.WorkItemDetail }
 
 func (s *Server) getWorkItem(ctx context.Context, in *WorkItemPath) (*workItemOutput, error) {
-	d, err := s.svc.WorkItem(ctx, scopeFrom(ctx), in.Ref, in.Vuln)
+	d, err := s.svc.Assets.WorkItem(ctx, scopeFrom(ctx), in.Ref, in.Vuln)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -413,7 +413,7 @@ type setWorkItemInput struct {
 }
 
 func (s *Server) setWorkItem(ctx context.Context, in *setWorkItemInput) (*workItemOutput, error) {
-	d, err := s.svc.SetRemediation(ctx, scopeFrom(ctx), in.Ref, in.Vuln, in.Body)
+	d, err := s.svc.Assets.SetRemediation(ctx, scopeFrom(ctx), in.Ref, in.Vuln, in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -424,12 +424,12 @@ type exposureVulnPath struct {
 	Vuln string `path:"vuln" maxLength:"200" doc:"The vulnerability id (a CVE, GHSA, OSV or other id)."`
 }
 
-func (s *Server) getExposure(ctx context.Context, in *exposureVulnPath) (*struct{ Body *service.Exposure }, error) {
-	ex, err := s.svc.Exposure(ctx, scopeFrom(ctx), in.Vuln)
+func (s *Server) getExposure(ctx context.Context, in *exposureVulnPath) (*struct{ Body *assets.Exposure }, error) {
+	ex, err := s.svc.Assets.Exposure(ctx, scopeFrom(ctx), in.Vuln)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
-	return &struct{ Body *service.Exposure }{ex}, nil
+	return &struct{ Body *assets.Exposure }{ex}, nil
 }
 
 type worklistInput struct {
@@ -438,12 +438,12 @@ type worklistInput struct {
 	Expired bool `query:"expired" doc:"Only items whose risk acceptance expired."`
 }
 
-func (s *Server) getWorklist(ctx context.Context, in *worklistInput) (*struct{ Body []*service.ExposedAsset }, error) {
-	list, err := s.svc.Worklist(ctx, scopeFrom(ctx), service.WorklistOptions{Limit: in.Limit, IncludeDone: in.All, ExpiredOnly: in.Expired})
+func (s *Server) getWorklist(ctx context.Context, in *worklistInput) (*struct{ Body []*assets.ExposedAsset }, error) {
+	list, err := s.svc.Assets.Worklist(ctx, scopeFrom(ctx), assets.WorklistOptions{Limit: in.Limit, IncludeDone: in.All, ExpiredOnly: in.Expired})
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
-	return &struct{ Body []*service.ExposedAsset }{list}, nil
+	return &struct{ Body []*assets.ExposedAsset }{list}, nil
 }
 
 type assetEventsInput struct {
@@ -457,7 +457,7 @@ func (s *Server) listAssetEvents(ctx context.Context, in *assetEventsInput) (*st
 	if in.AssetID != 0 {
 		f.AssetID = &in.AssetID
 	}
-	evs, err := s.svc.AssetEvents(ctx, scopeFrom(ctx), f)
+	evs, err := s.svc.Assets.AssetEvents(ctx, scopeFrom(ctx), f)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -465,7 +465,7 @@ func (s *Server) listAssetEvents(ctx context.Context, in *assetEventsInput) (*st
 }
 
 func (s *Server) listCatalog(ctx context.Context, _ *struct{}) (*struct{ Body []*vigil.CatalogRelease }, error) {
-	cs, err := s.svc.Service.Catalog(ctx, scopeFrom(ctx))
+	cs, err := s.svc.Assets.Catalog(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -478,7 +478,7 @@ type aliasesBody struct {
 }
 
 func (s *Server) listAliases(ctx context.Context, _ *struct{}) (*struct{ Body aliasesBody }, error) {
-	own, builtin, err := s.svc.ManufacturerAliases(ctx, scopeFrom(ctx))
+	own, builtin, err := s.svc.Assets.ManufacturerAliases(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -487,12 +487,12 @@ func (s *Server) listAliases(ctx context.Context, _ *struct{}) (*struct{ Body al
 
 type addAliasInput struct{ Body vigil.ManufacturerAlias }
 
-func (s *Server) addAlias(ctx context.Context, in *addAliasInput) (*struct{ Body *service.MappingSummary }, error) {
-	sum, err := s.svc.AddManufacturerAlias(ctx, scopeFrom(ctx), in.Body)
+func (s *Server) addAlias(ctx context.Context, in *addAliasInput) (*struct{ Body *assets.MappingSummary }, error) {
+	sum, err := s.svc.Assets.AddManufacturerAlias(ctx, scopeFrom(ctx), in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
-	return &struct{ Body *service.MappingSummary }{sum}, nil
+	return &struct{ Body *assets.MappingSummary }{sum}, nil
 }
 
 type aliasPath struct {
@@ -500,7 +500,7 @@ type aliasPath struct {
 }
 
 func (s *Server) deleteAlias(ctx context.Context, in *aliasPath) (*struct{}, error) {
-	if err := s.svc.DeleteManufacturerAlias(ctx, scopeFrom(ctx), in.Alias); err != nil {
+	if err := s.svc.Assets.DeleteManufacturerAlias(ctx, scopeFrom(ctx), in.Alias); err != nil {
 		return nil, problem(ctx, err)
 	}
 	return nil, nil

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/access"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -87,7 +88,7 @@ func TestFleetAPI(t *testing.T) {
 
 	// Import: dry run, then for real, then again (nothing changes).
 	q := "/api/v1/assets/import?mapping=" + url.QueryEscape(demoMappingJSON(t))
-	var rep service.AssetImport
+	var rep assets.AssetImport
 	e.send(t, q+"&dry_run=true", hdo, csv, "text/csv").want(t, http.StatusOK, &rep)
 	if !rep.DryRun || rep.Created != 18 {
 		t.Errorf("dry run = %+v", rep)
@@ -152,7 +153,7 @@ func TestFleetAPI(t *testing.T) {
 	if _, err := e.svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/CVE-2024-21907.json"}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	var ex service.Exposure
+	var ex assets.Exposure
 	e.do(t, "GET", "/api/v1/exposure/CVE-2024-21907", hdo, nil).want(t, http.StatusOK, &ex)
 	if len(ex.Exposed) != 3 { // 2 pumps + the IP-4000 mapped by hand
 		t.Errorf("exposed = %d: %+v", len(ex.Exposed), ex.Exposed)
@@ -168,14 +169,14 @@ func TestFleetAPI(t *testing.T) {
 	}
 
 	// Remediation and the worklist.
-	var wl []service.ExposedAsset
+	var wl []assets.ExposedAsset
 	e.do(t, "GET", "/api/v1/worklist", hdo, nil).want(t, http.StatusOK, &wl)
 	if len(wl) != 3 || wl[0].Priority == nil {
 		t.Fatalf("worklist = %+v", wl)
 	}
 	e.do(t, "PUT", "/api/v1/assets/BME-100231/work/CVE-2024-21907", hdo, vigil.WorkItemInput{State: vigil.RemediationRiskAccepted}).
 		problem(t, http.StatusUnprocessableEntity)
-	var wi service.WorkItemDetail
+	var wi assets.WorkItemDetail
 	e.do(t, "PUT", "/api/v1/assets/BME-100231/work/CVE-2024-21907", hdo, map[string]string{
 		"state": "risk_accepted", "approver": "CMIO", "reason": "no fix before 3.1", "expires_on": "2099-12-31"}).want(t, http.StatusOK, &wi)
 	if wi.Effective != vigil.RemediationRiskAccepted || len(wi.History) != 1 {
@@ -200,7 +201,7 @@ func TestFleetAPI(t *testing.T) {
 	}
 
 	// Aliases and revoking the share.
-	var sum service.MappingSummary
+	var sum assets.MappingSummary
 	e.do(t, "POST", "/api/v1/manufacturer-aliases", hdo, vigil.ManufacturerAlias{Alias: "ACME Med", Canonical: "Acme Medical Devices"}).
 		want(t, http.StatusOK, &sum)
 	if sum.Mapped != 1 {

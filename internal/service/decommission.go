@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/lifecycle"
 	"github.com/vigil/vigil/internal/lifecycle/sanitize"
 	"github.com/vigil/vigil/internal/store"
@@ -41,7 +42,7 @@ func (s *Service) RecordSanitization(ctx context.Context, sc vigil.Scope, assetR
 	}
 	var out *SanitizationRecord
 	err = s.store.Update(ctx, func(tx store.Tx) error {
-		a, err := resolveAsset(ctx, tx, sc, assetRef)
+		a, err := assets.ResolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
 		}
@@ -70,7 +71,7 @@ func orNoStrings(s []string) []string {
 func (s *Service) Sanitizations(ctx context.Context, sc vigil.Scope, assetRef string) ([]*SanitizationRecord, error) {
 	out := []*SanitizationRecord{}
 	err := s.store.View(ctx, func(tx store.Tx) error {
-		a, err := resolveAsset(ctx, tx, sc, assetRef)
+		a, err := assets.ResolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
 		}
@@ -118,7 +119,7 @@ func (s *Service) DecommissionAsset(ctx context.Context, sc vigil.Scope, assetRe
 	}
 	var out *DecommissionResult
 	err := s.store.Update(ctx, func(tx store.Tx) error {
-		a, err := resolveAsset(ctx, tx, sc, assetRef)
+		a, err := assets.ResolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
 		}
@@ -259,7 +260,7 @@ func (s *Service) Certificate(ctx context.Context, sc vigil.Scope, assetRef stri
 }
 
 func decommissionOf(ctx context.Context, tx store.Tx, sc vigil.Scope, assetRef string) (*vigil.Asset, *vigil.Decommission, error) {
-	a, err := resolveAsset(ctx, tx, sc, assetRef)
+	a, err := assets.ResolveAsset(ctx, tx, sc, assetRef)
 	if err != nil {
 		return nil, nil, err
 	}

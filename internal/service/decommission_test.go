@@ -2,7 +2,6 @@ package service_test
 
 import (
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -71,15 +70,6 @@ func newFleetSetup(t *testing.T, svc *app.App, db store.Store) *fleetSetup {
 	return f
 }
 
-func ssdRecord() vigil.Sanitization {
-	return vigil.Sanitization{
-		MediaType: vigil.MediaSSD, MediaSerial: "SN-1", Method: vigil.SanitizePurge, Technique: vigil.TechniqueCryptographicErase,
-		Tool: "nvme-cli 2.8", VerificationMethod: vigil.VerifySampling, VerificationResult: vigil.VerificationPassed,
-		PerformedBy: vigil.Person{Name: "Sam Ortiz"}, VerifiedBy: vigil.Person{Name: "Priya Raman"},
-		PerformedOn: apptest.Date("2026-11-27"), Destination: vigil.DestinationRecycling,
-	}
-}
-
 func TestDecommissionAsset(t *testing.T) {
 	svc, db, _ := apptest.Open(t) // 2026-11-28
 	f := newFleetSetup(t, svc, db)
@@ -92,14 +82,14 @@ func TestDecommissionAsset(t *testing.T) {
 		}
 	})
 	t.Run("ErrInvalidRecord", func(t *testing.T) {
-		r := ssdRecord()
+		r := apptest.SSDSanitization()
 		r.Technique = vigil.TechniqueDegauss
 		if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", r); !errors.Is(err, vigil.ErrInvalid) {
 			t.Errorf("degaussing an SSD: %v, want invalid", err)
 		}
 	})
 	t.Run("ErrFailedNotRedone", func(t *testing.T) {
-		r := ssdRecord()
+		r := apptest.SSDSanitization()
 		r.VerificationResult = vigil.VerificationFailed
 		rec, err := svc.RecordSanitization(ctx, f.hdo, "BME-3", r)
 		if err != nil {
@@ -114,12 +104,12 @@ func TestDecommissionAsset(t *testing.T) {
 		}
 	})
 	t.Run("ErrOtherHospital", func(t *testing.T) {
-		if _, err := svc.RecordSanitization(ctx, f.other, "BME-1", ssdRecord()); !errors.Is(err, vigil.ErrNotFound) {
+		if _, err := svc.RecordSanitization(ctx, f.other, "BME-1", apptest.SSDSanitization()); !errors.Is(err, vigil.ErrNotFound) {
 			t.Errorf("other hospital: %v, want not found", err)
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		rec, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", ssdRecord())
+		rec, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", apptest.SSDSanitization())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +145,7 @@ func TestDecommissionAsset(t *testing.T) {
 		if _, err := svc.DecommissionAsset(ctx, f.hdo, "BME-1", vigil.DecommissionInput{Reason: "again"}); !errors.Is(err, vigil.ErrConflict) {
 			t.Errorf("second decommission: %v", err)
 		}
-		if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", ssdRecord()); !errors.Is(err, vigil.ErrConflict) {
+		if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", apptest.SSDSanitization()); !errors.Is(err, vigil.ErrConflict) {
 			t.Errorf("record after decommission: %v", err)
 		}
 		// The history stays searchable.
@@ -238,37 +228,5 @@ func TestHorizonAndAssetNotices(t *testing.T) {
 	}
 	if h, _ := svc.Horizon(ctx, f.hdo, 24); h.Assets != 2 {
 		t.Errorf("horizon after decommissioning: %d assets", h.Assets)
-	}
-}
-
-// TestImportKeepsDecommissioned: a CMMS export that still lists a
-// decommissioned device as active does not bring it back.
-func TestImportKeepsDecommissioned(t *testing.T) {
-	w := newFleetWorld(t)
-	svc, ctx := w.svc, t.Context()
-	data, err := os.ReadFile(demoCMMS)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
-		t.Fatal(err)
-	}
-	// BME-100250 is an active PM-12 that stores PHI.
-	if _, err := svc.RecordSanitization(ctx, w.hdo, "BME-100250", ssdRecord()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := svc.DecommissionAsset(ctx, w.hdo, "BME-100250", vigil.DecommissionInput{Reason: "replaced"}); err != nil {
-		t.Fatal(err)
-	}
-	rep, err := importCMMS(t, svc, w.hdo, data, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	d, err := svc.Asset(ctx, w.hdo, "BME-100250")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.Status != vigil.AssetDecommissioned || rep.Updated != 0 {
-		t.Errorf("after re-import: status %s, %d updated", d.Status, rep.Updated)
 	}
 }

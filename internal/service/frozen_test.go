@@ -11,15 +11,16 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
 )
 
 const frozenHeader = "Asset Tag,Serial Number,Manufacturer,Model,Criticality,PHI,Status,Department\n"
 
-func importCSV(t *testing.T, svc *app.App, sc vigil.Scope, csv string, m assetfile.Mapping, dry bool) (*service.AssetImport, error) {
+func importCSV(t *testing.T, svc *app.App, sc vigil.Scope, csv string, m assetfile.Mapping, dry bool) (*assets.AssetImport, error) {
 	t.Helper()
-	return svc.ImportAssets(t.Context(), sc, strings.NewReader(frozenHeader+csv), service.AssetImportOptions{Mapping: m, DryRun: dry})
+	return svc.Assets.ImportAssets(t.Context(), sc, strings.NewReader(frozenHeader+csv), assets.AssetImportOptions{Mapping: m, DryRun: dry})
 }
 
 // TestDecommissionedIsFrozen: the case seen in a hospital — a CMMS
@@ -30,7 +31,7 @@ func TestDecommissionedIsFrozen(t *testing.T) {
 	svc, db, clk := apptest.Open(t) // 2026-11-28
 	f := newFleetSetup(t, svc, db)
 	ctx := t.Context()
-	if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", ssdRecord()); err != nil {
+	if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", apptest.SSDSanitization()); err != nil {
 		t.Fatal(err)
 	}
 	res, err := svc.DecommissionAsset(ctx, f.hdo, "BME-1", vigil.DecommissionInput{Reason: "past end of support"})
@@ -72,17 +73,17 @@ func TestDecommissionedIsFrozen(t *testing.T) {
 	other := "BME-1,NEW-77,Philips,IntelliVue MX450,monitoring,no,In Service,ICU 4\n"
 	for _, dry := range []bool{true, false} {
 		rep, err = importCSV(t, svc, f.hdo, "BME-7,S-7,Acme Medical Devices,IP-3000,monitoring,no,In Service,ICU\n"+other, assetfile.Mapping{}, dry)
-		if dry && err != nil || !dry && !errors.Is(err, service.ErrImportProblems) {
+		if dry && err != nil || !dry && !errors.Is(err, assets.ErrImportProblems) {
 			t.Errorf("dry %v: error %v", dry, err)
 		}
 		if len(rep.Problems) != 1 || rep.Problems[0].Row != 3 || !strings.Contains(rep.Problems[0].Message, "decommissioned asset BME-1") {
 			t.Errorf("dry %v: problems %+v", dry, rep.Problems)
 		}
 	}
-	if _, err := svc.Asset(ctx, f.hdo, "BME-7"); !errors.Is(err, vigil.ErrNotFound) {
+	if _, err := svc.Assets.Asset(ctx, f.hdo, "BME-7"); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("a refused import wrote its other row: %v", err)
 	}
-	pump, err := svc.Asset(ctx, f.hdo, "BME-1")
+	pump, err := svc.Assets.Asset(ctx, f.hdo, "BME-1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +99,7 @@ func TestDecommissionedIsFrozen(t *testing.T) {
 	if err != nil || rep.Created != 1 {
 		t.Fatalf("import with tags reused: %+v, %v", rep, err)
 	}
-	monitor, err := svc.Asset(ctx, f.hdo, "BME-1")
+	monitor, err := svc.Assets.Asset(ctx, f.hdo, "BME-1")
 	if err != nil || monitor.ID == id || monitor.Model != "IntelliVue MX450" {
 		t.Fatalf("BME-1 is now %+v, %v", monitor, err)
 	}
@@ -141,7 +142,7 @@ func TestDisposedNeedsSanitization(t *testing.T) {
 	if !strings.Contains(warnings(rep), "sanitization pending") {
 		t.Errorf("warnings %s", warnings(rep))
 	}
-	a, err := svc.Asset(ctx, f.hdo, "BME-3")
+	a, err := svc.Assets.Asset(ctx, f.hdo, "BME-3")
 	if err != nil || a.Status != vigil.AssetRetired {
 		t.Fatalf("BME-3 = %+v, %v; want retired", a, err)
 	}
@@ -156,7 +157,7 @@ func TestDisposedNeedsSanitization(t *testing.T) {
 	if got["BME-3"] != "pending" || got["BME-2"] != "not_needed" || len(got) != 2 {
 		t.Errorf("pending decommissions %v", got)
 	}
-	if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-3", ssdRecord()); err != nil {
+	if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-3", apptest.SSDSanitization()); err != nil {
 		t.Fatal(err)
 	}
 	if pending, _ = svc.PendingDecommissions(ctx, f.hdo); len(pending) != 2 || pending[0].Sanitization != service.SanitizationComplete {
@@ -170,7 +171,7 @@ func TestDisposedNeedsSanitization(t *testing.T) {
 	}
 }
 
-func warnings(rep *service.AssetImport) string {
+func warnings(rep *assets.AssetImport) string {
 	var b strings.Builder
 	for _, w := range rep.Warnings {
 		b.WriteString(w.String() + "\n")
@@ -191,7 +192,7 @@ func TestDryRunEveryProblem(t *testing.T) {
 		"BME-7,Acme,IP-3000,monitoring,31/31/2021,2024-03-15\n" +
 		"BME-8,Acme,IP-3000,monitoring,2022-05-01,2020-01-01\n" +
 		"BME-9,Acme,IP-3000,sometimes,2022-05-01,2020-01-01\n"
-	rep, err := svc.ImportAssets(t.Context(), f.hdo, strings.NewReader(csv), service.AssetImportOptions{DryRun: true})
+	rep, err := svc.Assets.ImportAssets(t.Context(), f.hdo, strings.NewReader(csv), assets.AssetImportOptions{DryRun: true})
 	if err != nil {
 		t.Fatal(err)
 	}

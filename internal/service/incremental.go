@@ -3,8 +3,10 @@ package service
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/match"
 	"github.com/vigil/vigil/internal/store"
 )
@@ -183,4 +185,50 @@ func (s *Service) rematch(ctx context.Context, c *changeSet) (*IncrementalSummar
 		return nil, err
 	}
 	return sum, nil
+}
+
+// recordExposureEvents runs after incremental matching: for every
+// healthcare provider, it has the fleet link its assets to the device
+// advisories the import added or changed and record an "exposed" event for
+// each asset newly exposed to a vulnerability the import added or changed
+// (assets.RecordExposureEvents). After an import too large to remember its
+// records (c.overflow), the vulnerabilities are those of the findings the
+// full rematch created or reopened (appeared); device advisories are not
+// relinked then, since which of them changed is not known.
+func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet, appeared []string) (int, error) {
+	if c == nil || (!c.overflow && len(c.records) == 0) || (c.overflow && len(appeared) == 0) {
+		return 0, nil
+	}
+	ids := slices.Clone(appeared)
+	var advs []*vigil.Advisory
+	for _, r := range c.records {
+		switch {
+		case r.Vuln != nil:
+			ids = append(ids, aliasesOf(r.Vuln)...)
+		case r.Advisory != nil:
+			advs = append(advs, r.Advisory)
+			ids = append(ids, advisoryVulns(r.Advisory)...)
+		}
+	}
+	ids = uniqueSorted(ids)
+	orgs, err := s.orgs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, org := range orgs {
+		if org.Kind != vigil.HealthcareProvider {
+			continue
+		}
+		sc := vigil.Scope{OrgID: org.ID, Actor: "system:exposure-events"}
+		err := s.store.Update(ctx, func(tx store.Tx) error {
+			n, err := assets.RecordExposureEvents(ctx, tx, sc, ids, advs)
+			total += n
+			return err
+		})
+		if err != nil {
+			return total, fmt.Errorf("exposure events for %s: %w", org.Slug, err)
+		}
+	}
+	return total, nil
 }

@@ -131,3 +131,14 @@ var (
 	// 3.5.0.
 	JQueryOSV = DemoData("feeds/osv/CVE-2020-11022.json")
 )
+
+// SSDSanitization is a passed, verified purge of an SSD by cryptographic
+// erase on 2026-11-27: the record a decommissioning that stores PHI needs.
+func SSDSanitization() vigil.Sanitization {
+	return vigil.Sanitization{
+		MediaType: vigil.MediaSSD, MediaSerial: "SN-1", Method: vigil.SanitizePurge, Technique: vigil.TechniqueCryptographicErase,
+		Tool: "nvme-cli 2.8", VerificationMethod: vigil.VerifySampling, VerificationResult: vigil.VerificationPassed,
+		PerformedBy: vigil.Person{Name: "Sam Ortiz"}, VerifiedBy: vigil.Person{Name: "Priya Raman"},
+		PerformedOn: Date("2026-11-27"), Destination: vigil.DestinationRecycling,
+	}
+}

@@ -1,4 +1,4 @@
-package service
+package assets
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 
 // requireProvider refuses fleet operations for an organization that is not
 // a healthcare provider: assets belong to hospitals.
-func requireProvider(ctx context.Context, tx store.Tx, sc vigil.Scope) error {
+func requireProvider(ctx context.Context, tx Tx, sc vigil.Scope) error {
 	if err := store.RequireScope(sc); err != nil {
 		return err
 	}
@@ -39,14 +39,14 @@ func (s *Service) CreateAsset(ctx context.Context, sc vigil.Scope, a vigil.Asset
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		if err := requireProvider(ctx, tx, sc); err != nil {
 			return err
 		}
 		if err := tx.CreateAsset(ctx, sc, &a); err != nil {
 			return err
 		}
-		m, err := s.newMapper(ctx, tx, sc)
+		m, err := newMapper(ctx, tx, sc)
 		if err != nil {
 			return err
 		}
@@ -60,7 +60,7 @@ func (s *Service) CreateAsset(ctx context.Context, sc vigil.Scope, a vigil.Asset
 
 func (s *Service) assetByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Asset, error) {
 	var a *vigil.Asset
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		a, err = tx.FindAssetByID(ctx, sc, id)
 		return err
@@ -68,11 +68,11 @@ func (s *Service) assetByID(ctx context.Context, sc vigil.Scope, id int64) (*vig
 	return a, err
 }
 
-// Assets lists the fleet.
-func (s *Service) Assets(ctx context.Context, sc vigil.Scope, f vigil.AssetFilter) ([]*vigil.Asset, int, error) {
+// List lists the fleet.
+func (s *Service) List(ctx context.Context, sc vigil.Scope, f vigil.AssetFilter) ([]*vigil.Asset, int, error) {
 	var out []*vigil.Asset
 	var total int
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		out, total, err = tx.FindAssets(ctx, sc, f)
 		return err
@@ -80,9 +80,15 @@ func (s *Service) Assets(ctx context.Context, sc vigil.Scope, f vigil.AssetFilte
 	return out, total, err
 }
 
-// resolveAsset finds an asset by the handle a person types: its asset
+// AssetFinder finds assets by tag, serial or id, as ResolveAsset needs.
+type AssetFinder interface {
+	FindAssetByID(ctx context.Context, sc vigil.Scope, id int64) (*vigil.Asset, error)
+	FindAssetByTag(ctx context.Context, sc vigil.Scope, tag, serial string) (*vigil.Asset, error)
+}
+
+// ResolveAsset finds an asset by the handle a person types: its asset
 // tag, its serial number, or its numeric id.
-func resolveAsset(ctx context.Context, tx store.Tx, sc vigil.Scope, ref string) (*vigil.Asset, error) {
+func ResolveAsset(ctx context.Context, tx AssetFinder, sc vigil.Scope, ref string) (*vigil.Asset, error) {
 	ref = strings.TrimSpace(ref)
 	if ref == "" {
 		return nil, fmt.Errorf("asset: empty reference: %w", vigil.ErrInvalid)
@@ -113,8 +119,8 @@ type AssetDetail struct {
 // products, work items and, when unmapped, the closest candidates.
 func (s *Service) Asset(ctx context.Context, sc vigil.Scope, ref string) (*AssetDetail, error) {
 	var d AssetDetail
-	err := s.store.View(ctx, func(tx store.Tx) error {
-		a, err := resolveAsset(ctx, tx, sc, ref)
+	err := s.store.View(ctx, func(tx Tx) error {
+		a, err := ResolveAsset(ctx, tx, sc, ref)
 		if err != nil {
 			return err
 		}
@@ -126,7 +132,7 @@ func (s *Service) Asset(ctx context.Context, sc vigil.Scope, ref string) (*Asset
 			return err
 		}
 		if !a.Mapping.Mapped() {
-			m, err := s.newMapper(ctx, tx, sc)
+			m, err := newMapper(ctx, tx, sc)
 			if err != nil {
 				return err
 			}
@@ -150,8 +156,8 @@ func (s *Service) Asset(ctx context.Context, sc vigil.Scope, ref string) (*Asset
 // retired or decommissioned) keeps it; deleting is for rows imported by
 // mistake.
 func (s *Service) DeleteAsset(ctx context.Context, sc vigil.Scope, ref string) error {
-	return s.store.Update(ctx, func(tx store.Tx) error {
-		a, err := resolveAsset(ctx, tx, sc, ref)
+	return s.store.Update(ctx, func(tx Tx) error {
+		a, err := ResolveAsset(ctx, tx, sc, ref)
 		if err != nil {
 			return err
 		}
@@ -321,7 +327,7 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 	if write {
 		do = s.store.Update
 	}
-	err = do(ctx, func(tx store.Tx) error {
+	err = do(ctx, func(tx Tx) error {
 		if err := requireProvider(ctx, tx, sc); err != nil {
 			return err
 		}
@@ -396,7 +402,7 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 			}
 		}
 		if write {
-			m, err := s.newMapper(ctx, tx, sc)
+			m, err := newMapper(ctx, tx, sc)
 			if err != nil {
 				return err
 			}
@@ -428,7 +434,7 @@ func (s *Service) ImportAssets(ctx context.Context, sc vigil.Scope, r io.Reader,
 
 // countUnmapped counts the active assets mapped to no release, as
 // UnmappedAssets lists them.
-func countUnmapped(ctx context.Context, tx store.Tx, sc vigil.Scope) (int, error) {
+func countUnmapped(ctx context.Context, tx Tx, sc vigil.Scope) (int, error) {
 	assets, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{Unmapped: true})
 	n := 0
 	for _, a := range assets {
@@ -441,7 +447,7 @@ func countUnmapped(ctx context.Context, tx store.Tx, sc vigil.Scope) (int, error
 
 // ExportAssets writes the fleet as CSV or XLSX, with formula-safe cells.
 func (s *Service) ExportAssets(ctx context.Context, sc vigil.Scope, format assetfile.Format, w io.Writer) error {
-	assets, _, err := s.Assets(ctx, sc, vigil.AssetFilter{})
+	assets, _, err := s.List(ctx, sc, vigil.AssetFilter{})
 	if err != nil {
 		return err
 	}
@@ -458,7 +464,7 @@ func (s *Service) ExportAssets(ctx context.Context, sc vigil.Scope, format asset
 // built-in table.
 func (s *Service) ManufacturerAliases(ctx context.Context, sc vigil.Scope) ([]vigil.ManufacturerAlias, []fleet.AliasGroup, error) {
 	var own []vigil.ManufacturerAlias
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		own, err = tx.FindManufacturerAliases(ctx, sc)
 		return err
@@ -476,7 +482,7 @@ func (s *Service) AddManufacturerAlias(ctx context.Context, sc vigil.Scope, a vi
 	if err := a.Validate(); err != nil {
 		return nil, err
 	}
-	if err := s.store.Update(ctx, func(tx store.Tx) error { return tx.PutManufacturerAlias(ctx, sc, a) }); err != nil {
+	if err := s.store.Update(ctx, func(tx Tx) error { return tx.PutManufacturerAlias(ctx, sc, a) }); err != nil {
 		return nil, err
 	}
 	return s.MapAssets(ctx, sc)
@@ -484,5 +490,5 @@ func (s *Service) AddManufacturerAlias(ctx context.Context, sc vigil.Scope, a vi
 
 // DeleteManufacturerAlias removes one of the organization's aliases.
 func (s *Service) DeleteManufacturerAlias(ctx context.Context, sc vigil.Scope, alias string) error {
-	return s.store.Update(ctx, func(tx store.Tx) error { return tx.DeleteManufacturerAlias(ctx, sc, strings.TrimSpace(alias)) })
+	return s.store.Update(ctx, func(tx Tx) error { return tx.DeleteManufacturerAlias(ctx, sc, strings.TrimSpace(alias)) })
 }

@@ -1,10 +1,9 @@
-package service
+package assets
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/vigil/vigil"
@@ -16,7 +15,7 @@ import (
 
 // canonicalVuln is the id work items and events file a vulnerability
 // under: its CVE id when the knowledge base knows one, else as given.
-func canonicalVuln(ctx context.Context, tx store.Tx, id string) (string, error) {
+func canonicalVuln(ctx context.Context, tx Tx, id string) (string, error) {
 	id = strings.TrimSpace(id)
 	if id == "" || len(id) > 200 {
 		return "", fmt.Errorf("vulnerability id %q: %w", id, vigil.ErrInvalid)
@@ -56,11 +55,11 @@ func (s *Service) SetRemediation(ctx context.Context, sc vigil.Scope, assetRef, 
 	}
 	var assetID int64
 	var key string
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		if err := requireProvider(ctx, tx, sc); err != nil {
 			return err
 		}
-		a, err := resolveAsset(ctx, tx, sc, assetRef)
+		a, err := ResolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
 		}
@@ -90,7 +89,7 @@ func (s *Service) SetRemediation(ctx context.Context, sc vigil.Scope, assetRef, 
 
 func (s *Service) workItem(ctx context.Context, sc vigil.Scope, assetID int64, vuln string) (*WorkItemDetail, error) {
 	var d WorkItemDetail
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		w, err := tx.FindWorkItem(ctx, sc, assetID, vuln)
 		if err != nil {
 			return err
@@ -115,8 +114,8 @@ func (s *Service) workItem(ctx context.Context, sc vigil.Scope, assetID int64, v
 func (s *Service) WorkItem(ctx context.Context, sc vigil.Scope, assetRef, vulnID string) (*WorkItemDetail, error) {
 	var assetID int64
 	var key string
-	err := s.store.View(ctx, func(tx store.Tx) error {
-		a, err := resolveAsset(ctx, tx, sc, assetRef)
+	err := s.store.View(ctx, func(tx Tx) error {
+		a, err := ResolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
 		}
@@ -147,11 +146,11 @@ type WorklistOptions struct {
 // expired acceptance is open again and says so.
 func (s *Service) Worklist(ctx context.Context, sc vigil.Scope, opt WorklistOptions) ([]*ExposedAsset, error) {
 	var out []*ExposedAsset
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if err := store.RequireScope(sc); err != nil {
 			return err
 		}
-		es, err := s.exposures(ctx, tx, sc, nil, "")
+		es, err := exposures(ctx, tx, sc, nil, "")
 		if err != nil {
 			return err
 		}
@@ -159,7 +158,7 @@ func (s *Service) Worklist(ctx context.Context, sc vigil.Scope, opt WorklistOpti
 		if err != nil {
 			return err
 		}
-		if err := s.enrich(ctx, tx, sc, es, items); err != nil {
+		if err := enrich(ctx, tx, sc, s.today(), es, items); err != nil {
 			return err
 		}
 		for _, e := range es {
@@ -189,7 +188,7 @@ func (s *Service) Worklist(ctx context.Context, sc vigil.Scope, opt WorklistOpti
 // AssetEvents lists the exposure events of the fleet, newest first.
 func (s *Service) AssetEvents(ctx context.Context, sc vigil.Scope, f vigil.AssetEventFilter) ([]*vigil.AssetEvent, error) {
 	var out []*vigil.AssetEvent
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.FindAssetEvents(ctx, sc, f)
 		return err
@@ -200,75 +199,39 @@ func (s *Service) AssetEvents(ctx context.Context, sc vigil.Scope, f vigil.Asset
 	return out, err
 }
 
-// recordExposureEvents runs after incremental matching: for every
-// healthcare provider, it links its assets to the device advisories the
-// import added or changed, then records an "exposed" event for each asset
-// newly exposed to a vulnerability the import added or changed. Events are
-// kept once per asset and vulnerability, so a re-import records nothing.
-// After an import too large to remember its records (c.overflow), the
-// vulnerabilities are those of the findings the full rematch created or
-// reopened (appeared); device advisories are not relinked then, since which
-// of them changed is not known.
-func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet, appeared []string) (int, error) {
-	if c == nil || (!c.overflow && len(c.records) == 0) || (c.overflow && len(appeared) == 0) {
-		return 0, nil
-	}
-	ids := slices.Clone(appeared)
-	var advs []*vigil.Advisory
-	for _, r := range c.records {
-		switch {
-		case r.Vuln != nil:
-			ids = append(ids, aliasesOf(r.Vuln)...)
-		case r.Advisory != nil:
-			advs = append(advs, r.Advisory)
-			ids = append(ids, advisoryVulns(r.Advisory)...)
+// RecordExposureEvents runs after incremental matching, in one healthcare
+// provider's transaction: it links the organization's assets to the device
+// advisories advs an import added or changed, then records an "exposed"
+// event for each asset newly exposed to one of the vulnerabilities ids.
+// Events are kept once per asset and vulnerability, so a re-import records
+// nothing. It returns how many events it recorded.
+func RecordExposureEvents(ctx context.Context, tx Tx, sc vigil.Scope, ids []string, advs []*vigil.Advisory) (int, error) {
+	if len(advs) > 0 {
+		if err := linkNewAdvisories(ctx, tx, sc, advs); err != nil {
+			return 0, err
 		}
 	}
-	ids = uniqueSorted(ids)
-	orgs, err := s.orgs(ctx)
+	es, err := exposures(ctx, tx, sc, ids, "")
 	if err != nil {
 		return 0, err
 	}
-	total := 0
-	for _, org := range orgs {
-		if org.Kind != vigil.HealthcareProvider {
+	var evs []*vigil.AssetEvent
+	for _, e := range es {
+		if !e.exposed {
 			continue
 		}
-		sc := vigil.Scope{OrgID: org.ID, Actor: "system:exposure-events"}
-		err := s.store.Update(ctx, func(tx store.Tx) error {
-			if len(advs) > 0 {
-				if err := s.linkNewAdvisories(ctx, tx, sc, advs); err != nil {
-					return err
-				}
-			}
-			es, err := s.exposures(ctx, tx, sc, ids, "")
-			if err != nil {
-				return err
-			}
-			var evs []*vigil.AssetEvent
-			for _, e := range es {
-				if !e.exposed {
-					continue
-				}
-				detail := strings.Join(e.Evidence, "; ")
-				if e.Release != "" {
-					detail = e.Release + ": " + detail
-				}
-				if len(detail) > 2000 {
-					detail = detail[:2000] + "…"
-				}
-				evs = append(evs, &vigil.AssetEvent{AssetID: e.AssetID, VulnID: e.VulnID, Kind: vigil.EventExposed,
-					Via: strings.Join(e.Via, "+"), Detail: detail})
-			}
-			added, err := tx.AddAssetEvents(ctx, sc, evs)
-			total += len(added)
-			return err
-		})
-		if err != nil {
-			return total, fmt.Errorf("exposure events for %s: %w", org.Slug, err)
+		detail := strings.Join(e.Evidence, "; ")
+		if e.Release != "" {
+			detail = e.Release + ": " + detail
 		}
+		if len(detail) > 2000 {
+			detail = detail[:2000] + "…"
+		}
+		evs = append(evs, &vigil.AssetEvent{AssetID: e.AssetID, VulnID: e.VulnID, Kind: vigil.EventExposed,
+			Via: strings.Join(e.Via, "+"), Detail: detail})
 	}
-	return total, nil
+	added, err := tx.AddAssetEvents(ctx, sc, evs)
+	return len(added), err
 }
 
 // linkNewAdvisories maps the organization's assets to the products of
@@ -278,7 +241,7 @@ func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet, appear
 // tokens), so an asset is linked alike whether it or the advisory came
 // first. They are found in memory: one pass over the fleet per import, not
 // one query per asset.
-func (s *Service) linkNewAdvisories(ctx context.Context, tx store.Tx, sc vigil.Scope, advs []*vigil.Advisory) error {
+func linkNewAdvisories(ctx context.Context, tx Tx, sc vigil.Scope, advs []*vigil.Advisory) error {
 	names := map[string]bool{}
 	for _, a := range advs {
 		for _, p := range a.ProductTree.Products() {
@@ -295,7 +258,7 @@ func (s *Service) linkNewAdvisories(ctx context.Context, tx store.Tx, sc vigil.S
 	if len(names) == 0 {
 		return nil
 	}
-	m, err := s.newMapper(ctx, tx, sc)
+	m, err := newMapper(ctx, tx, sc)
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package service_test
+package assets_test
 
 import (
 	"os"
@@ -36,7 +36,7 @@ func TestExposurePhaseEscalation(t *testing.T) {
 	if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
+	if _, err := svc.Assets.MapAssets(ctx, w.hdo); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV}, service.FeedOptions{}); err != nil {
@@ -44,7 +44,7 @@ func TestExposurePhaseEscalation(t *testing.T) {
 	}
 	score := func() (float64, *fleet.PriorityFactor) {
 		t.Helper()
-		ex, err := svc.Exposure(ctx, w.hdo, "CVE-2024-21907")
+		ex, err := svc.Assets.Exposure(ctx, w.hdo, "CVE-2024-21907")
 		if err != nil {
 			t.Fatal(err)
 		}

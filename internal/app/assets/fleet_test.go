@@ -1,4 +1,4 @@
-package service_test
+package assets_test
 
 import (
 	"archive/zip"
@@ -20,6 +20,7 @@ import (
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -43,12 +44,12 @@ func demoMapping(t *testing.T) assetfile.Mapping {
 	return m
 }
 
-func importCMMS(t *testing.T, svc *app.App, sc vigil.Scope, data []byte, dry bool) (*service.AssetImport, error) {
+func importCMMS(t *testing.T, svc *app.App, sc vigil.Scope, data []byte, dry bool) (*assets.AssetImport, error) {
 	t.Helper()
-	return svc.ImportAssets(t.Context(), sc, bytes.NewReader(data), service.AssetImportOptions{Mapping: demoMapping(t), DryRun: dry})
+	return svc.Assets.ImportAssets(t.Context(), sc, bytes.NewReader(data), assets.AssetImportOptions{Mapping: demoMapping(t), DryRun: dry})
 }
 
-func tags(es []*service.ExposedAsset) []string {
+func tags(es []*assets.ExposedAsset) []string {
 	var out []string
 	for _, e := range es {
 		out = append(out, e.AssetTag)
@@ -117,7 +118,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if dry.Created != 18 || dry.Rows != 18 || len(dry.Problems) != 0 {
 		t.Errorf("dry run = %+v, want 18 to create", dry)
 	}
-	if as, _, _ := svc.Assets(ctx, w.hdo, vigil.AssetFilter{}); len(as) != 0 {
+	if as, _, _ := svc.Assets.List(ctx, w.hdo, vigil.AssetFilter{}); len(as) != 0 {
 		t.Fatalf("dry run wrote %d assets", len(as))
 	}
 	rep, err := importCMMS(t, svc, w.hdo, data, false)
@@ -137,7 +138,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 	}
 
 	// Nothing maps before the manufacturer shares.
-	un, err := svc.UnmappedAssets(ctx, w.hdo)
+	un, err := svc.Assets.UnmappedAssets(ctx, w.hdo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +159,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := svc.MapAssets(ctx, w.hdo)
+	sum, err := svc.Assets.MapAssets(ctx, w.hdo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,13 +167,13 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if sum.Mapped != 4 {
 		t.Errorf("mapped after the share = %+v, want 4", sum)
 	}
-	if sum, err = svc.AddManufacturerAlias(ctx, w.hdo, vigil.ManufacturerAlias{Alias: "ACME Med", Canonical: "Acme Medical Devices"}); err != nil {
+	if sum, err = svc.Assets.AddManufacturerAlias(ctx, w.hdo, vigil.ManufacturerAlias{Alias: "ACME Med", Canonical: "Acme Medical Devices"}); err != nil {
 		t.Fatal(err)
 	}
 	if sum.Mapped != 1 {
 		t.Errorf("mapped after the alias = %+v, want 1", sum)
 	}
-	d, err := svc.Asset(ctx, w.hdo, "BME-100233")
+	d, err := svc.Assets.Asset(ctx, w.hdo, "BME-100233")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,7 +182,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 		t.Errorf("BME-100233 mapping = %+v", d.Mapping)
 	}
 	// The IP-4000 is unknown to the catalogue: unmapped, closest candidates listed.
-	d, err = svc.Asset(ctx, w.hdo, "BME-100260")
+	d, err = svc.Assets.Asset(ctx, w.hdo, "BME-100260")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +210,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if events != 5 {
 		t.Errorf("exposure events = %d, want 5 (3 pumps by SBOM, the Pyxis by advisory for 2 CVEs)", events)
 	}
-	evs, err := svc.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{})
+	evs, err := svc.Assets.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,11 +221,11 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if evs2, _ := svc.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{}); len(evs2) != len(evs) {
+	if evs2, _ := svc.Assets.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{}); len(evs2) != len(evs) {
 		t.Errorf("events after re-import = %d, want %d", len(evs2), len(evs))
 	}
 
-	ex, err := svc.Exposure(ctx, w.hdo, "CVE-2024-21907")
+	ex, err := svc.Assets.Exposure(ctx, w.hdo, "CVE-2024-21907")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -239,10 +240,10 @@ func TestFleetImportMapExpose(t *testing.T) {
 		ex.Exposed[0].Remediation != vigil.RemediationPatchAvailable {
 		t.Errorf("patches = %v, remediation %s", p, ex.Exposed[0].Remediation)
 	}
-	if ex, err := svc.Exposure(ctx, w.other, "CVE-2024-21907"); err != nil || len(ex.Exposed) != 0 {
+	if ex, err := svc.Assets.Exposure(ctx, w.other, "CVE-2024-21907"); err != nil || len(ex.Exposed) != 0 {
 		t.Errorf("another hospital's exposure = %v, %v", ex, err)
 	}
-	px, err := svc.Exposure(ctx, w.hdo, "CVE-2022-22766")
+	px, err := svc.Assets.Exposure(ctx, w.hdo, "CVE-2022-22766")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,7 +262,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if err := svc.Access.Unshare(ctx, w.mdm, granted[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if ex, _ := svc.Exposure(ctx, w.hdo, "CVE-2024-21907"); len(ex.Exposed) != 0 {
+	if ex, _ := svc.Assets.Exposure(ctx, w.hdo, "CVE-2024-21907"); len(ex.Exposed) != 0 {
 		t.Errorf("exposure after unshare = %v", tags(ex.Exposed))
 	}
 }
@@ -311,7 +312,7 @@ func TestAdvisoryNotAffected(t *testing.T) {
 	if _, err := svc.ImportFeeds(ctx, []string{p}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	ex, err := svc.Exposure(ctx, w.hdo, "CVE-2022-22766")
+	ex, err := svc.Assets.Exposure(ctx, w.hdo, "CVE-2022-22766")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -335,13 +336,13 @@ func TestRemediationAndWorklist(t *testing.T) {
 	if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump", Release: "3.0"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
+	if _, err := svc.Assets.MapAssets(ctx, w.hdo); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	list, err := svc.Worklist(ctx, w.hdo, service.WorklistOptions{})
+	list, err := svc.Assets.Worklist(ctx, w.hdo, assets.WorklistOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +368,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 	}
 	for _, tc := range bad {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := svc.SetRemediation(ctx, w.hdo, "BME-100231", "CVE-2024-21907", tc.in)
+			_, err := svc.Assets.SetRemediation(ctx, w.hdo, "BME-100231", "CVE-2024-21907", tc.in)
 			var ve *vigil.ValidationError
 			if !errors.As(err, &ve) || ve.Fields[0].Field != tc.field {
 				t.Errorf("error = %v, want a problem with %s", err, tc.field)
@@ -375,11 +376,11 @@ func TestRemediationAndWorklist(t *testing.T) {
 		})
 	}
 
-	if _, err := svc.SetRemediation(ctx, w.hdo, "BME-100232", "CVE-2024-21907", vigil.WorkItemInput{
+	if _, err := svc.Assets.SetRemediation(ctx, w.hdo, "BME-100232", "CVE-2024-21907", vigil.WorkItemInput{
 		State: vigil.RemediationCompensating, Detail: "moved to the isolated infusion VLAN 499"}); err != nil {
 		t.Fatal(err)
 	}
-	item, err := svc.SetRemediation(ctx, w.hdo, "BME-100231", "CVE-2024-21907", vigil.WorkItemInput{
+	item, err := svc.Assets.SetRemediation(ctx, w.hdo, "BME-100231", "CVE-2024-21907", vigil.WorkItemInput{
 		State: vigil.RemediationRiskAccepted, Approver: "Dr. A. Chief, CMIO", Reason: "no fix until pump firmware 3.1", ExpiresOn: apptest.Date("2026-12-31")})
 	if err != nil {
 		t.Fatal(err)
@@ -387,7 +388,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 	if len(item.History) != 1 || item.History[0].ToState != vigil.RemediationRiskAccepted || item.Effective != vigil.RemediationRiskAccepted {
 		t.Errorf("work item = %+v", item)
 	}
-	list, _ = svc.Worklist(ctx, w.hdo, service.WorklistOptions{})
+	list, _ = svc.Assets.Worklist(ctx, w.hdo, assets.WorklistOptions{})
 	if got := tags(list); !slices.Equal(got, []string{"BME-100232", "BME-200110", "BME-200110"}) {
 		t.Errorf("worklist with an accepted risk = %v", got)
 	}
@@ -398,7 +399,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 	}
 	// The acceptance expires: the item is open again and says so.
 	w.clock.Time = time.Date(2027, 1, 2, 9, 0, 0, 0, time.UTC)
-	expired, err := svc.Worklist(ctx, w.hdo, service.WorklistOptions{ExpiredOnly: true})
+	expired, err := svc.Assets.Worklist(ctx, w.hdo, assets.WorklistOptions{ExpiredOnly: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -406,7 +407,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 		t.Errorf("expired = %+v", expired)
 	}
 	// The history is kept: patching appends.
-	item, err = svc.SetRemediation(ctx, w.hdo, "BME-100231", "CVE-2024-21907", vigil.WorkItemInput{State: vigil.RemediationPatchApplied, Detail: "firmware 3.1"})
+	item, err = svc.Assets.SetRemediation(ctx, w.hdo, "BME-100231", "CVE-2024-21907", vigil.WorkItemInput{State: vigil.RemediationPatchApplied, Detail: "firmware 3.1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -422,7 +423,7 @@ func TestImportProblemsWriteNothing(t *testing.T) {
 	bad := strings.Replace(string(data), "10.40.12.32", "10.40.12.999", 1)
 	bad = strings.Replace(bad, "BME-100241,", "BME-100240,", 1)
 	rep, err := importCMMS(t, svc, hdo, []byte(bad), false)
-	if !errors.Is(err, service.ErrImportProblems) {
+	if !errors.Is(err, assets.ErrImportProblems) {
 		t.Fatalf("error = %v, want ErrImportProblems", err)
 	}
 	want := []assetfile.RowProblem{
@@ -432,7 +433,7 @@ func TestImportProblemsWriteNothing(t *testing.T) {
 	if !slices.Equal(rep.Problems, want) {
 		t.Errorf("problems = %v, want %v", rep.Problems, want)
 	}
-	if as, _, _ := svc.Assets(t.Context(), hdo, vigil.AssetFilter{}); len(as) != 0 {
+	if as, _, _ := svc.Assets.List(t.Context(), hdo, vigil.AssetFilter{}); len(as) != 0 {
 		t.Errorf("an import with problems wrote %d assets", len(as))
 	}
 }
@@ -477,7 +478,7 @@ func TestManufacturerTriage(t *testing.T) {
 		HarmRationale: "a script in the pump's web console could change an infusion"}); err != nil {
 		t.Fatal(err)
 	}
-	ex, err := svc.Exposure(ctx, w.hdo, "CVE-2024-21907")
+	ex, err := svc.Assets.Exposure(ctx, w.hdo, "CVE-2024-21907")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -489,7 +490,7 @@ func TestManufacturerTriage(t *testing.T) {
 		!strings.Contains(st[0].Detail, "never deserialises") {
 		t.Errorf("statement = %+v", st)
 	}
-	jx, err := svc.Exposure(ctx, w.hdo, "CVE-2020-11022")
+	jx, err := svc.Assets.Exposure(ctx, w.hdo, "CVE-2020-11022")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -502,7 +503,7 @@ func TestManufacturerTriage(t *testing.T) {
 		}
 	}
 	// The triage stays the manufacturer's: another hospital sees none of it.
-	if ex, _ := svc.Exposure(ctx, w.other, "CVE-2024-21907"); len(ex.Exposed)+len(ex.NotAffected) != 0 {
+	if ex, _ := svc.Assets.Exposure(ctx, w.other, "CVE-2024-21907"); len(ex.Exposed)+len(ex.NotAffected) != 0 {
 		t.Errorf("another hospital: %+v", ex)
 	}
 }
@@ -545,7 +546,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 		if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
+		if _, err := svc.Assets.MapAssets(ctx, w.hdo); err != nil {
 			t.Fatal(err)
 		}
 		recorded := 0
@@ -553,7 +554,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 		if _, err := svc.ImportFeeds(ctx, []string{zipPath}, opt); err != nil {
 			t.Fatal(err)
 		}
-		evs, err := svc.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{})
+		evs, err := svc.Assets.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -604,10 +605,10 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 	if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.MapAssets(ctx, w.hdo); err != nil {
+	if _, err := svc.Assets.MapAssets(ctx, w.hdo); err != nil {
 		t.Fatal(err)
 	}
-	if ex, err := svc.Exposure(ctx, w.hdo, "CVE-2024-21907"); err != nil || len(ex.Exposed) == 0 {
+	if ex, err := svc.Assets.Exposure(ctx, w.hdo, "CVE-2024-21907"); err != nil || len(ex.Exposed) == 0 {
 		t.Fatalf("exposure before the second import = %v, %v", ex, err)
 	}
 	other := filepath.Join(t.TempDir(), "other.zip")
@@ -636,7 +637,39 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 	if !full {
 		t.Fatalf("the second import did not overflow: %+v", rep)
 	}
-	if evs, _ := svc.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{}); recorded != 0 || len(evs) != 0 {
+	if evs, _ := svc.Assets.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{}); recorded != 0 || len(evs) != 0 {
 		t.Errorf("a full rematch that found nothing new recorded %d events (%d stored)", recorded, len(evs))
+	}
+}
+
+// TestImportKeepsDecommissioned: a CMMS export that still lists a
+// decommissioned device as active does not bring it back.
+func TestImportKeepsDecommissioned(t *testing.T) {
+	w := newFleetWorld(t)
+	svc, ctx := w.svc, t.Context()
+	data, err := os.ReadFile(demoCMMS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
+		t.Fatal(err)
+	}
+	// BME-100250 is an active PM-12 that stores PHI.
+	if _, err := svc.RecordSanitization(ctx, w.hdo, "BME-100250", apptest.SSDSanitization()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.DecommissionAsset(ctx, w.hdo, "BME-100250", vigil.DecommissionInput{Reason: "replaced"}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := importCMMS(t, svc, w.hdo, data, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := svc.Assets.Asset(ctx, w.hdo, "BME-100250")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Status != vigil.AssetDecommissioned || rep.Updated != 0 {
+		t.Errorf("after re-import: status %s, %d updated", d.Status, rep.Updated)
 	}
 }

@@ -1,4 +1,4 @@
-package service_test
+package assets_test
 
 import (
 	"bytes"
@@ -14,9 +14,9 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/access"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
 	"github.com/vigil/vigil/internal/fleet/synth"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 	"github.com/vigil/vigil/internal/store/sqlite"
 )
@@ -121,7 +121,7 @@ func loadSyntheticFleet(b *testing.B, st store.Store, f *synth.Fleet) vigil.Scop
 }
 
 // BenchmarkExposure answers "which of my devices does CVE-X touch?" over a
-// synthetic fleet in SQLite, through service.Exposure: the findings of the
+// synthetic fleet in SQLite, through assets.Exposure: the findings of the
 // vulnerability (by index), the assets of their releases (by index), work
 // items, priorities. "wide" is the vulnerability of the package most
 // releases hold, "median" one of a package in at most 2% of the releases,
@@ -182,7 +182,7 @@ func BenchmarkExposure(b *testing.B) {
 			var exposed int
 			cpu0 := cpuTime()
 			for b.Loop() {
-				ex, err := svc.Exposure(b.Context(), hdo, tc.v.id)
+				ex, err := svc.Assets.Exposure(b.Context(), hdo, tc.v.id)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -219,7 +219,7 @@ func BenchmarkImportAssets(b *testing.B) {
 		cfg = synth.Full()
 	}
 	f := synth.Generate(cfg)
-	assets := f.Assets
+	fleetAssets := f.Assets
 	f.Assets, f.AssetRelease = nil, nil // the catalogue only
 	db, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "fleet.db"))
 	if err != nil {
@@ -231,7 +231,7 @@ func BenchmarkImportAssets(b *testing.B) {
 	}
 	loadSyntheticFleet(b, db, f)
 	var csv bytes.Buffer
-	if err := assetfile.WriteCSV(&csv, assets); err != nil {
+	if err := assetfile.WriteCSV(&csv, fleetAssets); err != nil {
 		b.Fatal(err)
 	}
 	svc := app.New(db)
@@ -246,7 +246,7 @@ func BenchmarkImportAssets(b *testing.B) {
 		return sc
 	}
 	run := func(b *testing.B, sc vigil.Scope, created, unchanged int) {
-		rep, err := svc.ImportAssets(b.Context(), sc, bytes.NewReader(csv.Bytes()), service.AssetImportOptions{})
+		rep, err := svc.Assets.ImportAssets(b.Context(), sc, bytes.NewReader(csv.Bytes()), assets.AssetImportOptions{})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -257,7 +257,7 @@ func BenchmarkImportAssets(b *testing.B) {
 			b.Fatalf("mapped %d of %d", rep.Mapping.Mapped, created)
 		}
 	}
-	n := len(assets)
+	n := len(fleetAssets)
 	b.Run(fmt.Sprintf("sqlite/%dk-rows/first", n/1000), func(b *testing.B) {
 		cpu0 := cpuTime()
 		for b.Loop() {

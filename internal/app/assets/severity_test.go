@@ -1,4 +1,4 @@
-package service_test
+package assets_test
 
 import (
 	"encoding/json"
@@ -17,7 +17,7 @@ import (
 
 func priorityOf(t *testing.T, svc *app.App, sc vigil.Scope, cve string) *fleet.AssetPriority {
 	t.Helper()
-	ex, err := svc.Exposure(t.Context(), sc, cve)
+	ex, err := svc.Assets.Exposure(t.Context(), sc, cve)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +47,7 @@ func TestAdvisoryOnlySeverity(t *testing.T) {
 	if _, err := svc.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.CreateAsset(ctx, hdo, vigil.Asset{AssetTag: "PUMP-1", Manufacturer: "Baxter", Model: "Sigma Spectrum 35700BAX2",
+	if _, err := svc.Assets.CreateAsset(ctx, hdo, vigil.Asset{AssetTag: "PUMP-1", Manufacturer: "Baxter", Model: "Sigma Spectrum 35700BAX2",
 		Version: "8.00.01", Criticality: vigil.CriticalityLifeSustaining, IP: "10.1.1.1"}); err != nil {
 		t.Fatal(err)
 	}

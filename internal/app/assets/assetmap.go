@@ -1,4 +1,4 @@
-package service
+package assets
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/fleet"
 	"github.com/vigil/vigil/internal/fleet/ident"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // mapper maps assets of one organization within one transaction: the
@@ -25,7 +24,7 @@ type mapper struct {
 	threshold float64
 }
 
-func (s *Service) newMapper(ctx context.Context, tx store.Tx, sc vigil.Scope) (*mapper, error) {
+func newMapper(ctx context.Context, tx Tx, sc vigil.Scope) (*mapper, error) {
 	rels, err := tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{})
 	if err != nil {
 		return nil, err
@@ -58,7 +57,7 @@ type MappingSummary struct {
 // mapAsset brings one asset's release mapping and advisory products up to
 // date, writing only what changed. A confirmed mapping stays unless its
 // release is no longer visible (the share was revoked).
-func (m *mapper) mapAsset(ctx context.Context, tx store.Tx, a *vigil.Asset, sum *MappingSummary) error {
+func (m *mapper) mapAsset(ctx context.Context, tx Tx, a *vigil.Asset, sum *MappingSummary) error {
 	if sum == nil {
 		sum = &MappingSummary{}
 	}
@@ -97,7 +96,7 @@ func (m *mapper) mapAsset(ctx context.Context, tx store.Tx, a *vigil.Asset, sum 
 // its evidence and score (fleet.AdvisoryProducts). A person's decisions
 // stand: a confirmed link stays confirmed; a rejected one is left out
 // while the advisory is at the revision it was rejected on.
-func (m *mapper) mapAdvisories(ctx context.Context, tx store.Tx, a *vigil.Asset, sum *MappingSummary) error {
+func (m *mapper) mapAdvisories(ctx context.Context, tx Tx, a *vigil.Asset, sum *MappingSummary) error {
 	keys := append(fleet.LookupNames(a, m.aliases), ident.LookupKeys(a.Model)...)
 	hits, err := tx.FindAdvisoryIDsByProductNames(ctx, keys)
 	if err != nil {
@@ -167,7 +166,7 @@ func confirmedOnly(a *vigil.Asset, adv *vigil.Advisory, advisoryID int64, decisi
 	return out
 }
 
-func (m *mapper) advisory(ctx context.Context, tx store.Tx, id int64) (*vigil.Advisory, error) {
+func (m *mapper) advisory(ctx context.Context, tx Tx, id int64) (*vigil.Advisory, error) {
 	if a, ok := m.advisories[id]; ok {
 		return a, nil
 	}
@@ -200,11 +199,11 @@ func sameAdvisoryProducts(a, b []vigil.AdvisoryProduct) bool {
 // release, a new alias or new advisories.
 func (s *Service) MapAssets(ctx context.Context, sc vigil.Scope) (*MappingSummary, error) {
 	sum := &MappingSummary{}
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		if err := requireProvider(ctx, tx, sc); err != nil {
 			return err
 		}
-		m, err := s.newMapper(ctx, tx, sc)
+		m, err := newMapper(ctx, tx, sc)
 		if err != nil {
 			return err
 		}
@@ -238,8 +237,8 @@ type UnmappedAsset struct {
 // products that still name it.
 func (s *Service) UnmappedAssets(ctx context.Context, sc vigil.Scope) ([]UnmappedAsset, error) {
 	var out []UnmappedAsset
-	err := s.store.View(ctx, func(tx store.Tx) error {
-		m, err := s.newMapper(ctx, tx, sc)
+	err := s.store.View(ctx, func(tx Tx) error {
+		m, err := newMapper(ctx, tx, sc)
 		if err != nil {
 			return err
 		}
@@ -312,11 +311,11 @@ func resolveCatalogRelease(cat *fleet.Catalog, ref ReleaseRef) (*vigil.CatalogRe
 // it alone.
 func (s *Service) MapAsset(ctx context.Context, sc vigil.Scope, assetRef string, rel ReleaseRef, note string) (*vigil.Asset, error) {
 	var id int64
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		if err := requireProvider(ctx, tx, sc); err != nil {
 			return err
 		}
-		a, err := resolveAsset(ctx, tx, sc, assetRef)
+		a, err := ResolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
 		}
@@ -324,7 +323,7 @@ func (s *Service) MapAsset(ctx context.Context, sc vigil.Scope, assetRef string,
 		if strings.TrimSpace(rel.Ref) == "" {
 			return tx.SetAssetMapping(ctx, sc, a.ID, vigil.AssetMapping{MappedBy: sc.Actor})
 		}
-		m, err := s.newMapper(ctx, tx, sc)
+		m, err := newMapper(ctx, tx, sc)
 		if err != nil {
 			return err
 		}
@@ -352,7 +351,7 @@ func (s *Service) MapAsset(ctx context.Context, sc vigil.Scope, assetRef string,
 // and those manufacturers shared with it.
 func (s *Service) Catalog(ctx context.Context, sc vigil.Scope) ([]*vigil.CatalogRelease, error) {
 	var out []*vigil.CatalogRelease
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.FindCatalogReleases(ctx, sc, vigil.CatalogFilter{})
 		return err

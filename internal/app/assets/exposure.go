@@ -1,4 +1,4 @@
-package service
+package assets
 
 import (
 	"cmp"
@@ -113,10 +113,10 @@ type statementKey struct {
 // of findings, by component. Matching's own evidence (a CSAF VEX or
 // advisory known_not_affected matched to the component) is one source;
 // the manufacturer's triage decisions are another.
-type statementSource func(ctx context.Context, tx store.Tx, sc vigil.Scope, fs []*vigil.Finding) (map[statementKey][]ExposureStatement, error)
+type statementSource func(ctx context.Context, tx Tx, sc vigil.Scope, fs []*vigil.Finding) (map[statementKey][]ExposureStatement, error)
 
 // statementSources are the sources exposure consults.
-func (s *Service) statementSources() []statementSource {
+func statementSources() []statementSource {
 	return []statementSource{matchStatements, triageStatements}
 }
 
@@ -135,7 +135,7 @@ func ownerScopes(fs []*vigil.Finding) map[int64][]int64 {
 // triageStatements reads the manufacturer's triage decisions on the
 // findings (a person's decision, or an imported VEX statement applied as
 // one): not_affected, false_positive and fixed remove the component.
-func triageStatements(ctx context.Context, tx store.Tx, _ vigil.Scope, fs []*vigil.Finding) (map[statementKey][]ExposureStatement, error) {
+func triageStatements(ctx context.Context, tx Tx, _ vigil.Scope, fs []*vigil.Finding) (map[statementKey][]ExposureStatement, error) {
 	byID := map[int64]*vigil.Finding{}
 	for _, f := range fs {
 		byID[f.ID] = f
@@ -170,7 +170,7 @@ func triageStatements(ctx context.Context, tx store.Tx, _ vigil.Scope, fs []*vig
 
 // findingHarms reads the manufacturer's patient-harm assessment (ISO
 // 14971) of each finding that has one.
-func findingHarms(ctx context.Context, tx store.Tx, fs []*vigil.Finding) (map[int64]vigil.Harm, error) {
+func findingHarms(ctx context.Context, tx Tx, fs []*vigil.Finding) (map[int64]vigil.Harm, error) {
 	out := map[int64]vigil.Harm{}
 	for org, ids := range ownerScopes(fs) {
 		as, err := tx.FindCurrentRiskAssessments(ctx, vigil.Scope{OrgID: org, Actor: "system:exposure"}, ids)
@@ -186,7 +186,7 @@ func findingHarms(ctx context.Context, tx store.Tx, fs []*vigil.Finding) (map[in
 
 // matchStatements reads the findings matching kept as evidence that a
 // component is not vulnerable: status not_affected or fixed.
-func matchStatements(_ context.Context, _ store.Tx, _ vigil.Scope, fs []*vigil.Finding) (map[statementKey][]ExposureStatement, error) {
+func matchStatements(_ context.Context, _ Tx, _ vigil.Scope, fs []*vigil.Finding) (map[statementKey][]ExposureStatement, error) {
 	out := map[statementKey][]ExposureStatement{}
 	for _, f := range fs {
 		if f.Status.IsFinding() {
@@ -213,7 +213,7 @@ const exposureBatch = 500
 //
 // With force set, every entry is keyed by that id: the ids are one
 // vulnerability's aliases.
-func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, ids []string, force string) ([]*ExposedAsset, error) {
+func exposures(ctx context.Context, tx Tx, sc vigil.Scope, ids []string, force string) ([]*ExposedAsset, error) {
 	keyOf := func(id string, aliases []string) string {
 		if force != "" {
 			return force
@@ -257,7 +257,7 @@ func (s *Service) exposures(ctx context.Context, tx store.Tx, sc vigil.Scope, id
 	// The SBOM path: per release and vulnerability, the affected
 	// components no statement covers.
 	stmts := map[statementKey][]ExposureStatement{}
-	for _, src := range s.statementSources() {
+	for _, src := range statementSources() {
 		m, err := src(ctx, tx, sc, fs)
 		if err != nil {
 			return nil, err
@@ -548,7 +548,7 @@ func appendOnce(list []string, s string) []string {
 
 // fleetSignals caches what the knowledge base says of each vulnerability.
 type fleetSignals struct {
-	tx    store.Tx
+	tx    Tx
 	cache map[string]fleet.Signals
 }
 
@@ -636,7 +636,7 @@ func (g *fleetSignals) of(ctx context.Context, id string) (fleet.Signals, error)
 }
 
 // enrich adds work-item state and priority to exposed entries.
-func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []*ExposedAsset, items []*vigil.WorkItem) error {
+func enrich(ctx context.Context, tx Tx, sc vigil.Scope, today vigil.Date, es []*ExposedAsset, items []*vigil.WorkItem) error {
 	type key struct {
 		asset int64
 		vuln  string
@@ -645,7 +645,6 @@ func (s *Service) enrich(ctx context.Context, tx store.Tx, sc vigil.Scope, es []
 	for _, w := range items {
 		work[key{w.AssetID, w.VulnID}] = w
 	}
-	today := s.today()
 	sig := &fleetSignals{tx: tx, cache: map[string]fleet.Signals{}}
 	rs, err := triage.RiskSettingsOf(ctx, tx, sc)
 	if err != nil {
@@ -698,19 +697,19 @@ func (s *Service) Exposure(ctx context.Context, sc vigil.Scope, vulnID string) (
 		return nil, fmt.Errorf("vulnerability id %q: %w", vulnID, vigil.ErrInvalid)
 	}
 	ex := &Exposure{VulnID: vulnID, IDs: []string{vulnID}, Exposed: []*ExposedAsset{}, NotAffected: []*ExposedAsset{}}
-	view, err := s.Vulnerability(ctx, vulnID)
+	aliases, summary, err := s.vuln(ctx, vulnID)
 	switch {
 	case err == nil:
-		ex.IDs, ex.Summary = append(ex.IDs, view.Aliases...), view.Summary
+		ex.IDs, ex.Summary = append(ex.IDs, aliases...), summary
 	case !errors.Is(err, vigil.ErrNotFound):
 		return nil, err
 	}
 	key := vulnKey(vulnID, ex.IDs)
-	err = s.store.View(ctx, func(tx store.Tx) error {
+	err = s.store.View(ctx, func(tx Tx) error {
 		if err := store.RequireScope(sc); err != nil {
 			return err
 		}
-		es, err := s.exposures(ctx, tx, sc, ex.IDs, key)
+		es, err := exposures(ctx, tx, sc, ex.IDs, key)
 		if err != nil {
 			return err
 		}
@@ -718,7 +717,7 @@ func (s *Service) Exposure(ctx context.Context, sc vigil.Scope, vulnID string) (
 		if err != nil {
 			return err
 		}
-		if err := s.enrich(ctx, tx, sc, es, items); err != nil {
+		if err := enrich(ctx, tx, sc, s.today(), es, items); err != nil {
 			return err
 		}
 		for _, e := range es {
@@ -786,7 +785,7 @@ func byRelExposed(m map[relVulnKey]*relExposure, keep func(*relExposure) bool) [
 // the later releases of the same product (visible to sc, with an SBOM)
 // whose findings do not include the vulnerability: the manufacturer's fix,
 // as far as its SBOMs tell. ids restricts the findings read (nil: all).
-func newerReleasesWithout(ctx context.Context, tx store.Tx, sc vigil.Scope, exposed []relVulnKey, relInfo map[int64]*vigil.CatalogRelease, ids []string) (map[relVulnKey][]string, error) {
+func newerReleasesWithout(ctx context.Context, tx Tx, sc vigil.Scope, exposed []relVulnKey, relInfo map[int64]*vigil.CatalogRelease, ids []string) (map[relVulnKey][]string, error) {
 	if len(exposed) == 0 {
 		return nil, nil
 	}
@@ -866,7 +865,7 @@ func newerReleasesWithout(ctx context.Context, tx store.Tx, sc vigil.Scope, expo
 
 // releasePhases maps the ids of releases visible to sc (own or shared)
 // to their phase on day today, for priorities that weigh the lifecycle.
-func releasePhases(ctx context.Context, tx store.Tx, sc vigil.Scope, today vigil.Date, ids []int64) (map[int64]vigil.Phase, error) {
+func releasePhases(ctx context.Context, tx Tx, sc vigil.Scope, today vigil.Date, ids []int64) (map[int64]vigil.Phase, error) {
 	ids = slices.DeleteFunc(slices.Compact(slices.Sorted(slices.Values(ids))), func(id int64) bool { return id == 0 })
 	if len(ids) == 0 {
 		return map[int64]vigil.Phase{}, nil

@@ -1,4 +1,4 @@
-package service
+package assets
 
 import (
 	"context"
@@ -37,14 +37,14 @@ type LinkFilter struct {
 // asset, advisory and product, with their score, evidence and decision.
 func (s *Service) AdvisoryLinks(ctx context.Context, sc vigil.Scope, f LinkFilter) ([]AdvisoryLink, error) {
 	out := []AdvisoryLink{}
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if err := store.RequireScope(sc); err != nil {
 			return err
 		}
 		pf := vigil.AdvisoryProductFilter{}
 		var assetID *int64
 		if strings.TrimSpace(f.Asset) != "" {
-			a, err := resolveAsset(ctx, tx, sc, f.Asset)
+			a, err := ResolveAsset(ctx, tx, sc, f.Asset)
 			if err != nil {
 				return err
 			}
@@ -109,11 +109,11 @@ type LinkDecisionInput struct {
 func (s *Service) DecideAdvisoryLink(ctx context.Context, sc vigil.Scope, in LinkDecisionInput) (*AdvisoryLink, error) {
 	var assetID int64
 	var decision *vigil.AdvisoryLinkDecision
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		if err := requireProvider(ctx, tx, sc); err != nil {
 			return err
 		}
-		a, err := resolveAsset(ctx, tx, sc, in.Asset)
+		a, err := ResolveAsset(ctx, tx, sc, in.Asset)
 		if err != nil {
 			return err
 		}
@@ -145,7 +145,7 @@ func (s *Service) DecideAdvisoryLink(ctx context.Context, sc vigil.Scope, in Lin
 			return err
 		}
 		decision = d
-		m, err := s.newMapper(ctx, tx, sc)
+		m, err := newMapper(ctx, tx, sc)
 		if err != nil {
 			return err
 		}

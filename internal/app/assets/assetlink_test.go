@@ -1,4 +1,4 @@
-package service_test
+package assets_test
 
 import (
 	"encoding/json"
@@ -14,6 +14,7 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -25,7 +26,7 @@ const sigmaAdvisory = "csaf/cisa-icsma/icsma-22-251-01.json"
 
 func exposedTags(t *testing.T, svc *app.App, sc vigil.Scope, cve string) []string {
 	t.Helper()
-	ex, err := svc.Exposure(t.Context(), sc, cve)
+	ex, err := svc.Assets.Exposure(t.Context(), sc, cve)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +53,7 @@ func TestAdvisoryLinkDecisions(t *testing.T) {
 		{AssetTag: "PUMP-2", Manufacturer: "Baxter", Model: "Spectrum", Criticality: vigil.CriticalityLifeSustaining},
 		{AssetTag: "MON-1", Manufacturer: "Baxter", Model: "Spectrum V8", Version: "8.01", Criticality: vigil.CriticalityTherapeutic},
 	} {
-		if _, err := svc.CreateAsset(ctx, hdo, a); err != nil {
+		if _, err := svc.Assets.CreateAsset(ctx, hdo, a); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -60,7 +61,7 @@ func TestAdvisoryLinkDecisions(t *testing.T) {
 	if got := exposedTags(t, svc, hdo, cve); !slices.Equal(got, []string{"PUMP-1"}) {
 		t.Fatalf("exposed = %v, want PUMP-1 alone", got)
 	}
-	links, err := svc.AdvisoryLinks(ctx, hdo, service.LinkFilter{Asset: "PUMP-1"})
+	links, err := svc.Assets.AdvisoryLinks(ctx, hdo, assets.LinkFilter{Asset: "PUMP-1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +75,7 @@ func TestAdvisoryLinkDecisions(t *testing.T) {
 	}
 
 	// The vague row: possible links only, on the review list.
-	possible, err := svc.AdvisoryLinks(ctx, hdo, service.LinkFilter{Possible: true})
+	possible, err := svc.Assets.AdvisoryLinks(ctx, hdo, assets.LinkFilter{Possible: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +93,7 @@ func TestAdvisoryLinkDecisions(t *testing.T) {
 	}
 
 	// Confirming exposes it.
-	l, err := svc.DecideAdvisoryLink(ctx, hdo, service.LinkDecisionInput{Asset: "PUMP-2", Advisory: "ICSMA-22-251-01", ProductID: "CSAFPID-0003",
+	l, err := svc.Assets.DecideAdvisoryLink(ctx, hdo, assets.LinkDecisionInput{Asset: "PUMP-2", Advisory: "ICSMA-22-251-01", ProductID: "CSAFPID-0003",
 		Decision: vigil.LinkConfirmed, Note: "checked the label: 35700BAX2"})
 	if err != nil {
 		t.Fatal(err)
@@ -105,11 +106,11 @@ func TestAdvisoryLinkDecisions(t *testing.T) {
 	}
 
 	// Rejecting removes it, through a remap and a re-import of the row.
-	if _, err := svc.DecideAdvisoryLink(ctx, hdo, service.LinkDecisionInput{Asset: "PUMP-1", Advisory: "icsma-22-251-01", ProductID: "CSAFPID-0003",
+	if _, err := svc.Assets.DecideAdvisoryLink(ctx, hdo, assets.LinkDecisionInput{Asset: "PUMP-1", Advisory: "icsma-22-251-01", ProductID: "CSAFPID-0003",
 		Decision: vigil.LinkRejected, Note: "this one is a Spectrum IQ relabelled"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.MapAssets(ctx, hdo); err != nil {
+	if _, err := svc.Assets.MapAssets(ctx, hdo); err != nil {
 		t.Fatal(err)
 	}
 	if got := exposedTags(t, svc, hdo, cve); !slices.Equal(got, []string{"PUMP-2"}) {
@@ -122,7 +123,7 @@ func TestAdvisoryLinkDecisions(t *testing.T) {
 		t.Fatalf("after re-importing the same revision: exposed = %v", got)
 	}
 	// Deciding on a link the asset does not have says so.
-	if _, err := svc.DecideAdvisoryLink(ctx, hdo, service.LinkDecisionInput{Asset: "MON-1", Advisory: "ICSMA-22-251-01", ProductID: "CSAFPID-0003",
+	if _, err := svc.Assets.DecideAdvisoryLink(ctx, hdo, assets.LinkDecisionInput{Asset: "MON-1", Advisory: "ICSMA-22-251-01", ProductID: "CSAFPID-0003",
 		Decision: vigil.LinkConfirmed}); err == nil {
 		t.Error("deciding on a link the asset lacks succeeded")
 	}
@@ -143,7 +144,7 @@ func TestAdvisoryLinkDecisions(t *testing.T) {
 	if _, err := svc.ImportFeeds(ctx, []string{p}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.MapAssets(ctx, hdo); err != nil {
+	if _, err := svc.Assets.MapAssets(ctx, hdo); err != nil {
 		t.Fatal(err)
 	}
 	if got := exposedTags(t, svc, hdo, cve); !slices.Equal(got, []string{"PUMP-1", "PUMP-2"}) {
@@ -175,14 +176,14 @@ func TestAdvisoryLinksWhicheverCameFirst(t *testing.T) {
 			importFeed()
 		}
 		for _, a := range rows {
-			if _, err := svc.CreateAsset(ctx, hdo, a); err != nil {
+			if _, err := svc.Assets.CreateAsset(ctx, hdo, a); err != nil {
 				t.Fatal(err)
 			}
 		}
 		if !advisoryFirst {
 			importFeed()
 		}
-		ls, err := svc.AdvisoryLinks(ctx, hdo, service.LinkFilter{})
+		ls, err := svc.Assets.AdvisoryLinks(ctx, hdo, assets.LinkFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
