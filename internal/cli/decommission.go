@@ -13,9 +13,9 @@ import (
 
 	"github.com/vigil/vigil"
 	application "github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/support"
 	"github.com/vigil/vigil/internal/demo"
 	"github.com/vigil/vigil/internal/lifecycle/sanitize"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func (a *app) horizonCommand() *cobra.Command {
@@ -36,7 +36,7 @@ API's GET /api/v1/lifecycle/horizon returns the same).`,
 			if err != nil {
 				return err
 			}
-			h, err := svc.Horizon(cmd.Context(), sc, months)
+			h, err := svc.Support.Horizon(cmd.Context(), sc, months)
 			if err != nil {
 				return err
 			}
@@ -91,7 +91,7 @@ Decommissioned assets are left out.`,
 			if err != nil {
 				return err
 			}
-			ns, err := svc.AssetNotices(cmd.Context(), sc)
+			ns, err := svc.Support.AssetNotices(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}
@@ -127,7 +127,7 @@ the worklist.`,
 			if err != nil {
 				return err
 			}
-			ps, err := svc.PendingDecommissions(cmd.Context(), sc)
+			ps, err := svc.Support.PendingDecommissions(cmd.Context(), sc)
 			if err != nil {
 				return err
 			}
@@ -138,7 +138,7 @@ the worklist.`,
 			if pending {
 				return a.render(cmd, ps, pt)
 			}
-			ds, err := svc.Decommissions(cmd.Context(), sc, q)
+			ds, err := svc.Support.Decommissions(cmd.Context(), sc, q)
 			if err != nil {
 				return err
 			}
@@ -224,7 +224,7 @@ refused with every problem; warnings come back with a stored record.
 			if rec.PerformedOn.IsZero() && file == "" {
 				rec.PerformedOn = vigil.DateOf(a.now().UTC())
 			}
-			out, err := svc.RecordSanitization(cmd.Context(), sc, args[0], rec)
+			out, err := svc.Support.RecordSanitization(cmd.Context(), sc, args[0], rec)
 			if err != nil {
 				return err
 			}
@@ -259,7 +259,7 @@ refused with every problem; warnings come back with a stored record.
 	return cmd
 }
 
-func sanitizationTable(r *service.SanitizationRecord) *table {
+func sanitizationTable(r *support.SanitizationRecord) *table {
 	t := keyValues(
 		"id", fmt.Sprint(r.ID),
 		"medium", strings.TrimSpace(fmt.Sprintf("%s %s %s %s", r.MediaType, r.MediaManufacturer, r.MediaModel, r.MediaSerial)),
@@ -287,7 +287,7 @@ func (a *app) sanitizationsCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rs, err := svc.Sanitizations(cmd.Context(), sc, args[0])
+			rs, err := svc.Support.Sanitizations(cmd.Context(), sc, args[0])
 			if err != nil {
 				return err
 			}
@@ -326,7 +326,7 @@ text.`,
 			if err != nil {
 				return err
 			}
-			res, err := svc.DecommissionAsset(cmd.Context(), sc, args[0], vigil.DecommissionInput{On: d, Reason: reason})
+			res, err := svc.Support.DecommissionAsset(cmd.Context(), sc, args[0], vigil.DecommissionInput{On: d, Reason: reason})
 			if err != nil {
 				return err
 			}
@@ -386,7 +386,7 @@ when either does not match.`,
 						return err
 					}
 				}
-				chk, err := svc.VerifyCertificate(cmd.Context(), sc, args[0], data)
+				chk, err := svc.Support.VerifyCertificate(cmd.Context(), sc, args[0], data)
 				if err != nil {
 					return err
 				}
@@ -411,7 +411,7 @@ when either does not match.`,
 			if file != "" {
 				return usagef("--file goes with --verify")
 			}
-			c, err := svc.Certificate(cmd.Context(), sc, args[0])
+			c, err := svc.Support.Certificate(cmd.Context(), sc, args[0])
 			if err != nil {
 				return err
 			}
@@ -506,7 +506,7 @@ func printRecordsDemo(ctx context.Context, w io.Writer, svc *application.App) er
 		return nil // no hospital in this demo
 	}
 	fmt.Fprintf(w, "\nRecords that hold (%s)\n", demo.Hospital)
-	if chk, err := svc.VerifyCertificate(ctx, sc, demo.EOSAsset, nil); err == nil && chk.Stored {
+	if chk, err := svc.Support.VerifyCertificate(ctx, sc, demo.EOSAsset, nil); err == nil && chk.Stored {
 		state := "matches"
 		if !chk.Valid {
 			state = "DOES NOT match"
@@ -514,7 +514,7 @@ func printRecordsDemo(ctx context.Context, w io.Writer, svc *application.App) er
 		fmt.Fprintf(w, "  certificate %s of %s: the stored copy %s the SHA-256 recorded at decommissioning; a CMMS re-import never edits a decommissioned asset\n",
 			chk.Number, demo.EOSAsset, state)
 	}
-	ps, err := svc.PendingDecommissions(ctx, sc)
+	ps, err := svc.Support.PendingDecommissions(ctx, sc)
 	if err != nil {
 		return err
 	}

@@ -427,7 +427,7 @@ func (a *app) transferListCommand() *cobra.Command {
 			}
 			ts, err := svc.Support.Transfers(cmd.Context(), sc, rid)
 			if received {
-				ts, err = svc.AssetTransfers(cmd.Context(), sc)
+				ts, err = svc.Support.AssetTransfers(cmd.Context(), sc)
 			}
 			if err != nil {
 				return err

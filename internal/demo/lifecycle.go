@@ -140,10 +140,10 @@ func hospitalSide(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope, step 
 	} else if err != nil {
 		return err
 	}
-	if ds, err := svc.Decommissions(ctx, hdo, EOSAsset); err != nil {
+	if ds, err := svc.Support.Decommissions(ctx, hdo, EOSAsset); err != nil {
 		return err
 	} else if len(ds) == 0 {
-		if _, err := svc.RecordSanitization(ctx, hdo, EOSAsset, vigil.Sanitization{
+		if _, err := svc.Support.RecordSanitization(ctx, hdo, EOSAsset, vigil.Sanitization{
 			MediaType: vigil.MediaFlash, MediaManufacturer: "Kioxia", MediaModel: "THGBMJG6C1LBAIL (8 GB eMMC, on the main board)",
 			MediaSerial: "0x2A4F9C11", Method: vigil.SanitizePurge, Technique: vigil.TechniqueBlockErase,
 			Tool: "PM-12 Service Tool 5.2 (MMC sanitize, CMD6 SANITIZE_START)", Details: "Sanitize of the user area and its unmapped blocks; the tool reported completion.",
@@ -157,7 +157,7 @@ func hospitalSide(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope, step 
 		}); err != nil {
 			return fmt.Errorf("demo sanitization: %w", err)
 		}
-		if _, err := svc.DecommissionAsset(ctx, hdo, EOSAsset, vigil.DecommissionInput{On: date(2025, 3, 17),
+		if _, err := svc.Support.DecommissionAsset(ctx, hdo, EOSAsset, vigil.DecommissionInput{On: date(2025, 3, 17),
 			Reason: "Software 5.4 past end of support (2024-12-31); replaced by a PM-12 on 6.0"}); err != nil {
 			return fmt.Errorf("demo decommission: %w", err)
 		}
@@ -165,23 +165,23 @@ func hospitalSide(ctx context.Context, svc *app.App, mdm, hdo vigil.Scope, step 
 	// The horizon and the notices are read after the decommissioning, so
 	// that they say what `vigil lifecycle horizon` and `vigil lifecycle
 	// notices` say, on the first run and on every rerun alike.
-	h, err := svc.Horizon(ctx, hdo, 24)
+	h, err := svc.Support.Horizon(ctx, hdo, 24)
 	if err != nil {
 		return err
 	}
 	step.Horizon = h.Summary()
-	recv, err := svc.AssetNotices(ctx, hdo)
+	recv, err := svc.Support.AssetNotices(ctx, hdo)
 	if err != nil {
 		return err
 	}
 	step.Received = len(recv)
-	ds, err := svc.Decommissions(ctx, hdo, EOSAsset)
+	ds, err := svc.Support.Decommissions(ctx, hdo, EOSAsset)
 	if err != nil {
 		return err
 	}
 	if len(ds) > 0 {
 		step.Decommission = ds[0]
 	}
-	step.Certificate, err = svc.Certificate(ctx, hdo, EOSAsset)
+	step.Certificate, err = svc.Support.Certificate(ctx, hdo, EOSAsset)
 	return err
 }

@@ -10,9 +10,9 @@ import (
 	"github.com/danielgtaylor/huma/v2"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/support"
 	"github.com/vigil/vigil/internal/lifecycle"
 	"github.com/vigil/vigil/internal/lifecycle/sanitize"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // decommissionRoutes registers the hospital side of the lifecycle: the
@@ -122,7 +122,7 @@ type horizonInput struct {
 type horizonOutput struct{ Body *lifecycle.Horizon }
 
 func (s *Server) horizon(ctx context.Context, in *horizonInput) (*horizonOutput, error) {
-	h, err := s.svc.Horizon(ctx, scopeFrom(ctx), in.Months)
+	h, err := s.svc.Support.Horizon(ctx, scopeFrom(ctx), in.Months)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -131,12 +131,12 @@ func (s *Server) horizon(ctx context.Context, in *horizonInput) (*horizonOutput,
 
 type receivedNoticesOutput struct {
 	Body struct {
-		Items []*service.AssetNotice `json:"items"`
+		Items []*support.AssetNotice `json:"items"`
 	}
 }
 
 func (s *Server) receivedNotices(ctx context.Context, _ *struct{}) (*receivedNoticesOutput, error) {
-	ns, err := s.svc.AssetNotices(ctx, scopeFrom(ctx))
+	ns, err := s.svc.Support.AssetNotices(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -154,18 +154,18 @@ type decommissionsOutput struct {
 		Items []*vigil.Decommission `json:"items"`
 		// Pending is the decommissioning worklist: retired assets not yet
 		// decommissioned, sanitization pending first.
-		Pending []*service.PendingDecommission `json:"pending"`
+		Pending []*support.PendingDecommission `json:"pending"`
 	}
 }
 
 func (s *Server) listDecommissions(ctx context.Context, in *listDecommissionsInput) (*decommissionsOutput, error) {
-	ds, err := s.svc.Decommissions(ctx, scopeFrom(ctx), in.Q)
+	ds, err := s.svc.Support.Decommissions(ctx, scopeFrom(ctx), in.Q)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
 	out := &decommissionsOutput{}
 	out.Body.Items = ds
-	if out.Body.Pending, err = s.svc.PendingDecommissions(ctx, scopeFrom(ctx)); err != nil {
+	if out.Body.Pending, err = s.svc.Support.PendingDecommissions(ctx, scopeFrom(ctx)); err != nil {
 		return nil, problem(ctx, err)
 	}
 	return out, nil
@@ -173,12 +173,12 @@ func (s *Server) listDecommissions(ctx context.Context, in *listDecommissionsInp
 
 type sanitizationsOutput struct {
 	Body struct {
-		Items []*service.SanitizationRecord `json:"items"`
+		Items []*support.SanitizationRecord `json:"items"`
 	}
 }
 
 func (s *Server) listSanitizations(ctx context.Context, in *AssetRefPath) (*sanitizationsOutput, error) {
-	rs, err := s.svc.Sanitizations(ctx, scopeFrom(ctx), in.Ref)
+	rs, err := s.svc.Support.Sanitizations(ctx, scopeFrom(ctx), in.Ref)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -227,11 +227,11 @@ type createSanitizationInput struct {
 }
 
 type sanitizationOutput struct {
-	Body *service.SanitizationRecord
+	Body *support.SanitizationRecord
 }
 
 func (s *Server) createSanitization(ctx context.Context, in *createSanitizationInput) (*sanitizationOutput, error) {
-	r, err := s.svc.RecordSanitization(ctx, scopeFrom(ctx), in.Ref, in.Body.record())
+	r, err := s.svc.Support.RecordSanitization(ctx, scopeFrom(ctx), in.Ref, in.Body.record())
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -243,10 +243,10 @@ type decommissionInput struct {
 	Body vigil.DecommissionInput
 }
 
-type decommissionOutput struct{ Body *service.DecommissionResult }
+type decommissionOutput struct{ Body *support.DecommissionResult }
 
 func (s *Server) decommissionAsset(ctx context.Context, in *decommissionInput) (*decommissionOutput, error) {
-	res, err := s.svc.DecommissionAsset(ctx, scopeFrom(ctx), in.Ref, in.Body)
+	res, err := s.svc.Support.DecommissionAsset(ctx, scopeFrom(ctx), in.Ref, in.Body)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -264,7 +264,7 @@ type certificateOutput struct {
 }
 
 func (s *Server) certificate(ctx context.Context, in *certificateInput) (*certificateOutput, error) {
-	c, err := s.svc.Certificate(ctx, scopeFrom(ctx), in.Ref)
+	c, err := s.svc.Support.Certificate(ctx, scopeFrom(ctx), in.Ref)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -294,7 +294,7 @@ func (s *Server) certificate(ctx context.Context, in *certificateInput) (*certif
 }
 
 func (s *Server) receivedTransfers(ctx context.Context, _ *struct{}) (*transferListOutput, error) {
-	ts, err := s.svc.AssetTransfers(ctx, scopeFrom(ctx))
+	ts, err := s.svc.Support.AssetTransfers(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/support"
 	"github.com/vigil/vigil/internal/lifecycle"
 	"github.com/vigil/vigil/internal/lifecycle/sanitize"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 )
 
@@ -48,7 +48,7 @@ func TestDecommissionAPI(t *testing.T) {
 	e.do(t, "POST", fmt.Sprintf("/api/v1/releases/%d/notices", rel.ID), mdm, vigil.NoticeInput{Kind: vigil.NoticeEndOfSupport,
 		Title: "End of support", IssuedOn: vigil.Date{Year: 2024, Month: 1, Day: 2}, EndOfSupportOn: vigil.Date{Year: 2024, Month: 6, Day: 30}}).
 		want(t, http.StatusCreated, nil)
-	var recv struct{ Items []service.AssetNotice }
+	var recv struct{ Items []support.AssetNotice }
 	e.do(t, "GET", "/api/v1/lifecycle/notices", hdo, nil).want(t, http.StatusOK, &recv)
 	if len(recv.Items) != 1 || len(recv.Items[0].Assets) != 1 || recv.Items[0].Manufacturer != "acme" {
 		t.Errorf("received notices %+v", recv)
@@ -85,13 +85,13 @@ func TestDecommissionAPI(t *testing.T) {
 	good := bad
 	good["technique"] = "cryptographic_erase"
 	e.do(t, "POST", base+"/sanitizations", other, good).problem(t, http.StatusNotFound)
-	var rec service.SanitizationRecord
+	var rec support.SanitizationRecord
 	e.do(t, "POST", base+"/sanitizations", hdo, good).want(t, http.StatusCreated, &rec)
 	if !rec.Complete || len(rec.Warnings) == 0 {
 		t.Errorf("record %+v", rec)
 	}
 	e.do(t, "GET", base+"/certificate", hdo, nil).problem(t, http.StatusNotFound)
-	var res service.DecommissionResult
+	var res support.DecommissionResult
 	e.do(t, "POST", base+"/decommission", hdo, vigil.DecommissionInput{Reason: "past end of support"}).want(t, http.StatusOK, &res)
 	if res.Asset.Status != vigil.AssetDecommissioned || res.Certificate.Number == "" {
 		t.Errorf("result %+v", res)
@@ -125,7 +125,7 @@ func TestDecommissionAPI(t *testing.T) {
 	}
 	// Every asset route takes the tag as well as the numeric id.
 	for _, b := range []string{base, "/api/v1/assets/BME-1"} {
-		var sans struct{ Items []service.SanitizationRecord }
+		var sans struct{ Items []support.SanitizationRecord }
 		e.do(t, "GET", b+"/sanitizations", hdo, nil).want(t, http.StatusOK, &sans)
 		if len(sans.Items) != 1 {
 			t.Errorf("%s sanitizations %+v", b, sans)

@@ -1,11 +1,10 @@
-// Package service holds the capabilities of vigil's application layer that
-// have not yet moved into their own packages under internal/app: the
-// knowledge base (feed imports, matching, incremental rematch, bundles,
-// syncs, scans) and the decommissioning of hospital assets. internal/app
-// embeds it in App until they move. The fleet itself is internal/app/assets;
-// an incremental rematch records its exposure events through
-// assets.RecordExposureEvents. Adapters call its methods through the App and
-// still name some of its types (feed options, match summaries).
+// Package service holds the capability of vigil's application layer that
+// has not yet moved into its own package under internal/app: the knowledge
+// base (feed imports, matching, incremental rematch, bundles, syncs,
+// scans). internal/app embeds it in App until it moves. After a rematch it
+// has the fleet (internal/app/assets) record exposure events through
+// assets.RecordExposureEvents. Adapters call its methods through the App
+// and still name some of its types (feed options, match summaries).
 package service
 
 import (

@@ -655,10 +655,10 @@ func TestImportKeepsDecommissioned(t *testing.T) {
 		t.Fatal(err)
 	}
 	// BME-100250 is an active PM-12 that stores PHI.
-	if _, err := svc.RecordSanitization(ctx, w.hdo, "BME-100250", apptest.SSDSanitization()); err != nil {
+	if _, err := svc.Support.RecordSanitization(ctx, w.hdo, "BME-100250", apptest.SSDSanitization()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.DecommissionAsset(ctx, w.hdo, "BME-100250", vigil.DecommissionInput{Reason: "replaced"}); err != nil {
+	if _, err := svc.Support.DecommissionAsset(ctx, w.hdo, "BME-100250", vigil.DecommissionInput{Reason: "replaced"}); err != nil {
 		t.Fatal(err)
 	}
 	rep, err := importCMMS(t, svc, w.hdo, data, false)

@@ -1,11 +1,15 @@
 // Package support is the application part that owns the end of a device's
 // life: the support roll-up of a release's components, the lifecycle
-// notices a manufacturer issues (end of life, end of support) and the
-// transfers of responsibility a hospital accepts.
+// notices a manufacturer issues (end of life, end of support), the
+// transfers of responsibility a hospital accepts, and, on the hospital's
+// side, the sanitization and decommissioning of retired assets with their
+// certificates, the lifecycle horizon of the fleet and the notices and
+// transfers that touch its assets.
 //
-// From the store it needs the lifecycle rows (notices, transfers), the
-// releases they change and their current SBOM's components: the Tx role
-// below.
+// From the store it needs the lifecycle rows (notices, transfers,
+// sanitizations, decommissions), the releases they change and their
+// current SBOM's components, and the assets they retire (found through
+// assets.ResolveAsset): the Tx role below.
 package support
 
 import (
@@ -13,6 +17,7 @@ import (
 	"time"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/app/inventory"
 	"github.com/vigil/vigil/internal/app/txn"
 	"github.com/vigil/vigil/internal/store"
@@ -28,6 +33,12 @@ type Tx interface {
 	UpdateRelease(ctx context.Context, sc vigil.Scope, r *vigil.Release) error
 	AddPhaseChange(ctx context.Context, sc vigil.Scope, c *vigil.PhaseChange) error
 	EachComponent(ctx context.Context, sc vigil.Scope, sbomID int64, fn func(*vigil.Component) error) error
+
+	// The hospital's assets, for their sanitization and decommissioning.
+	assets.AssetFinder
+	FindAssets(ctx context.Context, sc vigil.Scope, f vigil.AssetFilter) ([]*vigil.Asset, int, error)
+	UpdateAsset(ctx context.Context, sc vigil.Scope, a *vigil.Asset) error
+	FindCatalogReleases(ctx context.Context, sc vigil.Scope, f vigil.CatalogFilter) ([]*vigil.CatalogRelease, error)
 }
 
 // Store runs support's transactions.

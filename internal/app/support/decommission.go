@@ -1,4 +1,4 @@
-package service
+package support
 
 import (
 	"context"
@@ -11,7 +11,6 @@ import (
 	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/lifecycle"
 	"github.com/vigil/vigil/internal/lifecycle/sanitize"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // SanitizationRecord is a stored record with the rules' warnings.
@@ -41,7 +40,7 @@ func (s *Service) RecordSanitization(ctx context.Context, sc vigil.Scope, assetR
 		return nil, err
 	}
 	var out *SanitizationRecord
-	err = s.store.Update(ctx, func(tx store.Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		a, err := assets.ResolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
@@ -70,7 +69,7 @@ func orNoStrings(s []string) []string {
 // it is complete and its warnings.
 func (s *Service) Sanitizations(ctx context.Context, sc vigil.Scope, assetRef string) ([]*SanitizationRecord, error) {
 	out := []*SanitizationRecord{}
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		a, err := assets.ResolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
@@ -118,7 +117,7 @@ func (s *Service) DecommissionAsset(ctx context.Context, sc vigil.Scope, assetRe
 		return nil, &vigil.ValidationError{Fields: []vigil.FieldError{{Field: "on", Message: in.On.String() + " is in the future"}}}
 	}
 	var out *DecommissionResult
-	err := s.store.Update(ctx, func(tx store.Tx) error {
+	err := s.store.Update(ctx, func(tx Tx) error {
 		a, err := assets.ResolveAsset(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
@@ -205,7 +204,7 @@ func checkSanitized(a *vigil.Asset, recs []*vigil.Sanitization, on vigil.Date) e
 
 // certificate builds the certificate of a decommissioning issued on day
 // issued.
-func certificate(ctx context.Context, tx store.Tx, sc vigil.Scope, a *vigil.Asset, d *vigil.Decommission, recs []*vigil.Sanitization, issued vigil.Date) (*sanitize.Certificate, error) {
+func certificate(ctx context.Context, tx Tx, sc vigil.Scope, a *vigil.Asset, d *vigil.Decommission, recs []*vigil.Sanitization, issued vigil.Date) (*sanitize.Certificate, error) {
 	org, err := tx.FindOrgByID(ctx, sc.OrgID)
 	if err != nil {
 		return nil, err
@@ -237,7 +236,7 @@ func certificate(ctx context.Context, tx store.Tx, sc vigil.Scope, a *vigil.Asse
 // from its records, issued on the day it was recorded.
 func (s *Service) Certificate(ctx context.Context, sc vigil.Scope, assetRef string) (*sanitize.Certificate, error) {
 	var out *sanitize.Certificate
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		a, d, err := decommissionOf(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
@@ -259,7 +258,7 @@ func (s *Service) Certificate(ctx context.Context, sc vigil.Scope, assetRef stri
 	return out, err
 }
 
-func decommissionOf(ctx context.Context, tx store.Tx, sc vigil.Scope, assetRef string) (*vigil.Asset, *vigil.Decommission, error) {
+func decommissionOf(ctx context.Context, tx Tx, sc vigil.Scope, assetRef string) (*vigil.Asset, *vigil.Decommission, error) {
 	a, err := assets.ResolveAsset(ctx, tx, sc, assetRef)
 	if err != nil {
 		return nil, nil, err
@@ -298,7 +297,7 @@ type CertificateCheck struct {
 // that file is the stored certificate.
 func (s *Service) VerifyCertificate(ctx context.Context, sc vigil.Scope, assetRef string, file []byte) (*CertificateCheck, error) {
 	var out *CertificateCheck
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		_, d, err := decommissionOf(ctx, tx, sc, assetRef)
 		if err != nil {
 			return err
@@ -332,7 +331,7 @@ func (s *Service) VerifyCertificate(ctx context.Context, sc vigil.Scope, assetRe
 // certificate number.
 func (s *Service) Decommissions(ctx context.Context, sc vigil.Scope, query string) ([]*vigil.Decommission, error) {
 	var out []*vigil.Decommission
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.FindDecommissions(ctx, sc, vigil.DecommissionFilter{Query: query})
 		return err
@@ -390,7 +389,7 @@ type PendingDecommission struct {
 // label within each. A decommissioned asset leaves the list.
 func (s *Service) PendingDecommissions(ctx context.Context, sc vigil.Scope) ([]*PendingDecommission, error) {
 	out := []*PendingDecommission{}
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		retired := vigil.AssetRetired
 		assets, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{Status: &retired})
 		if err != nil {
@@ -432,7 +431,7 @@ func (s *Service) Horizon(ctx context.Context, sc vigil.Scope, months int) (*lif
 		return nil, fmt.Errorf("horizon of %d months: want 1 to 120: %w", months, vigil.ErrInvalid)
 	}
 	var out *lifecycle.Horizon
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		assets, _, err := tx.FindAssets(ctx, sc, vigil.AssetFilter{})
 		if err != nil {
 			return err
@@ -485,7 +484,7 @@ type AssetNoticeAsset struct {
 // only decommissioned assets with them.
 func (s *Service) AssetNotices(ctx context.Context, sc vigil.Scope) ([]*AssetNotice, error) {
 	out := []*AssetNotice{}
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		ns, err := tx.FindAssetNotices(ctx, sc)
 		if err != nil || len(ns) == 0 {
 			return err
@@ -531,7 +530,7 @@ func (s *Service) AssetNotices(ctx context.Context, sc vigil.Scope) ([]*AssetNot
 // hospital takes over at end of support.
 func (s *Service) AssetTransfers(ctx context.Context, sc vigil.Scope) ([]*vigil.Transfer, error) {
 	var out []*vigil.Transfer
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		out, err = tx.FindAssetTransfers(ctx, sc)
 		return err

@@ -1,4 +1,4 @@
-package service_test
+package support_test
 
 import (
 	"bytes"
@@ -12,8 +12,8 @@ import (
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/app/assets"
+	"github.com/vigil/vigil/internal/app/support"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
-	"github.com/vigil/vigil/internal/service"
 )
 
 const frozenHeader = "Asset Tag,Serial Number,Manufacturer,Model,Criticality,PHI,Status,Department\n"
@@ -31,10 +31,10 @@ func TestDecommissionedIsFrozen(t *testing.T) {
 	svc, db, clk := apptest.Open(t) // 2026-11-28
 	f := newFleetSetup(t, svc, db)
 	ctx := t.Context()
-	if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", apptest.SSDSanitization()); err != nil {
+	if _, err := svc.Support.RecordSanitization(ctx, f.hdo, "BME-1", apptest.SSDSanitization()); err != nil {
 		t.Fatal(err)
 	}
-	res, err := svc.DecommissionAsset(ctx, f.hdo, "BME-1", vigil.DecommissionInput{Reason: "past end of support"})
+	res, err := svc.Support.DecommissionAsset(ctx, f.hdo, "BME-1", vigil.DecommissionInput{Reason: "past end of support"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestDecommissionedIsFrozen(t *testing.T) {
 	}
 	render := func(ref string) []byte {
 		t.Helper()
-		c, err := svc.Certificate(ctx, f.hdo, ref)
+		c, err := svc.Support.Certificate(ctx, f.hdo, ref)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -112,16 +112,16 @@ func TestDecommissionedIsFrozen(t *testing.T) {
 
 	// --verify: the stored bytes hash to the recorded SHA-256, and the
 	// exported JSON is recognised; an edited copy is not.
-	chk, err := svc.VerifyCertificate(ctx, f.hdo, itoa(id), nil)
+	chk, err := svc.Support.VerifyCertificate(ctx, f.hdo, itoa(id), nil)
 	if err != nil || !chk.Valid || !chk.Stored || chk.SHA256 != issued.SHA256 {
 		t.Errorf("verify = %+v, %v", chk, err)
 	}
 	exported, _ := json.Marshal(issued)
-	if chk, err = svc.VerifyCertificate(ctx, f.hdo, itoa(id), exported); err != nil || chk.FileValid == nil || !*chk.FileValid {
+	if chk, err = svc.Support.VerifyCertificate(ctx, f.hdo, itoa(id), exported); err != nil || chk.FileValid == nil || !*chk.FileValid {
 		t.Errorf("verify the exported JSON = %+v, %v", chk, err)
 	}
 	forged := bytes.Replace(exported, []byte("IP-3000"), []byte("IP-3001"), 1)
-	if chk, err = svc.VerifyCertificate(ctx, f.hdo, itoa(id), forged); err != nil || chk.FileValid == nil || *chk.FileValid {
+	if chk, err = svc.Support.VerifyCertificate(ctx, f.hdo, itoa(id), forged); err != nil || chk.FileValid == nil || *chk.FileValid {
 		t.Errorf("verify an edited copy = %+v, %v", chk, err)
 	}
 }
@@ -146,7 +146,7 @@ func TestDisposedNeedsSanitization(t *testing.T) {
 	if err != nil || a.Status != vigil.AssetRetired {
 		t.Fatalf("BME-3 = %+v, %v; want retired", a, err)
 	}
-	pending, err := svc.PendingDecommissions(ctx, f.hdo)
+	pending, err := svc.Support.PendingDecommissions(ctx, f.hdo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,16 +157,16 @@ func TestDisposedNeedsSanitization(t *testing.T) {
 	if got["BME-3"] != "pending" || got["BME-2"] != "not_needed" || len(got) != 2 {
 		t.Errorf("pending decommissions %v", got)
 	}
-	if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-3", apptest.SSDSanitization()); err != nil {
+	if _, err := svc.Support.RecordSanitization(ctx, f.hdo, "BME-3", apptest.SSDSanitization()); err != nil {
 		t.Fatal(err)
 	}
-	if pending, _ = svc.PendingDecommissions(ctx, f.hdo); len(pending) != 2 || pending[0].Sanitization != service.SanitizationComplete {
+	if pending, _ = svc.Support.PendingDecommissions(ctx, f.hdo); len(pending) != 2 || pending[0].Sanitization != support.SanitizationComplete {
 		t.Errorf("after sanitizing: %+v", pending)
 	}
-	if _, err := svc.DecommissionAsset(ctx, f.hdo, "BME-3", vigil.DecommissionInput{Reason: "disposed"}); err != nil {
+	if _, err := svc.Support.DecommissionAsset(ctx, f.hdo, "BME-3", vigil.DecommissionInput{Reason: "disposed"}); err != nil {
 		t.Fatal(err)
 	}
-	if pending, _ = svc.PendingDecommissions(ctx, f.hdo); len(pending) != 1 || pending[0].Label != "BME-2" {
+	if pending, _ = svc.Support.PendingDecommissions(ctx, f.hdo); len(pending) != 1 || pending[0].Label != "BME-2" {
 		t.Errorf("after decommissioning: %+v", pending)
 	}
 }

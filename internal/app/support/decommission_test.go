@@ -1,4 +1,4 @@
-package service_test
+package support_test
 
 import (
 	"errors"
@@ -76,7 +76,7 @@ func TestDecommissionAsset(t *testing.T) {
 	ctx := t.Context()
 
 	t.Run("ErrPHIWithoutSanitization", func(t *testing.T) {
-		_, err := svc.DecommissionAsset(ctx, f.hdo, "BME-1", vigil.DecommissionInput{Reason: "past end of support"})
+		_, err := svc.Support.DecommissionAsset(ctx, f.hdo, "BME-1", vigil.DecommissionInput{Reason: "past end of support"})
 		if !errors.Is(err, vigil.ErrConflict) || !strings.Contains(err.Error(), "PHI") {
 			t.Errorf("error %v, want conflict about PHI", err)
 		}
@@ -84,39 +84,39 @@ func TestDecommissionAsset(t *testing.T) {
 	t.Run("ErrInvalidRecord", func(t *testing.T) {
 		r := apptest.SSDSanitization()
 		r.Technique = vigil.TechniqueDegauss
-		if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", r); !errors.Is(err, vigil.ErrInvalid) {
+		if _, err := svc.Support.RecordSanitization(ctx, f.hdo, "BME-1", r); !errors.Is(err, vigil.ErrInvalid) {
 			t.Errorf("degaussing an SSD: %v, want invalid", err)
 		}
 	})
 	t.Run("ErrFailedNotRedone", func(t *testing.T) {
 		r := apptest.SSDSanitization()
 		r.VerificationResult = vigil.VerificationFailed
-		rec, err := svc.RecordSanitization(ctx, f.hdo, "BME-3", r)
+		rec, err := svc.Support.RecordSanitization(ctx, f.hdo, "BME-3", r)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if rec.Complete || len(rec.Warnings) == 0 {
 			t.Errorf("failed record %+v", rec)
 		}
-		if _, err := svc.DecommissionAsset(ctx, f.hdo, "BME-3", vigil.DecommissionInput{Reason: "x"}); !errors.Is(err, vigil.ErrConflict) ||
+		if _, err := svc.Support.DecommissionAsset(ctx, f.hdo, "BME-3", vigil.DecommissionInput{Reason: "x"}); !errors.Is(err, vigil.ErrConflict) ||
 			!strings.Contains(err.Error(), "failed verification") {
 			t.Errorf("error %v, want conflict about the failed record", err)
 		}
 	})
 	t.Run("ErrOtherHospital", func(t *testing.T) {
-		if _, err := svc.RecordSanitization(ctx, f.other, "BME-1", apptest.SSDSanitization()); !errors.Is(err, vigil.ErrNotFound) {
+		if _, err := svc.Support.RecordSanitization(ctx, f.other, "BME-1", apptest.SSDSanitization()); !errors.Is(err, vigil.ErrNotFound) {
 			t.Errorf("other hospital: %v, want not found", err)
 		}
 	})
 	t.Run("OK", func(t *testing.T) {
-		rec, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", apptest.SSDSanitization())
+		rec, err := svc.Support.RecordSanitization(ctx, f.hdo, "BME-1", apptest.SSDSanitization())
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !rec.Complete || rec.RecordedBy != "biomed" {
 			t.Errorf("record %+v", rec)
 		}
-		res, err := svc.DecommissionAsset(ctx, f.hdo, "BME-1", vigil.DecommissionInput{Reason: "Past end of support; replaced"})
+		res, err := svc.Support.DecommissionAsset(ctx, f.hdo, "BME-1", vigil.DecommissionInput{Reason: "Past end of support; replaced"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -128,7 +128,7 @@ func TestDecommissionAsset(t *testing.T) {
 		if c.Number != res.Decommission.CertificateNumber || c.Device.Release != "Infusion Pump 2.1" || len(c.Records) != 1 || c.Organization == "" {
 			t.Errorf("certificate %+v", c)
 		}
-		again, err := svc.Certificate(ctx, f.hdo, "BME-1")
+		again, err := svc.Support.Certificate(ctx, f.hdo, "BME-1")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -142,26 +142,26 @@ func TestDecommissionAsset(t *testing.T) {
 		if a.String() != b.String() {
 			t.Errorf("certificate changed when read again:\n%s\n---\n%s", a.String(), b.String())
 		}
-		if _, err := svc.DecommissionAsset(ctx, f.hdo, "BME-1", vigil.DecommissionInput{Reason: "again"}); !errors.Is(err, vigil.ErrConflict) {
+		if _, err := svc.Support.DecommissionAsset(ctx, f.hdo, "BME-1", vigil.DecommissionInput{Reason: "again"}); !errors.Is(err, vigil.ErrConflict) {
 			t.Errorf("second decommission: %v", err)
 		}
-		if _, err := svc.RecordSanitization(ctx, f.hdo, "BME-1", apptest.SSDSanitization()); !errors.Is(err, vigil.ErrConflict) {
+		if _, err := svc.Support.RecordSanitization(ctx, f.hdo, "BME-1", apptest.SSDSanitization()); !errors.Is(err, vigil.ErrConflict) {
 			t.Errorf("record after decommission: %v", err)
 		}
 		// The history stays searchable.
-		found, err := svc.Decommissions(ctx, f.hdo, "bme-1")
+		found, err := svc.Support.Decommissions(ctx, f.hdo, "bme-1")
 		if err != nil || len(found) != 1 {
 			t.Errorf("Decommissions(bme-1) = %v, %v", found, err)
 		}
-		if found, _ := svc.Decommissions(ctx, f.other, ""); len(found) != 0 {
+		if found, _ := svc.Support.Decommissions(ctx, f.other, ""); len(found) != 0 {
 			t.Errorf("another hospital finds %v", found)
 		}
 	})
 	t.Run("NoPHI", func(t *testing.T) {
-		if _, err := svc.Certificate(ctx, f.hdo, "BME-2"); !errors.Is(err, vigil.ErrNotFound) {
+		if _, err := svc.Support.Certificate(ctx, f.hdo, "BME-2"); !errors.Is(err, vigil.ErrNotFound) {
 			t.Errorf("certificate before decommission: %v", err)
 		}
-		res, err := svc.DecommissionAsset(ctx, f.hdo, "BME-2", vigil.DecommissionInput{Reason: "no patient data; sold"})
+		res, err := svc.Support.DecommissionAsset(ctx, f.hdo, "BME-2", vigil.DecommissionInput{Reason: "no patient data; sold"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +170,7 @@ func TestDecommissionAsset(t *testing.T) {
 		}
 	})
 	t.Run("ErrFuture", func(t *testing.T) {
-		if _, err := svc.DecommissionAsset(ctx, f.hdo, "BME-3", vigil.DecommissionInput{Reason: "x", On: apptest.Date("2027-01-01")}); !errors.Is(err, vigil.ErrInvalid) {
+		if _, err := svc.Support.DecommissionAsset(ctx, f.hdo, "BME-3", vigil.DecommissionInput{Reason: "x", On: apptest.Date("2027-01-01")}); !errors.Is(err, vigil.ErrInvalid) {
 			t.Errorf("future day: %v", err)
 		}
 	})
@@ -180,7 +180,7 @@ func TestHorizonAndAssetNotices(t *testing.T) {
 	svc, db, _ := apptest.Open(t) // 2026-11-28
 	f := newFleetSetup(t, svc, db)
 	ctx := t.Context()
-	h, err := svc.Horizon(ctx, f.hdo, 24)
+	h, err := svc.Support.Horizon(ctx, f.hdo, 24)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,10 +196,10 @@ func TestHorizonAndAssetNotices(t *testing.T) {
 	if len(eos) != 2 {
 		t.Errorf("2027-Q2 reaches end of support: %v", eos)
 	}
-	if _, err := svc.Horizon(ctx, f.hdo, 0); !errors.Is(err, vigil.ErrInvalid) {
+	if _, err := svc.Support.Horizon(ctx, f.hdo, 0); !errors.Is(err, vigil.ErrInvalid) {
 		t.Errorf("0 months: %v", err)
 	}
-	if h, err := svc.Horizon(ctx, f.other, 24); err != nil || h.Assets != 0 {
+	if h, err := svc.Support.Horizon(ctx, f.other, 24); err != nil || h.Assets != 0 {
 		t.Errorf("other hospital: %v, %v", h, err)
 	}
 
@@ -208,25 +208,25 @@ func TestHorizonAndAssetNotices(t *testing.T) {
 		EndOfSupportOn: apptest.Date("2027-06-30"), CompensatingControls: []string{"Disable the wireless module"}, SuccessorReleaseID: f.cur.ID}); err != nil {
 		t.Fatal(err)
 	}
-	ns, err := svc.AssetNotices(ctx, f.hdo)
+	ns, err := svc.Support.AssetNotices(ctx, f.hdo)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(ns) != 1 || ns[0].Manufacturer != "acme" || len(ns[0].Assets) != 2 || ns[0].Successor != "Infusion Pump 3.0" {
 		t.Fatalf("asset notices %+v", ns)
 	}
-	if ns, _ := svc.AssetNotices(ctx, f.other); len(ns) != 0 {
+	if ns, _ := svc.Support.AssetNotices(ctx, f.other); len(ns) != 0 {
 		t.Errorf("another hospital receives %+v", ns)
 	}
 	// A decommissioned asset leaves the horizon and the notice.
-	if _, err := svc.DecommissionAsset(ctx, f.hdo, "BME-2", vigil.DecommissionInput{Reason: "broken"}); err != nil {
+	if _, err := svc.Support.DecommissionAsset(ctx, f.hdo, "BME-2", vigil.DecommissionInput{Reason: "broken"}); err != nil {
 		t.Fatal(err)
 	}
-	ns, _ = svc.AssetNotices(ctx, f.hdo)
+	ns, _ = svc.Support.AssetNotices(ctx, f.hdo)
 	if len(ns) != 1 || len(ns[0].Assets) != 1 || ns[0].Assets[0].Label != "BME-1" {
 		t.Errorf("after decommissioning BME-2: %+v", ns)
 	}
-	if h, _ := svc.Horizon(ctx, f.hdo, 24); h.Assets != 2 {
+	if h, _ := svc.Support.Horizon(ctx, f.hdo, 24); h.Assets != 2 {
 		t.Errorf("horizon after decommissioning: %d assets", h.Assets)
 	}
 }
