@@ -129,7 +129,7 @@ func (s *Service) DecommissionAsset(ctx context.Context, sc vigil.Scope, assetRe
 		if err != nil {
 			return err
 		}
-		if err := checkSanitized(a, recs, in.On); err != nil {
+		if err := sanitize.Decommissionable(a, recs, in.On); err != nil {
 			return err
 		}
 		prev := a.Status
@@ -158,48 +158,6 @@ func (s *Service) DecommissionAsset(ctx context.Context, sc vigil.Scope, assetRe
 		return nil
 	})
 	return out, err
-}
-
-// checkSanitized applies the decommissioning rule: an asset that stored
-// PHI needs a complete sanitization record, and a medium whose
-// sanitization failed needs a complete record after it.
-func checkSanitized(a *vigil.Asset, recs []*vigil.Sanitization, on vigil.Date) error {
-	complete := 0
-	var failed []string
-	for i, r := range recs {
-		if sanitize.Complete(r, vigil.DateOf(r.CreatedAt)) {
-			complete++
-			continue
-		}
-		if r.VerificationResult != vigil.VerificationFailed {
-			continue
-		}
-		redone := false
-		for _, later := range recs[i+1:] {
-			if later.MediaType == r.MediaType && (later.MediaSerial == r.MediaSerial || r.MediaSerial == "") &&
-				sanitize.Complete(later, vigil.DateOf(later.CreatedAt)) {
-				redone = true
-			}
-		}
-		if !redone {
-			failed = append(failed, fmt.Sprintf("record %d (%s %s, %s)", r.ID, r.MediaType, r.MediaSerial, sanitize.Label(r)))
-		}
-	}
-	if len(failed) > 0 {
-		return fmt.Errorf("asset %s: the sanitization of %s failed verification and was not redone: sanitize the medium again or destroy it: %w",
-			a.Label(), strings.Join(failed, ", "), vigil.ErrConflict)
-	}
-	if a.PHI && complete == 0 {
-		return fmt.Errorf("asset %s stored patient data (PHI): record a completed sanitization (verified, passed) of its storage before decommissioning it (vigil asset sanitize): %w",
-			a.Label(), vigil.ErrConflict)
-	}
-	for _, r := range recs {
-		if r.PerformedOn.After(on) {
-			return fmt.Errorf("asset %s: sanitization record %d is dated %s, after the decommissioning day %s: %w",
-				a.Label(), r.ID, r.PerformedOn, on, vigil.ErrInvalid)
-		}
-	}
-	return nil
 }
 
 // certificate builds the certificate of a decommissioning issued on day
@@ -343,30 +301,15 @@ func (s *Service) Decommissions(ctx context.Context, sc vigil.Scope, query strin
 }
 
 // SanitizationState is where a retired asset stands on the way to being
-// decommissioned.
-type SanitizationState string
+// decommissioned (sanitize.StateOf decides it).
+type SanitizationState = sanitize.State
 
+// The sanitization states of a retired asset.
 const (
-	// SanitizationPending: the asset stored PHI and has no complete
-	// sanitization record; it cannot be decommissioned yet.
-	SanitizationPending SanitizationState = "pending"
-	// SanitizationComplete: it has one; vigil asset decommission can retire
-	// it for good.
-	SanitizationComplete SanitizationState = "complete"
-	// SanitizationNotNeeded: it stored no PHI.
-	SanitizationNotNeeded SanitizationState = "not_needed"
+	SanitizationPending   = sanitize.Pending
+	SanitizationComplete  = sanitize.Done
+	SanitizationNotNeeded = sanitize.NotNeeded
 )
-
-// Next says, in words, what a retired asset in this state waits for.
-func (s SanitizationState) Next() string {
-	switch s {
-	case SanitizationComplete:
-		return "sanitized, ready to decommission"
-	case SanitizationNotNeeded:
-		return "no PHI, ready to decommission"
-	}
-	return "sanitization pending"
-}
 
 // PendingDecommission is a retired asset not yet decommissioned: the
 // decommissioning worklist. It is still in exposure (it may still hold
@@ -401,20 +344,13 @@ func (s *Service) PendingDecommissions(ctx context.Context, sc vigil.Scope) ([]*
 				return err
 			}
 			p := &PendingDecommission{AssetID: a.ID, Label: a.Label(), Manufacturer: a.Manufacturer, Model: a.Model,
-				Location: a.Location(), PHI: a.PHI, Records: len(recs), Sanitization: SanitizationNotNeeded}
-			if a.PHI {
-				p.Sanitization = SanitizationPending
-				if checkSanitized(a, recs, s.today()) == nil {
-					p.Sanitization = SanitizationComplete
-				}
-			}
+				Location: a.Location(), PHI: a.PHI, Records: len(recs), Sanitization: sanitize.StateOf(a, recs, s.today())}
 			out = append(out, p)
 		}
 		return nil
 	})
-	order := map[SanitizationState]int{SanitizationPending: 0, SanitizationComplete: 1, SanitizationNotNeeded: 2}
 	slices.SortStableFunc(out, func(x, y *PendingDecommission) int {
-		if c := order[x.Sanitization] - order[y.Sanitization]; c != 0 {
+		if c := x.Sanitization.Rank() - y.Sanitization.Rank(); c != 0 {
 			return c
 		}
 		return strings.Compare(x.Label, y.Label)

@@ -1,7 +1,8 @@
 // Package sanitize holds the rules of NIST SP 800-88 media sanitization
-// records and renders the certificate of sanitization that closes a
-// device's decommissioning. It takes values and returns values; no I/O
-// beyond the writer it renders to.
+// records, the rule of when a retired asset may be decommissioned (what it
+// waits for: Decommissionable, StateOf), and renders the certificate of
+// sanitization that closes a device's decommissioning. It takes values and
+// returns values; no I/O beyond the writer it renders to.
 //
 // The rules follow NIST SP 800-88 Rev. 1 ("Guidelines for Media
 // Sanitization", 2014), whose categories Clear, Purge and Destroy Rev. 2
