@@ -1,7 +1,8 @@
 // Package fleet holds the hospital-fleet logic that needs no I/O: the
 // manufacturer alias table, mapping assets to manufacturer releases and to
-// device-advisory products, the exposure rule and the contextual priority
-// of an asset × vulnerability.
+// device-advisory products, the exposure rule (the id a vulnerability is
+// grouped by, what a device advisory says of one of its products:
+// StatementOf) and the contextual priority of an asset × vulnerability.
 package fleet
 
 import (

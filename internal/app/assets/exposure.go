@@ -89,20 +89,6 @@ type Exposure struct {
 	NotAffected []*ExposedAsset `json:"not_affected"`
 }
 
-// vulnKey is the id exposures and work items group by: the first CVE id
-// among a finding's ids, else its own id.
-func vulnKey(id string, aliases []string) string {
-	if vigil.IsCVE(id) {
-		return id
-	}
-	for _, a := range aliases {
-		if vigil.IsCVE(a) {
-			return a
-		}
-	}
-	return id
-}
-
 // statementKey names one component of one release for one vulnerability.
 type statementKey struct {
 	release, component int64
@@ -160,7 +146,7 @@ func triageStatements(ctx context.Context, tx Tx, _ vigil.Scope, fs []*vigil.Fin
 			if d.Source == vigil.DecisionVEX && d.SourceRef != "" {
 				by = d.SourceRef
 			}
-			k := statementKey{f.ReleaseID, f.ComponentID, vulnKey(f.VulnID, f.Aliases)}
+			k := statementKey{f.ReleaseID, f.ComponentID, fleet.VulnKey(f.VulnID, f.Aliases)}
 			out[k] = append(out[k], ExposureStatement{Source: "triage", Status: string(d.State), Justification: string(d.Justification),
 				Detail: strings.TrimSpace(f.ComponentName + " " + f.ComponentVersion + " — " + d.Detail), By: by})
 		}
@@ -192,7 +178,7 @@ func matchStatements(_ context.Context, _ Tx, _ vigil.Scope, fs []*vigil.Finding
 		if f.Status.IsFinding() {
 			continue
 		}
-		k := statementKey{f.ReleaseID, f.ComponentID, vulnKey(f.VulnID, f.Aliases)}
+		k := statementKey{f.ReleaseID, f.ComponentID, fleet.VulnKey(f.VulnID, f.Aliases)}
 		detail := f.Evidence.Criterion
 		if f.Evidence.Detail != "" {
 			detail += ": " + f.Evidence.Detail
@@ -218,7 +204,7 @@ func exposures(ctx context.Context, tx Tx, sc vigil.Scope, ids []string, force s
 		if force != "" {
 			return force
 		}
-		return vulnKey(id, aliases)
+		return fleet.VulnKey(id, aliases)
 	}
 	var fs []*vigil.Finding
 	var aps []vigil.AdvisoryProduct
@@ -281,7 +267,7 @@ func exposures(ctx context.Context, tx Tx, sc vigil.Scope, ids []string, force s
 	seenStmt := map[statementKey]bool{}
 	for _, f := range fs {
 		vk := keyOf(f.VulnID, f.Aliases)
-		sk := statementKey{f.ReleaseID, f.ComponentID, vulnKey(f.VulnID, f.Aliases)}
+		sk := statementKey{f.ReleaseID, f.ComponentID, fleet.VulnKey(f.VulnID, f.Aliases)}
 		e := get(relVuln{f.ReleaseID, vk})
 		if ss := stmts[sk]; len(ss) > 0 {
 			if !seenStmt[sk] {
@@ -422,46 +408,26 @@ func exposures(ctx context.Context, tx Tx, sc vigil.Scope, ids []string, force s
 			}
 			for i := range adv.Vulnerabilities {
 				v := &adv.Vulnerabilities[i]
-				vid := advisoryVulnID(v)
-				if vid == "" || (ids != nil && !want[vid] && !anyWanted(v, want)) {
+				vid := fleet.AdvisoryVulnID(v)
+				if vid == "" || (ids != nil && !want[vid] && !fleet.Names(v, want)) {
 					continue
 				}
-				groups := productGroups(adv, p.ProductID)
-				kinds := v.ProductStatus.Of(p.ProductID)
-				for _, g := range groups {
-					kinds = append(kinds, v.ProductStatus.Of(g)...)
-				}
-				if len(kinds) == 0 {
+				ps, ok := fleet.StatementOf(adv, v, p.ProductID)
+				if !ok {
 					continue
 				}
 				e := entry(a, keyOf(vid, nil))
 				e.Via = appendOnce(e.Via, "advisory")
-				affected := false
-				for _, k := range kinds {
-					if k.Affected() || k == vigil.ProductUnderInvestigation {
-						affected = true
-					}
-				}
-				if affected {
+				if ps.Affected {
 					e.exposed = true
-					e.Evidence = append(e.Evidence, fmt.Sprintf("%s: %s %q (%s; mapping %s)", adv.ID, joinKinds(kinds), p.Name, p.ProductID, p.Confidence))
-					for _, r := range v.Remediations {
-						if r.Category == vigil.VendorFix && covers(r.ProductIDs, r.GroupIDs, p.ProductID, groups) {
-							e.Patches = append(e.Patches, fmt.Sprintf("%s: %s", adv.ID, firstSentence(r.Details)))
-						}
-					}
+					e.Evidence = append(e.Evidence, fmt.Sprintf("%s: %s %q (%s; mapping %s)", adv.ID, ps.Status, p.Name, p.ProductID, p.Confidence))
+					e.Patches = append(e.Patches, ps.Patches...)
 					continue
 				}
-				st := ExposureStatement{Source: "advisory", Status: joinKinds(kinds), By: adv.ID, Detail: fmt.Sprintf("%q (%s)", p.Name, p.ProductID)}
-				for _, f := range v.Flags {
-					if covers(f.ProductIDs, f.GroupIDs, p.ProductID, groups) {
-						st.Justification = string(f.Label)
-					}
-				}
-				for _, t := range v.Threats {
-					if t.Category == vigil.ThreatImpact && covers(t.ProductIDs, t.GroupIDs, p.ProductID, groups) {
-						st.Detail += ": " + firstSentence(t.Details)
-					}
+				st := ExposureStatement{Source: "advisory", Status: ps.Status, By: adv.ID, Detail: fmt.Sprintf("%q (%s)", p.Name, p.ProductID),
+					Justification: ps.Justification}
+				for _, im := range ps.Impacts {
+					st.Detail += ": " + im
 				}
 				e.Statements = append(e.Statements, st)
 			}
@@ -472,71 +438,6 @@ func exposures(ctx context.Context, tx Tx, sc vigil.Scope, ids []string, force s
 		res = append(res, out[k])
 	}
 	return res, nil
-}
-
-func advisoryVulnID(v *vigil.AdvisoryVulnerability) string {
-	if v.CVE != "" {
-		return v.CVE
-	}
-	if len(v.IDs) > 0 {
-		return v.IDs[0].Text
-	}
-	return ""
-}
-
-func anyWanted(v *vigil.AdvisoryVulnerability, want map[string]bool) bool {
-	if want[v.CVE] {
-		return true
-	}
-	for _, id := range v.IDs {
-		if want[id.Text] {
-			return true
-		}
-	}
-	return false
-}
-
-func productGroups(a *vigil.Advisory, productID string) []string {
-	var out []string
-	for _, g := range a.ProductTree.ProductGroups {
-		if slices.Contains(g.ProductIDs, productID) {
-			out = append(out, g.GroupID)
-		}
-	}
-	return out
-}
-
-func covers(productIDs, groupIDs []string, productID string, groups []string) bool {
-	if slices.Contains(productIDs, productID) {
-		return true
-	}
-	for _, g := range groups {
-		if slices.Contains(groupIDs, g) {
-			return true
-		}
-	}
-	return false
-}
-
-func joinKinds(ks []vigil.ProductStatusKind) string {
-	parts := make([]string, 0, len(ks))
-	for _, k := range ks {
-		if !slices.Contains(parts, string(k)) {
-			parts = append(parts, string(k))
-		}
-	}
-	return strings.Join(parts, ", ")
-}
-
-func firstSentence(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.Index(s, ". "); i > 0 && i < 300 {
-		return s[:i+1]
-	}
-	if len(s) > 300 {
-		return s[:300] + "…"
-	}
-	return s
 }
 
 func appendOnce(list []string, s string) []string {
@@ -704,7 +605,7 @@ func (s *Service) Exposure(ctx context.Context, sc vigil.Scope, vulnID string) (
 	case !errors.Is(err, vigil.ErrNotFound):
 		return nil, err
 	}
-	key := vulnKey(vulnID, ex.IDs)
+	key := fleet.VulnKey(vulnID, ex.IDs)
 	err = s.store.View(ctx, func(tx Tx) error {
 		if err := store.RequireScope(sc); err != nil {
 			return err
@@ -844,7 +745,7 @@ func newerReleasesWithout(ctx context.Context, tx Tx, sc vigil.Scope, exposed []
 		}
 		for _, x := range fs {
 			if x.Status.IsFinding() {
-				has[relVulnKey{x.ReleaseID, vulnKey(x.VulnID, x.Aliases)}] = true
+				has[relVulnKey{x.ReleaseID, fleet.VulnKey(x.VulnID, x.Aliases)}] = true
 				for _, a := range x.Aliases {
 					has[relVulnKey{x.ReleaseID, a}] = true
 				}

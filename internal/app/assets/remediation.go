@@ -28,7 +28,7 @@ func canonicalVuln(ctx context.Context, tx Tx, id string) (string, error) {
 		return "", err
 	}
 	for _, r := range recs {
-		if k := vulnKey(r.ID, r.Aliases); vigil.IsCVE(k) {
+		if k := fleet.VulnKey(r.ID, r.Aliases); vigil.IsCVE(k) {
 			return k, nil
 		}
 	}
