@@ -8,37 +8,17 @@ import (
 
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/cli"
-	"github.com/vigil/vigil/internal/config"
 	"github.com/vigil/vigil/internal/feed/fetch"
 	"github.com/vigil/vigil/internal/feed/remote"
 	"github.com/vigil/vigil/internal/httpapi"
 	"github.com/vigil/vigil/internal/runner"
 	"github.com/vigil/vigil/internal/service"
-	"github.com/vigil/vigil/internal/store"
-	"github.com/vigil/vigil/internal/store/postgres"
-	"github.com/vigil/vigil/internal/store/sqlite"
+	"github.com/vigil/vigil/internal/store/backend"
 )
-
-// openStore opens the backend a database setting names.
-func openStore(ctx context.Context, db string, create bool) (store.Store, error) {
-	backend, target, err := config.ParseDB(db)
-	if err != nil {
-		return nil, err
-	}
-	switch backend {
-	case config.SQLite:
-		if !create {
-			return sqlite.OpenExisting(ctx, target)
-		}
-		return sqlite.Open(ctx, target)
-	default:
-		return postgres.Open(ctx, target)
-	}
-}
 
 // openApp opens the application over the backend a database setting names.
 func openApp(ctx context.Context, db string, create bool, opts ...app.Option) (*app.App, error) {
-	st, err := openStore(ctx, db, create)
+	st, err := backend.Open(ctx, db, create)
 	if err != nil {
 		return nil, err
 	}

@@ -6,10 +6,7 @@ import (
 
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/cli"
-	"github.com/vigil/vigil/internal/config"
-	"github.com/vigil/vigil/internal/store"
-	"github.com/vigil/vigil/internal/store/postgres"
-	"github.com/vigil/vigil/internal/store/sqlite"
+	"github.com/vigil/vigil/internal/store/backend"
 )
 
 // testEnv is the outside world the CLI tests run in: the real stores, no
@@ -17,27 +14,10 @@ import (
 func testEnv(t *testing.T) cli.Env {
 	t.Helper()
 	return cli.Env{Version: "dev", Open: func(ctx context.Context, db string, create bool, opts ...app.Option) (*app.App, error) {
-		st, err := openStore(ctx, db, create)
+		st, err := backend.Open(ctx, db, create)
 		if err != nil {
 			return nil, err
 		}
 		return app.New(st, opts...), nil
 	}}
-}
-
-// openStore opens the backend a database setting names, as cmd/vigil does.
-func openStore(ctx context.Context, db string, create bool) (store.Store, error) {
-	backend, target, err := config.ParseDB(db)
-	if err != nil {
-		return nil, err
-	}
-	switch backend {
-	case config.SQLite:
-		if !create {
-			return sqlite.OpenExisting(ctx, target)
-		}
-		return sqlite.Open(ctx, target)
-	default:
-		return postgres.Open(ctx, target)
-	}
 }

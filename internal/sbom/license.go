@@ -3,6 +3,7 @@ package sbom
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/github/go-spdx/v2/spdxexp"
 )
@@ -23,10 +24,44 @@ func CheckLicense(expr string) string {
 	if expr == "" {
 		return "empty licence expression"
 	}
-	if _, err := spdxexp.ExtractLicenses(expr); err != nil {
-		return err.Error()
+	if msg, ok := licenseVerdicts.get(expr); ok {
+		return msg
 	}
-	return ""
+	msg := ""
+	if _, err := spdxexp.ExtractLicenses(expr); err != nil {
+		msg = err.Error()
+	}
+	licenseVerdicts.put(expr, msg)
+	return msg
+}
+
+// licenseVerdicts remembers the answer for expressions already checked:
+// an SBOM names a handful of licences thousands of times, and the parser
+// compiles regular expressions on every call (a tenth of an SBOM import's
+// allocated bytes before this cache). It is bounded so that hostile input of
+// distinct strings cannot grow it without end.
+var licenseVerdicts = verdictCache{m: map[string]string{}, max: 4096}
+
+type verdictCache struct {
+	mu  sync.Mutex
+	m   map[string]string
+	max int
+}
+
+func (c *verdictCache) get(k string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.m[k]
+	return v, ok
+}
+
+func (c *verdictCache) put(k, v string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= c.max {
+		clear(c.m)
+	}
+	c.m[k] = v
 }
 
 // checkLicense reports, as a per-component problem (a warning, or an error

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil/internal/app/apptest"
-	"github.com/vigil/vigil/internal/feed/remote"
+	"github.com/vigil/vigil/internal/feed/source"
 	"github.com/vigil/vigil/internal/realdata"
 	"github.com/vigil/vigil/internal/service"
 )
@@ -25,13 +25,13 @@ type fileSource struct {
 
 func (f *fileSource) Name() string { return f.name }
 
-func (f *fileSource) Sync(ctx context.Context, st *remote.State, emit remote.Emit) (remote.Summary, error) {
+func (f *fileSource) Sync(ctx context.Context, st *source.State, emit source.Emit) (source.Summary, error) {
 	start := 0
 	if cur := st.Cursors["files"]; cur != nil {
 		start = cur.Index
 	}
 	f.starts = append(f.starts, start)
-	var sum remote.Summary
+	var sum source.Summary
 	for i, p := range f.files {
 		if cur := st.Cursors["files"]; cur != nil && cur.Index > i {
 			continue
@@ -40,16 +40,16 @@ func (f *fileSource) Sync(ctx context.Context, st *remote.State, emit remote.Emi
 		if err != nil {
 			return sum, err
 		}
-		err = emit(ctx, &remote.Document{Source: f.name, Name: p, Body: fh, Size: -1})
+		err = emit(ctx, &source.Document{Source: f.name, Name: p, Body: fh, Size: -1})
 		fh.Close()
 		if err != nil {
 			return sum, err
 		}
 		sum.Documents++
 		if st.Cursors == nil {
-			st.Cursors = map[string]*remote.Cursor{}
+			st.Cursors = map[string]*source.Cursor{}
 		}
-		st.Cursors["files"] = &remote.Cursor{Index: i + 1}
+		st.Cursors["files"] = &source.Cursor{Index: i + 1}
 		if f.fail != nil && i == 0 {
 			return sum, f.fail
 		}
@@ -64,13 +64,13 @@ func TestSyncFeedsKeepsState(t *testing.T) {
 		realdata.Path(t, "kev/known_exploited_vulnerabilities.json"),
 		realdata.Path(t, "kev/vunnel-fixtures/valid-catalog-1.json"),
 	}, fail: boom}
-	res, err := svc.SyncFeeds(t.Context(), []remote.Source{src}, service.FeedOptions{})
+	res, err := svc.SyncFeeds(t.Context(), []source.Source{src}, service.FeedOptions{})
 	if !errors.Is(err, boom) || len(res) != 1 || res[0].Report.Accepted == 0 {
 		t.Fatalf("first sync: %+v, %v; want the first file imported and the error", res, err)
 	}
 	// The second run resumes after the first file: the state was saved.
 	src.fail = nil
-	res, err = svc.SyncFeeds(t.Context(), []remote.Source{src}, service.FeedOptions{})
+	res, err = svc.SyncFeeds(t.Context(), []source.Source{src}, service.FeedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,7 +84,7 @@ func TestSyncFeedsKeepsState(t *testing.T) {
 	if _, err := svc.ImportFeeds(t.Context(), []string{realdata.Path(t, "kev/known_exploited_vulnerabilities.json")}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.SyncFeeds(t.Context(), []remote.Source{src}, service.FeedOptions{}); err != nil {
+	if _, err := svc.SyncFeeds(t.Context(), []source.Source{src}, service.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if src.starts[2] != 2 {

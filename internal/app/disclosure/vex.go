@@ -10,7 +10,6 @@ import (
 	"io"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/catalog"
@@ -201,8 +200,7 @@ func (s *Service) exportVEX(ctx context.Context, sc vigil.Scope, format vigil.VE
 	for _, st := range doc.Statements {
 		out.ByStatus[st.Status]++
 	}
-	ext := map[vigil.VEXFormat]string{vigil.VEXCSAF: ".csaf.json", vigil.VEXOpenVEX: ".openvex.json", vigil.VEXCycloneDX: ".cdx.json"}[format]
-	out.Filename = fileSlug(out.Product) + "-" + fileSlug(out.Version) + "-vex" + ext
+	out.Filename = vex.Filename(out.Product, out.Version, format)
 	return out, nil
 }
 
@@ -276,17 +274,6 @@ func advisoryURL(a *vigil.Advisory) string {
 		return a.References[0].URL
 	}
 	return ""
-}
-
-// fileSlug keeps letters, digits, dots and hyphens.
-func fileSlug(s string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', r == '.', r == '-':
-			return r
-		}
-		return '-'
-	}, s)
 }
 
 // vulnDescription is the knowledge base's summary of a vulnerability, or
@@ -465,7 +452,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 					continue
 				}
 				matched[i]++
-				if p, ok := chosen[ti]; ok && !better(st, doc.Statements[p.stmt]) {
+				if p, ok := chosen[ti]; ok && !vex.Precedes(st, doc.Statements[p.stmt]) {
 					continue
 				}
 				chosen[ti] = pick{stmt: i, how: how}
@@ -483,7 +470,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 			o := VEXOutcome{Statement: p.stmt, FindingID: t.finding.ID, Release: t.release, VulnID: t.finding.VulnID,
 				Component: strings.TrimSpace(t.finding.ComponentName + " " + t.finding.ComponentVersion), Match: p.how,
 				Current: t.finding.Triage}
-			o.Stated = decisionOf(st, doc, rec.ID, p.stmt, opt.Force)
+			o.Stated = vex.Decision(st, doc, fmt.Sprintf("vex_documents/%d#%d %s", rec.ID, p.stmt, doc.ID), opt.Force)
 			in := triage.NormalizeInput(o.Stated)
 			cur := t.finding.Triage
 			if err := in.Validate(); err != nil {
@@ -517,7 +504,7 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 		idx := doc.Index()
 		for i, st := range doc.Statements {
 			res := &results[i]
-			res.VEXStatement = statementRecord(doc, idx, i, st)
+			res.VEXStatement = vex.Record(doc, idx, i, st)
 			res.Matched = matched[i]
 			if res.Outcomes == nil {
 				res.Outcomes = []VEXOutcome{}
@@ -564,69 +551,6 @@ func (s *Service) ImportVEX(ctx context.Context, sc vigil.Scope, r io.Reader, op
 		out.Statements = []VEXStatementResult{}
 	}
 	return out, nil
-}
-
-// better reports whether statement a should apply rather than b to a
-// finding both are about.
-func better(a, b vex.Statement) bool {
-	if (a.Component != "") != (b.Component != "") {
-		return a.Component != ""
-	}
-	if !a.Timestamp.Equal(b.Timestamp) {
-		return a.Timestamp.After(b.Timestamp)
-	}
-	return true // later in the document
-}
-
-// decisionOf is the triage decision a statement makes. A justification is
-// kept only for not_affected and a response only where something is to be
-// done, as vigil's triage rules have it; the action statement joins the
-// detail.
-func decisionOf(st vex.Statement, doc *vex.Document, docRow int64, idx int, force bool) vigil.TriageInput {
-	in := vigil.TriageInput{State: st.Status, Detail: st.Detail, Source: vigil.DecisionVEX, Force: force}
-	if st.Status == vigil.TriageNotAffected {
-		in.Justification = st.Justification
-	}
-	if st.Status != vigil.TriageNotAffected && st.Status != vigil.TriageFalsePositive {
-		in.Response = st.Response
-	}
-	if st.Action != "" {
-		if in.Detail != "" {
-			in.Detail += "\n"
-		}
-		in.Detail += "Action: " + st.Action
-	}
-	if len(in.Detail) > vigil.MaxTriageDetail {
-		in.Detail = in.Detail[:vigil.MaxTriageDetail]
-	}
-	ref := fmt.Sprintf("vex_documents/%d#%d %s", docRow, idx, doc.ID)
-	if len(ref) > vigil.MaxTriageSourceRef {
-		ref = ref[:vigil.MaxTriageSourceRef]
-	}
-	in.SourceRef = ref
-	in.SourceTime = firstTime(st.Timestamp, doc.Updated, doc.Issued)
-	return in
-}
-
-func firstTime(ts ...time.Time) time.Time {
-	for _, t := range ts {
-		if !t.IsZero() {
-			return t
-		}
-	}
-	return time.Time{}
-}
-
-func statementRecord(doc *vex.Document, idx map[string]vex.Product, i int, st vex.Statement) vigil.VEXStatement {
-	r := vigil.VEXStatement{Index: i, VulnID: st.Vulnerability, Aliases: st.Aliases, Status: st.Status, Justification: st.Justification,
-		Response: st.Response, Detail: st.Detail, Action: st.Action, StatedAt: firstTime(st.Timestamp, doc.Updated, doc.Issued)}
-	if p, ok := idx[st.Product]; ok {
-		r.Product = p.Describe()
-	}
-	if c, ok := idx[st.Component]; ok && st.Component != "" {
-		r.Component = c.Describe()
-	}
-	return r
 }
 
 // vexTarget is one open finding with what matching needs.
