@@ -373,6 +373,14 @@ func (a *app) renderCheck(cmd *cobra.Command, doc *vigil.SBOMDocument, rep *sbom
 	}
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, "%s %s (%s), %d components, %d complete\n", doc.Format, doc.SpecVersion, doc.Encoding, rep.Components, rep.Complete)
+	// What the parser kept but flagged (a licence not on the SPDX list, an
+	// unmappable support value, a malformed reference) is part of the check.
+	for _, warning := range doc.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warning)
+	}
+	if doc.WarningsDropped > 0 {
+		fmt.Fprintf(w, "… and %d more warnings (all of them with -o json)\n", doc.WarningsDropped)
+	}
 	if len(rep.DocumentMissing) > 0 {
 		fmt.Fprintf(w, "document misses: %s\n", elementList(rep.DocumentMissing))
 		for _, n := range rep.DocumentNotes {

@@ -72,6 +72,13 @@ func TestSBOMWorkflow(t *testing.T) {
 	if code, _, _ := r.run("sbom", "check", medicalSBOM(t)); code != 0 {
 		t.Errorf("check FILE without --strict: exit %d", code)
 	}
+	// What the parser flags is shown by the check too, not only by import.
+	badLicence := filepath.Join(t.TempDir(), "licence.cdx.json")
+	os.WriteFile(badLicence, []byte(`{"bomFormat":"CycloneDX","specVersion":"1.5","version":1,"components":[
+		{"type":"library","name":"zlib","version":"1.3","licenses":[{"license":{"id":"Apache-2"}}]}]}`), 0o600)
+	if code, stdout, _ := r.run("sbom", "check", badLicence); code != 0 || !strings.Contains(stdout, "warning: ") || !strings.Contains(stdout, `"Apache-2"`) {
+		t.Errorf("check of an SBOM with a licence id not on the SPDX list: exit %d, no warning naming it:\n%s", code, stdout)
+	}
 	if code, _, stderr := r.run("sbom", "check"); code != 2 || !strings.Contains(stderr, "usage") {
 		t.Errorf("check with neither: exit %d %q", code, stderr)
 	}
