@@ -7,12 +7,12 @@ import (
 	"net"
 
 	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/cli"
 	"github.com/vigil/vigil/internal/feed/fetch"
 	"github.com/vigil/vigil/internal/feed/remote"
 	"github.com/vigil/vigil/internal/httpapi"
 	"github.com/vigil/vigil/internal/runner"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store/backend"
 )
 
@@ -41,7 +41,7 @@ func runJobs(ctx context.Context, svc *app.App, log *slog.Logger) {
 }
 
 // feedSources builds the remote feed sources over one HTTP client.
-func feedSources(opt cli.SyncOptions) ([]service.FeedSource, error) {
+func feedSources(opt cli.SyncOptions) ([]knowledge.FeedSource, error) {
 	client, err := fetch.New(fetch.Config{Version: opt.Version, Proxy: opt.Proxy})
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func feedSources(opt cli.SyncOptions) ([]service.FeedSource, error) {
 	if len(opt.Sources) == 0 {
 		return all, nil
 	}
-	var out []service.FeedSource
+	var out []knowledge.FeedSource
 	for _, name := range opt.Sources {
 		src, err := remote.ByName(all, name)
 		if err != nil {

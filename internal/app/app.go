@@ -21,18 +21,18 @@ import (
 	"github.com/vigil/vigil/internal/app/disclosure"
 	"github.com/vigil/vigil/internal/app/forms"
 	"github.com/vigil/vigil/internal/app/inventory"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/app/support"
 	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/app/txn"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 )
 
 // App is the application over one store.
 type App struct {
-	// Service holds the capabilities not yet split into their own
-	// packages.
-	*service.Service
+	// Knowledge: the knowledge base — feed imports, syncs and bundles,
+	// the merged vulnerability view, matching and rematch, scans.
+	Knowledge *knowledge.Service
 
 	// Access: organizations, scopes, API tokens and shares.
 	Access *access.Service
@@ -86,16 +86,17 @@ func New(st store.Store, opts ...Option) *App {
 	for _, opt := range opts {
 		opt(&o)
 	}
-	svc := service.New(st).WithClock(o.now).WithIncrementalLimit(o.incrementalLimit)
+	stager, _ := st.(store.KBStager)
+	kb := knowledge.New(txn.Narrow(st, func(tx store.Tx) knowledge.Tx { return tx }), stager, o.now).WithIncrementalLimit(o.incrementalLimit)
 	vuln := func(ctx context.Context, id string) ([]string, string, error) {
-		v, err := svc.Vulnerability(ctx, id)
+		v, err := kb.Vulnerability(ctx, id)
 		if err != nil {
 			return nil, "", err
 		}
 		return v.Aliases, v.Summary, nil
 	}
 	return &App{
-		Service:    svc,
+		Knowledge:  kb,
 		Assets:     assets.New(txn.Narrow(st, func(tx store.Tx) assets.Tx { return tx }), o.now, vuln),
 		Access:     access.New(txn.Narrow(st, func(tx store.Tx) access.Tx { return tx }), o.now),
 		Catalog:    catalog.New(txn.Narrow(st, func(tx store.Tx) catalog.Tx { return tx }), o.now),

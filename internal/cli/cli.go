@@ -1,5 +1,5 @@
 // Package cli is vigil's command-line interface: a cobra command tree whose
-// commands parse arguments, call one service method and render the result.
+// commands parse arguments, call one application method and render the result.
 // It knows no database driver and no HTTP server: cmd/vigil hands it
 // functions that open stores and serve.
 package cli
@@ -19,8 +19,8 @@ import (
 
 	"github.com/vigil/vigil"
 	application "github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/config"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // Exit codes.
@@ -48,7 +48,7 @@ type Env struct {
 	// create false it creates nothing: a missing SQLite file is an error.
 	Open func(ctx context.Context, db string, create bool, opts ...application.Option) (*application.App, error)
 	// FeedSources builds the remote feed sources vigil feed sync uses.
-	FeedSources func(opt SyncOptions) ([]service.FeedSource, error)
+	FeedSources func(opt SyncOptions) ([]knowledge.FeedSource, error)
 	// Serve runs the HTTP server until ctx ends.
 	Serve func(ctx context.Context, svc *application.App, opts ServeOptions, log *slog.Logger) error
 	// RunJobs runs the background jobs (the daily phase refresh) over svc

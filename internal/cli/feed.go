@@ -11,8 +11,8 @@ import (
 	"github.com/spf13/cobra"
 	"golang.org/x/term"
 
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/feed"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func (a *app) feedCommand() *cobra.Command {
@@ -21,7 +21,7 @@ func (a *app) feedCommand() *cobra.Command {
 }
 
 func (a *app) feedImportCommand() *cobra.Command {
-	var opt service.FeedOptions
+	var opt knowledge.FeedOptions
 	var keyFiles []string
 	var showProblems int
 	imp := &cobra.Command{
@@ -58,14 +58,14 @@ after the summary, and feed status shows it, unless --allow-empty is given.`,
 			if bar != nil {
 				opt.Progress = func(n int) { _ = bar.Set(n) }
 			}
-			var matched *service.IncrementalSummary
-			opt.OnMatched = func(m *service.IncrementalSummary) { matched = m }
+			var matched *knowledge.IncrementalSummary
+			opt.OnMatched = func(m *knowledge.IncrementalSummary) { matched = m }
 			start := time.Now()
-			rep, err := svc.ImportFeeds(cmd.Context(), args, opt)
+			rep, err := svc.Knowledge.ImportFeeds(cmd.Context(), args, opt)
 			if bar != nil {
 				_ = bar.Finish()
 			}
-			var empty *service.EmptyImportError
+			var empty *knowledge.EmptyImportError
 			if err != nil && !errors.As(err, &empty) {
 				return err
 			}
@@ -96,16 +96,16 @@ func (a *app) feedStatusCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			st, err := svc.KnowledgeBaseStatus(cmd.Context())
+			st, err := svc.Knowledge.KnowledgeBaseStatus(cmd.Context())
 			if err != nil {
 				return err
 			}
-			last := map[string]service.FeedStatus{}
+			last := map[string]knowledge.FeedStatus{}
 			for _, f := range st.Feeds {
 				last[string(f.Source)] = f
 			}
 			t := &table{header: []string{"SOURCE", "RECORDS", "WITHDRAWN", "NEWEST", "LAST IMPORT", "LAST ACCEPTED", "LAST REJECTED", "LAST RESULT"}}
-			lastCols := func(f service.FeedStatus, ok bool) (string, string, string, string) {
+			lastCols := func(f knowledge.FeedStatus, ok bool) (string, string, string, string) {
 				if !ok {
 					return "-", "-", "-", "-"
 				}
@@ -163,7 +163,7 @@ func (a *app) renderFeedReport(cmd *cobra.Command, rep feed.Report, took time.Du
 		Seconds float64 `json:"seconds"`
 		// Usable is false when nothing was accepted or already known.
 		Usable bool `json:"usable"`
-	}{rep, took.Seconds(), service.Usable(rep)}
+	}{rep, took.Seconds(), knowledge.Usable(rep)}
 	t := keyValues(
 		"files", fmt.Sprint(rep.Files),
 		"records", fmt.Sprint(rep.Records),
@@ -175,7 +175,7 @@ func (a *app) renderFeedReport(cmd *cobra.Command, rep feed.Report, took time.Du
 		"importers", orDash(strings.Join(rep.Importers, ", ")),
 		"seconds", fmt.Sprintf("%.1f", took.Seconds()),
 	)
-	if !service.Usable(rep) {
+	if !knowledge.Usable(rep) {
 		t.add("result", "NOTHING USABLE IMPORTED")
 	}
 	if a.output != formatTable {
@@ -222,7 +222,7 @@ func (a *app) bundleCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			m, err := svc.ExportBundle(cmd.Context(), f, a.env.Version)
+			m, err := svc.Knowledge.ExportBundle(cmd.Context(), f, a.env.Version)
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
@@ -258,13 +258,13 @@ func (a *app) bundleCommand() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var opt service.FeedOptions
+			var opt knowledge.FeedOptions
 			bar := a.progress("importing bundle")
 			if bar != nil {
 				opt.Progress = func(n int) { _ = bar.Set(n) }
 			}
 			start := time.Now()
-			rep, _, err := svc.ImportBundle(cmd.Context(), f, fi.Size(), opt)
+			rep, _, err := svc.Knowledge.ImportBundle(cmd.Context(), f, fi.Size(), opt)
 			if bar != nil {
 				_ = bar.Finish()
 			}
@@ -278,7 +278,7 @@ func (a *app) bundleCommand() *cobra.Command {
 }
 
 // printMatched tells what the incremental match after an import did.
-func (a *app) printMatched(cmd *cobra.Command, m *service.IncrementalSummary) {
+func (a *app) printMatched(cmd *cobra.Command, m *knowledge.IncrementalSummary) {
 	if m == nil || a.output != formatTable || (m.Releases == 0 && m.ExposureEvents == 0) {
 		return
 	}

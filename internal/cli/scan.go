@@ -12,9 +12,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/app/triage"
 	"github.com/vigil/vigil/internal/scan"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/vex/cyclonedx"
 )
 
@@ -54,7 +54,7 @@ affected or fixed are shown as such. Output: -o table|json|sarif|cyclonedx-vex.
 			if err != nil {
 				return err
 			}
-			res, err := svc.ScanSBOM(cmd.Context(), in)
+			res, err := svc.Knowledge.ScanSBOM(cmd.Context(), in)
 			if err != nil {
 				return err
 			}
@@ -146,23 +146,23 @@ the stored findings up to date: new matches appear, changed ones are updated,
 and those no longer found are resolved (kept, with the time).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			var matched []service.ReleaseMatch
+			var matched []knowledge.ReleaseMatch
 			if ref.set() {
 				svc, sc, r, err := a.resolveRelease(cmd.Context(), ref)
 				if err != nil {
 					return err
 				}
-				sum, err := svc.MatchRelease(cmd.Context(), sc, r.ID, nil)
+				sum, err := svc.Knowledge.MatchRelease(cmd.Context(), sc, r.ID, nil)
 				if err != nil {
 					return err
 				}
-				matched = []service.ReleaseMatch{{Release: r, Summary: sum}}
+				matched = []knowledge.ReleaseMatch{{Release: r, Summary: sum}}
 			} else {
 				svc, sc, err := a.scope(cmd.Context())
 				if err != nil {
 					return err
 				}
-				if matched, err = svc.MatchAllReleases(cmd.Context(), sc); err != nil {
+				if matched, err = svc.Knowledge.MatchAllReleases(cmd.Context(), sc); err != nil {
 					return err
 				}
 			}
@@ -174,15 +174,15 @@ and those no longer found are resolved (kept, with the time).`,
 }
 
 // matchSummaries is what -o json shows of a match run: the summaries.
-func matchSummaries(ms []service.ReleaseMatch) []*service.MatchSummary {
-	sums := []*service.MatchSummary{}
+func matchSummaries(ms []knowledge.ReleaseMatch) []*knowledge.MatchSummary {
+	sums := []*knowledge.MatchSummary{}
 	for _, m := range ms {
 		sums = append(sums, m.Summary)
 	}
 	return sums
 }
 
-func matchTable(ms []service.ReleaseMatch) *table {
+func matchTable(ms []knowledge.ReleaseMatch) *table {
 	t := &table{header: []string{"RELEASE", "COMPONENTS", "CANDIDATES", "NEW", "CHANGED", "UNCHANGED", "RESOLVED"}}
 	for _, m := range ms {
 		r, sum := m.Release, m.Summary
@@ -215,7 +215,7 @@ whole explanation); --overdue only the findings whose FDA clock has run out.`,
 			if err != nil {
 				return err
 			}
-			fs, err := svc.Findings(cmd.Context(), sc, rel.ID, all)
+			fs, err := svc.Knowledge.Findings(cmd.Context(), sc, rel.ID, all)
 			if err != nil {
 				return err
 			}

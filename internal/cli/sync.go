@@ -7,7 +7,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/knowledge"
 )
 
 // SyncOptions configure the remote feed sources.
@@ -54,13 +54,13 @@ Environment: VIGIL_NVD_API_KEY, HTTPS_PROXY/NO_PROXY.`,
 			if err != nil {
 				return err
 			}
-			var fo service.FeedOptions
+			var fo knowledge.FeedOptions
 			bar := a.progress("syncing")
 			if bar != nil {
 				fo.Progress = func(n int) { _ = bar.Set(n) }
 			}
 			start := time.Now()
-			results, err := svc.SyncFeeds(cmd.Context(), sources, fo)
+			results, err := svc.Knowledge.SyncFeeds(cmd.Context(), sources, fo)
 			if bar != nil {
 				_ = bar.Finish()
 			}

@@ -22,7 +22,7 @@ the CSAF advisories about it.`,
 			if err != nil {
 				return err
 			}
-			v, err := svc.Vulnerability(cmd.Context(), args[0])
+			v, err := svc.Knowledge.Vulnerability(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}

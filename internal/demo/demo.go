@@ -18,7 +18,7 @@ import (
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/catalog"
 	"github.com/vigil/vigil/internal/app/inventory"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/knowledge"
 )
 
 //go:embed data/*.json data/*.csv data/*.yaml data/feeds
@@ -195,10 +195,10 @@ func Load(ctx context.Context, svc *app.App, actor string, opt Options) (*Summar
 	if err != nil {
 		return nil, err
 	}
-	if _, err := svc.MatchRelease(ctx, mdm, rel.ID, nil); err != nil {
+	if _, err := svc.Knowledge.MatchRelease(ctx, mdm, rel.ID, nil); err != nil {
 		return nil, err
 	}
-	if sum.Findings, err = svc.Findings(ctx, mdm, rel.ID, false); err != nil {
+	if sum.Findings, err = svc.Knowledge.Findings(ctx, mdm, rel.ID, false); err != nil {
 		return nil, err
 	}
 	if sum.Triage, err = loadTriage(ctx, svc, mdm, &rel.Release, sum.Findings, opt.FeedsDir == ""); err != nil {
@@ -310,7 +310,7 @@ type FeedStep struct {
 func loadFeeds(ctx context.Context, svc *app.App, dir string) (*FeedStep, error) {
 	step := &FeedStep{Dir: dir}
 	if dir != "" {
-		rep, err := svc.ImportFeeds(ctx, []string{dir}, service.FeedOptions{})
+		rep, err := svc.Knowledge.ImportFeeds(ctx, []string{dir}, knowledge.FeedOptions{})
 		if err != nil {
 			return nil, fmt.Errorf("feeds %s: %w", dir, err)
 		}
@@ -326,7 +326,7 @@ func loadFeeds(ctx context.Context, svc *app.App, dir string) (*FeedStep, error)
 			return err
 		}
 		defer f.Close()
-		rep, err := svc.ImportFeedReader(ctx, path.Base(p), f, service.FeedOptions{})
+		rep, err := svc.Knowledge.ImportFeedReader(ctx, path.Base(p), f, knowledge.FeedOptions{})
 		if err != nil {
 			return fmt.Errorf("demo feed %s: %w", p, err)
 		}
@@ -343,7 +343,7 @@ func loadFeeds(ctx context.Context, svc *app.App, dir string) (*FeedStep, error)
 }
 
 func kbSources(ctx context.Context, svc *app.App, step *FeedStep) error {
-	st, err := svc.KnowledgeBaseStatus(ctx)
+	st, err := svc.Knowledge.KnowledgeBaseStatus(ctx)
 	if err != nil {
 		return err
 	}

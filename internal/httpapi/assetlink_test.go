@@ -6,8 +6,8 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/assets"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/realdata"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // TestAssetLinksAPI: links are listed with score and evidence, possible
@@ -17,7 +17,7 @@ func TestAssetLinksAPI(t *testing.T) {
 	e := newEnv(t)
 	hdo := e.hospital(t, "st-elsewhere")
 	other := e.hospital(t, "county-general")
-	if _, err := e.svc.ImportFeeds(t.Context(), []string{realdata.Path(t, "csaf/cisa-icsma/icsma-22-251-01.json")}, service.FeedOptions{}); err != nil {
+	if _, err := e.svc.Knowledge.ImportFeeds(t.Context(), []string{realdata.Path(t, "csaf/cisa-icsma/icsma-22-251-01.json")}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range []map[string]string{

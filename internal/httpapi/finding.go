@@ -4,8 +4,8 @@ import (
 	"context"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/scan"
-	"github.com/vigil/vigil/internal/service"
 )
 
 type listFindingsInput struct {
@@ -21,14 +21,14 @@ type findingList struct {
 
 type findingListOutput struct{ Body findingList }
 
-type matchOutput struct{ Body *service.MatchSummary }
+type matchOutput struct{ Body *knowledge.MatchSummary }
 
 type scanSBOMInput struct{ upload }
 
 type scanOutput struct{ Body *scan.Result }
 
 func (s *Server) listFindings(ctx context.Context, in *listFindingsInput) (*findingListOutput, error) {
-	fs, err := s.svc.Findings(ctx, scopeFrom(ctx), in.ID, in.All)
+	fs, err := s.svc.Knowledge.Findings(ctx, scopeFrom(ctx), in.ID, in.All)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -36,7 +36,7 @@ func (s *Server) listFindings(ctx context.Context, in *listFindingsInput) (*find
 }
 
 func (s *Server) matchRelease(ctx context.Context, in *IDPath) (*matchOutput, error) {
-	sum, err := s.svc.MatchRelease(ctx, scopeFrom(ctx), in.ID, nil)
+	sum, err := s.svc.Knowledge.MatchRelease(ctx, scopeFrom(ctx), in.ID, nil)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -48,7 +48,7 @@ func (s *Server) scanSBOM(ctx context.Context, in *scanSBOMInput) (*scanOutput, 
 	if err != nil {
 		return nil, err
 	}
-	res, err := s.svc.ScanSBOM(ctx, doc)
+	res, err := s.svc.Knowledge.ScanSBOM(ctx, doc)
 	if err != nil {
 		return nil, in.problem(ctx, err)
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/knowledge"
 )
 
 // demoSBOM is the quickstart pump's SBOM, written for the demo (real
@@ -28,10 +28,10 @@ func TestFindingsAndScan(t *testing.T) {
 	var r vigil.Release
 	e.do(t, "POST", fmt.Sprintf("/api/v1/products/%d/releases", p.ID), tokA, vigil.ReleaseInput{Version: "3.0"}).want(t, http.StatusCreated, &r)
 	e.send(t, fmt.Sprintf("/api/v1/releases/%d/sbom", r.ID), tokA, raw, "application/json").want(t, http.StatusCreated, nil)
-	if _, err := e.svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv"}, service.FeedOptions{}); err != nil {
+	if _, err := e.svc.Knowledge.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv"}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	var sum service.MatchSummary
+	var sum knowledge.MatchSummary
 	e.do(t, "POST", fmt.Sprintf("/api/v1/releases/%d/match", r.ID), tokA, nil).want(t, http.StatusOK, &sum)
 	if sum.Components != 25 || sum.Unchanged != 3 {
 		t.Errorf("match = %+v, want 25 components and the 3 findings the import made", sum)

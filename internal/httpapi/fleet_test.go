@@ -14,8 +14,8 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/app/assets"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // hospital creates a healthcare provider and returns a bearer token of it.
@@ -150,7 +150,7 @@ func TestFleetAPI(t *testing.T) {
 	e.do(t, "PUT", "/api/v1/assets/BME-100240/mapping", hdo, map[string]string{"release": "Infusion Pump@9.9"}).problem(t, http.StatusNotFound)
 
 	// Exposure after a feed update.
-	if _, err := e.svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/CVE-2024-21907.json"}, service.FeedOptions{}); err != nil {
+	if _, err := e.svc.Knowledge.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv/CVE-2024-21907.json"}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var ex assets.Exposure

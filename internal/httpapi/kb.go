@@ -3,19 +3,19 @@ package httpapi
 import (
 	"context"
 
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/knowledge"
 )
 
-type kbStatusOutput struct{ Body *service.KBStatus }
+type kbStatusOutput struct{ Body *knowledge.KBStatus }
 
-type vulnOutput struct{ Body *service.VulnView }
+type vulnOutput struct{ Body *knowledge.VulnView }
 
 type vulnPath struct {
 	ID string `path:"id" maxLength:"200" doc:"A vulnerability id: CVE, GHSA, GO-, PYSEC-, ALSA-, ICSMA-…"`
 }
 
 func (s *Server) kbStatus(ctx context.Context, _ *struct{}) (*kbStatusOutput, error) {
-	st, err := s.svc.KnowledgeBaseStatus(ctx)
+	st, err := s.svc.Knowledge.KnowledgeBaseStatus(ctx)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}
@@ -23,7 +23,7 @@ func (s *Server) kbStatus(ctx context.Context, _ *struct{}) (*kbStatusOutput, er
 }
 
 func (s *Server) getVuln(ctx context.Context, in *vulnPath) (*vulnOutput, error) {
-	v, err := s.svc.Vulnerability(ctx, in.ID)
+	v, err := s.svc.Knowledge.Vulnerability(ctx, in.ID)
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

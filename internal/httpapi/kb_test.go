@@ -4,19 +4,19 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/realdata"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func TestKnowledgeBase(t *testing.T) {
 	e := newEnv(t)
 	tok := e.org(t, "acme")
-	if _, err := e.svc.ImportFeeds(t.Context(), []string{
+	if _, err := e.svc.Knowledge.ImportFeeds(t.Context(), []string{
 		realdata.Path(t, "kev/known_exploited_vulnerabilities.json"), realdata.Path(t, "nvd/api-2.0/osv-dev"),
-	}, service.FeedOptions{}); err != nil {
+	}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	var st service.KBStatus
+	var st knowledge.KBStatus
 	e.do(t, "GET", "/api/v1/kb/status", tok, nil).want(t, http.StatusOK, &st)
 	counts := map[string]int{}
 	for _, s := range st.Sources {
@@ -25,7 +25,7 @@ func TestKnowledgeBase(t *testing.T) {
 	if counts["kev"] != 1404 || counts["nvd"] == 0 {
 		t.Errorf("status counts = %v", counts)
 	}
-	var v service.VulnView
+	var v knowledge.VulnView
 	e.do(t, "GET", "/api/v1/vulns/CVE-2023-4863", tok, nil).want(t, http.StatusOK, &v)
 	if v.KEV == nil || len(v.Records) == 0 {
 		t.Errorf("CVE-2023-4863 = %+v", v)

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/knowledge"
 )
 
 func TestMatchAllReleases(t *testing.T) {
@@ -18,7 +18,7 @@ func TestMatchAllReleases(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv"}, service.FeedOptions{}); err != nil {
+	if _, err := e.svc.Knowledge.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv"}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var p vigil.Product
@@ -29,8 +29,8 @@ func TestMatchAllReleases(t *testing.T) {
 	e.send(t, fmt.Sprintf("/api/v1/releases/%d/sbom", withSBOM.ID), tokA, raw, "application/json").want(t, http.StatusCreated, nil)
 
 	var got struct {
-		Items []service.MatchSummary `json:"items"`
-		Total int                    `json:"total"`
+		Items []knowledge.MatchSummary `json:"items"`
+		Total int                      `json:"total"`
 	}
 	e.do(t, "POST", "/api/v1/match", tokA, nil).want(t, http.StatusOK, &got)
 	if got.Total != 1 || len(got.Items) != 1 || got.Items[0].ReleaseID != withSBOM.ID || got.Items[0].Components != 25 {

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/app/triage"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func TestTriageAPI(t *testing.T) {
@@ -28,7 +28,7 @@ func TestTriageAPI(t *testing.T) {
 		e.send(t, fmt.Sprintf("/api/v1/releases/%d/sbom", r.ID), tokA, raw, "application/json").want(t, http.StatusCreated, nil)
 		rels = append(rels, r)
 	}
-	if _, err := e.svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv"}, service.FeedOptions{}); err != nil {
+	if _, err := e.svc.Knowledge.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv"}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var list struct {

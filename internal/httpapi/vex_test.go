@@ -9,7 +9,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/disclosure"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/knowledge"
 )
 
 // TestVEX exports a release's VEX in every format, imports the export
@@ -26,7 +26,7 @@ func TestVEX(t *testing.T) {
 	p := mustCreateProduct(t, e, tokA, "Pump")
 	r := mustCreateRelease(t, e, tokA, p.ID, vigil.ReleaseInput{Version: "3.0"})
 	e.send(t, fmt.Sprintf("/api/v1/releases/%d/sbom", r.ID), tokA, raw, "application/json").want(t, http.StatusCreated, nil)
-	if _, err := e.svc.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv"}, service.FeedOptions{}); err != nil {
+	if _, err := e.svc.Knowledge.ImportFeeds(t.Context(), []string{"../demo/data/feeds/osv"}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 

@@ -39,9 +39,9 @@ import (
 	"time"
 
 	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/synth"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/tools/internal/scale"
 )
 
@@ -64,7 +64,7 @@ func main() {
 	flag.Uint64Var(&o.seed, "seed", 1, "generator seed")
 	flag.StringVar(&o.db, "db", "", "SQLite file (must not exist) or postgres:// URL; empty: SQLite in a temporary directory")
 	flag.StringVar(&o.file, "feed", "", "import this file instead of generating one (-source, -n and -seed are ignored)")
-	flag.BoolVar(&o.skipOSVSchema, "skip-osv-schema", false, "skip the OSV JSON-schema check (service.FeedOptions.SkipOSVSchema)")
+	flag.BoolVar(&o.skipOSVSchema, "skip-osv-schema", false, "skip the OSV JSON-schema check (knowledge.FeedOptions.SkipOSVSchema)")
 	flag.BoolVar(&o.reimport, "reimport", true, "time a second import of the same file (every record unchanged)")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary files or the PostgreSQL schema")
 	flag.StringVar(&o.cpuProfile, "cpuprofile", "", "write CPU profiles of the imports to this file (the second import to FILE.reimport)")
@@ -135,7 +135,7 @@ func run(ctx context.Context, o options) (err error) {
 	}
 	defer func() { err = errors.Join(err, closeStore()) }()
 	svc := app.New(st)
-	opt := service.FeedOptions{SkipOSVSchema: o.skipOSVSchema}
+	opt := knowledge.FeedOptions{SkipOSVSchema: o.skipOSVSchema}
 
 	passes := []string{"first", "reimport"}
 	if !o.reimport {
@@ -172,7 +172,7 @@ func sourceName(o options, path string) string {
 // shared machine the wall clock also counts waiting for a core, and a
 // PostgreSQL server's own work is not in it) and the process's peak RSS
 // during it.
-func importOnce(ctx context.Context, svc *app.App, path string, opt service.FeedOptions, profile string) (rep feed.Report, elapsed, cpu time.Duration, hwm int64, err error) {
+func importOnce(ctx context.Context, svc *app.App, path string, opt knowledge.FeedOptions, profile string) (rep feed.Report, elapsed, cpu time.Duration, hwm int64, err error) {
 	scale.ResetPeakRSS()
 	if profile != "" {
 		pf, err := os.Create(profile)
@@ -186,7 +186,7 @@ func importOnce(ctx context.Context, svc *app.App, path string, opt service.Feed
 	}
 	cpu0 := cpuTime()
 	start := time.Now()
-	rep, err = svc.ImportFeeds(ctx, []string{path}, opt)
+	rep, err = svc.Knowledge.ImportFeeds(ctx, []string{path}, opt)
 	elapsed = time.Since(start)
 	cpu = cpuTime() - cpu0
 	if profile != "" {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/knowledge"
 )
 
 // Finding imports the demo pump's SBOM into a new release and the
@@ -23,13 +23,13 @@ func Finding(t testing.TB, svc *app.App, sc vigil.Scope, product, version string
 	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(t.Context(), []string{JQueryOSV}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{JQueryOSV}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
+	if _, err := svc.Knowledge.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	fs, err := svc.Findings(t.Context(), sc, r.ID, false)
+	fs, err := svc.Knowledge.Findings(t.Context(), sc, r.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,8 +15,8 @@ import (
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/app/assets"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/realdata"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // sigmaAdvisory is CISA's advisory on Baxter's Sigma Spectrum and
@@ -45,7 +45,7 @@ func TestAdvisoryLinkDecisions(t *testing.T) {
 	svc, _ := apptest.New(t)
 	ctx := t.Context()
 	hdo := apptest.OrgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
-	if _, err := svc.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	for _, a := range []vigil.Asset{
@@ -116,7 +116,7 @@ func TestAdvisoryLinkDecisions(t *testing.T) {
 	if got := exposedTags(t, svc, hdo, cve); !slices.Equal(got, []string{"PUMP-2"}) {
 		t.Fatalf("after rejecting and remapping: exposed = %v", got)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := exposedTags(t, svc, hdo, cve); !slices.Equal(got, []string{"PUMP-2"}) {
@@ -141,7 +141,7 @@ func TestAdvisoryLinkDecisions(t *testing.T) {
 	if err := os.WriteFile(p, revised, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{p}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{p}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Assets.MapAssets(ctx, hdo); err != nil {
@@ -168,7 +168,7 @@ func TestAdvisoryLinksWhicheverCameFirst(t *testing.T) {
 		ctx := t.Context()
 		hdo := apptest.OrgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
 		importFeed := func() {
-			if _, err := svc.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, service.FeedOptions{}); err != nil {
+			if _, err := svc.Knowledge.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, knowledge.FeedOptions{}); err != nil {
 				t.Fatal(err)
 			}
 		}

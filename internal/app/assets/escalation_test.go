@@ -7,8 +7,8 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/fleet"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func phaseFactor(p *fleet.AssetPriority) *fleet.PriorityFactor {
@@ -39,7 +39,7 @@ func TestExposurePhaseEscalation(t *testing.T) {
 	if _, err := svc.Assets.MapAssets(ctx, w.hdo); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	score := func() (float64, *fleet.PriorityFactor) {

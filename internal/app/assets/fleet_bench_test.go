@@ -130,7 +130,7 @@ func loadSyntheticFleet(b *testing.B, st store.Store, f *synth.Fleet) vigil.Scop
 // releases of 300 components); VIGIL_FLEET_BENCH=full loads synth.Full
 // (100,000 assets over 2,000 releases of 300 components: make scale-fleet).
 //
-//	go test ./internal/service -run '^$' -bench Exposure -benchmem
+//	go test ./internal/app/assets -run '^$' -bench Exposure -benchmem
 func BenchmarkExposure(b *testing.B) {
 	cfg := synth.Small()
 	if os.Getenv("VIGIL_FLEET_BENCH") == "full" {

@@ -21,8 +21,8 @@ import (
 	"github.com/vigil/vigil/internal/app/access"
 	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/app/assets"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/fleet/assetfile"
-	"github.com/vigil/vigil/internal/service"
 )
 
 var (
@@ -203,8 +203,8 @@ func TestFleetImportMapExpose(t *testing.T) {
 	// A feed update: the OSV record of Newtonsoft.Json's CVE-2024-21907 (in
 	// the SBOM), and the device advisory for BD Pyxis (two CVEs).
 	events := 0
-	opt := service.FeedOptions{OnMatched: func(s *service.IncrementalSummary) { events += s.ExposureEvents }}
-	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, opt); err != nil {
+	opt := knowledge.FeedOptions{OnMatched: func(s *knowledge.IncrementalSummary) { events += s.ExposureEvents }}
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, opt); err != nil {
 		t.Fatal(err)
 	}
 	if events != 5 {
@@ -218,7 +218,7 @@ func TestFleetImportMapExpose(t *testing.T) {
 		t.Errorf("events = %v", evs)
 	}
 	// Re-importing the same feeds records nothing new.
-	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if evs2, _ := svc.Assets.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{}); len(evs2) != len(evs) {
@@ -276,7 +276,7 @@ func TestAdvisoryNotAffected(t *testing.T) {
 	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{pyxisAdvisory}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{pyxisAdvisory}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// The same advisory, revised: MedStation ES (DEMO-0001) moved to
@@ -309,7 +309,7 @@ func TestAdvisoryNotAffected(t *testing.T) {
 	if err := os.WriteFile(p, revised, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{p}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{p}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	ex, err := svc.Assets.Exposure(ctx, w.hdo, "CVE-2022-22766")
@@ -339,7 +339,7 @@ func TestRemediationAndWorklist(t *testing.T) {
 	if _, err := svc.Assets.MapAssets(ctx, w.hdo); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	list, err := svc.Assets.Worklist(ctx, w.hdo, assets.WorklistOptions{})
@@ -451,10 +451,10 @@ func TestManufacturerTriage(t *testing.T) {
 	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, apptest.JQueryOSV}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, apptest.JQueryOSV}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	fs, err := svc.Findings(ctx, w.mdm, w.pump30.ID, false)
+	fs, err := svc.Knowledge.Findings(ctx, w.mdm, w.pump30.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -550,8 +550,8 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 			t.Fatal(err)
 		}
 		recorded := 0
-		opt := service.FeedOptions{OnMatched: func(s *service.IncrementalSummary) { recorded += s.ExposureEvents; full = full || s.Full }}
-		if _, err := svc.ImportFeeds(ctx, []string{zipPath}, opt); err != nil {
+		opt := knowledge.FeedOptions{OnMatched: func(s *knowledge.IncrementalSummary) { recorded += s.ExposureEvents; full = full || s.Full }}
+		if _, err := svc.Knowledge.ImportFeeds(ctx, []string{zipPath}, opt); err != nil {
 			t.Fatal(err)
 		}
 		evs, err := svc.Assets.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{})
@@ -567,7 +567,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 		}
 		// Importing the same zip again records nothing new.
 		recorded = 0
-		if _, err := svc.ImportFeeds(ctx, []string{zipPath}, opt); err != nil {
+		if _, err := svc.Knowledge.ImportFeeds(ctx, []string{zipPath}, opt); err != nil {
 			t.Fatal(err)
 		}
 		if recorded != 0 {
@@ -599,7 +599,7 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 	if _, err := importCMMS(t, svc, w.hdo, data, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{zipPath}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{zipPath}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Access.Share(ctx, w.mdm, access.ShareInput{Grantee: "st-elsewhere", Product: "Infusion Pump"}); err != nil {
@@ -629,8 +629,8 @@ func TestExposureEventsAfterFullRematch(t *testing.T) {
 	}
 	var recorded int
 	full = false
-	opt := service.FeedOptions{OnMatched: func(s *service.IncrementalSummary) { recorded += s.ExposureEvents; full = full || s.Full }}
-	rep, err := svc.ImportFeeds(ctx, []string{other}, opt)
+	opt := knowledge.FeedOptions{OnMatched: func(s *knowledge.IncrementalSummary) { recorded += s.ExposureEvents; full = full || s.Full }}
+	rep, err := svc.Knowledge.ImportFeeds(ctx, []string{other}, opt)
 	if err != nil {
 		t.Fatal(err)
 	}

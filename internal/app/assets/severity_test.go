@@ -10,9 +10,9 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/fleet"
 	"github.com/vigil/vigil/internal/realdata"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func priorityOf(t *testing.T, svc *app.App, sc vigil.Scope, cve string) *fleet.AssetPriority {
@@ -44,7 +44,7 @@ func TestAdvisoryOnlySeverity(t *testing.T) {
 	svc, _ := apptest.New(t)
 	ctx := t.Context()
 	hdo := apptest.OrgOfKind(t, svc, "st-elsewhere", vigil.HealthcareProvider)
-	if _, err := svc.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{realdata.Path(t, sigmaAdvisory)}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Assets.CreateAsset(ctx, hdo, vigil.Asset{AssetTag: "PUMP-1", Manufacturer: "Baxter", Model: "Sigma Spectrum 35700BAX2",
@@ -82,7 +82,7 @@ func TestAdvisoryOnlySeverity(t *testing.T) {
 	if err := os.WriteFile(path, raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{path}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{path}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	p := priorityOf(t, svc, hdo, "CVE-2022-26394")

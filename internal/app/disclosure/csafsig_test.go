@@ -5,8 +5,8 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/realdata"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // TestCSAFSignatureNotChecked: CISA publishes icsma-19-274-01.json with a
@@ -16,7 +16,7 @@ import (
 func TestCSAFSignatureNotChecked(t *testing.T) {
 	signed := realdata.Path(t, "csaf/cisa-icsma/icsma-19-274-01.json")
 	svc, _ := apptest.New(t)
-	rep, err := svc.ImportFeeds(t.Context(), []string{signed}, service.FeedOptions{})
+	rep, err := svc.Knowledge.ImportFeeds(t.Context(), []string{signed}, knowledge.FeedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +25,7 @@ func TestCSAFSignatureNotChecked(t *testing.T) {
 		t.Fatalf("report %+v", rep)
 	}
 	unsigned := realdata.Path(t, "csaf/redhat/rhsa-2024_6220.json")
-	rep, err = svc.ImportFeeds(t.Context(), []string{unsigned}, service.FeedOptions{})
+	rep, err = svc.Knowledge.ImportFeeds(t.Context(), []string{unsigned}, knowledge.FeedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/vigil/vigil/internal/app"
 	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/app/disclosure"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/store/sqlite"
 	"github.com/vigil/vigil/internal/vex"
 	"github.com/vigil/vigil/internal/vex/openvex"
@@ -26,7 +26,7 @@ import (
 // statement rows, matching every statement against the findings on its
 // vulnerability, and the 40 triage decisions, in one transaction.
 //
-//	go test ./internal/service -run '^$' -bench ImportVEX -benchmem
+//	go test ./internal/app/disclosure -run '^$' -bench ImportVEX -benchmem
 func BenchmarkImportVEX(b *testing.B) {
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "vigil.db"))
@@ -62,7 +62,7 @@ func BenchmarkImportVEX(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	if _, err := svc.ImportFeeds(ctx, []string{apptest.DemoFeeds + "/osv"}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{apptest.DemoFeeds + "/osv"}, knowledge.FeedOptions{}); err != nil {
 		b.Fatal(err)
 	}
 	d := vextest.Large(5000)

@@ -11,8 +11,8 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/apptest"
 	"github.com/vigil/vigil/internal/app/disclosure"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/realdata"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/vex"
 	"github.com/vigil/vigil/internal/vex/codecs"
 )
@@ -41,13 +41,13 @@ func TestOwnVEXRoundTripUnderGroupingAdvisory(t *testing.T) {
 	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(rtosSBOM("Infusion Pump", "3.0"))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(t.Context(), []string{advisory}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{advisory}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
+	if _, err := svc.Knowledge.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	fs, err := svc.Findings(t.Context(), sc, r.ID, false)
+	fs, err := svc.Knowledge.Findings(t.Context(), sc, r.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -157,10 +157,10 @@ func TestImportVEXVersionRanges(t *testing.T) {
 	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(rtosSBOM("Infusion Pump", "3.0"))); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportFeeds(t.Context(), []string{advisory}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{advisory}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
+	if _, err := svc.Knowledge.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
 		t.Fatal(err)
 	}
 	const cve = "CVE-2019-12256"

@@ -20,7 +20,7 @@ import (
 // release of its own, so no import is skipped as unchanged. The larger
 // sizes and PostgreSQL are measured by tools/sbomimport (make scale).
 //
-//	go test ./internal/service -run '^$' -bench ImportSBOM -benchmem
+//	go test ./internal/app/inventory -run '^$' -bench ImportSBOM -benchmem
 func BenchmarkImportSBOM(b *testing.B) {
 	for _, n := range []int{1_000, 10_000} {
 		b.Run(fmt.Sprintf("sqlite/%dk", n/1000), func(b *testing.B) {

@@ -20,7 +20,7 @@ import (
 // reports findings/s. The findings are generated here, straight into the
 // store.
 //
-//	go test ./internal/service -run '^$' -bench Queue -benchmem
+//	go test ./internal/app/triage -run '^$' -bench Queue -benchmem
 func BenchmarkQueue(b *testing.B) {
 	for _, n := range []int{1_000, 10_000} {
 		b.Run(fmt.Sprintf("sqlite/%dk", n/1000), func(b *testing.B) {

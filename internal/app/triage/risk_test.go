@@ -13,8 +13,8 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/app/triage"
-	"github.com/vigil/vigil/internal/service"
 )
 
 func TestFindingRiskLifecycle(t *testing.T) {
@@ -261,7 +261,7 @@ func TestExploitationSignals(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if _, err := svc.ImportFeeds(t.Context(), []string{dir}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{dir}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	fr, err := svc.Triage.FindingRisk(t.Context(), sc, f.ID)

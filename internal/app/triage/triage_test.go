@@ -130,10 +130,10 @@ func TestTriageHistoryAndVEXConflict(t *testing.T) {
 	}
 
 	// Rematching keeps the decision and the history.
-	if _, err := svc.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
+	if _, err := svc.Knowledge.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	fs, _ := svc.Findings(t.Context(), sc, r.ID, false)
+	fs, _ := svc.Knowledge.Findings(t.Context(), sc, r.ID, false)
 	if len(fs) != 1 || fs[0].Triage == nil || fs[0].Triage.State != vigil.TriageAffected || fs[0].Triage.SourceRef != "supplier-vex-2#0" {
 		t.Fatalf("after rematch: %+v", fs[0].Triage)
 	}

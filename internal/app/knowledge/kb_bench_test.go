@@ -1,4 +1,4 @@
-package service_test
+package knowledge_test
 
 import (
 	"bytes"
@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil/internal/app"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/feed/synth"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store/sqlite"
 )
 
@@ -23,7 +23,7 @@ import (
 // daily sync mostly does. The full sizes (300k NVD, 500k OSV) and
 // PostgreSQL are measured by tools/kbimport (make scale-kb).
 //
-//	go test ./internal/service -run '^$' -bench ImportFeeds -benchmem
+//	go test ./internal/app/knowledge -run '^$' -bench ImportFeeds -benchmem
 func BenchmarkImportFeeds(b *testing.B) {
 	feeds := []struct {
 		name  string
@@ -34,7 +34,7 @@ func BenchmarkImportFeeds(b *testing.B) {
 		{"osv", "all.zip", synth.OSVZip},
 	}
 	const n = 1_000
-	opt := service.FeedOptions{SkipOSVSchema: true}
+	opt := knowledge.FeedOptions{SkipOSVSchema: true}
 	for _, f := range feeds {
 		dir := b.TempDir()
 		var buf bytes.Buffer
@@ -57,7 +57,7 @@ func BenchmarkImportFeeds(b *testing.B) {
 			return app.New(db)
 		}
 		importOnce := func(b *testing.B, svc *app.App, stored, unchanged int) {
-			rep, err := svc.ImportFeeds(b.Context(), []string{path}, opt)
+			rep, err := svc.Knowledge.ImportFeeds(b.Context(), []string{path}, opt)
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package service_test
+package knowledge_test
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/apptest"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/knowledge"
 )
 
 // writeOSV writes an OSV record for NuGet Newtonsoft.Json fixed at fixed.
@@ -47,15 +47,15 @@ func TestIncrementalMatching(t *testing.T) {
 	}
 
 	// The advisory: Newtonsoft.Json before 13.0.1; the SBOM has 9.0.1.
-	var got *service.IncrementalSummary
-	opt := service.FeedOptions{OnMatched: func(s *service.IncrementalSummary) { got = s }}
-	if _, err := svc.ImportFeeds(t.Context(), []string{apptest.NewtonsoftOSV}, opt); err != nil {
+	var got *knowledge.IncrementalSummary
+	opt := knowledge.FeedOptions{OnMatched: func(s *knowledge.IncrementalSummary) { got = s }}
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{apptest.NewtonsoftOSV}, opt); err != nil {
 		t.Fatal(err)
 	}
 	if got == nil || got.Records != 1 || got.Releases != 2 || got.New != 2 {
 		t.Fatalf("incremental match = %+v, want 1 record, 2 releases, 2 new findings", got)
 	}
-	fs, err := svc.Findings(t.Context(), sc, r.ID, false)
+	fs, err := svc.Knowledge.Findings(t.Context(), sc, r.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,7 +67,7 @@ func TestIncrementalMatching(t *testing.T) {
 
 	// Importing the same record again changes nothing and matches nothing.
 	got = nil
-	if _, err := svc.ImportFeeds(t.Context(), []string{apptest.NewtonsoftOSV}, opt); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{apptest.NewtonsoftOSV}, opt); err != nil {
 		t.Fatal(err)
 	}
 	if got == nil || got.Releases != 0 {
@@ -78,49 +78,49 @@ func TestIncrementalMatching(t *testing.T) {
 	// earlier): the finding resolves, and stays on record.
 	dir := t.TempDir()
 	got = nil
-	if _, err := svc.ImportFeeds(t.Context(), []string{writeOSV(t, dir, "2026-01-01T00:00:00Z", "9.0.0")}, opt); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{writeOSV(t, dir, "2026-01-01T00:00:00Z", "9.0.0")}, opt); err != nil {
 		t.Fatal(err)
 	}
 	if got == nil || got.Resolved != 2 {
 		t.Fatalf("after the fix moved: %+v, want 2 resolved", got)
 	}
-	if fs, _ := svc.Findings(t.Context(), sc, r.ID, false); len(fs) != 0 {
+	if fs, _ := svc.Knowledge.Findings(t.Context(), sc, r.ID, false); len(fs) != 0 {
 		t.Errorf("open findings = %+v, want none", fs)
 	}
-	all, _ := svc.Findings(t.Context(), sc, r.ID, true)
+	all, _ := svc.Knowledge.Findings(t.Context(), sc, r.ID, true)
 	if len(all) != 1 || all[0].ID != first.ID || all[0].ResolvedAt.IsZero() {
 		t.Errorf("all findings = %+v, want the first one resolved", all)
 	}
 
 	// The next release of the product links back to the finding.
-	if _, err := svc.ImportFeeds(t.Context(), []string{writeOSV(t, dir, "2026-06-01T00:00:00Z", "13.0.1")}, opt); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{writeOSV(t, dir, "2026-06-01T00:00:00Z", "13.0.1")}, opt); err != nil {
 		t.Fatal(err)
 	}
 	next := apptest.NewRelease(t, svc, sc, "Pump", "3.1")
 	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, next.ID, bytes.NewReader(raw)); err != nil {
 		t.Fatal(err)
 	}
-	sum, err := svc.MatchRelease(t.Context(), sc, next.ID, nil)
+	sum, err := svc.Knowledge.MatchRelease(t.Context(), sc, next.ID, nil)
 	if err != nil || sum.New != 1 {
 		t.Fatalf("match of the next release: %+v, %v", sum, err)
 	}
-	nf, _ := svc.Findings(t.Context(), sc, next.ID, false)
+	nf, _ := svc.Knowledge.Findings(t.Context(), sc, next.ID, false)
 	if len(nf) != 1 || nf[0].PreviousID != first.ID {
 		t.Errorf("next release finding = %+v, want it linked to %d", nf, first.ID)
 	}
 	// Organization B sees none of A's findings.
-	if _, err := svc.Findings(t.Context(), other, r.ID, true); err == nil {
+	if _, err := svc.Knowledge.Findings(t.Context(), other, r.ID, true); err == nil {
 		t.Error("org B read A's findings")
 	}
 }
 
 func TestScanSBOM(t *testing.T) {
 	svc, _ := apptest.New(t)
-	if _, err := svc.ImportFeeds(t.Context(), []string{apptest.DemoFeeds}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{apptest.DemoFeeds}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := os.ReadFile(apptest.DemoSBOM)
-	res, err := svc.ScanSBOM(t.Context(), bytes.NewReader(raw))
+	res, err := svc.Knowledge.ScanSBOM(t.Context(), bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}

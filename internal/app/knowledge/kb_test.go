@@ -1,4 +1,4 @@
-package service_test
+package knowledge_test
 
 import (
 	"encoding/json"
@@ -9,8 +9,8 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/realdata"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // countKEV counts the catalog's entries with a plain JSON decode, apart
@@ -37,7 +37,7 @@ func TestImportFeeds(t *testing.T) {
 	nvdDir := realdata.Path(t, "nvd/api-2.0/osv-dev")
 	paths := []string{kevFile, icsma, nvdDir, realdata.Path(t, "osv/go-vulndb"), realdata.Path(t, "cve5/vulnrichment")}
 
-	rep, err := svc.ImportFeeds(t.Context(), paths, service.FeedOptions{})
+	rep, err := svc.Knowledge.ImportFeeds(t.Context(), paths, knowledge.FeedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestImportFeeds(t *testing.T) {
 	if rep.Accepted == 0 || rep.Rejected > rep.Records/10 {
 		t.Fatalf("report = %+v", rep)
 	}
-	st, err := svc.KnowledgeBaseStatus(t.Context())
+	st, err := svc.Knowledge.KnowledgeBaseStatus(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestImportFeeds(t *testing.T) {
 		t.Error("no feed state recorded")
 	}
 
-	again, err := svc.ImportFeeds(t.Context(), paths, service.FeedOptions{})
+	again, err := svc.Knowledge.ImportFeeds(t.Context(), paths, knowledge.FeedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,21 +72,21 @@ func TestImportFeeds(t *testing.T) {
 
 	// CVE-2023-4863 (libwebp) is in NVD with KEV data and in the KEV
 	// catalog; the merged view carries both.
-	v, err := svc.Vulnerability(t.Context(), "CVE-2023-4863")
+	v, err := svc.Knowledge.Vulnerability(t.Context(), "CVE-2023-4863")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if v.KEV == nil || len(v.Records) == 0 {
 		t.Errorf("CVE-2023-4863: KEV %v, %d records; want both", v.KEV, len(v.Records))
 	}
-	if _, err := svc.Vulnerability(t.Context(), "CVE-1999-99999"); !errors.Is(err, vigil.ErrNotFound) {
+	if _, err := svc.Knowledge.Vulnerability(t.Context(), "CVE-1999-99999"); !errors.Is(err, vigil.ErrNotFound) {
 		t.Errorf("unknown CVE: %v, want not found", err)
 	}
 }
 
 func TestVulnerabilityMergesAliases(t *testing.T) {
 	svc, _ := apptest.New(t)
-	if _, err := svc.ImportFeeds(t.Context(), []string{realdata.Path(t, "osv/go-vulndb")}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{realdata.Path(t, "osv/go-vulndb")}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	// Find a Go record with a CVE alias, independently of the store.
@@ -112,7 +112,7 @@ func TestVulnerabilityMergesAliases(t *testing.T) {
 	if cve == "" {
 		t.Skip("no Go record with a CVE alias in the test data")
 	}
-	byCVE, err := svc.Vulnerability(t.Context(), cve)
+	byCVE, err := svc.Knowledge.Vulnerability(t.Context(), cve)
 	if err != nil {
 		t.Fatal(err)
 	}

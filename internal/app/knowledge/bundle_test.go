@@ -1,4 +1,4 @@
-package service_test
+package knowledge_test
 
 import (
 	"archive/zip"
@@ -13,8 +13,8 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/realdata"
-	"github.com/vigil/vigil/internal/service"
 	"github.com/vigil/vigil/internal/store"
 )
 
@@ -22,16 +22,16 @@ func TestBundleRoundTrip(t *testing.T) {
 	src, _ := apptest.New(t)
 	paths := []string{realdata.Path(t, "kev/known_exploited_vulnerabilities.json"), realdata.Path(t, "csaf/cisa-icsma"),
 		realdata.Path(t, "nvd/api-2.0/osv-dev"), realdata.Path(t, "osv/go-vulndb"), realdata.Path(t, "epss/vunnel-fixtures/example-1.csv")}
-	if _, err := src.ImportFeeds(t.Context(), paths, service.FeedOptions{}); err != nil {
+	if _, err := src.Knowledge.ImportFeeds(t.Context(), paths, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	m, err := src.ExportBundle(t.Context(), &buf, "test")
+	m, err := src.Knowledge.ExportBundle(t.Context(), &buf, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
 	dst, _ := apptest.New(t)
-	rep, _, err := dst.ImportBundle(t.Context(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), service.FeedOptions{})
+	rep, _, err := dst.Knowledge.ImportBundle(t.Context(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), knowledge.FeedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,17 +42,17 @@ func TestBundleRoundTrip(t *testing.T) {
 	if rep.Accepted != records || rep.Rejected != 0 {
 		t.Errorf("bundle import accepted %d rejected %d, want %d and 0", rep.Accepted, rep.Rejected, records)
 	}
-	want, _ := src.KnowledgeBaseStatus(t.Context())
-	got, _ := dst.KnowledgeBaseStatus(t.Context())
+	want, _ := src.Knowledge.KnowledgeBaseStatus(t.Context())
+	got, _ := dst.Knowledge.KnowledgeBaseStatus(t.Context())
 	if diff := cmp.Diff(want.Sources, got.Sources, cmpopts.IgnoreFields(store.KBSourceStats{}, "LastModified")); diff != "" {
 		t.Errorf("knowledge base after the round trip (-source +copy):\n%s", diff)
 	}
-	a, _ := src.Vulnerability(t.Context(), "CVE-2023-4863")
-	b, _ := dst.Vulnerability(t.Context(), "CVE-2023-4863")
+	a, _ := src.Knowledge.Vulnerability(t.Context(), "CVE-2023-4863")
+	b, _ := dst.Knowledge.Vulnerability(t.Context(), "CVE-2023-4863")
 	if diff := cmp.Diff(a, b); diff != "" {
 		t.Errorf("CVE-2023-4863 after the round trip (-source +copy):\n%s", diff)
 	}
-	again, _, err := dst.ImportBundle(t.Context(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), service.FeedOptions{})
+	again, _, err := dst.Knowledge.ImportBundle(t.Context(), bytes.NewReader(buf.Bytes()), int64(buf.Len()), knowledge.FeedOptions{})
 	if err != nil || again.Accepted != 0 || again.Unchanged != records {
 		t.Errorf("second bundle import: %+v, %v; want all unchanged", again, err)
 	}
@@ -83,11 +83,11 @@ func rezip(t *testing.T, raw []byte, name string, change func([]byte) []byte) []
 
 func TestBundleRefusesTampering(t *testing.T) {
 	src, _ := apptest.New(t)
-	if _, err := src.ImportFeeds(t.Context(), []string{realdata.Path(t, "kev/known_exploited_vulnerabilities.json")}, service.FeedOptions{}); err != nil {
+	if _, err := src.Knowledge.ImportFeeds(t.Context(), []string{realdata.Path(t, "kev/known_exploited_vulnerabilities.json")}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	var buf bytes.Buffer
-	if _, err := src.ExportBundle(t.Context(), &buf, "test"); err != nil {
+	if _, err := src.Knowledge.ExportBundle(t.Context(), &buf, "test"); err != nil {
 		t.Fatal(err)
 	}
 	raw := buf.Bytes()
@@ -109,11 +109,11 @@ func TestBundleRefusesTampering(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dst, _ := apptest.New(t)
-			_, _, err := dst.ImportBundle(t.Context(), bytes.NewReader(tt.body), int64(len(tt.body)), service.FeedOptions{})
+			_, _, err := dst.Knowledge.ImportBundle(t.Context(), bytes.NewReader(tt.body), int64(len(tt.body)), knowledge.FeedOptions{})
 			if !errors.Is(err, vigil.ErrInvalid) || !strings.Contains(err.Error(), tt.want) {
 				t.Fatalf("error = %v, want invalid mentioning %q", err, tt.want)
 			}
-			st, _ := dst.KnowledgeBaseStatus(t.Context())
+			st, _ := dst.Knowledge.KnowledgeBaseStatus(t.Context())
 			if len(st.Sources) != 0 {
 				t.Errorf("a refused bundle left %v behind", st.Sources)
 			}

@@ -1,4 +1,4 @@
-package service_test
+package knowledge_test
 
 import (
 	"context"
@@ -7,9 +7,9 @@ import (
 	"testing"
 
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/feed/source"
 	"github.com/vigil/vigil/internal/realdata"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // fileSource is a remote source that emits local files: the edge of the
@@ -64,13 +64,13 @@ func TestSyncFeedsKeepsState(t *testing.T) {
 		realdata.Path(t, "kev/known_exploited_vulnerabilities.json"),
 		realdata.Path(t, "kev/vunnel-fixtures/valid-catalog-1.json"),
 	}, fail: boom}
-	res, err := svc.SyncFeeds(t.Context(), []source.Source{src}, service.FeedOptions{})
+	res, err := svc.Knowledge.SyncFeeds(t.Context(), []source.Source{src}, knowledge.FeedOptions{})
 	if !errors.Is(err, boom) || len(res) != 1 || res[0].Report.Accepted == 0 {
 		t.Fatalf("first sync: %+v, %v; want the first file imported and the error", res, err)
 	}
 	// The second run resumes after the first file: the state was saved.
 	src.fail = nil
-	res, err = svc.SyncFeeds(t.Context(), []source.Source{src}, service.FeedOptions{})
+	res, err = svc.Knowledge.SyncFeeds(t.Context(), []source.Source{src}, knowledge.FeedOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,10 +81,10 @@ func TestSyncFeedsKeepsState(t *testing.T) {
 		t.Errorf("second run emitted %d documents, want 1", res[0].Summary.Documents)
 	}
 	// A local import afterwards keeps the sync cursor.
-	if _, err := svc.ImportFeeds(t.Context(), []string{realdata.Path(t, "kev/known_exploited_vulnerabilities.json")}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{realdata.Path(t, "kev/known_exploited_vulnerabilities.json")}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.SyncFeeds(t.Context(), []source.Source{src}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.SyncFeeds(t.Context(), []source.Source{src}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	if src.starts[2] != 2 {

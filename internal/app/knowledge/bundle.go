@@ -1,4 +1,4 @@
-package service
+package knowledge
 
 import (
 	"context"
@@ -16,7 +16,7 @@ import (
 // (see package bundle), from one consistent snapshot.
 func (s *Service) ExportBundle(ctx context.Context, w io.Writer, vigilVersion string) (*bundle.Manifest, error) {
 	bw := bundle.NewWriter(w, s.now(), vigilVersion)
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		for _, f := range []struct {
 			name string
 			kind store.KBKind
@@ -90,7 +90,7 @@ func (s *Service) ImportBundle(ctx context.Context, r io.ReaderAt, size int64, o
 			return err
 		}
 		return nil
-	}, func(tx store.Tx, sink *kbSink) error { return sink.recordImport(ctx, tx, rep) })
+	}, func(tx Tx, sink *kbSink) error { return sink.recordImport(ctx, tx, rep) })
 	if err != nil {
 		return rep, nil, fmt.Errorf("import bundle: %w", err)
 	}

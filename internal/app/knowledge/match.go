@@ -1,4 +1,4 @@
-package service
+package knowledge
 
 import (
 	"context"
@@ -16,13 +16,6 @@ import (
 	"github.com/vigil/vigil/internal/scan"
 	"github.com/vigil/vigil/internal/store"
 )
-
-// WithEngine returns a copy of the service that matches with e.
-func (s *Service) WithEngine(e *match.Engine) *Service {
-	c := *s
-	c.engine = e
-	return &c
-}
 
 func (s *Service) matchEngine() (*match.Engine, error) {
 	if s.engine == nil || len(s.engine.Matchers()) == 0 {
@@ -47,7 +40,7 @@ type candidates struct {
 	vulns, advisories []int64
 }
 
-func findCandidates(ctx context.Context, tx store.Tx, sbom *match.SBOM) (*candidates, error) {
+func findCandidates(ctx context.Context, tx Tx, sbom *match.SBOM) (*candidates, error) {
 	seen := map[vigil.IndexKey]bool{}
 	var keys []vigil.IndexKey
 	for _, c := range sbom.Components {
@@ -79,7 +72,7 @@ const readBatch = 2000
 // match reads the candidates whole, in batches, and adds each batch to the
 // run; seen, when set, looks at each batch before it is dropped. It
 // returns how many records it read.
-func (cs *candidates) match(ctx context.Context, tx store.Tx, run *match.Run, seen func([]match.Record)) (int, error) {
+func (cs *candidates) match(ctx context.Context, tx Tx, run *match.Run, seen func([]match.Record)) (int, error) {
 	n := 0
 	add := func(recs []match.Record) error {
 		n += len(recs)
@@ -205,7 +198,7 @@ func (s *Service) MatchRelease(ctx context.Context, sc vigil.Scope, releaseID in
 		return nil, err
 	}
 	sum := &MatchSummary{ReleaseID: releaseID}
-	err = s.store.Update(ctx, func(tx store.Tx) error {
+	err = s.store.Update(ctx, func(tx Tx) error {
 		rel, err := tx.FindReleaseByID(ctx, sc, releaseID)
 		if err != nil {
 			return err
@@ -255,7 +248,7 @@ func (s *Service) MatchRelease(ctx context.Context, sc vigil.Scope, releaseID in
 // With scope set (an incremental match), only findings of those
 // vulnerability ids can resolve; otherwise every finding not matched again
 // does.
-func (s *Service) saveFindings(ctx context.Context, tx store.Tx, sc vigil.Scope, rel *vigil.Release, doc *vigil.SBOMDocument,
+func (s *Service) saveFindings(ctx context.Context, tx Tx, sc vigil.Scope, rel *vigil.Release, doc *vigil.SBOMDocument,
 	comps []*vigil.Component, matches []vigil.Match, scope map[string]bool, sum *MatchSummary) error {
 	now := tx.Now()
 	byRef := make(map[string]*vigil.Component, len(comps))
@@ -355,7 +348,7 @@ func recordIDs(recs []match.Record) map[string]bool {
 
 // previousRelease is the release of the same product created just before
 // rel, whose findings a new finding links back to.
-func previousRelease(ctx context.Context, tx store.Tx, sc vigil.Scope, rel *vigil.Release) (*vigil.Release, error) {
+func previousRelease(ctx context.Context, tx Tx, sc vigil.Scope, rel *vigil.Release) (*vigil.Release, error) {
 	rs, _, err := tx.FindReleases(ctx, sc, vigil.ReleaseFilter{ProductID: &rel.ProductID})
 	if err != nil {
 		return nil, err
@@ -373,7 +366,7 @@ func previousRelease(ctx context.Context, tx store.Tx, sc vigil.Scope, rel *vigi
 // Findings lists a release's findings; resolved ones only when asked.
 func (s *Service) Findings(ctx context.Context, sc vigil.Scope, releaseID int64, includeResolved bool) ([]*vigil.Finding, error) {
 	var out []*vigil.Finding
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		if _, err := tx.FindReleaseByID(ctx, sc, releaseID); err != nil {
 			return err
 		}
@@ -400,7 +393,7 @@ func (s *Service) ScanSBOM(ctx context.Context, r io.Reader) (*scan.Result, erro
 		return nil, err
 	}
 	res := &scan.Result{Document: doc, Components: len(comps), Findings: []scan.Entry{}}
-	err = s.store.View(ctx, func(tx store.Tx) error {
+	err = s.store.View(ctx, func(tx Tx) error {
 		sbom := match.NewSBOM(comps)
 		cs, err := findCandidates(ctx, tx, sbom)
 		if err != nil {
@@ -492,7 +485,7 @@ func (sg *signals) add(recs []match.Record) {
 
 // lookup reads the KEV entries and EPSS scores of the verdicts' CVEs in
 // one go.
-func (sg *signals) lookup(ctx context.Context, tx store.Tx, verdicts []match.Verdict) error {
+func (sg *signals) lookup(ctx context.Context, tx Tx, verdicts []match.Verdict) error {
 	seen := map[string]bool{}
 	var cves []string
 	for _, v := range verdicts {

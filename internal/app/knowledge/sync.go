@@ -1,4 +1,4 @@
-package service
+package knowledge
 
 import (
 	"context"
@@ -9,7 +9,6 @@ import (
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/feed"
 	"github.com/vigil/vigil/internal/feed/source"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // FeedSource is a remote feed the service syncs from; cmd/vigil builds
@@ -36,7 +35,7 @@ func (s *Service) SyncFeeds(ctx context.Context, sources []FeedSource, opt FeedO
 		return nil, err
 	}
 	states := map[string]source.State{}
-	err = s.store.View(ctx, func(tx store.Tx) error {
+	err = s.store.View(ctx, func(tx Tx) error {
 		feeds, err := tx.FindFeedStates(ctx)
 		if err != nil {
 			return err
@@ -66,7 +65,7 @@ func (s *Service) SyncFeeds(ctx context.Context, sources []FeedSource, opt FeedO
 			local := s.newChangeSet()
 			err := s.writeKB(ctx, opt, local, func(sink *kbSink) error {
 				return source.Import(importers, sink, fopt, &res.Report)(ctx, doc)
-			}, func(store.Tx, *kbSink) error { return nil })
+			}, func(Tx, *kbSink) error { return nil })
 			if err == nil {
 				changed.merge(local)
 			}
@@ -102,7 +101,7 @@ func (s *Service) saveSyncState(ctx context.Context, name string, st source.Stat
 	if err != nil {
 		return err
 	}
-	return s.store.Update(ctx, func(tx store.Tx) error {
+	return s.store.Update(ctx, func(tx Tx) error {
 		return tx.SetFeedState(ctx, vigil.Source(syncKey(name)), report, state)
 	})
 }

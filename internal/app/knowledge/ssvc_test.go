@@ -1,11 +1,11 @@
-package service_test
+package knowledge_test
 
 import (
 	"testing"
 
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/realdata"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // TestVulnerabilityShowsSSVC: CISA's vulnrichment record of CVE-2018-8863
@@ -18,10 +18,10 @@ func TestVulnerabilityShowsSSVC(t *testing.T) {
 		{"CVE-2018-8863", "poc", "yes"},
 		{"CVE-2011-0611", "active", "no"},
 	} {
-		if _, err := svc.ImportFeeds(t.Context(), []string{realdata.Path(t, "cve5/vulnrichment/"+tc.id+".json")}, service.FeedOptions{}); err != nil {
+		if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{realdata.Path(t, "cve5/vulnrichment/"+tc.id+".json")}, knowledge.FeedOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		v, err := svc.Vulnerability(t.Context(), tc.id)
+		v, err := svc.Knowledge.Vulnerability(t.Context(), tc.id)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package service_test
+package knowledge_test
 
 import (
 	"bytes"
@@ -10,8 +10,8 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/apptest"
+	"github.com/vigil/vigil/internal/app/knowledge"
 	"github.com/vigil/vigil/internal/realdata"
-	"github.com/vigil/vigil/internal/service"
 )
 
 // ghsaTwin writes the GitHub advisory database's record of the
@@ -72,7 +72,7 @@ func TestEveryMatchingRecordReported(t *testing.T) {
 	ghsaPath, ghsaID := ghsaTwin(t, realdata.Read(t, "osv/osv-schema/linter-testdata/PYSEC-2023-74.json"))
 	svc, _ := apptest.New(t)
 	sc := apptest.Org(t, svc, "acme")
-	if _, err := svc.ImportFeeds(t.Context(), []string{pysecPath, ghsaPath}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{pysecPath, ghsaPath}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	sbom := []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:6c1e3a57-0d7e-4a43-9c6f-3b2a1d0e9f8c","version":1,
@@ -100,7 +100,7 @@ func TestEveryMatchingRecordReported(t *testing.T) {
 		}
 	}
 
-	res, err := svc.ScanSBOM(t.Context(), bytes.NewReader(sbom))
+	res, err := svc.Knowledge.ScanSBOM(t.Context(), bytes.NewReader(sbom))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,10 +127,10 @@ func TestEveryMatchingRecordReported(t *testing.T) {
 	if _, err := svc.Inventory.ImportSBOM(t.Context(), sc, r.ID, bytes.NewReader(sbom)); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
+	if _, err := svc.Knowledge.MatchRelease(t.Context(), sc, r.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	fs, err := svc.Findings(t.Context(), sc, r.ID, false)
+	fs, err := svc.Knowledge.Findings(t.Context(), sc, r.ID, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,7 +142,7 @@ func TestEveryMatchingRecordReported(t *testing.T) {
 		t.Errorf("aliases %v", fs[0].Aliases)
 	}
 	// A rematch finds the same and changes nothing.
-	sum, err := svc.MatchRelease(t.Context(), sc, r.ID, nil)
+	sum, err := svc.Knowledge.MatchRelease(t.Context(), sc, r.ID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

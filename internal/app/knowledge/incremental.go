@@ -1,4 +1,4 @@
-package service
+package knowledge
 
 import (
 	"context"
@@ -146,7 +146,7 @@ func (s *Service) rematch(ctx context.Context, c *changeSet) (*IncrementalSummar
 	for _, org := range orgs {
 		sc := vigil.Scope{OrgID: org.ID, Actor: "system:incremental-match"}
 		releases := map[int64]bool{}
-		err := s.store.View(ctx, func(tx store.Tx) error {
+		err := s.store.View(ctx, func(tx Tx) error {
 			if c.overflow {
 				docs, err := tx.FindSBOMs(ctx, sc, vigil.SBOMFilter{CurrentOnly: true})
 				for _, d := range docs {
@@ -221,7 +221,7 @@ func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet, appear
 			continue
 		}
 		sc := vigil.Scope{OrgID: org.ID, Actor: "system:exposure-events"}
-		err := s.store.Update(ctx, func(tx store.Tx) error {
+		err := s.store.Update(ctx, func(tx Tx) error {
 			n, err := assets.RecordExposureEvents(ctx, tx, sc, ids, advs)
 			total += n
 			return err

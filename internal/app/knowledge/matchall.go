@@ -1,4 +1,4 @@
-package service
+package knowledge
 
 import (
 	"context"
@@ -6,7 +6,6 @@ import (
 
 	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/inventory"
-	"github.com/vigil/vigil/internal/store"
 )
 
 // ReleaseMatch is the outcome of matching one release: which release, and
@@ -23,7 +22,7 @@ type ReleaseMatch struct {
 // returned with the releases matched so far.
 func (s *Service) MatchAllReleases(ctx context.Context, sc vigil.Scope) ([]ReleaseMatch, error) {
 	var rels []*vigil.Release
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		rels, _, err = tx.FindReleases(ctx, sc, vigil.ReleaseFilter{})
 		return err

@@ -1,4 +1,4 @@
-package service_test
+package knowledge_test
 
 import (
 	"bytes"
@@ -8,7 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/vigil/vigil/internal/app/apptest"
-	"github.com/vigil/vigil/internal/service"
+	"github.com/vigil/vigil/internal/app/knowledge"
 )
 
 func TestMatchAllReleases(t *testing.T) {
@@ -16,7 +16,7 @@ func TestMatchAllReleases(t *testing.T) {
 	sc := apptest.Org(t, svc, "acme")
 	other := apptest.Org(t, svc, "other")
 	// The advisory first, so that importing the SBOMs matches nothing yet.
-	if _, err := svc.ImportFeeds(t.Context(), []string{apptest.NewtonsoftOSV}, service.FeedOptions{}); err != nil {
+	if _, err := svc.Knowledge.ImportFeeds(t.Context(), []string{apptest.NewtonsoftOSV}, knowledge.FeedOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	withSBOM := apptest.NewRelease(t, svc, sc, "Pump", "3.0")
@@ -33,7 +33,7 @@ func TestMatchAllReleases(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	got, err := svc.MatchAllReleases(t.Context(), sc)
+	got, err := svc.Knowledge.MatchAllReleases(t.Context(), sc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +52,7 @@ func TestMatchAllReleases(t *testing.T) {
 	}
 
 	// Again: nothing new, the finding unchanged.
-	again, err := svc.MatchAllReleases(t.Context(), sc)
+	again, err := svc.Knowledge.MatchAllReleases(t.Context(), sc)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestMatchAllReleases(t *testing.T) {
 	// An organization with no SBOM at all: an empty list, not an error.
 	empty := apptest.Org(t, svc, "empty")
 	apptest.NewRelease(t, svc, empty, "Monitor", "1.0")
-	none, err := svc.MatchAllReleases(t.Context(), empty)
+	none, err := svc.Knowledge.MatchAllReleases(t.Context(), empty)
 	if err != nil || none == nil || len(none) != 0 {
 		t.Errorf("MatchAllReleases(no SBOMs) = %v, %v; want an empty list", none, err)
 	}

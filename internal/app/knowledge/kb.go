@@ -1,4 +1,4 @@
-package service
+package knowledge
 
 import (
 	"context"
@@ -134,7 +134,7 @@ func (s *Service) importFeed(ctx context.Context, name string, opt FeedOptions, 
 		var err error
 		rep, err = run(sink)
 		return err
-	}, func(tx store.Tx, sink *kbSink) error { return sink.recordImport(ctx, tx, rep) })
+	}, func(tx Tx, sink *kbSink) error { return sink.recordImport(ctx, tx, rep) })
 	if err != nil {
 		return rep, err
 	}
@@ -147,10 +147,9 @@ func (s *Service) importFeed(ctx context.Context, name string, opt FeedOptions, 
 // into a stage while holding no write lock, and the stage is published
 // with finish in one short write transaction; elsewhere both run in one
 // transaction (docs/architecture.md, "Concurrent writers").
-func (s *Service) writeKB(ctx context.Context, opt FeedOptions, changed *changeSet, fill func(*kbSink) error, finish func(store.Tx, *kbSink) error) error {
-	stager, ok := s.store.(store.KBStager)
-	if !ok {
-		return s.store.Update(ctx, func(tx store.Tx) error {
+func (s *Service) writeKB(ctx context.Context, opt FeedOptions, changed *changeSet, fill func(*kbSink) error, finish func(Tx, *kbSink) error) error {
+	if s.stager == nil {
+		return s.store.Update(ctx, func(tx Tx) error {
 			sink := newKBSink(tx, opt, changed)
 			if err := fill(sink); err != nil {
 				return err
@@ -158,7 +157,7 @@ func (s *Service) writeKB(ctx context.Context, opt FeedOptions, changed *changeS
 			return finish(tx, sink)
 		})
 	}
-	stage, err := stager.StageKB(ctx)
+	stage, err := s.stager.StageKB(ctx)
 	if err != nil {
 		return err
 	}
@@ -206,7 +205,7 @@ func newKBSink(tx store.KBWriter, opt FeedOptions, changed *changeSet) *kbSink {
 // An import that stored nothing usable is recorded too, so feed status
 // shows it: under the sources its importers read (every record rejected),
 // or under SourceUnrecognised when no importer recognised anything.
-func (k *kbSink) recordImport(ctx context.Context, tx store.Tx, rep feed.Report) error {
+func (k *kbSink) recordImport(ctx context.Context, tx Tx, rep feed.Report) error {
 	report, err := json.Marshal(rep)
 	if err != nil {
 		return err
@@ -528,7 +527,7 @@ type FeedStatus struct {
 // KnowledgeBaseStatus counts the knowledge base per source.
 func (s *Service) KnowledgeBaseStatus(ctx context.Context) (*KBStatus, error) {
 	st := &KBStatus{Sources: []store.KBSourceStats{}, Feeds: []FeedStatus{}}
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		var err error
 		if st.Sources, err = tx.KBStats(ctx); err != nil {
 			return err
@@ -581,7 +580,7 @@ func (s *Service) Vulnerability(ctx context.Context, id string) (*VulnView, erro
 		return nil, fmt.Errorf("vulnerability id %q: %w", id, vigil.ErrInvalid)
 	}
 	view := &VulnView{ID: id, EPSS: []*vigil.EPSSScore{}, Advisories: []*vigil.Advisory{}}
-	err := s.store.View(ctx, func(tx store.Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		recs, err := tx.FindKBVulns(ctx, id)
 		if err != nil {
 			return err
