@@ -275,10 +275,35 @@ type AssetEventKind string
 const (
 	// EventExposed: the asset became exposed to a vulnerability.
 	EventExposed AssetEventKind = "exposed"
+	// EventAdvisory: a device advisory naming the asset's vulnerability
+	// was published or revised (Before and After are its revisions).
+	EventAdvisory AssetEventKind = "advisory"
+	// EventKEVAdded: a vulnerability the asset is exposed to was added to
+	// CISA's Known Exploited Vulnerabilities catalog.
+	EventKEVAdded AssetEventKind = "kev_added"
+	// EventEPSSCrossed: the vulnerability's EPSS probability crossed the
+	// organization's threshold (up or down; Before and After are scores).
+	EventEPSSCrossed AssetEventKind = "epss_crossed"
+	// EventExposureRemoved: a statement (VEX, advisory status, triage
+	// decision) says the asset's device is not affected or fixed.
+	EventExposureRemoved AssetEventKind = "exposure_removed"
+	// EventExposureRestored: the statement that removed the exposure is
+	// gone or overruled; the asset is exposed again.
+	EventExposureRestored AssetEventKind = "exposure_restored"
+	// EventRiskAcceptanceExpired: a risk acceptance on the asset's work
+	// item ran out; the work item is open again.
+	EventRiskAcceptanceExpired AssetEventKind = "risk_acceptance_expired"
 )
 
-// AssetEvent records that an asset became exposed to a vulnerability when
-// a feed update added or changed it, for notifications to pick up.
+// AssetEventKinds lists the kinds.
+var AssetEventKinds = []AssetEventKind{EventExposed, EventAdvisory, EventKEVAdded, EventEPSSCrossed,
+	EventExposureRemoved, EventExposureRestored, EventRiskAcceptanceExpired}
+
+// Valid reports whether k is a known kind.
+func (k AssetEventKind) Valid() bool { return validToken(k, AssetEventKinds) }
+
+// AssetEvent records something that changed an asset's exposure to a
+// vulnerability, for notifications and alerting to pick up.
 type AssetEvent struct {
 	ID       int64          `json:"id"`
 	OrgID    int64          `json:"org_id"`
@@ -286,9 +311,23 @@ type AssetEvent struct {
 	AssetTag string         `json:"asset_tag,omitempty"`
 	VulnID   string         `json:"vuln_id"`
 	Kind     AssetEventKind `json:"kind"`
-	// Via is how the exposure was found: "sbom" or "advisory".
-	Via       string    `json:"via"`
-	Detail    string    `json:"detail"`
+	// Via is how the exposure was found: "sbom" or "advisory" (both,
+	// joined by "+").
+	Via    string `json:"via"`
+	Detail string `json:"detail"`
+	// Before and After say what changed: an advisory's revisions, EPSS
+	// scores, exposure states ("exposed", "not_affected", "fixed"), a
+	// work item's state.
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+	// Source names what caused the event: an advisory's tracking id, the
+	// KEV catalog, an EPSS day, the statement's author or document, a
+	// work item.
+	Source string `json:"source,omitempty"`
+	// Dedupe makes a repeat of the same fact a no-op: an advisory's
+	// revision, a KEV entry, an EPSS day. Empty for transitions, which
+	// are recorded when they differ from the last recorded state.
+	Dedupe    string    `json:"-"`
 	CreatedAt time.Time `json:"created_at"`
 }
 

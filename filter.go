@@ -73,6 +73,8 @@ type VisibleFindingFilter struct {
 type AssetEventFilter struct {
 	VulnID  *string
 	AssetID *int64
+	// Kinds selects events of these kinds (all when empty).
+	Kinds []AssetEventKind
 	Page
 }
 

@@ -1,6 +1,7 @@
 package vigil
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -25,4 +26,18 @@ func validateText(v *ValidationError, field, s string, required bool, max int) {
 // the printable range.
 func isDisallowedControl(r rune) bool {
 	return unicode.IsControl(r) && r != '\n' && r != '\t'
+}
+
+// UniqueSorted drops empty and repeated strings and sorts the rest.
+func UniqueSorted(list []string) []string {
+	seen := make(map[string]bool, len(list))
+	var out []string
+	for _, s := range list {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

@@ -35,9 +35,10 @@ func serve(ctx context.Context, svc *app.App, opts cli.ServeOptions, log *slog.L
 	return srv.Serve(ctx, ln)
 }
 
-// runJobs runs the background jobs over svc until ctx ends.
+// runJobs runs the background jobs (phase refresh, fleet events) over svc
+// until ctx ends.
 func runJobs(ctx context.Context, svc *app.App, log *slog.Logger) {
-	runner.New(log, runner.NewPhaseRefresh(svc, log)).Run(ctx)
+	runner.New(log, runner.NewPhaseRefresh(svc, log), runner.NewFleetEvents(svc, log)).Run(ctx)
 }
 
 // feedSources builds the remote feed sources over one HTTP client.

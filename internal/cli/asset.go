@@ -510,11 +510,19 @@ func (a *app) assetAliasCommand() *cobra.Command {
 
 func (a *app) assetEventsCommand() *cobra.Command {
 	var vuln, asset string
+	var kinds []string
+	var refresh bool
 	var page vigil.Page
 	c := &cobra.Command{
-		Use:   "events [--vuln ID] [--asset ID]",
-		Short: "List exposure events: assets newly exposed when a feed update added or changed a vulnerability",
-		Args:  noArgs,
+		Use:   "events [--vuln ID] [--asset ID] [--kind KIND]... [--refresh]",
+		Short: "List fleet events: exposures found, removed and restored, advisories, KEV additions, EPSS crossings, expired risk acceptances",
+		Long: `List the fleet's events, newest first. Feed imports record them as they
+happen; --refresh first reconsiders the whole fleet for what imports do not
+see (a manufacturer's triage decision or VEX, a new mapping, a risk
+acceptance that ran out), as the background runner does every hour.
+
+Kinds: ` + strings.Join(eventKindNames(), ", ") + `.`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			f := vigil.AssetEventFilter{Page: page}
 			if vuln != "" {
@@ -527,25 +535,52 @@ func (a *app) assetEventsCommand() *cobra.Command {
 				}
 				f.AssetID = &id
 			}
+			for _, k := range kinds {
+				if !vigil.AssetEventKind(k).Valid() {
+					return usagef("--kind %q: want one of %s", k, strings.Join(eventKindNames(), ", "))
+				}
+				f.Kinds = append(f.Kinds, vigil.AssetEventKind(k))
+			}
 			svc, sc, err := a.scope(cmd.Context())
 			if err != nil {
 				return err
+			}
+			if refresh {
+				added, err := svc.Assets.RefreshOrgEvents(cmd.Context(), sc)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.ErrOrStderr(), "recorded %d new event(s)\n", len(added))
 			}
 			evs, err := svc.Assets.AssetEvents(cmd.Context(), sc, f)
 			if err != nil {
 				return err
 			}
-			t := &table{header: []string{"WHEN", "ASSET", "VULNERABILITY", "EVENT", "VIA", "DETAIL"}}
+			t := &table{header: []string{"WHEN", "ASSET", "VULNERABILITY", "EVENT", "CHANGE", "SOURCE", "DETAIL"}}
 			for _, e := range evs {
-				t.add(formatTime(e.CreatedAt), orDash(e.AssetTag), e.VulnID, string(e.Kind), e.Via, e.Detail)
+				change := "-"
+				if e.Before != "" || e.After != "" {
+					change = orDash(e.Before) + " → " + orDash(e.After)
+				}
+				t.add(formatTime(e.CreatedAt), orDash(e.AssetTag), e.VulnID, string(e.Kind), change, orDash(e.Source), e.Detail)
 			}
 			return a.render(cmd, evs, t)
 		},
 	}
 	c.Flags().StringVar(&vuln, "vuln", "", "only events of this vulnerability")
 	c.Flags().StringVar(&asset, "asset", "", "only events of this asset (numeric id)")
+	c.Flags().StringSliceVar(&kinds, "kind", nil, "only events of these kinds (repeat or comma-separate)")
+	c.Flags().BoolVar(&refresh, "refresh", false, "first record what changed in the fleet since the last pass")
 	pageFlags(c, &page)
 	return c
+}
+
+func eventKindNames() []string {
+	out := make([]string, len(vigil.AssetEventKinds))
+	for i, k := range vigil.AssetEventKinds {
+		out[i] = string(k)
+	}
+	return out
 }
 
 func exposureTable(es []*assets.ExposedAsset, withVuln bool) *table {

@@ -89,6 +89,13 @@ func TestFleetWorkflow(t *testing.T) {
 	if err := json.Unmarshal([]byte(r.ok("asset", "events", "-o", "json")), &events); err != nil || len(events) == 0 {
 		t.Errorf("events: %v %v", events, err)
 	}
+	if out := r.ok("asset", "events", "--refresh", "--kind", "exposed,kev_added"); !strings.Contains(out, "CHANGE") ||
+		!strings.Contains(out, "- → exposed") || strings.Contains(out, " advisory ") {
+		t.Errorf("events of two kinds:\n%s", out)
+	}
+	if code, _, stderr := r.run("asset", "events", "--kind", "bogus"); code != 2 || !strings.Contains(stderr, "exposure_removed") {
+		t.Errorf("events --kind bogus: exit %d %s", code, stderr)
+	}
 	r.ok("asset", "remediate", "BME-100231", "CVE-2020-11022", "--state", "risk_accepted", "--approver", "CMIO",
 		"--reason", "no fix before 3.1", "--expires", "2027-06-30")
 	if code, _, stderr := r.run("asset", "remediate", "BME-100232", "CVE-2020-11022", "--state", "risk_accepted"); code != 1 || !strings.Contains(stderr, "approver: is required") {

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/vigil/vigil"
 	"github.com/vigil/vigil/internal/app/assets"
 	"github.com/vigil/vigil/internal/demo"
 )
@@ -19,7 +20,13 @@ func printFleet(w io.Writer, f *demo.FleetStep, db string, demoFeeds bool) {
 	im := f.Import
 	fmt.Fprintf(w, "  CMMS import: %d rows, %d created, %d updated, %d unchanged; %d assets mapped to no release\n",
 		im.Rows, im.Created, im.Updated, im.Unchanged, f.Unmapped)
-	fmt.Fprintf(w, "  exposure events recorded by the feed import: %d\n", f.Events)
+	var kinds []string
+	for _, k := range vigil.AssetEventKinds {
+		if n := f.EventsByKind[k]; n > 0 {
+			kinds = append(kinds, fmt.Sprintf("%s %d", k, n))
+		}
+	}
+	fmt.Fprintf(w, "  fleet events (for alerting): %d — %s\n", f.Events, strings.Join(kinds, ", "))
 	printExposure := func(title string, ex *assets.Exposure) {
 		if ex == nil {
 			return
@@ -54,7 +61,7 @@ func printFleet(w io.Writer, f *demo.FleetStep, db string, demoFeeds bool) {
     go run ./cmd/vigil asset map BME-100260 --release "Infusion Pump@3.1" --note "IP-4000 runs the 3.1 firmware"
     go run ./cmd/vigil asset remediate BME-100231 %s --state risk_accepted --approver CMIO --reason "no fix before 3.1" --expires 2027-06-30
     go run ./cmd/vigil exposure %s
-    go run ./cmd/vigil asset events
+    go run ./cmd/vigil asset events --refresh --kind exposed,kev_added,exposure_removed
     go run ./cmd/vigil asset export --format xlsx --out fleet.xlsx
 `, db, demo.Hospital, demo.ExposureCVE, demo.ExposureCVE, demo.KEVCVE)
 }

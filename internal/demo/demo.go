@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/vigil/vigil"
@@ -317,29 +319,52 @@ func loadFeeds(ctx context.Context, svc *app.App, dir string) (*FeedStep, error)
 		step.Files, step.Accepted, step.Unchanged, step.Rejected = rep.Files, rep.Accepted, rep.Unchanged, rep.Rejected
 		return step, kbSources(ctx, svc, step)
 	}
+	// The signals come last, as they do in the world: EPSS scores and KEV
+	// entries for CVEs already known, so the hospital's fleet sees the
+	// crossing and the KEV addition as events.
+	var paths []string
 	err := fs.WalkDir(data, "data/feeds", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+		if err == nil && !d.IsDir() {
+			paths = append(paths, p)
 		}
-		f, err := data.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		rep, err := svc.Knowledge.ImportFeedReader(ctx, path.Base(p), f, knowledge.FeedOptions{})
-		if err != nil {
-			return fmt.Errorf("demo feed %s: %w", p, err)
-		}
-		step.Files++
-		step.Accepted += rep.Accepted
-		step.Unchanged += rep.Unchanged
-		step.Rejected += rep.Rejected
-		return nil
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
+	signal := func(p string) bool { return strings.Contains(p, "/epss/") || strings.Contains(p, "/kev/") }
+	slices.SortStableFunc(paths, func(a, b string) int {
+		if signal(a) != signal(b) {
+			if signal(a) {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a, b)
+	})
+	for _, p := range paths {
+		if err := importDemoFeed(ctx, svc, p, step); err != nil {
+			return nil, err
+		}
+	}
 	return step, kbSources(ctx, svc, step)
+}
+
+func importDemoFeed(ctx context.Context, svc *app.App, p string, step *FeedStep) error {
+	f, err := data.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	rep, err := svc.Knowledge.ImportFeedReader(ctx, path.Base(p), f, knowledge.FeedOptions{})
+	if err != nil {
+		return fmt.Errorf("demo feed %s: %w", p, err)
+	}
+	step.Files++
+	step.Accepted += rep.Accepted
+	step.Unchanged += rep.Unchanged
+	step.Rejected += rep.Rejected
+	return nil
 }
 
 func kbSources(ctx context.Context, svc *app.App, step *FeedStep) error {

@@ -51,7 +51,9 @@ type FleetStep struct {
 	AdvisoryExposure *assets.Exposure `json:"advisory_exposure"`
 	// Worklist is the top of the hospital's worklist.
 	Worklist []*assets.ExposedAsset `json:"worklist"`
-	Events   int                    `json:"events"`
+	// Events counts the fleet's events; EventsByKind by kind.
+	Events       int                          `json:"events"`
+	EventsByKind map[vigil.AssetEventKind]int `json:"events_by_kind"`
 }
 
 // loadFleet shares the manufacturer's releases with the hospital and
@@ -117,10 +119,19 @@ func fleetExposure(ctx context.Context, svc *app.App, hdo vigil.Scope, step *Fle
 	if step.Worklist, err = svc.Assets.Worklist(ctx, hdo, assets.WorklistOptions{Limit: 5}); err != nil {
 		return err
 	}
+	// The hourly pass, run now: what the feed import could not see (the
+	// manufacturer's triage decisions, the risk acceptance's end).
+	if _, err := svc.Assets.RefreshOrgEvents(ctx, hdo); err != nil {
+		return err
+	}
 	evs, err := svc.Assets.AssetEvents(ctx, hdo, vigil.AssetEventFilter{})
 	if err != nil {
 		return err
 	}
 	step.Events = len(evs)
+	step.EventsByKind = map[vigil.AssetEventKind]int{}
+	for _, e := range evs {
+		step.EventsByKind[e.Kind]++
+	}
 	return nil
 }

@@ -97,7 +97,9 @@ func (s *Server) fleetRoutes() {
 	huma.Register(api, s.authed(get, "/api/v1/worklist", "get-worklist", tagFleet,
 		"Open asset × vulnerability items by contextual priority, each factor explained."), s.getWorklist)
 	huma.Register(api, s.authed(get, "/api/v1/asset-events", "list-asset-events", tagFleet,
-		"Exposure events: assets newly exposed when a feed update added or changed a vulnerability, newest first."), s.listAssetEvents)
+		"Fleet events, newest first: assets newly exposed, exposures a statement removed or restored, device advisories published or revised, KEV additions, EPSS crossings of the organization's threshold, expired risk acceptances."), s.listAssetEvents)
+	huma.Register(api, s.authed(post, "/api/v1/asset-events/refresh", "refresh-asset-events", tagFleet,
+		"Reconsider the whole fleet now for events imports do not see (triage decisions, VEX, mappings, expired risk acceptances), as the hourly background pass does; returns the events recorded."), s.refreshAssetEvents)
 	huma.Register(api, s.authed(get, "/api/v1/catalog", "list-catalog", tagSharing,
 		"The releases the caller can map assets to: its own and those shared with it."), s.listCatalog)
 	huma.Register(api, s.authed(get, "/api/v1/manufacturer-aliases", "list-manufacturer-aliases", tagFleet,
@@ -447,8 +449,9 @@ func (s *Server) getWorklist(ctx context.Context, in *worklistInput) (*struct{ B
 }
 
 type assetEventsInput struct {
-	Vuln    string `query:"vuln" doc:"Only events of this vulnerability."`
-	AssetID int64  `query:"asset_id" minimum:"0" doc:"Only events of this asset."`
+	Vuln    string   `query:"vuln" doc:"Only events of this vulnerability."`
+	AssetID int64    `query:"asset_id" minimum:"0" doc:"Only events of this asset."`
+	Kind    []string `query:"kind,explode" enum:"exposed,advisory,kev_added,epss_crossed,exposure_removed,exposure_restored,risk_acceptance_expired" doc:"Only events of these kinds."`
 	PageQuery
 }
 
@@ -457,7 +460,18 @@ func (s *Server) listAssetEvents(ctx context.Context, in *assetEventsInput) (*st
 	if in.AssetID != 0 {
 		f.AssetID = &in.AssetID
 	}
+	for _, k := range in.Kind {
+		f.Kinds = append(f.Kinds, vigil.AssetEventKind(k))
+	}
 	evs, err := s.svc.Assets.AssetEvents(ctx, scopeFrom(ctx), f)
+	if err != nil {
+		return nil, problem(ctx, err)
+	}
+	return &struct{ Body []*vigil.AssetEvent }{evs}, nil
+}
+
+func (s *Server) refreshAssetEvents(ctx context.Context, _ *struct{}) (*struct{ Body []*vigil.AssetEvent }, error) {
+	evs, err := s.svc.Assets.RefreshOrgEvents(ctx, scopeFrom(ctx))
 	if err != nil {
 		return nil, problem(ctx, err)
 	}

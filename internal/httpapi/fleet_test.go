@@ -167,6 +167,20 @@ func TestFleetAPI(t *testing.T) {
 	if len(events) != 3 {
 		t.Errorf("events = %+v", events)
 	}
+	e.do(t, "GET", "/api/v1/asset-events?kind=exposed&kind=kev_added", hdo, nil).want(t, http.StatusOK, &events)
+	if len(events) != 3 || events[0].Kind != vigil.EventExposed || events[0].After != "exposed" {
+		t.Errorf("events of two kinds = %+v", events)
+	}
+	e.do(t, "GET", "/api/v1/asset-events?kind=advisory", hdo, nil).want(t, http.StatusOK, &events)
+	if len(events) != 0 {
+		t.Errorf("advisory events = %+v", events)
+	}
+	e.do(t, "GET", "/api/v1/asset-events?kind=bogus", hdo, nil).problem(t, http.StatusUnprocessableEntity)
+	// The hourly pass, asked for now: nothing the import did not see.
+	e.do(t, "POST", "/api/v1/asset-events/refresh", hdo, nil).want(t, http.StatusOK, &events)
+	if len(events) != 0 {
+		t.Errorf("refresh recorded %+v", events)
+	}
 
 	// Remediation and the worklist.
 	var wl []assets.ExposedAsset

@@ -29,6 +29,7 @@ type Tx interface {
 	triage.SettingsReader
 
 	FindOrgByID(ctx context.Context, id int64) (*vigil.Organization, error)
+	FindOrgs(ctx context.Context, f vigil.OrgFilter) ([]*vigil.Organization, int, error)
 	FindTriageDecisions(ctx context.Context, sc vigil.Scope, findingIDs []int64) (map[int64]*vigil.TriageDecision, error)
 	FindCurrentRiskAssessments(ctx context.Context, sc vigil.Scope, findingIDs []int64) (map[int64]*vigil.RiskAssessment, error)
 

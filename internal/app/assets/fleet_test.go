@@ -207,15 +207,19 @@ func TestFleetImportMapExpose(t *testing.T) {
 	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, opt); err != nil {
 		t.Fatal(err)
 	}
-	if events != 5 {
-		t.Errorf("exposure events = %d, want 5 (3 pumps by SBOM, the Pyxis by advisory for 2 CVEs)", events)
+	if events != 7 {
+		t.Errorf("fleet events = %d, want 7 (3 pumps exposed by SBOM, the Pyxis exposed by advisory to 2 CVEs, and the advisory's 2 on it)", events)
 	}
-	evs, err := svc.Assets.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{})
+	evs, err := svc.Assets.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{Kinds: []vigil.AssetEventKind{vigil.EventExposed}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(evs) != 5 {
-		t.Errorf("events = %v", evs)
+		t.Errorf("exposed events = %d, want 5", len(evs))
+	}
+	evs, err = svc.Assets.AssetEvents(ctx, w.hdo, vigil.AssetEventFilter{})
+	if err != nil {
+		t.Fatal(err)
 	}
 	// Re-importing the same feeds records nothing new.
 	if _, err := svc.Knowledge.ImportFeeds(ctx, []string{apptest.NewtonsoftOSV, pyxisAdvisory}, knowledge.FeedOptions{}); err != nil {

@@ -199,41 +199,6 @@ func (s *Service) AssetEvents(ctx context.Context, sc vigil.Scope, f vigil.Asset
 	return out, err
 }
 
-// RecordExposureEvents runs after incremental matching, in one healthcare
-// provider's transaction: it links the organization's assets to the device
-// advisories advs an import added or changed, then records an "exposed"
-// event for each asset newly exposed to one of the vulnerabilities ids.
-// Events are kept once per asset and vulnerability, so a re-import records
-// nothing. It returns how many events it recorded.
-func RecordExposureEvents(ctx context.Context, tx Tx, sc vigil.Scope, ids []string, advs []*vigil.Advisory) (int, error) {
-	if len(advs) > 0 {
-		if err := linkNewAdvisories(ctx, tx, sc, advs); err != nil {
-			return 0, err
-		}
-	}
-	es, err := exposures(ctx, tx, sc, ids, "")
-	if err != nil {
-		return 0, err
-	}
-	var evs []*vigil.AssetEvent
-	for _, e := range es {
-		if !e.exposed {
-			continue
-		}
-		detail := strings.Join(e.Evidence, "; ")
-		if e.Release != "" {
-			detail = e.Release + ": " + detail
-		}
-		if len(detail) > 2000 {
-			detail = detail[:2000] + "…"
-		}
-		evs = append(evs, &vigil.AssetEvent{AssetID: e.AssetID, VulnID: e.VulnID, Kind: vigil.EventExposed,
-			Via: strings.Join(e.Via, "+"), Detail: detail})
-	}
-	added, err := tx.AddAssetEvents(ctx, sc, evs)
-	return len(added), err
-}
-
 // linkNewAdvisories maps the organization's assets to the products of
 // advisories an import stored. The candidates are the assets whose lookup
 // keys meet the advisories' — the same keys mapAdvisories looks an asset

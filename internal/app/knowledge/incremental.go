@@ -23,6 +23,11 @@ type changeSet struct {
 	overflow bool
 	// limit is how many records it remembers before overflowing.
 	limit int
+	// kev are the entries the import added to the KEV catalog (not the
+	// ones it changed); epss is set when it stored EPSS scores. Neither
+	// changes a match; both are fleet events.
+	kev  []*vigil.KEVEntry
+	epss bool
 }
 
 // newChangeSet starts the change set of one import.
@@ -65,6 +70,8 @@ func (c *changeSet) merge(o *changeSet) {
 		c.overflow, c.records, c.keys = true, nil, nil
 		return
 	}
+	c.kev = append(c.kev, o.kev...)
+	c.epss = c.epss || o.epss
 	for _, r := range o.records {
 		c.add(r, nil)
 	}
@@ -116,8 +123,8 @@ type IncrementalSummary struct {
 	Changed  int  `json:"changed"`
 	Resolved int  `json:"resolved"`
 	Full     bool `json:"full"`
-	// ExposureEvents counts hospital assets newly exposed (see
-	// recordExposureEvents).
+	// ExposureEvents counts the fleet events recorded in hospitals'
+	// fleets (see recordExposureEvents).
 	ExposureEvents int `json:"exposure_events"`
 }
 
@@ -127,8 +134,13 @@ type IncrementalSummary struct {
 // records. Without matchers it does nothing.
 func (s *Service) rematch(ctx context.Context, c *changeSet) (*IncrementalSummary, error) {
 	sum := &IncrementalSummary{}
-	if s.engine == nil || len(s.engine.Matchers()) == 0 || c == nil || (!c.overflow && len(c.records) == 0) {
+	if c == nil {
 		return sum, nil
+	}
+	if s.engine == nil || len(s.engine.Matchers()) == 0 || (!c.overflow && len(c.records) == 0) {
+		var err error
+		sum.ExposureEvents, err = s.recordExposureEvents(ctx, c, nil)
+		return sum, err
 	}
 	sum.Records, sum.Full = len(c.records), c.overflow
 	keys := make([]vigil.IndexKey, 0, len(c.keys))
@@ -189,28 +201,29 @@ func (s *Service) rematch(ctx context.Context, c *changeSet) (*IncrementalSummar
 
 // recordExposureEvents runs after incremental matching: for every
 // healthcare provider, it has the fleet link its assets to the device
-// advisories the import added or changed and record an "exposed" event for
-// each asset newly exposed to a vulnerability the import added or changed
-// (assets.RecordExposureEvents). After an import too large to remember its
-// records (c.overflow), the vulnerabilities are those of the findings the
-// full rematch created or reopened (appeared); device advisories are not
-// relinked then, since which of them changed is not known.
+// advisories the import added or changed and record the fleet events the
+// import makes (assets.RecordFleetEvents): assets newly exposed to, or no
+// longer exposed to, a vulnerability the import added or changed,
+// advisories published or revised, KEV additions and EPSS crossings.
+// After an import too large to remember its records (c.overflow), the
+// vulnerabilities are those of the findings the full rematch created or
+// reopened (appeared); device advisories are not relinked then, since
+// which of them changed is not known.
 func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet, appeared []string) (int, error) {
-	if c == nil || (!c.overflow && len(c.records) == 0) || (c.overflow && len(appeared) == 0) {
+	if c == nil || (len(c.kev) == 0 && !c.epss && ((!c.overflow && len(c.records) == 0) || (c.overflow && len(appeared) == 0))) {
 		return 0, nil
 	}
-	ids := slices.Clone(appeared)
-	var advs []*vigil.Advisory
+	in := assets.EventInput{VulnIDs: slices.Clone(appeared), KEV: c.kev, EPSS: c.epss}
 	for _, r := range c.records {
 		switch {
 		case r.Vuln != nil:
-			ids = append(ids, aliasesOf(r.Vuln)...)
+			in.VulnIDs = append(in.VulnIDs, aliasesOf(r.Vuln)...)
 		case r.Advisory != nil:
-			advs = append(advs, r.Advisory)
-			ids = append(ids, advisoryVulns(r.Advisory)...)
+			in.Advisories = append(in.Advisories, r.Advisory)
+			in.VulnIDs = append(in.VulnIDs, advisoryVulns(r.Advisory)...)
 		}
 	}
-	ids = uniqueSorted(ids)
+	in.VulnIDs = vigil.UniqueSorted(in.VulnIDs)
 	orgs, err := s.orgs(ctx)
 	if err != nil {
 		return 0, err
@@ -222,12 +235,12 @@ func (s *Service) recordExposureEvents(ctx context.Context, c *changeSet, appear
 		}
 		sc := vigil.Scope{OrgID: org.ID, Actor: "system:exposure-events"}
 		err := s.store.Update(ctx, func(tx Tx) error {
-			n, err := assets.RecordExposureEvents(ctx, tx, sc, ids, advs)
-			total += n
+			evs, err := assets.RecordFleetEvents(ctx, tx, sc, in)
+			total += len(evs)
 			return err
 		})
 		if err != nil {
-			return total, fmt.Errorf("exposure events for %s: %w", org.Slug, err)
+			return total, fmt.Errorf("fleet events for %s: %w", org.Slug, err)
 		}
 	}
 	return total, nil

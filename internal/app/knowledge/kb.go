@@ -292,6 +292,9 @@ func (k *kbSink) PutKEV(ctx context.Context, e *vigil.KEVEntry) (feed.Outcome, e
 	if err := k.tx.PutKEV(ctx, e, digest, doc); err != nil {
 		return "", err
 	}
+	if !found && k.changed != nil {
+		k.changed.kev = append(k.changed.kev, e)
+	}
 	return feed.Stored, nil
 }
 
@@ -303,6 +306,9 @@ func (k *kbSink) PutEPSS(ctx context.Context, sc *vigil.EPSSScore) (feed.Outcome
 	}
 	if !stored {
 		return feed.Unchanged, nil
+	}
+	if k.changed != nil {
+		k.changed.epss = true
 	}
 	return feed.Stored, nil
 }
@@ -332,7 +338,7 @@ func osvConfig(opt FeedOptions) osv.Config { return osv.Config{SkipChecks: opt.S
 
 // aliasesOf is every id a record is known by.
 func aliasesOf(v *vigil.Vulnerability) []string {
-	return uniqueSorted(append([]string{v.ID, v.SourceID}, v.Aliases...))
+	return vigil.UniqueSorted(append([]string{v.ID, v.SourceID}, v.Aliases...))
 }
 
 // packagesOf indexes a record under each package it names. Names are
@@ -437,7 +443,7 @@ func advisoryVulns(a *vigil.Advisory) []string {
 			ids = append(ids, id.Text)
 		}
 	}
-	return uniqueSorted(ids)
+	return vigil.UniqueSorted(ids)
 }
 
 // advisoryProducts indexes an advisory under each identifier of each
@@ -493,19 +499,6 @@ func advisoryProducts(a *vigil.Advisory) []store.ProductKey {
 			}
 		}
 	}
-	return out
-}
-
-func uniqueSorted(list []string) []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, s := range list {
-		if s != "" && !seen[s] {
-			seen[s] = true
-			out = append(out, s)
-		}
-	}
-	sort.Strings(out)
 	return out
 }
 

@@ -623,14 +623,21 @@ func (tx *Tx) AddAssetEvents(ctx context.Context, sc vigil.Scope, evs []*vigil.A
 	if err := store.RequireScope(sc); err != nil {
 		return nil, err
 	}
-	stmt, err := tx.prepared(ctx, `INSERT INTO asset_events (org_id, asset_id, vuln_id, kind, via, detail, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING id`)
+	// An event with a dedupe key is a fact recorded once (the partial
+	// unique index asset_events_once); one without is a transition the
+	// application records only when it differs from the last one.
+	stmt, err := tx.prepared(ctx, `INSERT INTO asset_events (org_id, asset_id, vuln_id, kind, via, detail, before, after, source, dedupe, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, ''), ?) ON CONFLICT DO NOTHING RETURNING id`)
 	if err != nil {
 		return nil, fmt.Errorf("add asset events: %w", err)
 	}
 	var out []*vigil.AssetEvent
 	for _, e := range evs {
-		err := stmt.QueryRowContext(ctx, sc.OrgID, e.AssetID, e.VulnID, string(e.Kind), e.Via, e.Detail, FormatTime(tx.now)).Scan(&e.ID)
+		if !e.Kind.Valid() {
+			return nil, fmt.Errorf("add asset event %s on asset %d: unknown kind %q", e.VulnID, e.AssetID, e.Kind)
+		}
+		err := stmt.QueryRowContext(ctx, sc.OrgID, e.AssetID, e.VulnID, string(e.Kind), e.Via, e.Detail,
+			e.Before, e.After, e.Source, e.Dedupe, FormatTime(tx.now)).Scan(&e.ID)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		} else if err != nil {
@@ -656,8 +663,18 @@ func (tx *Tx) FindAssetEvents(ctx context.Context, sc vigil.Scope, f vigil.Asset
 		where += " AND e.asset_id = ?"
 		args = append(args, *f.AssetID)
 	}
+	if len(f.Kinds) > 0 {
+		kinds := make([]string, len(f.Kinds))
+		for i, k := range f.Kinds {
+			kinds[i] = string(k)
+		}
+		in, a := stringArgs(kinds)
+		where += " AND e.kind IN " + in
+		args = append(args, a...)
+	}
 	limit, largs := tx.limitClause(f.Page)
-	rows, err := tx.query(ctx, `SELECT e.id, e.org_id, e.asset_id, a.asset_tag, e.vuln_id, e.kind, e.via, e.detail, e.created_at
+	rows, err := tx.query(ctx, `SELECT e.id, e.org_id, e.asset_id, a.asset_tag, e.vuln_id, e.kind, e.via, e.detail,
+		e.before, e.after, e.source, COALESCE(e.dedupe, ''), e.created_at
 		FROM asset_events e JOIN assets a ON a.id = e.asset_id AND a.org_id = e.org_id
 		WHERE `+where+` ORDER BY e.created_at DESC, e.id DESC`+limit, append(args, largs...)...)
 	if err != nil {
@@ -668,7 +685,8 @@ func (tx *Tx) FindAssetEvents(ctx context.Context, sc vigil.Scope, f vigil.Asset
 	for rows.Next() {
 		var e vigil.AssetEvent
 		var kind, at string
-		if err := rows.Scan(&e.ID, &e.OrgID, &e.AssetID, &e.AssetTag, &e.VulnID, &kind, &e.Via, &e.Detail, &at); err != nil {
+		if err := rows.Scan(&e.ID, &e.OrgID, &e.AssetID, &e.AssetTag, &e.VulnID, &kind, &e.Via, &e.Detail,
+			&e.Before, &e.After, &e.Source, &e.Dedupe, &at); err != nil {
 			return nil, fmt.Errorf("find asset events: %w", err)
 		}
 		e.Kind = vigil.AssetEventKind(kind)

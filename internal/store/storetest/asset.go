@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -338,8 +339,8 @@ func testAssetEventsAndWork(t *testing.T, open Opener) {
 	update(t, s, func(tx store.Tx) error {
 		var err error
 		added, err = tx.AddAssetEvents(ctx, h, []*vigil.AssetEvent{
-			{AssetID: a.ID, VulnID: "CVE-1", Kind: vigil.EventExposed, Via: "sbom", Detail: "x"},
-			{AssetID: a.ID, VulnID: "CVE-2", Kind: vigil.EventExposed, Via: "advisory"},
+			{AssetID: a.ID, VulnID: "CVE-1", Kind: vigil.EventExposed, Via: "sbom", Detail: "x", After: "exposed", Dedupe: "exposed"},
+			{AssetID: a.ID, VulnID: "CVE-2", Kind: vigil.EventExposed, Via: "advisory", After: "exposed", Dedupe: "exposed"},
 		})
 		return err
 	})
@@ -349,8 +350,8 @@ func testAssetEventsAndWork(t *testing.T, open Opener) {
 	update(t, s, func(tx store.Tx) error {
 		var err error
 		added, err = tx.AddAssetEvents(ctx, h, []*vigil.AssetEvent{
-			{AssetID: a.ID, VulnID: "CVE-1", Kind: vigil.EventExposed, Via: "sbom"},
-			{AssetID: a.ID, VulnID: "CVE-3", Kind: vigil.EventExposed, Via: "sbom"},
+			{AssetID: a.ID, VulnID: "CVE-1", Kind: vigil.EventExposed, Via: "sbom", Dedupe: "exposed"},
+			{AssetID: a.ID, VulnID: "CVE-3", Kind: vigil.EventExposed, Via: "sbom", Dedupe: "exposed"},
 		})
 		return err
 	})
@@ -364,6 +365,48 @@ func testAssetEventsAndWork(t *testing.T, open Opener) {
 		}
 		if len(evs) != 3 || evs[0].VulnID != "CVE-3" || evs[0].AssetTag != "BIO-1" {
 			t.Errorf("FindAssetEvents = %v", evs)
+		}
+		return nil
+	})
+	// A fact with its own key (an advisory's revision) is kept once per
+	// key; transitions (no key) are kept every time the application
+	// records one. What changed and why round-trips.
+	update(t, s, func(tx store.Tx) error {
+		var err error
+		added, err = tx.AddAssetEvents(ctx, h, []*vigil.AssetEvent{
+			{AssetID: a.ID, VulnID: "CVE-1", Kind: vigil.EventAdvisory, Via: "advisory", Before: "1", After: "2", Source: "ICSMA-1", Dedupe: "ICSMA-1@2"},
+			{AssetID: a.ID, VulnID: "CVE-1", Kind: vigil.EventAdvisory, Via: "advisory", Before: "1", After: "2", Source: "ICSMA-1", Dedupe: "ICSMA-1@2"},
+			{AssetID: a.ID, VulnID: "CVE-1", Kind: vigil.EventExposureRemoved, Via: "sbom", Before: "exposed", After: "not_affected", Source: "acme"},
+			{AssetID: a.ID, VulnID: "CVE-1", Kind: vigil.EventExposureRestored, Via: "sbom", Before: "not_affected", After: "exposed"},
+			{AssetID: a.ID, VulnID: "CVE-1", Kind: vigil.EventExposureRemoved, Via: "sbom", Before: "exposed", After: "not_affected", Source: "acme"},
+		})
+		return err
+	})
+	if len(added) != 4 {
+		t.Errorf("AddAssetEvents(facts and transitions) added %d, want 4 (the repeated revision once)", len(added))
+	}
+	view(t, s, func(tx store.Tx) error {
+		cve1 := "CVE-1"
+		evs, err := tx.FindAssetEvents(ctx, h, vigil.AssetEventFilter{VulnID: &cve1,
+			Kinds: []vigil.AssetEventKind{vigil.EventAdvisory, vigil.EventExposureRemoved}})
+		if err != nil {
+			return err
+		}
+		var got []string
+		for _, e := range evs {
+			got = append(got, fmt.Sprintf("%s %s→%s %s %s", e.Kind, e.Before, e.After, e.Source, e.Dedupe))
+		}
+		want := []string{"exposure_removed exposed→not_affected acme ", "exposure_removed exposed→not_affected acme ",
+			"advisory 1→2 ICSMA-1 ICSMA-1@2"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("FindAssetEvents(kinds) (-want +got):\n%s", diff)
+		}
+		return nil
+	})
+	update(t, s, func(tx store.Tx) error {
+		_, err := tx.AddAssetEvents(ctx, h, []*vigil.AssetEvent{{AssetID: a.ID, VulnID: "CVE-1", Kind: "bogus", Via: "sbom"}})
+		if err == nil {
+			t.Error("AddAssetEvents accepted an unknown kind")
 		}
 		return nil
 	})
